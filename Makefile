@@ -1,0 +1,67 @@
+# fieldwork: two commands for a fresh machine.
+#   make run   set everything up, migrate, load demo data once, start http://127.0.0.1:5000
+#   make test  set everything up and run the whole test suite (SQLite, then PostgreSQL)
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTANCE ?= $(CURDIR)/instance
+export FIELDWORK_INSTANCE ?= $(INSTANCE)
+
+# Debian packages the app needs at run time, and the extra ones the tests need.
+RUN_PKGS := libzbar0 fonts-dejavu-core poppler-utils
+TEST_PKGS := $(RUN_PKGS) postgresql
+
+.PHONY: run test setup setup-test system-run system-test i18n i18n-compile lint clean
+
+run: setup
+	$(BIN)/fieldwork db upgrade
+	@if [ ! -f "$(INSTANCE)/.demo-loaded" ]; then \
+	  $(BIN)/fieldwork demo && touch "$(INSTANCE)/.demo-loaded"; \
+	  echo ">>> Note the demo passwords above: they are shown only once."; fi
+	@echo ">>> fieldwork on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(BIN)/fieldwork run --host 127.0.0.1 --port 5000
+
+test: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --postgres
+
+setup: system-run $(VENV)/.installed i18n-compile
+
+setup-test: system-test $(VENV)/.installed-test i18n-compile
+
+system-run:
+	@bash scripts/apt-ensure.sh $(RUN_PKGS)
+
+system-test:
+	@bash scripts/apt-ensure.sh $(TEST_PKGS)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+i18n-compile: $(VENV)/.installed
+	@$(BIN)/pybabel compile -d fieldwork/translations 2>&1 | grep -v "^compiling" || true
+
+# Developers: re-extract strings after changing user-facing text, then translate vi.
+i18n: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
+	  -o fieldwork/translations/messages.pot .
+	$(BIN)/pybabel update -N --no-location -i fieldwork/translations/messages.pot \
+	  -d fieldwork/translations
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) *.egg-info

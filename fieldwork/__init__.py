@@ -1,0 +1,57 @@
+"""fieldwork: the independent survey contractor's system for paper satisfaction surveys."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from .config import check_database_url, from_environment
+from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+def create_app(config: Mapping | type | None = None) -> Flask:
+    """Create and configure the application; ``config`` overrides environment settings."""
+    app = Flask(__name__, instance_path=os.environ.get("FIELDWORK_INSTANCE")
+                or str(Path.cwd() / "instance"), instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(from_environment(app.instance_path))
+    if config is not None:
+        if isinstance(config, type):
+            app.config.from_object(config)
+        else:
+            app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"])
+    Path(app.config["FIELDWORK_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    from .i18n import init_i18n
+    init_i18n(app, babel)
+    from .auth import init_auth
+    init_auth(app, login_manager)
+
+    from . import models  # noqa: F401  (register every table with the metadata)
+    from .audit.views import bp as audit_bp
+    from .auth.views import bp as auth_bp
+    from .directory.views import bp as directory_bp
+    from .errors import register_error_handlers
+    from .main import bp as main_bp
+    from .plans.views import bp as plans_bp
+
+    for bp in (main_bp, auth_bp, audit_bp, directory_bp, plans_bp):
+        app.register_blueprint(bp)
+    register_error_handlers(app)
+    from .navigation import init_navigation
+    init_navigation(app)
+
+    from .cli import register_cli
+    register_cli(app)
+    return app

@@ -1,0 +1,79 @@
+"""Users and roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .roles import RoleName
+
+user_roles = Table(
+    "user_roles",
+    db.metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", Integer, ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(db.Model):
+    """One of the seven roles; rows are created by the first migration."""
+
+    __tablename__ = "roles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Role {self.name}>"
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in; agency reviewers are tied to their agency."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin",
+                                             order_by=Role.name)
+    agency = relationship("Agency", lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return bool(self.active)
+
+    @property
+    def role_names(self) -> set[str]:
+        """Names of the roles this user holds."""
+        return {r.name for r in self.roles}
+
+    def has_role(self, *names: RoleName | str) -> bool:
+        """True if the user holds any of ``names``."""
+        return bool(self.role_names & {str(n) for n in names})
+
+    def can_manage_users(self) -> bool:
+        """Managers administer the contractor's user accounts."""
+        return self.has_role(RoleName.MANAGER)
+
+    def can_see_audit(self) -> bool:
+        """Managers and Home Affairs reviewers may read the audit log."""
+        return self.has_role(RoleName.MANAGER, RoleName.HOME_AFFAIRS)
+
+    def can_see_agency(self, agency) -> bool:
+        """Agency reviewers see only their own agency; the contractor and reviewers see all."""
+        if self.has_role(RoleName.MANAGER, RoleName.HOME_AFFAIRS, RoleName.RECHECK):
+            return True
+        return self.has_role(RoleName.AGENCY) and agency is not None and agency.id == self.agency_id
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"

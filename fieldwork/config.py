@@ -1,0 +1,88 @@
+"""Settings from the environment with safe defaults; ``TestConfig`` for the test suite."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SUPPORTED_DRIVERS = ("sqlite", "postgresql")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def check_database_url(url: str) -> str:
+    """Return a SQLAlchemy URL for ``url`` or raise ConfigError with a readable reason."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise ConfigError(
+            f"DATABASE_URL is malformed ({exc}). Expected e.g. "
+            "'sqlite:////path/fieldwork.db' or 'postgresql://user:pass@host:5432/dbname'."
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_DRIVERS:
+        raise ConfigError(
+            f"DATABASE_URL uses '{backend}', which fieldwork does not support; "
+            "use sqlite or postgresql."
+        )
+    if backend == "postgresql":
+        # psycopg 3 is the driver we ship; 'postgres://' is normalised by make_url already.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        if not parsed.database:
+            raise ConfigError("DATABASE_URL for PostgreSQL must name a database.")
+    return parsed.render_as_string(hide_password=False)
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Return SECRET_KEY from the environment, else from the instance folder (made once)."""
+    env = os.environ.get("SECRET_KEY")
+    if env:
+        return env
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Create with 0600 so other local users cannot read it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the settings mapping from environment variables and the instance folder."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "fieldwork.db")
+    data_dir = os.environ.get("FIELDWORK_DATA_DIR") or str(Path(instance_path) / "data")
+    return {
+        "SQLALCHEMY_DATABASE_URI": check_database_url(os.environ.get("DATABASE_URL") or default_db),
+        "SECRET_KEY": load_secret_key(instance_path),
+        "FIELDWORK_DATA_DIR": data_dir,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ["vi", "en"],
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PASSWORD_MIN_LENGTH": 10,
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "FORMS_MAC_KEY": os.environ.get("FORMS_MAC_KEY"),
+    }
+
+
+class TestConfig:
+    """Overrides for tests: cheap password hashing; the database URL is given by the fixture."""
+
+    TESTING = True
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    SERVER_NAME = "localhost"

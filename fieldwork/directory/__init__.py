@@ -1,0 +1,1 @@
+"""The city directory: agencies (Sở, wards, communes, special zones), fields, procedures."""

@@ -1,0 +1,66 @@
+"""Navigation by role: feature packages register menu entries and start-page tasks here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .auth.roles import ROLE_LABELS, RoleName
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A menu entry shown to holders of any of ``roles``."""
+
+    label: object
+    endpoint: str
+    roles: tuple[RoleName, ...]
+
+
+NAV: list[NavItem] = [
+    NavItem(_l("Agencies"), "directory.agencies", (RoleName.MANAGER, RoleName.HOME_AFFAIRS)),
+    NavItem(_l("Fields"), "directory.fields", (RoleName.MANAGER, RoleName.HOME_AFFAIRS)),
+    NavItem(_l("Users"), "auth.users", (RoleName.MANAGER,)),
+    NavItem(_l("Audit log"), "audit.index", (RoleName.MANAGER, RoleName.HOME_AFFAIRS)),
+]
+
+TASKS: dict[RoleName, object] = {
+    RoleName.MANAGER: _l("Draft the plan and questionnaire, print forms, assign quotas, "
+                         "draft reports and answer comments."),
+    RoleName.ENUMERATOR: _l("Attend training, collect forms, key paper forms and resolve "
+                            "doubtful marks."),
+    RoleName.SCANNER: _l("Upload scans, watch batches and re-scan rejected pages."),
+    RoleName.HOME_AFFAIRS: _l("Appraise the plan, approve the questionnaire and appraise the "
+                              "report."),
+    RoleName.AGENCY: _l("Read your agency's draft results and file written comments."),
+    RoleName.RECHECK: _l("Contact the drawn re-check sample and record outcomes."),
+    RoleName.PUBLIC: _l("Read published survey reports."),
+}
+
+
+def register_nav(item: NavItem) -> None:
+    """Add a menu entry (called by feature packages at import time)."""
+    if item not in NAV:
+        NAV.append(item)
+
+
+def init_navigation(app: Flask) -> None:
+    """Expose ``nav_items``, ``role_tasks`` and ``role_label`` to templates."""
+
+    def nav_items():
+        if not current_user.is_authenticated:
+            return []
+        return [{"label": i.label, "url": url_for(i.endpoint)} for i in NAV
+                if current_user.has_role(*i.roles) and i.endpoint in app.view_functions]
+
+    def role_tasks():
+        return [TASKS[RoleName(n)] for n in sorted(current_user.role_names)]
+
+    def role_label(name: str):
+        return ROLE_LABELS[RoleName(name)]
+
+    app.jinja_env.globals.update(nav_items=nav_items, role_tasks=role_tasks,
+                                 role_label=role_label)

@@ -1,0 +1,1 @@
+"""The yearly survey and its six-step workflow (plan, questionnaire, fieldwork, reports ...)."""
