@@ -51,7 +51,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 i18n-compile: $(VENV)/.installed
-	@$(BIN)/pybabel compile -d fieldwork/translations 2>&1 | grep -v "^compiling" || true
+	@for d in fieldwork/translations fieldwork/*/translations; do \
+	  [ -d "$$d" ] && $(BIN)/pybabel compile -d "$$d" 2>&1 | grep -v "^compiling"; done; true
 
 # Developers: re-extract strings after changing user-facing text, then translate vi.
 i18n: $(VENV)/.installed

@@ -33,20 +33,21 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
+    from .features import translation_directories
     from .i18n import init_i18n
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES",
+                          translation_directories(app.root_path))
     init_i18n(app, babel)
     from .auth import init_auth
     init_auth(app, login_manager)
 
     from . import models  # noqa: F401  (register every table with the metadata)
-    from .audit.views import bp as audit_bp
-    from .auth.views import bp as auth_bp
-    from .directory.views import bp as directory_bp
     from .errors import register_error_handlers
+    from .features import blueprints
     from .main import bp as main_bp
-    from .plans.views import bp as plans_bp
 
-    for bp in (main_bp, auth_bp, audit_bp, directory_bp, plans_bp):
+    app.register_blueprint(main_bp)
+    for bp in blueprints():
         app.register_blueprint(bp)
     register_error_handlers(app)
     from .navigation import init_navigation

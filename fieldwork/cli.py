@@ -128,5 +128,9 @@ def demo_command(password):
 
 def register_cli(app: Flask) -> None:
     """Attach the project's command groups to the app's CLI."""
+    from .features import commands
+
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    for command in commands():
+        app.cli.add_command(command)

@@ -87,12 +87,8 @@ def load_demo(password: str | None = None) -> list[tuple[str, str, str]]:
 
 def _load_extensions(survey: Survey, actor) -> None:
     """Let feature packages add their demo content (questionnaires, plans ...)."""
-    from importlib import import_module
-    for name in ("fieldwork.forms.demo", "fieldwork.plans.demo"):
-        try:
-            mod = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        mod.load(survey, actor)
+    from .features import FEATURES, optional_module
+    for feature in FEATURES:
+        mod = optional_module(f"fieldwork.{feature}.demo")
+        if mod is not None:
+            mod.load(survey, actor)

@@ -1,9 +1,5 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 
-from .audit.models import AuditEvent
-from .auth.models import Role, User, user_roles
-from .directory.models import Agency, Field, Procedure
-from .plans.models import Survey, SurveyScope
+from .features import import_models
 
-__all__ = ["AuditEvent", "Role", "User", "user_roles", "Agency", "Field", "Procedure",
-           "Survey", "SurveyScope"]
+import_models()
