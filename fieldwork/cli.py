@@ -134,3 +134,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     for command in commands():
         app.cli.add_command(command)
+    bench = click.Group("bench", help="Benchmarks (speed and memory targets; see "
+                                      "docs/performance.md).")
+    for command in commands("bench_commands"):
+        bench.add_command(command)
+    app.cli.add_command(bench)

@@ -43,13 +43,13 @@ def blueprints() -> list:
     return found
 
 
-def commands() -> list:
-    """Click commands contributed by features' ``cli.py``."""
+def commands(attribute: str = "commands") -> list:
+    """Click commands contributed by features' ``cli.py`` (``commands`` or ``bench_commands``)."""
     found = []
     for feature in FEATURES:
         module = optional_module(f"fieldwork.{feature}.cli")
         if module is not None:
-            found.extend(getattr(module, "commands", []))
+            found.extend(getattr(module, attribute, []))
     return found
 
 

@@ -103,8 +103,12 @@ class _BoundSession(FsaSession):
 
 
 @pytest.fixture()
-def app(_app):
+def app(_app, tmp_path):
     """The app inside one outer transaction that is rolled back after the test."""
+    # Each test gets its own data directory, as the database rolls back but files stay.
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    _app.config["FIELDWORK_DATA_DIR"] = str(data_dir)
     with _app.app_context():
         connection = _db.engine.connect()
         trans = connection.begin()

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..directory.models import Agency
 from ..errors import OperationError
@@ -106,9 +107,10 @@ def users():
 
 def _user_form() -> UserForm:
     form = UserForm()
-    form.roles.choices = [(r.value, str(ROLE_LABELS[r])) for r in RoleName]
+    form.roles.choices = [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in RoleName]
     agencies = db.session.scalars(select(Agency).order_by(Agency.name)).all()
-    form.agency_id.choices = [(0, "—")] + [(a.id, a.name) for a in agencies]
+    form.agency_id.choices = [SelectChoice(0, "—")] + [SelectChoice(a.id, a.name)
+                                                       for a in agencies]
     return form
 
 

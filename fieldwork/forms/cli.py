@@ -1,0 +1,129 @@
+"""`fieldwork forms ...` commands and `fieldwork bench print`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from ..errors import OperationError
+
+
+def _survey(code: str):
+    from ..extensions import db
+    from ..plans.models import Survey
+    survey = db.session.scalar(select(Survey).where(Survey.code == code))
+    if survey is None:
+        raise click.ClickException(f"unknown survey '{code}'")
+    return survey
+
+
+forms = click.Group("forms", help="Questionnaires and printing.")
+
+
+@forms.command("print")
+@click.argument("survey")
+@click.option("--version", "version", type=int, default=None,
+              help="Version number (default: the latest approved).")
+@click.option("--count", type=int, required=True, help="Number of sheets.")
+@click.option("--start-serial", type=int, default=None, help="First serial (default: next free).")
+@click.option("--pilot", is_flag=True, help="Pilot print: watermarked, never live data.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="PDF file to write.")
+@click.option("--layout", type=click.Path(dir_okay=False), required=True,
+              help="Layout JSON file to write.")
+@with_appcontext
+def print_command(survey, version, count, start_serial, pilot, out, layout):
+    """Print a batch of QR-tagged sheets of SURVEY's questionnaire."""
+    from ..extensions import db
+    from .batches import print_batch
+    s = _survey(survey)
+    try:
+        batch = print_batch(s, {"version": version, "count": count, "start_serial": start_serial,
+                                "pilot": pilot}, "cli")
+    except OperationError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    shutil.copyfile(batch.pdf_path, out)
+    shutil.copyfile(batch.layout_path, layout)
+    kind = "pilot" if pilot else "live"
+    click.echo(f"printed {batch.count} {kind} sheets of {s.code} v{batch.version.number}, "
+               f"serials {batch.serial_text(batch.first_serial)}-"
+               f"{batch.serial_text(batch.last_serial)}, {batch.pages_per_sheet} page(s) each")
+    click.echo(f"pdf: {out}\nlayout: {layout}")
+
+
+@forms.command("versions")
+@click.argument("survey")
+@with_appcontext
+def versions_command(survey):
+    """List the questionnaire versions of SURVEY."""
+    from .api import versions
+    for v in versions(_survey(survey)):
+        click.echo(f"v{v.number}\t{v.status.value}\t{v.spec.get('title', '')}\t{v.source}")
+
+
+@forms.command("import-xlsform")
+@click.argument("survey")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_command(survey, file):
+    """Import an XLSForm workbook as a new draft version of SURVEY."""
+    from ..extensions import db
+    from .operations import create_from_questionnaire
+    from .spec import SpecError
+    from .xlsform import read_xlsform
+    s = _survey(survey)
+    try:
+        q = read_xlsform(Path(file).read_bytes())
+        v = create_from_questionnaire(s, q, "cli", f"xlsform:{Path(file).name}")
+    except SpecError as exc:
+        db.session.rollback()
+        raise click.ClickException("import refused, nothing saved:\n  " +
+                                   "\n  ".join(exc.messages)) from None
+    except OperationError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"imported as draft v{v.number}")
+
+
+@forms.command("export-xlsform")
+@click.argument("survey")
+@click.option("--version", "version", type=int, required=True)
+@click.option("--out", type=click.Path(dir_okay=False), required=True)
+@with_appcontext
+def export_command(survey, version, out):
+    """Write version VERSION of SURVEY as an XLSForm workbook."""
+    from ..extensions import db
+    from .models import QuestionnaireVersion
+    from .xlsform import write_xlsform
+    s = _survey(survey)
+    v = db.session.scalar(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.survey_id == s.id, QuestionnaireVersion.number == version))
+    if v is None:
+        raise click.ClickException(f"{s.code} has no version {version}")
+    Path(out).write_bytes(write_xlsform(v.questionnaire, form_id=f"{s.code}-v{version}"))
+    click.echo(f"wrote {out}")
+
+
+@click.command("print")
+@click.option("--count", type=int, default=2000, show_default=True, help="Two-page forms.")
+@click.option("--json", "as_json", is_flag=True)
+def bench_print(count, as_json):
+    """Print COUNT forms of the 2025 template; report pages per second and peak memory."""
+    from .bench import bench_print as run
+    result = run(count=count)
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        click.echo(f"{result['pages']} pages in {result['seconds']:.2f} s: "
+                   f"{result['pages_per_second']:.0f} pages/s, peak {result['peak_mb']:.1f} MB")
+
+
+commands = [forms]
+bench_commands = [bench_print]

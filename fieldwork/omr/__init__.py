@@ -1,0 +1,1 @@
+"""Optical mark recognition: page geometry shared with printing, and scan reading."""
