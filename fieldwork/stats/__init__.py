@@ -1,0 +1,1 @@
+"""Survey statistics: pure NumPy/SciPy functions, no Flask, no database."""
