@@ -166,3 +166,24 @@ def batch_for_serial(survey: Survey, serial: int) -> PrintBatch | None:
     return db.session.scalar(select(PrintBatch).where(
         PrintBatch.survey_id == survey.id, PrintBatch.first_serial <= serial,
         PrintBatch.last_serial >= serial))
+
+
+def assign_batch(batch: PrintBatch, data: dict, user) -> None:
+    """Hand a printed batch to an enumerator and/or an agency (changeable later); audited."""
+    from ..auth.models import User
+    from ..auth.roles import RoleName
+    from ..directory.models import Agency
+    user_id = data.get("assigned_user_id") or None
+    agency_id = data.get("assigned_agency_id") or None
+    if user_id is not None:
+        enumerator = db.session.get(User, user_id)
+        if enumerator is None or not enumerator.has_role(RoleName.ENUMERATOR):
+            raise OperationError(_("Sheets can only be handed out to an enumerator."))
+    if agency_id is not None and db.session.get(Agency, agency_id) is None:
+        raise OperationError(_("Unknown agency."))
+    before = {"user": batch.assigned_user_id, "agency": batch.assigned_agency_id}
+    after = {"user": user_id, "agency": agency_id}
+    if before == after:
+        return
+    batch.assigned_user_id, batch.assigned_agency_id = user_id, agency_id
+    audit.record(user, "print.assign", batch, before=before, after=after)

@@ -15,7 +15,7 @@ from ..auth.roles import RoleName
 from ..directory.models import Agency
 from ..errors import OperationError
 from ..extensions import db
-from .batches import next_free_serial, print_batch
+from .batches import assign_batch, next_free_serial, print_batch
 from .models import PrintBatch, QuestionnaireVersion, VersionStatus
 from .views import bp, load_survey, roles_required
 from .webforms import PrintForm
@@ -104,3 +104,23 @@ def batch_layout(code: str, batch_id: int):
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype="application/json", download_name=path.name)
+
+
+@bp.route("/print/<int:batch_id>/assign", methods=["POST"])
+@roles_required(RoleName.MANAGER)
+def batch_assign(code: str, batch_id: int):
+    """Hand a batch to an enumerator and/or agency after printing."""
+    survey = load_survey(code)
+    batch = _batch(survey, batch_id)
+    form = _print_form(survey)
+    data = {"assigned_user_id": form.assigned_user_id.data,
+            "assigned_agency_id": form.assigned_agency_id.data}
+    try:
+        assign_batch(batch, data, current_user)
+    except OperationError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("Batch #%(id)d handed out.", id=batch.id), "success")
+    return redirect(url_for(".batches", code=code))

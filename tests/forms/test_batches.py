@@ -79,3 +79,18 @@ def test_bad_print_requests_write_nothing(db, survey, approved, people, data, me
         print_batch(survey, data, people[0])
     assert _count(db, PrintBatch) == 0 and _count(db, AuditEvent) == events
     assert (set(folder.glob("*")) if folder.exists() else set()) == files
+
+
+def test_assign_later_is_audited_and_checked(db, factory, survey, approved, people):
+    from fieldwork.forms.batches import assign_batch
+    manager = people[0]
+    batch = print_batch(survey, {"count": 3}, manager)
+    enumerator = factory.user("enumerator")
+    assign_batch(batch, {"assigned_user_id": enumerator.id,
+                         "assigned_agency_id": survey.scope[0].agency_id}, manager)
+    assert batch.assigned_user_id == enumerator.id
+    ev = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "print.assign")).one()
+    assert ev.after == {"user": enumerator.id, "agency": survey.scope[0].agency_id}
+    with pytest.raises(OperationError, match="điều tra viên"):
+        assign_batch(batch, {"assigned_user_id": manager.id}, manager)
+    assert batch.assigned_user_id == enumerator.id
