@@ -35,7 +35,7 @@ class QuestionForm(FlaskForm):
     text_en = TextAreaField(_l("Question text (English)"), validators=[Length(max=1000)])
     required = BooleanField(_l("Required"))
     relevant = StringField(_l("Only if (condition)"), validators=[Length(max=300)],
-                           description=_l("e.g. q01 == 'no' or selected(reasons, 'a')"))
+                           description=_l("e.g. q01 == 'no' or selected(q02, 'reason_a')"))
     min = IntegerField(_l("Minimum"), validators=[Optional()])
     max = IntegerField(_l("Maximum"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
