@@ -1,0 +1,66 @@
+"""``fieldwork sample-size``: the sample-size policies from the command line (text or JSON)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import with_appcontext
+
+from . import sampling
+
+POLICY_NAMES = (*sampling.POLICIES, sampling.HALF_YEAR)
+
+
+@click.command("sample-size")
+@click.option("--policy", required=True, type=click.Choice(POLICY_NAMES),
+              help="qd2223-2025 (Slovin, Da Nang 2025), qd5489-2016, hue-2024, or half-year "
+                   "(agencies serving only state bodies).")
+@click.option("--dossiers", default=None, help="Dossiers a year, N (whole number >= 0).")
+@click.option("--submissions-h1", default=None,
+              help="half-year: submissions of one body in the first half-year.")
+@click.option("--submissions-h2", default=None,
+              help="half-year: submissions of one body in the second half-year.")
+@click.option("--rounding", type=click.Choice(sampling.ROUNDINGS), default="floor",
+              show_default=True,
+              help="qd2223-2025 only: floor follows the decision's own example (259.74 -> 259).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@with_appcontext
+def sample_size(policy, dossiers, submissions_h1, submissions_h2, rounding, as_json):
+    """Required sample for N dossiers under a policy, with the computation shown."""
+    from .sampling_text import POLICY_LABELS, error_message, explain
+
+    try:
+        if policy == sampling.HALF_YEAR:
+            if submissions_h1 is None or submissions_h2 is None:
+                raise click.UsageError("half-year needs --submissions-h1 and --submissions-h2.")
+            if dossiers is not None:
+                raise click.UsageError("half-year takes --submissions-h1/--submissions-h2, "
+                                       "not --dossiers.")
+            result = sampling.half_year(submissions_h1, submissions_h2)
+        else:
+            if dossiers is None:
+                raise click.UsageError(f"{policy} needs --dossiers N.")
+            result = sampling.compute(policy, dossiers, rounding)
+    except sampling.SampleSizeError as exc:
+        raise click.UsageError(error_message(exc)) from None
+    text = explain(result)
+    if as_json:
+        out = {"policy": result.policy, "dossiers": result.dossiers,
+               "exact": result.exact_float, "required": result.required,
+               "rule": text["rule"], "formula": text["formula"]}
+        if "margin" in result.params:
+            out["margin"] = float(result.params["margin"])
+            out["rounding"] = result.params["rounding"]
+        if policy == sampling.HALF_YEAR:
+            out["submissions_h1"], out["submissions_h2"] = (result.params["h1"],
+                                                            result.params["h2"])
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    click.echo(f"{result.policy}: {POLICY_LABELS[result.policy]}")
+    click.echo(text["formula"])
+    click.echo(text["rule"])
+    click.echo(f"=> {result.required}")
+
+
+commands = [sample_size]
