@@ -84,6 +84,21 @@ class SurveyScope(db.Model):
     field_id: Mapped[int | None] = mapped_column(ForeignKey("fields.id"), nullable=True)
     dossiers: Mapped[int] = mapped_column(Integer, default=0)
     state_bodies_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Half-year rule (agencies serving only state bodies): submitting bodies in each half.
+    bodies_h1: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    bodies_h2: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Why the quota was not met (step 4 accepts a shortfall only when it is explained).
+    shortfall_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     survey: Mapped[Survey] = relationship(back_populates="scope")
     agency: Mapped[Agency] = relationship(lazy="joined")
     field: Mapped[Field | None] = relationship(lazy="joined")
+
+    @property
+    def label(self) -> str:
+        """Agency name, with the field when the row covers one field only."""
+        return f"{self.agency.name} – {self.field.name}" if self.field else self.agency.name
+
+
+# The workflow tables live in sibling modules; importing them here lets the feature registry
+# (which imports ``fieldwork.plans.models``) register every plans table with the metadata.
+from . import models_docs, models_fieldwork, models_review, models_workflow  # noqa: E402,F401
