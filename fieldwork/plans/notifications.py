@@ -1,0 +1,119 @@
+"""In-app notifications: stored messages about events, and what is waiting on each user.
+
+Messages are stored as a kind and raw parameters and rendered in the reader's language.
+E-mail is optional and off by default (``PLANS_EMAIL_NOTIFICATIONS``); see ``cli.py``.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..auth.models import Role, User, user_roles
+from ..auth.roles import RoleName
+from ..extensions import db
+from ..timeutil import utcnow
+from .models_docs import Notification
+from .models_workflow import STATE_LABELS, STEP_LABELS, Step, StepState
+
+MESSAGES = {
+    "workflow": _l("%(code)s – step %(step_no)s “%(step)s” is now: %(state)s."),
+    "round_opened": _l("%(code)s: comment round %(n)s is open; read your agency's draft "
+                       "results and file any written comments."),
+    "comment_filed": _l("%(code)s: %(agency)s filed a written comment in round %(n)s."),
+    "comment_answered": _l("%(code)s: the contractor answered your agency's comment in round "
+                           "%(n)s."),
+    "verification_assigned": _l("%(code)s: you are assigned an on-site verification at "
+                                "%(place)s on %(date)s."),
+    "assignment": _l("%(code)s: you are assigned %(quota)s completed forms at %(agency)s."),
+}
+
+
+def render(n: Notification) -> str:
+    """The notification's text in the current language."""
+    params = dict(n.params or {})
+    if "step_no" in params:
+        params["step"] = STEP_LABELS[Step(params["step_no"])]
+        params["state"] = STATE_LABELS[StepState(params["state"])]
+    template = MESSAGES.get(n.kind)
+    if template is None:
+        return n.kind
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return n.kind
+
+
+def users_with(*roles: RoleName) -> list[User]:
+    """Active users holding any of ``roles``."""
+    q = (select(User).join(user_roles, user_roles.c.user_id == User.id)
+         .join(Role, Role.id == user_roles.c.role_id)
+         .where(Role.name.in_([str(r) for r in roles]), User.active.is_(True))
+         .distinct().order_by(User.id))
+    return list(db.session.scalars(q))
+
+
+# The step page a notification links to, by kind (``workflow`` carries its own step).
+KIND_STEP = {"round_opened": 5, "comment_filed": 5, "comment_answered": 5,
+             "verification_assigned": 5, "assignment": 3}
+
+
+def step_of(n: Notification) -> int:
+    """The step whose page the notification opens."""
+    return int((n.params or {}).get("step_no") or KIND_STEP.get(n.kind, 1))
+
+
+def notify(users, survey, kind: str, params: dict, actor=None) -> int:
+    """Add one notification per user (skipping the actor and duplicates); returns the count."""
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind}")
+    seen = set()
+    for u in users:
+        if u is None or u.id in seen or (actor is not None and getattr(actor, "id", None) == u.id):
+            continue
+        seen.add(u.id)
+        db.session.add(Notification(user_id=u.id, survey_id=survey.id if survey else None,
+                                    kind=kind, params=params))
+    db.session.flush()
+    return len(seen)
+
+
+def unread_count(user) -> int:
+    """How many unread notifications the user has."""
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def recent(user, limit: int = 50) -> list[Notification]:
+    """The user's newest notifications."""
+    return list(db.session.scalars(select(Notification).where(
+        Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_read(user, notification_id: int | None = None) -> int:
+    """Mark one (or all) of the user's notifications read; returns how many changed."""
+    q = select(Notification).where(Notification.user_id == user.id,
+                                   Notification.read_at.is_(None))
+    if notification_id is not None:
+        q = q.where(Notification.id == notification_id)
+    rows = db.session.scalars(q).all()
+    now = utcnow()
+    for n in rows:
+        n.read_at = now
+    db.session.flush()
+    return len(rows)
+
+
+class UnreadLabel:
+    """A menu label that shows the unread count, evaluated when the menu is drawn."""
+
+    def __str__(self) -> str:
+        from flask_login import current_user
+        count = unread_count(current_user) if current_user.is_authenticated else 0
+        label = _("Notifications")
+        return f"{label} ({count})" if count else label
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+        return str(escape(str(self)))

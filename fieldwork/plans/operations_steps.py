@@ -1,0 +1,172 @@
+"""Moving a step along the transition table, with its side effects and notifications."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import audit
+from ..auth.roles import RoleName
+from ..errors import OperationError
+from ..extensions import db
+from ..timeutil import utcnow
+from . import attachments, notifications, workflow
+from . import validate as v
+from .models import Survey, SurveyStatus
+from .models_docs import DocKind
+from .models_review import CommentRound, Council, Publication, RoundDraft
+from .models_workflow import STATE_LABELS, STEP_LABELS, Step, WorkflowStep
+from .steps import ensure, plan_of
+
+
+def _step(data: dict) -> Step:
+    try:
+        return Step(int(data.get("step")))
+    except (TypeError, ValueError):
+        raise OperationError(_("Unknown step.")) from None
+
+
+def transition(survey: Survey, data: dict, user) -> WorkflowStep:
+    """Move ``data['step']`` along the transition ``data['name']`` (with ``comment``).
+
+    Refused, with nothing written, when the step is not in a state the transition leaves,
+    the user's role (or Home Affairs assignment) does not allow it, a required comment is
+    missing, or the guard gives reasons.
+    """
+    step = _step(data)
+    name = (data.get("name") or "").strip()
+    if survey.status == SurveyStatus.CLOSED:
+        raise OperationError(_("Survey %(code)s is closed; nothing can change any more.",
+                               code=survey.code))
+    row = ensure(survey)[step]
+    t = workflow.find(step, name, row.state)
+    if t is None:
+        if not workflow.named(step, name):
+            raise OperationError(_("Unknown action."))
+        raise OperationError(_("“%(step)s” is %(state)s; this action is not possible now.",
+                               step=STEP_LABELS[step], state=STATE_LABELS[row.state]))
+    if not user.has_role(*t.roles):
+        raise OperationError(_("Your role does not allow this action."))
+    if not workflow.may(t, survey, user):
+        raise OperationError(_("This survey is assigned to another Home Affairs reviewer."))
+    comment = v.text(data, "comment", _("Comment"), required=t.needs_comment, max_len=5000)
+    if t.guard is not None:
+        reasons = t.guard(survey)
+        if reasons:
+            raise OperationError(" ".join(reasons))
+    before = row.state
+    row.state = t.target
+    row.updated_at = utcnow()
+    row.updated_by_id = user.id
+    row.last_comment = comment or None
+    effect = EFFECTS.get((step, t.name))
+    extra = effect(survey, user) if effect else None
+    db.session.flush()
+    audit.record(user, t.action, row, before={"state": before},
+                 after={"state": t.target, "survey": survey.code, **(extra or {})},
+                 reason=comment or None)
+    _notify_next(survey, step, row, user)
+    return row
+
+
+def _notify_next(survey: Survey, step: Step, row: WorkflowStep, actor) -> None:
+    """Tell whoever the step now waits on (managers, or the Home Affairs reviewer)."""
+    roles = workflow.waiting_roles(step, row.state)
+    users = []
+    if RoleName.MANAGER in roles:
+        users += notifications.users_with(RoleName.MANAGER)
+    if RoleName.HOME_AFFAIRS in roles:
+        plan = plan_of(survey)
+        users += [plan.reviewer] if plan.reviewer else notifications.users_with(
+            RoleName.HOME_AFFAIRS)
+    # Whoever sent it back, or passed it, hears about the result too.
+    if not roles:
+        users += notifications.users_with(RoleName.MANAGER)
+    notifications.notify(users, survey, "workflow",
+                         {"code": survey.code, "step_no": int(step), "state": row.state.value},
+                         actor=actor)
+
+
+# --- effects ------------------------------------------------------------------------------------
+
+def _issue_plan(survey: Survey, user) -> dict:
+    survey.status = SurveyStatus.ACTIVE
+    return {"survey_status": SurveyStatus.ACTIVE}
+
+
+def _open_round(survey: Survey, user) -> dict:
+    """Start round n+1 and send every agency in scope its latest draft, if it has one."""
+    number = (db.session.scalar(select(func.max(CommentRound.number)).where(
+        CommentRound.survey_id == survey.id)) or 0) + 1
+    rnd = CommentRound(survey_id=survey.id, number=number)
+    db.session.add(rnd)
+    db.session.flush()
+    agencies = []
+    for agency_id in dict.fromkeys(s.agency_id for s in survey.scope):
+        draft = attachments.latest(survey, DocKind.AGENCY_DRAFT, agency_id)
+        if draft is None:
+            continue
+        rnd.drafts.append(RoundDraft(agency_id=agency_id, attachment_id=draft.id))
+        agencies.append(agency_id)
+    if not agencies:
+        raise OperationError(_("No agency has a draft of its results to send; attach them in "
+                               "step 4."))
+    db.session.flush()
+    from ..auth.models import User
+    reviewers = db.session.scalars(select(User).where(User.agency_id.in_(agencies),
+                                                      User.active.is_(True))).all()
+    notifications.notify([u for u in reviewers if u.has_role(RoleName.AGENCY)], survey,
+                         "round_opened", {"code": survey.code, "n": number}, actor=user)
+    return {"round": number, "agencies": len(agencies)}
+
+
+def _close_round(survey: Survey, user) -> dict:
+    rnd = db.session.scalars(select(CommentRound).where(
+        CommentRound.survey_id == survey.id, CommentRound.closed_at.is_(None))).first()
+    if rnd is None:
+        return {}
+    rnd.closed_at = utcnow()
+    return {"round": rnd.number, "comments": len(rnd.comments)}
+
+
+def _convene_council(survey: Survey, user) -> dict:
+    if db.session.scalar(select(Council).where(Council.survey_id == survey.id)) is None:
+        db.session.add(Council(survey_id=survey.id))
+    return {}
+
+
+def _publish(survey: Survey, user) -> dict:
+    report = attachments.latest(survey, DocKind.FINAL_REPORT)
+    pub = db.session.scalar(select(Publication).where(Publication.survey_id == survey.id))
+    if pub is None:
+        pub = Publication(survey_id=survey.id, attachment_id=report.id,
+                          published_by_id=user.id, summary=survey.title)
+        db.session.add(pub)
+    survey.status = SurveyStatus.CLOSED
+    return {"report": report.filename, "sha256": report.sha256,
+            "survey_status": SurveyStatus.CLOSED}
+
+
+EFFECTS = {
+    (Step.PLAN, "issue"): _issue_plan,
+    (Step.COMMENTS, "open_round"): _open_round,
+    (Step.COMMENTS, "close_round"): _close_round,
+    (Step.ACCEPTANCE, "convene_council"): _convene_council,
+    (Step.ACCEPTANCE, "publish"): _publish,
+}
+
+
+def current_round(survey: Survey) -> CommentRound | None:
+    """The newest comment round, open or closed."""
+    return db.session.scalars(select(CommentRound).where(
+        CommentRound.survey_id == survey.id).order_by(CommentRound.number.desc())).first()
+
+
+def blockers(survey: Survey, user) -> list[tuple[workflow.Transition, list[str]]]:
+    """For the dashboard: transitions the user may take now, each with its guard's reasons."""
+    out = []
+    for step, row in ensure(survey).items():
+        for t in workflow.out_of(step, row.state):
+            if workflow.may(t, survey, user):
+                out.append((t, t.guard(survey) if t.guard else []))
+    return out

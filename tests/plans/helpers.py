@@ -1,0 +1,135 @@
+"""Builders for plans tests: a fake questionnaire module, tiny valid files, and a survey put
+in any state of the transition table with every guard satisfied."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+
+from fieldwork.plans import attachments, forms_link
+from fieldwork.plans.models_docs import DocKind
+from fieldwork.plans.models_fieldwork import (
+    Assignment,
+    Attendance,
+    PilotRecord,
+    SerialRange,
+    TrainingSession,
+)
+from fieldwork.plans.models_review import (
+    CommentRound,
+    Council,
+    CouncilDecision,
+    CouncilMember,
+    WrittenOpinion,
+)
+from fieldwork.plans.models_workflow import DONE, INITIAL, PLAN_SECTIONS, Step
+from fieldwork.plans.steps import ensure, plan_of
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def pdf(tag: str = "") -> bytes:
+    """A small PDF whose bytes differ by ``tag`` (so versions are not identical)."""
+    return PDF + f"% {tag}\n".encode()
+
+
+def docx_bytes() -> bytes:
+    """A minimal DOCX-shaped ZIP (content types + word/document.xml)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
+@dataclass
+class FakeForms:
+    """Stands in for ``fieldwork.forms.api``."""
+
+    approved: bool = True
+    numbers: list = field(default_factory=lambda: [(1, "approved")])
+    printed: tuple[int, int] | None = (1, 100000)
+
+    def has_approved_version(self, survey) -> bool:
+        return self.approved
+
+    def versions(self, survey) -> list:
+        return [SimpleNamespace(number=n, status=s, id=n) for n, s in self.numbers]
+
+    def serials_printed(self, survey, first: int, last: int) -> bool:
+        return self.printed is not None and self.printed[0] <= first and last <= self.printed[1]
+
+
+def use_fake_forms(monkeypatch, **kwargs) -> FakeForms:
+    """Make the workflow see a fake questionnaire module."""
+    fake = FakeForms(**kwargs)
+    monkeypatch.setattr(forms_link, "api", lambda: fake)
+    return fake
+
+
+def upload(survey, user, kind: DocKind, *, agency_id=None, data: bytes | None = None,
+           filename: str = "doc.pdf", title: str = ""):
+    """Store an attachment through the real operation."""
+    return attachments.upload(survey, {"kind": kind.value, "agency_id": agency_id,
+                                       "title": title, "filename": filename,
+                                       "stream": io.BytesIO(data or pdf(f"{kind}{agency_id}"))},
+                              user)
+
+
+def fill_plan(survey) -> None:
+    """Write every plan section (directly: a test fixture, not a user action)."""
+    plan = plan_of(survey)
+    for key in PLAN_SECTIONS:
+        setattr(plan, key, f"Nội dung {key}")
+
+
+def satisfy_all(db, survey, manager, enumerator, agency) -> None:
+    """Create every record any guard of the table asks for."""
+    fill_plan(survey)
+    for row in survey.scope:
+        row.shortfall_note = "Thiếu phiếu do số hồ sơ trả kết quả thấp hơn dự kiến."
+    upload(survey, manager, DocKind.PLAN_SIGNED)
+    upload(survey, manager, DocKind.REPORT_DRAFT)
+    upload(survey, manager, DocKind.AGENCY_DRAFT, agency_id=agency.id)
+    upload(survey, manager, DocKind.FINAL_REPORT)
+    minutes = upload(survey, manager, DocKind.MINUTES)
+    db.session.add(PilotRecord(survey_id=survey.id, held_on=date(2026, 5, 5), findings="ổn",
+                               version_number=1))
+    session = TrainingSession(survey_id=survey.id, held_on=date(2026, 6, 1), place="Hội trường",
+                              trainer="Trần Văn Huấn", pass_mark=None)
+    session.attendance.append(Attendance(user_id=enumerator.id, present=True))
+    db.session.add(session)
+    assignment = Assignment(survey_id=survey.id, enumerator_id=enumerator.id,
+                            agency_id=agency.id, quota=10)
+    assignment.ranges.append(SerialRange(survey_id=survey.id, first_serial=1, last_serial=10,
+                                         handed_out_on=date(2026, 6, 2),
+                                         returned_on=date(2026, 7, 1), completed=10,
+                                         verified=10, unused=0))
+    db.session.add(assignment)
+    db.session.add(WrittenOpinion(survey_id=survey.id, source="Sở Nội vụ",
+                                  received_on=date(2026, 12, 1), summary="Đồng ý"))
+    council = Council(survey_id=survey.id, meeting_on=date(2026, 12, 5),
+                      decision=CouncilDecision.PASSED, minutes_id=minutes.id)
+    council.members.append(CouncilMember(name="PGS.TS Nguyễn Văn Hội", council_role="Chủ tịch"))
+    db.session.add(council)
+    db.session.flush()
+
+
+def put_in_state(db, survey, step: Step, state) -> None:
+    """Earlier steps done, later steps untouched, ``step`` in ``state``; an open round exists
+    when step 5 is in a round-open state."""
+    rows = ensure(survey)
+    for s, row in rows.items():
+        row.state = DONE[s] if s < step else INITIAL[s]
+    rows[step].state = state
+    if step == Step.COMMENTS and state.value in ("round_open", "round_closed"):
+        rnd = CommentRound(survey_id=survey.id, number=1)
+        if state.value == "round_closed":
+            from fieldwork.timeutil import utcnow
+            rnd.closed_at = utcnow()
+        db.session.add(rnd)
+    db.session.flush()
