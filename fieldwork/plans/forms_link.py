@@ -46,3 +46,10 @@ def questionnaire_url(survey) -> str | None:
     if "forms.index" in current_app.view_functions:
         return url_for("forms.index", code=survey.code)
     return None
+
+
+def version_url(survey, number: int) -> str | None:
+    """Link to one questionnaire version when that endpoint exists."""
+    if "forms.detail" in current_app.view_functions:
+        return url_for("forms.detail", code=survey.code, number=number)
+    return None

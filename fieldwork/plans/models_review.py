@@ -161,9 +161,9 @@ class CouncilDecision(enum.StrEnum):
 
 
 DECISION_LABELS = {
-    CouncilDecision.PASSED: _l("Accepted"),
-    CouncilDecision.PASSED_WITH_REVISIONS: _l("Accepted with revisions"),
-    CouncilDecision.NOT_PASSED: _l("Not accepted"),
+    CouncilDecision.PASSED: _l("Report approved by the council"),
+    CouncilDecision.PASSED_WITH_REVISIONS: _l("Report approved with revisions"),
+    CouncilDecision.NOT_PASSED: _l("Report not approved by the council"),
 }
 
 

@@ -178,8 +178,9 @@ def update_council(survey: Survey, data: dict, user) -> Council:
     council = _council(survey)
     before = {"meeting_on": council.meeting_on, "decision": council.decision}
     meeting = v.day(data, "meeting_on", _("Meeting date"), required=False)
-    decision = v.choice(data, "decision", _("Decision"), CouncilDecision, required=False)
-    text = v.text(data, "decision_text", _("Decision"), max_len=10000)
+    decision = v.choice(data, "decision", _("Council decision"), CouncilDecision,
+                        required=False)
+    text = v.text(data, "decision_text", _("Council decision"), max_len=10000)
     att = _file(survey, data, DocKind.MINUTES, user, title="council-minutes")
     council.meeting_on, council.decision, council.decision_text = meeting, decision, text
     if att is not None:

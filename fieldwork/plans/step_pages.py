@@ -71,6 +71,7 @@ def questionnaire_page(survey: Survey) -> dict:
         "forms_installed": forms_link.api() is not None,
         "versions": forms_link.versions(survey),
         "questionnaire_url": forms_link.questionnaire_url(survey),
+        "version_url": lambda number: forms_link.version_url(survey, number),
         "comments": db.session.scalars(select(ConsultationComment).where(
             ConsultationComment.survey_id == survey.id).order_by(ConsultationComment.id)).all(),
         "dispositions": list(DISPOSITION_LABELS.items()),

@@ -234,6 +234,8 @@ class Transition:
     guard: Callable[[object], list[str]] | None = None
     needs_comment: bool = False
     style: str = "primary"
+    # An optional move (e.g. withdrawing) does not make the step wait on its roles.
+    optional: bool = False
 
     @property
     def key(self) -> str:
@@ -249,11 +251,12 @@ class Transition:
 T = Transition
 TRANSITIONS: tuple[Transition, ...] = (
     # Step 1: plan drafted, appraised by Home Affairs (Q1), issued.
-    T(Step.PLAN, "submit", S.DRAFT, S.SUBMITTED, (M,), _l("Submit to Home Affairs"), plan_ready),
-    T(Step.PLAN, "submit", S.RETURNED, S.SUBMITTED, (M,), _l("Submit to Home Affairs again"),
+    T(Step.PLAN, "submit", S.DRAFT, S.SUBMITTED, (M,), _l("Submit the plan to Home Affairs"),
       plan_ready),
+    T(Step.PLAN, "submit", S.RETURNED, S.SUBMITTED, (M,),
+      _l("Submit the plan to Home Affairs again"), plan_ready),
     T(Step.PLAN, "withdraw", S.SUBMITTED, S.DRAFT, (M,), _l("Withdraw submission"),
-      style="outline-secondary"),
+      style="outline-secondary", optional=True),
     T(Step.PLAN, "return", S.SUBMITTED, S.RETURNED, (HA,), _l("Return with comments"),
       needs_comment=True, style="warning"),
     T(Step.PLAN, "appraise", S.SUBMITTED, S.APPRAISED, (HA,), _l("Appraise the plan"),
@@ -358,6 +361,8 @@ def waiting_roles(step: Step, state: S) -> list[RoleName]:
     """Who the step is waiting on in ``state`` (the roles of transitions leaving it)."""
     roles: list[RoleName] = []
     for t in out_of(step, state):
+        if t.optional:
+            continue
         for r in t.roles:
             if r not in roles:
                 roles.append(r)
