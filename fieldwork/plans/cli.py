@@ -63,4 +63,20 @@ def sample_size(policy, dossiers, submissions_h1, submissions_h2, rounding, as_j
     click.echo(f"=> {result.required}")
 
 
-commands = [sample_size]
+@click.command("notify-email")
+@with_appcontext
+def notify_email():
+    """E-mail unsent in-app notifications (off unless PLANS_EMAIL_NOTIFICATIONS=1)."""
+    from . import mail
+    if not mail.enabled():
+        click.echo("E-mail notifications are off (set PLANS_EMAIL_NOTIFICATIONS=1 and "
+                   "PLANS_SMTP_HOST to enable); nothing sent.")
+        return
+    try:
+        count = mail.send_pending()
+    except OSError as exc:  # smtplib errors are OSErrors
+        raise click.ClickException(f"cannot send e-mail: {exc}") from None
+    click.echo(f"{count} notification(s) e-mailed.")
+
+
+commands = [sample_size, notify_email]

@@ -125,3 +125,42 @@ def test_demo_gives_a_plan_draft(db):
     assert plan.reviewer is not None and plan.reviewer.email == "snv@demo.vn"
     assert ensure(survey)[Step.PLAN].state == StepState.DRAFT
     assert all(r.error is None for r in requirements(survey))
+
+
+def test_email_is_off_by_default(runner):
+    out = runner.invoke(args=["notify-email"])
+    assert out.exit_code == 0 and "off" in out.output
+
+
+def test_email_sends_unsent_notifications_once(app, runner, factory, db, monkeypatch):
+    from fieldwork.plans import mail, notifications
+
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            assert (host, port) == ("smtp.test", 25)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, msg):
+            sent.append(msg)
+
+    monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "PLANS_EMAIL_NOTIFICATIONS", "1")
+    monkeypatch.setitem(app.config, "PLANS_SMTP_HOST", "smtp.test")
+    survey = factory.survey()
+    user = factory.user("home_affairs")
+    notifications.notify([user], survey, "workflow",
+                         {"code": survey.code, "step_no": 1, "state": "submitted"})
+    db.session.commit()
+    out = runner.invoke(args=["notify-email"])
+    assert out.exit_code == 0 and "1 notification" in out.output
+    assert sent[0]["To"] == user.email and survey.code in sent[0]["Subject"]
+    assert "Đã gửi Sở Nội vụ" in sent[0].get_content()
+    out = runner.invoke(args=["notify-email"])
+    assert len(sent) == 1
