@@ -131,6 +131,8 @@ def upload(survey, data: dict, user) -> Attachment:
     in scope, empty or oversized files, types other than PDF/Office/images by content, a name
     whose extension contradicts the content, and a byte-identical copy of the latest version.
     """
+    from .operations import _not_closed
+    _not_closed(survey)
     try:
         kind = DocKind(data.get("kind") or "")
     except ValueError:

@@ -33,5 +33,7 @@ def download(code: str, attachment_id: int):
     path = attachments.full_path(pub.attachment)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=pub.attachment.content_type, as_attachment=False,
+    resp = send_file(path, mimetype=pub.attachment.content_type, as_attachment=False,
                      download_name=pub.attachment.filename)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.decorators import check
+from ..auth.roles import RoleName
 from ..extensions import db
 from . import attachments, notifications, todo
 from .models_docs import Attachment, Notification
@@ -21,6 +22,8 @@ def attachment_upload(code: str):
     """Upload a document (the operation checks role, kind, size and type)."""
     survey = load_survey(code)
     data = form_data()
+    # Agencies attach files only to their written comments (step 5), not here.
+    check(current_user.has_role(RoleName.MANAGER, RoleName.HOME_AFFAIRS))
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         data["filename"], data["stream"] = upload.filename, upload.stream
@@ -44,8 +47,10 @@ def attachment_download(code: str, attachment_id: int):
     path = attachments.full_path(att)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=att.content_type, as_attachment=True,
+    resp = send_file(path, mimetype=att.content_type, as_attachment=True,
                      download_name=att.filename)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 @bp.route("/notifications", endpoint="notifications")

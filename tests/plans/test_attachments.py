@@ -147,3 +147,24 @@ def test_download_permissions(client, factory, db):
     for path, status in ((mine.id, 200), (theirs.id, 403), (internal.id, 403), (999999, 404)):
         with client.get(f"{base}/{path}") as resp:
             assert resp.status_code == status
+
+
+def test_no_upload_on_a_closed_survey(factory, db):
+    from fieldwork.plans.models import SurveyStatus
+    manager = factory.user("manager")
+    survey = factory.survey()
+    survey.status = SurveyStatus.CLOSED
+    with pytest.raises(OperationError, match="kết thúc|closed"):
+        upload(survey, manager, DocKind.OTHER)
+
+
+def test_agency_cannot_use_the_general_upload(client, factory, db):
+    agency = factory.agency()
+    survey = factory.survey(agencies=[agency])
+    reviewer = factory.user("agency", agency=agency)
+    login(client, reviewer.email, PASSWORD)
+    token = csrf_token(client, f"/surveys/{survey.code}")
+    resp = client.post(f"/surveys/{survey.code}/attachments", data={
+        "csrf_token": token, "kind": "comment", "agency_id": agency.id,
+        "file": (io.BytesIO(pdf("x")), "y.pdf")}, content_type="multipart/form-data")
+    assert resp.status_code == 403 and _count(db) == 0
