@@ -62,5 +62,8 @@ def init_navigation(app: Flask) -> None:
     def role_label(name: str):
         return ROLE_LABELS[RoleName(name)]
 
+    def has_endpoint(name: str) -> bool:
+        return name in app.view_functions
+
     app.jinja_env.globals.update(nav_items=nav_items, role_tasks=role_tasks,
-                                 role_label=role_label)
+                                 role_label=role_label, has_endpoint=has_endpoint)

@@ -117,3 +117,9 @@ def test_language_switch_to_english_and_back(client, factory):
 def test_unknown_language_is_404(client):
     token = csrf_token(client, "/login")
     assert client.post("/lang/fr", data={"csrf_token": token}).status_code == 404
+
+
+def test_anonymous_visitors_find_the_public_reports_page(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert "/bao-cao-khao-sat/" in html
+    assert client.get("/bao-cao-khao-sat/").status_code == 200
