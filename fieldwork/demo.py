@@ -86,9 +86,18 @@ def load_demo(password: str | None = None) -> list[tuple[str, str, str]]:
 
 
 def _load_extensions(survey: Survey, actor) -> None:
-    """Let feature packages add their demo content (questionnaires, plans ...)."""
+    """Let feature packages add their demo content (questionnaires, plans ...).
+
+    Every feature's ``load`` runs first, in feature order; then each optional ``finish``, in
+    the same order, for what needs another feature's content (e.g. consultation comments on
+    the questionnaire draft, then that draft's approval).
+    """
     from .features import FEATURES, optional_module
-    for feature in FEATURES:
-        mod = optional_module(f"fieldwork.{feature}.demo")
-        if mod is not None:
-            mod.load(survey, actor)
+    modules = [m for m in (optional_module(f"fieldwork.{f}.demo") for f in FEATURES)
+               if m is not None]
+    for mod in modules:
+        mod.load(survey, actor)
+    for mod in modules:
+        finish = getattr(mod, "finish", None)
+        if finish is not None:
+            finish(survey, actor)

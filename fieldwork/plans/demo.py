@@ -1,12 +1,31 @@
-"""Demo content: DEMO-2026 gets a realistic plan draft a newcomer can read, export and submit."""
+"""Demo content: DEMO-2026 as a survey in progress.
+
+``load`` tells step 1 to its end through the real operations: the manager writes and submits
+the plan, the assigned Home Affairs reviewer appraises it, the manager registers its number,
+uploads the signed copy and issues it, then opens the written consultation of step 2.
+``finish`` runs after every feature's ``load`` (so after the forms demo drafted questionnaire
+v1): two agencies' written comments on that draft, each with its disposition. The forms demo's
+``finish`` then has v1 submitted and approved, which leaves step 2 ready to close.
+"""
 
 from __future__ import annotations
+
+import io
+from datetime import date
+from xml.sax.saxutils import escape
 
 from sqlalchemy import select
 
 from ..auth.models import User
 from ..extensions import db
+from . import attachments
 from . import operations as ops
+from .docx_export import MOTTO_1, MOTTO_2, ROMAN, PlanDocument, build_plan_docx, plan_document
+from .models_docs import DocKind
+from .models_fieldwork import Disposition
+from .models_workflow import Step
+from .operations_fieldwork import add_consultation_comment, dispose_consultation_comment
+from .operations_steps import transition
 
 SECTIONS = {
     "purpose": (
@@ -73,16 +92,150 @@ HEADER = {
 }
 
 
+# Registered number and signing date of the issued plan (appraisal is due by 31 March).
+DOC_NUMBER, SIGNED_ON = "15", date(2026, 3, 27)
+
+# (agency, letter, received on, comment, disposition, what was done with it)
+CONSULTATION = [
+    ("Sở Tư pháp", "Công văn số 412/STP-HCTP", date(2026, 4, 20),
+     "Đề nghị bổ sung lựa chọn “Không có căn cước” vì một số người nộp hồ sơ là tổ chức "
+     "hoặc người nước ngoài.",
+     Disposition.EXPLAINED,
+     "Giải trình: câu hỏi đã ghi rõ “nếu không có, ghi mã hồ sơ bên dưới”; tổ chức và người "
+     "nước ngoài ghi mã hồ sơ nên không cần thêm lựa chọn. Giữ nguyên."),
+    ("Phường Hải Châu", "Công văn số 87/UBND-VP", date(2026, 4, 23),
+     "Câu “Các ý kiến góp ý khác” nên viết thành câu hỏi trực tiếp để người dân dễ trả lời.",
+     Disposition.PARTLY,
+     "Tiếp thu một phần: phiên bản 1 giữ nguyên để trình phê duyệt; câu q03 được viết lại "
+     "thành câu hỏi trực tiếp trong dự thảo phiên bản 2, sẽ khảo sát thử trước khi áp dụng."),
+]
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _step(survey, step: Step, name: str, user, comment: str | None = None) -> None:
+    transition(survey, {"step": int(step), "name": name, "comment": comment}, user)
+
+
 def load(survey, actor) -> None:
-    """Write the plan draft of DEMO-2026 (still a draft: the newcomer submits it)."""
-    manager = db.session.scalar(select(User).where(User.email == "quanly@demo.vn")) or actor
-    reviewer = db.session.scalar(select(User).where(User.email == "snv@demo.vn"))
-    ops.update_plan(survey, {**SECTIONS, **HEADER}, manager)
+    """Plan written, submitted, appraised, signed and issued; written consultation opened."""
+    manager = _user("quanly@demo.vn")
+    reviewer = _user("snv@demo.vn")
+    ops.update_plan(survey, {**SECTIONS, **HEADER}, manager or actor)
     for row in survey.scope:
         if row.state_bodies_only and row.bodies_h1 is None:
             # Invented: bodies that filed dossiers with the office in each half of the year.
             ops.update_scope(survey, {"scope_id": row.id, "dossiers": row.dossiers,
                                       "state_bodies_only": "1", "bodies_h1": 14,
-                                      "bodies_h2": 11}, manager)
-    if reviewer is not None:
-        ops.set_reviewer(survey, {"reviewer_id": reviewer.id}, manager)
+                                      "bodies_h2": 11}, manager or actor)
+    if manager is None or reviewer is None:
+        return  # without the demo accounts the plan stays a draft
+    ops.set_reviewer(survey, {"reviewer_id": reviewer.id}, manager)
+    _step(survey, Step.PLAN, "submit", manager)
+    _step(survey, Step.PLAN, "appraise", reviewer,
+          "Kế hoạch đáp ứng yêu cầu của Quyết định số 2223/QĐ-UBND; đồng ý để đơn vị ban "
+          "hành và triển khai.")
+    ops.update_plan(survey, {"doc_number": DOC_NUMBER, "signed_on": SIGNED_ON}, manager)
+    body, ext = signed_plan(survey)
+    attachments.upload(survey, {
+        "kind": DocKind.PLAN_SIGNED.value,
+        "title": f"Kế hoạch số {DOC_NUMBER}/{HEADER['doc_symbol']} (bản đã ký)",
+        "filename": f"ke-hoach-{DOC_NUMBER}-{HEADER['doc_symbol']}-da-ky.{ext}",
+        "note": "Bản ký, đóng dấu (minh hoạ).", "stream": io.BytesIO(body)}, manager)
+    _step(survey, Step.PLAN, "issue", manager)
+    _step(survey, Step.QUESTIONNAIRE, "open_consultation", manager)
+
+
+def finish(survey, actor) -> None:
+    """After the forms demo drafted v1: agencies' written comments and their dispositions."""
+    manager = _user("quanly@demo.vn")
+    if manager is None:
+        return
+    by_name = {row.agency.name: row.agency_id for row in survey.scope}
+    for agency, letter, received, text, disposition, answer in CONSULTATION:
+        comment = add_consultation_comment(survey, {
+            "agency_id": by_name[agency], "document_ref": letter, "received_on": received,
+            "text": text}, manager)
+        dispose_consultation_comment(comment, {"disposition": disposition.value,
+                                               "disposition_text": answer}, manager)
+
+
+def signed_plan(survey) -> tuple[bytes, str]:
+    """The issued plan as a PDF (ReportLab), or the DOCX export without a Vietnamese font."""
+    doc = plan_document(survey)
+    try:
+        from ..forms.fonts import register_fonts
+        fonts = register_fonts()
+    except (ImportError, RuntimeError):
+        return build_plan_docx(doc), "docx"
+    return plan_pdf(doc, fonts.regular, fonts.bold), "pdf"
+
+
+def plan_pdf(doc: PlanDocument, regular: str, bold: str) -> bytes:
+    """A PlanDocument on A4 in the Decree 30/2020 layout, signed (for the demo)."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    def style(name, size=13, font=regular, align=TA_JUSTIFY, indent=0, after=4):
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.3,
+                              alignment=align, firstLineIndent=indent, spaceAfter=after)
+
+    body = style("body", indent=10 * mm)
+    head = style("head", font=bold, indent=10 * mm)
+    centre = style("centre", size=12.5, align=TA_CENTER, after=1)
+    centre_b = style("centre_b", size=12.5, font=bold, align=TA_CENTER, after=1)
+    cell = style("cell", size=10, align=0, after=0)
+    cell_r = style("cell_r", size=10, align=TA_RIGHT, after=0)
+    cell_b = style("cell_b", size=10, font=bold, align=TA_CENTER, after=0)
+    cell_c = style("cell_c", size=10, align=TA_CENTER, after=0)
+    top, top_b = style("top", 11.5, align=TA_CENTER, after=1), style(
+        "top_b", 11.5, bold, TA_CENTER, after=1)
+    motto = style("motto", 10.5, bold, TA_CENTER, after=1)
+
+    def p(text, st):
+        return Paragraph(escape(text), st)
+
+    width = A4[0] - 45 * mm
+    story = [Table([[
+        [p(doc.parent_body, top), p(doc.issuing_body, top_b), Spacer(1, 3),
+         p(doc.number_line, top)],
+        [p(MOTTO_1, motto), p(MOTTO_2, top_b), Spacer(1, 3), p(doc.date_line, top)],
+    ]], colWidths=(width * 0.42, width * 0.58), style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
+        Spacer(1, 8 * mm), p(doc.kind, style("kind", 14, bold, TA_CENTER)),
+        p(doc.subject, style("subject", 13.5, bold, TA_CENTER, after=8 * mm))]
+    for i, section in enumerate(doc.sections):
+        story.append(p(f"{ROMAN[i]}. {section.heading}", head))
+        for title, paragraphs in section.parts:
+            if title:
+                story.append(p(title, head))
+            story += [p(text, body) for text in paragraphs or ["…"]]
+        if section.table:
+            last = len(section.table) - 1
+            rows = [[p(text, cell_b if r in (0, last) else cell_r if c in (3, 5)
+                       else cell_c if c in (0, 4) else cell)
+                     for c, text in enumerate(values)]
+                    for r, values in enumerate(section.table)]
+            story.append(Table(rows, repeatRows=1, colWidths=[w * mm for w in (
+                12, 55, 38, 22, 16, 22)], style=TableStyle([
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])))
+            story.append(Spacer(1, 4))
+        story += [p(text, body) for text in section.after_table]
+    small = style("small", 11, align=0, after=0)
+    story += [Spacer(1, 6 * mm), Table([[
+        [p("Nơi nhận:", style("to", 12, bold, 0, after=1))] + [p(t, small)
+                                                              for t in doc.recipients],
+        [p(doc.authority, centre_b), p(doc.signer_title, centre_b), Spacer(1, 4 * mm),
+         p("(Đã ký và đóng dấu)", centre), Spacer(1, 4 * mm), p(doc.signer_name, centre_b)],
+    ]], colWidths=(width * 0.5, width * 0.5), style=[("VALIGN", (0, 0), (-1, -1), "TOP")])]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, leftMargin=30 * mm, rightMargin=15 * mm,
+                      topMargin=20 * mm, bottomMargin=20 * mm, title=doc.subject,
+                      author=doc.issuing_body).build(story)
+    return out.getvalue()
