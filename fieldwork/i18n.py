@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
     Babel,
@@ -39,5 +41,7 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["num"] = lambda v, fmt=None: "" if v is None else format_decimal(v, fmt)
     app.jinja_env.filters["pct"] = lambda v: "" if v is None else format_percent(v, "#,##0.00%")
     app.jinja_env.filters["date"] = lambda v: "" if v is None else format_date(v, "dd/MM/yyyy")
+    # Audit values read as text (Vietnamese unescaped); Jinja's autoescape keeps HTML safe.
+    app.jinja_env.filters["json_text"] = lambda v: json.dumps(v, ensure_ascii=False)
     app.jinja_env.filters["datetime"] = (
         lambda v: "" if v is None else format_datetime(v, "dd/MM/yyyy HH:mm"))

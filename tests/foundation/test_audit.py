@@ -59,3 +59,13 @@ def test_audit_page_lists_events(client, factory):
     login(client, manager.email, PASSWORD)
     html = client.get("/audit/").get_data(as_text=True)
     assert "survey.create" in html and "user.login" in html
+
+
+def test_audit_page_shows_vietnamese_as_text(client, factory):
+    from ..conftest import login
+    from ..factories import PASSWORD
+    manager = factory.user("manager")
+    factory.survey("AUD-3")
+    login(client, manager.email, PASSWORD)
+    html = client.get("/audit/").get_data(as_text=True)
+    assert "Khảo sát thử" in html and "\\u" not in html
