@@ -1,0 +1,263 @@
+"""Corner marks to homography: where the page lies in a scan, which way is up, and flattening.
+
+The four printed corner marks are found by their shape (solid squares near the
+extremes of the page, forming a rectangle of A4 proportions), not at fixed pixel
+positions, so any scan resolution, rotation (0/90/180/270 degrees plus skew),
+margin or slight perspective works.  Which of the two orientations that fit the
+rectangle is right is decided by where the QR code is (see ``read.py``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from .geometry import A4, corner_marks, mark_centers
+
+WORK_SIDE = 900  # long side of the reduced image in which marks are searched
+INK = 0.6  # a pixel is ink when darker than this share of its local paper level
+
+# Image corner (0 TL, 1 TR, 2 BL, 3 BR) holding each page corner (TL, TR, BL, BR) when the
+# page is rotated clockwise by the key, in degrees.
+ROTATIONS = {0: (0, 1, 2, 3), 90: (1, 3, 0, 2), 180: (3, 2, 1, 0), 270: (2, 0, 3, 1)}
+_DIRECTIONS = np.array([(-1, -1), (1, -1), (-1, 1), (1, 1)], dtype=np.float64)
+
+
+@dataclass
+class MarkQuad:
+    """Centres of the four corner marks in image pixels (image TL, TR, BL, BR) and their side."""
+
+    points: np.ndarray
+    side: float
+
+    @property
+    def portrait(self) -> bool:
+        """True when the marks' rectangle is taller than wide (page upright or upside down)."""
+        p = self.points
+        width = np.linalg.norm(p[1] - p[0]) + np.linalg.norm(p[3] - p[2])
+        height = np.linalg.norm(p[2] - p[0]) + np.linalg.norm(p[3] - p[1])
+        return height >= width
+
+    def rotations(self) -> list[int]:
+        """The two page rotations that fit this rectangle, the likelier first."""
+        return [0, 180] if self.portrait else [90, 270]
+
+    def page_points(self, rotation: int) -> np.ndarray:
+        """The mark centres in page corner order for a page rotated by ``rotation``."""
+        if rotation not in ROTATIONS:
+            raise ValueError(f"rotation must be one of 0, 90, 180, 270, got {rotation}")
+        return self.points[list(ROTATIONS[rotation])]
+
+
+def reduce(gray: np.ndarray, long_side: int = WORK_SIDE) -> tuple[np.ndarray, float]:
+    """The image shrunk so its long side is ``long_side`` (never enlarged), and the factor."""
+    import cv2
+
+    if gray.ndim != 2:
+        raise ValueError("expected a 2-D grey image")
+    f = min(1.0, long_side / max(gray.shape))
+    if f == 1.0:
+        return gray, 1.0
+    size = (max(1, round(gray.shape[1] * f)), max(1, round(gray.shape[0] * f)))
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA), f
+
+
+def paper_level(gray: np.ndarray, feature: int) -> np.ndarray:
+    """Local paper brightness: dark features up to ``feature`` pixels wide are removed.
+
+    Cells of ``feature / 5`` pixels are averaged (which also removes noise), the
+    brightest cell within ``feature / 2`` is taken, and the result smoothed back
+    to full size, so uneven lighting is followed closely.
+    """
+    import cv2
+
+    step = max(1, feature // 5)
+    small = cv2.resize(gray, (max(1, gray.shape[1] // step), max(1, gray.shape[0] // step)),
+                       interpolation=cv2.INTER_AREA)
+    small = cv2.dilate(small, np.ones((5, 5), np.uint8))
+    small = cv2.blur(small, (3, 3))
+    bg = cv2.resize(small, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return np.maximum(bg, 1)
+
+
+def ink_mask(gray: np.ndarray, feature: int, level: float = INK) -> np.ndarray:
+    """Pixels darker than ``level`` times their local paper brightness (uint8 0/1)."""
+    bg = paper_level(gray, feature)
+    return (gray.astype(np.float32) < bg.astype(np.float32) * level).astype(np.uint8)
+
+
+def _candidates(mask: np.ndarray, expected: float) -> np.ndarray:
+    """Solid, squarish blobs of about the expected size: rows (cx, cy, side)."""
+    import cv2
+
+    n, _, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return np.zeros((0, 3))
+    x, y, w, h, area = (stats[1:, i].astype(np.float64) for i in range(5))
+    hgt, wid = mask.shape
+    side = np.sqrt(area)
+    keep = ((w >= 0.45 * expected) & (h >= 0.45 * expected)
+            & (w <= 2.2 * expected) & (h <= 2.2 * expected)
+            & (area >= 0.55 * w * h) & (np.minimum(w, h) >= 0.6 * np.maximum(w, h))
+            & (x > 0) & (y > 0) & (x + w < wid) & (y + h < hgt))
+    out = np.column_stack([cents[1:, 0], cents[1:, 1], side])[keep]
+    if not len(out):
+        return out
+    # A printed mark stands alone on paper: little ink in a ring around it (this rejects
+    # blobs in a dark scanner background, in text and in filled boxes of a grid).
+    ii = cv2.integral(mask, sdepth=cv2.CV_64F)
+
+    def share(k: float) -> tuple[np.ndarray, np.ndarray]:
+        x0 = np.clip(np.round(out[:, 0] - k * out[:, 2]), 0, wid).astype(np.intp)
+        x1 = np.clip(np.round(out[:, 0] + k * out[:, 2]), 0, wid).astype(np.intp)
+        y0 = np.clip(np.round(out[:, 1] - k * out[:, 2]), 0, hgt).astype(np.intp)
+        y1 = np.clip(np.round(out[:, 1] + k * out[:, 2]), 0, hgt).astype(np.intp)
+        return ii[y1, x1] - ii[y0, x1] - ii[y1, x0] + ii[y0, x0], (x1 - x0) * (y1 - y0)
+
+    inner, a_in = share(0.8)
+    outer, a_out = share(1.6)
+    ring = (outer - inner) / np.maximum(a_out - a_in, 1)
+    return out[ring < 0.12]
+
+
+def quad_ok(pts: np.ndarray, sides: np.ndarray, aspect: float, image_long: float) -> bool:
+    """Whether four centres (TL, TR, BL, BR) form the marks' rectangle, in any rotation."""
+    tl, tr, bl, br = pts
+    top, bottom = np.linalg.norm(tr - tl), np.linalg.norm(br - bl)
+    left, right = np.linalg.norm(bl - tl), np.linalg.norm(br - tr)
+    if min(top, bottom, left, right) <= 0:
+        return False
+    if min(top, bottom) / max(top, bottom) < 0.94 or min(left, right) / max(left, right) < 0.94:
+        return False
+    w, h = (top + bottom) / 2, (left + right) / 2
+    short, long = min(w, h), max(w, h)
+    if abs(short / long - aspect) > 0.06 or long < 0.3 * image_long:
+        return False
+    cos = abs(np.dot(tr - tl, bl - tl)) / (top * left)
+    if cos > 0.14:
+        return False
+    expected = long * MARK_RATIO
+    return bool(np.all((sides > 0.5 * expected) & (sides < 1.7 * expected)))
+
+
+_MARKS = corner_marks(A4)
+_CENTRES = np.array(mark_centers(_MARKS))
+MARK_RATIO = _MARKS[0].w / (_CENTRES[2, 1] - _CENTRES[0, 1])  # mark side / centre distance
+ASPECT = (_CENTRES[1, 0] - _CENTRES[0, 0]) / (_CENTRES[2, 1] - _CENTRES[0, 1])
+
+
+def _choose(cands: np.ndarray, image_long: float) -> np.ndarray | None:
+    """Pick the four candidates that form the marks' rectangle, or None."""
+    xy = cands[:, :2]
+    scores = xy @ _DIRECTIONS.T  # extremeness towards each image corner
+    tops = [np.argsort(-scores[:, k])[:3] for k in range(4)]
+    best = [t[0] for t in tops]
+    trials = [tuple(best)] + list(itertools.product(*tops))
+    for combo in trials:
+        if len(set(combo)) < 4:
+            continue
+        pick = cands[list(combo)]
+        if quad_ok(pick[:, :2], pick[:, 2], ASPECT, image_long):
+            return pick
+    return None
+
+
+def find_marks(gray: np.ndarray) -> MarkQuad | None:
+    """The four corner marks of a scanned page, by shape, refined at full resolution."""
+    import cv2
+
+    small, f = reduce(gray)
+    long_side = max(small.shape)
+    for fit in (1.0, 0.8, 0.6):  # a page filling the image, then scanned with margins
+        expected = long_side * MARK_RATIO * 0.92 * fit
+        # Opening removes strokes and text touching a mark; solid squares survive it.
+        kernel = np.ones((max(2, int(expected * 0.4)),) * 2, np.uint8)
+        for level in (INK, 0.75):
+            mask = cv2.morphologyEx(ink_mask(small, int(expected * 3), level), cv2.MORPH_OPEN,
+                                    kernel)
+            cands = _candidates(mask, expected)
+            if len(cands) > 40:  # a photo or a noisy page: keep the most mark-sized ones
+                cands = cands[np.argsort(np.abs(cands[:, 2] - expected))[:40]]
+            if len(cands) < 4:
+                continue
+            pick = _choose(cands, long_side)
+            if pick is not None:
+                pts, side = refine(gray, pick[:, :2] / f, float(np.mean(pick[:, 2])) / f)
+                return MarkQuad(pts, side)
+    return None
+
+
+def refine(gray: np.ndarray, centres: np.ndarray, side: float) -> tuple[np.ndarray, float]:
+    """Sub-pixel centres of solid marks near ``centres`` (full-resolution pixels)."""
+    import cv2
+
+    out, sides = centres.astype(np.float64).copy(), []
+    half = int(round(side * 1.1))
+    kernel = np.ones((max(2, int(side * 0.4)),) * 2, np.uint8)
+    for i, (cx, cy) in enumerate(centres):
+        x0, y0 = max(0, int(cx) - half), max(0, int(cy) - half)
+        win = gray[y0:int(cy) + half + 1, x0:int(cx) + half + 1]
+        if win.size < 16:
+            sides.append(side)
+            continue
+        _, binary = cv2.threshold(win, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+        binary = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+        n, labels, stats, cents = cv2.connectedComponentsWithStats(binary, connectivity=8)
+        if n <= 1:
+            sides.append(side)
+            continue
+        local = np.array([cx - x0, cy - y0])
+        dist = np.linalg.norm(cents[1:] - local, axis=1)
+        big = stats[1:, cv2.CC_STAT_AREA] >= 0.3 * side * side
+        if not big.any():
+            sides.append(side)
+            continue
+        k = int(np.argmin(np.where(big, dist, np.inf))) + 1
+        m = cv2.moments((labels == k).astype(np.uint8), binaryImage=True)
+        out[i] = (x0 + m["m10"] / m["m00"], y0 + m["m01"] / m["m00"])
+        sides.append(np.sqrt(m["m00"]))
+    return out, float(np.mean(sides))
+
+
+def homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """The 3×3 projective transform taking four ``src`` points to ``dst`` points."""
+    import cv2
+
+    src, dst = np.asarray(src, np.float32), np.asarray(dst, np.float32)
+    if src.shape != (4, 2) or dst.shape != (4, 2):
+        raise ValueError("homography needs two arrays of four (x, y) points")
+    return cv2.getPerspectiveTransform(src, dst).astype(np.float64)
+
+
+def project(h: np.ndarray, points) -> np.ndarray:
+    """Points (N×2) mapped through the homography ``h``."""
+    pts = np.asarray(points, np.float64).reshape(-1, 2)
+    ones = np.ones((len(pts), 1))
+    mapped = np.hstack([pts, ones]) @ h.T
+    return mapped[:, :2] / mapped[:, 2:3]
+
+
+def pixels_per_point(h: np.ndarray, at=(297.6, 420.9)) -> float:
+    """Image pixels per layout point near ``at`` (the scan's resolution / 72)."""
+    p = project(h, [at, (at[0] + 10, at[1]), (at[0], at[1] + 10)])
+    (ax, ay), (bx, by) = p[1] - p[0], p[2] - p[0]
+    return float(np.sqrt(abs(ax * by - ay * bx) / 100.0))
+
+
+def warp(gray: np.ndarray, h: np.ndarray, page_size: tuple[float, float],
+         scale: float) -> np.ndarray:
+    """The page flattened upright at ``scale`` pixels per point (``h``: points to image)."""
+    import cv2
+
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    src, g = gray, 1.0
+    ppp = pixels_per_point(h, (page_size[0] / 2, page_size[1] / 2))
+    if ppp > 1.6 * scale:  # shrink first: warping samples points and would alias fine lines
+        src, g = reduce(gray, int(max(gray.shape) * 1.25 * scale / ppp))
+    m = np.diag([g, g, 1.0]) @ h @ np.diag([1 / scale, 1 / scale, 1.0])
+    size = (int(round(page_size[0] * scale)), int(round(page_size[1] * scale)))
+    return cv2.warpPerspective(src, m, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=255)

@@ -1,0 +1,191 @@
+"""``fieldwork scan`` (read scanned files into the database) and ``fieldwork bench omr``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+SKIP = {".jsonl", ".json", ".txt", ".md", ".csv"}  # notes next to scans in a folder
+
+
+def collect(paths) -> list[Path]:
+    """Files named, and every file under the folders named (sorted, hidden ones skipped)."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file()
+                          and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                          and f.suffix.lower() not in SKIP)
+        else:
+            out.append(p)
+    return out
+
+
+def page_entry(page, name: str) -> dict:
+    """One page of the ``--json`` document."""
+    return {"file": name, "index": page.index, "status": page.status.value,
+            "reason": page.reason, "detail": page.detail or None,
+            "survey": page.survey.code if page.survey else None,
+            "serial": page.serial_text or None, "page": page.page_no,
+            "answers": {a.question: {"values": list(a.values), "status": a.status}
+                        for a in page.answers}}
+
+
+def summarise(batch, entries: list[dict]) -> dict:
+    """Counts of the run: pages by status, rejects by reason, sheets complete and missing."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from .models import ScanSheet, SheetStatus
+    from .sheets import missing_pages
+
+    status = Counter(e["status"] for e in entries)
+    touched = {(p.survey_id, p.serial) for f in batch.files for p in _pages(f)
+               if p.status.value == "read"}
+    sheets = [db.session.scalar(select(ScanSheet).where(ScanSheet.survey_id == s,
+                                                        ScanSheet.serial == n))
+              for s, n in sorted(touched)]
+    sheets = [s for s in sheets if s is not None]
+    return {
+        "batch": batch.id, "files": len(batch.files), "pages": len(entries),
+        "read": status["read"], "duplicate": status["duplicate"], "rejected": status["rejected"],
+        "rejects_by_reason": dict(Counter(e["reason"] for e in entries
+                                          if e["status"] == "rejected")),
+        "answers": sum(len(e["answers"]) for e in entries if e["status"] == "read"),
+        "doubtful_answers": sum(1 for e in entries if e["status"] == "read"
+                                for a in e["answers"].values()
+                                if a["status"] in ("doubtful", "multiple")),
+        "sheets": len(sheets),
+        "sheets_complete": sum(s.status == SheetStatus.COMPLETE for s in sheets),
+        "sheets_to_verify": sum(s.status == SheetStatus.TO_VERIFY for s in sheets),
+        "sheets_missing_pages": [{"serial": f"{s.serial:08d}", "missing": missing_pages(s)}
+                                 for s in sheets if s.status == SheetStatus.INCOMPLETE],
+    }
+
+
+def _pages(file):
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from .models import ScanPage
+    return db.session.scalars(select(ScanPage).where(ScanPage.file_id == file.id))
+
+
+@click.command("scan")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document to stdout.")
+@click.option("--survey", default=None, help="Survey code; pages of other surveys are rejected.")
+@click.option("--pilot", is_flag=True, help="A batch of pilot sheets (live sheets rejected).")
+@with_appcontext
+def scan_command(paths, as_json, survey, pilot):
+    """Read scanned files (PDF, TIFF, PNG, JPEG) or folders of them into the database."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..plans.models import Survey
+    from . import operations as ops
+    from .jobs import process_batch
+
+    target = None
+    if survey:
+        target = db.session.scalar(select(Survey).where(Survey.code == survey))
+        if target is None:
+            raise click.ClickException(f"unknown survey '{survey}'")
+    files = collect(paths)
+    if not files:
+        raise click.ClickException("no files found")
+    batch = ops.create_batch({"survey": target, "pilot": pilot}, "cli", source="cli")
+    names = {}
+    for f in files:
+        names[ops.add_file(batch, f.name, f).id] = str(f)
+    db.session.commit()
+    entries: list[dict] = []
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=len(files), label="Reading", file=sys.stderr,
+                                show_pos=True)
+        bar.__enter__()
+    state = {"file": None}
+
+    def progress(page):
+        entries.append(page_entry(page, names[page.file_id]))
+        if bar is not None and state["file"] not in (None, page.file_id):
+            bar.update(1)
+        state["file"] = page.file_id
+
+    try:
+        batch = process_batch(batch.id, progress)
+    finally:
+        if bar is not None:
+            bar.update(len(files) - bar.pos)
+            bar.__exit__(None, None, None)
+    summary = summarise(batch, entries)
+    if as_json:
+        click.echo(json.dumps({"pages": entries, "summary": summary}, ensure_ascii=False))
+        return
+    click.echo(f"batch #{batch.id}: {summary['files']} file(s), {summary['pages']} page(s): "
+               f"{summary['read']} read, {summary['duplicate']} duplicate, "
+               f"{summary['rejected']} rejected")
+    click.echo(f"sheets: {summary['sheets_complete']} complete, {summary['sheets_to_verify']} "
+               f"to verify, {len(summary['sheets_missing_pages'])} with missing pages; "
+               f"{summary['doubtful_answers']} doubtful answer(s) queued")
+    for s in summary["sheets_missing_pages"]:
+        click.echo(f"  sheet {s['serial']}: missing page(s) {', '.join(map(str, s['missing']))}")
+    for reason, n in sorted(summary["rejects_by_reason"].items()):
+        click.echo(f"  rejected ({reason}): {n}")
+    for e in entries:
+        if e["status"] == "rejected":
+            click.echo(f"  {e['file']} page {e['index'] + 1}: {e['reason']} - {e['detail']}")
+
+
+@click.command("omr")
+@click.option("--sheets", default=100, show_default=True, help="Sheets per template.")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--dpi", "dpis", default="150,200,300", show_default=True,
+              help="Scan resolutions to draw from.")
+@click.option("--template", "templates", multiple=True,
+              help="danang-2025 and/or sipas (default both).")
+@click.option("--save", type=click.Path(file_okay=False), default=None,
+              help="Also write the scans and truth.jsonl to this folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+def bench_omr(sheets, seed, dpis, templates, save, as_json):
+    """Accuracy, silent errors, flag rate, pages/s per core and memory on synthetic scans."""
+    from .bench import run
+
+    try:
+        dpi_list = tuple(int(d) for d in dpis.split(","))
+    except ValueError:
+        raise click.BadParameter("--dpi takes numbers separated by commas") from None
+    templates = templates or ("danang-2025", "sipas")
+    total = sheets * len(templates) * 2
+    with click.progressbar(length=total, label="Generating and reading", file=sys.stderr) as bar:
+        report = run(templates, sheets, seed, dpi_list, save, progress=bar.update)
+    if as_json:
+        click.echo(json.dumps(report, indent=1))
+        return
+    n = report["answers"]
+    click.echo(f"pages {report['pages']} (read {report['pages_read']}; turned 90/180/270: "
+               f"{report['turned_pages_read']}/{report['turned_pages']} read)")
+    click.echo(f"answers {n}: accuracy {report['accuracy']:.2%}, silent errors "
+               f"{report['silent_errors']} ({report['silent_error_rate']:.3%}, i.e. 1 in "
+               f"{n // max(report['silent_errors'], 1):,}), flagged {report['flagged']} "
+               f"({report['flag_rate']:.2%}; {report['flagged_true_double_marks']} were real "
+               "double marks)")
+    for dpi, s in report["speed_per_core"].items():
+        decoded = ", ".join(f"{k.split('_')[0].upper()} {v}" for k, v in s.items()
+                            if k.endswith("_decode_and_read_pages_per_s"))
+        click.echo(f"{dpi} dpi: {s['read_pages_per_s']} pages/s per core reading "
+                   f"(p95 {s['read_ms_p95']} ms, {s['pages']} pages); with file decoding: "
+                   f"{decoded}")
+    click.echo(f"peak memory: {report.get('peak_traced_memory_mib_one_page')} MiB traced per "
+               f"page, {report['max_rss_mib']} MiB process RSS")
+
+
+commands = [scan_command]
+bench_commands = [bench_omr]

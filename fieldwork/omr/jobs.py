@@ -1,0 +1,127 @@
+"""Reading batches off the request thread.
+
+``process_batch(batch_id)`` is the job: plain, restartable (files and pages
+already read are skipped), committing after each page.  Until a queue service
+is added it runs on one in-process worker thread; with ``OMR_SYNC_JOBS`` (and
+in tests) it runs at once in the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from . import operations as ops
+from . import storage
+from .models import BatchStatus, ScanBatch, ScanPage
+
+log = logging.getLogger(__name__)
+_jobs: queue.Queue = queue.Queue()
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def _rejected(code: str, detail: str):
+    from .read import PageResult
+
+    return PageResult("rejected", reason=code, detail=detail)
+
+
+def _read(image, batch: ScanBatch, key: bytes, found: dict):
+    from .read import read_page
+
+    try:
+        return read_page(image, key, ops.resolver(batch, found))
+    except Exception as exc:  # one bad page must not stop the batch
+        log.exception("reading a page of batch %s failed", batch.id)
+        db.session.rollback()
+        found.clear()
+        return _rejected("internal_error", f"{type(exc).__name__}: {exc}")
+
+
+def process_batch(batch_id: int, progress: Callable | None = None) -> ScanBatch:
+    """Read every page of every unread file of a batch; ``progress(page)`` after each."""
+    from ..forms.batches import mac_key
+    from .load import MAX_PIXELS, iter_pages
+
+    batch = db.session.get(ScanBatch, batch_id)
+    if batch is None:
+        raise ValueError(f"no scan batch {batch_id}")
+    ops.start(batch)
+    db.session.commit()
+    key = mac_key()
+    limit = int(current_app.config.get("OMR_MAX_PIXELS", MAX_PIXELS))
+    try:
+        for file in batch.files:
+            if file.done:
+                continue
+            seen = set(db.session.scalars(select(ScanPage.index).where(
+                ScanPage.file_id == file.id)))
+            for item in iter_pages(storage.absolute(file.path), max_pixels=limit):
+                if item.index in seen:
+                    continue
+                found: dict = {}
+                result = (_rejected(item.error, item.detail) if item.error
+                          else _read(item.image, batch, key, found))
+                try:
+                    page = ops.record_page(batch, file, item.index, result, found, item.image)
+                    file.pages = max(file.pages, item.index + 1)
+                    db.session.commit()
+                except Exception as exc:  # e.g. a concurrent reading of the same sheet page
+                    log.exception("storing a page of batch %s failed", batch_id)
+                    db.session.rollback()
+                    page = ops.record_page(batch, file, item.index, _rejected(
+                        "internal_error", f"{type(exc).__name__}: {exc}"), {}, item.image)
+                    db.session.commit()
+                if progress:
+                    progress(page)
+            file.done = True
+            db.session.commit()
+        ops.finish(batch)
+        db.session.commit()
+    except Exception as exc:
+        log.exception("scan batch %s failed", batch_id)
+        db.session.rollback()
+        batch = db.session.get(ScanBatch, batch_id)
+        ops.finish(batch, f"{type(exc).__name__}: {exc}")
+        db.session.commit()
+    return batch
+
+
+def _worker() -> None:
+    while True:
+        app, batch_id = _jobs.get()
+        try:
+            with app.app_context():
+                process_batch(batch_id)
+        except Exception:
+            log.exception("scan job %s crashed", batch_id)
+        finally:
+            with app.app_context():
+                db.session.remove()
+            _jobs.task_done()
+
+
+def submit(app: Flask, batch_id: int) -> None:
+    """Queue a batch for reading (or read it now with OMR_SYNC_JOBS or in tests)."""
+    global _thread
+    if app.config.get("OMR_SYNC_JOBS", app.testing):
+        process_batch(batch_id)
+        return
+    with _lock:
+        if _thread is None or not _thread.is_alive():
+            _thread = threading.Thread(target=_worker, name="omr-worker", daemon=True)
+            _thread.start()
+    _jobs.put((app, batch_id))
+
+
+def stalled(batch: ScanBatch) -> bool:
+    """A batch left queued or reading with no worker (e.g. after a restart)."""
+    busy = _thread is not None and _thread.is_alive() and (_jobs.unfinished_tasks > 0)
+    return batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING) and not busy

@@ -1,0 +1,249 @@
+"""Judging boxes (filled, empty, weak) and questions (ok, blank, multiple, doubtful).
+
+Box darkness is judged against the page's own empty boxes (their median is the
+baseline, their spread the noise), never against one global threshold.  A
+question is then judged from its boxes together: one box far darker than its
+siblings is an answer even when lightly marked, two clear marks in a single
+choice are ``multiple``, and the printed correction rule applies ("to correct,
+cross out the wrongly filled box and fill the new one"): a filled box crossed
+out beside a clean filled box is cancelled.  Anything else unclear is
+``doubtful`` and goes to a person with its crop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .marks import BoxMeasures, diagonal_ratio
+
+CLEAR = 0.2  # net darkness of an unmistakable mark (most ticks and light pencil reach it)
+LOW = 0.035  # below this (and 4 noise sigmas) a box is empty
+HIGH = 0.07  # a lone mark at least this dark (and 8 noise sigmas) counts when unambiguous
+DOMINANCE = 4.0  # ... and when this many times darker than its siblings
+CANCEL_FILL = 0.45  # a crossed-out box was filled first
+CANCEL_CORNERS = 0.1  # ink of the cross's arms beyond at least three corners
+CANCEL_DIAG = 2.5  # a filled box under the cross: ink is not only on the diagonals
+THROUGH = 0.12  # ink leaving through two opposite sides or corners: a passing stroke
+SOLID = 0.35  # darker than this a mark is filled in, whatever crosses it
+LOCAL = 15  # boxes whose low fill quantile is a box's empty level
+EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
+
+
+@dataclass
+class Answer:
+    """The reading of one question."""
+
+    question: str
+    kind: str
+    values: list[str] = field(default_factory=list)
+    status: str = "blank"  # ok, blank, multiple, doubtful
+    confidence: float = 1.0
+    boxes: list[int] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class BoxCalls:
+    """Per-box judgements: net darkness, the page's thresholds, shapes, confidences."""
+
+    net: np.ndarray
+    low: float
+    high: float
+    cancelled: np.ndarray
+    through: np.ndarray
+    strays: np.ndarray
+    confidence: np.ndarray
+
+
+def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
+    """Each box's empty level: a low quantile of the fill of the ``k`` nearest boxes of its size.
+
+    Most boxes are empty, so the quantile ignores marks; being local, it follows
+    what varies across a page (light, print, a slightly stretched scan).  It is
+    capped at what an empty box can hold, for pages where most boxes are marked.
+    """
+    centres = m.rects[:, :2] + m.rects[:, 2:] / 2
+    sizes = np.round(m.rects[:, 2])
+    base = np.empty(len(m.fill))
+    for s in np.unique(sizes):
+        group = np.flatnonzero(sizes == s)
+        pool = group if len(group) >= k else np.arange(len(m.fill))
+        kk = min(k, len(pool))
+        d = np.linalg.norm(centres[group, None, :] - centres[None, pool, :], axis=2)
+        near = np.argpartition(d, kk - 1, axis=1)[:, :kk]
+        base[group] = np.quantile(m.fill[pool][near], 0.4, axis=1)
+    return np.minimum(base, EMPTY_MAX)
+
+
+_SIDES = ((-1, 0), (1, 0), (0, -1), (0, 1))  # left, right, top, bottom
+_CORNERS = ((-1, -1), (1, -1), (-1, 1), (1, 1))  # TL, TR, BL, BR
+
+
+def _beside_marks(m: BoxMeasures, marked: np.ndarray, sides: np.ndarray,
+                  corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Outside ink with zones facing a marked neighbouring box set to zero (it is theirs)."""
+    centres = m.rects[:, :2] + m.rects[:, 2:] / 2
+    size = m.rects[:, 2:3]
+    rel = (centres[None, :, :] - centres[:, None, :]) / size[:, :, None]  # (i, j, xy)
+    near = np.abs(rel).max(axis=2) < 1.9
+    sides, corners = sides.copy(), corners.copy()
+    for zones, dirs in ((sides, _SIDES), (corners, _CORNERS)):
+        for k, (dx, dy) in enumerate(dirs):
+            fx = (rel[:, :, 0] * dx > 0.5) if dx else (np.abs(rel[:, :, 0]) < 0.5)
+            fy = (rel[:, :, 1] * dy > 0.5) if dy else (np.abs(rel[:, :, 1]) < 0.5)
+            facing = (near & fx & fy & marked[None, :]).any(axis=1)
+            zones[facing, k] = 0.0
+    return sides, corners
+
+
+def call_boxes(m: BoxMeasures, diagonal) -> BoxCalls:
+    """Net darkness over the page baseline, thresholds and shape flags for every box.
+
+    ``diagonal(i)`` gives box ``i``'s diagonal ratio (see ``marks.diagonal_ratio``);
+    it is asked only for boxes that may be crossed out.
+    """
+    n = len(m.fill)
+    net = m.fill - local_baseline(m) if n else np.zeros(0)
+    below = -net[net < 0]  # empty boxes scatter both ways around their level; marks only up
+    sigma = max(1.4826 * float(np.median(below)), 0.004) if len(below) >= 5 else 0.004
+    low, high = max(LOW, 4 * sigma), max(HIGH, 8 * sigma)
+    if n == 0:
+        z = np.zeros(0, bool)
+        return BoxCalls(net, low, high, z, z, z, np.zeros(0))
+    corners = m.corners - np.median(m.corners, axis=0)
+    sides = m.sides - np.median(m.sides, axis=0)
+    cancelled = (net >= CANCEL_FILL) & ((corners > CANCEL_CORNERS).sum(axis=1) >= 3)
+    for i in np.flatnonzero(cancelled):
+        cancelled[i] = diagonal(i) < CANCEL_DIAG
+    through = (np.minimum(sides[:, 0], sides[:, 1]) > THROUGH) | \
+        (np.minimum(sides[:, 2], sides[:, 3]) > THROUGH) | \
+        (np.minimum(corners[:, 0], corners[:, 3]) > THROUGH) | \
+        (np.minimum(corners[:, 1], corners[:, 2]) > THROUGH)
+    # Confidence: distance from the nearest decision edge, in units of the gap between them.
+    edge = np.minimum(np.abs(net - low), np.abs(net - CLEAR))
+    conf = np.where((net > low) & (net < CLEAR), 0.5,
+                    np.clip(0.5 + edge / (CLEAR - low), 0.5, 1.0))
+    # A light mark with ink running off the box other than up and to the right (where a
+    # tick's long stroke goes) is more likely a stroke that happens to cross it.
+    # The arms of an X, or a scribble spilling over all round, are the mark's own ink.
+    own = ((corners > THROUGH).sum(axis=1) >= 3) | ((sides > THROUGH).sum(axis=1) >= 3)
+    sides, corners = _beside_marks(m, net >= low, sides, corners)
+    strays = (through | (sides[:, [0, 1, 3]] > THROUGH).any(axis=1)
+              | (corners[:, [0, 2, 3]] > THROUGH).any(axis=1)) & ~own & (net < SOLID)
+    return BoxCalls(net, low, high, cancelled, through, strays, conf)
+
+
+def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
+    """Values, status, confidence and note of one single-choice group of boxes."""
+    net = c.net[idx]
+    order = [int(k) for k in np.argsort(-net)]
+    top = net[order[0]]
+    second = net[order[1]] if len(idx) > 1 else 0.0
+    marked = [k for k in order if net[k] >= c.low]
+    if not marked:
+        return [], "blank", float(np.clip(1 - top / c.low, 0.5, 1.0)), ""
+    clear = [k for k in marked if net[k] >= CLEAR]
+    if len(clear) >= 2:  # strokes passing through, far lighter than the top mark, are not marks
+        clear = [k for k in clear if k == order[0] or not c.through[idx[k]]
+                 or net[k] * DOMINANCE > top]
+        marked = [k for k in marked if k in clear or net[k] < CLEAR]
+    if len(clear) >= 2:
+        cancel = [k for k in clear if c.cancelled[idx[k]]]
+        keep = [k for k in clear if not c.cancelled[idx[k]]]
+        if not cancel or len(keep) > 1:
+            return [opts[k] for k in sorted(clear)], "multiple", 0.9, ""
+        if not keep:
+            return [opts[k] for k in sorted(clear)], "doubtful", 0.4, "cancelled"
+        rest = [k for k in marked if k not in clear]
+        if rest:
+            return [opts[k] for k in sorted(keep + rest)], "doubtful", 0.4, "correction"
+        return [opts[keep[0]]], "ok", 0.8, "correction"
+    k = order[0]
+    stray = bool(c.strays[idx[k]])
+    if c.cancelled[idx[k]]:  # crossed out and nothing chosen instead
+        return [opts[k]], "doubtful", 0.4, "cancelled"
+    dominant = top >= DOMINANCE * max(second, c.low / 2)
+    if top >= CLEAR and dominant and not stray:
+        return [opts[k]], "ok", float(c.confidence[idx[k]]) if second < c.low else 0.6, ""
+    if top >= c.high and dominant and not stray:
+        return [opts[k]], "ok", 0.6, ""
+    return [opts[j] for j in sorted(marked)], "doubtful", 0.4, ""
+
+
+def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
+    """Values, status, confidence and note of a multiple-choice question."""
+    net = c.net[idx]
+    picked, unsure, note = [], [], ""
+    plain = any(net[k] >= CLEAR and not c.cancelled[idx[k]] for k in range(len(idx)))
+    for k in range(len(idx)):
+        if net[k] < c.low:
+            continue
+        if c.cancelled[idx[k]] and plain:
+            note = "correction"
+        elif net[k] >= CLEAR or (net[k] >= c.high and not c.strays[idx[k]]):
+            picked.append(k)
+        else:
+            unsure.append(k)
+    if unsure or (note == "" and any(c.cancelled[i] for i in idx)):
+        return [opts[k] for k in sorted(picked + unsure)], "doubtful", 0.4, note
+    if not picked:
+        return [], "blank", float(np.clip(1 - net.max() / c.low, 0.5, 1.0)), note
+    conf = min(float(c.confidence[idx[k]]) for k in picked)
+    return [opts[k] for k in picked], "ok", conf, note
+
+
+def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
+    """A digit or date grid: each position is a single choice among its digits."""
+    positions: dict[int, list[int]] = {}
+    for i in idx:
+        positions.setdefault(int(boxes[i]["position"]), []).append(i)
+    digits, states, confs = [], [], []
+    for pos in sorted(positions):
+        group = positions[pos]
+        vals, status, conf, _ = _single(group, [boxes[i]["option"] for i in group], c)
+        digits.append(vals[0] if status == "ok" else ("" if status == "blank" else "?"))
+        states.append(status)
+        confs.append(conf)
+    ans = Answer(q["code"], q["kind"], boxes=idx, confidence=float(min(confs)))
+    filled = [s != "blank" for s in states]
+    if not any(filled):
+        ans.status = "blank"
+        return ans
+    last = max(i for i, f in enumerate(filled) if f)
+    gap = not all(filled[:last + 1])
+    ans.values = digits[:last + 1]
+    if "multiple" in states:
+        ans.status = "multiple"
+    elif "doubtful" in states or gap or (q["kind"] == "date" and not all(filled)):
+        ans.status = "doubtful"
+    else:
+        ans.status = "ok"
+    return ans
+
+
+def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
+               dark: np.ndarray) -> tuple[dict[str, Answer], list[dict]]:
+    """Answers of the questions whose boxes are on this page, and a row per box."""
+    c = call_boxes(m, lambda i: diagonal_ratio(dark, m.rects[i]))
+    by_q: dict[str, list[int]] = {}
+    for i, b in enumerate(boxes):
+        by_q.setdefault(b["question"], []).append(i)
+    kinds = {q["code"]: q for q in layout.get("questions", [])}
+    answers: dict[str, Answer] = {}
+    for code, idx in by_q.items():
+        q = kinds.get(code, {"code": code, "kind": "single"})
+        if q["kind"] in ("digits", "date"):
+            answers[code] = _grid(q, idx, boxes, c)
+            continue
+        opts = [boxes[i]["option"] for i in idx]
+        fn = _multiple if q["kind"] == "multiple" else _single
+        values, status, conf, note = fn(idx, opts, c)
+        answers[code] = Answer(code, q["kind"], values, status, conf, idx, note)
+    rows = [{"question": b["question"], "option": b["option"], "position": b.get("position"),
+             "x": b["x"], "y": b["y"], "w": b["w"], "h": b["h"],
+             "net": round(float(c.net[i]), 4), "confidence": round(float(c.confidence[i]), 3),
+             "marked": bool(c.net[i] >= c.low), "cancelled": bool(c.cancelled[i])}
+            for i, b in enumerate(boxes)]
+    return answers, rows

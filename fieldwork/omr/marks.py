@@ -1,0 +1,187 @@
+"""Measuring answer boxes on an upright page: ink relative to the page's own empty boxes.
+
+The page arrives flattened to layout coordinates at ``scale`` pixels per point.
+Every quantity is a share of the page's own printed black (measured in the corner
+marks) above its own paper level, so faint print, dark paper, uneven light and
+pencil are judged on the same footing.  Each box is first located by the shape
+of its printed outline near where the layout puts it (the local offsets are
+smoothed over neighbouring boxes), then measured with integral images.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .align import paper_level
+
+SEARCH_PT = 3.0  # how far (points) a box may sit from where the corner marks put it
+LINE_PT = 0.9  # half the printed outline plus blur, points
+INSET_PT = 1.7  # the measured interior starts this far inside the box edge
+NEIGHBOURS = 6
+
+
+@dataclass
+class BoxMeasures:
+    """Per-box measurements (arrays of length N) in layout order."""
+
+    fill: np.ndarray  # mean darkness of the interior
+    core: np.ndarray  # mean darkness of the central third
+    outline: np.ndarray  # how clearly the printed outline was found (0 none .. 1)
+    corners: np.ndarray  # (N, 4) darkness just outside each corner: TL, TR, BL, BR
+    sides: np.ndarray  # (N, 4) darkness just outside each side: left, right, top, bottom
+    offsets: np.ndarray  # (N, 2) pixels the box was found away from its layout place
+    rects: np.ndarray  # (N, 4) x, y, w, h of each box in page pixels, offsets applied
+
+
+def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[np.ndarray, float]:
+    """Ink darkness 0 (paper) .. 1 (printed black) and the raw darkness of printed black.
+
+    ``feature``: the widest dark feature (pixels) to see through when estimating
+    the paper level, e.g. a filled box and a little more.
+    """
+    bg = paper_level(page, feature=max(8, int(feature)))
+    d = 1.0 - page.astype(np.float32) / bg.astype(np.float32)
+    np.clip(d, 0.0, 1.0, out=d)
+    inks = []
+    for x, y, w, h in mark_rects:
+        x0, y0 = int(x + 0.25 * w), int(y + 0.25 * h)
+        patch = d[y0:int(y + 0.75 * h), x0:int(x + 0.75 * w)]
+        if patch.size:
+            inks.append(float(np.median(patch)))
+    ink = float(np.median(inks)) if inks else 1.0
+    d *= 1.0 / max(ink, 0.2)
+    np.clip(d, 0.0, 1.0, out=d)
+    return d, ink
+
+
+def _sums(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
+    """Sums over many rectangles [x0, x1) × [y0, y1) of an integral image.
+
+    Coordinates may be fractional: the integral image is interpolated bilinearly,
+    which is exact for an image constant over each pixel, so sub-pixel box
+    positions are measured as such.  Rectangles are clipped to the image.
+    """
+    return _at(ii, x1, y1) - _at(ii, x1, y0) - _at(ii, x0, y1) + _at(ii, x0, y0)
+
+
+def _at(ii: np.ndarray, x, y) -> np.ndarray:
+    """The integral image at fractional points (clipped to the image)."""
+    h, w = ii.shape[0] - 1, ii.shape[1] - 1
+    x = np.clip(np.asarray(x, np.float64), 0, w)
+    y = np.clip(np.asarray(y, np.float64), 0, h)
+    xi = np.minimum(x.astype(np.intp), w - 1)
+    yi = np.minimum(y.astype(np.intp), h - 1)
+    fx, fy = x - xi, y - yi
+    a, b = ii[yi, xi], ii[yi, xi + 1]
+    c, d = ii[yi + 1, xi], ii[yi + 1, xi + 1]
+    return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy
+
+
+def _means(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
+    area = np.maximum((x1 - x0) * (y1 - y0), 1e-6)
+    return _sums(ii, x0, y0, x1, y1) / area
+
+
+def _ring_score(ii, x, y, w, h, e1, e2, e3) -> np.ndarray:
+    """Outline darkness minus the darkness just outside it, per rectangle."""
+    outer = _sums(ii, x - e1, y - e1, x + w + e1, y + h + e1)
+    inner = _sums(ii, x + e2, y + e2, x + w - e2, y + h - e2)
+    band = _sums(ii, x - e1 - e3, y - e1 - e3, x + w + e1 + e3, y + h + e1 + e3)
+    a_ring = (w + 2 * e1) * (h + 2 * e1) - (w - 2 * e2) * (h - 2 * e2)
+    a_band = (w + 2 * (e1 + e3)) * (h + 2 * (e1 + e3)) - (w + 2 * e1) * (h + 2 * e1)
+    return (outer - inner) / a_ring - (band - outer) / a_band
+
+
+def _subpixel(scores: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
+    """Best offsets (N×2) with a parabola through each peak and its neighbours, and the peak."""
+    n = scores.shape[1]
+    cube = scores.reshape(2 * r + 1, 2 * r + 1, n)
+    best = np.argmax(scores, axis=0)
+    iy, ix = np.divmod(best, 2 * r + 1)
+    cols = np.arange(n)
+    peak = cube[iy, ix, cols]
+
+    def vertex(lo, hi):
+        den = lo - 2 * peak + hi
+        return np.where(den < 0, np.clip(0.5 * (lo - hi) / np.where(den < 0, den, -1), -0.5,
+                                         0.5), 0.0)
+
+    inner_x = (ix > 0) & (ix < 2 * r)
+    inner_y = (iy > 0) & (iy < 2 * r)
+    dx = np.where(inner_x, vertex(cube[iy, np.maximum(ix - 1, 0), cols],
+                                  cube[iy, np.minimum(ix + 1, 2 * r), cols]), 0.0)
+    dy = np.where(inner_y, vertex(cube[np.maximum(iy - 1, 0), ix, cols],
+                                  cube[np.minimum(iy + 1, 2 * r), ix, cols]), 0.0)
+    return np.column_stack([ix - r + dx, iy - r + dy]), peak
+
+
+def locate(ii: np.ndarray, rects: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (N×2 px) that put each box on its printed outline, and the outline strength."""
+    x, y, w, h = rects.T
+    r = int(round(SEARCH_PT * scale))
+    e1, e2, e3 = LINE_PT * scale, 1.1 * scale, 1.5 * scale
+    grid = np.array([(dx, dy) for dy in range(-r, r + 1) for dx in range(-r, r + 1)],
+                    dtype=np.float64)
+    gx, gy = grid[:, :1], grid[:, 1:]
+    scores = _ring_score(ii, x + gx, y + gy, w, h, e1, e2, e3)
+    own, strength = _subpixel(scores, r)
+    anchors = strength > 0.25
+    if anchors.sum() < 3:  # no clear outlines (e.g. a bilevel scan lost them): trust the marks
+        return np.zeros_like(own), strength
+    centres = np.column_stack([x + w / 2, y + h / 2])
+    a_xy, a_off = centres[anchors], own[anchors]
+    d = np.linalg.norm(centres[:, None, :] - a_xy[None, :, :], axis=2)
+    k = min(NEIGHBOURS, len(a_xy))
+    near = np.argpartition(d, k - 1, axis=1)[:, :k]
+    return np.median(a_off[near], axis=1), strength
+
+
+def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
+    """Locate and measure every layout box on the dark-ink image of an upright page."""
+    import cv2
+
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    rects = np.array([[b["x"], b["y"], b["w"], b["h"]] for b in boxes], np.float64) * scale
+    if not len(rects):
+        z = np.zeros(0)
+        return BoxMeasures(z, z, z, np.zeros((0, 4)), np.zeros((0, 4)), np.zeros((0, 2)),
+                           np.zeros((0, 4)))
+    ii = cv2.integral(dark, sdepth=cv2.CV_64F)
+    offsets, outline = locate(ii, rects, scale)
+    rects = rects.copy()
+    rects[:, :2] += offsets
+    x, y, w, h = rects.T
+    i = INSET_PT * scale
+    fill = _means(ii, x + i, y + i, x + w - i, y + h - i)
+    core = _means(ii, x + w / 3, y + h / 3, x + 2 * w / 3, y + 2 * h / 3)
+    e, z = LINE_PT * scale, 0.22 * w  # corners: where the arms of a cross come out
+    corners = np.column_stack([
+        _means(ii, x - e - z, y - e - z, x - e, y - e),
+        _means(ii, x + w + e, y - e - z, x + w + e + z, y - e),
+        _means(ii, x - e - z, y + h + e, x - e, y + h + e + z),
+        _means(ii, x + w + e, y + h + e, x + w + e + z, y + h + e + z)])
+    e, z = LINE_PT * scale + 0.6 * scale, 0.3 * w
+    sides = np.column_stack([
+        _means(ii, x - e - z, y + 0.2 * h, x - e, y + 0.8 * h),
+        _means(ii, x + w + e, y + 0.2 * h, x + w + e + z, y + 0.8 * h),
+        _means(ii, x + 0.2 * w, y - e - z, x + 0.8 * w, y - e),
+        _means(ii, x + 0.2 * w, y + h + e, x + 0.8 * w, y + h + e + z)])
+    return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects)
+
+
+def diagonal_ratio(dark: np.ndarray, rect) -> float:
+    """Ink on the box's two diagonals over ink between them (about 1 for a fill, >2 for an X)."""
+    x, y, w, h = (int(round(v)) for v in rect)
+    patch = dark[max(0, y):y + h, max(0, x):x + w]
+    if patch.shape[0] < 6 or patch.shape[1] < 6:
+        return 1.0
+    n, m = patch.shape
+    u, v = np.meshgrid(np.linspace(0, 1, m), np.linspace(0, 1, n))
+    near = np.minimum(np.abs(u - v), np.abs(u + v - 1))
+    inside = (u > 0.12) & (u < 0.88) & (v > 0.12) & (v < 0.88)
+    on = inside & (near < 0.12)
+    off = inside & (near > 0.25)
+    return float((patch[on].mean() + 0.02) / (patch[off].mean() + 0.02))

@@ -1,0 +1,104 @@
+"""PDF pages as grey images: the scanner's own image when a page is one scan, else rendered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from .load import MAX_PDF_PAGES, RENDER_DPI, PageImage, check_size
+
+# A page whose largest image covers this share of the page is treated as a scan.
+SCAN_COVER = 0.5
+
+
+def _grey(bitmap) -> np.ndarray:
+    """A pdfium bitmap as a contiguous 8-bit grey array."""
+    import cv2
+
+    arr = bitmap.to_numpy()
+    if arr.ndim == 2:
+        return np.ascontiguousarray(arr)
+    if arr.shape[2] == 1:
+        return np.ascontiguousarray(arr[:, :, 0])
+    code = cv2.COLOR_BGRA2GRAY if arr.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+    if getattr(bitmap, "rev_byteorder", False):
+        code = cv2.COLOR_RGBA2GRAY if arr.shape[2] == 4 else cv2.COLOR_RGB2GRAY
+    return cv2.cvtColor(arr, code)
+
+
+def _scan_image(page):
+    """The image object that makes up a scanned page, or None for vector content."""
+    import pypdfium2.raw as raw
+
+    width, height = page.get_size()
+    best, best_area = None, 0.0
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        area = max(0.0, right - left) * max(0.0, top - bottom)
+        if area > best_area:
+            best, best_area = obj, area
+    if best is None or best_area < SCAN_COVER * width * height:
+        return None
+    return best
+
+
+def _page_image(page, index: int, max_pixels: int) -> PageImage:
+    import pypdfium2 as pdfium
+
+    image = _scan_image(page)
+    if image is not None:
+        w, h = image.get_px_size()
+        refused = check_size(w, h, max_pixels)
+        if refused and refused[0] == "too_large":
+            return PageImage(index, error=refused[0], detail=refused[1])
+        if refused is None:
+            try:
+                return PageImage(index, _grey(image.get_bitmap(render=True)))
+            except pdfium.PdfiumError:
+                pass  # fall back to rendering the whole page
+    width, height = page.get_size()
+    scale = RENDER_DPI / 72.0
+    refused = check_size(round(width * scale), round(height * scale), max_pixels)
+    if refused:
+        return PageImage(index, error=refused[0], detail=refused[1])
+    bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False)
+    return PageImage(index, _grey(bitmap))
+
+
+def pdf_pages(data: bytes, max_pixels: int) -> Iterator[PageImage]:
+    """Yield each page of a PDF given as bytes; damaged pages carry their reason."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        detail = str(exc)
+        code = "encrypted_pdf" if "password" in detail.lower() else "corrupt_file"
+        yield PageImage(0, error=code, detail=f"the PDF cannot be opened ({detail})")
+        return
+    try:
+        count = len(pdf)
+        if count == 0:
+            yield PageImage(0, error="empty_file", detail="the PDF has no pages")
+            return
+        for index in range(min(count, MAX_PDF_PAGES)):
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError as exc:
+                yield PageImage(index, error="corrupt_file",
+                                detail=f"PDF page {index + 1} cannot be read ({exc})")
+                continue
+            try:
+                yield _page_image(page, index, max_pixels)
+            except pdfium.PdfiumError as exc:
+                yield PageImage(index, error="corrupt_file",
+                                detail=f"PDF page {index + 1} cannot be rendered ({exc})")
+            finally:
+                page.close()
+        if count > MAX_PDF_PAGES:
+            yield PageImage(MAX_PDF_PAGES, error="too_many_pages",
+                            detail=f"only the first {MAX_PDF_PAGES} of {count} pages were read; "
+                                   "split the file")
+    finally:
+        pdf.close()

@@ -1,0 +1,89 @@
+"""Finding and decoding the page's QR code with pyzbar: where it should be first, then anywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .align import reduce
+
+MODULE_PX = (2.2, 7.0)  # QR module sizes (pixels) zbar reads well; crops are rescaled into it
+FULL_PAGE_SIDE = 2000  # the whole-page fallback searches an image this large at most
+
+
+@dataclass(frozen=True)
+class QRHit:
+    """A decoded QR code: its text and the centre of its symbol in image pixels."""
+
+    text: bytes
+    center: tuple[float, float]
+
+
+def _zbar(image: np.ndarray) -> list[QRHit]:
+    from pyzbar.pyzbar import ZBarSymbol, decode
+
+    out = []
+    for sym in decode(image, symbols=[ZBarSymbol.QRCODE]):
+        pts = np.array([(p.x, p.y) for p in sym.polygon], dtype=np.float64)
+        c = pts.mean(axis=0) if len(pts) else (sym.rect.left + sym.rect.width / 2,
+                                               sym.rect.top + sym.rect.height / 2)
+        out.append(QRHit(sym.data, (float(c[0]), float(c[1]))))
+    return out
+
+
+def _variants(crop: np.ndarray, module_px: float):
+    """The crop as zbar sees best: at a good module size, then binarised."""
+    import cv2
+
+    lo, hi = MODULE_PX
+    f = 1.0
+    if module_px > hi:
+        f = 4.0 / module_px
+    elif module_px < lo:
+        f = 3.0 / module_px
+    img = crop if f == 1.0 else cv2.resize(
+        crop, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+    yield img, f
+    _, binary = cv2.threshold(cv2.GaussianBlur(img, (3, 3), 0), 0, 255,
+                              cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    yield binary, f
+    if f == 1.0 and module_px > 3.2:
+        yield cv2.resize(crop, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA), 0.6
+    # Blurred small modules: enlarge, sharpen (unsharp mask), then binarise.
+    g = max(2.0, 7.0 / module_px)
+    up = cv2.resize(crop, None, fx=g, fy=g, interpolation=cv2.INTER_CUBIC)
+    sharp = cv2.addWeighted(up, 2.0, cv2.GaussianBlur(up, (0, 0), g), -1.0, 0)
+    _, binary = cv2.threshold(sharp, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    yield binary, g
+
+
+def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float) -> QRHit | None:
+    """Decode a QR code inside the image region spanned by ``corners`` (N×2 pixels)."""
+    if module_px <= 0:
+        raise ValueError(f"module_px must be positive, got {module_px}")
+    h, w = gray.shape
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 - x0 < 16 or y1 - y0 < 16:
+        return None
+    crop = gray[y0:y1, x0:x1]
+    for img, f in _variants(crop, module_px):
+        hits = _zbar(img)
+        if hits:
+            cx, cy = hits[0].center
+            return QRHit(hits[0].text, (x0 + cx / f, y0 + cy / f))
+    return None
+
+
+def decode_anywhere(gray: np.ndarray) -> list[QRHit]:
+    """Every QR code on the whole page, searched at a reduced size (the slow fallback)."""
+    small, f = reduce(gray, FULL_PAGE_SIDE)
+    hits = _zbar(small)
+    if not hits:
+        import cv2
+
+        _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        hits = _zbar(binary)
+    return [QRHit(hit.text, (hit.center[0] / f, hit.center[1] / f)) for hit in hits]

@@ -1,0 +1,39 @@
+"""Why a file or page was not read, in the user's language (codes come from the pure reader)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+REASONS = {
+    "unreadable_file": _l("The file could not be read"),
+    "unsupported_type": _l("Not a PDF, TIFF, PNG or JPEG file"),
+    "corrupt_file": _l("The file is damaged or truncated"),
+    "encrypted_pdf": _l("The PDF is password protected"),
+    "empty_file": _l("The file has no pages"),
+    "too_large": _l("The image is too large (refused before decoding)"),
+    "too_small": _l("The image is too small to be a scanned page"),
+    "too_many_pages": _l("Too many pages in one file"),
+    "blank_page": _l("Blank page"),
+    "no_qr": _l("No readable QR code: not a form of this system, or the code is damaged"),
+    "foreign_qr": _l("The QR code is not a fieldwork form code"),
+    "bad_mac": _l("The QR code's integrity check failed (forged or altered code)"),
+    "no_corner_marks": _l("The four corner marks were not all found"),
+    "bad_page": _l("The page number in the QR code does not exist in the form"),
+    "layout_mismatch": _l("The QR code does not match the printed layout"),
+    "unknown_survey": _l("The form belongs to a survey unknown to this system"),
+    "other_survey": _l("The form belongs to another survey than this batch"),
+    "unknown_serial": _l("No print batch issued this serial"),
+    "version_mismatch": _l("The QR code does not match the print records of this serial"),
+    "pilot_in_live": _l("A pilot (trial) sheet in a live batch"),
+    "live_in_pilot": _l("A live sheet in a pilot batch"),
+    "no_layout": _l("The layout file of this print batch is missing"),
+    "internal_error": _l("The page could not be processed (internal error, logged)"),
+    "duplicate": _l("This sheet page was already read"),
+}
+
+
+def reason_label(code: str | None) -> str:
+    """The reason code in the user's language (the code itself if unknown)."""
+    if not code:
+        return ""
+    return str(REASONS.get(code, code))

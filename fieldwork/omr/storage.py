@@ -1,0 +1,125 @@
+"""Where scans live under FIELDWORK_DATA_DIR: original files, page images, crops.
+
+Paths stored in the database are relative to the data directory, so an
+instance can be moved.  Originals are kept byte for byte: every answer can be
+traced back to the file it was read from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+from flask import current_app
+
+CROP_MARGIN_PT = 8.0  # around a question's boxes, to show labels and nearby strokes
+PREVIEW_SIDE = 1800  # rejected pages are kept as previews this large (the original stays)
+
+
+def data_dir() -> Path:
+    """The instance's data directory."""
+    return Path(current_app.config["FIELDWORK_DATA_DIR"])
+
+
+def absolute(relative: str) -> Path:
+    """A stored relative path as an absolute path inside the data directory."""
+    root = data_dir().resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents:
+        raise ValueError(f"path outside the data directory: {relative!r}")
+    return path
+
+
+def safe_name(name: str) -> str:
+    """A file name reduced to harmless characters (the original is kept in the database)."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._")
+    return stem[-80:] or "scan"
+
+
+def store_original(batch_id: int, file_id: int, name: str,
+                   source: bytes | Path) -> tuple[str, str, int]:
+    """Copy an uploaded or local file into the batch folder: (relative path, sha256, size)."""
+    rel = f"scans/{batch_id}/files/{file_id}-{safe_name(name)}"
+    dest = absolute(rel)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(source, bytes):
+        dest.write_bytes(source)
+    else:
+        shutil.copyfile(source, dest)
+    digest = hashlib.sha256()
+    with open(dest, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return rel, digest.hexdigest(), dest.stat().st_size
+
+
+def save_image(rel: str, image: np.ndarray, quality: int = 88) -> str:
+    """Write a grey image as JPEG (pages) or PNG (crops, by extension); returns ``rel``."""
+    import cv2
+
+    dest = absolute(rel)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    params = [cv2.IMWRITE_JPEG_QUALITY, quality] if rel.endswith(".jpg") else \
+        [cv2.IMWRITE_PNG_COMPRESSION, 3]
+    ok, buf = cv2.imencode(Path(rel).suffix, image, params)
+    if not ok:
+        raise OSError(f"cannot encode {rel}")
+    dest.write_bytes(buf.tobytes())
+    return rel
+
+
+def save_page(batch_id: int, page_id: int, image: np.ndarray, upright: bool) -> str:
+    """Store a page image: the aligned page as read, or a preview of a rejected page."""
+    if not upright and max(image.shape) > PREVIEW_SIDE:
+        from .align import reduce
+        image, _ = reduce(image, PREVIEW_SIDE)
+    return save_image(f"scans/{batch_id}/pages/{page_id}.jpg", image)
+
+
+def load_grey(rel: str) -> np.ndarray | None:
+    """A stored image as a grey array, or None if it is missing."""
+    import cv2
+
+    path = absolute(rel)
+    if not path.is_file():
+        return None
+    return cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+
+
+def crop_rect(image: np.ndarray, rect: tuple[float, float, float, float],
+              scale: float) -> np.ndarray:
+    """Part of an upright page: ``rect`` (x, y, w, h) in points at ``scale`` px per point."""
+    x, y, w, h = (v * scale for v in rect)
+    hgt, wid = image.shape[:2]
+    x0, y0 = max(0, int(x)), max(0, int(y))
+    x1, y1 = min(wid, int(np.ceil(x + w))), min(hgt, int(np.ceil(y + h)))
+    return image[y0:y1, x0:x1]
+
+
+def question_rect(boxes: list[dict], page_width: float) -> tuple[float, float, float, float]:
+    """The area (points) showing a question's boxes, their labels and a margin."""
+    x0 = min(b["x"] for b in boxes) - CROP_MARGIN_PT
+    y0 = min(b["y"] for b in boxes) - CROP_MARGIN_PT * 1.5
+    x1 = max(b["x"] + b["w"] for b in boxes) + CROP_MARGIN_PT
+    y1 = max(b["y"] + b["h"] for b in boxes) + CROP_MARGIN_PT
+    if all(b.get("position") is None for b in boxes):
+        x1 = max(x1, min(page_width - 30, x1 + 120))  # option labels sit right of the boxes
+    else:
+        y0 -= 24  # the written digits above a grid
+        x0 -= 10  # and the digit labels left of it
+    return (max(0.0, x0), max(0.0, y0), x1 - max(0.0, x0), y1 - max(0.0, y0))
+
+
+def has_ink(crop: np.ndarray) -> bool:
+    """Whether a free-text region holds writing (printed guide lines are light grey)."""
+    if crop.size == 0:
+        return False
+    h, w = crop.shape
+    inner = crop[int(h * 0.08):int(h * 0.92), int(w * 0.02):int(w * 0.98)]
+    if inner.size == 0:
+        return False
+    paper = float(np.percentile(inner, 90))
+    return float((inner < 0.55 * paper).mean()) > 0.003

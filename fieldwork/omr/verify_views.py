@@ -1,0 +1,84 @@
+"""The verification queue pages: one doubtful answer at a time, one key per decision."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..auth.decorators import check, roles_required
+from ..errors import OperationError
+from ..extensions import db
+from ..plans.models import Survey
+from .models import VERIFIERS, ItemStatus, VerificationItem
+from .verify import decide, next_item, options_of, positions_of
+from .views import bp
+
+KEYS = "123456789abcdefghijklmnopqrtuvwyz"  # option shortcuts; 0, s and x are taken
+
+
+def _survey_id() -> int | None:
+    value = request.args.get("survey", type=int)
+    return value or None
+
+
+@bp.route("/verify")
+@roles_required(*VERIFIERS)
+def verify():
+    """The next pending item (optionally of one survey), with its crop and the keys."""
+    survey_id = _survey_id()
+    item = next_item(survey_id, request.args.get("after", 0, type=int))
+    q = select(func.count(VerificationItem.id)).where(
+        VerificationItem.status == ItemStatus.PENDING)
+    if survey_id:
+        q = q.where(VerificationItem.survey_id == survey_id)
+    pending = db.session.scalar(q) or 0
+    surveys = db.session.scalars(select(Survey).order_by(Survey.code)).all()
+    if item is None:
+        return render_template("omr/verify.html", item=None, pending=0, surveys=surveys,
+                               survey_id=survey_id)
+    page = item.answer.page
+    options = options_of(page, item.answer.question)
+    text, labels = _printed(page, item.answer.question)
+    keys = [(k, o, labels.get(o, "")) for k, o in zip(KEYS, options, strict=False)]
+    return render_template("omr/verify.html", item=item, page=page, answer=item.answer,
+                           keys=keys, positions=positions_of(page, item.answer.question),
+                           question_text=text, pending=pending, surveys=surveys,
+                           survey_id=survey_id)
+
+
+def _printed(page, code: str) -> tuple[str, dict[str, str]]:
+    """The question's printed text and option labels (from its questionnaire version)."""
+    from ..forms.models import QuestionnaireVersion
+
+    version = db.session.get(QuestionnaireVersion, page.version_id) if page.version_id else None
+    if version is None:
+        return "", {}
+    try:
+        q = version.questionnaire.question(code)
+    except (KeyError, ValueError):
+        return "", {}
+    return q.text, {o.code: o.label for o in (q.options or [])}
+
+
+@bp.route("/verify/<int:item_id>", methods=["POST"])
+@roles_required(*VERIFIERS)
+def decide_item(item_id: int):
+    """Record one decision, then show the next item."""
+    item = db.get_or_404(VerificationItem, item_id)
+    survey_id = _survey_id()
+    check(current_user.has_role(*VERIFIERS))
+    values = request.form.getlist("values")
+    if request.form.get("digits") is not None:
+        values = list(request.form["digits"].strip())
+    try:
+        decide(item, {"action": request.form.get("action"), "values": values}, current_user)
+    except OperationError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for(".verify", survey=survey_id, after=item_id - 1))
+    db.session.commit()
+    flash(_("Saved: %(q)s on sheet %(s)s.", q=item.answer.question,
+            s=item.answer.page.serial_text), "success")
+    return redirect(url_for(".verify", survey=survey_id, after=item_id))

@@ -1,0 +1,1 @@
+"""Tests of optical mark reading: pipeline, bad input, scanning station, verification."""

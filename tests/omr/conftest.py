@@ -1,0 +1,55 @@
+"""Fixtures for scanning tests: people, a survey with an approved form, a printed batch, scans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fieldwork.forms import operations as forms_ops
+from fieldwork.forms.batches import print_batch
+from fieldwork.omr.synth.degrade import Scan
+
+from .generator import scans
+
+
+@pytest.fixture()
+def people(factory):
+    """Manager, Home Affairs reviewer, scanning operator, enumerator, agency reviewer."""
+    return {"manager": factory.user("manager"), "reviewer": factory.user("home_affairs"),
+            "scanner": factory.user("scanner"), "enumerator": factory.user("enumerator"),
+            "agency": factory.user("agency")}
+
+
+def _approved(db, survey, people, template="sipas"):
+    v = forms_ops.create_from_template(survey, template, people["manager"])
+    forms_ops.transition(v, "submit", people["manager"])
+    forms_ops.transition(v, "approve", people["reviewer"], "Đồng ý")
+    db.session.commit()
+    return v
+
+
+@pytest.fixture()
+def survey(db, factory, people):
+    """Survey SCAN-1 with an approved SIPAS form."""
+    s = factory.survey("SCAN-1", agencies=[factory.agency()])
+    _approved(db, s, people)
+    return s
+
+
+@pytest.fixture()
+def printed(db, survey, people):
+    """Live sheets 1-3 of SCAN-1, printed."""
+    batch = print_batch(survey, {"count": 3}, people["manager"])
+    db.session.commit()
+    return batch
+
+
+def batch_scans(batch, seed: int = 0, scan: Scan | None = None, only=None, rates=None):
+    """Filled and scanned pages of a print batch (150 dpi, mild degradation)."""
+    import json
+
+    layout = json.loads(Path(batch.layout_path).read_text(encoding="utf-8"))
+    serials = [batch.serial_text(n) for n in range(batch.first_serial, batch.last_serial + 1)]
+    return scans(Path(batch.pdf_path).read_bytes(), layout, serials, seed=seed, dpi=150,
+                 scan=scan or Scan(skew=1.0, noise=4, jpeg=80), only=only, rates=rates)

@@ -1,0 +1,101 @@
+"""Judging boxes and questions from measurements: baselines, dominance, corrections, grids."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fieldwork.omr.judge import call_boxes, judge_page
+from fieldwork.omr.marks import BoxMeasures
+
+LAYOUT = {"questions": [{"code": "q1", "kind": "single"}, {"code": "q2", "kind": "multiple"},
+                        {"code": "d", "kind": "digits"}]}
+
+
+def _page(fills: dict, corners: dict | None = None, diag: float = 1.0):
+    """Boxes q1:a-e, q2:a-d, d: 3 positions × 10 digits; ``fills`` by (question, option, pos)."""
+    boxes = [{"question": "q1", "option": o, "x": 10.0 * i, "y": 0, "w": 11.3, "h": 11.3}
+             for i, o in enumerate("abcde")]
+    boxes += [{"question": "q2", "option": o, "x": 10.0 * i, "y": 20, "w": 11.3, "h": 11.3}
+              for i, o in enumerate("abcd")]
+    boxes += [{"question": "d", "option": str(k), "position": p, "x": 10.0 * p, "y": 40 + 10 * k,
+               "w": 9.9, "h": 9.9} for p in range(3) for k in range(10)]
+    n = len(boxes)
+    rng = np.random.default_rng(0)
+    fill = 0.05 + rng.normal(0, 0.003, n)
+    corner = np.full((n, 4), 0.02)
+    for i, b in enumerate(boxes):
+        key = (b["question"], b["option"], b.get("position"))
+        fill[i] += fills.get(key, 0.0)
+        if corners and key in corners:
+            corner[i] = corners[key]
+    rects = np.array([[b["x"], b["y"], b["w"], b["h"]] for b in boxes]) * 2
+    m = BoxMeasures(fill, fill, np.ones(n), corner, np.full((n, 4), 0.02), np.zeros((n, 2)),
+                    rects)
+    answers, rows = judge_page(LAYOUT, boxes, m, np.zeros((200, 200), np.float32))
+    return answers, rows, m
+
+
+def _digits(number: str) -> dict:
+    return {("d", ch, p): 0.8 for p, ch in enumerate(number)}
+
+
+def test_baseline_is_the_pages_own_empty_boxes():
+    answers, rows, m = _page({("q1", "b", None): 0.6, **_digits("123")})
+    c = call_boxes(m, lambda i: 1.0)
+    assert abs(float(np.median(c.net))) < 0.01  # printed outline and paper cancel out
+    assert (answers["q1"].values, answers["q1"].status) == (["b"], "ok")
+    assert (answers["d"].values, answers["d"].status) == (["1", "2", "3"], "ok")
+    assert answers["q2"].status == "blank"
+
+
+def test_light_lone_mark_counts_when_it_dominates_its_siblings():
+    answers, _, _ = _page({("q1", "c", None): 0.1, **_digits("123")})
+    assert (answers["q1"].values, answers["q1"].status) == (["c"], "ok")
+    assert answers["q1"].confidence < 0.8
+    answers, _, _ = _page({("q1", "c", None): 0.1, ("q1", "d", None): 0.06, **_digits("1")})
+    assert answers["q1"].status == "doubtful"
+
+
+def test_two_clear_marks_in_a_single_choice_are_multiple():
+    answers, _, _ = _page({("q1", "a", None): 0.7, ("q1", "e", None): 0.5, **_digits("1")})
+    assert (answers["q1"].values, answers["q1"].status) == (["a", "e"], "multiple")
+
+
+def test_correction_rule_cross_out_and_fill_again():
+    cancel = {("q1", "a", None): [0.4, 0.4, 0.4, 0.4]}
+    answers, rows, _ = _page({("q1", "a", None): 0.8, ("q1", "d", None): 0.8, **_digits("1")},
+                             corners=cancel)
+    assert (answers["q1"].values, answers["q1"].status, answers["q1"].note) == \
+        (["d"], "ok", "correction")
+    assert [r["option"] for r in rows if r["cancelled"]] == ["a"]
+    answers, _, _ = _page({("q1", "a", None): 0.8, **_digits("1")}, corners=cancel)
+    assert answers["q1"].status == "doubtful"  # crossed out, nothing chosen instead
+
+
+def test_multiple_choice_keeps_each_clear_mark_and_doubts_faint_ones():
+    answers, _, _ = _page({("q2", "a", None): 0.5, ("q2", "c", None): 0.3, **_digits("1")})
+    assert (answers["q2"].values, answers["q2"].status) == (["a", "c"], "ok")
+    answers, _, _ = _page({("q2", "a", None): 0.5, ("q2", "c", None): 0.05, **_digits("1")})
+    assert answers["q2"].status == "doubtful"
+
+
+def test_digit_grids_trailing_blanks_gaps_and_doubles():
+    answers, _, _ = _page(_digits("12"))
+    assert (answers["d"].values, answers["d"].status) == (["1", "2"], "ok")
+    fills = _digits("123")
+    del fills[("d", "2", 1)]
+    answers, _, _ = _page(fills)
+    assert answers["d"].status == "doubtful"  # a gap in the middle
+    answers, _, _ = _page({**_digits("123"), ("d", "7", 2): 0.8})
+    assert answers["d"].status == "multiple"
+    answers, _, _ = _page({})
+    assert (answers["d"].values, answers["d"].status) == ([], "blank")
+
+
+def test_a_page_where_most_boxes_are_marked_keeps_its_baseline():
+    marks = {("q2", o, None): 0.6 for o in "abcd"}
+    marks.update({("q1", "b", None): 0.6})
+    marks.update({("d", str(k), p): 0.7 for p in range(3) for k in range(10) if k % 2})
+    answers, _, _ = _page(marks)
+    assert (answers["q2"].values, answers["q2"].status) == (list("abcd"), "ok")
+    assert answers["q1"].values == ["b"]
