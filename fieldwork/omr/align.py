@@ -23,6 +23,10 @@ INK = 0.6  # a pixel is ink when darker than this share of its local paper level
 # page is rotated clockwise by the key, in degrees.
 ROTATIONS = {0: (0, 1, 2, 3), 90: (1, 3, 0, 2), 180: (3, 2, 1, 0), 270: (2, 0, 3, 1)}
 _DIRECTIONS = np.array([(-1, -1), (1, -1), (-1, 1), (1, 1)], dtype=np.float64)
+_MARKS = corner_marks(A4)
+_CENTRES = np.array(mark_centers(_MARKS))
+MARK_RATIO = _MARKS[0].w / (_CENTRES[2, 1] - _CENTRES[0, 1])  # mark side / centre distance
+ASPECT = (_CENTRES[1, 0] - _CENTRES[0, 0]) / (_CENTRES[2, 1] - _CENTRES[0, 1])
 
 
 @dataclass
@@ -110,6 +114,7 @@ def _candidates(mask: np.ndarray, expected: float) -> np.ndarray:
     ii = cv2.integral(mask, sdepth=cv2.CV_64F)
 
     def share(k: float) -> tuple[np.ndarray, np.ndarray]:
+        """Ink pixels and area of the square ``k`` sides around each candidate."""
         x0 = np.clip(np.round(out[:, 0] - k * out[:, 2]), 0, wid).astype(np.intp)
         x1 = np.clip(np.round(out[:, 0] + k * out[:, 2]), 0, wid).astype(np.intp)
         y0 = np.clip(np.round(out[:, 1] - k * out[:, 2]), 0, hgt).astype(np.intp)
@@ -140,12 +145,6 @@ def quad_ok(pts: np.ndarray, sides: np.ndarray, aspect: float, image_long: float
         return False
     expected = long * MARK_RATIO
     return bool(np.all((sides > 0.5 * expected) & (sides < 1.7 * expected)))
-
-
-_MARKS = corner_marks(A4)
-_CENTRES = np.array(mark_centers(_MARKS))
-MARK_RATIO = _MARKS[0].w / (_CENTRES[2, 1] - _CENTRES[0, 1])  # mark side / centre distance
-ASPECT = (_CENTRES[1, 0] - _CENTRES[0, 0]) / (_CENTRES[2, 1] - _CENTRES[0, 1])
 
 
 def _choose(cands: np.ndarray, image_long: float) -> np.ndarray | None:

@@ -39,19 +39,11 @@ def page_entry(page, name: str) -> dict:
 
 def summarise(batch, entries: list[dict]) -> dict:
     """Counts of the run: pages by status, rejects by reason, sheets complete and missing."""
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from .models import ScanSheet, SheetStatus
-    from .sheets import missing_pages
+    from .models import SheetStatus
+    from .sheets import batch_sheets, missing_pages
 
     status = Counter(e["status"] for e in entries)
-    touched = {(p.survey_id, p.serial) for f in batch.files for p in _pages(f)
-               if p.status.value == "read"}
-    sheets = [db.session.scalar(select(ScanSheet).where(ScanSheet.survey_id == s,
-                                                        ScanSheet.serial == n))
-              for s, n in sorted(touched)]
-    sheets = [s for s in sheets if s is not None]
+    sheets = batch_sheets(batch.id)
     return {
         "batch": batch.id, "files": len(batch.files), "pages": len(entries),
         "read": status["read"], "duplicate": status["duplicate"], "rejected": status["rejected"],
@@ -67,14 +59,6 @@ def summarise(batch, entries: list[dict]) -> dict:
         "sheets_missing_pages": [{"serial": f"{s.serial:08d}", "missing": missing_pages(s)}
                                  for s in sheets if s.status == SheetStatus.INCOMPLETE],
     }
-
-
-def _pages(file):
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from .models import ScanPage
-    return db.session.scalars(select(ScanPage).where(ScanPage.file_id == file.id))
 
 
 @click.command("scan")
@@ -114,6 +98,7 @@ def scan_command(paths, as_json, survey, pilot):
     state = {"file": None}
 
     def progress(page):
+        """Collect each page as it is stored; advance the bar when a file is done."""
         entries.append(page_entry(page, names[page.file_id]))
         if bar is not None and state["file"] not in (None, page.file_id):
             bar.update(1)

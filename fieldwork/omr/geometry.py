@@ -163,3 +163,13 @@ def to_pdf_rect(rect: Rect | Mapping, page_height: float) -> tuple[float, float,
 def to_pdf_y(y: float, page_height: float) -> float:
     """A top-down y coordinate in ReportLab's bottom-up space."""
     return page_height - y
+
+
+def rect_array(rects, scale: float = 1.0):
+    """Rectangles (Rect or layout mappings) as an N×4 float array of x, y, w, h times ``scale``."""
+    import numpy as np
+
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    rows = [(r.x, r.y, r.w, r.h) for r in map(_as_rect, rects)]
+    return np.array(rows, dtype=np.float64).reshape(-1, 4) * scale

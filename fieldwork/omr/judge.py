@@ -26,6 +26,7 @@ CANCEL_FILL = 0.45  # a crossed-out box was filled first
 CANCEL_CORNERS = 0.1  # ink of the cross's arms beyond at least three corners
 CANCEL_DIAG = 2.5  # a filled box under the cross: ink is not only on the diagonals
 THROUGH = 0.12  # ink leaving through two opposite sides or corners: a passing stroke
+X_RATIO = 2.0  # ink on both diagonals over ink between them: a cross
 SOLID = 0.35  # darker than this a mark is filled in, whatever crosses it
 LOCAL = 15  # boxes whose low fill quantile is a box's empty level
 EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
@@ -81,29 +82,53 @@ _SIDES = ((-1, 0), (1, 0), (0, -1), (0, 1))  # left, right, top, bottom
 _CORNERS = ((-1, -1), (1, -1), (-1, 1), (1, 1))  # TL, TR, BL, BR
 
 
-def _beside_marks(m: BoxMeasures, marked: np.ndarray, sides: np.ndarray,
-                  corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Outside ink with zones facing a marked neighbouring box set to zero (it is theirs)."""
+def _facing(m: BoxMeasures) -> tuple[np.ndarray, np.ndarray]:
+    """For each box and each side / corner direction, which boxes sit right there (N×4×N)."""
     centres = m.rects[:, :2] + m.rects[:, 2:] / 2
-    size = m.rects[:, 2:3]
-    rel = (centres[None, :, :] - centres[:, None, :]) / size[:, :, None]  # (i, j, xy)
+    rel = (centres[None, :, :] - centres[:, None, :]) / m.rects[:, 2:3][:, :, None]
     near = np.abs(rel).max(axis=2) < 1.9
-    sides, corners = sides.copy(), corners.copy()
-    for zones, dirs in ((sides, _SIDES), (corners, _CORNERS)):
-        for k, (dx, dy) in enumerate(dirs):
-            fx = (rel[:, :, 0] * dx > 0.5) if dx else (np.abs(rel[:, :, 0]) < 0.5)
-            fy = (rel[:, :, 1] * dy > 0.5) if dy else (np.abs(rel[:, :, 1]) < 0.5)
-            facing = (near & fx & fy & marked[None, :]).any(axis=1)
-            zones[facing, k] = 0.0
+    ahead = [(rel[:, :, a] * d > 0.5) if d else (np.abs(rel[:, :, a]) < 0.5)
+             for a, d in ((0, -1), (0, 1), (1, -1), (1, 1), (0, 0), (1, 0))]
+    left, right, up, down, column, row = ahead
+    sides = np.stack([near & left & row, near & right & row, near & up & column,
+                      near & down & column], axis=1)
+    # A corner zone lies between the box, its two neighbours on that corner and the
+    # diagonal one: ink from any of them can reach it.
+    corners = np.stack([near & (h | column) & (v | row) & ~(column & row)
+                        for h, v in ((left, up), (right, up), (left, down), (right, down))],
+                       axis=1)
     return sides, corners
 
 
-def call_boxes(m: BoxMeasures, diagonal) -> BoxCalls:
+def _zone_excess(zones: np.ndarray, rects: np.ndarray, facing: np.ndarray,
+                 marked: np.ndarray) -> np.ndarray:
+    """Ink in each outside zone beyond what boxes with the same surroundings show.
+
+    Boxes are compared with boxes of the same size that have (or lack) a printed
+    neighbour in that direction; a zone facing a *marked* neighbour is set to zero
+    (the ink there is the neighbour's).
+    """
+    sizes = np.round(rects[:, 2], 1)
+    has = facing.any(axis=2)  # N×4
+    out = np.zeros_like(zones)
+    for k in range(zones.shape[1]):
+        for s in np.unique(sizes):
+            for flag in (False, True):
+                group = (sizes == s) & (has[:, k] == flag)
+                if group.any():
+                    out[group, k] = zones[group, k] - np.median(zones[group, k])
+        out[(facing[:, k, :] & marked[None, :]).any(axis=1), k] = 0.0
+    return out
+
+
+def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None) -> BoxCalls:
     """Net darkness over the page baseline, thresholds and shape flags for every box.
 
     ``diagonal(i)`` gives box ``i``'s diagonal ratio (see ``marks.diagonal_ratio``);
-    it is asked only for boxes that may be crossed out.
+    it is asked only for boxes that may be crossed out.  ``grid`` marks boxes of
+    digit and date grids.
     """
+    grid = np.zeros(len(m.fill), bool) if grid is None else np.asarray(grid, bool)
     n = len(m.fill)
     net = m.fill - local_baseline(m) if n else np.zeros(0)
     below = -net[net < 0]  # empty boxes scatter both ways around their level; marks only up
@@ -112,8 +137,10 @@ def call_boxes(m: BoxMeasures, diagonal) -> BoxCalls:
     if n == 0:
         z = np.zeros(0, bool)
         return BoxCalls(net, low, high, z, z, z, np.zeros(0))
-    corners = m.corners - np.median(m.corners, axis=0)
-    sides = m.sides - np.median(m.sides, axis=0)
+    marked = net >= low
+    facing_sides, facing_corners = _facing(m)
+    sides = _zone_excess(m.sides, m.rects, facing_sides, np.zeros(n, bool))
+    corners = _zone_excess(m.corners, m.rects, facing_corners, np.zeros(n, bool))
     cancelled = (net >= CANCEL_FILL) & ((corners > CANCEL_CORNERS).sum(axis=1) >= 3)
     for i in np.flatnonzero(cancelled):
         cancelled[i] = diagonal(i) < CANCEL_DIAG
@@ -129,9 +156,12 @@ def call_boxes(m: BoxMeasures, diagonal) -> BoxCalls:
     # tick's long stroke goes) is more likely a stroke that happens to cross it.
     # The arms of an X, or a scribble spilling over all round, are the mark's own ink.
     own = ((corners > THROUGH).sum(axis=1) >= 3) | ((sides > THROUGH).sum(axis=1) >= 3)
-    sides, corners = _beside_marks(m, net >= low, sides, corners)
+    sides = _zone_excess(m.sides, m.rects, facing_sides, marked)
+    corners = _zone_excess(m.corners, m.rects, facing_corners, marked)
     strays = (through | (sides[:, [0, 1, 3]] > THROUGH).any(axis=1)
-              | (corners[:, [0, 2, 3]] > THROUGH).any(axis=1)) & ~own & (net < SOLID)
+              | (corners[:, [0, 2, 3]] > THROUGH).any(axis=1)) & ~own & marked & (net < SOLID)
+    for i in np.flatnonzero(strays):  # an X whose arms reach past only some corners
+        strays[i] = diagonal(i) < X_RATIO
     return BoxCalls(net, low, high, cancelled, through, strays, conf)
 
 
@@ -182,7 +212,7 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
             continue
         if c.cancelled[idx[k]] and plain:
             note = "correction"
-        elif net[k] >= CLEAR or (net[k] >= c.high and not c.strays[idx[k]]):
+        elif net[k] >= c.high and not c.strays[idx[k]]:
             picked.append(k)
         else:
             unsure.append(k)
@@ -226,7 +256,8 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
 def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
                dark: np.ndarray) -> tuple[dict[str, Answer], list[dict]]:
     """Answers of the questions whose boxes are on this page, and a row per box."""
-    c = call_boxes(m, lambda i: diagonal_ratio(dark, m.rects[i]))
+    c = call_boxes(m, lambda i: diagonal_ratio(dark, m.rects[i]),
+                   np.array([b.get("position") is not None for b in boxes], bool))
     by_q: dict[str, list[int]] = {}
     for i, b in enumerate(boxes):
         by_q.setdefault(b["question"], []).append(i)

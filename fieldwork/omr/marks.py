@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .align import paper_level
+from .geometry import rect_array
 
 SEARCH_PT = 3.0  # how far (points) a box may sit from where the corner marks put it
 LINE_PT = 0.9  # half the printed outline plus blur, points
@@ -79,16 +80,26 @@ def _at(ii: np.ndarray, x, y) -> np.ndarray:
     return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy
 
 
+def _isums(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
+    """Sums over rectangles with whole-pixel corners (the fast path for searching)."""
+    h, w = ii.shape[0] - 1, ii.shape[1] - 1
+    x0, x1 = np.clip(x0, 0, w).astype(np.intp), np.clip(x1, 0, w).astype(np.intp)
+    y0, y1 = np.clip(y0, 0, h).astype(np.intp), np.clip(y1, 0, h).astype(np.intp)
+    return ii[y1, x1] - ii[y0, x1] - ii[y1, x0] + ii[y0, x0]
+
+
 def _means(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
     area = np.maximum((x1 - x0) * (y1 - y0), 1e-6)
     return _sums(ii, x0, y0, x1, y1) / area
 
 
 def _ring_score(ii, x, y, w, h, e1, e2, e3) -> np.ndarray:
-    """Outline darkness minus the darkness just outside it, per rectangle."""
-    outer = _sums(ii, x - e1, y - e1, x + w + e1, y + h + e1)
-    inner = _sums(ii, x + e2, y + e2, x + w - e2, y + h - e2)
-    band = _sums(ii, x - e1 - e3, y - e1 - e3, x + w + e1 + e3, y + h + e1 + e3)
+    """Outline darkness minus the darkness just outside it, per rectangle (whole pixels)."""
+    e1, e2, e3 = round(e1), round(e2), round(e3)
+    x0, y0, x1, y1 = x, y, x + w, y + h
+    outer = _isums(ii, x0 - e1, y0 - e1, x1 + e1, y1 + e1)
+    inner = _isums(ii, x0 + e2, y0 + e2, x1 - e2, y1 - e2)
+    band = _isums(ii, x0 - e1 - e3, y0 - e1 - e3, x1 + e1 + e3, y1 + e1 + e3)
     a_ring = (w + 2 * e1) * (h + 2 * e1) - (w - 2 * e2) * (h - 2 * e2)
     a_band = (w + 2 * (e1 + e3)) * (h + 2 * (e1 + e3)) - (w + 2 * e1) * (h + 2 * e1)
     return (outer - inner) / a_ring - (band - outer) / a_band
@@ -125,8 +136,12 @@ def locate(ii: np.ndarray, rects: np.ndarray, scale: float) -> tuple[np.ndarray,
     grid = np.array([(dx, dy) for dy in range(-r, r + 1) for dx in range(-r, r + 1)],
                     dtype=np.float64)
     gx, gy = grid[:, :1], grid[:, 1:]
-    scores = _ring_score(ii, x + gx, y + gy, w, h, e1, e2, e3)
+    # Whole-pixel search from the rounded layout position; the peak is then refined.
+    rx, ry, rw, rh = np.round(x), np.round(y), np.round(w), np.round(h)
+    scores = _ring_score(ii, rx + gx, ry + gy, rw, rh, e1, e2, e3)
+    rounding = np.column_stack([rx - x, ry - y])
     own, strength = _subpixel(scores, r)
+    own += rounding  # offsets from the exact layout position
     anchors = strength > 0.25
     if anchors.sum() < 3:  # no clear outlines (e.g. a bilevel scan lost them): trust the marks
         return np.zeros_like(own), strength
@@ -144,7 +159,7 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
 
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
-    rects = np.array([[b["x"], b["y"], b["w"], b["h"]] for b in boxes], np.float64) * scale
+    rects = rect_array(boxes, scale)
     if not len(rects):
         z = np.zeros(0)
         return BoxMeasures(z, z, z, np.zeros((0, 4)), np.zeros((0, 4)), np.zeros((0, 2)),

@@ -85,6 +85,7 @@ def resolver(batch: ScanBatch, found: dict):
     from .read import Rejected
 
     def resolve(payload) -> dict:
+        """The layout of the sheet in ``payload``, or ``Rejected`` saying why not."""
         survey = db.session.scalar(select(Survey).where(Survey.code == payload.survey))
         if survey is None:
             raise Rejected("unknown_survey", f"survey code {payload.survey!r}")

@@ -27,6 +27,19 @@ def _grey(bitmap) -> np.ndarray:
     return cv2.cvtColor(arr, code)
 
 
+def _jpeg(image) -> np.ndarray | None:
+    """The image decoded straight from its JPEG stream, or None if it is not plain JPEG."""
+    import cv2
+
+    try:
+        if list(image.get_filters(skip_simple=True)) != ["DCTDecode"]:
+            return None
+        raw = np.frombuffer(bytes(image.get_data(decode_simple=True)), np.uint8)
+    except Exception:  # noqa: BLE001 - pdfium raises several kinds; rendering is the fallback
+        return None
+    return cv2.imdecode(raw, cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+
+
 def _scan_image(page):
     """The image object that makes up a scanned page, or None for vector content."""
     import pypdfium2.raw as raw
@@ -53,6 +66,9 @@ def _page_image(page, index: int, max_pixels: int) -> PageImage:
         if refused and refused[0] == "too_large":
             return PageImage(index, error=refused[0], detail=refused[1])
         if refused is None:
+            grey = _jpeg(image)  # a scanner's JPEG, decoded directly: several times faster
+            if grey is not None and grey.shape[::-1] == (w, h):
+                return PageImage(index, grey)
             try:
                 return PageImage(index, _grey(image.get_bitmap(render=True)))
             except pdfium.PdfiumError:

@@ -25,7 +25,7 @@ from .align import (
     reduce,
     warp,
 )
-from .geometry import A4, Rect, corner_marks, mark_centers, qr_rect
+from .geometry import A4, Rect, corner_marks, mark_centers, qr_rect, rect_array
 from .judge import Answer, judge_page
 from .marks import darkness, measure
 from .qr import QRHit, decode_anywhere, decode_region
@@ -195,8 +195,7 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     _check_qr_position(h, page, hit)
     size = tuple(layout.get("page_size") or A4)
     upright = warp(work, h, size, scale)
-    mark_rects = np.array([[m["x"], m["y"], m["w"], m["h"]] for m in page["corner_marks"]]) \
-        * scale
+    mark_rects = rect_array(page["corner_marks"], scale)
     dark, _ = darkness(upright, mark_rects, 2.0 * mark_rects[0, 2])
     boxes = page["boxes"]
     measures = measure(dark, boxes, scale)

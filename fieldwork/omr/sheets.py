@@ -74,3 +74,17 @@ def sheet_counts(survey_id: int | None = None) -> dict[str, int]:
     for status, n in db.session.execute(q):
         counts[str(getattr(status, "value", status))] = n
     return counts
+
+
+def batch_sheets(batch_id: int) -> list[ScanSheet]:
+    """The sheets that pages of a batch were counted for, by serial."""
+    keys = db.session.execute(select(ScanPage.survey_id, ScanPage.serial).where(
+        ScanPage.batch_id == batch_id, ScanPage.status == PageStatus.READ).distinct()).all()
+    if not keys:
+        return []
+    sheets = db.session.scalars(select(ScanSheet).where(
+        ScanSheet.survey_id.in_({k[0] for k in keys}),
+        ScanSheet.serial.in_({k[1] for k in keys}))).all()
+    wanted = set(keys)
+    return sorted((s for s in sheets if (s.survey_id, s.serial) in wanted),
+                  key=lambda s: (s.survey_id, s.serial))

@@ -131,8 +131,13 @@ def batch(batch_id: int):
     b = _load_batch(batch_id)
     pages = db.session.scalars(select(ScanPage).where(ScanPage.batch_id == b.id).order_by(
         ScanPage.file_id, ScanPage.index)).all()
+    from .sheets import batch_sheets, missing_pages
+
+    sheets = batch_sheets(b.id)
+    missing = {s.id: missing_pages(s) for s in sheets if s.status.value == "incomplete"}
     return render_template("omr/batch.html", batch=b, pages=pages, counts=ops.batch_counts(b),
-                           stalled=jobs.stalled(b), PageStatus=PageStatus)
+                           stalled=jobs.stalled(b), PageStatus=PageStatus, sheets=sheets,
+                           missing=missing)
 
 
 @bp.route("/<int:batch_id>/progress")

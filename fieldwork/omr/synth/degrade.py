@@ -22,6 +22,7 @@ class Scan:
     jpeg: int = 0  # quality, 0 for lossless
     bilevel: bool = False  # a 1-bit scanner
     border: int = 255  # grey of the scanner background around a skewed page
+    container: str = ""  # file written: png, jpg, pdf (a JPEG inside) or tiff (bilevel, G4)
 
     def to_dict(self) -> dict:
         """As a JSON-ready dict."""
@@ -48,6 +49,8 @@ def random_scan(rng: np.random.Generator, pencil: bool = False, hard: bool = Tru
     s.bilevel = bool(hard and not pencil and rng.random() < 0.06)
     if s.bilevel:  # a bilevel scanner lights evenly and thresholds between paper and ink
         s.light, s.blur = 0.0, min(s.blur, 0.8)
+    s.container = "tiff" if s.bilevel else ("png" if not s.jpeg else
+                                            str(rng.choice(["jpg", "pdf"])))
     return s
 
 
@@ -99,11 +102,39 @@ def degrade(img: np.ndarray, s: Scan, rng: np.random.Generator) -> np.ndarray:
 
 
 def encode(img: np.ndarray, s: Scan) -> tuple[bytes, str]:
-    """The scan as file bytes the way a scanner would save it: JPEG, or PNG when lossless."""
+    """The scan as the file a scanner would save: PNG, JPEG, PDF (JPEG inside) or G4 TIFF."""
+    import io
+
     import cv2
 
-    if s.jpeg:
-        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, s.jpeg])
-        return buf.tobytes(), "jpg"
+    kind = s.container or ("jpg" if s.jpeg else "png")
+    if kind == "tiff":
+        from PIL import Image
+
+        buf = io.BytesIO()
+        Image.fromarray(img).convert("1").save(buf, format="TIFF", compression="group4")
+        return buf.getvalue(), "tif"
+    if kind in ("jpg", "pdf"):
+        ok, jpg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, s.jpeg or 85])
+        if kind == "jpg":
+            return jpg.tobytes(), "jpg"
+        return _pdf(jpg.tobytes(), img.shape), "pdf"
     ok, buf = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
     return buf.tobytes(), "png"
+
+
+def _pdf(jpeg: bytes, shape: tuple[int, int]) -> bytes:
+    """A one-page PDF holding a JPEG full page, as scanners write them."""
+    import io
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    h, w = shape
+    size = (595.28, 595.28 * h / w) if h >= w else (841.89, 841.89 * h / w)
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=size)
+    c.drawImage(ImageReader(io.BytesIO(jpeg)), 0, 0, *size)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
