@@ -12,6 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 FEATURES = ("auth", "audit", "directory", "plans", "forms", "omr", "entry", "stats", "reports",
+            "privacy", "imports", "quality",
             "jobs")
 VIEW_MODULES = ("views", "public", "api")
 

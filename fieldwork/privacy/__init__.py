@@ -1,0 +1,1 @@
+"""Respondent privacy: encryption at rest, blind indexes, masking, and who may see contacts."""

@@ -1,0 +1,44 @@
+"""Which model columns hold encrypted contact data, so key rotation can find them all.
+
+Each entry names a model by module and class (imported only when needed, so a feature that
+does not exist yet is skipped) and the kind; the columns are ``<kind>_enc`` (the Fernet
+token) and ``<kind>_hash`` (its blind index, optional).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..features import optional_module
+
+
+@dataclass(frozen=True)
+class EncryptedColumn:
+    """A Fernet-token column and its blind-index column on one model."""
+
+    module: str
+    model: str
+    kind: str
+    enc: str
+    hash: str | None
+
+    def resolve(self):
+        """The model class, or None if its feature is not installed."""
+        mod = optional_module(self.module)
+        return getattr(mod, self.model, None) if mod is not None else None
+
+
+ENCRYPTED: list[EncryptedColumn] = []
+
+
+def register_encrypted(module: str, model: str, kind: str, enc: str | None = None,
+                       hash: str | None = "") -> None:
+    """Declare an encrypted column (``hash=None`` when the model keeps no blind index)."""
+    col = EncryptedColumn(module, model, kind, enc or f"{kind}_enc",
+                          f"{kind}_hash" if hash == "" else hash)
+    if col not in ENCRYPTED:
+        ENCRYPTED.append(col)
+
+
+register_encrypted("fieldwork.entry.models", "EntrySheet", "phone")
+register_encrypted("fieldwork.entry.models", "EntrySheet", "cid")
