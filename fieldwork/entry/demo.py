@@ -1,0 +1,90 @@
+"""Demo content: keyed sheets of DEMO-2026, some keyed twice, one disagreement to adjudicate.
+
+``finish`` runs after the forms demo approved v1 (and after the scanning demo): the manager
+sets double entry to a seeded 30 % of sheets and prints two batches handed to the two
+enumerators; each keys the sheets handed to them, the other keys the drawn ones a second
+time (one answer mistyped, so adjudication has work), the manager approves part of them,
+and the scanned sheets that are complete are taken in.
+"""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..extensions import db
+from ..forms.api import has_approved_version
+from ..forms.batches import print_batch
+from . import operations as ops
+from .models import ReviewState, Stage
+from .serials import resolve
+from .sources import sync_from_omr
+
+SHEETS = (18, 12)  # per enumerator
+AGENCIES = ["Sở Tư pháp", "Phường Hải Châu", "Sở Xây dựng", "Phường Thanh Khê"]
+FIELDS = ["Hộ tịch", "Chứng thực", "Xây dựng", "Đất đai"]
+REASONS = ["reason_a", "reason_b", "reason_c", "reason_d", "reason_e", "other"]
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def load(survey, actor) -> None:
+    """Nothing before the questionnaire is approved (see ``finish``)."""
+
+
+def answers(rng: random.Random, serial: int) -> dict:
+    """Plausible typed answers of one 2025 Da Nang form."""
+    satisfied = rng.random() < 0.8
+    out = {"phone": f"09{rng.randrange(10 ** 8):08d}",
+           "citizen_id": f"048{rng.randrange(10 ** 9):09d}" if rng.random() < 0.7 else "",
+           "survey_date": f"{rng.randint(1, 28):02d}/{rng.randint(3, 9):02d}/2026",
+           "dossier_code": f"H17.{serial:05d}", "agency": rng.choice(AGENCIES),
+           "field": rng.choice(FIELDS), "procedure": "", "q01": "yes" if satisfied else "no",
+           "q02": [], "q02_other": "", "q03": ""}
+    if not satisfied:
+        out["q02"] = sorted(rng.sample(REASONS, rng.randint(1, 2)))
+        if "other" in out["q02"]:
+            out["q02_other"] = "Phải chờ lâu tại quầy tiếp nhận"
+    if rng.random() < 0.2:
+        out["q03"] = "Cán bộ nhiệt tình, hướng dẫn rõ ràng."
+    return out
+
+
+def finish(survey, actor) -> None:
+    """Print, key, double-key and review a few dozen sheets."""
+    if not has_approved_version(survey):
+        return
+    manager = _user("quanly@demo.vn") or actor
+    keyers = [_user("dtv.lan@demo.vn"), _user("dtv.hung@demo.vn")]
+    if manager is None or None in keyers:
+        return
+    ops.update_settings(survey, {"double_mode": "percent", "percent": 30, "seed": 2026},
+                        manager)
+    rng = random.Random(2026)
+    keyed = []
+    for keyer, count in zip(keyers, SHEETS, strict=True):
+        batch = print_batch(survey, {"count": count, "assigned_user_id": keyer.id,
+                                     "note": f"Phiếu phát cho {keyer.name} (nhập liệu)"},
+                            manager)
+        for serial in range(batch.first_serial, batch.last_serial + 1):
+            typed = answers(rng, serial)
+            sheet = ops.save_keying(resolve(survey, serial, keyer), typed, keyer,
+                                    confirmed=True)
+            keyed.append((sheet, typed, keyers[1] if keyer is keyers[0] else keyers[0]))
+    mistyped = False
+    for sheet, typed, other in keyed:
+        if sheet.stage != Stage.AWAITING_KEY2:
+            continue
+        second = dict(typed)
+        if not mistyped:  # one slip of the finger for the adjudicator to catch
+            second["survey_date"] = second["survey_date"].replace("/2026", "/2025")
+            mistyped = True
+        ops.save_keying(resolve(survey, sheet.serial, other), second, other, confirmed=True)
+    for sheet, _typed, _other in keyed[::2]:
+        if sheet.stage == Stage.FINAL and sheet.review_state == ReviewState.RECEIVED:
+            ops.transition(sheet, "approve", manager)
+    sync_from_omr(survey, manager)

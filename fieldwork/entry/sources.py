@@ -1,0 +1,137 @@
+"""Sheets from the scanning station, and the approved sheets statistics may use.
+
+``sync_from_omr`` makes one entry record per completely read and verified scanned sheet
+(``ScanSheet`` complete), taking the counted page readings as the final values (source
+``omr``, or ``verified`` where a person decided a doubt).  It is idempotent: a sheet already
+recorded is only refreshed while it is still unreviewed and its answers are untouched by
+people, so a re-scan that replaced a page shows up, and nothing reviewed ever changes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from .. import audit
+from ..extensions import db
+from ..forms.models import PrintBatch, QuestionnaireVersion
+from ..omr.models import PageStatus, ScanAnswer, ScanPage, ScanSheet, SheetStatus, TextRegion
+from .models import CONTACT_QUESTIONS, EntrySheet, ReviewState, SheetSource
+from .operations import apply_contact, set_answer
+from .serials import owner
+from .validation import check_answers
+
+OMR_SOURCES = ("omr", "verified")
+
+
+def approved_sheets(survey) -> Select:
+    """Query of the survey's approved sheets: the only ones that count in statistics."""
+    return select(EntrySheet).where(EntrySheet.survey_id == survey.id,
+                                    EntrySheet.review_state == ReviewState.APPROVED
+                                    ).order_by(EntrySheet.serial)
+
+
+def approved_answers(survey) -> dict[int, dict[str, list]]:
+    """Final values of approved sheets by serial then question (contacts left out)."""
+    out: dict[int, dict[str, list]] = {}
+    for sheet in db.session.scalars(approved_sheets(survey)):
+        out[sheet.serial] = {a.question: list(a.values) for a in sheet.answers
+                             if a.question not in CONTACT_QUESTIONS}
+    return out
+
+
+def _readings(survey_id: int, serial: int) -> tuple[list[ScanPage], dict[str, ScanAnswer]]:
+    pages = db.session.scalars(select(ScanPage).where(
+        ScanPage.survey_id == survey_id, ScanPage.serial == serial,
+        ScanPage.status == PageStatus.READ).order_by(ScanPage.page_no)).all()
+    answers: dict[str, ScanAnswer] = {}
+    for page in pages:
+        answers.update({a.question: a for a in page.answers})
+    return pages, answers
+
+
+def _texts(pages: list[ScanPage]) -> dict[str, str]:
+    if not pages:
+        return {}
+    rows = db.session.scalars(select(TextRegion).where(
+        TextRegion.page_id.in_([p.id for p in pages]))).all()
+    return {r.question: r.text for r in rows if r.text}
+
+
+def _untouched(sheet: EntrySheet) -> bool:
+    return (sheet.source == SheetSource.OMR and sheet.review_state == ReviewState.RECEIVED
+            and all(a.source in OMR_SOURCES for a in sheet.answers))
+
+
+def _fill(sheet: EntrySheet, answers: dict[str, ScanAnswer], texts: dict[str, str]) -> list:
+    """Copy readings into the sheet's final answers; return the problems found."""
+    qn = sheet.version.questionnaire
+    raw = {}
+    for q in qn.questions():
+        if q.code in answers:
+            raw[q.code] = [v for v in answers[q.code].values if v not in ("", "?")]
+            if q.kind in ("digits", "date") or q.code in CONTACT_QUESTIONS:
+                raw[q.code] = "".join(raw[q.code])
+        elif q.code in texts:
+            raw[q.code] = texts[q.code]
+    checked = check_answers(qn, raw)
+    for q in qn.questions():
+        source = answers[q.code].source if q.code in answers else "omr"
+        source = source if source in OMR_SOURCES else "omr"
+        kind = CONTACT_QUESTIONS.get(q.code)
+        if kind:
+            apply_contact(sheet, kind, checked.contact.get(kind, ""))
+            set_answer(sheet, q.code, [], source, contact=kind in checked.contact)
+        else:
+            set_answer(sheet, q.code, checked.values.get(q.code, []), source)
+    return [f"{c}: {m}" for c, ms in {**checked.warnings, **checked.errors}.items() for m in ms]
+
+
+def sync_from_omr(survey, user=None) -> int:
+    """Record every complete scanned sheet of the survey; return how many were added or updated."""
+    done = 0
+    sheets = db.session.scalars(select(ScanSheet).where(
+        ScanSheet.survey_id == survey.id, ScanSheet.status == SheetStatus.COMPLETE)).all()
+    existing = {s.serial: s for s in db.session.scalars(select(EntrySheet).where(
+        EntrySheet.survey_id == survey.id, EntrySheet.serial.in_([s.serial for s in sheets])))}
+    for scan in sheets:
+        sheet = existing.get(scan.serial)
+        if sheet is not None and (sheet.scan_sheet_id is None or not _untouched(sheet)):
+            if sheet.scan_sheet_id is None:
+                sheet.scan_sheet_id = scan.id  # keyed first, scanned later: keep the keying
+            continue
+        pages, answers = _readings(survey.id, scan.serial)
+        if not pages:
+            continue
+        if sheet is not None:
+            before = {a.question: list(a.values) for a in sheet.answers}
+            problems = _fill(sheet, answers, _texts(pages))
+            if before == {a.question: list(a.values) for a in sheet.answers}:
+                continue
+            action = "entry.omr_refresh"
+        else:
+            sheet = _new_sheet(survey, scan, pages[0])
+            problems = _fill(sheet, answers, _texts(pages))
+            action = "entry.omr"
+        if problems:
+            sheet.review_state = ReviewState.HAS_ISSUES
+            sheet.note = "\n".join(problems)
+        db.session.flush()
+        audit.record(user or "system", action, sheet, after={
+            "serial": sheet.serial_text, "state": sheet.review_state, "problems": problems})
+        done += 1
+    return done
+
+
+def _new_sheet(survey, scan: ScanSheet, page: ScanPage) -> EntrySheet:
+    batch = db.session.get(PrintBatch, page.print_batch_id) if page.print_batch_id else None
+    version = db.session.get(QuestionnaireVersion, page.version_id or batch.version_id)
+    enumerator_id, agency_id = owner(survey, scan.serial, batch) if batch else (None, None)
+    sheet = EntrySheet(survey_id=survey.id, serial=scan.serial, version_id=version.id,
+                       print_batch_id=batch.id if batch else None, agency_id=agency_id,
+                       enumerator_id=enumerator_id, in_assignment=enumerator_id is not None,
+                       source=SheetSource.OMR, scan_sheet_id=scan.id,
+                       review_state=ReviewState.RECEIVED)
+    sheet.version = version
+    db.session.add(sheet)
+    db.session.flush()
+    return sheet

@@ -1,0 +1,105 @@
+"""Adjudication of double-entry differences, and keyer error rates."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.decorators import roles_required
+from ..errors import OperationError
+from ..extensions import db
+from ..omr.models import PageStatus, ScanPage
+from ..privacy.access import can_see_contact, reveal
+from .double import AdjudicationError, adjudicate, error_rates, keyed_pair
+from .models import CONTACT_QUESTIONS, EntrySheet, Stage
+from .validation import display
+from .views import bp, keyable_surveys, load_survey
+from .views_review import chosen_survey, load_sheet
+from .webforms import ReasonForm, question_text
+from .workflow import REVIEWERS
+
+
+@bp.route("/adjudication")
+@roles_required(*REVIEWERS)
+def adjudication():
+    """Sheets whose two keyings disagree, oldest first."""
+    survey = chosen_survey()
+    sheets = [] if survey is None else db.session.scalars(select(EntrySheet).where(
+        EntrySheet.survey_id == survey.id, EntrySheet.stage == Stage.ADJUDICATION
+    ).order_by(EntrySheet.serial)).all()
+    return render_template("entry/adjudication.html", survey=survey, sheets=sheets,
+                           surveys=keyable_surveys())
+
+
+def _scan_pages(sheet: EntrySheet) -> list[ScanPage]:
+    return list(db.session.scalars(select(ScanPage).where(
+        ScanPage.survey_id == sheet.survey_id, ScanPage.serial == sheet.serial,
+        ScanPage.status == PageStatus.READ).order_by(ScanPage.page_no)))
+
+
+def _rows(sheet: EntrySheet, allowed: bool) -> list[dict]:
+    """Each open or decided difference with both keyed values as a person reads them."""
+    qn = sheet.version.questionnaire
+    first, second = keyed_pair(sheet)
+    pages = _scan_pages(sheet)
+    rows = []
+    for diff in sheet.differences:
+        q = qn.question(diff.question)
+        kind = CONTACT_QUESTIONS.get(q.code)
+        if kind:
+            shown = [reveal(kind, getattr(k, f"{kind}_enc"), allowed) for k in (first, second)]
+        else:
+            shown = [display(q, k.values.get(q.code, [])) for k in (first, second)]
+        page = next((p for p in pages if any(b.get("question") == q.code
+                                             for b in (p.boxes or []))), None)
+        rows.append({"diff": diff, "q": q, "text": question_text(q), "key1": shown[0],
+                     "key2": shown[1], "page": page, "contact": bool(kind)})
+    return rows
+
+
+@bp.route("/<code>/sheets/<int:serial>/adjudicate", methods=["GET", "POST"])
+@roles_required(*REVIEWERS)
+def adjudicate_sheet(code: str, serial: int):
+    """Both keyings side by side (and the scan where there is one); decide each difference."""
+    survey = load_survey(code)
+    sheet = load_sheet(survey, serial)
+    if sheet.stage != Stage.ADJUDICATION:
+        flash(_("Sheet %(s)s has no differences waiting for adjudication.",
+                s=sheet.serial_text), "info")
+        return redirect(url_for(".review", code=code, serial=serial))
+    errors: dict[str, str] = {}
+    status = 200
+    form = ReasonForm()
+    if request.method == "POST" and form.validate_on_submit():
+        data = {d.question: {"choice": request.form.get(f"choice_{d.question}"),
+                             "value": request.form.get(f"value_{d.question}", "")}
+                for d in sheet.differences if not d.resolved}
+        try:
+            adjudicate(sheet, data, current_user)
+        except AdjudicationError as exc:
+            db.session.rollback()
+            errors, status = exc.errors, 422
+            flash(str(exc), "danger")
+        except OperationError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for(".adjudication", survey=code))
+        else:
+            db.session.commit()
+            flash(_("Sheet %(s)s adjudicated.", s=sheet.serial_text), "success")
+            return redirect(url_for(".adjudication", survey=code))
+    first, second = keyed_pair(sheet)
+    return render_template("entry/adjudicate.html", survey=survey, sheet=sheet, form=form,
+                           rows=_rows(sheet, can_see_contact(current_user, survey)),
+                           first=first, second=second, errors=errors), status
+
+
+@bp.route("/rates")
+@roles_required(*REVIEWERS)
+def rates():
+    """Keyer error rates found by double entry, per person."""
+    survey = chosen_survey()
+    return render_template("entry/rates.html", survey=survey, surveys=keyable_surveys(),
+                           rows=error_rates(survey) if survey else [])

@@ -1,0 +1,128 @@
+"""WTForms of data entry; the keying form is built at run time from a questionnaire version.
+
+Field names are ``a_<question code>`` in printed order, so the tab order follows the paper.
+The checks themselves are the pure functions of ``validation``: the views copy their
+messages onto the fields, so errors show next to the field they concern.
+"""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms.spec import Question, Questionnaire
+from .models import CONTACT_QUESTIONS, DoubleMode
+from .validation import as_typed
+
+PREFIX = "a_"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several options as check boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def question_text(q: Question) -> str:
+    """The question in the user's language (Vietnamese when no English is given)."""
+    return q.text_en if str(get_locale()) == "en" and q.text_en else q.text
+
+
+def _label(option) -> str:
+    return option.label_en if str(get_locale()) == "en" and option.label_en else option.label
+
+
+def _field(q: Question):
+    label = question_text(q)
+    if q.kind in ("single", "multiple"):
+        choices = [SelectChoice(o.code, _label(o)) for o in q.options]
+        cls = RadioField if q.kind == "single" else MultiCheckboxField
+        return cls(label, choices=choices, validate_choice=False)
+    if q.kind == "text" and (q.text_lines or 1) > 1 and q.code not in CONTACT_QUESTIONS:
+        return TextAreaField(label)
+    return StringField(label)
+
+
+def keying_form(questionnaire: Questionnaire, formdata=None, data: dict | None = None):
+    """A form with one field per question of ``questionnaire`` (plus confirm and timing)."""
+
+    class KeyingForm(FlaskForm):
+        confirmed = BooleanField(_l("Confirmed: the paper says so"))
+        started = HiddenField()
+        submit = SubmitField(_l("Save and open the next sheet"))
+
+    for q in questionnaire.questions():
+        setattr(KeyingForm, PREFIX + q.code, _field(q))
+    prefill = {}
+    for q in questionnaire.questions():
+        if data and q.code in data and q.code not in CONTACT_QUESTIONS:
+            prefill[PREFIX + q.code] = as_typed(q, data[q.code])
+    return KeyingForm(formdata=formdata, data=prefill)
+
+
+def raw_answers(form, questionnaire: Questionnaire) -> dict:
+    """The typed answers of a keying form, by question code."""
+    return {q.code: form[PREFIX + q.code].data for q in questionnaire.questions()}
+
+
+def show_errors(form, checked) -> None:
+    """Put the checks' errors and warnings next to their fields."""
+    for code, messages in checked.errors.items():
+        form[PREFIX + code].errors = list(messages)
+    for code, messages in checked.warnings.items():
+        form[PREFIX + code].warnings = list(messages)
+
+
+class SerialForm(FlaskForm):
+    """The serial of the next sheet to key."""
+
+    serial = StringField(_l("Sheet serial"), validators=[DataRequired(), Length(max=12)])
+    submit = SubmitField(_l("Open sheet"))
+
+
+class ReasonForm(FlaskForm):
+    """A review change, with its reason where the table asks for one."""
+
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+
+
+class EditForm(FlaskForm):
+    """Why answers of a reviewed sheet are being changed."""
+
+    reason = TextAreaField(_l("Reason for the change"), validators=[Length(max=2000)])
+
+
+class SettingsForm(FlaskForm):
+    """Double entry of a survey."""
+
+    double_mode = SelectField(_l("Keyed twice"), choices=[
+        SelectChoice(DoubleMode.NONE.value, _l("No sheet (single entry)")),
+        SelectChoice(DoubleMode.ALL.value, _l("Every sheet")),
+        SelectChoice(DoubleMode.PERCENT.value, _l("A percentage drawn at random"))])
+    percent = IntegerField(_l("Percentage of sheets"),
+                           validators=[Optional(), NumberRange(min=1, max=100)])
+    seed = IntegerField(_l("Random seed (the same seed draws the same sheets)"),
+                        validators=[Optional(), NumberRange(min=0, max=2 ** 31 - 1)])
+    submit = SubmitField(_l("Save"))
+
+
+class SyncForm(FlaskForm):
+    """Take in the sheets the scanning station finished."""
+
+    submit = SubmitField(_l("Take in scanned sheets"))
