@@ -1,0 +1,79 @@
+"""Scanned sheets become entry records once complete; taking them in twice adds nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from fieldwork.entry.models import EntrySheet, ReviewState, SheetSource
+from fieldwork.entry.sources import sync_from_omr
+from fieldwork.omr.models import (
+    PageStatus,
+    ScanAnswer,
+    ScanBatch,
+    ScanFile,
+    ScanPage,
+    ScanSheet,
+    SheetStatus,
+)
+
+from ..conftest import csrf_token
+from .conftest import sign_in
+
+
+def scanned(db, survey, batch, serial: int, answers: dict, status=SheetStatus.COMPLETE,
+            sources: dict | None = None) -> ScanSheet:
+    """The rows the scanning station leaves for a sheet read from one page."""
+    sb = ScanBatch(survey_id=survey.id, source="test")
+    db.session.add(sb)
+    db.session.flush()
+    f = ScanFile(batch_id=sb.id, name="a.png", path="x/a.png", sha256="0" * 64)
+    db.session.add(f)
+    db.session.flush()
+    page = ScanPage(batch_id=sb.id, file_id=f.id, index=0, status=PageStatus.READ,
+                    survey_id=survey.id, serial=serial, page_no=1, version_id=batch.version_id,
+                    print_batch_id=batch.id)
+    db.session.add(page)
+    db.session.flush()
+    for code, values in answers.items():
+        db.session.add(ScanAnswer(page_id=page.id, question=code, kind="single",
+                                  values=values, status="ok",
+                                  source=(sources or {}).get(code, "omr")))
+    sheet = ScanSheet(survey_id=survey.id, serial=serial, pages_read=1, status=status)
+    db.session.add(sheet)
+    db.session.commit()
+    return sheet
+
+
+READ = {"phone": list("0912345678"), "citizen_id": [], "survey_date": list("12052026"),
+        "q01": ["no"], "q02": ["reason_b", "reason_c"]}
+
+
+def test_complete_scans_are_taken_in_once(db, survey, batch, people):
+    scanned(db, survey, batch, 7, READ, sources={"q02": "verified"})
+    scanned(db, survey, batch, 8, READ, status=SheetStatus.TO_VERIFY)
+    assert sync_from_omr(survey, people["manager"]) == 1
+    assert sync_from_omr(survey, people["manager"]) == 0
+    sheets = db.session.scalars(select(EntrySheet)).all()
+    assert [s.serial for s in sheets] == [7]
+    sheet = sheets[0]
+    assert sheet.source == SheetSource.OMR and sheet.enumerator_id == people["lan"].id
+    answers = sheet.answer_map()
+    assert answers["q02"].values == ["reason_b", "reason_c"]
+    assert answers["q02"].source == "verified" and answers["q01"].source == "omr"
+    assert answers["phone"].status == "contact" and sheet.phone_hash
+    # Required text fields the reader leaves to people: the sheet is flagged, not dropped.
+    assert sheet.review_state == ReviewState.HAS_ISSUES and "agency" in sheet.note
+
+
+def test_a_scanned_sheet_is_not_keyed_again(client, db, survey, batch, people):
+    scanned(db, survey, batch, 3, READ)
+    sign_in(client, people["manager"])
+    html = client.get(f"/entry/reviews?survey={survey.code}").get_data(as_text=True)
+    assert "00000003" in html  # opening the list takes scans in
+    res = client.get(f"/entry/{survey.code}/key/3", follow_redirects=True)
+    assert "read from its scan" in res.get_data(as_text=True)
+    token = csrf_token(client, f"/entry/{survey.code}/key")
+    res = client.post(f"/entry/{survey.code}/sync", data={"csrf_token": token},
+                      follow_redirects=True)
+    assert "0 scanned sheet" in res.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(EntrySheet.id))) == 1
