@@ -42,3 +42,5 @@ def register_encrypted(module: str, model: str, kind: str, enc: str | None = Non
 
 register_encrypted("fieldwork.entry.models", "EntrySheet", "phone")
 register_encrypted("fieldwork.entry.models", "EntrySheet", "cid")
+register_encrypted("fieldwork.entry.models", "Keying", "phone")
+register_encrypted("fieldwork.entry.models", "Keying", "cid")

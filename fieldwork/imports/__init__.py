@@ -1,0 +1,1 @@
+"""Tabular imports (CSV, XLSX): a generic engine and the online / call-centre results import."""
