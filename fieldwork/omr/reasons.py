@@ -37,3 +37,16 @@ def reason_label(code: str | None) -> str:
     if not code:
         return ""
     return str(REASONS.get(code, code))
+
+
+ANSWER_STATUS = {
+    "ok": _l("read"),
+    "blank": _l("blank"),
+    "multiple": _l("several marks"),
+    "doubtful": _l("doubtful"),
+}
+
+
+def answer_status_label(code: str | None) -> str:
+    """An answer's reading status (ok, blank, multiple, doubtful) in the user's language."""
+    return str(ANSWER_STATUS.get(code or "", code or ""))

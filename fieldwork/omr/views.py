@@ -31,7 +31,7 @@ from . import jobs, storage
 from . import operations as ops
 from .load import check_size, jpeg_size, png_size, sniff
 from .models import UPLOADERS, VERIFIERS, PageStatus, ScanBatch, ScanPage, TextRegion
-from .reasons import reason_label
+from .reasons import answer_status_label, reason_label
 from .webforms import ReplaceForm, UploadForm
 
 bp = Blueprint("omr", __name__, url_prefix="/scans")
@@ -46,6 +46,12 @@ MAX_FILE = 300 * 1024 ** 2  # one file
 def omr_reason(code: str | None) -> str:
     """A rejection reason in the user's language."""
     return reason_label(code)
+
+
+@bp.app_template_global()
+def omr_answer_status(code: str | None) -> str:
+    """An answer's reading status in the user's language."""
+    return answer_status_label(code)
 
 
 def _surveys() -> list[Survey]:

@@ -15,7 +15,7 @@ def test_demo_then_print_500(runner, db, tmp_path):
     res = runner.invoke(args=["forms", "print", "DEMO-2026", "--count", "500", "--out", str(out),
                               "--layout", str(layout)])
     assert res.exit_code == 0, res.output
-    assert "00000001-00000500" in res.output
+    assert "00000011-00000510" in res.output  # the demo printed 1-10
     assert out.read_bytes().startswith(b"%PDF")
     data = json.loads(layout.read_text(encoding="utf-8"))
     assert data["survey"] == "DEMO-2026" and data["version"] == 1
@@ -33,7 +33,7 @@ def test_demo_then_print_500(runner, db, tmp_path):
     res = runner.invoke(args=["forms", "print", "NOPE", "--count", "5", "--out", str(out),
                               "--layout", str(layout)])
     assert res.exit_code != 0 and "unknown survey" in res.output
-    assert len(db.session.scalars(select(PrintBatch)).all()) == 2
+    assert len(db.session.scalars(select(PrintBatch)).all()) == 3
 
 
 def test_500_printed_sheets_all_carry_unique_verified_qr_codes(runner, db, tmp_path, app):
@@ -75,4 +75,4 @@ def test_500_printed_sheets_all_carry_unique_verified_qr_codes(runner, db, tmp_p
     finally:
         pdf.close()
     assert len(seen) == 500 * per_sheet
-    assert {s for s, _ in seen} == {f"{n:08d}" for n in range(1, 501)}
+    assert {s for s, _ in seen} == {f"{n:08d}" for n in range(11, 511)}  # after the demo's 1-10

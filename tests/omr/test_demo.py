@@ -1,0 +1,19 @@
+"""The demo scans a printed batch of DEMO-2026 so the station and the queue have content."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from fieldwork.omr.models import ItemStatus, PageStatus, ScanPage, ScanSheet, VerificationItem
+
+
+def test_demo_reads_a_batch_with_a_duplicate_a_missing_page_and_doubts(db, runner):
+    assert runner.invoke(args=["demo", "--password", "demo-pass-2026"]).exit_code == 0
+    pages = db.session.scalars(select(ScanPage)).all()
+    status = [p.status for p in pages]
+    assert status.count(PageStatus.READ) == 19 and status.count(PageStatus.DUPLICATE) == 1
+    assert PageStatus.REJECTED not in status
+    sheets = {s.serial: s for s in db.session.scalars(select(ScanSheet))}
+    assert len(sheets) == 10 and sheets[max(sheets)].status.value == "incomplete"
+    assert db.session.scalar(select(func.count(VerificationItem.id)).where(
+        VerificationItem.status == ItemStatus.PENDING)) >= 1
