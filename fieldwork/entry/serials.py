@@ -18,6 +18,7 @@ from ..errors import OperationError
 from ..extensions import db
 from ..forms.batches import batch_for_serial
 from ..forms.models import PrintBatch, QuestionnaireVersion, format_serial
+from ..omr.models import ScanSheet, SheetStatus
 from ..plans.models import Survey
 from ..plans.models_fieldwork import Assignment, SerialRange
 from .models import EntrySheet, SheetSource, Stage
@@ -104,6 +105,11 @@ def resolve(survey: Survey, text, user) -> Target:
     sheet = find_sheet(survey, serial)
     if sheet is not None:
         return _second_pass(survey, serial, batch, sheet, user, enumerator_id, agency_id)
+    scan = db.session.scalar(select(ScanSheet).where(ScanSheet.survey_id == survey.id,
+                                                     ScanSheet.serial == serial))
+    if scan is not None and scan.status != SheetStatus.INCOMPLETE:
+        raise OperationError(_("Sheet %(s)s was scanned; its answers come from the scan "
+                               "(its doubts are decided in the verification queue).", s=shown))
     manager = user.has_role(RoleName.MANAGER)
     if not manager and enumerator_id != user.id:
         raise OperationError(_("Sheet %(s)s is not in your assignment; key only the sheets "

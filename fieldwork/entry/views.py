@@ -24,7 +24,7 @@ from . import serials
 from .models import EntrySheet, Keying, Stage
 from .operations import CheckFailed, save_keying
 from .validation import display
-from .webforms import SerialForm, keying_form, raw_answers, show_errors
+from .webforms import SerialForm, keying_form, only_if_hints, raw_answers, show_errors
 from .workflow import KEYERS, REVIEWERS
 
 bp = Blueprint("entry", __name__, url_prefix="/entry")
@@ -99,8 +99,11 @@ def key(code: str):
             return redirect(url_for(".sheet", code=code, serial=target.serial))
     keyed = db.session.scalar(select(func.count(Keying.id)).join(EntrySheet).where(
         EntrySheet.survey_id == survey.id, Keying.keyed_by_id == current_user.id)) or 0
+    batches = db.session.scalars(select(PrintBatch).where(
+        PrintBatch.survey_id == survey.id, PrintBatch.assigned_user_id == current_user.id,
+        PrintBatch.pilot.is_(False)).order_by(PrintBatch.first_serial)).all()
     return render_template("entry/key.html", survey=survey, form=form, ranges=_my_ranges(survey),
-                           second=_second_queue(survey), keyed=keyed)
+                           batches=batches, second=_second_queue(survey), keyed=keyed)
 
 
 def _started(text: str | None) -> datetime | None:
@@ -151,7 +154,8 @@ def sheet(code: str, serial: int):
     if request.method == "GET":
         form.started.data = utcnow().isoformat()
     return render_template("entry/sheet.html", survey=survey, target=target, form=form,
-                           questionnaire=qn, prefix="a_", warned=warned), status
+                           questionnaire=qn, prefix="a_", warned=warned,
+                           hints=only_if_hints(qn)), status
 
 
 from . import views_review  # noqa: E402,F401  (review pages live on this blueprint)

@@ -18,7 +18,15 @@ from .double import settings_for
 from .models import REVIEW_STATE_LABELS, EntryEdit, EntrySheet, ReviewState
 from .sources import sync_from_omr
 from .views import bp, keyable_surveys, load_survey
-from .webforms import EditForm, ReasonForm, SettingsForm, SyncForm, keying_form, raw_answers
+from .webforms import (
+    EditForm,
+    ReasonForm,
+    SettingsForm,
+    SyncForm,
+    keying_form,
+    only_if_hints,
+    raw_answers,
+)
 from .webforms import show_errors as put_errors
 from .workflow import REVIEWERS
 
@@ -157,7 +165,7 @@ def edit(code: str, serial: int):
     allowed = can_see_contact(current_user, survey)
     return render_template("entry/edit.html", survey=survey, sheet=sheet, form=form,
                            reason_form=reason, questionnaire=qn, prefix="a_",
-                           contact=contact_of(sheet, allowed),
+                           contact=contact_of(sheet, allowed), hints=only_if_hints(qn),
                            needs_reason=sheet.review_state == ReviewState.APPROVED), status
 
 

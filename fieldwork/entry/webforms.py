@@ -76,6 +76,16 @@ def keying_form(questionnaire: Questionnaire, formdata=None, data: dict | None =
     return KeyingForm(formdata=formdata, data=prefill)
 
 
+def only_if_hints(questionnaire: Questionnaire) -> dict[str, str]:
+    """Each conditional question's "only if" in words, as printed on the paper."""
+    from ..forms.blocks import describe
+    from ..forms.spec import parse_condition
+
+    numbers = {q.code: i for i, q in enumerate(questionnaire.questions(), 1)}
+    return {q.code: describe(parse_condition(q.relevant), questionnaire, numbers)
+            for q in questionnaire.questions() if q.relevant}
+
+
 def raw_answers(form, questionnaire: Questionnaire) -> dict:
     """The typed answers of a keying form, by question code."""
     return {q.code: form[PREFIX + q.code].data for q in questionnaire.questions()}

@@ -63,10 +63,11 @@ def form_data(answers: dict, **extra) -> dict:
     return out
 
 
-def sign_in(client, user):
-    """Sign ``user`` in through the login form (signing out whoever was signed in)."""
+def sign_in(client, user, lang: str = "en"):
+    """Sign ``user`` in (signing out whoever was), the interface in ``lang``."""
     client._cookies.clear()
     login(client, user.email, PASSWORD)
+    client.post(f"/lang/{lang}", data={"csrf_token": csrf_token(client, "/"), "next": "/"})
 
 
 def key_sheet(client, survey, serial: int, answers: dict, **extra):

@@ -134,6 +134,6 @@ def test_a_keyer_cannot_adjudicate_their_own_sheet(db, survey, batch, people):
         from fieldwork.entry.double import adjudicate
         adjudicate(sheet, {"q01": {"choice": "key1"}, "q02": {"choice": "key1"}}, manager)
     except OperationError as exc:
-        assert "another person" in str(exc)
+        assert "người khác phải phân xử" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("the first keyer adjudicated")

@@ -127,6 +127,13 @@ def test_warnings_need_confirmation(client, db, survey, batch, people):
     assert sheet.review_state == ReviewState.HAS_ISSUES and "q02" in sheet.note
 
 
+def test_keying_page_in_vietnamese(client, survey, batch, people):
+    sign_in(client, people["lan"], lang="vi")
+    html = client.get(f"/entry/{survey.code}/key/2").get_data(as_text=True)
+    assert "Lưu và mở phiếu tiếp theo" in html
+    assert "chỉ khi câu 8 chọn “Chưa hài lòng”" in html
+
+
 def test_roles(client, survey, batch, people):
     sign_in(client, people["reviewer"])
     assert client.get(f"/entry/{survey.code}/key").status_code == 403

@@ -41,7 +41,7 @@ def test_every_row_of_the_table(db, keyed, people, t, state):
     with pytest.raises(OperationError):  # enumerators never review
         ops.transition(keyed, t.name, people["lan"], "weil")
     if t.reason:
-        with pytest.raises(OperationError, match="reason"):
+        with pytest.raises(OperationError, match="lý do"):
             ops.transition(keyed, t.name, people["manager"], "  ")
     ops.transition(keyed, t.name, people["manager"], "weil")
     assert keyed.review_state == t.target
@@ -106,7 +106,7 @@ def test_edited_phone_is_masked_in_the_audit(db, keyed, people):
 
 
 def test_nothing_changed_is_refused(db, keyed, people):
-    with pytest.raises(OperationError, match="Nothing"):
+    with pytest.raises(OperationError, match="Không có gì thay đổi"):
         ops.edit_answers(keyed, typed(), people["manager"])
 
 
@@ -121,7 +121,7 @@ def test_awaiting_second_keying_cannot_be_edited(db, survey, batch, people):
     ops.update_settings(survey, {"double_mode": "all"}, people["manager"])
     sheet = ops.save_keying(resolve(survey, 9, people["lan"]), typed(), people["lan"])
     assert sheet.stage == Stage.AWAITING_KEY2
-    with pytest.raises(OperationError, match="second keying"):
+    with pytest.raises(OperationError, match="nhập lần 2"):
         ops.edit_answers(sheet, typed(q01="no"), people["manager"], "x")
 
 

@@ -77,3 +77,12 @@ def test_a_scanned_sheet_is_not_keyed_again(client, db, survey, batch, people):
                       follow_redirects=True)
     assert "0 scanned sheet" in res.get_data(as_text=True)
     assert db.session.scalar(select(func.count(EntrySheet.id))) == 1
+
+
+def test_a_sheet_being_scanned_is_not_keyed(client, db, survey, batch, people):
+    scanned(db, survey, batch, 4, READ, status=SheetStatus.TO_VERIFY)
+    scanned(db, survey, batch, 5, READ, status=SheetStatus.INCOMPLETE)
+    sign_in(client, people["lan"])
+    res = client.get(f"/entry/{survey.code}/key/4", follow_redirects=True)
+    assert "verification queue" in res.get_data(as_text=True)
+    assert client.get(f"/entry/{survey.code}/key/5").status_code == 200  # pages missing
