@@ -1,0 +1,81 @@
+"""``fieldwork import-results SURVEY FILE --channel online|call_centre``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+
+def print_report(report, dry_run: bool) -> None:
+    """Rows read, added, skipped as duplicates, rejected with reasons."""
+    click.echo(f"file: {report.file_name} ({report.file_format}"
+               + (f", {report.encoding}" if report.encoding else "") + f") sha256 {report.sha256}")
+    click.echo("mapping: " + ", ".join(f"{k} <- {v}" for k, v in report.mapping.items()))
+    click.echo(f"rows read: {report.read}")
+    click.echo(f"{'would add' if dry_run else 'added'}: {report.new if dry_run else report.added}")
+    click.echo(f"skipped as duplicates: {report.duplicates}")
+    click.echo(f"rejected: {report.rejected}")
+    for line, field, msg in report.errors:
+        click.echo(f"  row {line}, {field}: {msg}")
+    if report.rejected > len(report.errors):
+        click.echo(f"  ... {report.rejected - len(report.errors)} more rejected rows not listed")
+
+
+@click.command("import-results")
+@click.argument("survey_code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--channel", type=click.Choice(["online", "call_centre"]), required=True)
+@click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False),
+              help='JSON {"agency": "Cơ quan", "date": "Ngày", "satisfied": ..., '
+                   '"reasons": ..., "comment": ..., "source_id": ...}; guessed if omitted.')
+@click.option("--dry-run", is_flag=True, help="Check and report; change nothing.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the good rows even if some are rejected (default: none then).")
+@with_appcontext
+def import_results_command(survey_code, file, channel, mapping_file, dry_run, skip_invalid):
+    """Import online-survey or call-centre results (CSV or XLSX) for combined reporting."""
+    from sqlalchemy import select
+
+    from ..errors import OperationError
+    from ..extensions import db
+    from ..plans.models import Survey
+    from .operations import import_results
+
+    survey = db.session.scalar(select(Survey).where(Survey.code == survey_code.upper()))
+    if survey is None:
+        raise click.ClickException(f"unknown survey '{survey_code}'")
+    mapping = None
+    if mapping_file:
+        try:
+            mapping = json.loads(Path(mapping_file).read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"the mapping file is not valid JSON ({exc})") from None
+        if not isinstance(mapping, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+            raise click.ClickException('the mapping must be a JSON object {"field": "column"}')
+    try:
+        with open(file, "rb") as fh:
+            report = import_results(survey, fh, {
+                "name": file.name, "channel": channel, "mapping": mapping,
+                "dry_run": dry_run, "skip_invalid": skip_invalid}, "cli")
+    except OperationError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    print_report(report, dry_run)
+    if report.committed:
+        db.session.commit()
+    else:
+        db.session.rollback()
+        if not dry_run and report.rejected:
+            raise click.ClickException(
+                f"nothing imported: {report.rejected} rows rejected; fix them or pass "
+                "--skip-invalid")
+
+
+commands = [import_results_command]

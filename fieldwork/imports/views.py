@@ -1,0 +1,108 @@
+"""Import pages: upload a results file, map its columns, dry run, import; the runs so far."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from ..auth.decorators import roles_required
+from ..auth.roles import RoleName
+from ..errors import OperationError
+from ..extensions import db
+from ..navigation import NavItem, register_nav
+from ..plans.models import Survey
+from .models import CHANNEL_LABELS, Channel, ImportRun
+from .operations import fields_for, import_results
+from .results import result_fields
+from .tabular import TabularError, open_table
+from .uploads import drop_upload, load_upload, save_upload
+from .webforms import UploadForm, mapping_form
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+register_nav(NavItem(_l("Imported results"), "imports.index", (RoleName.MANAGER,)))
+MAX_UPLOAD = 200 * 1024 ** 2
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(RoleName.MANAGER)
+def index():
+    """Import runs and the upload form."""
+    request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", MAX_UPLOAD)
+    form = UploadForm()
+    surveys = list(db.session.scalars(select(Survey).order_by(Survey.year.desc(), Survey.code)))
+    form.survey.choices = [SelectChoice(s.id, f"{s.code} · {s.title}") for s in surveys]
+    if form.validate_on_submit():
+        upload = form.file.data
+        token = save_upload(upload.stream, {
+            "survey_id": form.survey.data, "channel": form.channel.data,
+            "name": upload.filename or "upload", "user_id": current_user.id})
+        return redirect(url_for("imports.mapping", token=token))
+    runs = list(db.session.scalars(select(ImportRun).order_by(ImportRun.created_at.desc())
+                                   .limit(100)))
+    return render_template("imports/index.html", form=form, runs=runs)
+
+
+def _mapping_from(form, fields) -> dict[str, str]:
+    return {f.name: getattr(form, f"map_{f.name}").data for f in fields
+            if getattr(form, f"map_{f.name}").data}
+
+
+@bp.route("/upload/<token>", methods=["GET", "POST"])
+@roles_required(RoleName.MANAGER)
+def mapping(token: str):
+    """Map the file's columns, check it with a dry run, then import it."""
+    found = load_upload(token)
+    if found is None:
+        abort(404)
+    path, meta = found
+    if meta.get("user_id") != current_user.id:
+        abort(403)
+    survey = db.session.get(Survey, meta["survey_id"]) or abort(404)
+    try:
+        with open(path, "rb") as fh:
+            table = open_table(fh, meta["name"])
+            headers = table.headers
+    except (TabularError, UnicodeDecodeError) as exc:
+        drop_upload(token)
+        flash(_("The file cannot be read: %(why)s", why=str(exc)), "danger")
+        return redirect(url_for("imports.index"))
+    guessed, _specs = fields_for(None, headers)
+    fields = result_fields([])
+    form = mapping_form(fields, headers, guessed)
+    report = None
+    if form.validate_on_submit():
+        data = {"name": meta["name"], "channel": meta["channel"],
+                "mapping": _mapping_from(form, fields), "skip_invalid": form.skip_invalid.data,
+                "dry_run": bool(form.dry_run.data)}
+        try:
+            with open(path, "rb") as fh:
+                report = import_results(survey, fh, data, current_user)
+        except OperationError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            if report.committed:
+                db.session.commit()
+                drop_upload(token)
+                flash(_("Imported %(n)d rows.", n=report.added), "success")
+                return redirect(url_for("imports.run", run_id=report.run.id))
+            db.session.rollback()
+            if not data["dry_run"]:
+                flash(_("Nothing was imported: %(n)d rows were rejected. Fix them, or choose to "
+                        "leave them out.", n=report.rejected), "danger")
+    return render_template("imports/mapping.html", form=form, fields=fields, meta=meta,
+                           survey=survey, headers=headers, report=report,
+                           channel_label=CHANNEL_LABELS[Channel(meta["channel"])],
+                           labels={f.name: f.label for f in fields})
+
+
+@bp.route("/runs/<int:run_id>")
+@roles_required(RoleName.MANAGER)
+def run(run_id: int):
+    """One import run: file, who, counts."""
+    row = db.session.get(ImportRun, run_id) or abort(404)
+    return render_template("imports/run.html", run=row)

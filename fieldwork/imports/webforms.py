@@ -1,0 +1,46 @@
+"""WTForms of the import pages: upload, then the column mapping built from the file's header."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
+
+from .models import CHANNEL_LABELS, Channel
+
+
+class UploadForm(FlaskForm):
+    """A results file from the online survey or the call centre."""
+
+    survey = SelectField(_l("Survey"), coerce=int)
+    channel = SelectField(_l("Channel"), choices=[SelectChoice(c.value, CHANNEL_LABELS[c])
+                                                    for c in Channel])
+    file = FileField(_l("File (CSV or XLSX)"), validators=[FileRequired()],
+                     description=_l("Columns: agency, date, satisfied or not, reasons; "
+                                    "UTF-8 (with or without BOM) or Windows-1258."))
+    submit = SubmitField(_l("Upload and map columns"))
+
+
+class MappingBase(FlaskForm):
+    """Buttons of the mapping step; one select per target field is added at run time."""
+
+    skip_invalid = BooleanField(_l("Import the good rows and leave out rejected ones"),
+                                description=_l("Otherwise one bad row stops the whole file."))
+    dry_run = SubmitField(_l("Dry run (check only)"))
+    commit = SubmitField(_l("Import"))
+
+
+def mapping_form(fields, headers: list[str], mapping: dict[str, str]) -> MappingBase:
+    """A mapping form with a column select for each field, preset from ``mapping``."""
+    choices = [SelectChoice("", "—")] + [SelectChoice(h, h) for h in headers if h]
+
+    class MappingForm(MappingBase):
+        pass
+
+    for f in fields:
+        label = f.label + ("" if f.required else " " + str(_l("(optional)")))
+        setattr(MappingForm, f"map_{f.name}",
+                SelectField(label, choices=choices, default=mapping.get(f.name, "")))
+    return MappingForm()
