@@ -3,8 +3,8 @@
 ``finish`` runs after the forms demo approved v1 (and after the scanning demo): the manager
 sets double entry to a seeded 30 % of sheets and prints two batches handed to the two
 enumerators; each keys the sheets handed to them, the other keys the drawn ones a second
-time (one answer mistyped, so adjudication has work), the manager approves part of them,
-and the scanned sheets that are complete are taken in.
+time (two answers mistyped: one adjudicated, one left for the adjudicator), the manager
+approves part of them, and the scanned sheets that are complete are taken in.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ import random
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..directory.models import Agency
 from ..extensions import db
 from ..forms.api import has_approved_version
 from ..forms.batches import print_batch
 from . import operations as ops
+from .double import adjudicate
 from .models import ReviewState, Stage
 from .serials import resolve
 from .sources import sync_from_omr
@@ -36,13 +38,13 @@ def load(survey, actor) -> None:
     """Nothing before the questionnaire is approved (see ``finish``)."""
 
 
-def answers(rng: random.Random, serial: int) -> dict:
+def answers(rng: random.Random, serial: int, agency: str) -> dict:
     """Plausible typed answers of one 2025 Da Nang form."""
     satisfied = rng.random() < 0.8
     out = {"phone": f"09{rng.randrange(10 ** 8):08d}",
            "citizen_id": f"048{rng.randrange(10 ** 9):09d}" if rng.random() < 0.7 else "",
            "survey_date": f"{rng.randint(1, 28):02d}/{rng.randint(3, 9):02d}/2026",
-           "dossier_code": f"H17.{serial:05d}", "agency": rng.choice(AGENCIES),
+           "dossier_code": f"H17.{serial:05d}", "agency": agency,
            "field": rng.choice(FIELDS), "procedure": "", "q01": "yes" if satisfied else "no",
            "q02": [], "q02_other": "", "q03": ""}
     if not satisfied:
@@ -66,24 +68,29 @@ def finish(survey, actor) -> None:
                         manager)
     rng = random.Random(2026)
     keyed = []
-    for keyer, count in zip(keyers, SHEETS, strict=True):
+    for keyer, count, agency in zip(keyers, SHEETS, AGENCIES, strict=False):
+        found = db.session.scalar(select(Agency).where(Agency.name == agency))
         batch = print_batch(survey, {"count": count, "assigned_user_id": keyer.id,
+                                     "assigned_agency_id": found.id if found else None,
                                      "note": f"Phiếu phát cho {keyer.name} (nhập liệu)"},
                             manager)
         for serial in range(batch.first_serial, batch.last_serial + 1):
-            typed = answers(rng, serial)
+            typed = answers(rng, serial, agency)
             sheet = ops.save_keying(resolve(survey, serial, keyer), typed, keyer,
                                     confirmed=True)
             keyed.append((sheet, typed, keyers[1] if keyer is keyers[0] else keyers[0]))
-    mistyped = False
+    slips = 0
     for sheet, typed, other in keyed:
         if sheet.stage != Stage.AWAITING_KEY2:
             continue
         second = dict(typed)
-        if not mistyped:  # one slip of the finger for the adjudicator to catch
+        if slips < 2:  # slips of the finger for the adjudicator to catch
             second["survey_date"] = second["survey_date"].replace("/2026", "/2025")
-            mistyped = True
+            slips += 1
         ops.save_keying(resolve(survey, sheet.serial, other), second, other, confirmed=True)
+        if slips == 2 and sheet.stage == Stage.ADJUDICATION:  # the second one is decided
+            adjudicate(sheet, {"survey_date": {"choice": "key1"}}, manager)
+            slips += 1
     for sheet, _typed, _other in keyed[::2]:
         if sheet.stage == Stage.FINAL and sheet.review_state == ReviewState.RECEIVED:
             ops.transition(sheet, "approve", manager)

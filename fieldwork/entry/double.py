@@ -157,7 +157,7 @@ class KeyerRate:
 
     user_id: int
     name: str
-    sheets: int  # double-keyed sheets this person keyed one pass of, fully compared
+    sheets: int  # double-keyed sheets this person keyed one pass of, fully adjudicated
     fields: int  # answers compared
     errors: int  # answers this person got wrong (per the adjudicator)
     pending: int  # differences not adjudicated yet
@@ -182,13 +182,16 @@ def error_rates(survey) -> list[KeyerRate]:
         if sheet.version_id not in sizes:
             sizes[sheet.version_id] = sum(1 for _q in sheet.version.questionnaire.questions())
         r = per.setdefault(keying.keyed_by_id, KeyerRate(keying.keyed_by_id, "", 0, 0, 0, 0))
+        if sheet.stage == Stage.ADJUDICATION:  # who was wrong is not known yet
+            r.pending += db.session.scalar(select(func.count(EntryDifference.id)).where(
+                EntryDifference.sheet_id == sheet.id,
+                EntryDifference.resolved.is_(False))) or 0
+            continue
         r.sheets += 1
         r.fields += sizes[sheet.version_id]
         wrong = EntryDifference.key1_wrong if keying.pass_no == 1 else EntryDifference.key2_wrong
         r.errors += db.session.scalar(select(func.count(EntryDifference.id)).where(
             EntryDifference.sheet_id == sheet.id, wrong.is_(True))) or 0
-        r.pending += db.session.scalar(select(func.count(EntryDifference.id)).where(
-            EntryDifference.sheet_id == sheet.id, EntryDifference.resolved.is_(False))) or 0
     for r in per.values():
         user = db.session.get(User, r.user_id)
         r.name = user.name if user else str(r.user_id)

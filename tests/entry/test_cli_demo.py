@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from fieldwork.entry import demo
+from fieldwork.entry.double import error_rates
 from fieldwork.entry.models import EntryDifference, EntrySheet, ReviewState, Stage
 
 
@@ -26,6 +27,9 @@ def test_demo_keys_sheets_with_one_disagreement(db, factory, survey):
     waiting = db.session.scalars(select(EntrySheet).where(
         EntrySheet.stage == Stage.ADJUDICATION)).all()
     assert len(waiting) == 1
-    assert db.session.scalar(select(func.count(EntryDifference.id))) == 1
+    assert db.session.scalar(select(func.count(EntryDifference.id))) == 2
+    rates = {r.name: r for r in error_rates(survey)}
+    assert sum(r.errors for r in rates.values()) == 1
+    assert sum(r.pending for r in rates.values()) == 2  # one difference, seen by both
     assert db.session.scalar(select(func.count(EntrySheet.id)).where(
         EntrySheet.review_state == ReviewState.APPROVED)) > 5
