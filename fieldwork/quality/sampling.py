@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 
@@ -18,7 +20,7 @@ def period_bounds(kind: str, period: str) -> tuple[date, date]:
     if kind == "month":
         m = _MONTH.match(text)
         if not m or not 1 <= int(m.group(2)) <= 12:
-            raise ValueError("write the month as YYYY-MM, e.g. 2026-03")
+            raise ValueError(str(_l("write the month as YYYY-MM, e.g. 2026-03")))
         year, month = int(m.group(1)), int(m.group(2))
         start = date(year, month, 1)
         end = date(year + (month == 12), month % 12 + 1, 1)
@@ -26,25 +28,25 @@ def period_bounds(kind: str, period: str) -> tuple[date, date]:
     if kind == "quarter":
         m = _QUARTER.match(text)
         if not m:
-            raise ValueError("write the quarter as YYYY-Qn, e.g. 2026-Q1")
+            raise ValueError(str(_l("write the quarter as YYYY-Qn, e.g. 2026-Q1")))
         year, q = int(m.group(1)), int(m.group(2))
         start = date(year, 3 * q - 2, 1)
         end = date(year + (q == 4), (3 * q) % 12 + 1, 1)
         return start, end
-    raise ValueError("the period is a month or a quarter")
+    raise ValueError(str(_l("the period is a month or a quarter")))
 
 
 def stratum_size(available: int, mode: str, value: int) -> int:
     """How many to draw from a stratum: ``value`` sheets, or ``value`` percent rounded up."""
     if value <= 0:
-        raise ValueError("the sample size must be positive")
+        raise ValueError(str(_l("the sample size must be positive")))
     if mode == "count":
         return min(available, value)
     if mode == "percent":
         if value > 100:
-            raise ValueError("a percentage is at most 100")
+            raise ValueError(str(_l("a percentage is at most 100")))
         return min(available, math.ceil(available * value / 100))
-    raise ValueError("the size is a count or a percentage")
+    raise ValueError(str(_l("the size is a count or a percentage")))
 
 
 def draw_sample(strata: Mapping[object, Sequence[int]], seed: int, mode: str, value: int,
