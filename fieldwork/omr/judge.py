@@ -28,6 +28,7 @@ CANCEL_DIAG = 2.5  # a filled box under the cross: ink is not only on the diagon
 THROUGH = 0.12  # ink leaving through two opposite sides or corners: a passing stroke
 X_RATIO = 2.0  # ink on both diagonals over ink between them: a cross
 SOLID = 0.35  # darker than this a mark is filled in, whatever crosses it
+RELATIVE = 0.7  # a light mark well below the respondent's usual marks is not taken as read
 LOCAL = 15  # boxes whose low fill quantile is a box's empty level
 EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
 
@@ -56,6 +57,7 @@ class BoxCalls:
     through: np.ndarray
     strays: np.ndarray
     confidence: np.ndarray
+    typical: float = 0.0  # the respondent's usual mark on this page (0 when too few)
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -162,7 +164,9 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None) -> BoxC
               | (corners[:, [0, 2, 3]] > THROUGH).any(axis=1)) & ~own & marked & (net < SOLID)
     for i in np.flatnonzero(strays):  # an X whose arms reach past only some corners
         strays[i] = diagonal(i) < X_RATIO
-    return BoxCalls(net, low, high, cancelled, through, strays, conf)
+    usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~grid]
+    typical = float(np.median(usual)) if len(usual) >= 3 else 0.0
+    return BoxCalls(net, low, high, cancelled, through, strays, conf, typical)
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
@@ -212,7 +216,8 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
             continue
         if c.cancelled[idx[k]] and plain:
             note = "correction"
-        elif net[k] >= c.high and not c.strays[idx[k]]:
+        elif (net[k] >= c.high and not c.strays[idx[k]]
+              and (net[k] >= CLEAR or net[k] >= RELATIVE * c.typical)):
             picked.append(k)
         else:
             unsure.append(k)
