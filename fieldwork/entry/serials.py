@@ -137,7 +137,13 @@ def next_serial(survey: Survey, user, after: int) -> int | None:
     batch = batch_for_serial(survey, after)
     if batch is None:
         return None
-    for serial in range(after + 1, min(batch.last_serial, after + 200) + 1):
+    last = min(batch.last_serial, after + 200)
+    done = set(db.session.scalars(select(EntrySheet.serial).where(
+        EntrySheet.survey_id == survey.id, EntrySheet.serial.between(after + 1, last),
+        EntrySheet.stage != Stage.AWAITING_KEY2)))
+    for serial in range(after + 1, last + 1):
+        if serial in done:
+            continue
         try:
             resolve(survey, serial, user)
         except OperationError:

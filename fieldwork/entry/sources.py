@@ -68,7 +68,7 @@ def _fill(sheet: EntrySheet, answers: dict[str, ScanAnswer], texts: dict[str, st
     raw = {}
     for q in qn.questions():
         if q.code in answers:
-            raw[q.code] = [v for v in answers[q.code].values if v not in ("", "?")]
+            raw[q.code] = [v for v in answers[q.code].plain_values if v not in ("", "?")]
             if q.kind in ("digits", "date") or q.code in CONTACT_QUESTIONS:
                 raw[q.code] = "".join(raw[q.code])
         elif q.code in texts:

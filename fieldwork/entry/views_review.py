@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..auth.decorators import roles_required
 from ..errors import OperationError
 from ..extensions import db
+from ..omr.models import PageStatus, ScanPage
 from ..plans.models import Survey
 from ..privacy.access import can_see_contact, reveal
 from . import operations as ops
@@ -64,7 +65,7 @@ def reviews():
     if sync_from_omr(survey, current_user):
         db.session.commit()
     state = request.args.get("state") or None
-    if state is not None and state not in ReviewState.__members__.values():
+    if state is not None and state not in {s.value for s in ReviewState}:
         abort(404)
     counts = dict(db.session.execute(select(EntrySheet.review_state, func.count()).where(
         EntrySheet.survey_id == survey.id).group_by(EntrySheet.review_state)).all())
@@ -101,9 +102,12 @@ def review(code: str, serial: int):
     sheet = load_sheet(survey, serial)
     edits = db.session.scalars(select(EntryEdit).where(EntryEdit.sheet_id == sheet.id)
                                .order_by(EntryEdit.id)).all()
+    scans = db.session.scalars(select(ScanPage).where(
+        ScanPage.survey_id == survey.id, ScanPage.serial == serial,
+        ScanPage.status == PageStatus.READ).order_by(ScanPage.page_no)).all()
     return render_template(
         "entry/review.html", survey=survey, sheet=sheet, qn=sheet.version.questionnaire,
-        answers=sheet.answer_map(), edits=edits, form=ReasonForm(),
+        answers=sheet.answer_map(), edits=edits, scans=scans, form=ReasonForm(),
         transitions=workflow.available(sheet, current_user), blockers=workflow.blockers,
         contact=contact_of(sheet, can_see_contact(current_user, survey)))
 

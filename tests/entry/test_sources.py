@@ -86,3 +86,12 @@ def test_a_sheet_being_scanned_is_not_keyed(client, db, survey, batch, people):
     res = client.get(f"/entry/{survey.code}/key/4", follow_redirects=True)
     assert "verification queue" in res.get_data(as_text=True)
     assert client.get(f"/entry/{survey.code}/key/5").status_code == 200  # pages missing
+
+
+def test_sheet_page_links_its_scan(client, db, survey, batch, people):
+    scanned(db, survey, batch, 6, READ)
+    sync_from_omr(survey, people["manager"])
+    db.session.commit()
+    sign_in(client, people["manager"])
+    html = client.get(f"/entry/{survey.code}/sheets/6").get_data(as_text=True)
+    assert "/scans/pages/" in html and "Scan (OMR)" in html
