@@ -33,7 +33,7 @@ def page_entry(page, name: str) -> dict:
             "reason": page.reason, "detail": page.detail or None,
             "survey": page.survey.code if page.survey else None,
             "serial": page.serial_text or None, "page": page.page_no,
-            "answers": {a.question: {"values": list(a.values), "status": a.status}
+            "answers": {a.question: {"values": a.plain_values, "status": a.status}
                         for a in page.answers}}
 
 

@@ -204,7 +204,17 @@ class ScanAnswer(db.Model):
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     source: Mapped[str] = mapped_column(String(16), default="omr")  # omr or verified
     note: Mapped[str] = mapped_column(String(40), default="")
+    # Contact questions (phone, citizen ID): ``values`` is masked, the reading is encrypted here.
+    secret: Mapped[str | None] = mapped_column(Text, nullable=True)
     page: Mapped[ScanPage] = relationship(back_populates="answers")
+
+    @property
+    def plain_values(self) -> list:
+        """The values as read (decrypted for contact questions)."""
+        if self.secret is None:
+            return list(self.values)
+        from .contact import unseal
+        return list(unseal(self.secret)["values"])
 
 
 class TextRegion(db.Model):
@@ -236,7 +246,7 @@ class VerificationItem(db.Model):
     reason: Mapped[str] = mapped_column(String(16))  # the reading's status
     read_values: Mapped[list] = mapped_column(JSON, default=list)
     decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    decided_values: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    decided_values: Mapped[list | None] = mapped_column(JSON, nullable=True)  # masked for contacts
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     answer: Mapped[ScanAnswer] = relationship()

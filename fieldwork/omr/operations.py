@@ -21,6 +21,7 @@ from ..forms.models import PrintBatch
 from ..plans.models import Survey
 from ..timeutil import utcnow
 from . import storage
+from .contact import is_contact, public_box, seal
 from .load import sniff
 from .models import (
     BatchStatus,
@@ -115,10 +116,16 @@ def resolver(batch: ScanBatch, found: dict):
 
 
 def _save_answers(page: ScanPage, result) -> None:
+    """Store the answers; a contact reading is encrypted, its masked copy and bare boxes kept."""
+    rows = list(result.boxes or [])
     for code, a in result.answers.items():
+        values, secret = list(a.values), None
+        if is_contact(code):
+            values, secret = seal(code, values, [r for r in rows if r["question"] == code])
         db.session.add(ScanAnswer(page_id=page.id, question=code, kind=a.kind,
-                                  values=list(a.values), status=a.status,
+                                  values=values, status=a.status, secret=secret,
                                   confidence=round(float(a.confidence), 3), note=a.note))
+    page.boxes = [public_box(r) if is_contact(r["question"]) else r for r in rows]
     db.session.flush()
 
 
@@ -160,7 +167,6 @@ def record_page(batch: ScanBatch, file: ScanFile, index: int, result, found: dic
     db.session.add(page)
     db.session.flush()
     if result.status == "read":
-        page.boxes = result.boxes
         counted = db.session.scalar(select(ScanPage).where(
             ScanPage.survey_id == page.survey_id, ScanPage.serial == page.serial,
             ScanPage.page_no == page.page_no, ScanPage.status == PageStatus.READ))

@@ -123,3 +123,13 @@ def has_ink(crop: np.ndarray) -> bool:
         return False
     paper = float(np.percentile(inner, 90))
     return float((inner < 0.55 * paper).mean()) > 0.003
+
+
+def redact(image: np.ndarray, rects: list[tuple[float, float, float, float]],
+           scale: float) -> np.ndarray:
+    """A copy of an upright page with the given areas (points) painted over in grey."""
+    out = image.copy()
+    for x, y, w, h in rects:
+        x0, y0 = max(int(x * scale), 0), max(int(y * scale), 0)
+        out[y0:int((y + h) * scale) + 1, x0:int((x + w) * scale) + 1] = 128
+    return out

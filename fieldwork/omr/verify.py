@@ -21,6 +21,7 @@ from ..errors import OperationError
 from ..extensions import db
 from ..timeutil import utcnow
 from . import storage
+from .contact import CONTACT, is_contact, may_see, seal, unseal
 from .models import ItemStatus, PageStatus, ScanAnswer, ScanPage, VerificationItem
 from .sheets import refresh_sheet
 
@@ -82,16 +83,23 @@ def decide(item: VerificationItem, data: dict, user) -> ScanAnswer:
     page = answer.page
     if page.status != PageStatus.READ:
         raise OperationError(_("This page is no longer the counted reading."))
+    contact = is_contact(answer.question)
+    if contact and not may_see(user, page.survey_id):
+        raise OperationError(_("Only people entitled to see respondents' contact data may "
+                               "verify a phone number or citizen ID."))
     before = {"values": list(answer.values), "status": answer.status}
+    read = answer.plain_values
     if action == "accept":
-        if answer.status == "multiple" or "?" in answer.values or (
-                answer.kind == "single" and len(answer.values) > 1):
+        if answer.status == "multiple" or "?" in read or (
+                answer.kind == "single" and len(read) > 1):
             raise OperationError(_("The reading is not one answer: choose the value."))
-        values = _valid(answer, page, answer.values)
+        values = _valid(answer, page, read)
     elif action == "set":
         values = _valid(answer, page, list(data.get("values") or []))
     else:
         values = []
+    if contact:  # the decision is kept encrypted; the answer and the item show it masked
+        values, answer.secret = seal(answer.question, values, unseal(answer.secret)["boxes"])
     answer.values = values
     answer.status = "invalid" if action == "invalid" else ("ok" if values else "blank")
     answer.source, answer.confidence = "verified", 1.0
@@ -112,24 +120,48 @@ def _pages_expected(page: ScanPage) -> int:
     return printed.pages_per_sheet if printed else 1
 
 
-def next_item(survey_id: int | None = None, after: int = 0) -> VerificationItem | None:
-    """The oldest pending item after id ``after`` (wrapping to the start)."""
+def pending_query(survey_id: int | None = None, user=None):
+    """Pending items (of one survey), without contact questions unless ``user`` may see them."""
     q = select(VerificationItem).where(VerificationItem.status == ItemStatus.PENDING)
     if survey_id is not None:
         q = q.where(VerificationItem.survey_id == survey_id)
+    if user is not None:
+        hidden = [s for s in _surveys_with_contact_items(survey_id) if not may_see(user, s)]
+        if hidden:
+            q = q.where(~(VerificationItem.survey_id.in_(hidden) & VerificationItem.answer_id.in_(
+                select(ScanAnswer.id).where(ScanAnswer.question.in_(list(CONTACT))))))
+    return q
+
+
+def _surveys_with_contact_items(survey_id: int | None) -> list[int]:
+    q = select(VerificationItem.survey_id).join(
+        ScanAnswer, ScanAnswer.id == VerificationItem.answer_id).where(
+        VerificationItem.status == ItemStatus.PENDING, ScanAnswer.question.in_(list(CONTACT)))
+    if survey_id is not None:
+        q = q.where(VerificationItem.survey_id == survey_id)
+    return list(db.session.scalars(q.distinct()))
+
+
+def next_item(survey_id: int | None = None, after: int = 0,
+              user=None) -> VerificationItem | None:
+    """The oldest pending item after id ``after`` (wrapping to the start) ``user`` may decide."""
+    q = pending_query(survey_id, user)
     found = db.session.scalar(q.where(VerificationItem.id > after)
                               .order_by(VerificationItem.id).limit(1))
     return found or db.session.scalar(q.order_by(VerificationItem.id).limit(1))
 
 
-def crop_png(page: ScanPage, question: str) -> bytes | None:
-    """A PNG of a question on its upright page, boxes read as marked outlined in blue."""
+def crop_png(page: ScanPage, question: str, boxes: list[dict] | None = None) -> bytes | None:
+    """A PNG of a question on its upright page, boxes read as marked outlined in blue.
+
+    ``boxes``: the question's full box rows when they are not on the page (contact data).
+    """
     import cv2
 
     if not page.image_path or not page.upright:
         return None
     image = storage.load_grey(page.image_path)
-    boxes = question_boxes(page, question)
+    boxes = boxes or question_boxes(page, question)
     if image is None or not boxes:
         return None
     width = image.shape[1] / page.scale

@@ -11,8 +11,8 @@ from ..auth.decorators import check, roles_required
 from ..errors import OperationError
 from ..extensions import db
 from ..plans.models import Survey
-from .models import VERIFIERS, ItemStatus, VerificationItem
-from .verify import decide, next_item, options_of, positions_of
+from .models import VERIFIERS, VerificationItem
+from .verify import decide, next_item, options_of, pending_query, positions_of
 from .views import bp
 
 KEYS = "123456789abcdefghijklmnopqrtuvwyz"  # option shortcuts; 0, s and x are taken
@@ -28,22 +28,23 @@ def _survey_id() -> int | None:
 def verify():
     """The next pending item (optionally of one survey), with its crop and the keys."""
     survey_id = _survey_id()
-    item = next_item(survey_id, request.args.get("after", 0, type=int))
-    q = select(func.count(VerificationItem.id)).where(
-        VerificationItem.status == ItemStatus.PENDING)
-    if survey_id:
-        q = q.where(VerificationItem.survey_id == survey_id)
-    pending = db.session.scalar(q) or 0
+    item = next_item(survey_id, request.args.get("after", 0, type=int), current_user)
+    mine = pending_query(survey_id, current_user).subquery()
+    pending = db.session.scalar(select(func.count()).select_from(mine)) or 0
+    total = db.session.scalar(select(func.count()).select_from(
+        pending_query(survey_id).subquery())) or 0
     surveys = db.session.scalars(select(Survey).order_by(Survey.code)).all()
     if item is None:
         return render_template("omr/verify.html", item=None, pending=0, surveys=surveys,
-                               survey_id=survey_id)
+                               survey_id=survey_id, withheld=total - pending)
     page = item.answer.page
     options = options_of(page, item.answer.question)
     text, labels = _printed(page, item.answer.question)
     keys = [(k, o, labels.get(o, "")) for k, o in zip(KEYS, options, strict=False)]
+    read = item.answer.plain_values  # only contact items the user may see reach here
     return render_template("omr/verify.html", item=item, page=page, answer=item.answer,
-                           keys=keys, positions=positions_of(page, item.answer.question),
+                           read=read, withheld=total - pending, keys=keys,
+                           positions=positions_of(page, item.answer.question),
                            question_text=text, pending=pending, surveys=surveys,
                            survey_id=survey_id)
 

@@ -29,6 +29,7 @@ from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from . import jobs, storage
 from . import operations as ops
+from .contact import is_contact, may_see, unseal
 from .load import check_size, jpeg_size, png_size, sniff
 from .models import UPLOADERS, VERIFIERS, PageStatus, ScanBatch, ScanPage, TextRegion
 from .reasons import answer_status_label, reason_label
@@ -177,8 +178,10 @@ def page(page_id: int):
     """One scanned page: its image, what was read, and the replace action for a duplicate."""
     p = _load_page(page_id)
     texts = db.session.scalars(select(TextRegion).where(TextRegion.page_id == p.id)).all()
+    entitled = may_see(current_user, p.survey_id)
+    shown = {a.id: a.plain_values if entitled else a.values for a in p.answers}
     return render_template("omr/page.html", page=p, texts=texts, form=ReplaceForm(),
-                           PageStatus=PageStatus)
+                           PageStatus=PageStatus, shown=shown)
 
 
 @bp.route("/pages/<int:page_id>/image.jpg")
@@ -191,7 +194,29 @@ def page_image(page_id: int):
     path = storage.absolute(p.image_path)
     if not path.is_file():
         abort(404)
-    return send_file(io.BytesIO(path.read_bytes()), mimetype="image/jpeg", max_age=3600)
+    hidden = _contact_areas(p)
+    if hidden and not may_see(current_user, p.survey_id):  # the written number is painted over
+        import cv2
+
+        image = storage.load_grey(p.image_path)
+        if image is None:
+            abort(404)
+        ok, buf = cv2.imencode(".jpg", storage.redact(image, hidden, p.scale))
+        return send_file(io.BytesIO(buf.tobytes()), mimetype="image/jpeg", max_age=0)
+    return send_file(io.BytesIO(path.read_bytes()), mimetype="image/jpeg",
+                     max_age=3600 if not hidden else 0)
+
+
+def _contact_areas(p: ScanPage) -> list[tuple[float, float, float, float]]:
+    """Where an upright page shows contact data (grids of phone and citizen ID)."""
+    if not p.upright or not p.boxes:
+        return []
+    width = max((b["x"] + b["w"] for b in p.boxes), default=0) + 60
+    by_q: dict[str, list[dict]] = {}
+    for b in p.boxes:
+        if is_contact(b["question"]):
+            by_q.setdefault(b["question"], []).append(b)
+    return [storage.question_rect(rows, width) for rows in by_q.values()]
 
 
 @bp.route("/pages/<int:page_id>/crop/<question>.png")
@@ -200,7 +225,13 @@ def crop(page_id: int, question: str):
     """A question's crop, boxes read as marked outlined."""
     from .verify import crop_png
 
-    data = crop_png(_load_page(page_id), question)
+    p = _load_page(page_id)
+    boxes = None
+    if is_contact(question):
+        check(may_see(current_user, p.survey_id))
+        answer = next((a for a in p.answers if a.question == question), None)
+        boxes = unseal(answer.secret)["boxes"] if answer is not None else None
+    data = crop_png(p, question, boxes)
     if data is None:
         abort(404)
     return send_file(io.BytesIO(data), mimetype="image/png", max_age=3600)
