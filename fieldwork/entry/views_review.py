@@ -140,6 +140,11 @@ def edit(code: str, serial: int):
     """Correct final answers; an approved sheet needs a reason; audited before and after."""
     survey = load_survey(code)
     sheet = load_sheet(survey, serial)
+    problems = workflow.blockers(workflow.find("edit"), sheet, current_user) or \
+        workflow.keying_done(sheet)
+    if problems:
+        flash(" ".join(problems), "warning")
+        return redirect(url_for(".review", code=code, serial=serial))
     qn = sheet.version.questionnaire
     current = {a.question: a.values for a in sheet.answers}
     posted = request.method == "POST"

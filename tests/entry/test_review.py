@@ -117,12 +117,16 @@ def test_bad_edit_changes_nothing(db, keyed, people):
     assert keyed.answer_map()["survey_date"].values == list("12052026")
 
 
-def test_awaiting_second_keying_cannot_be_edited(db, survey, batch, people):
+def test_awaiting_second_keying_cannot_be_edited(client, db, survey, batch, people):
     ops.update_settings(survey, {"double_mode": "all"}, people["manager"])
     sheet = ops.save_keying(resolve(survey, 9, people["lan"]), typed(), people["lan"])
+    db.session.commit()
     assert sheet.stage == Stage.AWAITING_KEY2
     with pytest.raises(OperationError, match="nhập lần 2"):
         ops.edit_answers(sheet, typed(q01="no"), people["manager"], "x")
+    sign_in(client, people["manager"])
+    res = client.get(f"/entry/{survey.code}/sheets/9/edit", follow_redirects=True)
+    assert "waiting for its second keying" in res.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who, sees", [("manager", False), ("granted", True)])
