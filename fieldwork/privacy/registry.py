@@ -44,3 +44,5 @@ register_encrypted("fieldwork.entry.models", "EntrySheet", "phone")
 register_encrypted("fieldwork.entry.models", "EntrySheet", "cid")
 register_encrypted("fieldwork.entry.models", "Keying", "phone")
 register_encrypted("fieldwork.entry.models", "Keying", "cid")
+# OMR readings of contact questions: the whole reading, encrypted as JSON; no blind index.
+register_encrypted("fieldwork.omr.models", "ScanAnswer", "reading", enc="secret", hash=None)

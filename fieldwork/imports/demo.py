@@ -1,0 +1,46 @@
+"""Demo content: online-survey and call-centre results of DEMO-2026, imported like real files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from ..directory.models import Agency
+from ..extensions import db
+from ..plans.models import SurveyScope
+from .operations import import_results
+
+CHANNELS = {"online": 160, "call_centre": 120}
+REASONS = ["a", "b", "c", "d", "đ", "e", "f", "g"]
+
+
+def results_csv(agencies: list[str], n: int, seed: int, today: date) -> bytes:
+    """A plausible results export: record id, agency, date, satisfied, reasons."""
+    rng = random.Random(seed)
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(["Mã bản ghi", "Cơ quan", "Ngày", "Hài lòng", "Lý do"])
+    for i in range(n):
+        ok = rng.random() < 0.86
+        day = today - timedelta(days=rng.randint(1, 150))
+        out.writerow([f"R{seed}-{i:05d}", rng.choice(agencies), day.strftime("%d/%m/%Y"),
+                      "Hài lòng" if ok else "Chưa hài lòng",
+                      "" if ok else ", ".join(sorted(rng.sample(REASONS, rng.randint(1, 2))))])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def load(survey, actor) -> None:
+    """Import one online and one call-centre file for the agencies in scope."""
+    names = list(db.session.scalars(select(Agency.name).join(
+        SurveyScope, SurveyScope.agency_id == Agency.id).where(
+        SurveyScope.survey_id == survey.id).order_by(Agency.name)))
+    if not names:
+        return
+    for seed, (channel, n) in enumerate(CHANNELS.items(), 1):
+        data = results_csv(names, n, seed, date.today())
+        import_results(survey, io.BytesIO(data), {
+            "name": f"{channel}-{survey.code}.csv", "channel": channel}, actor)
