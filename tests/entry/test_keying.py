@@ -138,3 +138,15 @@ def test_roles(client, survey, batch, people):
     sign_in(client, people["reviewer"])
     assert client.get(f"/entry/{survey.code}/key").status_code == 403
     assert client.get("/entry/reviews").status_code == 403
+
+
+def test_no_plain_phone_or_id_anywhere_in_entry_tables(client, db, survey, batch, people):
+    from sqlalchemy import text
+
+    sign_in(client, people["lan"])
+    assert key_sheet(client, survey, 7, typed()).status_code == 302
+    dump = ""
+    for table in ("entry_sheets", "entry_answers", "entry_keyings", "audit_events"):
+        dump += str(db.session.execute(text(f"SELECT * FROM {table}")).all())  # noqa: S608
+    assert "0912345678" not in dump and "048123456789" not in dump
+    assert "912345678" not in dump.replace(" ", "")
