@@ -9,6 +9,8 @@ people, so a re-scan that replaced a page shows up, and nothing reviewed ever ch
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Select, select
 
 from .. import audit
@@ -57,6 +59,16 @@ def _texts(pages: list[ScanPage]) -> dict[str, str]:
     return {r.question: r.text for r in rows if r.text}
 
 
+def _naive_utc(moment: datetime) -> datetime:
+    # SQLite hands back naive UTC times, PostgreSQL aware ones: compare them alike.
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _older(scan: ScanSheet, sheet: EntrySheet) -> bool:
+    return scan.updated_at is not None and sheet.updated_at is not None and \
+        _naive_utc(scan.updated_at) <= _naive_utc(sheet.updated_at)
+
+
 def _untouched(sheet: EntrySheet) -> bool:
     return (sheet.source == SheetSource.OMR and sheet.review_state == ReviewState.RECEIVED
             and all(a.source in OMR_SOURCES for a in sheet.answers))
@@ -95,6 +107,8 @@ def sync_from_omr(survey, user=None) -> int:
         EntrySheet.survey_id == survey.id, EntrySheet.serial.in_([s.serial for s in sheets])))}
     for scan in sheets:
         sheet = existing.get(scan.serial)
+        if sheet is not None and sheet.scan_sheet_id is not None and _older(scan, sheet):
+            continue  # nothing new from the scanning station since it was taken in
         if sheet is not None and (sheet.scan_sheet_id is None or not _untouched(sheet)):
             if sheet.scan_sheet_id is None:
                 sheet.scan_sheet_id = scan.id  # keyed first, scanned later: keep the keying

@@ -95,3 +95,27 @@ def test_sheet_page_links_its_scan(client, db, survey, batch, people):
     sign_in(client, people["manager"])
     html = client.get(f"/entry/{survey.code}/sheets/6").get_data(as_text=True)
     assert "/scans/pages/" in html and "Scan (OMR)" in html
+
+
+def test_a_rescan_refreshes_only_unreviewed_sheets(db, survey, batch, people):
+    from datetime import timedelta
+
+    from fieldwork.entry import operations as ops
+    from fieldwork.timeutil import utcnow
+
+    full = {**READ, "agency": ["x"], "field": ["y"]}
+    scan = scanned(db, survey, batch, 2, full)
+    assert sync_from_omr(survey, people["manager"]) == 1
+    answer = db.session.scalar(select(ScanAnswer).where(ScanAnswer.question == "q01"))
+    answer.values = ["yes"]
+    scan.updated_at = utcnow() + timedelta(minutes=5)  # the station re-read the sheet
+    db.session.commit()
+    assert sync_from_omr(survey, people["manager"]) == 1
+    sheet = db.session.scalar(select(EntrySheet).where(EntrySheet.serial == 2))
+    assert sheet.answer_map()["q01"].values == ["yes"]
+    ops.transition(sheet, "approve", people["manager"])
+    answer.values = ["no"]
+    scan.updated_at = utcnow() + timedelta(minutes=10)
+    db.session.commit()
+    assert sync_from_omr(survey, people["manager"]) == 0
+    assert sheet.answer_map()["q01"].values == ["yes"]  # reviewed sheets never change
