@@ -102,8 +102,18 @@ def key(code: str):
     batches = db.session.scalars(select(PrintBatch).where(
         PrintBatch.survey_id == survey.id, PrintBatch.assigned_user_id == current_user.id,
         PrintBatch.pilot.is_(False)).order_by(PrintBatch.first_serial)).all()
-    return render_template("entry/key.html", survey=survey, form=form, ranges=_my_ranges(survey),
-                           batches=batches, second=_second_queue(survey), keyed=keyed)
+    ranges = _my_ranges(survey)
+    done = {(r.first_serial, r.last_serial): _keyed_between(survey, r.first_serial,
+                                                           r.last_serial)
+            for r in [*ranges, *batches]}
+    return render_template("entry/key.html", survey=survey, form=form, ranges=ranges,
+                           batches=batches, second=_second_queue(survey), keyed=keyed,
+                           done=done)
+
+
+def _keyed_between(survey: Survey, first: int, last: int) -> int:
+    return db.session.scalar(select(func.count(EntrySheet.id)).where(
+        EntrySheet.survey_id == survey.id, EntrySheet.serial.between(first, last))) or 0
 
 
 def _started(text: str | None) -> datetime | None:
