@@ -38,6 +38,8 @@ def test_save_opens_the_next_sheet(client, db, survey, batch, people):
     assert sheet.phone_hash and "0912345678" not in sheet.phone_enc
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.key"))
     assert "0912345678" not in str(event.after)
+    page = client.get(f"/entry/{survey.code}/key").get_data(as_text=True)
+    assert "Entered" in page and "00000001</a>–00000012" in page
 
 
 def test_fifty_sheets_in_a_row(client, db, survey, batch, people):
