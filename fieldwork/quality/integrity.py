@@ -4,13 +4,14 @@ changes or deletes anything."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 BURST_WINDOW = timedelta(minutes=30)
 BURST_MIN = 5
+BURST_ALPHA = 0.001
 STRAIGHT_MIN_ITEMS = 5
 
 
@@ -55,33 +56,60 @@ def _answers_key(answers: dict[str, tuple]) -> tuple:
 
 
 def identical_bursts(sheets: Iterable[SheetFacts], window: timedelta = BURST_WINDOW,
-                     min_count: int = BURST_MIN) -> list[Signal]:
+                     min_count: int = BURST_MIN, alpha: float = BURST_ALPHA) -> list[Signal]:
     """At least ``min_count`` sheets with identical answers keyed by one enumerator within
-    ``window``; touching windows merge into one signal."""
-    groups: dict[tuple, list[SheetFacts]] = defaultdict(list)
+    ``window``, *and* more of them than chance explains: with p the share of that answer
+    pattern over the whole survey and n the enumerator's sheets in that time, the binomial
+    probability of k or more such sheets is below ``alpha``. Common patterns (e.g. a plain
+    "satisfied") keyed in a batch are normal; a run of an unusual pattern is not. Touching
+    windows merge into one signal."""
+    from bisect import bisect_left, bisect_right
+
+    from scipy.stats import binom
+
+    sheets = [s for s in sheets if s.answers]
+    share = Counter(_answers_key(s.answers) for s in sheets)
+    total = len(sheets)
+    by_person: dict[object, list[SheetFacts]] = defaultdict(list)
     for s in sheets:
-        if s.enumerator_id is not None and s.answers:
-            groups[(s.enumerator_id, _answers_key(s.answers))].append(s)
+        if s.enumerator_id is not None:
+            by_person[s.enumerator_id].append(s)
     out = []
-    for (enumerator, _key), rows in groups.items():
-        rows.sort(key=lambda s: (s.created_at, s.id))
-        flagged = [False] * len(rows)
-        i = 0
-        for j in range(len(rows)):
-            while rows[j].created_at - rows[i].created_at > window:
-                i += 1
-            if j - i + 1 >= min_count:
-                flagged[i:j + 1] = [True] * (j - i + 1)
-        cluster: list[SheetFacts] = []
-        for s, f in zip(rows, flagged, strict=True):
-            if f and cluster and s.created_at - cluster[-1].created_at > window:
-                out.append(_burst(enumerator, cluster))
-                cluster = []
-            if f:
-                cluster.append(s)
-        if cluster:
-            out.append(_burst(enumerator, cluster))
+    for enumerator, mine in by_person.items():
+        mine.sort(key=lambda s: (s.created_at, s.id))
+        times = [s.created_at for s in mine]
+        groups: dict[tuple, list[SheetFacts]] = defaultdict(list)
+        for s in mine:
+            groups[_answers_key(s.answers)].append(s)
+        for key, rows in groups.items():
+            p = share[key] / total
+            flagged = [False] * len(rows)
+            i = 0
+            for j in range(len(rows)):
+                while rows[j].created_at - rows[i].created_at > window:
+                    i += 1
+                k = j - i + 1
+                if k < min_count:
+                    continue
+                n = bisect_right(times, rows[j].created_at) - bisect_left(
+                    times, rows[i].created_at)
+                if binom.sf(k - 1, n, p) < alpha:
+                    flagged[i:j + 1] = [True] * k
+            out += _clusters(enumerator, rows, flagged, window)
     return sorted(out, key=lambda sig: sig.detail["start"])
+
+
+def _clusters(enumerator, rows, flagged, window) -> list[Signal]:
+    out, cluster = [], []
+    for s, f in zip(rows, flagged, strict=True):
+        if f and cluster and s.created_at - cluster[-1].created_at > window:
+            out.append(_burst(enumerator, cluster))
+            cluster = []
+        if f:
+            cluster.append(s)
+    if cluster:
+        out.append(_burst(enumerator, cluster))
+    return out
 
 
 def _burst(enumerator, cluster: Sequence[SheetFacts]) -> Signal:

@@ -113,7 +113,32 @@ def item(item_id: int):
         ops.log_contact_view(row, current_user, 1)
         db.session.commit()
     return render_template("quality/item.html", item=row, form=form, phone=phone, cid=cid,
+                           answers=answer_rows(row.sheet),
                            can_record=current_user.has_role(*RECHECKERS))
+
+
+def answer_rows(sheet) -> list[tuple[str, str]]:
+    """(question text, answer) of a sheet's final answers, contact questions left out."""
+    from ..entry.models import CONTACT_QUESTIONS
+    try:
+        spec = sheet.version.questionnaire
+    except (ValueError, KeyError, TypeError):  # a broken spec must not hide the answers
+        spec = None
+    rows = []
+    for a in sheet.answers:
+        if a.question in CONTACT_QUESTIONS:
+            continue
+        values = [str(v) for v in a.values or []]
+        text = "".join(values) if values and all(len(v) == 1 and v.isdigit() for v in values) \
+            else ", ".join(values)
+        label = a.question
+        if spec is not None:
+            try:
+                label = f"{a.question} · {spec.question(a.question).text}"
+            except KeyError:
+                pass
+        rows.append((label, text))
+    return rows
 
 
 @bp.route("/integrity")

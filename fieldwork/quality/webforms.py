@@ -21,7 +21,8 @@ class DrawForm(FlaskForm):
     size_mode = SelectField(_l("Size per agency"), choices=[
         SelectChoice("count", _l("Number of sheets")),
         SelectChoice("percent", _l("Percentage of sheets"))])
-    size_value = IntegerField(_l("Size"), validators=[DataRequired(), NumberRange(1, 100000)])
+    size_value = IntegerField(_l("Sample size"),
+                              validators=[DataRequired(), NumberRange(1, 100000)])
     seed = IntegerField(_l("Seed"), validators=[NumberRange(0, 2 ** 31 - 1)],
                         description=_l("The same seed on the same sheets draws the same sample."))
     reason = StringField(_l("Reason (needed to draw a period again)"),

@@ -32,21 +32,33 @@ def test_duplicate_contacts():
     assert found == {("duplicate_phone", (1, 2)), ("duplicate_cid", (1, 3))}
 
 
-def test_burst_needs_enough_identical_sheets_inside_the_window():
+def background(n=40, start=1000):
+    """Sheets by another enumerator with the survey's usual answer, spread over days."""
+    return [facts(start + i, minutes=600 * i, who=9, answers={"q01": ("yes",)})
+            for i in range(n)]
+
+
+def test_burst_needs_enough_rare_identical_sheets_inside_the_window():
     burst = [facts(i, minutes=2 * i) for i in range(1, 6)]  # 5 in 10 minutes
-    assert [s.sheet_ids for s in identical_bursts(burst)] == [[1, 2, 3, 4, 5]]
+    assert [s.sheet_ids for s in identical_bursts(burst + background())] == [[1, 2, 3, 4, 5]]
     spread = [facts(i, minutes=20 * i) for i in range(1, 6)]  # 5 over 100 minutes
-    assert identical_bursts(spread) == []
+    assert identical_bursts(spread + background()) == []
     varied = [facts(i, minutes=i, answers={"q01": (str(i),)}) for i in range(1, 6)]
-    assert identical_bursts(varied) == []
+    assert identical_bursts(varied + background()) == []
     two_people = [facts(i, minutes=i, who=i % 2) for i in range(1, 6)]
-    assert identical_bursts(two_people) == []
+    assert identical_bursts(two_people + background()) == []
+
+
+def test_a_batch_of_the_usual_answer_is_not_a_signal():
+    usual = [facts(i, minutes=i, answers={"q01": ("yes",)}) for i in range(1, 15)]
+    assert identical_bursts(usual + background()) == []
+    assert identical_bursts(usual) == []  # p = 1: nothing unusual
 
 
 def test_bursts_far_apart_are_separate_signals():
     sheets = [facts(i, minutes=i) for i in range(1, 6)] + \
              [facts(i, minutes=300 + i) for i in range(6, 12)]
-    found = identical_bursts(sheets)
+    found = identical_bursts(sheets + background())
     assert [len(s.sheet_ids) for s in found] == [5, 6]
     assert found[0].detail["enumerator_id"] == 1
 
@@ -79,6 +91,9 @@ def test_report_page_lists_signals_masked(client, db, survey, agencies, people):
                   answers={"q01": ["no"], "q02": ["b"]})
     add_sheet(db, survey, 7, agency=agencies[1], enumerator=people["hung"],
               in_assignment=False)
+    for i in range(8, 40):  # the usual answers, keyed over days
+        add_sheet(db, survey, i, agency=agencies[1], enumerator=people["hung"],
+                  at=T0 + timedelta(hours=5 * i))
     db.session.commit()
     sign_in(client, people["manager"])
     html = client.get(f"/quality/integrity?survey={survey.id}").get_data(as_text=True)
