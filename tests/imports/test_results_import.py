@@ -179,3 +179,18 @@ def test_web_flow_upload_map_dry_run_commit(client, db, setup):
 def test_enumerators_cannot_import(client, db, setup):
     login(client, setup["lan"].email, PASSWORD)
     assert client.get("/imports/").status_code == 403
+
+
+def test_counts_for_combined_reporting(db, setup):
+    from fieldwork.imports.api import reason_counts, satisfaction_counts
+
+    run(setup, rows_csv(sample_rows()))
+    run(setup, rows_csv(sample_rows()[:2]), channel="call_centre")
+    tuphap, yte = setup["agencies"][0].id, setup["agencies"][1].id
+    counts = satisfaction_counts(setup["survey"].id)
+    assert counts == {(tuphap, "online"): (2, 3), (yte, "online"): (1, 2),
+                      (tuphap, "call_centre"): (1, 2)}
+    assert satisfaction_counts(setup["survey"].id, ["call_centre"]) == {
+        (tuphap, "call_centre"): (1, 2)}
+    assert reason_counts(setup["survey"].id) == {"b": 2, "dd": 2, "c": 1}
+    assert reason_counts(setup["survey"].id, "online") == {"b": 1, "dd": 1, "c": 1}
