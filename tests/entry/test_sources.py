@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from fieldwork.entry.models import EntrySheet, ReviewState, SheetSource
 from fieldwork.entry.sources import sync_from_omr
+from fieldwork.omr.contact import is_contact, seal
 from fieldwork.omr.models import (
     PageStatus,
     ScanAnswer,
@@ -35,8 +36,11 @@ def scanned(db, survey, batch, serial: int, answers: dict, status=SheetStatus.CO
     db.session.add(page)
     db.session.flush()
     for code, values in answers.items():
+        secret = None
+        if is_contact(code):  # as the station stores them: masked, the reading sealed
+            values, secret = seal(code, values, [])
         db.session.add(ScanAnswer(page_id=page.id, question=code, kind="single",
-                                  values=values, status="ok",
+                                  values=values, status="ok", secret=secret,
                                   source=(sources or {}).get(code, "omr")))
     sheet = ScanSheet(survey_id=survey.id, serial=serial, pages_read=1, status=status)
     db.session.add(sheet)
@@ -61,6 +65,8 @@ def test_complete_scans_are_taken_in_once(db, survey, batch, people):
     assert answers["q02"].values == ["reason_b", "reason_c"]
     assert answers["q02"].source == "verified" and answers["q01"].source == "omr"
     assert answers["phone"].status == "contact" and sheet.phone_hash
+    from fieldwork.privacy.crypto import blind_index
+    assert sheet.phone_hash == blind_index("phone", "0912345678")
     # Required text fields the reader leaves to people: the sheet is flagged, not dropped.
     assert sheet.review_state == ReviewState.HAS_ISSUES and "agency" in sheet.note
 
