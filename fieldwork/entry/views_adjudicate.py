@@ -54,8 +54,12 @@ def _rows(sheet: EntrySheet, allowed: bool) -> list[dict]:
             shown = [display(q, k.values.get(q.code, [])) for k in (first, second)]
         page = next((p for p in pages if any(b.get("question") == q.code
                                              for b in (p.boxes or []))), None)
+        withheld = bool(kind and not allowed and page)
+        if withheld:
+            page = None  # the crop of a phone or ID shows it: only for those entitled
         rows.append({"diff": diff, "q": q, "text": question_text(q), "key1": shown[0],
-                     "key2": shown[1], "page": page, "contact": bool(kind)})
+                     "key2": shown[1], "page": page, "contact": bool(kind),
+                     "withheld": withheld})
     return rows
 
 

@@ -137,3 +137,24 @@ def test_a_keyer_cannot_adjudicate_their_own_sheet(db, survey, batch, people):
         assert "người khác phải phân xử" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("the first keyer adjudicated")
+
+
+def test_adjudicator_sees_the_scan_but_not_a_contact_crop(client, db, survey, batch, people):
+    from fieldwork.entry.serials import resolve
+    from fieldwork.omr.models import ScanPage, SheetStatus
+
+    from .test_sources import scanned
+
+    scanned(db, survey, batch, 5, {"q01": ["yes"]}, status=SheetStatus.INCOMPLETE)
+    page = db.session.scalar(select(ScanPage).where(ScanPage.serial == 5))
+    page.boxes = [{"question": q, "option": "1", "x": 0, "y": 0, "w": 5, "h": 5}
+                  for q in ("phone", "survey_date")]
+    _all_double(db, survey, people["manager"])
+    ops.save_keying(resolve(survey, 5, people["lan"]), typed(), people["lan"])
+    ops.save_keying(resolve(survey, 5, people["hung"]),
+                    typed(phone="0987654321", survey_date="13/05/2026"), people["hung"])
+    db.session.commit()
+    sign_in(client, people["manager"])
+    html = client.get(f"/entry/{survey.code}/sheets/5/adjudicate").get_data(as_text=True)
+    assert f"/scans/pages/{page.id}/crop/survey_date.png" in html
+    assert "/crop/phone.png" not in html and "entitled to see contact data" in html
