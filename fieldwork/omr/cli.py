@@ -165,9 +165,9 @@ def bench_omr(sheets, seed, dpis, templates, save, as_json):
     for dpi, s in report["speed_per_core"].items():
         decoded = ", ".join(f"{k.split('_')[0].upper()} {v}" for k, v in s.items()
                             if k.endswith("_decode_and_read_pages_per_s"))
-        click.echo(f"{dpi} dpi: {s['read_pages_per_s']} pages/s per core reading "
-                   f"(p95 {s['read_ms_p95']} ms, {s['pages']} pages); with file decoding: "
-                   f"{decoded}")
+        click.echo(f"{dpi} dpi: {s['read_pages_per_s']} pages/s per core reading (CPU time; "
+                   f"p95 {s['read_ms_p95']} ms, {s['pages']} pages; wall clock "
+                   f"{s['wall_pages_per_s']}); with file decoding: {decoded}")
     click.echo(f"peak memory: {report.get('peak_traced_memory_mib_one_page')} MiB traced per "
                f"page, {report['max_rss_mib']} MiB process RSS")
 

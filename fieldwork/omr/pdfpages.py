@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .load import MAX_PDF_PAGES, RENDER_DPI, PageImage, check_size
+from .load import MAX_PDF_PAGES, RENDER_DPI, PageImage, check_size, jpeg_flags, reduced_shape
 
 # A page whose largest image covers this share of the page is treated as a scan.
 SCAN_COVER = 0.5
@@ -37,7 +37,12 @@ def _jpeg(image) -> np.ndarray | None:
         raw = np.frombuffer(bytes(image.get_data(decode_simple=True)), np.uint8)
     except Exception:  # noqa: BLE001 - pdfium raises several kinds; rendering is the fallback
         return None
-    return cv2.imdecode(raw, cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+    w, h = image.get_px_size()
+    flags, factor = jpeg_flags(w, h)
+    grey = cv2.imdecode(raw, flags)
+    if grey is None or grey.shape != reduced_shape(w, h, factor):
+        return None
+    return grey
 
 
 def _scan_image(page):
@@ -67,7 +72,7 @@ def _page_image(page, index: int, max_pixels: int) -> PageImage:
             return PageImage(index, error=refused[0], detail=refused[1])
         if refused is None:
             grey = _jpeg(image)  # a scanner's JPEG, decoded directly: several times faster
-            if grey is not None and grey.shape[::-1] == (w, h):
+            if grey is not None:
                 return PageImage(index, grey)
             try:
                 return PageImage(index, _grey(image.get_bitmap(render=True)))
