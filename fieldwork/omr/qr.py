@@ -56,6 +56,13 @@ def _variants(crop: np.ndarray, module_px: float):
     sharp = cv2.addWeighted(up, 2.0, cv2.GaussianBlur(up, (0, 0), g), -1.0, 0)
     _, binary = cv2.threshold(sharp, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     yield binary, g
+    # Noisy, blurred and low-contrast (a faint print scanned coarsely): smooth the noise
+    # away, then binarise against the neighbourhood (about four modules) rather than the
+    # whole crop.
+    smooth = cv2.GaussianBlur(up, (0, 0), 0.35 * g * module_px / 2)
+    block = int(4 * g * module_px) | 1
+    yield cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
+                                max(block, 3), 4), g
 
 
 def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float) -> QRHit | None:
