@@ -63,6 +63,8 @@ def keying_form(questionnaire: Questionnaire, formdata=None, data: dict | None =
     """A form with one field per question of ``questionnaire`` (plus confirm and timing)."""
 
     class KeyingForm(FlaskForm):
+        """One sheet's answers; the question fields are added below."""
+
         confirmed = BooleanField(_l("Confirmed: the paper says so"))
         started = HiddenField()
         submit = SubmitField(_l("Save and open the next sheet"))
