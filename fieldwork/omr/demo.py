@@ -4,6 +4,8 @@
 handed to an enumerator, respondents fill them (generated, with a few double marks and
 stray strokes so the verification queue has work), and the scanning operator's batch
 reads them, one page deliberately scanned twice and one sheet's second page missing.
+The scanning operator holds the right to see contact data for DEMO-2026, so that she
+can settle doubtful phone numbers and citizen IDs.
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ def finish(survey, actor) -> None:
     if not has_approved_version(survey):
         return
     manager = _user("quanly@demo.vn") or actor
+    scanner = _user("smq@demo.vn")
+    if scanner is not None:  # she settles doubtful phone numbers and IDs at the station
+        from ..privacy.operations import grant_contact_access
+
+        grant_contact_access(scanner, {"survey_id": survey.id, "reason": (
+            "Kiểm tra số điện thoại, số căn cước đọc chưa chắc chắn trên phiếu quét")}, manager)
     enumerator = _user("dtv.lan@demo.vn")
     printed = print_batch(survey, {
         "count": SHEETS, "assigned_user_id": enumerator.id if enumerator else None,
@@ -57,8 +65,8 @@ def finish(survey, actor) -> None:
     if pages > 1:  # the last sheet's second page is still with the enumerator
         samples = [s for s in samples if not (s.serial == serials[-1] and s.page == 2)]
     samples.append(samples[0])  # the first page fed through the scanner twice
-    batch = create_batch({"survey": survey, "note": "Lô quét mẫu"},
-                         _user("smq@demo.vn") or actor, source="demo")
+    batch = create_batch({"survey": survey, "note": "Lô quét mẫu"}, scanner or actor,
+                         source="demo")
     for i, s in enumerate(samples):
         add_file(batch, f"scan-{i + 1:03d}.{s.ext}", s.data)
     db.session.commit()
