@@ -22,12 +22,17 @@ def _file_keys_only() -> None:
 @with_appcontext
 def keys_add():
     """Put a new key first in instance/data_key (old keys still decrypt)."""
-    from .crypto import reset_keyring
+    from .crypto import keyring, reset_keyring
     from .keys import add_key
 
     _file_keys_only()
     path = add_key(current_app.instance_path)
     reset_keyring()
+    from ..audit.operations import record
+    from ..extensions import db
+    record("cli", "privacy.keys_add", object_type="privacy",
+           after={"keys": len(keyring().keys)})
+    db.session.commit()
     click.echo(f"new data key added to {path}; now run `fieldwork keys rotate`")
 
 
@@ -35,13 +40,18 @@ def keys_add():
 @with_appcontext
 def keys_rotate():
     """Re-encrypt every encrypted column under the newest key (audited)."""
+    from ..errors import OperationError
     from ..extensions import db
     from .crypto import keyring, reset_keyring
     from .operations import rotate_encrypted
 
     reset_keyring()
     ring = keyring()
-    counts = rotate_encrypted(ring, "cli")
+    try:
+        counts = rotate_encrypted(ring, "cli")
+    except OperationError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     total = sum(counts.values())
     click.echo(f"re-encrypted {total} values under the newest of {len(ring.keys)} key(s)")

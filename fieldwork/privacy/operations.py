@@ -9,7 +9,7 @@ from ..audit.operations import record
 from ..errors import OperationError
 from ..extensions import db
 from ..timeutil import utcnow
-from .crypto import Keyring
+from .crypto import DecryptError, Keyring
 from .models import PrivacyGrant
 from .registry import ENCRYPTED
 
@@ -69,9 +69,14 @@ def rotate_encrypted(ring: Keyring, user) -> dict[str, int]:
                 model.id.in_(ids[start:start + BATCH])))
             for row in rows:
                 token = getattr(row, col.enc)
-                setattr(row, col.enc, ring.rotate(token))
-                if col.hash:
-                    setattr(row, col.hash, ring.blind_index(col.kind, ring.decrypt(token)))
+                try:
+                    setattr(row, col.enc, ring.rotate(token))
+                    if col.hash:
+                        setattr(row, col.hash, ring.blind_index(col.kind, ring.decrypt(token)))
+                except DecryptError:
+                    raise OperationError(
+                        f"{model.__tablename__} row {row.id}: none of the keys decrypts "
+                        f"{col.enc}; nothing was rotated (is an old key missing?)") from None
             db.session.flush()
         counts[f"{model.__tablename__}.{col.enc}"] = len(ids)
     record(user, "privacy.keys_rotate", object_type="privacy", after={"rows": counts})

@@ -194,3 +194,30 @@ def test_counts_for_combined_reporting(db, setup):
         (tuphap, "call_centre"): (1, 2)}
     assert reason_counts(setup["survey"].id) == {"b": 2, "dd": 2, "c": 1}
     assert reason_counts(setup["survey"].id, "online") == {"b": 1, "dd": 1, "c": 1}
+
+
+def test_an_upload_belongs_to_its_uploader(client, db, setup, factory):
+    login(client, setup["manager"].email, PASSWORD)
+    token = csrf_token(client, "/imports/")
+    resp = client.post("/imports/", data={
+        "survey": setup["survey"].id, "channel": "online", "csrf_token": token,
+        "file": (io.BytesIO(rows_csv(sample_rows())), "kq.csv")},
+        content_type="multipart/form-data")
+    url = resp.headers["Location"]
+    other = factory.user("manager")
+    client._cookies.clear()
+    login(client, other.email, PASSWORD)
+    assert client.get(url).status_code == 403
+    assert client.get("/imports/upload/not-a-token").status_code == 404
+    assert client.get("/imports/upload/" + "a" * 22).status_code == 404
+
+
+def test_an_unreadable_upload_is_refused_with_a_message(client, db, setup):
+    login(client, setup["manager"].email, PASSWORD)
+    token = csrf_token(client, "/imports/")
+    resp = client.post("/imports/", data={
+        "survey": setup["survey"].id, "channel": "online", "csrf_token": token,
+        "file": (io.BytesIO(b"PK\x03\x04 broken"), "kq.xlsx")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert resp.status_code == 200 and "XLSX" in resp.get_data(as_text=True)
+    assert count(db, ImportRun) == 0

@@ -106,3 +106,23 @@ def test_key_commands_on_the_key_file(app, db, runner, factory, tmp_path, monkey
     finally:
         app.instance_path, app.config["FIELDWORK_DATA_KEY"] = saved_path, saved_key
         reset_keyring()
+
+
+def test_rotation_refuses_a_value_no_key_opens(app, db, runner, factory):
+    saved = app.config.get("FIELDWORK_DATA_KEY")
+    try:
+        app.config["FIELDWORK_DATA_KEY"] = Fernet.generate_key().decode()
+        reset_keyring()
+        row = _sheet(db, factory, 3, PHONE)
+        db.session.commit()
+        app.config["FIELDWORK_DATA_KEY"] = Fernet.generate_key().decode()  # the old key lost
+        reset_keyring()
+        before = row.phone_enc
+        out = runner.invoke(args=["keys", "rotate"])
+        assert out.exit_code == 1 and "nothing was rotated" in out.output
+        assert "Traceback" not in out.output
+        db.session.refresh(row)
+        assert row.phone_enc == before
+    finally:
+        app.config["FIELDWORK_DATA_KEY"] = saved
+        reset_keyring()
