@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from pathlib import Path
 
 from flask import current_app
 
 TOKEN_LEN = 22
+KEEP_SECONDS = 2 * 24 * 3600  # an upload never mapped and imported is removed after this
 
 
 def _folder() -> Path:
@@ -21,6 +23,7 @@ def save_upload(stream, meta: dict) -> str:
     """Store an uploaded file with its metadata; return its token."""
     token = secrets.token_urlsafe(16)
     folder = _folder()
+    _sweep(folder)
     with open(folder / f"{token}.bin", "wb") as fh:
         while chunk := stream.read(1 << 20):
             fh.write(chunk)
@@ -43,3 +46,11 @@ def drop_upload(token: str) -> None:
     """Remove a stored upload after it was imported."""
     for suffix in (".bin", ".json"):
         (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def _sweep(folder: Path) -> None:
+    """Remove uploads left waiting longer than KEEP_SECONDS."""
+    limit = time.time() - KEEP_SECONDS
+    for path in folder.glob("*.*"):
+        if path.suffix in (".bin", ".json") and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)

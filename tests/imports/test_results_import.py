@@ -221,3 +221,18 @@ def test_an_unreadable_upload_is_refused_with_a_message(client, db, setup):
         content_type="multipart/form-data", follow_redirects=True)
     assert resp.status_code == 200 and "XLSX" in resp.get_data(as_text=True)
     assert count(db, ImportRun) == 0
+
+
+def test_abandoned_uploads_are_swept(app, db):
+    import os
+
+    from fieldwork.imports.uploads import KEEP_SECONDS, load_upload, save_upload
+
+    old = save_upload(io.BytesIO(b"a,b\n"), {"user_id": 1})
+    found = load_upload(old)
+    assert found is not None
+    stale = time.time() - KEEP_SECONDS - 60
+    for path in (found[0], found[0].with_suffix(".json")):
+        os.utime(path, (stale, stale))
+    fresh = save_upload(io.BytesIO(b"a,b\n"), {"user_id": 1})
+    assert load_upload(old) is None and load_upload(fresh) is not None
