@@ -89,7 +89,9 @@ def _pass(survey, channel, stream, name, mapping, report, run_id=None) -> None:
     report.headers, report.mapping = table.headers, mapping
     report.read = report.new = report.duplicates = report.rejected = 0
     report.errors = []
-    rows = parse_rows(table, mapping, fields, salt=channel.value, rule=row_rule)
+    keyed = any(f.name == "source_id" and f.identity for f in fields)
+    rows = parse_rows(table, mapping, fields, salt=channel.value, rule=row_rule,
+                      number_repeats=not keyed)
     seen = _existing(survey.id, channel)
     for chunk in _chunks(rows, CHUNK):
         good = [r for r in chunk if r.ok]
@@ -100,7 +102,12 @@ def _pass(survey, channel, stream, name, mapping, report, run_id=None) -> None:
                 for fname, msg in r.errors.items():
                     if len(report.errors) < MAX_ERRORS:
                         report.errors.append((r.line, fname, msg))
-        fresh = [r for r in good if bytes.fromhex(r.fingerprint)[:16] not in seen]
+        fresh = []
+        for r in good:  # a repeat inside the file counts as a duplicate too
+            key = bytes.fromhex(r.fingerprint)[:16]
+            if key not in seen:
+                seen.add(key)
+                fresh.append(r)
         report.duplicates += len(good) - len(fresh)
         report.new += len(fresh)
         if run_id is not None and fresh:

@@ -227,10 +227,11 @@ def fingerprint(values: dict[str, Any], names: Iterable[str], salt: str = "") ->
 
 
 def parse_rows(table: Table, mapping: dict[str, str], fields: Iterable[FieldSpec],
-               salt: str = "", rule: Callable[[dict], dict[str, str]] | None = None
-               ) -> Iterator[RowResult]:
-    """Parse every data row (``rule`` checks across fields); identical rows get distinct
-    fingerprints by occurrence, so a file with two equal answers keeps both."""
+               salt: str = "", rule: Callable[[dict], dict[str, str]] | None = None,
+               number_repeats: bool = True) -> Iterator[RowResult]:
+    """Parse every data row (``rule`` checks across fields). With ``number_repeats``
+    identical rows get distinct fingerprints by occurrence, so a file with two equal
+    answers keeps both; without it (rows keyed by an id) a repeat is a duplicate."""
     fields = list(fields)
     columns = check_mapping(table.headers, mapping, fields)
     identity = [f.name for f in fields if f.identity]
@@ -254,7 +255,9 @@ def parse_rows(table: Table, mapping: dict[str, str], fields: Iterable[FieldSpec
                 result.errors[f.name] = str(exc)
         if result.ok and rule is not None:
             result.errors.update(rule(result.values))
-        if result.ok:
+        if result.ok and not number_repeats:
+            result.fingerprint = fingerprint(result.values, identity, salt)
+        elif result.ok:
             base = fingerprint(result.values, identity, salt)
             key = bytes.fromhex(base)[:16]
             n = seen.get(key, 0)

@@ -236,3 +236,9 @@ def test_abandoned_uploads_are_swept(app, db):
         os.utime(path, (stale, stale))
     fresh = save_upload(io.BytesIO(b"a,b\n"), {"user_id": 1})
     assert load_upload(old) is None and load_upload(fresh) is not None
+
+
+def test_a_record_id_repeated_in_the_file_is_a_duplicate(db, setup):
+    rows = sample_rows() + [["TD-1", "Sở Tư pháp", "05/03/2026", "Hài lòng", "", ""]]
+    report = run(setup, rows_csv(rows))
+    assert (report.read, report.added, report.duplicates) == (6, 5, 1)
