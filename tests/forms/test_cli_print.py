@@ -9,13 +9,23 @@ from sqlalchemy import select
 from fieldwork.forms.models import PrintBatch
 
 
-def test_demo_then_print_500(runner, db, tmp_path):
+def _demo_and_next_serial(runner, db) -> int:
+    """Load the demo (which prints sheets of its own); the next free serial of DEMO-2026."""
+    from fieldwork.forms.batches import next_free_serial
+    from fieldwork.plans.models import Survey
+
     assert runner.invoke(args=["demo", "--password", "demo-pass-2026"]).exit_code == 0
+    return next_free_serial(db.session.scalar(select(Survey).where(Survey.code == "DEMO-2026")))
+
+
+def test_demo_then_print_500(runner, db, tmp_path):
+    first = _demo_and_next_serial(runner, db)
+    printed_by_demo = len(db.session.scalars(select(PrintBatch)).all())
     out, layout = tmp_path / "f.pdf", tmp_path / "f.json"
     res = runner.invoke(args=["forms", "print", "DEMO-2026", "--count", "500", "--out", str(out),
                               "--layout", str(layout)])
     assert res.exit_code == 0, res.output
-    assert "00000011-00000510" in res.output  # the demo printed 1-10
+    assert f"{first:08d}-{first + 499:08d}" in res.output
     assert out.read_bytes().startswith(b"%PDF")
     data = json.loads(layout.read_text(encoding="utf-8"))
     assert data["survey"] == "DEMO-2026" and data["version"] == 1
@@ -33,7 +43,7 @@ def test_demo_then_print_500(runner, db, tmp_path):
     res = runner.invoke(args=["forms", "print", "NOPE", "--count", "5", "--out", str(out),
                               "--layout", str(layout)])
     assert res.exit_code != 0 and "unknown survey" in res.output
-    assert len(db.session.scalars(select(PrintBatch)).all()) == 3
+    assert len(db.session.scalars(select(PrintBatch)).all()) == printed_by_demo + 2
 
 
 def test_500_printed_sheets_all_carry_unique_verified_qr_codes(runner, db, tmp_path, app):
@@ -46,7 +56,7 @@ def test_500_printed_sheets_all_carry_unique_verified_qr_codes(runner, db, tmp_p
     from fieldwork.forms.qrpayload import verify
     from fieldwork.omr.geometry import layout_to_pixels
 
-    assert runner.invoke(args=["demo", "--password", "demo-pass-2026"]).exit_code == 0
+    first = _demo_and_next_serial(runner, db)
     out, layout_file = tmp_path / "f.pdf", tmp_path / "f.json"
     res = runner.invoke(args=["forms", "print", "DEMO-2026", "--count", "500", "--out",
                               str(out), "--layout", str(layout_file)])
@@ -75,4 +85,4 @@ def test_500_printed_sheets_all_carry_unique_verified_qr_codes(runner, db, tmp_p
     finally:
         pdf.close()
     assert len(seen) == 500 * per_sheet
-    assert {s for s, _ in seen} == {f"{n:08d}" for n in range(11, 511)}  # after the demo's 1-10
+    assert {s for s, _ in seen} == {f"{n:08d}" for n in range(first, first + 500)}
