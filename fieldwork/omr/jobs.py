@@ -85,6 +85,7 @@ def process_batch(batch_id: int, progress: Callable | None = None) -> ScanBatch:
             db.session.commit()
         ops.finish(batch)
         db.session.commit()
+        _hand_over(batch)
     except Exception as exc:
         log.exception("scan batch %s failed", batch_id)
         db.session.rollback()
@@ -92,6 +93,28 @@ def process_batch(batch_id: int, progress: Callable | None = None) -> ScanBatch:
         ops.finish(batch, f"{type(exc).__name__}: {exc}")
         db.session.commit()
     return batch
+
+
+def _hand_over(batch: ScanBatch) -> None:
+    """Give the survey's complete sheets to data entry review (when that feature is there).
+
+    A failure here never fails the batch: the review list takes sheets in when opened.
+    """
+    from ..features import optional_module
+    from ..plans.models import Survey
+
+    sources = optional_module("fieldwork.entry.sources")
+    if sources is None:
+        return
+    try:
+        ids = db.session.scalars(select(ScanPage.survey_id).where(
+            ScanPage.batch_id == batch.id, ScanPage.survey_id.is_not(None)).distinct())
+        for survey in db.session.scalars(select(Survey).where(Survey.id.in_(list(ids)))):
+            sources.sync_from_omr(survey, batch.created_by or "scan")
+        db.session.commit()
+    except Exception:
+        log.exception("handing the sheets of scan batch %s to review failed", batch.id)
+        db.session.rollback()
 
 
 def _worker() -> None:

@@ -125,3 +125,14 @@ def _tiny() -> bytes:
     import numpy as np
 
     return cv2.imencode(".png", np.zeros((1, 1), np.uint8))[1].tobytes()
+
+
+def test_complete_sheets_reach_data_entry_review(db, runner, printed, tmp_path):
+    """After a batch, its complete sheets are entry records waiting for review."""
+    from fieldwork.entry.models import EntrySheet
+
+    files = write(batch_scans(printed, only={"00000001", "00000002"}), tmp_path / "in")
+    assert runner.invoke(args=["scan", str(tmp_path / "in")]).exit_code == 0
+    records = db.session.scalars(select(EntrySheet)).all()
+    assert {r.serial for r in records} == {1, 2} and len(files) == 4
+    assert all(r.review_state.value in ("received", "has_issues") for r in records)
