@@ -41,6 +41,33 @@ TASKS: dict[RoleName, object] = {
 }
 
 
+# Menu groups: entries whose endpoint's blueprint is listed here share a drop-down when a
+# user sees two or more of them; any other entry stands alone in the bar.
+GROUPS = {
+    "directory": _l("Administration"), "auth": _l("Administration"),
+    "audit": _l("Administration"), "privacy": _l("Administration"),
+    "omr": _l("Data"), "entry": _l("Data"), "imports": _l("Data"),
+    "quality": _l("Quality control"),
+}
+
+
+def group_items(items: list[dict]) -> list[dict]:
+    """Menu entries with those of a group gathered under it (groups at their first entry)."""
+    out: list[dict] = []
+    groups: dict[str, dict] = {}
+    for item in items:
+        label = GROUPS.get(item["endpoint"].split(".", 1)[0])
+        if label is None:
+            out.append(item)
+            continue
+        key = str(label)
+        if key not in groups:
+            groups[key] = {"label": label, "children": []}
+            out.append(groups[key])
+        groups[key]["children"].append(item)
+    return [g["children"][0] if len(g.get("children", [None, None])) == 1 else g for g in out]
+
+
 def register_nav(item: NavItem) -> None:
     """Add a menu entry (called by feature packages at import time)."""
     if item not in NAV:
@@ -53,8 +80,9 @@ def init_navigation(app: Flask) -> None:
     def nav_items():
         if not current_user.is_authenticated:
             return []
-        return [{"label": i.label, "url": url_for(i.endpoint)} for i in NAV
-                if current_user.has_role(*i.roles) and i.endpoint in app.view_functions]
+        return group_items([{"label": i.label, "url": url_for(i.endpoint), "endpoint": i.endpoint}
+                            for i in NAV if current_user.has_role(*i.roles)
+                            and i.endpoint in app.view_functions])
 
     def role_tasks():
         return [TASKS[RoleName(n)] for n in sorted(current_user.role_names)]
