@@ -29,6 +29,7 @@ THROUGH = 0.12  # ink leaving through two opposite sides or corners: a passing s
 X_RATIO = 2.0  # ink on both diagonals over ink between them: a cross
 SOLID = 0.35  # darker than this a mark is filled in, whatever crosses it
 RELATIVE = 0.7  # a light mark well below the respondent's usual marks is not taken as read
+BESIDE_SOLID = 0.4  # ... or well below a filled box of the same multiple-choice question
 LOCAL = 15  # boxes whose low fill quantile is a box's empty level
 EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
 
@@ -211,13 +212,17 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
     net = c.net[idx]
     picked, unsure, note = [], [], ""
     plain = any(net[k] >= CLEAR and not c.cancelled[idx[k]] for k in range(len(idx)))
+    # A light mark far below the respondent's usual marks on the page, or far below a
+    # filled-in mark of the same question, is more likely a passing stroke than an answer.
+    darkest = max([0.0] + [net[k] for k in range(len(idx)) if not c.cancelled[idx[k]]])
     for k in range(len(idx)):
         if net[k] < c.low:
             continue
+        light = ((net[k] < CLEAR and net[k] < RELATIVE * c.typical)
+                 or (net[k] < SOLID and net[k] < BESIDE_SOLID * darkest))
         if c.cancelled[idx[k]] and plain:
             note = "correction"
-        elif (net[k] >= c.high and not c.strays[idx[k]]
-              and (net[k] >= CLEAR or net[k] >= RELATIVE * c.typical)):
+        elif net[k] >= c.high and not c.strays[idx[k]] and not light:
             picked.append(k)
         else:
             unsure.append(k)
