@@ -79,6 +79,17 @@ def test_multiple_choice_keeps_each_clear_mark_and_doubts_faint_ones():
     assert answers["q2"].status == "doubtful"
 
 
+def test_a_light_mark_beside_a_filled_one_is_doubtful():
+    # A stroke crossing the next box beside a filled-in answer (0.9 vs 0.22): not a 2nd answer.
+    answers, _, _ = _page({("q2", "a", None): 0.9, ("q2", "b", None): 0.22, **_digits("1")})
+    assert answers["q2"].status == "doubtful"
+    # Two filled boxes, or a tick beside a tick, are both answers.
+    answers, _, _ = _page({("q2", "a", None): 0.9, ("q2", "b", None): 0.8, **_digits("1")})
+    assert (answers["q2"].values, answers["q2"].status) == (["a", "b"], "ok")
+    answers, _, _ = _page({("q2", "a", None): 0.25, ("q2", "b", None): 0.22, **_digits("1")})
+    assert (answers["q2"].values, answers["q2"].status) == (["a", "b"], "ok")
+
+
 def test_digit_grids_trailing_blanks_gaps_and_doubles():
     answers, _, _ = _page(_digits("12"))
     assert (answers["d"].values, answers["d"].status) == (["1", "2"], "ok")
