@@ -83,3 +83,38 @@ def decide_item(item_id: int):
     flash(_("Saved: %(q)s on sheet %(s)s.", q=item.answer.question,
             s=item.answer.page.serial_text), "success")
     return redirect(url_for(".verify", survey=survey_id, after=item_id))
+
+
+@bp.route("/texts")
+@roles_required(*VERIFIERS)
+def texts():
+    """The next handwritten text waiting to be typed, with its image."""
+    from .texts import next_text, pending_texts
+
+    survey_id = _survey_id()
+    region = next_text(survey_id, request.args.get("after", 0, type=int))
+    pending = db.session.scalar(select(func.count()).select_from(
+        pending_texts(survey_id).subquery())) or 0
+    surveys = db.session.scalars(select(Survey).order_by(Survey.code)).all()
+    text = _printed(region.page, region.question)[0] if region is not None else ""
+    return render_template("omr/texts.html", region=region, pending=pending, surveys=surveys,
+                           survey_id=survey_id, question_text=text)
+
+
+@bp.route("/texts/<int:region_id>", methods=["POST"])
+@roles_required(*VERIFIERS)
+def key_text(region_id: int):
+    """Save what a text region says, then show the next one."""
+    from .models import TextRegion
+    from .texts import key_text as save
+
+    region = db.get_or_404(TextRegion, region_id)
+    survey_id = _survey_id()
+    try:
+        save(region, {"text": request.form.get("text", "")}, current_user)
+    except OperationError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for(".texts", survey=survey_id, after=region_id - 1))
+    db.session.commit()
+    return redirect(url_for(".texts", survey=survey_id, after=region_id))

@@ -38,6 +38,7 @@ from .webforms import ReplaceForm, UploadForm
 bp = Blueprint("omr", __name__, url_prefix="/scans")
 register_nav(NavItem(_l("Scanning"), "omr.index", UPLOADERS))
 register_nav(NavItem(_l("Verification"), "omr.verify", VERIFIERS))
+register_nav(NavItem(_l("Handwritten answers"), "omr.texts", VERIFIERS))
 
 MAX_UPLOAD = 1024 ** 3  # one request (many files)
 MAX_FILE = 300 * 1024 ** 2  # one file
