@@ -11,7 +11,7 @@ from ..auth.decorators import roles_required
 from ..errors import OperationError
 from ..extensions import db
 from ..omr.models import PageStatus, ScanPage
-from ..privacy.access import can_see_contact, reveal
+from ..privacy.access import can_see_sheet_contact, reveal
 from .double import AdjudicationError, adjudicate, error_rates, keyed_pair
 from .models import CONTACT_QUESTIONS, EntrySheet, Stage
 from .validation import display
@@ -96,7 +96,7 @@ def adjudicate_sheet(code: str, serial: int):
             return redirect(url_for(".adjudication", survey=code))
     first, second = keyed_pair(sheet)
     return render_template("entry/adjudicate.html", survey=survey, sheet=sheet, form=form,
-                           rows=_rows(sheet, can_see_contact(current_user, survey)),
+                           rows=_rows(sheet, can_see_sheet_contact(current_user, sheet)),
                            first=first, second=second, errors=errors), status
 
 

@@ -12,7 +12,7 @@ from ..errors import OperationError
 from ..extensions import db
 from ..omr.models import PageStatus, ScanPage
 from ..plans.models import Survey
-from ..privacy.access import can_see_contact, reveal
+from ..privacy.access import can_see_sheet_contact, reveal
 from . import operations as ops
 from . import workflow
 from .double import settings_for
@@ -75,11 +75,11 @@ def reviews():
     page = max(1, request.args.get("page", 1, type=int))
     sheets = db.session.scalars(q.order_by(EntrySheet.serial).offset((page - 1) * PAGE)
                                 .limit(PAGE + 1)).all()
-    allowed = can_see_contact(current_user, survey)
     return render_template(
         "entry/reviews.html", survey=survey, surveys=keyable_surveys(), state=state,
         sheets=sheets[:PAGE], more=len(sheets) > PAGE, page=page, counts=counts,
-        labels=REVIEW_STATE_LABELS, contacts={s.id: contact_of(s, allowed) for s in sheets},
+        labels=REVIEW_STATE_LABELS,
+        contacts={s.id: contact_of(s, can_see_sheet_contact(current_user, s)) for s in sheets},
         sync_form=SyncForm())
 
 
@@ -109,7 +109,7 @@ def review(code: str, serial: int):
         "entry/review.html", survey=survey, sheet=sheet, qn=sheet.version.questionnaire,
         answers=sheet.answer_map(), edits=edits, scans=scans, form=ReasonForm(),
         transitions=workflow.available(sheet, current_user), blockers=workflow.blockers,
-        contact=contact_of(sheet, can_see_contact(current_user, survey)))
+        contact=contact_of(sheet, can_see_sheet_contact(current_user, sheet)))
 
 
 @bp.route("/<code>/sheets/<int:serial>/change/<name>", methods=["POST"])
@@ -171,7 +171,7 @@ def edit(code: str, serial: int):
     elif posted:
         flash(_("The form expired; nothing was saved."), "danger")
         status = 400
-    allowed = can_see_contact(current_user, survey)
+    allowed = can_see_sheet_contact(current_user, sheet)
     return render_template("entry/edit.html", survey=survey, sheet=sheet, form=form,
                            reason_form=reason, questionnaire=qn, prefix="a_",
                            contact=contact_of(sheet, allowed), hints=only_if_hints(qn),

@@ -53,7 +53,11 @@ def public_box(row: dict) -> dict:
 
 
 def may_see(user, survey_id: int | None) -> bool:
-    """Whether ``user`` may see the contact data of scans of this survey."""
-    from ..privacy.access import can_see_contact
+    """Whether ``user`` may see the contact data of scans of this survey.
 
-    return survey_id is not None and can_see_contact(user, survey_id)
+    Only holders of the contact-data right: a re-check officer's access is limited to the
+    sheets of a re-check draw, which the scanning pages do not deal with.
+    """
+    from ..privacy.access import has_grant
+
+    return survey_id is not None and has_grant(user, survey_id)

@@ -129,9 +129,12 @@ def test_awaiting_second_keying_cannot_be_edited(client, db, survey, batch, peop
     assert "waiting for its second keying" in res.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("who, sees", [("manager", False), ("granted", True)])
+@pytest.mark.parametrize("who, sees", [("manager", False), ("granted", True),
+                                       ("manager_and_recheck", False)])
 def test_phone_masked_per_role(client, db, keyed, survey, people, factory, who, sees):
     user = people["manager"]
+    if who == "manager_and_recheck":  # a re-check officer sees drawn sheets only
+        user = factory.user("manager", "recheck")
     if who == "granted":
         user = factory.user("manager")
         db.session.add(PrivacyGrant(user_id=user.id, survey_id=survey.id,
