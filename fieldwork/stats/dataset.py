@@ -1,0 +1,199 @@
+"""The analysis dataset of a survey: one row per approved sheet (and imported response).
+
+Only ``load_rows`` reads the database; everything else works on plain lists of dicts so
+every figure can be recomputed from a frozen dataset, named by ``snapshot_id``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+
+from .compare import achieved_margin, rank_agencies, sample_adequacy
+from .proportions import satisfaction_rate
+from .scales import reason_frequencies
+
+CHANNELS = ("paper_omr", "paper_keyed", "online", "call_centre")
+# Overall satisfaction items of the built-in templates: code -> satisfied codes.
+OVERALL_ITEMS = {"q01": ("yes",), "overall": ("4", "5")}
+REASON_ITEMS = ("q02",)
+
+
+def overall_item(questions) -> tuple[str, tuple[str, ...]] | None:
+    """The overall satisfaction question of a questionnaire and its satisfied codes."""
+    codes = {q.code for q in questions}
+    for code, satisfied in OVERALL_ITEMS.items():
+        if code in codes:
+            return code, satisfied
+    return None
+
+
+def satisfied_flag(answers: dict, item: tuple[str, tuple[str, ...]] | None) -> bool | None:
+    """True/False from the overall item's first value; None when blank, N/A or no such item."""
+    if item is None:
+        return None
+    values = answers.get(item[0]) or []
+    value = values[0] if values else None
+    if value in (None, "", "na"):
+        return None
+    return value in item[1]
+
+
+def sheet_row(sheet: dict, item, reason_code: str | None) -> dict:
+    """One dataset row from a plain sheet dict (serial, version, agency, field, channel)."""
+    answers = sheet.get("answers", {})
+    reasons = sorted(answers.get(reason_code) or []) if reason_code else []
+    return {"serial": sheet["serial"], "version": sheet.get("version"),
+            "agency": sheet.get("agency"), "field": sheet.get("field"),
+            "channel": sheet["channel"], "satisfied": satisfied_flag(answers, item),
+            "reasons": reasons}
+
+
+def canonical_json(rows: list[dict]) -> str:
+    """The dataset as canonical JSON (sorted keys, rows in a stable order)."""
+    ordered = sorted(rows, key=lambda r: (r["channel"], str(r["serial"])))
+    return json.dumps(ordered, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def snapshot_id(rows: list[dict]) -> str:
+    """sha256 of the canonical JSON: the same rows always give the same id."""
+    return hashlib.sha256(canonical_json(rows).encode("utf-8")).hexdigest()
+
+
+def filter_channels(rows: list[dict], channels) -> list[dict]:
+    """Rows of the given channels (all when ``channels`` is empty)."""
+    if not channels:
+        return list(rows)
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"unknown channel(s): {', '.join(sorted(unknown))}")
+    return [r for r in rows if r["channel"] in channels]
+
+
+def _flags(rows: list[dict]) -> list:
+    return ["yes" if r["satisfied"] else ("no" if r["satisfied"] is False else None)
+            for r in rows]
+
+
+def rates(rows: list[dict], key: str, populations: dict | None = None) -> dict:
+    """``satisfaction_rate`` of the satisfied flag per distinct ``key`` value, in row order."""
+    groups: dict = defaultdict(list)
+    for r in rows:
+        groups[r[key]].append(r)
+    populations = populations or {}
+    return {g: satisfaction_rate(_flags(rs), population=populations.get(g))
+            for g, rs in groups.items()}
+
+
+def summarise(rows: list[dict], population: int | None = None,
+              agency_populations: dict | None = None, required: dict | None = None,
+              reason_codes=None, thresholds=(0.80, 0.90)) -> dict:
+    """Overall rate, agencies (ranked), reasons, fields, channels and adequacy of a dataset."""
+    overall = satisfaction_rate(_flags(rows), population=population)
+    by_agency = rates(rows, "agency", agency_populations)
+    reasons = reason_frequencies([r["reasons"] for r in rows], reason_codes)
+    required = required or {}
+    agencies = []
+    for row in rank_agencies(by_agency, thresholds):
+        name, n = row["agency"], row["n"]
+        pop = (agency_populations or {}).get(name)
+        extra = {"below": row["below"], "rank": row["rank"]}
+        if n and (pop is None or pop >= n):
+            extra["margin_achieved"] = achieved_margin(n, pop)
+        if name in required:
+            extra["adequacy"] = sample_adequacy(n, required[name])
+        agencies.append({"agency": name, "n": n, "satisfied": row["satisfied"],
+                         "rate": row["rate"], "ci95": list(row["ci95"]), **extra})
+    unrated = [{"agency": a, "n": 0, "satisfied": 0, "rate": None, "ci95": None}
+               for a, r in by_agency.items() if r.rate is None]
+    out = {"overall": {"n": overall.n, "satisfied": overall.satisfied, "rate": overall.rate,
+                       "ci95": list(overall.ci95) if overall.ci95 else None,
+                       "blank": overall.blank, "sheets": len(rows)},
+           "agencies": agencies + unrated,
+           "reasons": [{"code": c, "count": k} for c, k in reasons],
+           "fields": _plain(rates(rows, "field")),
+           "channels": _plain(rates(rows, "channel"))}
+    if overall.n and (population is None or population >= overall.n):
+        out["overall"]["margin_achieved"] = achieved_margin(overall.n, population)
+    return out
+
+
+def _plain(by: dict) -> list[dict]:
+    return [{"group": g, "n": r.n, "satisfied": r.satisfied, "rate": r.rate,
+             "ci95": list(r.ci95) if r.ci95 else None} for g, r in by.items()]
+
+
+# -- the thin database part -------------------------------------------------------------
+
+def _sheet_dicts(survey) -> tuple[list[dict], dict]:
+    """Approved sheets as plain dicts, and the reason codes of the reason question."""
+    from sqlalchemy import select
+
+    from ..directory.models import Field
+    from ..entry.sources import approved_sheets
+    from ..extensions import db
+
+    fields = {f.id: f.name for f in db.session.scalars(select(Field))}
+    out, specs = [], {}
+    for sheet in db.session.scalars(approved_sheets(survey)):
+        if sheet.version_id not in specs:
+            qn = sheet.version.questionnaire
+            questions = list(qn.questions())
+            reason = next((q for q in questions if q.code in REASON_ITEMS), None)
+            specs[sheet.version_id] = (overall_item(questions), reason)
+        item, reason = specs[sheet.version_id]
+        out.append(sheet_row({
+            "serial": sheet.serial, "version": sheet.version.number,
+            "agency": sheet.agency.name if sheet.agency else None,
+            "field": fields.get(sheet.field_id),
+            "channel": "paper_omr" if sheet.source == "omr" else "paper_keyed",
+            "answers": {a.question: a.values for a in sheet.answers}},
+            item, reason.code if reason else None))
+    codes = next((r[1] for r in specs.values() if r[1] is not None), None)
+    return out, {"reason_codes": [o.code for o in codes.options] if codes else None}
+
+
+def _imported(survey) -> list[dict]:
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..imports.models import ImportedResponse
+    rows = db.session.scalars(select(ImportedResponse).where(
+        ImportedResponse.survey_id == survey.id).order_by(ImportedResponse.id))
+    return [{"serial": f"{r.channel}-{r.id}", "version": None, "agency": r.agency.name,
+             "field": None, "channel": str(r.channel), "satisfied": bool(r.satisfied),
+             "reasons": sorted(r.reasons or [])} for r in rows]
+
+
+def load_rows(survey, channels=None) -> tuple[list[dict], dict]:
+    """The survey's dataset rows (approved sheets, plus imports when their channel is asked)."""
+    rows, meta = _sheet_dicts(survey)
+    if not channels or {"online", "call_centre"} & set(channels):
+        rows += _imported(survey)
+    return filter_channels(rows, channels), meta
+
+
+def populations(survey) -> tuple[int | None, dict, dict]:
+    """N of the survey, N per agency name, and the plan's required sample per agency name."""
+    per_agency: dict = defaultdict(int)
+    for s in survey.scope:
+        per_agency[s.agency.name] += s.dossiers
+    required: dict = defaultdict(int)
+    from ..plans.progress import requirements
+    for req in requirements(survey):
+        if req.required is not None:
+            required[req.scope.agency.name] += req.required
+    total = survey.total_dossiers or None
+    return total, {k: v for k, v in per_agency.items() if v}, dict(required)
+
+
+def survey_statistics(survey, channels=None, thresholds=(0.80, 0.90)) -> dict:
+    """Statistics of the survey's dataset with its snapshot id (what the CLI and page show)."""
+    rows, meta = load_rows(survey, channels)
+    total, per_agency, required = populations(survey)
+    out = summarise(rows, total, per_agency, required, meta["reason_codes"], thresholds)
+    out["snapshot"] = snapshot_id(rows)
+    out["survey"] = survey.code
+    out["channels_used"] = sorted({r["channel"] for r in rows})
+    return out

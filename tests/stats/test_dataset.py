@@ -1,0 +1,114 @@
+"""The analysis dataset: approved sheets only, pure summaries, reproducible snapshot ids."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from fieldwork.entry.models import ReviewState
+from fieldwork.forms import operations as forms_ops
+from fieldwork.stats.dataset import (
+    filter_channels,
+    load_rows,
+    overall_item,
+    satisfied_flag,
+    snapshot_id,
+    summarise,
+    survey_statistics,
+)
+from fieldwork.stats.proportions import satisfaction_rate, wilson_interval
+
+from ..quality.conftest import add_sheet
+
+
+def build(db, factory) -> SimpleNamespace:
+    """Survey ST-1: agency A 30 approved sheets (27 satisfied), agency B 10 (7 satisfied),
+    plus one rejected and one received sheet (both dissatisfied) that must not count."""
+    manager, reviewer = factory.user("manager"), factory.user("home_affairs")
+    lan = factory.user("enumerator", name="Nguyễn Thị Lan")
+    agency_user = factory.user("agency")
+    a, b = factory.agency("Sở Tư pháp"), factory.agency("Sở Y tế")
+    survey = factory.survey("ST-1", agencies=[a, b])
+    v = forms_ops.create_from_template(survey, "danang-2025", manager)
+    forms_ops.transition(v, "submit", manager)
+    forms_ops.transition(v, "approve", reviewer, "Đồng ý")
+    survey.version = v
+    serial = 0
+
+    def sheet(agency, satisfied, state=ReviewState.APPROVED, reasons=()):
+        nonlocal serial
+        serial += 1
+        answers = {"q01": ["yes" if satisfied else "no"], "q02": list(reasons),
+                   "q03": ["Tốt"], "agency": [agency.name]}
+        return add_sheet(db, survey, serial, agency=agency, enumerator=lan, state=state,
+                         answers=answers)
+
+    for i in range(30):
+        sheet(a, i >= 3, reasons=("reason_a", "reason_c") if i < 3 else ())
+    for i in range(10):
+        sheet(b, i >= 3, reasons=("reason_c",) if i < 3 else ())
+    sheet(a, False, ReviewState.REJECTED, ("reason_e",))
+    sheet(a, False, ReviewState.RECEIVED, ("reason_e",))
+    db.session.commit()
+    return SimpleNamespace(survey=survey, a=a, b=b, manager=manager, lan=lan,
+                           agency_user=agency_user, version=v)
+
+
+@pytest.fixture()
+def data(db, factory):
+    """The ST-1 survey and its people."""
+    return build(db, factory)
+
+
+def test_rows_come_from_approved_sheets_only(data):
+    rows, meta = load_rows(data.survey)
+    assert len(rows) == 40
+    assert sum(r["satisfied"] for r in rows) == 34
+    assert {r["channel"] for r in rows} == {"paper_keyed"}
+    assert all("reason_e" not in r["reasons"] for r in rows)
+    assert meta["reason_codes"][0] == "reason_a"
+
+
+def test_statistics_equal_the_pure_functions(data):
+    result = survey_statistics(data.survey)
+    overall = satisfaction_rate(["yes"] * 34 + ["no"] * 6, population=2000)
+    assert result["overall"]["n"] == 40 and result["overall"]["satisfied"] == 34
+    assert result["overall"]["rate"] == pytest.approx(0.85)
+    assert result["overall"]["ci95"] == pytest.approx(list(overall.ci95))
+    agencies = {x["agency"]: x for x in result["agencies"]}
+    assert agencies["Sở Tư pháp"]["rate"] == pytest.approx(0.9)
+    assert agencies["Sở Tư pháp"]["ci95"] == pytest.approx(
+        list(wilson_interval(27, 30, population=1000)))
+    assert agencies["Sở Y tế"]["below"] == 0.8 and agencies["Sở Tư pháp"]["below"] is None
+    assert [x["agency"] for x in result["agencies"]] == ["Sở Tư pháp", "Sở Y tế"]
+    reasons = {r["code"]: r["count"] for r in result["reasons"]}
+    assert reasons["reason_c"] == 6 and reasons["reason_a"] == 3 and reasons["reason_e"] == 0
+
+
+def test_snapshot_is_stable_and_changes_with_the_data(data, db):
+    first = survey_statistics(data.survey)["snapshot"]
+    assert survey_statistics(data.survey)["snapshot"] == first
+    add_sheet(db, data.survey, 99, agency=data.a, enumerator=data.lan,
+              answers={"q01": ["no"]})
+    assert survey_statistics(data.survey)["snapshot"] != first
+
+
+def test_pure_helpers():
+    qs = [SimpleNamespace(code="overall")]
+    item = overall_item(qs)
+    assert item == ("overall", ("4", "5"))
+    assert satisfied_flag({"overall": ["4"]}, item) is True
+    assert satisfied_flag({"overall": ["3"]}, item) is False
+    assert satisfied_flag({"overall": []}, item) is None
+    assert overall_item([SimpleNamespace(code="x")]) is None
+    rows = [{"serial": 1, "channel": "online", "agency": "A", "field": None, "version": None,
+             "satisfied": True, "reasons": []},
+            {"serial": 2, "channel": "paper_omr", "agency": "A", "field": None, "version": 1,
+             "satisfied": None, "reasons": []}]
+    assert snapshot_id(rows) == snapshot_id(list(reversed(rows)))
+    assert filter_channels(rows, ["online"]) == rows[:1]
+    with pytest.raises(ValueError):
+        filter_channels(rows, ["fax"])
+    s = summarise(rows)
+    assert s["overall"]["n"] == 1 and s["overall"]["blank"] == 1 and s["overall"]["sheets"] == 2
