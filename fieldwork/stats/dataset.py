@@ -50,6 +50,11 @@ def sheet_row(sheet: dict, item, reason_code: str | None) -> dict:
             "reasons": reasons}
 
 
+def form_reason(code: str) -> str:
+    """An imported reason letter ("a".."g", "dd") as the form's code ("reason_a"); "other" stays."""
+    return code if code == "other" or code.startswith("reason_") else f"reason_{code}"
+
+
 def canonical_json(rows: list[dict]) -> str:
     """The dataset as canonical JSON (sorted keys, rows in a stable order)."""
     ordered = sorted(rows, key=lambda r: (r["channel"], str(r["serial"])))
@@ -163,7 +168,7 @@ def _imported(survey) -> list[dict]:
         ImportedResponse.survey_id == survey.id).order_by(ImportedResponse.id))
     return [{"serial": f"{r.channel}-{r.id}", "version": None, "agency": r.agency.name,
              "field": None, "channel": str(r.channel), "satisfied": bool(r.satisfied),
-             "reasons": sorted(r.reasons or [])} for r in rows]
+             "reasons": sorted(form_reason(c) for c in r.reasons or [])} for r in rows]
 
 
 def load_rows(survey, channels=None) -> tuple[list[dict], dict]:

@@ -112,3 +112,54 @@ def test_pure_helpers():
         filter_channels(rows, ["fax"])
     s = summarise(rows)
     assert s["overall"]["n"] == 1 and s["overall"]["blank"] == 1 and s["overall"]["sheets"] == 2
+
+
+def test_imported_results_join_with_their_channel(data, db):
+    from datetime import date
+
+    from fieldwork.imports.models import Channel, ImportedResponse, ImportRun
+    from fieldwork.stats.dataset import form_reason
+    assert form_reason("dd") == "reason_dd" and form_reason("other") == "other"
+    run = ImportRun(survey_id=data.survey.id, channel=Channel.ONLINE, file_name="x.csv",
+                    file_sha256="0" * 64, file_format="csv")
+    db.session.add(run)
+    db.session.flush()
+    for i, ok in enumerate([True, False]):
+        db.session.add(ImportedResponse(
+            survey_id=data.survey.id, run_id=run.id, channel=Channel.ONLINE,
+            agency_id=data.b.id, response_date=date(2026, 3, 1), satisfied=ok,
+            reasons=[] if ok else ["c", "dd"], fingerprint=f"fp{i}"))
+    db.session.flush()
+    both = survey_statistics(data.survey)
+    assert both["overall"]["n"] == 42 and both["overall"]["satisfied"] == 35
+    assert {c["group"]: c["n"] for c in both["channels"]} == {"paper_keyed": 40, "online": 2}
+    assert {r["code"]: r["count"] for r in both["reasons"]}["reason_c"] == 7
+    paper = survey_statistics(data.survey, ["paper_keyed"])
+    assert paper["overall"]["n"] == 40 and paper["snapshot"] != both["snapshot"]
+    online = survey_statistics(data.survey, ["online"])
+    assert online["overall"]["n"] == 2
+
+
+def test_sipas_overall_levels_4_and_5_are_satisfied(db, factory, tmp_path):
+    from fieldwork.stats.exports import export_table, write_table
+
+    manager, reviewer = factory.user("manager"), factory.user("home_affairs")
+    lan = factory.user("enumerator")
+    a = factory.agency("Phường Hải Châu")
+    survey = factory.survey("SP-1", agencies=[a])
+    v = forms_ops.create_from_template(survey, "sipas", manager)
+    forms_ops.transition(v, "submit", manager)
+    forms_ops.transition(v, "approve", reviewer, "Đồng ý")
+    survey.version = v
+    for serial, level in enumerate(["5", "4", "2", "3"], 1):
+        add_sheet(db, survey, serial, agency=a, enumerator=lan,
+                  answers={"overall": [level], "access_1": ["na"]})
+    result = survey_statistics(survey)
+    assert (result["overall"]["n"], result["overall"]["satisfied"]) == (4, 2)
+    table = export_table(survey)
+    assert table.value_labels["access_1"][6] == "Không áp dụng"
+    assert [r["overall"] for r in table.rows] == [5, 4, 2, 3]
+    import pyreadstat
+    write_table(table, "sav", tmp_path / "sp.sav")
+    df, meta = pyreadstat.read_sav(str(tmp_path / "sp.sav"))
+    assert meta.variable_value_labels["overall"][5.0] == "Rất hài lòng"
