@@ -112,6 +112,10 @@ def summarise(rows: list[dict], population: int | None = None,
                          "rate": row["rate"], "ci95": list(row["ci95"]), **extra})
     unrated = [{"agency": a, "n": 0, "satisfied": 0, "rate": None, "ci95": None}
                for a, r in by_agency.items() if r.rate is None]
+    # Agencies in scope without any answer yet still show their shortfall.
+    agencies += [{"agency": a, "n": 0, "satisfied": 0, "rate": None, "ci95": None,
+                  "adequacy": sample_adequacy(0, k)}
+                 for a, k in required.items() if a not in by_agency]
     out = {"overall": {"n": overall.n, "satisfied": overall.satisfied, "rate": overall.rate,
                        "ci95": list(overall.ci95) if overall.ci95 else None,
                        "blank": overall.blank, "sheets": len(rows)},

@@ -228,11 +228,18 @@ def export_survey(survey, fmt: str, path, user, identified: bool = False) -> lis
     if identified and not can_export_identified(user, survey):
         raise OperationError("identified export refused: this user holds no right to "
                              "respondents' contact data for this survey")
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise OperationError(f"cannot write '{path}': the folder {path.parent} does not exist")
     table = export_table(survey, identified)
     try:
-        written = write_table(table, fmt, Path(path))
+        written = write_table(table, fmt, path)
     except OSError as exc:
         raise OperationError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    except Exception as exc:  # pyreadstat reports unwritable files with its own error type
+        if type(exc).__name__ != "PyreadstatError":
+            raise
+        raise OperationError(f"cannot write '{path}': {exc}") from None
     audit.record(user or "cli", "stats.export", survey, after={
         "format": fmt, "identified": identified, "rows": len(table.rows),
         "columns": len(table.columns), "file": Path(path).name})

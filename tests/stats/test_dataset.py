@@ -163,3 +163,12 @@ def test_sipas_overall_levels_4_and_5_are_satisfied(db, factory, tmp_path):
     write_table(table, "sav", tmp_path / "sp.sav")
     df, meta = pyreadstat.read_sav(str(tmp_path / "sp.sav"))
     assert meta.variable_value_labels["overall"][5.0] == "Rất hài lòng"
+
+
+def test_agency_without_answers_shows_its_shortfall():
+    rows = [{"serial": 1, "channel": "paper_keyed", "agency": "A", "field": None,
+             "version": 1, "satisfied": True, "reasons": []}]
+    out = summarise(rows, required={"A": 3, "B": 5})
+    by = {a["agency"]: a for a in out["agencies"]}
+    assert by["A"]["adequacy"]["shortfall"] == 2
+    assert by["B"]["n"] == 0 and by["B"]["adequacy"]["shortfall"] == 5

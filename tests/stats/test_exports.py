@@ -111,6 +111,8 @@ def test_identified_for_a_granted_user(runner, data, tmp_path, db):
     (["export", "NOPE", "--format", "csv", "--out", "x.csv"], "unknown survey"),
     (["export", "ST-1", "--format", "pdf", "--out", "x.pdf"], "unknown format"),
     (["export", "ST-1", "--format", "csv", "--out", "/nonexistent/dir/x.csv"], "cannot write"),
+    (["export", "ST-1", "--format", "sav", "--out", "/nonexistent/dir/x.sav"], "cannot write"),
+    (["export", "ST-1", "--format", "dta", "--out", "/nonexistent/dir/x.dta"], "cannot write"),
     (["export", "ST-1", "--format", "csv", "--out", "x.csv", "--as-user", "no@x.vn"],
      "unknown user"),
 ])
