@@ -1,0 +1,1 @@
+"""Report drafts (synthesis, per agency or field) in DOCX and PDF from the survey statistics."""

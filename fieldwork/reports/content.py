@@ -1,0 +1,225 @@
+"""The report outline as plain data, built from the statistics dict of ``survey_statistics``.
+
+Both builders (DOCX and PDF) render the same ``ReportContent``, so every figure in either
+file is the same string, formatted here from the same number. Pure: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from babel.numbers import format_decimal, format_percent
+
+from . import charts
+
+KIND = "BÁO CÁO"
+PLACEHOLDER = ("[Đơn vị thực hiện khảo sát viết nội dung phần này: những tồn tại, hạn chế "
+               "được phát hiện qua khảo sát, nguyên nhân và kiến nghị, đề xuất giải pháp.]")
+SHORTCOMINGS = "TỒN TẠI, HẠN CHẾ VÀ KIẾN NGHỊ"
+CHANNEL_LABELS = {"paper_omr": "Phiếu giấy (quét)", "paper_keyed": "Phiếu giấy (nhập tay)",
+                  "online": "Khảo sát trực tuyến", "call_centre": "Tổng đài"}
+
+
+def pct(value: float | None) -> str:
+    """A fraction as a Vietnamese percentage with two decimals: 0.82664 -> "82,66%"."""
+    return "—" if value is None else format_percent(value, "#,##0.00%", locale="vi")
+
+
+def num(value) -> str:
+    """A count in Vietnamese format: 4000 -> "4.000"."""
+    return "—" if value is None else format_decimal(value, "#,##0", locale="vi")
+
+
+def ci(interval) -> str:
+    """A 95% interval as "80,10% – 85,00%"."""
+    return f"{pct(interval[0])} – {pct(interval[1])}" if interval else "—"
+
+
+@dataclass
+class Para:
+    """A paragraph; ``bold`` for numbered sub-headings."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class Table:
+    """A grid: the first row is the header; ``widths`` in cm; ``numeric`` columns right-aligned."""
+
+    rows: list[list[str]]
+    widths: tuple[float, ...]
+    numeric: tuple[int, ...] = ()
+
+
+@dataclass
+class Chart:
+    """A chart as PNG bytes with its caption."""
+
+    caption: str
+    png: bytes
+
+
+@dataclass
+class Section:
+    """A Roman-numeral section (or an annex when ``annex``)."""
+
+    heading: str
+    blocks: list = field(default_factory=list)
+    annex: bool = False
+
+
+@dataclass
+class Header:
+    """What the report says about who issues it and where (from the plan and survey)."""
+
+    survey_title: str
+    year: int
+    parent_body: str = ""
+    issuing_body: str = ""
+    number_line: str = "Số:        /BC-..."
+    date_line: str = ""
+    policy: str = ""
+    population: int | None = None
+    recipients: list[str] = field(default_factory=lambda: ["- Sở Nội vụ;", "- Lưu: VT."])
+    authority: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    reason_labels: dict = field(default_factory=dict)
+
+
+@dataclass
+class ReportContent:
+    """Everything a report file shows, as plain text, tables and chart images."""
+
+    header: Header
+    kind: str
+    subject: str
+    sections: list[Section]
+    snapshot: str
+
+
+def _lower_first(text: str) -> str:
+    text = text.strip()
+    return text[:1].lower() + text[1:]
+
+
+def subject_line(survey_title: str, scope: tuple[str, str] | None) -> str:
+    """The subject under "BÁO CÁO": the synthesis, or the same for one agency or field."""
+    base = "Kết quả " + (_lower_first(survey_title) or "khảo sát sự hài lòng")
+    if scope is None:
+        return base
+    what = "Cơ quan, đơn vị" if scope[0] == "agency" else "Lĩnh vực"
+    return f"{base}\n{what}: {scope[1]}"
+
+
+def agency_table(stats: dict) -> Table:
+    """Agencies ranked by rate with their intervals and the threshold each falls below."""
+    rows = [["Hạng", "Cơ quan, đơn vị", "Số phiếu (n)", "Hài lòng", "Tỷ lệ", "KTC 95%",
+             "Ghi chú"]]
+    for a in stats["agencies"]:
+        mark = f"Dưới {pct(a['below'])}" if a.get("below") else ""
+        rows.append([str(a.get("rank", "—")), a["agency"] or "—", num(a["n"]),
+                     num(a["satisfied"]), pct(a["rate"]), ci(a["ci95"]), mark])
+    return Table(rows, (1.3, 4.4, 1.6, 1.5, 2.1, 3.4, 2.2), (2, 3, 4))
+
+
+def reason_table(stats: dict, labels: dict) -> Table:
+    """Reasons for dissatisfaction with counts and their share of dissatisfied answers."""
+    unhappy = stats["overall"]["n"] - stats["overall"]["satisfied"]
+    rows = [["STT", "Lý do chưa hài lòng", "Số lượt chọn", "Tỷ lệ/số chưa hài lòng"]]
+    for i, r in enumerate(stats["reasons"], 1):
+        share = r["count"] / unhappy if unhappy else None
+        rows.append([str(i), labels.get(r["code"], r["code"]), num(r["count"]), pct(share)])
+    return Table(rows, (1.2, 9.6, 2.4, 3.3), (2, 3))
+
+
+def annex_table(stats: dict) -> Table:
+    """Per-agency annex: forms collected against the plan, rate, interval, margin achieved."""
+    rows = [["STT", "Cơ quan, đơn vị", "Phiếu yêu cầu", "Phiếu hợp lệ", "Tỷ lệ hài lòng",
+             "KTC 95%", "Sai số đạt được"]]
+    for i, a in enumerate(stats["agencies"], 1):
+        req = a.get("adequacy", {}).get("required")
+        margin = a.get("margin_achieved")
+        rows.append([str(i), a["agency"] or "—", num(req), num(a["n"]), pct(a["rate"]),
+                     ci(a["ci95"]), "±" + pct(margin) if margin is not None else "—"])
+    return Table(rows, (1.2, 4.2, 1.8, 1.8, 2.1, 3.4, 2.0), (2, 3, 4, 6))
+
+
+def group_table(groups: list[dict], title: str, labels: dict | None = None) -> Table:
+    """Rates per field or per channel."""
+    labels = labels or {}
+    rows = [["STT", title, "Số phiếu (n)", "Tỷ lệ hài lòng", "KTC 95%"]]
+    for i, g in enumerate(groups, 1):
+        rows.append([str(i), labels.get(g["group"], g["group"] or "Không xác định"),
+                     num(g["n"]), pct(g["rate"]), ci(g["ci95"])])
+    return Table(rows, (1.2, 6.5, 2.4, 2.6, 3.8), (2, 3))
+
+
+def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = None,
+                  with_charts: bool = True) -> ReportContent:
+    """The outline of the synthesis (``scope`` None) or an agency/field report from ``stats``."""
+    o = stats["overall"]
+    where = ("" if scope is None else
+             (f" đối với {scope[1]}" if scope[0] == "agency" else f" lĩnh vực {scope[1]}"))
+    basis = Section("CĂN CỨ VÀ MỤC ĐÍCH", [
+        Para("1. Căn cứ", bold=True),
+        Para(f"Căn cứ Kế hoạch {_lower_first(header.survey_title)};"),
+        Para("Căn cứ kết quả khảo sát đã được kiểm tra, phê duyệt (bộ dữ liệu "
+             f"{stats['snapshot'][:12]}).", italic=True),
+        Para("2. Mục đích", bold=True),
+        Para("Đánh giá khách quan mức độ hài lòng của người dân, tổ chức đối với việc giải "
+             f"quyết thủ tục hành chính{where}; chỉ ra những tồn tại, hạn chế để cơ quan, đơn "
+             "vị có giải pháp nâng cao chất lượng phục vụ."),
+    ])
+    response = o["n"] / o["sheets"] if o.get("sheets") else None
+    method = [
+        Para("Khảo sát bằng phiếu hỏi, chọn mẫu từ danh sách hồ sơ đã giải quyết; kết quả "
+             "được kết hợp với kết quả khảo sát trực tuyến và tổng đài (nếu có)."),
+        Para(f"Tổng số hồ sơ (N): {num(header.population)}."),
+        Para(f"Số phiếu thu về: {num(o.get('sheets'))}; số phiếu trả lời câu hỏi hài lòng "
+             f"chung (n): {num(o['n'])}; tỷ lệ phiếu hợp lệ: {pct(response)}."),
+        Para("Sai số đạt được (độ tin cậy 95%): "
+             + ("±" + pct(o["margin_achieved"]) if o.get("margin_achieved") is not None
+                else "—") + "."),
+        Para("Kênh thu thập: " + (", ".join(CHANNEL_LABELS.get(c, c)
+                                             for c in stats.get("channels_used", [])) or "—")
+             + "."),
+    ]
+    if header.policy:
+        method.append(Para(f"Chính sách cỡ mẫu: {header.policy}."))
+    overall = [Para(f"Chỉ số hài lòng chung: {pct(o['rate'])} ({num(o['satisfied'])}/"
+                    f"{num(o['n'])} phiếu hài lòng), khoảng tin cậy 95%: {ci(o['ci95'])}.")]
+    if len(stats.get("channels", [])) > 1:
+        overall += [Para("Kết quả theo kênh thu thập:", bold=True),
+                    group_table(stats["channels"], "Kênh", CHANNEL_LABELS)]
+    fields = [f for f in stats.get("fields", []) if f["group"]]
+    if scope is None and fields:
+        overall += [Para("Kết quả theo lĩnh vực:", bold=True),
+                    group_table(stats["fields"], "Lĩnh vực")]
+    ranking = [agency_table(stats),
+               Para("Ghi chú: “Dưới 80,00%”, “Dưới 90,00%”: tỷ lệ hài lòng thấp hơn ngưỡng "
+                    "tương ứng.", italic=True)]
+    reasons = [reason_table(stats, header.reason_labels)] if stats["reasons"] else [
+        Para("Không có phiếu chọn lý do chưa hài lòng.")]
+    if with_charts:
+        rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a["rate"] is not None]
+        if rated:
+            ranking.insert(1, Chart("Biểu đồ: Tỷ lệ hài lòng theo cơ quan, đơn vị",
+                                    charts.agency_rates_chart(rated)))
+        if stats["reasons"]:
+            reasons.append(Chart("Biểu đồ: Lý do chưa hài lòng", charts.reason_chart(
+                [(header.reason_labels.get(r["code"], r["code"]), r["count"])
+                 for r in stats["reasons"]])))
+    sections = [
+        basis,
+        Section("PHƯƠNG PHÁP VÀ MẪU KHẢO SÁT", method),
+        Section("KẾT QUẢ CHUNG", overall),
+        Section("XẾP HẠNG CƠ QUAN, ĐƠN VỊ", ranking),
+        Section("LÝ DO CHƯA HÀI LÒNG", reasons),
+        Section(SHORTCOMINGS, [Para(PLACEHOLDER, italic=True)]),
+        Section("PHỤ LỤC: KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", [annex_table(stats)], annex=True),
+    ]
+    return ReportContent(header, KIND, subject_line(header.survey_title, scope), sections,
+                         stats["snapshot"])

@@ -1,0 +1,107 @@
+"""The outline: numbers formatted from the statistics dict, same in DOCX and PDF."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+import pytest
+from docx import Document
+
+from fieldwork.reports.content import (
+    PLACEHOLDER,
+    SHORTCOMINGS,
+    Header,
+    Table,
+    build_content,
+    ci,
+    num,
+    pct,
+)
+from fieldwork.reports.docx_report import build_report_docx
+from fieldwork.reports.pdf_report import build_report_pdf
+from fieldwork.stats.dataset import snapshot_id, summarise
+
+TITLE = "Khảo sát sự hài lòng năm 2026"
+
+
+def _rows():
+    rows = []
+    for i in range(30):
+        rows.append({"serial": i, "version": 1, "agency": "Sở Tư pháp", "field": "Hộ tịch",
+                     "channel": "paper_keyed", "satisfied": i >= 3,
+                     "reasons": ["reason_c"] if i < 3 else []})
+    for i in range(10):
+        rows.append({"serial": 100 + i, "version": 1, "agency": "Sở Y tế", "field": None,
+                     "channel": "online", "satisfied": i >= 3,
+                     "reasons": ["reason_a", "reason_c"] if i < 3 else []})
+    return rows
+
+
+@pytest.fixture()
+def stats():
+    rows = _rows()
+    out = summarise(rows, 2000, {"Sở Tư pháp": 1000, "Sở Y tế": 1000},
+                    {"Sở Tư pháp": 30, "Sở Y tế": 20}, ["reason_a", "reason_c"])
+    out.update(snapshot=snapshot_id(rows), survey="T-1", channels_used=["online", "paper_keyed"])
+    return out
+
+
+@pytest.fixture()
+def header():
+    return Header(survey_title=TITLE, year=2026, issuing_body="TRUNG TÂM KHẢO SÁT",
+                  date_line="Đà Nẵng, ngày      tháng      năm 2026", population=2000,
+                  reason_labels={"reason_c": "Phải liên hệ nhiều lần"})
+
+
+def test_number_formats():
+    assert pct(0.82664) == "82,66%"
+    assert pct(None) == "—"
+    assert num(4000) == "4.000"
+    assert ci([0.801, 0.85]) == "80,10% – 85,00%"
+
+
+def test_outline(stats, header):
+    c = build_content(stats, header)
+    assert c.kind == "BÁO CÁO"
+    assert c.subject == "Kết quả khảo sát sự hài lòng năm 2026"
+    headings = [s.heading for s in c.sections]
+    assert SHORTCOMINGS in headings and headings[-1].startswith("PHỤ LỤC")
+    text = " ".join(b.text for s in c.sections for b in s.blocks if hasattr(b, "text"))
+    assert pct(stats["overall"]["rate"]) == "85,00%"
+    assert "Chỉ số hài lòng chung: 85,00% (34/40 phiếu hài lòng)" in text
+    assert "Căn cứ Kế hoạch khảo sát sự hài lòng năm 2026;" in text
+    assert "Tổng số hồ sơ (N): 2.000." in text
+    ranking = next(b for b in c.sections[3].blocks if isinstance(b, Table))
+    assert [r[1] for r in ranking.rows[1:]] == ["Sở Tư pháp", "Sở Y tế"]
+    assert ranking.rows[2][4] == "70,00%" and ranking.rows[2][6] == "Dưới 80,00%"
+    assert ranking.rows[1][6] == ""  # exactly 90% is not below the 90% threshold
+    reasons = next(b for b in c.sections[4].blocks if isinstance(b, Table))
+    assert reasons.rows[2] == ["2", "Phải liên hệ nhiều lần", "6", "100,00%"]
+
+
+def test_scope_subject(stats, header):
+    c = build_content(stats, header, ("agency", "Sở Y tế"), with_charts=False)
+    assert c.subject.splitlines()[1] == "Cơ quan, đơn vị: Sở Y tế"
+
+
+def test_docx_and_pdf_show_the_same_numbers(stats, header):
+    c = build_content(stats, header)
+    doc = Document(io.BytesIO(build_report_docx(c)))
+    paras = "\n".join(p.text for p in doc.paragraphs)
+    cells = ["|".join(cell.text for cell in row.cells) for t in doc.tables for row in t.rows]
+    assert "BÁO CÁO" in paras and c.subject in paras
+    assert f"Chỉ số hài lòng chung: {pct(stats['overall']['rate'])}" in paras
+    assert PLACEHOLDER in paras
+    assert any(row.startswith("1|Sở Tư pháp|30|27|90,00%") for row in cells)
+    assert any("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in row for row in cells)
+    assert len(doc.inline_shapes) == 2
+
+    pdf = pdfium.PdfDocument(build_report_pdf(c))
+    try:
+        text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+    assert "BÁO CÁO" in text and "Kết quả khảo sát sự hài lòng năm 2026" in text
+    assert "Chỉ số hài lòng chung: 85,00%" in text
+    assert "Sở Tư pháp" in text and "Tồn tại, hạn chế".upper() in text
