@@ -1,0 +1,54 @@
+"""``fieldwork report SURVEY [--agency CODE_OR_ID | --field CODE] --format docx|pdf --out FILE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+FORMATS = ("docx", "pdf")
+
+
+@click.command("report")
+@click.argument("survey_code")
+@click.option("--agency", default=None, help="Agency id or name: that agency's report.")
+@click.option("--field", "field_code", default=None, help="Field code: that field's report.")
+@click.option("--format", "fmt", required=True, help="docx or pdf.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def report_command(survey_code, agency, field_code, fmt, out):
+    """Generate a report draft: the synthesis, or one agency's or one field's report."""
+    from ..errors import OperationError
+    from ..extensions import db
+    from ..forms.fonts import FontMissingError
+    from ..stats.cli import _survey
+    from .operations import find_agency, find_field, generate_report
+
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise click.ClickException(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    if agency and field_code:
+        raise click.ClickException("give --agency or --field, not both")
+    survey = _survey(survey_code)
+    found_agency = found_field = None
+    if agency:
+        found_agency = find_agency(agency)
+        if found_agency is None:
+            raise click.ClickException(f"unknown agency '{agency}'")
+    if field_code:
+        found_field = find_field(field_code)
+        if found_field is None:
+            raise click.ClickException(f"unknown field '{field_code}'")
+    if out.parent and not out.parent.is_dir():
+        raise click.ClickException(f"cannot write '{out}': no such directory")
+    try:
+        written = generate_report(survey, fmt, out, "cli", found_agency, found_field)
+    except (OperationError, FontMissingError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"wrote {written}")
+
+
+commands = [report_command]

@@ -1,0 +1,139 @@
+"""Gather a survey's statistics and header for a report, render it, and audit the generation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import OperationError
+from .content import Header, ReportContent, build_content
+
+FORMATS = ("docx", "pdf")
+
+
+def find_agency(code_or_id: str):
+    """The agency with this id or (case-insensitive) name, or None."""
+    from sqlalchemy import func, select
+
+    from ..directory.models import Agency
+    from ..extensions import db
+    if code_or_id.isdigit():
+        found = db.session.get(Agency, int(code_or_id))
+        if found is not None:
+            return found
+    return db.session.scalar(select(Agency).where(
+        func.lower(Agency.name) == code_or_id.strip().lower()))
+
+
+def find_field(code: str):
+    """The field with this code (case-insensitive), or None."""
+    from sqlalchemy import func, select
+
+    from ..directory.models import Field
+    from ..extensions import db
+    return db.session.scalar(select(Field).where(func.lower(Field.code) == code.strip().lower()))
+
+
+def _header(survey, population: int | None, reason_labels: dict) -> Header:
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..plans.docx_export import date_line
+    from ..plans.models_workflow import Plan
+    from ..plans.sampling_text import POLICY_LABELS
+
+    # Read the plan without creating one: generating a report changes nothing.
+    plan = db.session.scalar(select(Plan).where(Plan.survey_id == survey.id))
+    policy = ""
+    if plan is not None and plan.sample_policy in POLICY_LABELS:
+        with force_locale("vi"):
+            policy = str(POLICY_LABELS[plan.sample_policy])
+    get = (lambda name: (getattr(plan, name, "") or "")) if plan else (lambda name: "")
+    symbol = get("doc_symbol").replace("KH-", "BC-") or "BC-..."
+    return Header(
+        survey_title=survey.title, year=survey.year, parent_body=get("parent_body").upper(),
+        issuing_body=(get("issuing_body") or survey.contractor or "").upper(),
+        number_line=f"Số:        /{symbol}",
+        date_line=date_line(get("place") or "Đà Nẵng", None, survey.year), policy=policy,
+        population=population, authority=get("signer_authority").upper(),
+        signer_title=get("signer_title").upper(), signer_name=get("signer_name"),
+        reason_labels=reason_labels)
+
+
+def _reason_labels(survey) -> dict:
+    """Reason code -> wording, from the survey's newest questionnaire (built-in as fallback)."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..forms.builtin import _REASONS
+    from ..forms.models import QuestionnaireVersion
+    labels = {code: text for code, text, _ in _REASONS}
+    version = db.session.scalar(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.survey_id == survey.id).order_by(
+        QuestionnaireVersion.number.desc()).limit(1))
+    if version is not None:
+        for q in version.questionnaire.questions():
+            if q.code == "q02":
+                labels.update({o.code: o.label for o in q.options})
+    return labels
+
+
+def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None]:
+    """The statistics dict of the report and its population N.
+
+    The synthesis is exactly ``survey_statistics``; an agency or field report summarises the
+    same rows filtered to that agency or field, with the same functions.
+    """
+    from ..stats.dataset import load_rows, populations, snapshot_id, summarise, survey_statistics
+    total, per_agency, required = populations(survey)
+    if agency is None and field is None:
+        return survey_statistics(survey), total
+    rows, meta = load_rows(survey)
+    if agency is not None:
+        rows = [r for r in rows if r["agency"] == agency.name]
+        population = per_agency.get(agency.name)
+    else:
+        rows = [r for r in rows if r["field"] == field.name]
+        population = sum(s.dossiers for s in survey.scope if s.field_id == field.id) or None
+        per_agency = {}
+        for s in survey.scope:
+            if s.field_id == field.id and s.dossiers:
+                per_agency[s.agency.name] = per_agency.get(s.agency.name, 0) + s.dossiers
+        required = {}
+    out = summarise(rows, population, per_agency, required, meta["reason_codes"])
+    out["snapshot"] = snapshot_id(rows)
+    out["survey"] = survey.code
+    out["channels_used"] = sorted({r["channel"] for r in rows})
+    return out, population
+
+
+def report_content(survey, agency=None, field=None) -> ReportContent:
+    """The report outline of the survey (synthesis, or one agency or field)."""
+    stats, population = report_statistics(survey, agency, field)
+    scope = (("agency", agency.name) if agency is not None else
+             ("field", field.name) if field is not None else None)
+    return build_content(stats, _header(survey, population, _reason_labels(survey)), scope)
+
+
+def generate_report(survey, fmt: str, out: Path, actor, agency=None, field=None) -> Path:
+    """Write the report file and add the audit entry; the caller commits."""
+    from ..audit.operations import record
+    if fmt not in FORMATS:
+        raise OperationError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    content = report_content(survey, agency, field)
+    if fmt == "docx":
+        from .docx_report import build_report_docx
+        data = build_report_docx(content)
+    else:
+        from .pdf_report import build_report_pdf
+        data = build_report_pdf(content)
+    out = Path(out)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise OperationError(f"cannot write '{out}': {exc.strerror or exc}") from None
+    scope = ({"agency": agency.name} if agency is not None else
+             {"field": field.code} if field is not None else {})
+    record(actor, "report.generate", survey,
+           after={"format": fmt, "file": out.name, "snapshot": content.snapshot, **scope})
+    return out
