@@ -115,14 +115,14 @@ def subject_line(survey_title: str, scope: tuple[str, str] | None) -> str:
 
 
 def agency_table(stats: dict) -> Table:
-    """Agencies ranked by rate with their intervals and the threshold each falls below."""
+    """Agencies with answers ranked by rate, their intervals and the threshold each is below."""
     rows = [["Hạng", "Cơ quan, đơn vị", "Số phiếu (n)", "Hài lòng", "Tỷ lệ", "KTC 95%",
              "Ghi chú"]]
-    for a in stats["agencies"]:
+    for a in (a for a in stats["agencies"] if a.get("rank") is not None):
         mark = f"Dưới {pct(a['below'])}" if a.get("below") else ""
         rows.append([str(a.get("rank", "—")), a["agency"] or "—", num(a["n"]),
                      num(a["satisfied"]), pct(a["rate"]), ci(a["ci95"]), mark])
-    return Table(rows, (1.3, 4.4, 1.6, 1.5, 2.1, 3.4, 2.2), (2, 3, 4))
+    return Table(rows, (1.5, 4.2, 1.6, 1.5, 2.1, 3.4, 2.2), (2, 3, 4))
 
 
 def reason_table(stats: dict, labels: dict) -> Table:

@@ -92,6 +92,8 @@ def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None
     if agency is not None:
         rows = [r for r in rows if r["agency"] == agency.name]
         population = per_agency.get(agency.name)
+        # Only this agency's quota: summarise lists every required agency, answered or not.
+        required = {k: v for k, v in required.items() if k == agency.name}
     else:
         rows = [r for r in rows if r["field"] == field.name]
         population = sum(s.dossiers for s in survey.scope if s.field_id == field.id) or None

@@ -73,6 +73,7 @@ def test_agency_and_field_reports(runner, data, tmp_path):
     assert res.exit_code == 0, res.output
     text = _pdf_text(out)
     assert "Cơ quan, đơn vị: Sở Y tế" in text and "Chỉ số hài lòng chung: 70,00%" in text
+    assert "Sở Tư pháp" not in text  # only the agency's own rows and quota
     out = tmp_path / "ht.docx"
     res = runner.invoke(args=["report", "ST-1", "--field", "ht", "--format", "docx",
                               "--out", str(out)])

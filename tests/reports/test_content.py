@@ -42,7 +42,7 @@ def _rows():
 def stats():
     rows = _rows()
     out = summarise(rows, 2000, {"Sở Tư pháp": 1000, "Sở Y tế": 1000},
-                    {"Sở Tư pháp": 30, "Sở Y tế": 20}, ["reason_a", "reason_c"])
+                    {"Sở Tư pháp": 30, "Sở Y tế": 20, "Sở Nội vụ": 10}, ["reason_a", "reason_c"])
     out.update(snapshot=snapshot_id(rows), survey="T-1", channels_used=["online", "paper_keyed"])
     return out
 
@@ -76,6 +76,8 @@ def test_outline(stats, header):
     assert [r[1] for r in ranking.rows[1:]] == ["Sở Tư pháp", "Sở Y tế"]
     assert ranking.rows[2][4] == "70,00%" and ranking.rows[2][6] == "Dưới 80,00%"
     assert ranking.rows[1][6] == ""  # exactly 90% is not below the 90% threshold
+    annex = c.sections[-1].blocks[0]
+    assert annex.rows[3][1:5] == ["Sở Nội vụ", "10", "0", "—"]  # in scope, no answers yet
     reasons = next(b for b in c.sections[4].blocks if isinstance(b, Table))
     assert reasons.rows[2] == ["2", "Phải liên hệ nhiều lần", "6", "100,00%"]
 
