@@ -14,16 +14,19 @@ FORMATS = ("docx", "pdf")
 @click.argument("survey_code")
 @click.option("--agency", default=None, help="Agency id or name: that agency's report.")
 @click.option("--field", "field_code", default=None, help="Field code: that field's report.")
+@click.option("--previous", default=None,
+              help="Earlier survey to compare with (default: the code with last year, "
+                   "e.g. DEMO-2025 for DEMO-2026, when it exists).")
 @click.option("--format", "fmt", required=True, help="docx or pdf.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
-def report_command(survey_code, agency, field_code, fmt, out):
+def report_command(survey_code, agency, field_code, previous, fmt, out):
     """Generate a report draft: the synthesis, or one agency's or one field's report."""
     from ..errors import OperationError
     from ..extensions import db
     from ..forms.fonts import FontMissingError
     from ..stats.cli import _survey
-    from .operations import find_agency, find_field, generate_report
+    from .operations import find_agency, find_field, generate_report, previous_survey
 
     fmt = fmt.lower()
     if fmt not in FORMATS:
@@ -40,10 +43,14 @@ def report_command(survey_code, agency, field_code, fmt, out):
         found_field = find_field(field_code)
         if found_field is None:
             raise click.ClickException(f"unknown field '{field_code}'")
+    earlier = _survey(previous) if previous else previous_survey(survey)
+    if earlier is not None and earlier.id == survey.id:
+        raise click.ClickException("--previous must be another survey")
     if out.parent and not out.parent.is_dir():
         raise click.ClickException(f"cannot write '{out}': no such directory")
     try:
-        written = generate_report(survey, fmt, out, "cli", found_agency, found_field)
+        written = generate_report(survey, fmt, out, "cli", found_agency, found_field,
+                                  earlier)
     except (OperationError, FontMissingError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None

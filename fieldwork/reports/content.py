@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from babel.numbers import format_decimal, format_percent
 
+from ..stats.compare import compare_proportions
 from . import charts
 
 KIND = "BÁO CÁO"
@@ -28,6 +29,11 @@ def pct(value: float | None) -> str:
 def num(value) -> str:
     """A count in Vietnamese format: 4000 -> "4.000"."""
     return "—" if value is None else format_decimal(value, "#,##0", locale="vi")
+
+
+def points(diff: float) -> str:
+    """A difference of rates in percentage points: 0.0231 -> "+2,31 điểm phần trăm"."""
+    return format_decimal(diff * 100, "+#,##0.00;-#,##0.00", locale="vi") + " điểm phần trăm"
 
 
 def ci(interval) -> str:
@@ -157,9 +163,38 @@ def group_table(groups: list[dict], title: str, labels: dict | None = None) -> T
     return Table(rows, (1.2, 6.5, 2.4, 2.6, 3.8), (2, 3))
 
 
+def change_text(now: dict, before: dict, year: int) -> str | None:
+    """The overall change from an earlier survey, tested with ``compare_proportions``."""
+    if not now["n"] or not before["n"]:
+        return None
+    c = compare_proportions(now["satisfied"], now["n"], before["satisfied"], before["n"])
+    verdict = ("có ý nghĩa thống kê" if c.significant else "không có ý nghĩa thống kê")
+    p_value = format_decimal(c.p_value, "0.000", locale="vi")
+    return (f"So với năm {year} ({pct(c.rate_before)}): {points(c.difference)} "
+            f"(KTC 95%: {points(c.ci95[0])} đến {points(c.ci95[1])}), {verdict} "
+            f"(p = {p_value}).")
+
+
+def change_table(now: dict, before: dict, year: int) -> Table | None:
+    """Agencies surveyed both years: this year's and the earlier rate and the change."""
+    earlier = {a["agency"]: a for a in before["agencies"] if a["n"]}
+    rows = [["STT", "Cơ quan, đơn vị", f"Năm {year}", "Năm nay", "Thay đổi", "Ý nghĩa"]]
+    for a in (a for a in now["agencies"] if a["n"] and a["agency"] in earlier):
+        b = earlier[a["agency"]]
+        c = compare_proportions(a["satisfied"], a["n"], b["satisfied"], b["n"])
+        rows.append([str(len(rows)), a["agency"], pct(c.rate_before), pct(c.rate_now),
+                     format_decimal(c.difference * 100, "+#,##0.00;-#,##0.00", locale="vi"),
+                     "Có" if c.significant else "Không"])
+    return Table(rows, (1.2, 5.4, 2.4, 2.4, 2.6, 2.5), (2, 3, 4)) if len(rows) > 1 else None
+
+
 def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = None,
-                  with_charts: bool = True) -> ReportContent:
-    """The outline of the synthesis (``scope`` None) or an agency/field report from ``stats``."""
+                  with_charts: bool = True, previous: dict | None = None,
+                  previous_year: int | None = None) -> ReportContent:
+    """The outline of the synthesis (``scope`` None) or an agency/field report from ``stats``.
+
+    ``previous`` is the same statistics dict of the earlier year's survey, when there is one.
+    """
     o = stats["overall"]
     where = ("" if scope is None else
              (f" đối với {scope[1]}" if scope[0] == "agency" else f" lĩnh vực {scope[1]}"))
@@ -191,6 +226,14 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
         method.append(Para(f"Chính sách cỡ mẫu: {header.policy}."))
     overall = [Para(f"Chỉ số hài lòng chung: {pct(o['rate'])} ({num(o['satisfied'])}/"
                     f"{num(o['n'])} phiếu hài lòng), khoảng tin cậy 95%: {ci(o['ci95'])}.")]
+    if previous is not None:
+        change = change_text(o, previous["overall"], previous_year)
+        overall.append(Para(change or f"Không có số liệu năm {previous_year} để so sánh."))
+        table = change_table(stats, previous, previous_year)
+        if table is not None:
+            overall += [Para(f"So sánh theo cơ quan, đơn vị với năm {previous_year} "
+                             "(“Có”: thay đổi có ý nghĩa thống kê, mức 5%):", bold=True),
+                        table]
     if len(stats.get("channels", [])) > 1:
         overall += [Para("Kết quả theo kênh thu thập:", bold=True),
                     group_table(stats["channels"], "Kênh", CHANNEL_LABELS)]

@@ -109,20 +109,37 @@ def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None
     return out, population
 
 
-def report_content(survey, agency=None, field=None) -> ReportContent:
-    """The report outline of the survey (synthesis, or one agency or field)."""
+def previous_survey(survey):
+    """The earlier year's survey by the code convention (DEMO-2026 -> DEMO-2025), or None."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..plans.models import Survey
+    year = str(survey.year)
+    if year not in survey.code:
+        return None
+    code = survey.code.replace(year, str(survey.year - 1))
+    return db.session.scalar(select(Survey).where(Survey.code == code))
+
+
+def report_content(survey, agency=None, field=None, previous=None) -> ReportContent:
+    """The report outline of the survey (synthesis, or one agency or field), compared with
+    ``previous`` (an earlier survey) filtered the same way when given."""
     stats, population = report_statistics(survey, agency, field)
+    before = report_statistics(previous, agency, field)[0] if previous is not None else None
     scope = (("agency", agency.name) if agency is not None else
              ("field", field.name) if field is not None else None)
-    return build_content(stats, _header(survey, population, _reason_labels(survey)), scope)
+    return build_content(stats, _header(survey, population, _reason_labels(survey)), scope,
+                         previous=before, previous_year=previous.year if previous else None)
 
 
-def generate_report(survey, fmt: str, out: Path, actor, agency=None, field=None) -> Path:
+def generate_report(survey, fmt: str, out: Path, actor, agency=None, field=None,
+                    previous=None) -> Path:
     """Write the report file and add the audit entry; the caller commits."""
     from ..audit.operations import record
     if fmt not in FORMATS:
         raise OperationError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    content = report_content(survey, agency, field)
+    content = report_content(survey, agency, field, previous)
     if fmt == "docx":
         from .docx_report import build_report_docx
         data = build_report_docx(content)
@@ -136,6 +153,8 @@ def generate_report(survey, fmt: str, out: Path, actor, agency=None, field=None)
         raise OperationError(f"cannot write '{out}': {exc.strerror or exc}") from None
     scope = ({"agency": agency.name} if agency is not None else
              {"field": field.code} if field is not None else {})
+    if previous is not None:
+        scope["previous"] = previous.code
     record(actor, "report.generate", survey,
            after={"format": fmt, "file": out.name, "snapshot": content.snapshot, **scope})
     return out

@@ -91,6 +91,8 @@ def test_agency_and_field_reports(runner, data, tmp_path):
     (["ST-1", "--format", "pdf", "--agency", "Sở Không Có"], "unknown agency"),
     (["ST-1", "--format", "pdf", "--field", "ZZ"], "unknown field"),
     (["ST-1", "--format", "pdf", "--field", "HT", "--agency", "Sở Y tế"], "not both"),
+    (["ST-1", "--format", "pdf", "--previous", "NOPE"], "unknown survey"),
+    (["ST-1", "--format", "pdf", "--previous", "st-1"], "another survey"),
 ])
 def test_bad_input(runner, data, tmp_path, args, message):
     res = runner.invoke(args=["report", *args, "--out", str(tmp_path / "x.pdf")])
@@ -117,3 +119,13 @@ def test_pdf_page_rasterises(runner, data, tmp_path):
                            str(tmp_path / "page")], capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "page-1.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_previous_survey_without_answers(runner, data, factory, tmp_path):
+    factory.survey("ST-0", agencies=[data.a, data.b], year=2025)
+    out = tmp_path / "bc.docx"
+    res = runner.invoke(args=["report", "ST-1", "--previous", "ST-0", "--format", "docx",
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "Không có số liệu năm 2025 để so sánh." in text

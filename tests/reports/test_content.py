@@ -107,3 +107,16 @@ def test_docx_and_pdf_show_the_same_numbers(stats, header):
     assert "BÁO CÁO" in text and "Kết quả khảo sát sự hài lòng năm 2026" in text
     assert "Chỉ số hài lòng chung: 85,00%" in text
     assert "Sở Tư pháp" in text and "Tồn tại, hạn chế".upper() in text
+
+
+def test_change_from_previous_year(stats, header):
+    from fieldwork.stats.compare import compare_proportions
+    before = summarise(_rows()[:30], 2000)  # only Sở Tư pháp: 27/30
+    c = build_content(stats, header, with_charts=False, previous=before, previous_year=2025)
+    expected = compare_proportions(34, 40, 27, 30)
+    text = [b.text for b in c.sections[2].blocks if hasattr(b, "text")]
+    assert text[1].startswith("So với năm 2025 (90,00%): -5,00 điểm phần trăm (KTC 95%: ")
+    assert ("không có ý nghĩa" in text[1]) == (not expected.significant)
+    table = next(b for b in c.sections[2].blocks if isinstance(b, Table))
+    assert table.rows[1] == ["1", "Sở Tư pháp", "90,00%", "90,00%", "+0,00", "Không"]
+    assert len(table.rows) == 2  # Sở Y tế has no earlier figure
