@@ -169,10 +169,11 @@ def change_text(now: dict, before: dict, year: int) -> str | None:
         return None
     c = compare_proportions(now["satisfied"], now["n"], before["satisfied"], before["n"])
     verdict = ("có ý nghĩa thống kê" if c.significant else "không có ý nghĩa thống kê")
-    p_value = format_decimal(c.p_value, "0.000", locale="vi")
+    p_value = ("< 0,001" if c.p_value < 0.001
+               else "= " + format_decimal(c.p_value, "0.000", locale="vi"))
     return (f"So với năm {year} ({pct(c.rate_before)}): {points(c.difference)} "
             f"(KTC 95%: {points(c.ci95[0])} đến {points(c.ci95[1])}), {verdict} "
-            f"(p = {p_value}).")
+            f"(p {p_value}).")
 
 
 def change_table(now: dict, before: dict, year: int) -> Table | None:

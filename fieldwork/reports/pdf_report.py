@@ -18,9 +18,9 @@ def _styles():
                           alignment=TA_JUSTIFY, firstLineIndent=28, spaceAfter=4)
     return {
         "body": base,
-        "bold": ParagraphStyle("bold", base, fontName=f.bold),
+        "bold": ParagraphStyle("bold", base, fontName=f.bold, keepWithNext=1),
         "italic": ParagraphStyle("italic", base, textColor="#333333"),
-        "head": ParagraphStyle("head", base, fontName=f.bold, spaceBefore=6),
+        "head": ParagraphStyle("head", base, fontName=f.bold, spaceBefore=6, keepWithNext=1),
         "center": ParagraphStyle("center", base, alignment=TA_CENTER, firstLineIndent=0,
                                  spaceAfter=0, fontSize=10.5, leading=13),
         "center_b": ParagraphStyle("center_b", base, fontName=f.bold, alignment=TA_CENTER,
@@ -39,7 +39,9 @@ def _styles():
 
 
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Keep the blanks left for the number and the date to be filled in by hand.
+    return text.replace("  ", "\u00a0\u00a0")
 
 
 def _p(text: str, style, italic: bool = False):
@@ -51,8 +53,8 @@ def _p(text: str, style, italic: bool = False):
 def _rule(width_cm: float):
     from reportlab.lib.units import cm
     from reportlab.platypus import HRFlowable
-    return HRFlowable(width=width_cm * cm, thickness=0.6, color="black", spaceBefore=1,
-                      spaceAfter=3)
+    return HRFlowable(width=width_cm * cm, thickness=0.6, color="black", spaceBefore=4,
+                      spaceAfter=4, hAlign="CENTER")
 
 
 def _header(content: ReportContent, st) -> list:
@@ -65,7 +67,7 @@ def _header(content: ReportContent, st) -> list:
     right = [_p(MOTTO_1, st["center_b"]), _p(MOTTO_2, st["center_b"]), _rule(5.0),
              _p(h.date_line, st["center"], italic=True)]
     grid = RLTable([[left, right]], colWidths=[6.5 * cm, 9.5 * cm])
-    grid.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    grid.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
     subject = [_p(line, st["title"]) for line in content.subject.splitlines()]
     return [grid, Spacer(1, 0.5 * cm), _p(content.kind, st["title"]), *subject,
