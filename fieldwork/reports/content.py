@@ -17,6 +17,7 @@ KIND = "BÁO CÁO"
 PLACEHOLDER = ("[Đơn vị thực hiện khảo sát viết nội dung phần này: những tồn tại, hạn chế "
                "được phát hiện qua khảo sát, nguyên nhân và kiến nghị, đề xuất giải pháp.]")
 SHORTCOMINGS = "TỒN TẠI, HẠN CHẾ VÀ KIẾN NGHỊ"
+CHART_AGENCIES = 40  # more bars than this do not fit one page legibly
 CHANNEL_LABELS = {"paper_omr": "Phiếu giấy (quét)", "paper_keyed": "Phiếu giấy (nhập tay)",
                   "online": "Khảo sát trực tuyến", "call_centre": "Tổng đài"}
 
@@ -249,9 +250,12 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
         Para("Không có phiếu chọn lý do chưa hài lòng.")]
     if with_charts:
         rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a["rate"] is not None]
+        caption = "Biểu đồ: Tỷ lệ hài lòng theo cơ quan, đơn vị"
+        if len(rated) > CHART_AGENCIES:  # a readable chart of those that need attention
+            rated = sorted(rated, key=lambda x: x[1])[:CHART_AGENCIES]
+            caption += f" ({CHART_AGENCIES} cơ quan, đơn vị có tỷ lệ thấp nhất)"
         if rated:
-            ranking.insert(1, Chart("Biểu đồ: Tỷ lệ hài lòng theo cơ quan, đơn vị",
-                                    charts.agency_rates_chart(rated)))
+            ranking.insert(1, Chart(caption, charts.agency_rates_chart(rated)))
         if stats["reasons"]:
             reasons.append(Chart("Biểu đồ: Lý do chưa hài lòng", charts.reason_chart(
                 [(header.reason_labels.get(r["code"], r["code"]), r["count"])

@@ -120,3 +120,17 @@ def test_change_from_previous_year(stats, header):
     table = next(b for b in c.sections[2].blocks if isinstance(b, Table))
     assert table.rows[1] == ["1", "Sở Tư pháp", "90,00%", "90,00%", "+0,00", "Không"]
     assert len(table.rows) == 2  # Sở Y tế has no earlier figure
+
+
+def test_many_agencies_chart_the_lowest(header):
+    from fieldwork.reports.content import CHART_AGENCIES, Chart
+    rows = [{"serial": i, "version": 1, "agency": f"Cơ quan {i % 60:02d}", "field": None,
+             "channel": "paper_keyed", "satisfied": i % 7 != 0, "reasons": []}
+            for i in range(600)]
+    stats = summarise(rows, 6000)
+    stats.update(snapshot=snapshot_id(rows), survey="T-2", channels_used=["paper_keyed"])
+    c = build_content(stats, header)
+    chart = next(b for b in c.sections[3].blocks if isinstance(b, Chart))
+    assert f"{CHART_AGENCIES} cơ quan, đơn vị có tỷ lệ thấp nhất" in chart.caption
+    ranking = next(b for b in c.sections[3].blocks if isinstance(b, Table))
+    assert len(ranking.rows) == 61  # the table still lists every agency
