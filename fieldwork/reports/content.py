@@ -94,6 +94,8 @@ class Header:
     signer_title: str = ""
     signer_name: str = ""
     reason_labels: dict = field(default_factory=dict)
+    questionnaire_title: str = ""
+    questionnaire: list = field(default_factory=list)  # (code, text, [option labels])
 
 
 @dataclass
@@ -190,6 +192,15 @@ def change_table(now: dict, before: dict, year: int) -> Table | None:
     return Table(rows, (1.2, 5.4, 2.4, 2.4, 2.6, 2.5), (2, 3, 4)) if len(rows) > 1 else None
 
 
+def questionnaire_blocks(header: Header) -> list:
+    """The questionnaire as annex paragraphs: each question, its options below it."""
+    blocks = [Para(header.questionnaire_title, bold=True)] if header.questionnaire_title else []
+    for i, (code, text, options) in enumerate(header.questionnaire, 1):
+        blocks.append(Para(f"Câu {i} ({code}). {text}"))
+        blocks += [Para(f"– {label}") for label in options]
+    return blocks
+
+
 def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = None,
                   with_charts: bool = True, previous: dict | None = None,
                   previous_year: int | None = None) -> ReportContent:
@@ -267,7 +278,10 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
         Section("XẾP HẠNG CƠ QUAN, ĐƠN VỊ", ranking),
         Section("LÝ DO CHƯA HÀI LÒNG", reasons),
         Section(SHORTCOMINGS, [Para(PLACEHOLDER, italic=True)]),
-        Section("PHỤ LỤC: KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", [annex_table(stats)], annex=True),
+        Section("PHỤ LỤC 1: KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", [annex_table(stats)], annex=True),
     ]
+    if header.questionnaire:
+        sections.append(Section("PHỤ LỤC 2: PHIẾU KHẢO SÁT", questionnaire_blocks(header),
+                                annex=True))
     return ReportContent(header, KIND, subject_line(header.survey_title, scope), sections,
                          stats["snapshot"])

@@ -33,7 +33,7 @@ def find_field(code: str):
     return db.session.scalar(select(Field).where(func.lower(Field.code) == code.strip().lower()))
 
 
-def _header(survey, population: int | None, reason_labels: dict) -> Header:
+def _header(survey, population: int | None) -> Header:
     from flask_babel import force_locale
     from sqlalchemy import select
 
@@ -42,6 +42,7 @@ def _header(survey, population: int | None, reason_labels: dict) -> Header:
     from ..plans.models_workflow import Plan
     from ..plans.sampling_text import POLICY_LABELS
 
+    labels, qn_title, questions = _questionnaire(survey)
     # Read the plan without creating one: generating a report changes nothing.
     plan = db.session.scalar(select(Plan).where(Plan.survey_id == survey.id))
     policy = ""
@@ -57,11 +58,14 @@ def _header(survey, population: int | None, reason_labels: dict) -> Header:
         date_line=date_line(get("place") or "Đà Nẵng", None, survey.year), policy=policy,
         population=population, authority=get("signer_authority").upper(),
         signer_title=get("signer_title").upper(), signer_name=get("signer_name"),
-        reason_labels=reason_labels)
+        reason_labels=labels, questionnaire_title=qn_title, questionnaire=questions)
 
 
-def _reason_labels(survey) -> dict:
-    """Reason code -> wording, from the survey's newest questionnaire (built-in as fallback)."""
+def _questionnaire(survey) -> tuple[dict, str, list]:
+    """Reason code -> wording, and the newest questionnaire's title and questions (annex).
+
+    The built-in reason wording is the fallback when the survey has no questionnaire.
+    """
     from sqlalchemy import select
 
     from ..extensions import db
@@ -71,11 +75,15 @@ def _reason_labels(survey) -> dict:
     version = db.session.scalar(select(QuestionnaireVersion).where(
         QuestionnaireVersion.survey_id == survey.id).order_by(
         QuestionnaireVersion.number.desc()).limit(1))
-    if version is not None:
-        for q in version.questionnaire.questions():
-            if q.code == "q02":
-                labels.update({o.code: o.label for o in q.options})
-    return labels
+    if version is None:
+        return labels, "", []
+    qn = version.questionnaire
+    questions = []
+    for q in qn.questions():
+        if q.code == "q02":
+            labels.update({o.code: o.label for o in q.options})
+        questions.append((q.code, q.text, [o.label for o in q.options]))
+    return labels, qn.title, questions
 
 
 def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None]:
@@ -129,7 +137,7 @@ def report_content(survey, agency=None, field=None, previous=None) -> ReportCont
     before = report_statistics(previous, agency, field)[0] if previous is not None else None
     scope = (("agency", agency.name) if agency is not None else
              ("field", field.name) if field is not None else None)
-    return build_content(stats, _header(survey, population, _reason_labels(survey)), scope,
+    return build_content(stats, _header(survey, population), scope,
                          previous=before, previous_year=previous.year if previous else None)
 
 

@@ -64,6 +64,7 @@ def test_synthesis_pdf(runner, data, tmp_path):
     assert "BÁO CÁO" in text and "Kết quả khảo sát thử" in text
     assert f"Chỉ số hài lòng chung: {rate}" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "PHỤ LỤC 2: PHIẾU KHẢO SÁT" in text  # the survey's approved questionnaire
 
 
 def test_agency_and_field_reports(runner, data, tmp_path):

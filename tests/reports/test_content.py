@@ -51,7 +51,8 @@ def stats():
 def header():
     return Header(survey_title=TITLE, year=2026, issuing_body="TRUNG TÂM KHẢO SÁT",
                   date_line="Đà Nẵng, ngày      tháng      năm 2026", population=2000,
-                  reason_labels={"reason_c": "Phải liên hệ nhiều lần"})
+                  reason_labels={"reason_c": "Phải liên hệ nhiều lần"},
+                  questionnaire=[("q01", "Ông/bà có hài lòng?", ["Hài lòng", "Chưa hài lòng"])])
 
 
 def test_number_formats():
@@ -66,7 +67,8 @@ def test_outline(stats, header):
     assert c.kind == "BÁO CÁO"
     assert c.subject == "Kết quả khảo sát sự hài lòng năm 2026"
     headings = [s.heading for s in c.sections]
-    assert SHORTCOMINGS in headings and headings[-1].startswith("PHỤ LỤC")
+    assert SHORTCOMINGS in headings and headings[-2:] == [
+        "PHỤ LỤC 1: KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", "PHỤ LỤC 2: PHIẾU KHẢO SÁT"]
     text = " ".join(b.text for s in c.sections for b in s.blocks if hasattr(b, "text"))
     assert pct(stats["overall"]["rate"]) == "85,00%"
     assert "Chỉ số hài lòng chung: 85,00% (34/40 phiếu hài lòng)" in text
@@ -76,7 +78,7 @@ def test_outline(stats, header):
     assert [r[1] for r in ranking.rows[1:]] == ["Sở Tư pháp", "Sở Y tế"]
     assert ranking.rows[2][4] == "70,00%" and ranking.rows[2][6] == "Dưới 80,00%"
     assert ranking.rows[1][6] == ""  # exactly 90% is not below the 90% threshold
-    annex = c.sections[-1].blocks[0]
+    annex = c.sections[-2].blocks[0]
     assert annex.rows[3][1:5] == ["Sở Nội vụ", "10", "0", "—"]  # in scope, no answers yet
     reasons = next(b for b in c.sections[4].blocks if isinstance(b, Table))
     assert reasons.rows[2] == ["2", "Phải liên hệ nhiều lần", "6", "100,00%"]
@@ -98,6 +100,7 @@ def test_docx_and_pdf_show_the_same_numbers(stats, header):
     assert any(row.startswith("1|Sở Tư pháp|30|27|90,00%") for row in cells)
     assert any("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in row for row in cells)
     assert len(doc.inline_shapes) == 2
+    assert "PHỤ LỤC 2: PHIẾU KHẢO SÁT" in paras and "Câu 1 (q01). Ông/bà có hài lòng?" in paras
 
     pdf = pdfium.PdfDocument(build_report_pdf(c))
     try:
