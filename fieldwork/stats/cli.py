@@ -117,3 +117,27 @@ def export_command(survey_code, fmt, out, identified, as_user):
 
 
 commands = [stats_command, export_command]
+
+
+@click.command("stats")
+@click.option("--sheets", default=1_000_000, show_default=True, help="Synthetic sheets.")
+@click.option("--agencies", default=200, show_default=True)
+@click.option("--seed", default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench_stats(sheets, agencies, seed, as_json):
+    """Full statistics and a synthesis report (PDF and DOCX) over a large synthetic year."""
+    from .bench import run
+
+    if sheets < 1 or agencies < 1:
+        raise click.BadParameter("--sheets and --agencies must be positive")
+    r = run(sheets, agencies, seed)
+    if as_json:
+        click.echo(json.dumps(r, indent=1))
+        return
+    click.echo(f"{r['sheets']:,} sheets over {r['agencies']} agencies (made in "
+               f"{r['generate_s']} s): statistics {r['statistics_s']} s, synthesis report "
+               f"PDF + DOCX {r['report_pdf_docx_s']} s; together {r['statistics_and_report_s']}"
+               f" s; peak RSS {r['max_rss_mib']} MiB")
+
+
+bench_commands = [bench_stats]
