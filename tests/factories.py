@@ -55,3 +55,15 @@ class Factory:
         """Commit like a request would (only a savepoint inside the test's transaction)."""
         self.db.session.commit()
         return obj
+
+
+def approved_version(db, survey, people: dict, template: str):
+    """Version 1 of a built-in ``template`` for ``survey``: submitted by ``people["manager"]``,
+    approved by ``people["reviewer"]`` (Home Affairs), committed."""
+    from fieldwork.forms import operations as forms_ops
+
+    v = forms_ops.create_from_template(survey, template, people["manager"])
+    forms_ops.transition(v, "submit", people["manager"])
+    forms_ops.transition(v, "approve", people["reviewer"], "Đồng ý")
+    db.session.commit()
+    return v

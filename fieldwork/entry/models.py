@@ -29,10 +29,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..directory.models import enum_column
 from ..extensions import db
+from ..privacy.mask import CONTACT_QUESTIONS  # noqa: F401  (contact questions, for entry)
 from ..timeutil import utcnow
-
-# Questions whose answers are contact data: stored encrypted on the sheet, never in JSON.
-CONTACT_QUESTIONS = {"phone": "phone", "citizen_id": "cid"}
 
 
 class ReviewState(enum.StrEnum):

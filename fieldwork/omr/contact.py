@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 
-# Question codes that carry contact data, and the privacy kind of each (as in entry).
-CONTACT = {"phone": "phone", "citizen_id": "cid"}
+from ..privacy.mask import CONTACT_QUESTIONS as CONTACT
+
 _KEEP = {"phone": (2, 3), "cid": (0, 3)}  # digits shown at the start and at the end
 
 

@@ -30,6 +30,7 @@ from ..plans.models import Survey
 from . import jobs, storage
 from . import operations as ops
 from .contact import is_contact, may_see, unseal
+from .geometry import A4
 from .load import check_size, jpeg_size, png_size, sniff
 from .models import UPLOADERS, VERIFIERS, PageStatus, ScanBatch, ScanPage, TextRegion
 from .reasons import answer_status_label, reason_label
@@ -212,12 +213,11 @@ def _contact_areas(p: ScanPage) -> list[tuple[float, float, float, float]]:
     """Where an upright page shows contact data (grids of phone and citizen ID)."""
     if not p.upright or not p.boxes:
         return []
-    width = max((b["x"] + b["w"] for b in p.boxes), default=0) + 60
     by_q: dict[str, list[dict]] = {}
     for b in p.boxes:
         if is_contact(b["question"]):
             by_q.setdefault(b["question"], []).append(b)
-    return [storage.question_rect(rows, width) for rows in by_q.values()]
+    return [storage.question_rect(rows, A4[0]) for rows in by_q.values()]
 
 
 @bp.route("/pages/<int:page_id>/crop/<question>.png")

@@ -204,8 +204,8 @@ def _widths(table, widths_cm) -> None:
             cell.width = Cm(w)
 
 
-def build_plan_docx(doc: PlanDocument) -> bytes:
-    """Render a PlanDocument as DOCX bytes."""
+def new_document():
+    """An empty python-docx document on A4 with Decree 30 margins, Times New Roman 13 pt."""
     from docx import Document
     from docx.shared import Mm, Pt
 
@@ -216,6 +216,12 @@ def build_plan_docx(doc: PlanDocument) -> bytes:
     sec.left_margin, sec.right_margin = Mm(30), Mm(15)
     normal = d.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(13)
+    return d
+
+
+def build_plan_docx(doc: PlanDocument) -> bytes:
+    """Render a PlanDocument as DOCX bytes."""
+    d = new_document()
 
     left_w, right_w = 6.5, 10.0
     head = d.add_table(rows=1, cols=2)

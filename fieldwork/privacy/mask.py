@@ -28,3 +28,7 @@ def mask_cid(value: str | None) -> str:
 
 
 MASKERS = {"phone": mask_phone, "cid": mask_cid}
+
+# Questionnaire codes that carry contact data, and the kind of each (one table for the
+# scanning station, keyed entry and exports).
+CONTACT_QUESTIONS = {"phone": "phone", "citizen_id": "cid"}

@@ -31,6 +31,18 @@ def _png(fig) -> bytes:
     return out.getvalue()
 
 
+def _finish(fig, ax, xlabel: str, title: str) -> bytes:
+    """Axis label, tick fonts and title in DejaVu, then the figure as PNG bytes."""
+    ax.set_xlabel(xlabel, fontfamily=FONT, fontsize=8)
+    for tick in ax.get_xticklabels():
+        tick.set_fontfamily(FONT)
+        tick.set_fontsize(7)
+    if title:
+        ax.set_title(title, fontfamily=FONT, fontsize=9, fontweight="bold", pad=14)
+    fig.tight_layout()
+    return _png(fig)
+
+
 def _label(text: str, width: int = 34) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or "—"
 
@@ -63,14 +75,7 @@ def agency_rates_chart(rows: list[tuple[str, float]], title: str = "",
         ax.text(t * 100, len(values) - 0.4, f"{t * 100:.0f}%", ha="center", fontsize=7,
                 fontfamily=FONT)
     ax.set_xlim(0, 110)
-    ax.set_xlabel("Tỷ lệ hài lòng (%)", fontfamily=FONT, fontsize=8)
-    for tick in ax.get_xticklabels():
-        tick.set_fontfamily(FONT)
-        tick.set_fontsize(7)
-    if title:
-        ax.set_title(title, fontfamily=FONT, fontsize=9, fontweight="bold", pad=14)
-    fig.tight_layout()
-    return _png(fig)
+    return _finish(fig, ax, "Tỷ lệ hài lòng (%)", title)
 
 
 def reason_chart(rows: list[tuple[str, int]], title: str = "") -> bytes:
@@ -87,11 +92,4 @@ def reason_chart(rows: list[tuple[str, int]], title: str = "") -> bytes:
         ax.text(v + top * 0.01, bar.get_y() + bar.get_height() / 2,
                 f"{v:,}".replace(",", "."), va="center", fontsize=7, fontfamily=FONT)
     ax.set_xlim(0, top * 1.15)
-    ax.set_xlabel("Số lượt chọn", fontfamily=FONT, fontsize=8)
-    for tick in ax.get_xticklabels():
-        tick.set_fontfamily(FONT)
-        tick.set_fontsize(7)
-    if title:
-        ax.set_title(title, fontfamily=FONT, fontsize=9, fontweight="bold", pad=14)
-    fig.tight_layout()
-    return _png(fig)
+    return _finish(fig, ax, "Số lượt chọn", title)

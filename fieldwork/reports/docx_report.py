@@ -68,16 +68,7 @@ def _chart(d, chart: Chart) -> None:
 
 def build_report_docx(content: ReportContent) -> bytes:
     """Render a ReportContent as DOCX bytes (A4, Times New Roman, editable)."""
-    from docx import Document
-    from docx.shared import Mm, Pt
-
-    d = Document()
-    sec = d.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
-    sec.left_margin, sec.right_margin = Mm(30), Mm(15)
-    normal = d.styles["Normal"]
-    normal.font.name, normal.font.size = dx.FONT, Pt(13)
+    d = dx.new_document()
     _header(d, content)
 
     numbered = [s for s in content.sections if not s.annex]

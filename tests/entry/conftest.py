@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from fieldwork.forms import operations as forms_ops
 from fieldwork.forms.batches import print_batch
 from fieldwork.forms.models import format_serial
 
 from ..conftest import csrf_token, login
-from ..factories import PASSWORD
+from ..factories import PASSWORD, approved_version
 
 
 @pytest.fixture()
@@ -23,11 +22,7 @@ def people(factory):
 
 def approve(db, survey, people, template: str = "danang-2025"):
     """Version 1 of ``template`` approved for ``survey``."""
-    v = forms_ops.create_from_template(survey, template, people["manager"])
-    forms_ops.transition(v, "submit", people["manager"])
-    forms_ops.transition(v, "approve", people["reviewer"], "Đồng ý")
-    db.session.commit()
-    return v
+    return approved_version(db, survey, people, template)
 
 
 @pytest.fixture()

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from fieldwork.forms import operations as forms_ops
 from fieldwork.forms.batches import print_batch
 from fieldwork.omr.synth.degrade import Scan
 
+from ..factories import approved_version
 from .generator import scans
 
 
@@ -21,19 +21,11 @@ def people(factory):
             "agency": factory.user("agency")}
 
 
-def _approved(db, survey, people, template="sipas"):
-    v = forms_ops.create_from_template(survey, template, people["manager"])
-    forms_ops.transition(v, "submit", people["manager"])
-    forms_ops.transition(v, "approve", people["reviewer"], "Đồng ý")
-    db.session.commit()
-    return v
-
-
 @pytest.fixture()
 def survey(db, factory, people):
     """Survey SCAN-1 with an approved SIPAS form."""
     s = factory.survey("SCAN-1", agencies=[factory.agency()])
-    _approved(db, s, people)
+    approved_version(db, s, people, "sipas")
     return s
 
 

@@ -19,15 +19,15 @@ from fieldwork.omr.synth.degrade import Scan
 from fieldwork.privacy.operations import grant_contact_access
 
 from ..conftest import csrf_token, login
-from ..factories import PASSWORD
-from .conftest import _approved, batch_scans
+from ..factories import PASSWORD, approved_version
+from .conftest import batch_scans
 
 
 @pytest.fixture()
 def scanned(db, factory, people, client):
     """One Da Nang sheet (phone and citizen ID grids) scanned by the operator."""
     survey = factory.survey("SCAN-DN", agencies=[factory.agency()])
-    _approved(db, survey, people, template="danang-2025")
+    approved_version(db, survey, people, "danang-2025")
     printed = print_batch(survey, {"count": 1}, people["manager"])
     db.session.commit()
     pages = batch_scans(printed, scan=Scan(skew=0.5, noise=2, jpeg=85))

@@ -12,13 +12,14 @@ from fieldwork.omr.models import ScanSheet, TextRegion
 from fieldwork.omr.synth.degrade import Scan
 
 from ..conftest import csrf_token
-from .conftest import _approved, batch_scans
+from ..factories import approved_version
+from .conftest import batch_scans
 from .test_station import _as, _upload
 
 
 def test_texts_with_writing_are_typed_one_by_one(db, client, factory, people):
     survey = factory.survey("SCAN-TXT", agencies=[factory.agency()])
-    _approved(db, survey, people, template="danang-2025")
+    approved_version(db, survey, people, "danang-2025")
     printed = print_batch(survey, {"count": 3}, people["manager"])
     db.session.commit()
     scanner = _as(client, people["scanner"])
