@@ -6,6 +6,7 @@ file is the same string, formatted here from the same number. Pure: no Flask, no
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from babel.numbers import format_decimal, format_percent
@@ -201,12 +202,36 @@ def questionnaire_blocks(header: Header) -> list:
     return blocks
 
 
+def paragraphs(text: str | None) -> list[str]:
+    """Plain text split at blank lines into paragraphs (lines inside one joined by a space)."""
+    parts = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
+    return [" ".join(line.strip() for line in p.splitlines() if line.strip())
+            for p in parts if p.strip()]
+
+
+def shortcomings_blocks(narrative: dict | None) -> list:
+    """The contractor's shortcomings and recommendations, or the placeholder where empty."""
+    narrative = narrative or {}
+    found = {k: paragraphs(narrative.get(k)) for k in ("shortcomings", "recommendations")}
+    if not any(found.values()):
+        return [Para(PLACEHOLDER, italic=True)]
+    blocks = []
+    for key, title in (("shortcomings", "1. Tồn tại, hạn chế"),
+                       ("recommendations", "2. Kiến nghị, đề xuất")):
+        blocks.append(Para(title, bold=True))
+        blocks += [Para(p) for p in found[key]] or [Para(PLACEHOLDER, italic=True)]
+    return blocks
+
+
 def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = None,
                   with_charts: bool = True, previous: dict | None = None,
-                  previous_year: int | None = None) -> ReportContent:
+                  previous_year: int | None = None,
+                  narrative: dict | None = None) -> ReportContent:
     """The outline of the synthesis (``scope`` None) or an agency/field report from ``stats``.
 
-    ``previous`` is the same statistics dict of the earlier year's survey, when there is one.
+    ``previous`` is the same statistics dict of the earlier year's survey, when there is one;
+    ``narrative`` the contractor's text: keys "shortcomings" and "recommendations", plain text
+    with blank lines between paragraphs.
     """
     o = stats["overall"]
     where = ("" if scope is None else
@@ -277,7 +302,7 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
         Section("KẾT QUẢ CHUNG", overall),
         Section("XẾP HẠNG CƠ QUAN, ĐƠN VỊ", ranking),
         Section("LÝ DO CHƯA HÀI LÒNG", reasons),
-        Section(SHORTCOMINGS, [Para(PLACEHOLDER, italic=True)]),
+        Section(SHORTCOMINGS, shortcomings_blocks(narrative)),
         Section("PHỤ LỤC 1: KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", [annex_table(stats)], annex=True),
     ]
     if header.questionnaire:

@@ -130,24 +130,27 @@ def previous_survey(survey):
     return db.session.scalar(select(Survey).where(Survey.code == code))
 
 
-def report_content(survey, agency=None, field=None, previous=None) -> ReportContent:
+def report_content(survey, agency=None, field=None, previous=None,
+                   narrative: dict | None = None) -> ReportContent:
     """The report outline of the survey (synthesis, or one agency or field), compared with
-    ``previous`` (an earlier survey) filtered the same way when given."""
+    ``previous`` (an earlier survey) filtered the same way when given; ``narrative`` holds
+    the contractor's "shortcomings" and "recommendations" text."""
     stats, population = report_statistics(survey, agency, field)
     before = report_statistics(previous, agency, field)[0] if previous is not None else None
     scope = (("agency", agency.name) if agency is not None else
              ("field", field.name) if field is not None else None)
     return build_content(stats, _header(survey, population), scope,
-                         previous=before, previous_year=previous.year if previous else None)
+                         previous=before, previous_year=previous.year if previous else None,
+                         narrative=narrative)
 
 
 def generate_report(survey, fmt: str, out: Path, actor, agency=None, field=None,
-                    previous=None) -> Path:
+                    previous=None, narrative: dict | None = None) -> Path:
     """Write the report file and add the audit entry; the caller commits."""
     from ..audit.operations import record
     if fmt not in FORMATS:
         raise OperationError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    content = report_content(survey, agency, field, previous)
+    content = report_content(survey, agency, field, previous, narrative)
     if fmt == "docx":
         from .docx_report import build_report_docx
         data = build_report_docx(content)

@@ -130,3 +130,13 @@ def test_previous_survey_without_answers(runner, data, factory, tmp_path):
     assert res.exit_code == 0, res.output
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "Không có số liệu năm 2025 để so sánh." in text
+
+
+def test_report_content_takes_the_narrative(data):
+    from fieldwork.reports.content import SHORTCOMINGS
+    from fieldwork.reports.operations import report_content
+    c = report_content(data.survey, narrative={"shortcomings": "Chờ lâu.",
+                                               "recommendations": "Rút ngắn thời gian."})
+    blocks = next(s for s in c.sections if s.heading == SHORTCOMINGS).blocks
+    assert [b.text for b in blocks] == ["1. Tồn tại, hạn chế", "Chờ lâu.",
+                                        "2. Kiến nghị, đề xuất", "Rút ngắn thời gian."]

@@ -137,3 +137,24 @@ def test_many_agencies_chart_the_lowest(header):
     assert f"{CHART_AGENCIES} cơ quan, đơn vị có tỷ lệ thấp nhất" in chart.caption
     ranking = next(b for b in c.sections[3].blocks if isinstance(b, Table))
     assert len(ranking.rows) == 61  # the table still lists every agency
+
+
+def test_narrative_replaces_the_placeholder(stats, header):
+    narrative = {"shortcomings": "Thời gian chờ còn dài.\n\nThông tin\nchưa đầy đủ.",
+                 "recommendations": "  "}
+    c = build_content(stats, header, with_charts=False, narrative=narrative)
+    blocks = next(s for s in c.sections if s.heading == SHORTCOMINGS).blocks
+    assert [(b.text, b.bold) for b in blocks] == [
+        ("1. Tồn tại, hạn chế", True), ("Thời gian chờ còn dài.", False),
+        ("Thông tin chưa đầy đủ.", False), ("2. Kiến nghị, đề xuất", True),
+        (PLACEHOLDER, False)]
+    doc = Document(io.BytesIO(build_report_docx(c)))
+    paras = [p.text for p in doc.paragraphs]
+    assert "Thông tin chưa đầy đủ." in paras and "2. Kiến nghị, đề xuất" in paras
+
+
+@pytest.mark.parametrize("narrative", [None, {}, {"shortcomings": "", "recommendations": "\n\n"}])
+def test_empty_narrative_keeps_the_placeholder(stats, header, narrative):
+    c = build_content(stats, header, with_charts=False, narrative=narrative)
+    blocks = next(s for s in c.sections if s.heading == SHORTCOMINGS).blocks
+    assert [b.text for b in blocks] == [PLACEHOLDER]
