@@ -10,7 +10,24 @@ import hashlib
 import json
 from collections import defaultdict
 
+from .breakdowns import (
+    comment_texts,
+    comments_by_agency,
+    normalise_name,
+    period_rates,
+    procedure_rates,
+    row_date,
+)
 from .compare import achieved_margin, rank_agencies, sample_adequacy
+from .criteria import (
+    aspect_indices,
+    criteria,
+    group_rates,
+    merge_layouts,
+    profile,
+    sipas_index,
+)
+from .criteria import layout as questionnaire_layout
 from .proportions import satisfaction_rate
 from .scales import reason_frequencies
 
@@ -40,14 +57,30 @@ def satisfied_flag(answers: dict, item: tuple[str, tuple[str, ...]] | None) -> b
     return value in item[1]
 
 
-def sheet_row(sheet: dict, item, reason_code: str | None) -> dict:
-    """One dataset row from a plain sheet dict (serial, version, agency, field, channel)."""
+def sheet_row(sheet: dict, item, reason_code: str | None, lay: dict | None = None) -> dict:
+    """One dataset row from a plain sheet dict (serial, version, agency, field, channel,
+    answers, received).
+
+    Besides the satisfied flag and reasons it keeps the procedure as written, the date
+    (survey date on the form, else received), the 5-level ``items`` and the ``profile``
+    answers of the layout ``lay`` (codes only), and the free-text comments, masked.
+    """
     answers = sheet.get("answers", {})
     reasons = sorted(answers.get(reason_code) or []) if reason_code else []
+    lay = lay or {}
+
+    def first(code):
+        values = answers.get(code) or []
+        return values[0] if values and values[0] != "" else None
+
     return {"serial": sheet["serial"], "version": sheet.get("version"),
             "agency": sheet.get("agency"), "field": sheet.get("field"),
             "channel": sheet["channel"], "satisfied": satisfied_flag(answers, item),
-            "reasons": reasons}
+            "reasons": reasons, "procedure": normalise_name(first("procedure")),
+            "date": row_date(first("survey_date"), sheet.get("received")),
+            "items": {i["code"]: first(i["code"]) for i in lay.get("items", [])},
+            "profile": {p["code"]: first(p["code"]) for p in lay.get("profile", [])},
+            "comments": comment_texts(answers)}
 
 
 def form_reason(code: str) -> str:
@@ -93,8 +126,13 @@ def rates(rows: list[dict], key: str, populations: dict | None = None) -> dict:
 
 def summarise(rows: list[dict], population: int | None = None,
               agency_populations: dict | None = None, required: dict | None = None,
-              reason_codes=None, thresholds=(0.80, 0.90)) -> dict:
-    """Overall rate, agencies (ranked), reasons, fields, channels and adequacy of a dataset."""
+              reason_codes=None, thresholds=(0.80, 0.90), layout: dict | None = None) -> dict:
+    """Overall rate, agencies (ranked), reasons, fields, channels and adequacy of a dataset;
+    with the questionnaire ``layout`` (``criteria.layout``) also the 5-level criteria and
+    aspect indices, the respondent profile and groups; periods, procedures and comments.
+
+    Parts a dataset has nothing for are empty (lists, dicts) or None, never missing.
+    """
     overall = satisfaction_rate(_flags(rows), population=population)
     by_agency = rates(rows, "agency", agency_populations)
     reasons = reason_frequencies([r["reasons"] for r in rows], reason_codes)
@@ -125,7 +163,22 @@ def summarise(rows: list[dict], population: int | None = None,
            "channels": _plain(rates(rows, "channel"))}
     if overall.n and (population is None or population >= overall.n):
         out["overall"]["margin_achieved"] = achieved_margin(overall.n, population)
+    out.update(details(rows, layout))
     return out
+
+
+def details(rows: list[dict], layout: dict | None = None) -> dict:
+    """Criteria, aspects (with the SIPAS index), profile, groups, periods, procedures and
+    comments of the rows (the part of ``summarise`` beyond rates, reasons and ranking)."""
+    layout = layout or {}
+    results = criteria(rows, layout.get("items", []))
+    aspects = aspect_indices(results, layout.get("aspects", []))
+    group = next((p for p in layout.get("profile", []) if p["code"] == layout.get("group")),
+                 None)
+    return {"criteria": results, "aspects": aspects, "sipas_index": sipas_index(aspects),
+            "profile": profile(rows, layout.get("profile", [])),
+            "groups": group_rates(rows, group), "periods": period_rates(rows),
+            "procedures": procedure_rates(rows), "comments": comments_by_agency(rows)}
 
 
 def _plain(by: dict) -> list[dict]:
@@ -150,17 +203,21 @@ def _sheet_dicts(survey) -> tuple[list[dict], dict]:
             qn = sheet.version.questionnaire
             questions = list(qn.questions())
             reason = next((q for q in questions if q.code in REASON_ITEMS), None)
-            specs[sheet.version_id] = (overall_item(questions), reason)
-        item, reason = specs[sheet.version_id]
+            specs[sheet.version_id] = (overall_item(questions), reason, questionnaire_layout(qn),
+                                       sheet.version.number)
+        item, reason, lay, _ = specs[sheet.version_id]
         out.append(sheet_row({
             "serial": sheet.serial, "version": sheet.version.number,
             "agency": sheet.agency.name if sheet.agency else None,
             "field": fields.get(sheet.field_id),
             "channel": "paper_omr" if sheet.source == "omr" else "paper_keyed",
-            "answers": {a.question: a.values for a in sheet.answers}},
-            item, reason.code if reason else None))
+            "answers": {a.question: a.values for a in sheet.answers},
+            "received": sheet.created_at}, item, reason.code if reason else None, lay))
     codes = next((r[1] for r in specs.values() if r[1] is not None), None)
-    return out, {"reason_codes": [o.code for o in codes.options] if codes else None}
+    # The newest version's wording first; items only older versions had still count.
+    newest = sorted(specs.values(), key=lambda s: -s[3])
+    return out, {"reason_codes": [o.code for o in codes.options] if codes else None,
+                 "layout": merge_layouts(s[2] for s in newest)}
 
 
 def _imported(survey) -> list[dict]:
@@ -172,7 +229,9 @@ def _imported(survey) -> list[dict]:
         ImportedResponse.survey_id == survey.id).order_by(ImportedResponse.id))
     return [{"serial": f"{r.channel}-{r.id}", "version": None, "agency": r.agency.name,
              "field": None, "channel": str(r.channel), "satisfied": bool(r.satisfied),
-             "reasons": sorted(form_reason(c) for c in r.reasons or [])} for r in rows]
+             "reasons": sorted(form_reason(c) for c in r.reasons or []), "procedure": None,
+             "date": row_date(None, r.response_date), "items": {}, "profile": {},
+             "comments": []} for r in rows]
 
 
 def load_rows(survey, channels=None) -> tuple[list[dict], dict]:
@@ -201,7 +260,8 @@ def survey_statistics(survey, channels=None, thresholds=(0.80, 0.90)) -> dict:
     """Statistics of the survey's dataset with its snapshot id (what the CLI and page show)."""
     rows, meta = load_rows(survey, channels)
     total, per_agency, required = populations(survey)
-    out = summarise(rows, total, per_agency, required, meta["reason_codes"], thresholds)
+    out = summarise(rows, total, per_agency, required, meta["reason_codes"], thresholds,
+                    meta["layout"])
     out["snapshot"] = snapshot_id(rows)
     out["survey"] = survey.code
     out["channels_used"] = sorted({r["channel"] for r in rows})

@@ -1,0 +1,155 @@
+"""Breakdowns of the satisfaction rate by period and by procedure; comments by agency.
+
+Pure functions over dataset rows: ``date`` (ISO, from the survey date written on the form,
+else the day the sheet was received), ``procedure`` (the procedure's name as written) and
+``comments`` (free texts, already masked by ``mask_numbers``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from ..privacy.mask import mask_cid
+from .proportions import satisfaction_rate
+
+PERIODS = ("month", "quarter", "half")
+TOP_PROCEDURES = 15
+COMMENT_ITEMS = ("q02_other", "q03")  # other reason (free text), other comments
+_DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+# 9 to 12 digits, possibly grouped by single spaces, dots or dashes ("0905 123 456"):
+# a phone number or a citizen ID written into a comment.
+_NUMBER_RUN = re.compile(r"(?<![\d])\d(?:[ .\-]?\d){8,11}(?![\d])")
+_SPACES = re.compile(r"\s+")
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time
+
+
+def parse_date(text: str | None) -> date | None:
+    """A form date "dd/mm/yyyy" (or ISO "yyyy-mm-dd") as a date; None if not a real date."""
+    if not text:
+        return None
+    m = _DMY.match(text)
+    parts = (m.group(3), m.group(2), m.group(1)) if m else None
+    if parts is None:
+        m = _ISO.match(text)
+        parts = m.groups() if m else None
+    if parts is None:
+        return None
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
+
+
+def row_date(survey_date: str | None, received: date | datetime | None) -> str | None:
+    """The row's date (ISO): the survey date on the form, else the day it was received in
+    Vietnam (a stored time is UTC, naive or not)."""
+    found = parse_date(survey_date)
+    if found is None and isinstance(received, datetime):
+        moment = received if received.tzinfo else received.replace(tzinfo=UTC)
+        found = moment.astimezone(VIETNAM).date()
+    elif found is None:
+        found = received
+    return found.isoformat() if found else None
+
+
+def period_of(iso: str, kind: str) -> str:
+    """"2026-05-14" -> "2026-05" (month), "2026-Q2" (quarter) or "2026-H1" (half-year)."""
+    year, month = iso[:4], int(iso[5:7])
+    if kind == "month":
+        return f"{year}-{month:02d}"
+    if kind == "quarter":
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    if kind == "half":
+        return f"{year}-H{1 if month <= 6 else 2}"
+    raise ValueError(f"unknown period {kind!r}; choose one of {', '.join(PERIODS)}")
+
+
+def _flag(row: dict):
+    return "yes" if row["satisfied"] else ("no" if row["satisfied"] is False else None)
+
+
+def _rate(group, rows: list[dict]) -> dict:
+    r = satisfaction_rate([_flag(x) for x in rows])
+    return {"group": group, "n": r.n, "satisfied": r.satisfied, "rate": r.rate,
+            "ci95": list(r.ci95) if r.ci95 else None}
+
+
+def period_rates(rows: list[dict]) -> dict:
+    """Rates by month, quarter and half-year in time order; rows without a date counted."""
+    dated = [r for r in rows if r.get("date")]
+    out: dict = {}
+    for kind in PERIODS:
+        groups: dict = defaultdict(list)
+        for r in dated:
+            groups[period_of(r["date"], kind)].append(r)
+        out[kind] = [_rate(g, groups[g]) for g in sorted(groups)]
+    out["undated"] = len(rows) - len(dated)
+    return out
+
+
+def normalise_name(text: str | None) -> str | None:
+    """A name as written, with runs of spaces collapsed; None when empty."""
+    text = _SPACES.sub(" ", text or "").strip()
+    return text or None
+
+
+def procedure_rates(rows: list[dict], top: int = TOP_PROCEDURES) -> dict:
+    """Rates of the ``top`` procedures by number of sheets; the others pooled.
+
+    Names are grouped regardless of letter case and spacing and shown in their most
+    frequent spelling. ``others`` pools the remaining procedures (``procedures`` says how
+    many); ``unnamed`` counts rows without a procedure. Empty dict when none has one.
+    """
+    groups: dict = defaultdict(list)
+    spellings: dict = defaultdict(Counter)
+    for r in rows:
+        name = normalise_name(r.get("procedure"))
+        if name is not None:
+            groups[name.casefold()].append(r)
+            spellings[name.casefold()][name] += 1
+    if not groups:
+        return {}
+    order = sorted(groups, key=lambda k: (-len(groups[k]), k))
+    shown = [_rate(spellings[k].most_common(1)[0][0], groups[k]) for k in order[:top]]
+    rest = order[top:]
+    others = None
+    if rest:
+        others = _rate(None, [r for k in rest for r in groups[k]])
+        others["procedures"] = len(rest)
+    return {"rows": shown, "others": others,
+            "unnamed": len(rows) - sum(len(g) for g in groups.values())}
+
+
+def mask_numbers(text: str) -> str:
+    """Mask every run of 9-12 digits (a phone number or citizen ID) to its last three."""
+    return _NUMBER_RUN.sub(lambda m: mask_cid(m.group(0)), text)
+
+
+def comment_texts(answers: dict, items=COMMENT_ITEMS) -> list[list[str]]:
+    """[item, text] of each non-empty free-text comment of a sheet, stripped and masked."""
+    out = []
+    for code in items:
+        for value in answers.get(code) or []:
+            text = normalise_name(value if isinstance(value, str) else None)
+            if text:
+                out.append([code, mask_numbers(text)])
+    return out
+
+
+def _sheet_order(row: dict) -> tuple:
+    serial = row["serial"]
+    return (row["channel"], 0, serial, "") if isinstance(serial, int) else (
+        row["channel"], 1, 0, str(serial))
+
+
+def comments_by_agency(rows: list[dict]) -> list[dict]:
+    """Comments grouped by agency (agencies by name, unknown last; texts in sheet order)."""
+    groups: dict = defaultdict(list)
+    for r in sorted(rows, key=_sheet_order):
+        for item, text in r.get("comments") or []:
+            groups[r["agency"]].append({"item": item, "text": text})
+    order = sorted(groups, key=lambda a: (a is None, str(a or "")))
+    return [{"agency": a, "count": len(groups[a]), "comments": groups[a]} for a in order]
