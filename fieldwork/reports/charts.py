@@ -93,3 +93,50 @@ def reason_chart(rows: list[tuple[str, int]], title: str = "") -> bytes:
                 f"{v:,}".replace(",", "."), va="center", fontsize=7, fontfamily=FONT)
     ax.set_xlim(0, top * 1.15)
     return _finish(fig, ax, "Số lượt chọn", title)
+
+
+def aspect_chart(rows: list[tuple[str, float | None]], title: str = "") -> bytes:
+    """Horizontal bars of the satisfaction index of each aspect (questionnaire order, top
+    first); aspects without an index are left out."""
+    rows = [(a, v) for a, v in rows if v is not None]
+    if any(not 0 <= v <= 1 for _, v in rows):
+        raise ValueError("indices must lie in [0, 1]")
+    fig, ax = _figure(len(rows))
+    labels = [_label(a, 40) for a, _ in rows][::-1]
+    values = [v * 100 for _, v in rows][::-1]
+    bars = ax.barh(range(len(values)), values, color="#2e86c1")
+    ax.set_yticks(range(len(values)), labels, fontfamily=FONT, fontsize=7)
+    for bar, v in zip(bars, values, strict=True):
+        ax.text(min(v + 1, 101), bar.get_y() + bar.get_height() / 2, _vn_pct(v / 100),
+                va="center", fontsize=7, fontfamily=FONT)
+    ax.set_xlim(0, 110)
+    return _finish(fig, ax, "Chỉ số hài lòng (%)", title)
+
+
+def period_chart(rows: list[tuple[str, float | None, int]], title: str = "") -> bytes:
+    """Columns of the satisfaction rate per period (time order) with n under each label."""
+    if any(v is not None and not 0 <= v <= 1 for _, v, _ in rows):
+        raise ValueError("rates must lie in [0, 1]")
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.0, 3.0), dpi=150)
+    ax = fig.add_subplot()
+    values = [(v or 0) * 100 for _, v, _ in rows]
+    bars = ax.bar(range(len(rows)), values, color="#2e86c1", width=0.6)
+    labels = [f"{p}\nn = {n:,}".replace(",", ".") for p, _, n in rows]
+    ax.set_xticks(range(len(rows)), labels, fontfamily=FONT, fontsize=7)
+    for bar, (_, v, _) in zip(bars, rows, strict=True):
+        if v is not None:
+            ax.text(bar.get_x() + bar.get_width() / 2, v * 100 + 1.5, _vn_pct(v),
+                    ha="center", fontsize=7, fontfamily=FONT)
+    for tick in ax.get_yticklabels():
+        tick.set_fontfamily(FONT)
+        tick.set_fontsize(7)
+    ax.set_ylim(0, 110)
+    ax.set_ylabel("Tỷ lệ hài lòng (%)", fontfamily=FONT, fontsize=8)
+    if title:
+        ax.set_title(title, fontfamily=FONT, fontsize=9, fontweight="bold", pad=10)
+    fig.tight_layout()
+    return _png(fig)

@@ -18,6 +18,7 @@ KIND = "BÁO CÁO"
 PLACEHOLDER = ("[Đơn vị thực hiện khảo sát viết nội dung phần này: những tồn tại, hạn chế "
                "được phát hiện qua khảo sát, nguyên nhân và kiến nghị, đề xuất giải pháp.]")
 SHORTCOMINGS = "TỒN TẠI, HẠN CHẾ VÀ KIẾN NGHỊ"
+COMMENTS = "Ý KIẾN GÓP Ý CỦA NGƯỜI DÂN, TỔ CHỨC"
 CHART_AGENCIES = 40  # more bars than this do not fit one page legibly
 CHANNEL_LABELS = {"paper_omr": "Phiếu giấy (quét)", "paper_keyed": "Phiếu giấy (nhập tay)",
                   "online": "Khảo sát trực tuyến", "call_centre": "Tổng đài"}
@@ -31,6 +32,11 @@ def pct(value: float | None) -> str:
 def num(value) -> str:
     """A count in Vietnamese format: 4000 -> "4.000"."""
     return "—" if value is None else format_decimal(value, "#,##0", locale="vi")
+
+
+def dec(value: float | None) -> str:
+    """A mean with two decimals in Vietnamese format: 3.5 -> "3,50"."""
+    return "—" if value is None else format_decimal(value, "#,##0.00", locale="vi")
 
 
 def points(diff: float) -> str:
@@ -233,6 +239,8 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
     ``narrative`` the contractor's text: keys "shortcomings" and "recommendations", plain text
     with blank lines between paragraphs.
     """
+    from .breakdowns import breakdown_blocks, comment_blocks, criteria_blocks, profile_blocks
+
     o = stats["overall"]
     where = ("" if scope is None else
              (f" đối với {scope[1]}" if scope[0] == "agency" else f" lĩnh vực {scope[1]}"))
@@ -262,6 +270,7 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
     ]
     if header.policy:
         method.append(Para(f"Chính sách cỡ mẫu: {header.policy}."))
+    method += profile_blocks(stats)
     overall = [Para(f"Chỉ số hài lòng chung: {pct(o['rate'])} ({num(o['satisfied'])}/"
                     f"{num(o['n'])} phiếu hài lòng), khoảng tin cậy 95%: {ci(o['ci95'])}.")]
     if previous is not None:
@@ -296,10 +305,16 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
             reasons.append(Chart("Biểu đồ: Lý do chưa hài lòng", charts.reason_chart(
                 [(header.reason_labels.get(r["code"], r["code"]), r["count"])
                  for r in stats["reasons"]])))
-    sections = [
-        basis,
-        Section("PHƯƠNG PHÁP VÀ MẪU KHẢO SÁT", method),
-        Section("KẾT QUẢ CHUNG", overall),
+    sections = [basis, Section("PHƯƠNG PHÁP VÀ MẪU KHẢO SÁT", method),
+                Section("KẾT QUẢ CHUNG", overall)]
+    criteria = criteria_blocks(stats, with_charts)
+    if criteria:
+        sections.append(Section("KẾT QUẢ THEO YẾU TỐ VÀ TIÊU CHÍ ĐÁNH GIÁ", criteria))
+    breakdowns = breakdown_blocks(stats, with_charts)
+    if breakdowns:
+        sections.append(Section("KẾT QUẢ THEO THỜI GIAN, THỦ TỤC HÀNH CHÍNH VÀ NHÓM NGƯỜI "
+                                "TRẢ LỜI", breakdowns))
+    sections += [
         Section("XẾP HẠNG CƠ QUAN, ĐƠN VỊ", ranking),
         Section("LÝ DO CHƯA HÀI LÒNG", reasons),
         Section(SHORTCOMINGS, shortcomings_blocks(narrative)),
@@ -308,5 +323,9 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
     if header.questionnaire:
         sections.append(Section("PHỤ LỤC 2: PHIẾU KHẢO SÁT", questionnaire_blocks(header),
                                 annex=True))
+    comments = comment_blocks(stats)
+    if comments:
+        number = sum(s.annex for s in sections) + 1
+        sections.append(Section(f"PHỤ LỤC {number}: {COMMENTS}", comments, annex=True))
     return ReportContent(header, KIND, subject_line(header.survey_title, scope), sections,
                          stats["snapshot"])

@@ -110,7 +110,8 @@ def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None
             if s.field_id == field.id and s.dossiers:
                 per_agency[s.agency.name] = per_agency.get(s.agency.name, 0) + s.dossiers
         required = {}
-    out = summarise(rows, population, per_agency, required, meta["reason_codes"])
+    out = summarise(rows, population, per_agency, required, meta["reason_codes"],
+                    layout=meta["layout"])
     out["snapshot"] = snapshot_id(rows)
     out["survey"] = survey.code
     out["channels_used"] = sorted({r["channel"] for r in rows})

@@ -38,3 +38,18 @@ def test_bad_input():
         agency_rates_chart([("A", 1.5)])
     with pytest.raises(ValueError):
         reason_chart([("a", -1)])
+
+
+def test_aspect_and_period_charts_are_png():
+    from fieldwork.reports.charts import aspect_chart, period_chart
+    png = aspect_chart([("Tiếp cận dịch vụ", 0.8125), ("Thủ tục hành chính", None),
+                        ("Công chức trực tiếp giải quyết công việc", 0.9)])
+    assert png.startswith(PNG)
+    _size(png)
+    png = period_chart([("T3/2026", 0.85, 1200), ("T4/2026", None, 0), ("T5/2026", 1.0, 3)])
+    assert png.startswith(PNG)
+    assert _size(png)[0] > 500
+    with pytest.raises(ValueError):
+        aspect_chart([("A", 1.2)])
+    with pytest.raises(ValueError):
+        period_chart([("A", -0.1, 3)])
