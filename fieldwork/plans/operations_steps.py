@@ -101,9 +101,11 @@ def _open_round(survey: Survey, user) -> dict:
     rnd = CommentRound(survey_id=survey.id, number=number)
     db.session.add(rnd)
     db.session.flush()
+    from ..reports.drafts import round_attachment
     agencies = []
     for agency_id in dict.fromkeys(s.agency_id for s in survey.scope):
-        draft = attachments.latest(survey, DocKind.AGENCY_DRAFT, agency_id)
+        # The newest agency draft; for a generated report version, its PDF.
+        draft = round_attachment(survey, agency_id)
         if draft is None:
             continue
         rnd.drafts.append(RoundDraft(agency_id=agency_id, attachment_id=draft.id))
@@ -143,8 +145,11 @@ def _publish(survey: Survey, user) -> dict:
                           published_by_id=user.id, summary=survey.title)
         db.session.add(pub)
     survey.status = SurveyStatus.CLOSED
+    from ..reports.drafts import mark_published
+    draft = mark_published(survey, user)  # freezes the report drafts with the survey
     return {"report": report.filename, "sha256": report.sha256,
-            "survey_status": SurveyStatus.CLOSED}
+            "survey_status": SurveyStatus.CLOSED,
+            "report_draft": draft.number if draft is not None else None}
 
 
 EFFECTS = {
