@@ -8,6 +8,7 @@ criteria section.
 
 from __future__ import annotations
 
+from ..stats.criteria import OVERALL_SCALE_ITEMS
 from . import charts
 from .content import Chart, Para, Table, ci, dec, num, pct
 
@@ -56,15 +57,31 @@ def aspect_table(stats: dict) -> Table:
     return Table(rows, (1.2, 9.4, 2.4, 3.4), (2, 3))
 
 
+def item_numbers(stats: dict) -> list[str]:
+    """Each criterion's number in the report: aspect and item ("2.3"); items outside the
+    aspects (the overall item) numbered after them ("6"), as the SIPAS form prints them."""
+    order = {a["code"]: i for i, a in enumerate(stats.get("aspects", []), 1)}
+    seen: dict = {}
+    out, rest = [], len(order)
+    for c in stats["criteria"]:
+        if c["aspect"] in order and c["code"] not in OVERALL_SCALE_ITEMS:
+            seen[c["aspect"]] = seen.get(c["aspect"], 0) + 1
+            out.append(f"{order[c['aspect']]}.{seen[c['aspect']]}")
+        else:
+            rest += 1
+            out.append(str(rest))
+    return out
+
+
 def item_table(stats: dict) -> Table:
     """Per criterion: n, share of 4-5 and its interval, mean, share of 1-2 and N/A count."""
-    rows = [["Mã", "Tiêu chí", "n", "Hài lòng (4-5)", "KTC 95%", "Điểm TB",
-             "Chưa hài lòng (1-2)", "Không áp dụng"]]
-    for c in stats["criteria"]:
-        rows.append([c["code"], c["text"], num(c["n"]), pct(c["top2_rate"]),
+    rows = [["STT", "Tiêu chí", "n", "Hài lòng (mức 4-5)", "KTC 95%", "Điểm TB",
+             "Chưa hài lòng (mức 1-2)", "Không áp dụng"]]
+    for number, c in zip(item_numbers(stats), stats["criteria"], strict=True):
+        rows.append([number, c["text"], num(c["n"]), pct(c["top2_rate"]),
                      ci(c["top2_ci95"]), dec(c["mean"]), pct(c["bottom2_rate"]),
                      num(c["not_applicable"])])
-    return Table(rows, (1.7, 4.4, 1.1, 1.8, 3.2, 1.3, 1.8, 1.3), (2, 3, 5, 6, 7))
+    return Table(rows, (1.3, 4.2, 1.1, 1.6, 3.3, 1.3, 1.6, 1.6), (2, 3, 5, 6, 7))
 
 
 def criteria_blocks(stats: dict, with_charts: bool = True) -> list:
@@ -140,16 +157,19 @@ def group_blocks(stats: dict) -> list:
                        lambda x: x["label"] if x["group"] is not None else "Không trả lời")]
 
 
-def breakdown_blocks(stats: dict, with_charts: bool = True) -> list:
-    """Numbered sub-parts: by period, by procedure, by respondent group (those present)."""
-    blocks, n = [], 0
-    for title, part in (("Kết quả theo thời gian khảo sát", period_blocks(stats, with_charts)),
-                        ("Kết quả theo thủ tục hành chính", procedure_blocks(stats)),
-                        ("Kết quả theo nhóm người trả lời", group_blocks(stats))):
+def breakdown_blocks(stats: dict, with_charts: bool = True) -> tuple[str, list]:
+    """The section heading and its numbered sub-parts: by period, by procedure, by
+    respondent group (those present; no blocks when none is)."""
+    blocks, names = [], []
+    for name, title, part in (
+            ("THỜI GIAN", "Kết quả theo thời gian khảo sát", period_blocks(stats, with_charts)),
+            ("THỦ TỤC HÀNH CHÍNH", "Kết quả theo thủ tục hành chính", procedure_blocks(stats)),
+            ("NHÓM NGƯỜI TRẢ LỜI", "Kết quả theo nhóm người trả lời", group_blocks(stats))):
         if part:
-            n += 1
-            blocks += [Para(f"{n}. {title}", bold=True), *part]
-    return blocks
+            names.append(name)
+            blocks += [Para(f"{len(names)}. {title}", bold=True), *part]
+    joined = " VÀ ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return f"KẾT QUẢ THEO {joined}", blocks
 
 
 def comment_blocks(stats: dict, cap: int = COMMENT_CAP) -> list:

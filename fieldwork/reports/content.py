@@ -310,13 +310,14 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
     criteria = criteria_blocks(stats, with_charts)
     if criteria:
         sections.append(Section("KẾT QUẢ THEO YẾU TỐ VÀ TIÊU CHÍ ĐÁNH GIÁ", criteria))
-    breakdowns = breakdown_blocks(stats, with_charts)
+    heading, breakdowns = breakdown_blocks(stats, with_charts)
     if breakdowns:
-        sections.append(Section("KẾT QUẢ THEO THỜI GIAN, THỦ TỤC HÀNH CHÍNH VÀ NHÓM NGƯỜI "
-                                "TRẢ LỜI", breakdowns))
+        sections.append(Section(heading, breakdowns))
     sections += [
         Section("XẾP HẠNG CƠ QUAN, ĐƠN VỊ", ranking),
-        Section("LÝ DO CHƯA HÀI LÒNG", reasons),
+        *([Section("LÝ DO CHƯA HÀI LÒNG", reasons)]
+          # A 5-level form without a reason question has nothing to say here.
+          if stats["reasons"] or not stats.get("criteria") else []),
         Section(SHORTCOMINGS, shortcomings_blocks(narrative)),
         Section("PHỤ LỤC 1: KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", [annex_table(stats)], annex=True),
     ]

@@ -19,6 +19,7 @@ def _styles():
     return {
         "body": base,
         "bold": ParagraphStyle("bold", base, fontName=f.bold, keepWithNext=1),
+        "bold_free": ParagraphStyle("bold_free", base, fontName=f.bold),
         "italic": ParagraphStyle("italic", base, textColor="#333333"),
         "head": ParagraphStyle("head", base, fontName=f.bold, spaceBefore=6, keepWithNext=1),
         "center": ParagraphStyle("center", base, alignment=TA_CENTER, firstLineIndent=0,
@@ -101,12 +102,21 @@ def _chart(chart: Chart, st) -> list:
             _p(chart.caption, st["center"], italic=True)]
 
 
+LONG_TABLE = 10  # rows; a heading is not kept with a longer table as a whole
+
+
 def _blocks(blocks, st) -> list:
     from reportlab.lib.units import cm
-    from reportlab.platypus import Spacer
+    from reportlab.platypus import CondPageBreak, Spacer
     out = []
-    for block in blocks:
-        if isinstance(block, Para):
+    for i, block in enumerate(blocks):
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, Para) and block.bold and isinstance(after, Table) and len(
+                after.rows) > LONG_TABLE:
+            # Keeping it with a long table would push both to the next page and leave a
+            # gap; a conditional break keeps the heading from ending a page instead.
+            out += [CondPageBreak(4 * cm), _p(block.text, st["bold_free"], block.italic)]
+        elif isinstance(block, Para):
             out.append(_p(block.text, st["bold"] if block.bold else st["body"], block.italic))
         elif isinstance(block, Table):
             out += [_table(block, st), Spacer(1, 0.25 * cm)]
