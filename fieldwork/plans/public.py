@@ -1,39 +1,88 @@
-"""The public page "Báo cáo khảo sát hài lòng hàng năm": published reports, no sign-in."""
+"""The public page "Báo cáo khảo sát hài lòng hàng năm": published reports, no sign-in.
+
+Only surveys that step 6 published appear; any other code is a 404, whatever the route.
+"""
 
 from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, render_template, send_file
-from sqlalchemy import select
+from flask import Blueprint, Response, abort, render_template, request, send_file
 
-from ..extensions import db
-from . import attachments
-from .models import Survey
+from ..reports.charts import THRESHOLDS
+from . import attachments, public_data
 from .models_review import Publication
 
 bp = Blueprint("plans_public", __name__, url_prefix="/bao-cao-khao-sat")
+MAX_QUERY = 100  # a ward's name is short; longer input is cut, never an error
+
+
+def _entry(pub: Publication) -> dict:
+    """A published survey as the templates read it: statistics, files, chart flag."""
+    draft = public_data.published_draft(pub.survey)
+    stats = public_data.public_statistics(pub, draft)
+    rows, lowest = public_data.chart_rows(stats)
+    return {"pub": pub, "survey": pub.survey, "stats": stats, "draft": draft,
+            "files": public_data.report_files(pub, draft), "chart": bool(rows),
+            "chart_lowest": len(rows) if lowest else 0,
+            "ranked": [a for a in stats["agencies"] if a.get("rate") is not None],
+            "thresholds": THRESHOLDS}
+
+
+def _published_or_404(code: str) -> Publication:
+    pub = public_data.publication(code)
+    if pub is None:
+        abort(404)
+    return pub
 
 
 @bp.route("/")
 def index():
-    """Published surveys by year, newest first, each with its report file."""
-    rows = db.session.scalars(select(Publication).join(Survey).order_by(
-        Survey.year.desc(), Survey.code)).all()
-    years = [(year, list(items)) for year, items in groupby(rows, key=lambda p: p.survey.year)]
+    """Published surveys by year, newest first: overall index, agency chart, report files."""
+    entries = [_entry(p) for p in public_data.publications()]
+    years = [(year, list(items)) for year, items in groupby(entries,
+                                                            key=lambda e: e["survey"].year)]
     return render_template("plans/public_index.html", years=years)
+
+
+@bp.route("/<code>")
+def survey(code: str):
+    """One published survey: overall index, chart, agency table with a search, files."""
+    entry = _entry(_published_or_404(code))
+    query = request.args.get("q", "")[:MAX_QUERY].strip()
+    shown = public_data.find_agencies(entry["ranked"], query)
+    return render_template("plans/public_survey.html", e=entry, query=query, shown=shown)
+
+
+@bp.route("/<code>/bieu-do.png")
+def chart(code: str):
+    """The agencies' satisfaction rates as a PNG, cached by the statistics' snapshot."""
+    pub = _published_or_404(code)
+    stats = public_data.public_statistics(pub, public_data.published_draft(pub.survey))
+    png = public_data.chart_png(stats)
+    if png is None:
+        abort(404)
+    resp = Response(png, mimetype="image/png")
+    resp.set_etag(f"{stats.get('snapshot') or pub.id}-{len(png)}")
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 3600
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp.make_conditional(request)
 
 
 @bp.route("/<code>/<int:attachment_id>")
 def download(code: str, attachment_id: int):
-    """The published report file (only the one attached to the publication)."""
-    pub = db.session.scalar(select(Publication).join(Survey).where(Survey.code == code))
-    if pub is None or pub.attachment_id != attachment_id:
+    """A published report file: the publication's final report or the published draft's
+    PDF/DOCX; nothing else of the survey."""
+    pub = _published_or_404(code)
+    files = public_data.report_files(pub, public_data.published_draft(pub.survey))
+    att = next((a for _, a in files if a.id == attachment_id), None)
+    if att is None:
         abort(404)
-    path = attachments.full_path(pub.attachment)
+    path = attachments.full_path(att)
     if not path.is_file():
         abort(404)
-    resp = send_file(path, mimetype=pub.attachment.content_type, as_attachment=False,
-                     download_name=pub.attachment.filename)
+    resp = send_file(path, mimetype=att.content_type, as_attachment=False,
+                     download_name=att.filename)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp

@@ -1,0 +1,116 @@
+"""What the public page shows of a published survey: its statistics, chart and report files.
+
+Only surveys with a ``Publication`` are ever loaded here. Their figures come from the frozen
+statistics of the published report draft when there is one, else from the survey's dataset
+(step 6 closed the survey, so its data no longer change and the result can be cached).
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections import OrderedDict
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Survey
+from .models_review import Publication
+
+CHART_AGENCIES = 40  # as in the report: more bars than this are not readable
+_CACHE_SIZE = 32
+_lock = threading.Lock()
+_stats_cache: OrderedDict = OrderedDict()
+_chart_cache: OrderedDict = OrderedDict()
+
+
+def _remember(cache: OrderedDict, key, make):
+    """``cache[key]``, made by ``make()`` on a miss; the oldest entries are dropped."""
+    with _lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    value = make()
+    with _lock:
+        cache[key] = value
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
+def publications() -> list[Publication]:
+    """Every publication, newest year first, then by survey code."""
+    return list(db.session.scalars(select(Publication).join(Survey).order_by(
+        Survey.year.desc(), Survey.code)))
+
+
+def publication(code: str) -> Publication | None:
+    """The publication of the survey ``code`` (codes are capitals), or None if unpublished."""
+    return db.session.scalar(select(Publication).join(Survey).where(
+        Survey.code == code.strip().upper()))
+
+
+def published_draft(survey):
+    """The report draft version step 6 published, or None (publication from an upload)."""
+    from ..reports.drafts import published_draft as find
+    return find(survey)
+
+
+def public_statistics(pub: Publication, draft=None) -> dict:
+    """The statistics the public page shows for a publication (same shape as
+    ``survey_statistics``): the published draft's frozen figures, else the closed survey's."""
+    if draft is not None:
+        return draft.statistics
+    from ..stats.dataset import survey_statistics
+
+    # Keyed by the publication itself: a survey re-published gets a new row or timestamp.
+    key = (pub.id, pub.survey_id, pub.attachment_id, pub.published_at.isoformat())
+    return _remember(_stats_cache, key, lambda: survey_statistics(pub.survey))
+
+
+def report_files(pub: Publication, draft=None) -> list[tuple[str, object]]:
+    """(role, attachment) a citizen may download: "final" (the publication's report), then
+    "pdf" and "docx" of the published synthesis draft; each attachment once."""
+    files = [("final", pub.attachment)]
+    if draft is not None:
+        files += [(role, att) for role, att in (("pdf", draft.pdf), ("docx", draft.docx))
+                  if att is not None]
+    seen, out = set(), []
+    for role, att in files:
+        if att.id not in seen:
+            seen.add(att.id)
+            out.append((role, att))
+    return out
+
+
+def chart_rows(stats: dict) -> tuple[list[tuple[str, float]], bool]:
+    """(agency, rate) pairs for the chart and whether they are only the lowest ones."""
+    rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a.get("rate") is not None]
+    if len(rated) <= CHART_AGENCIES:
+        return rated, False
+    return sorted(rated, key=lambda x: (x[1], str(x[0])))[:CHART_AGENCIES], True
+
+
+def chart_png(stats: dict) -> bytes | None:
+    """The agencies' rates as a PNG (cached by snapshot), or None without rated agencies."""
+    rows, _ = chart_rows(stats)
+    if not rows:
+        return None
+    from ..reports.charts import agency_rates_chart
+
+    key = (stats.get("snapshot"), tuple(rows))
+    return _remember(_chart_cache, key, lambda: agency_rates_chart(rows))
+
+
+def fold(text: str) -> str:
+    """Lower case without Vietnamese diacritics, so "hai chau" finds "Phường Hải Châu"."""
+    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+
+
+def find_agencies(agencies: list[dict], query: str) -> list[dict]:
+    """The agencies whose name contains every word of ``query`` (no diacritics needed)."""
+    words = fold(query).split()
+    if not words:
+        return list(agencies)
+    return [a for a in agencies if all(w in fold(a.get("agency") or "") for w in words)]
