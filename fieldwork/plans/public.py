@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from ..reports.charts import THRESHOLDS
 from . import attachments, public_data
@@ -48,7 +57,10 @@ def index():
 @bp.route("/<code>")
 def survey(code: str):
     """One published survey: overall index, chart, agency table with a search, files."""
-    entry = _entry(_published_or_404(code))
+    pub = _published_or_404(code)
+    if code != pub.survey.code:  # one address per survey (codes are capitals)
+        return redirect(url_for(".survey", code=pub.survey.code, **request.args), 301)
+    entry = _entry(pub)
     query = request.args.get("q", "")[:MAX_QUERY].strip()
     shown = public_data.find_agencies(entry["ranked"], query)
     return render_template("plans/public_survey.html", e=entry, query=query, shown=shown)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..extensions import db
 from .models import Survey
 from .models_review import Publication
+from .operations import CODE_RE
 
 CHART_AGENCIES = 40  # as in the report: more bars than this are not readable
 _CACHE_SIZE = 32
@@ -45,9 +46,12 @@ def publications() -> list[Publication]:
 
 
 def publication(code: str) -> Publication | None:
-    """The publication of the survey ``code`` (codes are capitals), or None if unpublished."""
-    return db.session.scalar(select(Publication).join(Survey).where(
-        Survey.code == code.strip().upper()))
+    """The publication of the survey ``code`` (codes are capitals), or None if unpublished
+    or not a survey code at all (checked first: PostgreSQL refuses some bytes, e.g. NUL)."""
+    code = code.upper()
+    if not CODE_RE.fullmatch(code):
+        return None
+    return db.session.scalar(select(Publication).join(Survey).where(Survey.code == code))
 
 
 def published_draft(survey):

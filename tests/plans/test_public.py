@@ -76,6 +76,8 @@ def test_anonymous_pages_show_the_statistics_figures(client, data):
         assert (rank, n, rate, interval) == (str(a["rank"]), num(a["n"]), pct(a["rate"]),
                                              ci(a["ci95"]))
     assert "dưới 80,00%" in page  # Sở Y tế, 70%
+    resp = client.get(f"{BASE}/st-1?q=y+te")
+    assert resp.status_code == 301 and resp.headers["Location"].endswith(f"{BASE}/ST-1?q=y+te")
     with client.get(f"{BASE}/ST-1/{data.report.id}") as resp:
         assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
 
@@ -165,7 +167,8 @@ def test_unpublished_surveys_never_appear(client, db, factory):
 
 
 @pytest.mark.parametrize("path", ["/NOPE", "/NOPE/bieu-do.png", "/NOPE/1", "/ST-1/999999",
-                                  "/ST-1/bieu-do.svg", "/%C3%A9%00", "/ST-1/-1", "/ST-1/x/y"])
+                                  "/ST-1/bieu-do.svg", "/%C3%A9%00", "/ST-1/-1", "/ST-1/x/y",
+                                  "/ST-1%0A", "/ST-1%00/bieu-do.png", "/" + "A" * 300])
 def test_bad_addresses_are_a_404_page(client, data, path):
     resp = client.get(BASE + path)
     assert resp.status_code == 404
