@@ -32,6 +32,8 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
+    from .security import init_security
+    init_security(app)
     bootstrap.init_app(app)
     from .features import translation_directories
     from .i18n import init_i18n

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -56,11 +57,48 @@ def load_secret_key(instance_path: str) -> str:
     return key
 
 
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no setting from the environment ('1', 'true', 'yes', 'on' mean yes)."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def security_settings() -> dict:
+    """Cookie, session, sign-in and upload settings (docs/security.md).
+
+    ``FIELDWORK_ENV=production`` turns on Secure cookies and HSTS; the local ``make run`` on
+    http://127.0.0.1 and the tests run without them, since browsers drop Secure cookies
+    over plain HTTP.
+    """
+    production = os.environ.get("FIELDWORK_ENV", "development").strip().lower() == "production"
+    secure = env_flag("SESSION_COOKIE_SECURE", production)
+    return {
+        "FIELDWORK_ENV": "production" if production else "development",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=7),
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            hours=int(os.environ.get("SESSION_HOURS") or 10)),
+        "SECURITY_HSTS": env_flag("SECURITY_HSTS", production),
+        "PROXY_COUNT": int(os.environ.get("FIELDWORK_PROXIES") or 0),
+        # Whole request; the scan and import pages raise it for themselves.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB") or 64) * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10/minute",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_MINUTES": 15,
+    }
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the settings mapping from environment variables and the instance folder."""
     default_db = "sqlite:///" + str(Path(instance_path) / "fieldwork.db")
     data_dir = os.environ.get("FIELDWORK_DATA_DIR") or str(Path(instance_path) / "data")
-    return {
+    return security_settings() | {
         "SQLALCHEMY_DATABASE_URI": check_database_url(os.environ.get("DATABASE_URL") or default_db),
         "SECRET_KEY": load_secret_key(instance_path),
         "FIELDWORK_DATA_DIR": data_dir,
@@ -83,6 +121,11 @@ class TestConfig:
     """Overrides for tests: cheap password hashing; the database URL is given by the fixture."""
 
     TESTING = True
+    # The sign-in rate limit is off; tests/foundation/test_security_login.py turns it on.
+    LOGIN_RATE_LIMIT = ""
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    SECURITY_HSTS = False
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     SERVER_NAME = "localhost"

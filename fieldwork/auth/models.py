@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table
@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Consecutive failed sign-ins and, after too many, the end of the lock-out (security.md).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin",
                                              order_by=Role.name)
     agency = relationship("Agency", lazy="joined")
@@ -56,6 +59,15 @@ class User(UserMixin, db.Model):
     def role_names(self) -> set[str]:
         """Names of the roles this user holds."""
         return {r.name for r in self.roles}
+
+    def locked_at(self, now: datetime) -> bool:
+        """True while a lock-out after repeated failed sign-ins lasts (``now`` is aware UTC)."""
+        until = self.locked_until
+        if until is None:
+            return False
+        if until.tzinfo is None:  # SQLite returns naive UTC
+            until = until.replace(tzinfo=UTC)
+        return until > now
 
     def has_role(self, *names: RoleName | str) -> bool:
         """True if the user holds any of ``names``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -19,7 +20,10 @@ from .roles import RoleName
 
 _PROBLEM_TEXT = {
     "too_short": lambda n: _("The password must have at least %(n)d characters.", n=n),
-    "letters_and_digits": lambda n: _("The password must mix letters and digits."),
+    "only_digits": lambda n: _("The password must not be only digits."),
+    "contains_email": lambda n: _("The password must not contain the e-mail address."),
+    "contains_name": lambda n: _("The password must not contain the person's name."),
+    "common": lambda n: _("This password is too common; choose another."),
 }
 
 
@@ -32,10 +36,10 @@ def normalise_email(email: str) -> str:
             from None
 
 
-def check_new_password(password: str) -> None:
-    """Raise OperationError if ``password`` breaks the password rules."""
+def check_new_password(password: str, email: str = "", name: str = "") -> None:
+    """Raise OperationError if ``password`` breaks the password rules (for this person)."""
     n = current_app.config["PASSWORD_MIN_LENGTH"]
-    problems = password_problems(password, n)
+    problems = password_problems(password, n, email=email, name=name)
     if problems:
         raise OperationError(" ".join(_PROBLEM_TEXT[p](n) for p in problems))
 
@@ -53,7 +57,7 @@ def create_user(data: dict, actor) -> User:
         raise OperationError(_("A name is required."))
     if find_user(email):
         raise OperationError(_("A user with e-mail %(email)s already exists.", email=email))
-    check_new_password(data.get("password") or "")
+    check_new_password(data.get("password") or "", email, name)
     roles = resolve_roles(data.get("roles") or [])
     if not roles:
         raise OperationError(_("Give the user at least one role."))
@@ -84,16 +88,56 @@ def resolve_roles(names: Iterable[str]) -> list[Role]:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user for these credentials, or None (same answer for every failure)."""
+    """Return the active user for these credentials, or None (same answer for every failure).
+
+    A failure on an existing account counts towards the lock-out (``LOGIN_MAX_FAILURES``
+    in a row lock it for ``LOGIN_LOCKOUT_MINUTES``); while locked even the right password
+    is refused. The caller commits, also after a failure, so that the count is kept.
+    """
     user = find_user(email or "")
     if user is None:
         dummy_verify(password or "")
         return None
-    if not verify_password(user.password_hash, password or ""):
+    now = utcnow()
+    # Verify even when locked so that the time taken does not tell locked accounts apart.
+    good = verify_password(user.password_hash, password or "")
+    if user.locked_at(now):
+        return None
+    if user.locked_until is not None:  # a lock-out that has run out
+        _unlock(user, "system", "lock-out period over")
+    if not good:
+        _count_failure(user, now)
         return None
     if not user.active:
         return None
+    user.failed_logins = 0
     return user
+
+
+def _count_failure(user: User, now) -> None:
+    """One more failed sign-in; lock the account when there have been too many in a row."""
+    cfg = current_app.config
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+        audit.record("system", "user.lock", user,
+                     after={"failed_logins": user.failed_logins,
+                            "locked_until": user.locked_until.isoformat()})
+
+
+def _unlock(user: User, actor, reason: str | None) -> None:
+    before = {"failed_logins": user.failed_logins,
+              "locked_until": user.locked_until.isoformat() if user.locked_until else None}
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record(actor, "user.unlock", user, before=before, reason=reason)
+
+
+def unlock(user: User, actor, reason: str | None = None) -> None:
+    """Lift a lock-out (and forget the failed sign-ins) before it runs out; audited."""
+    if user.locked_until is None and not user.failed_logins:
+        raise OperationError(_("This account is not locked."))
+    _unlock(user, actor, reason)
 
 
 def record_login(user: User) -> None:
@@ -111,7 +155,7 @@ def change_password(user: User, data: dict, actor) -> None:
         raise OperationError(_("The two new passwords differ."))
     if new == data.get("current"):
         raise OperationError(_("The new password must differ from the current one."))
-    check_new_password(new)
+    check_new_password(new, user.email, user.name)
     user.password_hash = hash_password(new)
     audit.record(actor, "user.password_change", user)
 

@@ -23,6 +23,8 @@ from wtforms.fields.choices import SelectChoice
 from ..directory.models import Agency
 from ..errors import OperationError
 from ..extensions import db
+from ..security import limiter, login_limit, login_limit_off
+from ..timeutil import utcnow
 from . import operations as ops
 from .decorators import roles_required
 from .models import User
@@ -41,17 +43,27 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], exempt_when=login_limit_off)
 def login():
-    """Sign in with e-mail and password."""
+    """Sign in with e-mail and password (rate-limited per address; lock-out per account)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = ops.authenticate(form.email.data, form.password.data)
         if user is None:
-            # One message for unknown, wrong and inactive: no hint which it was.
-            flash(_("Wrong e-mail or password, or the account is disabled."), "danger")
+            db.session.commit()  # keep the failure count and any lock-out
+            # One message for unknown, wrong, locked and inactive: no hint which it was.
+            flash(_("Wrong e-mail or password, or the account is disabled.") + " "
+                  + _("After %(n)d failed attempts in a row an account is locked for "
+                      "%(m)d minutes.", n=current_app.config["LOGIN_MAX_FAILURES"],
+                      m=current_app.config["LOGIN_LOCKOUT_MINUTES"]), "danger")
             return render_template("auth/login.html", form=form), 401
+        lang = session.get("lang")
+        session.clear()  # nothing from before the sign-in carries over
+        if lang:
+            session["lang"] = lang
+        session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
         login_user(user)
         ops.record_login(user)
         db.session.commit()
@@ -102,7 +114,9 @@ def set_language(code: str):
 def users():
     """List accounts."""
     rows = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("auth/users.html", users=rows, labels=ROLE_LABELS)
+    now = utcnow()
+    return render_template("auth/users.html", users=rows, labels=ROLE_LABELS,
+                           locked={u.id for u in rows if u.locked_at(now)})
 
 
 def _user_form() -> UserForm:
@@ -145,4 +159,20 @@ def toggle_active(user_id: int):
     ops.set_active(user, not user.active, current_user, reason=request.form.get("reason"))
     db.session.commit()
     flash(_("Account %(email)s updated.", email=user.email), "success")
+    return redirect(url_for("auth.users"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@roles_required(RoleName.MANAGER)
+def unlock(user_id: int):
+    """Lift a lock-out after repeated failed sign-ins (audited)."""
+    user = db.get_or_404(User, user_id)
+    try:
+        ops.unlock(user, current_user, reason=request.form.get("reason"))
+    except OperationError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("auth.users"))
+    db.session.commit()
+    flash(_("Account %(email)s unlocked.", email=user.email), "success")
     return redirect(url_for("auth.users"))
