@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.decorators import roles_required
 from ..auth.roles import RoleName
 from ..errors import OperationError
-from ..extensions import db
+from ..extensions import csrf, db
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from .models import CHANNEL_LABELS, Channel, ImportRun
@@ -28,6 +28,7 @@ MAX_UPLOAD = 200 * 1024 ** 2
 
 
 @bp.route("/", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its token itself, after the upload size limit is set
 @roles_required(RoleName.MANAGER)
 def index():
     """Import runs and the upload form."""

@@ -27,6 +27,7 @@ from ..extensions import db
 from .models_docs import AGENCY_KINDS, Attachment, DocKind
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 60_000_000  # as for scans: A4 at 600 dpi is 35 Mpx
 
 # type -> (MIME type, accepted file-name extensions)
 TYPES = {
@@ -69,6 +70,25 @@ def clean_filename(name: str) -> str:
     name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
     return name[:200]
+
+
+def image_pixels(data: bytes) -> int | None:
+    """Width × height of a PNG, JPEG or TIFF read from its header (no decoding), or None."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns (or refuses) about huge images; we apply our own, lower, limit.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                width, height = im.size
+    except Image.DecompressionBombError:
+        return Image.MAX_IMAGE_PIXELS * 2 + 1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
+    return width * height
 
 
 def max_bytes() -> int:
@@ -128,8 +148,9 @@ def upload(survey, data: dict, user) -> Attachment:
     """Store a file from ``{kind, title?, agency_id?, note?, filename, stream}``; audited.
 
     Refuses unknown kinds, a kind the user may not upload, agency documents without an agency
-    in scope, empty or oversized files, types other than PDF/Office/images by content, a name
-    whose extension contradicts the content, and a byte-identical copy of the latest version.
+    in scope, empty or oversized files, types other than PDF/Office/images by content, images
+    that cannot be read or have too many pixels (``PLANS_MAX_IMAGE_PIXELS``), a name whose
+    extension contradicts the content, and a byte-identical copy of the latest version.
     """
     from .operations import _not_closed
     _not_closed(survey)
@@ -170,6 +191,15 @@ def upload(survey, data: dict, user) -> Attachment:
         raise OperationError(_("The file name ends in “%(ext)s” but its content is %(type)s; "
                                "rename it or choose the right file. Nothing was saved.",
                                ext=ext or "—", type=ftype.upper()))
+    if ftype in ("png", "jpeg", "tiff"):
+        pixels = image_pixels(body)
+        limit = int(current_app.config.get("PLANS_MAX_IMAGE_PIXELS", DEFAULT_MAX_PIXELS))
+        if pixels is None:
+            raise OperationError(_("The image cannot be read; nothing was saved."))
+        if pixels > limit:
+            raise OperationError(_("The image has too many pixels (at most %(n)s million); "
+                                   "scan it at a lower resolution. Nothing was saved.",
+                                   n=limit // 1_000_000))
     title = " ".join((data.get("title") or "").split())[:200]
     doc_key = f"{kind.value}:{agency_id or '-'}:{title.casefold()}"[:300]
     digest = hashlib.sha256(body).hexdigest()
