@@ -117,8 +117,9 @@ def period_blocks(stats: dict, with_charts: bool = True) -> list:
     p = stats.get("periods") or {}
     if not p.get("month"):
         return []
+    from .dashboard import period_rows
     blocks = [rate_table(p["month"], "Tháng", lambda g: period_label(g["group"]))]
-    chart_rows = p["month"] if len(p["month"]) <= 24 else p["quarter"]
+    chart_rows = period_rows(stats)
     if with_charts and len(chart_rows) > 1:
         blocks.append(Chart("Biểu đồ: Tỷ lệ hài lòng theo " +
                             ("tháng" if chart_rows is p["month"] else "quý"),

@@ -199,6 +199,17 @@ def change_table(now: dict, before: dict, year: int) -> Table | None:
     return Table(rows, (1.2, 5.4, 2.4, 2.4, 2.6, 2.5), (2, 3, 4)) if len(rows) > 1 else None
 
 
+def agency_chart_rows(stats: dict) -> tuple[list[tuple[str, float]], str]:
+    """(agency, rate) bars of the agency chart and its caption: with more than
+    ``CHART_AGENCIES`` rated agencies, the lowest rates only (they need attention)."""
+    rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a["rate"] is not None]
+    caption = "Biểu đồ: Tỷ lệ hài lòng theo cơ quan, đơn vị"
+    if len(rated) > CHART_AGENCIES:
+        rated = sorted(rated, key=lambda x: x[1])[:CHART_AGENCIES]
+        caption += f" ({CHART_AGENCIES} cơ quan, đơn vị có tỷ lệ thấp nhất)"
+    return rated, caption
+
+
 def questionnaire_blocks(header: Header) -> list:
     """The questionnaire as annex paragraphs: each question, its options below it."""
     blocks = [Para(header.questionnaire_title, bold=True)] if header.questionnaire_title else []
@@ -294,11 +305,7 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
     reasons = [reason_table(stats, header.reason_labels)] if stats["reasons"] else [
         Para("Không có phiếu chọn lý do chưa hài lòng.")]
     if with_charts:
-        rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a["rate"] is not None]
-        caption = "Biểu đồ: Tỷ lệ hài lòng theo cơ quan, đơn vị"
-        if len(rated) > CHART_AGENCIES:  # a readable chart of those that need attention
-            rated = sorted(rated, key=lambda x: x[1])[:CHART_AGENCIES]
-            caption += f" ({CHART_AGENCIES} cơ quan, đơn vị có tỷ lệ thấp nhất)"
+        rated, caption = agency_chart_rows(stats)
         if rated:
             ranking.insert(1, Chart(caption, charts.agency_rates_chart(rated)))
         if stats["reasons"]:

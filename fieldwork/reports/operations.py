@@ -86,6 +86,11 @@ def _questionnaire(survey) -> tuple[dict, str, list]:
     return labels, qn.title, questions
 
 
+def reason_labels(survey) -> dict:
+    """Reason code -> wording of the survey's newest questionnaire (built-in as fallback)."""
+    return _questionnaire(survey)[0]
+
+
 def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None]:
     """The statistics dict of the report and its population N.
 

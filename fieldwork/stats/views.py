@@ -7,7 +7,18 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,6 +34,7 @@ from ..privacy.access import can_export_identified
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 VIEWERS = (RoleName.MANAGER, RoleName.HOME_AFFAIRS)
 register_nav(NavItem(_l("Statistics"), "stats.index", VIEWERS))
+COMMENT_CAP = 50  # comments listed per agency on the page
 
 
 def _survey_or_404(code: str) -> Survey:
@@ -39,18 +51,62 @@ def index():
     return redirect(url_for("stats.survey", code=survey.code))
 
 
+def period_text(key: str) -> str:
+    """A period key of the statistics in the user's language: "2026-03" -> "03/2026"."""
+    year, part = key.split("-")
+    if part.startswith("Q"):
+        return _("Quarter %(n)s/%(year)s", n=part[1:], year=year)
+    if part.startswith("H"):
+        return _("Half-year %(n)s/%(year)s", n=part[1:], year=year)
+    return f"{part}/{year}"
+
+
 @bp.route("/<code>")
 @roles_required(*VIEWERS)
 def survey(code: str):
-    """Overall rate with its interval, ranked agencies, reasons and export buttons."""
+    """Overall rate, ranked agencies, reasons, criteria, profile, breakdowns, comments, charts
+    and export buttons."""
+    from ..reports.dashboard import available
+    from ..reports.operations import reason_labels
     from .dataset import survey_statistics
 
     row = _survey_or_404(code)
     result = survey_statistics(row)
+    labels = reason_labels(row)
     db.session.rollback()  # a page view changes nothing
     surveys = list(db.session.scalars(select(Survey).order_by(Survey.year.desc(), Survey.code)))
     return render_template("stats/index.html", survey=row, surveys=surveys, result=result,
-                           identified=can_export_identified(current_user, row))
+                           identified=can_export_identified(current_user, row),
+                           charts=available(result), reason_labels=labels,
+                           period_text=period_text, comment_cap=COMMENT_CAP)
+
+
+@bp.route("/<code>/chart/<name>.png")
+@roles_required(*VIEWERS)
+def chart(code: str, name: str):
+    """One chart of the page as PNG, drawn from the same statistics as the page and report."""
+    from ..reports.dashboard import CHARTS, chart_png
+    from ..reports.operations import reason_labels
+    from .dataset import survey_statistics
+
+    if name not in CHARTS:
+        abort(404)
+    row = _survey_or_404(code)
+    result = survey_statistics(row)
+    labels = reason_labels(row) if name == "reasons" else {}
+    db.session.rollback()  # reading only
+    etag = f"{result['snapshot'][:32]}-{name}"
+    if request.if_none_match.contains(etag):
+        resp = Response(status=304)
+    else:
+        png = chart_png(result, name, labels)
+        if png is None:
+            abort(404)
+        resp = Response(png, mimetype="image/png")
+    resp.set_etag(etag)
+    resp.cache_control.private = True
+    resp.cache_control.max_age = 300
+    return resp
 
 
 @bp.route("/<code>/export", methods=["POST"])

@@ -1,0 +1,70 @@
+"""The statistics page's new parts and its chart images (same numbers, same roles)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldwork.reports.content import pct
+from fieldwork.reports.dashboard import CHARTS, available, chart_png
+from fieldwork.stats.dataset import survey_statistics
+
+from ..entry.conftest import sign_in
+from .sipas_data import build_sipas
+from .test_dataset import build
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture()
+def sipas_data(db, factory):
+    """SP-2 of sipas_data: criteria, profile, groups, two months."""
+    return build_sipas(db, factory)
+
+
+def test_page_shows_criteria_profile_periods_and_charts(client, sipas_data):
+    result = survey_statistics(sipas_data.survey)
+    sign_in(client, sipas_data.manager, "vi")
+    page = client.get("/stats/SP-2").get_data(as_text=True)
+    for part in ("aspects", "criteria", "profile", "months", "groups"):
+        assert f'id="{part}"' in page
+    assert "Tiếp cận dịch vụ" in page and pct(result["aspects"][0]["index"]) in page
+    assert "Quý 1/2026" in page and "03/2026" in page and "Nghề nghiệp" in page
+    for name in ("agencies", "aspects", "periods"):
+        assert f'src="/stats/SP-2/chart/{name}.png"' in page
+    assert "/stats/SP-2/chart/reasons.png" not in page  # a SIPAS form has no reasons
+    assert "data:image" not in page and "<script>" not in page
+
+
+def test_chart_images_and_their_etag(client, sipas_data):
+    sign_in(client, sipas_data.manager)
+    res = client.get("/stats/SP-2/chart/aspects.png")
+    assert res.status_code == 200 and res.mimetype == "image/png"
+    assert res.data.startswith(PNG) and "private" in res.headers["Cache-Control"]
+    again = client.get("/stats/SP-2/chart/aspects.png",
+                       headers={"If-None-Match": res.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    assert client.get("/stats/SP-2/chart/reasons.png").status_code == 404  # no data
+    assert client.get("/stats/SP-2/chart/nope.png").status_code == 404
+    assert client.get("/stats/NOPE/chart/aspects.png").status_code == 404
+
+
+def test_chart_roles(client, db, factory):
+    d = build(db, factory)
+    sign_in(client, d.agency_user)
+    assert client.get("/stats/ST-1/chart/agencies.png").status_code == 403
+    sign_in(client, d.manager)
+    res = client.get("/stats/ST-1/chart/reasons.png")
+    assert res.status_code == 200 and res.data.startswith(PNG)
+    page = client.get("/stats/ST-1").get_data(as_text=True)
+    assert "Phải liên hệ nhiều lần" in page and "reason_c" in page
+    assert 'id="comments"' in page and "Tốt" in page  # ten "Tốt" comments per agency
+
+
+def test_available_charts_follow_the_data():
+    empty = {"agencies": [], "reasons": [{"code": "reason_a", "count": 0}], "aspects": [],
+             "periods": {"month": [{"group": "2026-03", "n": 1, "rate": 1.0}]}}
+    assert available(empty) == []
+    assert chart_png(empty, "agencies") is None
+    with pytest.raises(ValueError):
+        chart_png(empty, "pie")
+    assert set(CHARTS) == {"agencies", "reasons", "aspects", "periods"}
