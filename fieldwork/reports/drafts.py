@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import unicodedata
 
 from flask_babel import gettext as _
@@ -66,8 +67,17 @@ def _refuse_if_frozen(survey: Survey) -> None:
 
 
 def _jsonable(stats: dict) -> dict:
-    """The statistics exactly as a JSON column will give them back (tuples become lists)."""
-    return json.loads(json.dumps(stats, default=float))
+    """The statistics exactly as a JSON column gives them back (tuples become lists; NaN and
+    infinities, which PostgreSQL's JSON refuses, become None as "no value")."""
+    def finite(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: finite(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [finite(v) for v in value]
+        return value
+    return finite(json.loads(json.dumps(stats, default=float)))
 
 
 def _titles(survey: Survey, scope: ReportScope, agency, field, number: int):
