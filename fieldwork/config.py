@@ -65,6 +65,12 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def login_rate_limit() -> str:
+    """LOGIN_RATE_LIMIT from the environment: '10/minute' by default, '' when 'off'."""
+    value = (os.environ.get("LOGIN_RATE_LIMIT") or "10/minute").strip()
+    return "" if value.lower() in ("off", "0", "none") else value
+
+
 def security_settings() -> dict:
     """Cookie, session, sign-in and upload settings (docs/security.md).
 
@@ -88,7 +94,7 @@ def security_settings() -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB") or 64) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10/minute",
+        "LOGIN_RATE_LIMIT": login_rate_limit(),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_MINUTES": 15,
     }

@@ -111,6 +111,10 @@ def test_production_settings_make_cookies_secure(monkeypatch):
     assert not cfg["SESSION_COOKIE_SECURE"] and not cfg["SECURITY_HSTS"]
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
     assert security_settings()["SESSION_COOKIE_SECURE"]
+    monkeypatch.delenv("LOGIN_RATE_LIMIT", raising=False)
+    assert security_settings()["LOGIN_RATE_LIMIT"] == "10/minute"
+    monkeypatch.setenv("LOGIN_RATE_LIMIT", "off")
+    assert security_settings()["LOGIN_RATE_LIMIT"] == ""
 
 
 def test_production_app_sends_secure_cookie(app, client, factory):
