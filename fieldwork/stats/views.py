@@ -35,6 +35,8 @@ bp = Blueprint("stats", __name__, url_prefix="/stats")
 VIEWERS = (RoleName.MANAGER, RoleName.HOME_AFFAIRS)
 register_nav(NavItem(_l("Statistics"), "stats.index", VIEWERS))
 COMMENT_CAP = 50  # comments listed per agency on the page
+CHANNELS = {"paper_omr": _l("Paper, scanned"), "paper_keyed": _l("Paper, keyed"),
+            "online": _l("Online survey"), "call_centre": _l("Call centre")}
 
 
 def _survey_or_404(code: str) -> Survey:
@@ -78,7 +80,8 @@ def survey(code: str):
     return render_template("stats/index.html", survey=row, surveys=surveys, result=result,
                            identified=can_export_identified(current_user, row),
                            charts=available(result), reason_labels=labels,
-                           period_text=period_text, comment_cap=COMMENT_CAP)
+                           period_text=period_text, comment_cap=COMMENT_CAP,
+                           channel_labels=CHANNELS)
 
 
 @bp.route("/<code>/chart/<name>.png")

@@ -32,6 +32,7 @@ def test_page_shows_criteria_profile_periods_and_charts(client, sipas_data):
     for name in ("agencies", "aspects", "periods"):
         assert f'src="/stats/SP-2/chart/{name}.png"' in page
     assert "/stats/SP-2/chart/reasons.png" not in page  # a SIPAS form has no reasons
+    assert 'id="reasons"' not in page
     assert "data:image" not in page and "<script>" not in page
 
 
@@ -57,6 +58,7 @@ def test_chart_roles(client, db, factory):
     assert res.status_code == 200 and res.data.startswith(PNG)
     page = client.get("/stats/ST-1").get_data(as_text=True)
     assert "Phải liên hệ nhiều lần" in page and "reason_c" in page
+    assert "Paper, keyed" in page and 'id="reasons"' in page
     assert 'id="comments"' in page and "Tốt" in page  # ten "Tốt" comments per agency
 
 
