@@ -127,3 +127,19 @@ def test_rate_limit_answers_429_with_a_friendly_page(client, factory, rate_limit
 def test_rate_limit_is_off_in_the_tests_config(client, factory):
     for _ in range(12):
         assert login(client, "nobody@test.vn", "wrong-password-9").status_code == 401
+
+
+def test_migration_0009_matches_the_user_model(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    def users(diff) -> bool:
+        if isinstance(diff, list):
+            return any(users(d) for d in diff)
+        return any(getattr(part, "name", part) == "users"
+                   or getattr(getattr(part, "table", None), "name", None) == "users"
+                   for part in diff[1:])
+
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert [d for d in compare_metadata(ctx, db.metadata) if users(d)] == []
