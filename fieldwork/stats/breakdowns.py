@@ -106,7 +106,8 @@ def procedure_rates(rows: list[dict], top: int = TOP_PROCEDURES) -> dict:
     groups: dict = defaultdict(list)
     spellings: dict = defaultdict(Counter)
     for r in rows:
-        name = normalise_name(r.get("procedure"))
+        name = r.get("procedure")
+        name = normalise_name(name) if name else None  # most rows have none: skip the regex
         if name is not None:
             groups[name.casefold()].append(r)
             spellings[name.casefold()][name] += 1
@@ -148,7 +149,7 @@ def _sheet_order(row: dict) -> tuple:
 def comments_by_agency(rows: list[dict]) -> list[dict]:
     """Comments grouped by agency (agencies by name, unknown last; texts in sheet order)."""
     groups: dict = defaultdict(list)
-    for r in sorted(rows, key=_sheet_order):
+    for r in sorted((r for r in rows if r.get("comments")), key=_sheet_order):
         for item, text in r.get("comments") or []:
             groups[r["agency"]].append({"item": item, "text": text})
     order = sorted(groups, key=lambda a: (a is None, str(a or "")))
