@@ -141,7 +141,8 @@ def create_draft(survey: Survey, actor, agency=None, field=None, previous=None,
 
     Refused when the actor is not a manager, the survey is published or closed, the agency is
     not in the survey's scope, both an agency and a field are given, ``previous`` is the
-    survey itself, a narrative text is too long, or there are no approved answers.
+    survey itself, a narrative text is too long, there are no approved answers, or nothing
+    differs from the newest version (statistics, comparison and texts).
     """
     if not (hasattr(actor, "has_role") and actor.has_role(RoleName.MANAGER)):
         raise OperationError(_("Only the contractor manager creates report drafts."))
@@ -158,6 +159,15 @@ def create_draft(survey: Survey, actor, agency=None, field=None, previous=None,
              ReportScope.FIELD if field is not None else ReportScope.SYNTHESIS)
     key = scope_key(scope, agency.id if agency else None, field.id if field else None)
     stats, before, docx, pdf = _build(survey, agency, field, previous, text)
+    newest = latest_draft(survey, key)
+    if newest is not None and (newest.statistics, newest.previous_statistics,
+                               newest.previous_survey_id, newest.shortcomings,
+                               newest.recommendations) == (
+            stats, before, previous.id if previous else None, text["shortcomings"],
+            text["recommendations"]):
+        # Same data, same comparison, same texts: a double click, not a new version.
+        raise OperationError(_("Nothing changed since version %(n)d (same data and texts); "
+                               "no new version was made.", n=newest.number))
     number = (db.session.scalar(select(func.max(ReportDraft.number)).where(
         ReportDraft.survey_id == survey.id, ReportDraft.scope_key == key)) or 0) + 1
     kind, agency_id, title, stem = _titles(survey, scope, agency, field, number)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.decorators import check, roles_required
 from ..auth.roles import RoleName
@@ -138,7 +139,14 @@ def create(code: str):
         db.session.rollback()
         flash(str(exc), "danger")
         return _page(row, form, 400)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two versions of the same report generated at once: the other one got the number.
+        db.session.rollback()
+        flash(_("Another version of this report was saved at the same moment; check the list "
+                "and try again."), "danger")
+        return _page(row, form, 409)
     flash(_("Version %(n)d of “%(scope)s” was created.", n=draft.number,
             scope=draft.scope_label), "success")
     return redirect(url_for("reports.version", code=row.code, draft_id=draft.id))

@@ -184,3 +184,20 @@ def test_pages_have_no_inline_script_or_data_uris(client, data):
         html = client.get(path).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert not re.search(r"\son[a-z]+\s*=", html) and "data:" not in html, path
+
+
+def test_a_version_saved_at_the_same_moment_is_a_message(client, data, db, monkeypatch):
+    def clash(survey, actor, **kwargs):
+        """As if another request had taken version 1 of the synthesis meanwhile."""
+        row = ReportDraft(survey_id=survey.id, scope=data.syn.scope, scope_key="synthesis",
+                          number=1, snapshot="x", statistics={}, shortcomings="",
+                          recommendations="", docx_id=data.syn.docx_id, pdf_id=data.syn.pdf_id)
+        db.session.add(row)
+        return row
+
+    _as(client, data.manager)
+    monkeypatch.setattr(drafts, "create_draft", clash)
+    resp = _post(client, {"scope": "synthesis", "shortcomings": "Giữ lại chữ này."})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 409 and "cùng lúc" in html and "Giữ lại chữ này." in html
+    assert len(db.session.scalars(select(ReportDraft)).all()) == 4

@@ -100,6 +100,16 @@ def test_versions_increment_and_stay_unchanged(data, db, tmp_path):
     assert events[0].after["snapshot"] == stats["snapshot"]
 
 
+def test_the_same_data_and_texts_make_no_new_version(data, db, factory):
+    drafts.create_draft(data.survey, data.manager, narrative=NARRATIVE)
+    with pytest.raises(OperationError, match="Không có gì thay đổi|Nothing changed"):
+        drafts.create_draft(data.survey, data.manager, narrative=dict(NARRATIVE))
+    earlier = factory.survey("ST-0", agencies=[data.a, data.b], year=2025)
+    again = drafts.create_draft(data.survey, data.manager, previous=earlier,
+                                narrative=NARRATIVE)  # now compared with 2025: a new version
+    assert again.number == 2
+
+
 def test_figures_are_reproducible_from_the_frozen_statistics(data, db):
     v1 = drafts.create_draft(data.survey, data.manager, narrative=NARRATIVE)
     db.session.commit()
