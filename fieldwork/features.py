@@ -13,7 +13,7 @@ from types import ModuleType
 
 FEATURES = ("auth", "audit", "directory", "plans", "forms", "omr", "entry", "stats", "reports",
             "privacy", "imports", "quality",
-            "jobs")
+            "jobs", "deploy")
 VIEW_MODULES = ("views", "public", "api")
 
 

@@ -1,0 +1,1 @@
+"""Running in production: gunicorn (`fieldwork serve`), backups and restores (docs/deploy.md)."""
