@@ -47,9 +47,19 @@ def print_summary(result: dict) -> None:
         mark = f"  (dưới {_pct(a['below'])})" if a.get("below") else ""
         click.echo(f"  {a.get('rank', '-')}. {a['agency']}: {_num(a['satisfied'])}/{_num(a['n'])}"
                    f" = {_pct(a['rate'])} {_ci(a['ci95'])}{mark}")
-    click.echo("Lý do chưa hài lòng:")
-    for r in result["reasons"]:
+    if result.get("reasons"):
+        click.echo("Lý do chưa hài lòng:")
+    for r in result.get("reasons", []):
         click.echo(f"  {r['code']}: {_num(r['count'])}")
+    if result.get("aspects"):
+        click.echo(f"Chỉ số hài lòng theo yếu tố (chung {_pct(result.get('sipas_index'))}):")
+    for a in result.get("aspects", []):
+        click.echo(f"  {a['title']}: {_pct(a['index'])}")
+    quarters = (result.get("periods") or {}).get("quarter") or []
+    if quarters:
+        click.echo("Theo quý:")
+    for q in quarters:
+        click.echo(f"  {q['group']}: {_num(q['satisfied'])}/{_num(q['n'])} = {_pct(q['rate'])}")
 
 
 @click.command("stats")

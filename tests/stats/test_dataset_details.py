@@ -106,3 +106,12 @@ def test_stats_json_has_the_new_keys(runner, db, factory):
     out = json.loads(res.output)
     assert set(KEYS) <= set(out)
     assert len(out["aspects"]) == 5 and out["sipas_index"] is not None
+
+
+def test_stats_summary_lists_aspects_and_quarters(runner, db, factory):
+    build_sipas(db, factory)
+    res = runner.invoke(args=["stats", "SP-2"])
+    assert res.exit_code == 0, res.output
+    assert "Chỉ số hài lòng theo yếu tố" in res.output and "  Tiếp cận dịch vụ: " in res.output
+    assert "Theo quý:" in res.output and "2026-Q1: " in res.output
+    assert "Lý do chưa hài lòng" not in res.output
