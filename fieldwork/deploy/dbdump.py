@@ -14,8 +14,9 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, column, create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 # Rows that every migrated database has (written by the migrations themselves).
 SEED_TABLES = frozenset({"alembic_version", "roles"})
@@ -28,10 +29,6 @@ class BackupError(Exception):
     """A backup or restore cannot go on; the message says why and what to do."""
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def sqlite_path(url: str) -> Path:
     """The file of a SQLite URL (an in-memory database cannot be backed up)."""
     database = make_url(url).database
@@ -40,18 +37,26 @@ def sqlite_path(url: str) -> Path:
     return Path(database).resolve()
 
 
-def sqlite_facts(conn: sqlite3.Connection) -> tuple[str | None, dict[str, int]]:
-    """Alembic revision and row counts of a SQLite connection."""
-    names = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name")]
-    counts = {n: conn.execute(f"SELECT count(*) FROM {_quote(n)}").fetchone()[0]  # noqa: S608
+def table_counts(conn) -> tuple[str | None, dict[str, int]]:
+    """Alembic revision and row counts through a SQLAlchemy connection (either kind)."""
+    names = sorted(inspect(conn).get_table_names())
+    counts = {n: conn.execute(select(func.count()).select_from(table(n))).scalar_one()
               for n in names}
     revision = None
     if "alembic_version" in counts:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        revision = row[0] if row else None
+        revision = conn.execute(select(column("version_num")).select_from(
+            table("alembic_version"))).scalar()
     return revision, counts
+
+
+def sqlite_facts(path: Path) -> tuple[str | None, dict[str, int]]:
+    """Alembic revision and row counts of a SQLite file, opened read-only."""
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return table_counts(conn)
+    finally:
+        engine.dispose()
 
 
 def sqlite_dump(url: str, dest: Path) -> tuple[str | None, dict[str, int]]:
@@ -65,10 +70,10 @@ def sqlite_dump(url: str, dest: Path) -> tuple[str | None, dict[str, int]]:
         src.backup(dst)
         # A self-contained file: no write-ahead log beside it.
         dst.execute("PRAGMA journal_mode = DELETE")
-        return sqlite_facts(dst)
     finally:
         dst.close()
         src.close()
+    return sqlite_facts(dest)
 
 
 def sqlite_check(path: Path) -> None:
@@ -151,25 +156,13 @@ def _run(cmd: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} failed (exit {done.returncode}): " + " | ".join(detail))
 
 
-def pg_facts(conn) -> tuple[str | None, dict[str, int]]:
-    """Alembic revision and row counts through a SQLAlchemy connection to PostgreSQL."""
-    names = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = "
-                              "current_schema() ORDER BY tablename")).scalars().all()
-    counts = {n: conn.execute(text(f"SELECT count(*) FROM {_quote(n)}")).scalar_one()  # noqa: S608
-              for n in names}
-    revision = None
-    if "alembic_version" in counts:
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    return revision, counts
-
-
 def pg_dump(engine: Engine, dest: Path, bindir: str | None) -> tuple[str | None, dict]:
     """pg_dump --format=custom of the app's database, counted in the same snapshot."""
     tool = pg_tool("pg_dump", bindir)
     args, env = pg_connection(engine.url.render_as_string(hide_password=False))
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
         snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-        revision, counts = pg_facts(conn)
+        revision, counts = table_counts(conn)
         _run([tool, "--format=custom", f"--snapshot={snapshot}", f"--file={dest}", *args],
              env, "pg_dump")
         conn.rollback()
@@ -179,21 +172,22 @@ def pg_dump(engine: Engine, dest: Path, bindir: str | None) -> tuple[str | None,
 def pg_clear(engine: Engine) -> None:
     """Drop the tables, sequences and enum types of the target schema (restore replaces them)."""
     with engine.begin() as conn:
+        quote = conn.dialect.identifier_preparer.quote
         tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = "
                                    "current_schema()")).scalars().all()
         if tables:
-            conn.execute(text("DROP TABLE IF EXISTS " + ", ".join(map(_quote, tables))
+            conn.execute(text("DROP TABLE IF EXISTS " + ", ".join(map(quote, tables))
                               + " CASCADE"))
         seqs = conn.execute(text("SELECT sequence_name FROM information_schema.sequences "
                                  "WHERE sequence_schema = current_schema()")).scalars().all()
         if seqs:
-            conn.execute(text("DROP SEQUENCE IF EXISTS " + ", ".join(map(_quote, seqs))
+            conn.execute(text("DROP SEQUENCE IF EXISTS " + ", ".join(map(quote, seqs))
                               + " CASCADE"))
         types = conn.execute(text(
             "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
             "WHERE n.nspname = current_schema() AND t.typtype = 'e'")).scalars().all()
         if types:
-            conn.execute(text("DROP TYPE IF EXISTS " + ", ".join(map(_quote, types))
+            conn.execute(text("DROP TYPE IF EXISTS " + ", ".join(map(quote, types))
                               + " CASCADE"))
 
 
@@ -212,15 +206,9 @@ def facts(engine: Engine) -> tuple[str | None, dict[str, int]]:
     """Alembic revision and row counts of the app's database, whichever kind it is."""
     if engine.dialect.name == "sqlite":
         path = sqlite_path(engine.url.render_as_string(hide_password=False))
-        if not path.exists():
-            return None, {}
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return sqlite_facts(conn)
-        finally:
-            conn.close()
+        return sqlite_facts(path) if path.exists() else (None, {})
     with engine.connect() as conn:
-        return pg_facts(conn)
+        return table_counts(conn)
 
 
 def holds_data(counts: dict[str, int]) -> list[str]:
