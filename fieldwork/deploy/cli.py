@@ -110,9 +110,10 @@ def restore_command(archive, force, pg_bin):
     if result["migrated_to"]:
         click.echo(f"database migrated from {result['alembic_revision']} to "
                    f"{result['migrated_to']}")
-    click.echo("The data key (instance/data_key or FIELDWORK_DATA_KEY) is not in the archive: "
-               "install the one this backup was made with, or phone numbers and citizen IDs "
-               "stay unreadable.")
+    click.echo("Keys are not in the archive: install the data key (instance/data_key or "
+               "FIELDWORK_DATA_KEY) this backup was made with, or phone numbers and citizen IDs "
+               "stay unreadable; and the old SECRET_KEY (instance/secret_key) or FORMS_MAC_KEY, "
+               "or forms printed before cannot be scanned (docs/deploy.md).")
 
 
 commands = [serve_command, backup_command, restore_command]
