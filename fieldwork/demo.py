@@ -1,4 +1,5 @@
-"""A realistic demo year: the city, its agencies and fields, survey DEMO-2026, one user per role."""
+"""A realistic demo year: the city, its agencies and fields, survey DEMO-2026, one user per role,
+and the previous year DEMO-2025, closed and published (``demo_previous``)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,8 @@ def load_demo(password: str | None = None) -> list[tuple[str, str, str]]:
                      "agency_id": agency_id}, actor)
         accounts.append((email, roles[0], pw))
     _load_extensions(survey, actor)
+    from .demo_previous import load_previous
+    load_previous(data, actor)
     return accounts
 
 

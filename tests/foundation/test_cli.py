@@ -69,7 +69,8 @@ def test_upgrade_on_empty_database_then_demo(tmp_path, database_url, pg_cluster)
     else:
         url = "sqlite:///" + str(tmp_path / "fresh.db")
     env = {"DATABASE_URL": url, "FIELDWORK_INSTANCE": str(tmp_path / "inst"),
-           "FIELDWORK_DATA_DIR": str(tmp_path / "data")}
+           "FIELDWORK_DATA_DIR": str(tmp_path / "data"),
+           "FIELDWORK_DEMO_SHEETS": "240"}  # the default size is tested in tests/stats
     res = _cli(env, "db", "upgrade", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
