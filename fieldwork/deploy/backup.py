@@ -120,7 +120,10 @@ def create_backup(out: Path, engine: Engine, data_dir: Path, pg_bin: str | None 
                         info.mtime = int(path.stat().st_mtime)
                         tar.addfile(info)
                     else:
-                        files[name] = _add_file(tar, path, name)
+                        try:
+                            files[name] = _add_file(tar, path, name)
+                        except FileNotFoundError:
+                            continue  # deleted since the walk (nothing was written yet)
                 manifest = {
                     "format": FORMAT, "format_version": FORMAT_VERSION,
                     "app_version": app_version(), "alembic_revision": revision,
@@ -135,6 +138,8 @@ def create_backup(out: Path, engine: Engine, data_dir: Path, pg_bin: str | None 
         # The archive holds personal data: readable by its owner only.
         os.chmod(tmp, 0o600)
         os.replace(tmp, out)
+    except OSError as exc:
+        raise BackupError(f"the backup failed and was not written: {exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return manifest
@@ -144,6 +149,8 @@ def safe_member_name(member: tarfile.TarInfo) -> PurePosixPath:
     """The member's path if it is a plain file or folder that stays inside the archive root."""
     name = member.name
     path = PurePosixPath(name)
+    if not path.parts or name.startswith("./"):
+        raise BackupError(f"archive member {name!r} has no usable name; refused")
     if not (member.isreg() or member.isdir()):
         raise BackupError(f"archive member {name!r} is a link or special file; refused")
     if (name.startswith(("/", "\\")) or path.is_absolute() or "\\" in name or ":" in path.parts[0]
@@ -193,7 +200,10 @@ def unpack(archive: Path, staging: Path) -> dict:
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(f"archive format {manifest.get('format_version')} is not supported "
                           f"by this fieldwork ({FORMAT_VERSION}); nothing was restored")
-    listed = manifest.get("files") or {}
+    needed = {"files": dict, "row_counts": dict, "database": str, "created_at": str}
+    if any(not isinstance(manifest.get(k), t) for k, t in needed.items()):
+        raise BackupError("the archive's manifest is incomplete; nothing was restored")
+    listed = manifest["files"]
     for name in sorted(set(listed) | set(seen)):
         if name not in seen:
             raise BackupError(f"{name} is listed in the manifest but missing from the archive")

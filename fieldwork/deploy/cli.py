@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
 
 PG_BIN = click.option("--pg-bin", envvar="FIELDWORK_PG_BIN", default=None, metavar="DIR",
                       help="Folder of pg_dump/pg_restore (default: newest "
@@ -66,6 +67,8 @@ def backup_command(out, pg_bin):
                                  pg_bin)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except OperationalError as exc:
+        raise click.ClickException(f"cannot use the database: {exc.orig}") from None
     size = out.stat().st_size
     record("cli", "deploy.backup", object_type="backup", object_id=out.name,
            after={"file": str(out.resolve()), "bytes": size, "sha256": sha256_file(out),
@@ -99,6 +102,8 @@ def restore_command(archive, force, pg_bin):
                                 force=force, pg_bin=pg_bin, upgrade=upgrade)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except OperationalError as exc:
+        raise click.ClickException(f"cannot use the database: {exc.orig}") from None
     record("cli", "deploy.restore", object_type="backup", object_id=archive.name,
            after={"file": str(archive.resolve()), "created_at": result["created_at"],
                   "app_version": result["app_version"], "revision": result["alembic_revision"],

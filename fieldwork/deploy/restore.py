@@ -53,6 +53,8 @@ def restore_backup(archive: Path, engine: Engine, data_dir: Path, *, force: bool
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=data_dir, prefix=STAGING_PREFIX))
     try:
+        if not force:  # before reading a large archive
+            _refuse_if_busy(engine, data_dir)
         manifest = unpack(Path(archive), staging)
         kind = engine.dialect.name
         if manifest["database"] != kind:
@@ -63,8 +65,6 @@ def restore_backup(archive: Path, engine: Engine, data_dir: Path, *, force: bool
         if revision is not None and revision not in known:
             raise BackupError(f"the archive's schema revision {revision} is newer than this "
                               "fieldwork knows; upgrade fieldwork first. Nothing was restored.")
-        if not force:
-            _refuse_if_busy(engine, data_dir)
         dump = staging / DB_MEMBER[kind]
         if kind == "sqlite":
             dbdump.sqlite_check(dump)

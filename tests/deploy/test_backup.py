@@ -186,3 +186,22 @@ def test_demo_instance_round_trip(make_instance, tmp_path):
     client = target.app.test_client()
     assert login(client, "quanly@demo.vn", "Demo-pass-2026x").status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_incomplete_manifest_is_refused(source, make_instance, tmp_path):
+    archive = tmp_path / "b.tar.gz"
+    assert source.cli("backup", "--out", str(archive)).exit_code == 0
+
+    def drop_counts(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        del manifest["row_counts"]
+        return json.dumps(manifest).encode()
+
+    bad = tmp_path / "bad.tar.gz"
+    rewrite(archive, bad, drop_counts)
+    target = make_instance("target")
+    res = target.cli("restore", str(bad))
+    assert res.exit_code != 0 and "manifest is incomplete" in res.output
+    assert target.counts()["users"] == 0
