@@ -85,7 +85,7 @@ def chart(code: str):
 @bp.route("/<code>/<int:attachment_id>")
 def download(code: str, attachment_id: int):
     """A published report file: the publication's final report or the published draft's
-    PDF/DOCX; nothing else of the survey."""
+    PDF; nothing else of the survey."""
     pub = _published_or_404(code)
     files = public_data.report_files(pub, public_data.published_draft(pub.survey))
     att = next((a for _, a in files if a.id == attachment_id), None)

@@ -74,11 +74,11 @@ def public_statistics(pub: Publication, draft=None) -> dict:
 
 def report_files(pub: Publication, draft=None) -> list[tuple[str, object]]:
     """(role, attachment) a citizen may download: "final" (the publication's report), then
-    "pdf" and "docx" of the published synthesis draft; each attachment once."""
+    the PDF of the published synthesis draft; each attachment once. The draft's editable
+    DOCX stays with the contractor: the public gets fixed documents only."""
     files = [("final", pub.attachment)]
     if draft is not None:
-        files += [(role, att) for role, att in (("pdf", draft.pdf), ("docx", draft.docx))
-                  if att is not None]
+        files += [("pdf", draft.pdf)] if draft.pdf is not None else []
     seen, out = set(), []
     for role, att in files:
         if att.id not in seen:

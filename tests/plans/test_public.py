@@ -101,11 +101,14 @@ def test_public_statistics_prefer_the_published_draft(app, client, db, factory):
     page = _html(client, f"{BASE}/ST-1")
     assert pct(34 / 40) in page and pct(34 / 41) not in page
     roles = [role for role, _ in public_data.report_files(pub, found)]
-    assert roles == ["final", "pdf", "docx"]
-    for att, magic in ((draft.pdf, b"%PDF"), (draft.docx, b"PK")):
-        assert f"{BASE}/ST-1/{att.id}" in page
-        with client.get(f"{BASE}/ST-1/{att.id}") as resp:
-            assert resp.status_code == 200 and resp.data.startswith(magic)
+    assert roles == ["final", "pdf"]
+    assert f"{BASE}/ST-1/{draft.pdf.id}" in page
+    with client.get(f"{BASE}/ST-1/{draft.pdf.id}") as resp:
+        assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+    # The editable Word file is the contractor's, not the public's.
+    assert f"{BASE}/ST-1/{draft.docx.id}" not in page
+    with client.get(f"{BASE}/ST-1/{draft.docx.id}") as resp:
+        assert resp.status_code == 404
 
 
 def test_without_a_draft_the_closed_surveys_own_statistics(data):
