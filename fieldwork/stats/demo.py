@@ -42,8 +42,8 @@ SEED = 2026
 # Share of unsatisfied respondents who tick each reason (several may be ticked).
 REASON_WEIGHTS = {"reason_a": 16, "reason_b": 34, "reason_c": 30, "reason_d": 13,
                   "reason_dd": 11, "reason_e": 3, "reason_f": 6, "reason_g": 15, "other": 9}
-# Survey months and their weights: the plan's fieldwork runs from spring to September.
-MONTHS_2026 = {3: 5, 4: 8, 5: 11, 6: 16, 7: 20, 8: 22, 9: 18}
+# Survey months and their weights: the plan's fieldwork runs from June to September.
+MONTHS_2026 = {6: 22, 7: 27, 8: 28, 9: 23}
 LOCAL = timedelta(hours=7)  # Asia/Ho_Chi_Minh
 
 
