@@ -63,7 +63,8 @@ def test_demo_default_size_fills_a_year_and_publishes_the_previous_one(app, runn
     assert survey_statistics(before)["overall"]["rate"] < stats["overall"]["rate"]
 
 
-def test_demo_sheets_are_audited_per_batch_and_per_sheet(runner, db):
+def test_demo_sheets_are_audited_and_the_previous_year_published(runner, db):
+    from fieldwork.reports.drafts import published_draft
     assert runner.invoke(args=["demo", "--password", "x-pass-2026"]).exit_code == 0
     survey = _survey(db, "DEMO-2026")
     sheets = _bulk(db, survey)
@@ -79,6 +80,16 @@ def test_demo_sheets_are_audited_per_batch_and_per_sheet(runner, db):
     assert [e.action for e in trail][-1] == "entry.approve"
     assert trail[0].actor_id == one.enumerator_id and trail[-1].actor.email == "quanly@demo.vn"
     assert len(trail) == (3 if one.double else 2)
+
+    # The previous year is published with its frozen synthesis draft (narrative included).
+    before = _survey(db, "DEMO-2025")
+    assert before.status == SurveyStatus.CLOSED
+    draft = published_draft(before)
+    assert draft is not None and "đất đai" in draft.shortcomings
+    assert draft.snapshot == survey_statistics(before)["snapshot"]
+    publication = db.session.scalar(select(Publication).where(
+        Publication.survey_id == before.id))
+    assert publication.attachment.sha256 == draft.pdf.sha256
 
 
 def test_same_seed_same_sheets(db, factory):
