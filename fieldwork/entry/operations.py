@@ -154,14 +154,37 @@ def transition(sheet: EntrySheet, name: str, user, reason: str = "") -> EntryShe
         raise OperationError(_("Give a reason for this change."))
     before = sheet.review_state
     sheet.review_state = t.target
+    extra = {}
     if t.target == ReviewState.APPROVED:
         sheet.approved_at, sheet.approved_by_id = utcnow(), user.id
+        extra = _field_from_answer(sheet)
     elif before == ReviewState.APPROVED:
         sheet.approved_at = sheet.approved_by_id = None
     db.session.flush()
     audit.record(user, f"entry.{name}", sheet, before={"state": before},
-                 after={"state": t.target, "serial": sheet.serial_text}, reason=reason or None)
+                 after={"state": t.target, "serial": sheet.serial_text, **extra},
+                 reason=reason or None)
     return sheet
+
+
+def _field_from_answer(sheet: EntrySheet) -> dict:
+    """Give an approved sheet the field its "field" answer names (paper forms ask for it in
+    writing), so field statistics and reports count it; {"field_id": id} when set."""
+    if sheet.field_id is not None:
+        return {}
+    written = next((a.values for a in sheet.answers if a.question == "field"), None)
+    if not written:
+        return {}
+    from sqlalchemy import select
+
+    from ..directory.matching import match_field
+    from ..directory.models import Field
+    fields = [(f.id, f.code, f.name) for f in db.session.scalars(select(Field))]
+    found = match_field(str(written[0]), fields)
+    if found is None:
+        return {}
+    sheet.field_id = found
+    return {"field_id": found}
 
 
 def _shown_contact(sheet: EntrySheet, kind: str) -> str:

@@ -8,11 +8,11 @@ statistics of the published report draft when there is one, else from the survey
 from __future__ import annotations
 
 import threading
-import unicodedata
 from collections import OrderedDict
 
 from sqlalchemy import select
 
+from ..directory.matching import fold
 from ..extensions import db
 from .models import Survey
 from .models_review import Publication
@@ -104,12 +104,6 @@ def chart_png(stats: dict) -> bytes | None:
 
     key = (stats.get("snapshot"), tuple(rows))
     return _remember(_chart_cache, key, lambda: agency_rates_chart(rows))
-
-
-def fold(text: str) -> str:
-    """Lower case without Vietnamese diacritics, so "hai chau" finds "Phường Hải Châu"."""
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
 
 
 def find_agencies(agencies: list[dict], query: str) -> list[dict]:

@@ -193,10 +193,9 @@ def _sheet_dicts(survey) -> tuple[list[dict], dict]:
     from sqlalchemy import select
 
     from ..directory.models import Field
+    from ..entry.models import EntryAnswer
     from ..entry.sources import approved_sheets
     from ..extensions import db
-
-    from ..entry.models import EntryAnswer
 
     fields = {f.id: f.name for f in db.session.scalars(select(Field))}
     # One query for every answer of the approved sheets (not one per sheet).

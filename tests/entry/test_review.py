@@ -146,3 +146,29 @@ def test_phone_masked_per_role(client, db, keyed, survey, people, factory, who, 
         assert ("0912345678" in html) is sees, url
         assert ("09xx xxx 678" in html) is not sees, url
     assert ("048123456789" in html) is sees and ("xxx xxx xxx 789" in html) is not sees
+
+
+def test_approval_gives_the_sheet_the_field_written_on_it(db, survey, batch, people, factory):
+    civil = factory.field("HT", "Hộ tịch")
+    factory.field("CT", "Chứng thực")
+    sheet = ops.save_keying(resolve(survey, 1, people["lan"]), typed(field="ho  TICH"),
+                            people["lan"])
+    assert sheet.field_id is None
+    ops.transition(sheet, "approve", people["manager"])
+    assert sheet.field_id == civil.id
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.approve"))
+    assert event.after["field_id"] == civil.id
+    # A name that is no field (or could be several) leaves the field unset.
+    other = ops.save_keying(resolve(survey, 2, people["lan"]), typed(field="Nhà ở"),
+                            people["lan"])
+    ops.transition(other, "approve", people["manager"])
+    assert other.field_id is None
+
+
+def test_match_field_by_name_or_code_without_diacritics():
+    from fieldwork.directory.matching import match_field
+    fields = [(1, "HT", "Hộ tịch"), (2, "DD", "Đất đai"), (3, "dd", "Khác")]
+    assert match_field("Hộ Tịch", fields) == 1
+    assert match_field("dat dai", fields) == 2
+    assert match_field("DD", fields) is None  # two fields answer to it
+    assert match_field("  ", fields) is None and match_field("Xây dựng", fields) is None
