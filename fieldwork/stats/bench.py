@@ -1,7 +1,8 @@
 """``fieldwork bench stats``: full statistics and a synthesis report on a large synthetic year.
 
-Rows are made the way the dataset holds them (one per sheet: agency, field, channel,
-satisfied flag, reasons), so the timed part is exactly what a report of a real survey runs:
+Rows are made the way the dataset holds them for the 2025 paper form (one per sheet: agency,
+field, channel, satisfied flag, reasons, procedure, survey date, comments on one in ten), so
+the timed part is exactly what a report of a real survey runs:
 ``summarise`` over the rows, then the report content, its charts, the PDF and the DOCX.
 """
 
@@ -30,6 +31,11 @@ def synthetic_rows(n: int, agencies: int, seed: int = 1) -> list[dict]:
     names = [f"Cơ quan {i + 1:03d}" for i in range(agencies)]
     fields = [f"LV{i % 12 + 1:02d}" for i in range(agencies)]
     picks = rng.random((n, len(REASONS))) < 0.18
+    procedure = rng.integers(0, 60, n)
+    day = rng.integers(0, 365, n)
+    commented = rng.random(n) < 0.1
+    procedures = [f"Thủ tục hành chính số {k + 1}" for k in range(60)]
+    days = [(np.datetime64("2026-01-01") + d).astype(str) for d in range(365)]
     rows = []
     for i in range(n):
         a = int(agency[i])
@@ -37,7 +43,10 @@ def synthetic_rows(n: int, agencies: int, seed: int = 1) -> list[dict]:
         reasons = [REASONS[k] for k in np.flatnonzero(picks[i])] if ok is False else []
         rows.append({"serial": i + 1, "version": 1, "agency": names[a], "field": fields[a],
                      "channel": CHANNELS[int(channel[i])], "satisfied": ok,
-                     "reasons": reasons})
+                     "reasons": reasons, "procedure": procedures[int(procedure[i])],
+                     "date": days[int(day[i])], "items": {}, "profile": {},
+                     "comments": [["q03", "Cán bộ hướng dẫn tận tình, mong rút ngắn thời "
+                                   "gian chờ."]] if commented[i] else []})
     return rows
 
 

@@ -81,10 +81,13 @@ def period_rates(rows: list[dict]) -> dict:
     """Rates by month, quarter and half-year in time order; rows without a date counted."""
     dated = [r for r in rows if r.get("date")]
     out: dict = {}
+    by_date: dict = defaultdict(list)
+    for r in dated:
+        by_date[r["date"]].append(r)
     for kind in PERIODS:
         groups: dict = defaultdict(list)
-        for r in dated:
-            groups[period_of(r["date"], kind)].append(r)
+        for day, day_rows in by_date.items():  # a year has few distinct dates
+            groups[period_of(day, kind)].extend(day_rows)
         out[kind] = [_rate(g, groups[g]) for g in sorted(groups)]
     out["undated"] = len(rows) - len(dated)
     return out
