@@ -152,15 +152,20 @@ def reason_table(stats: dict, labels: dict) -> Table:
 
 
 def annex_table(stats: dict) -> Table:
-    """Per-agency annex: forms collected against the plan, rate, interval, margin achieved."""
+    """Per-agency annex: forms collected against the plan, rate, interval, and the margin of
+    error the plan set beside the one achieved."""
     rows = [["STT", "Cơ quan, đơn vị", "Phiếu yêu cầu", "Phiếu hợp lệ", "Tỷ lệ hài lòng",
-             "KTC 95%", "Sai số đạt được"]]
+             "KTC 95%", "Sai số kế hoạch", "Sai số đạt được"]]
+
+    def margin(value):
+        return "±" + pct(value) if value is not None else "—"
+
     for i, a in enumerate(stats["agencies"], 1):
         req = a.get("adequacy", {}).get("required")
-        margin = a.get("margin_achieved")
         rows.append([str(i), a["agency"] or "—", num(req), num(a["n"]), pct(a["rate"]),
-                     ci(a["ci95"]), "±" + pct(margin) if margin is not None else "—"])
-    return Table(rows, (1.2, 4.2, 1.8, 1.8, 2.1, 3.4, 2.0), (2, 3, 4, 6))
+                     ci(a["ci95"]), margin(a.get("margin_planned")),
+                     margin(a.get("margin_achieved"))])
+    return Table(rows, (1.0, 3.7, 1.6, 1.6, 1.9, 3.1, 1.8, 1.8), (2, 3, 4, 6, 7))
 
 
 def group_table(groups: list[dict], title: str, labels: dict | None = None) -> Table:

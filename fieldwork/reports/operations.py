@@ -97,7 +97,15 @@ def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None
     The synthesis is exactly ``survey_statistics``; an agency or field report summarises the
     same rows filtered to that agency or field, with the same functions.
     """
-    from ..stats.dataset import load_rows, populations, snapshot_id, summarise, survey_statistics
+    from ..stats.dataset import (
+        load_rows,
+        planned_margins,
+        populations,
+        snapshot_id,
+        summarise,
+        survey_statistics,
+        with_planned_margins,
+    )
     total, per_agency, required = populations(survey)
     if agency is None and field is None:
         return survey_statistics(survey), total
@@ -117,6 +125,7 @@ def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None
         required = {}
     out = summarise(rows, population, per_agency, required, meta["reason_codes"],
                     layout=meta["layout"])
+    with_planned_margins(out, planned_margins(survey))
     out["snapshot"] = snapshot_id(rows)
     out["survey"] = survey.code
     out["channels_used"] = sorted({r["channel"] for r in rows})

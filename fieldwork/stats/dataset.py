@@ -264,12 +264,34 @@ def populations(survey) -> tuple[int | None, dict, dict]:
     return total, {k: v for k, v in per_agency.items() if v}, dict(required)
 
 
+def planned_margins(survey) -> dict:
+    """The plan's margin of error per agency name, where the sample policy sets one (Slovin
+    policies); an agency with several scope rows gets the largest of their margins."""
+    from ..plans.progress import requirements
+    out: dict = {}
+    for req in requirements(survey):
+        margin = req.result.params.get("margin") if req.result else None
+        if margin is not None:
+            name = req.scope.agency.name
+            out[name] = max(out.get(name, 0.0), float(margin))
+    return out
+
+
+def with_planned_margins(stats: dict, margins: dict) -> dict:
+    """Put each agency's planned margin beside the margin achieved (``margin_planned``)."""
+    for a in stats["agencies"]:
+        if a["agency"] in margins:
+            a["margin_planned"] = margins[a["agency"]]
+    return stats
+
+
 def survey_statistics(survey, channels=None, thresholds=(0.80, 0.90)) -> dict:
     """Statistics of the survey's dataset with its snapshot id (what the CLI and page show)."""
     rows, meta = load_rows(survey, channels)
     total, per_agency, required = populations(survey)
     out = summarise(rows, total, per_agency, required, meta["reason_codes"], thresholds,
                     meta["layout"])
+    with_planned_margins(out, planned_margins(survey))
     out["snapshot"] = snapshot_id(rows)
     out["survey"] = survey.code
     out["channels_used"] = sorted({r["channel"] for r in rows})

@@ -172,3 +172,27 @@ def test_agency_without_answers_shows_its_shortfall():
     by = {a["agency"]: a for a in out["agencies"]}
     assert by["A"]["adequacy"]["shortfall"] == 2
     assert by["B"]["n"] == 0 and by["B"]["adequacy"]["shortfall"] == 5
+
+
+def test_planned_margin_beside_the_achieved_one(data):
+    from fieldwork.plans.sampling import margin_2223
+    from fieldwork.reports.content import annex_table
+    from fieldwork.reports.operations import find_agency, report_statistics
+    result = survey_statistics(data.survey)
+    agencies = {x["agency"]: x for x in result["agencies"]}
+    # N = 1000 per agency: Decision 2223 sets a 7% margin for N <= 2,000.
+    assert agencies["Sở Tư pháp"]["margin_planned"] == pytest.approx(float(margin_2223(1000)))
+    assert agencies["Sở Tư pháp"]["margin_planned"] == pytest.approx(0.07)
+    table = annex_table(result)
+    assert table.rows[0][6:] == ["Sai số kế hoạch", "Sai số đạt được"]
+    row = next(r for r in table.rows if r[1] == "Sở Tư pháp")
+    assert row[6] == "±7,00%"
+    one, _ = report_statistics(data.survey, agency=find_agency("Sở Tư pháp"))
+    assert one["agencies"][0]["margin_planned"] == pytest.approx(0.07)
+
+
+def test_with_planned_margins_is_pure():
+    from fieldwork.stats.dataset import with_planned_margins
+    stats = {"agencies": [{"agency": "A"}, {"agency": "B"}]}
+    assert with_planned_margins(stats, {"A": 0.05}) is stats
+    assert stats["agencies"] == [{"agency": "A", "margin_planned": 0.05}, {"agency": "B"}]
