@@ -106,7 +106,7 @@ def check_count(value: object, name: str = "N") -> int:
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("+").isdigit():
+    elif isinstance(value, str) and value.strip().removeprefix("+").isdecimal():
         number = int(value.strip())
     else:
         raise InvalidCount(name, value)
