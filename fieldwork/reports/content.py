@@ -191,14 +191,17 @@ def change_text(now: dict, before: dict, year: int) -> str | None:
             f"(p {p_value}).")
 
 
-def change_table(now: dict, before: dict, year: int) -> Table | None:
-    """Agencies surveyed both years: this year's and the earlier rate and the change."""
-    earlier = {a["agency"]: a for a in before["agencies"] if a["n"]}
-    rows = [["STT", "Cơ quan, đơn vị", f"Năm {year}", "Năm nay", "Thay đổi", "Ý nghĩa"]]
-    for a in (a for a in now["agencies"] if a["n"] and a["agency"] in earlier):
-        b = earlier[a["agency"]]
+def change_table(now: dict, before: dict, year: int, part: str = "agencies") -> Table | None:
+    """Agencies (``part`` "agencies") or fields ("fields") surveyed both years: this year's
+    and the earlier rate, the change and whether it is significant at 5%."""
+    key, title = (("agency", "Cơ quan, đơn vị") if part == "agencies" else
+                  ("group", "Lĩnh vực"))
+    earlier = {a[key]: a for a in before.get(part, []) if a["n"] and a[key]}
+    rows = [["STT", title, f"Năm {year}", "Năm nay", "Thay đổi", "Ý nghĩa"]]
+    for a in (a for a in now.get(part, []) if a["n"] and a[key] in earlier):
+        b = earlier[a[key]]
         c = compare_proportions(a["satisfied"], a["n"], b["satisfied"], b["n"])
-        rows.append([str(len(rows)), a["agency"], pct(c.rate_before), pct(c.rate_now),
+        rows.append([str(len(rows)), a[key], pct(c.rate_before), pct(c.rate_now),
                      format_decimal(c.difference * 100, "+#,##0.00;-#,##0.00", locale="vi"),
                      "Có" if c.significant else "Không"])
     return Table(rows, (1.2, 5.4, 2.4, 2.4, 2.6, 2.5), (2, 3, 4)) if len(rows) > 1 else None
@@ -296,6 +299,10 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
         if table is not None:
             overall += [Para(f"So sánh theo cơ quan, đơn vị với năm {previous_year} "
                              "(“Có”: thay đổi có ý nghĩa thống kê, mức 5%):", bold=True),
+                        table]
+        table = change_table(stats, previous, previous_year, "fields") if scope is None else None
+        if table is not None:
+            overall += [Para(f"So sánh theo lĩnh vực với năm {previous_year}:", bold=True),
                         table]
     if len(stats.get("channels", [])) > 1:
         overall += [Para("Kết quả theo kênh thu thập:", bold=True),

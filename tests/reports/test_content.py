@@ -123,6 +123,10 @@ def test_change_from_previous_year(stats, header):
     table = next(b for b in c.sections[2].blocks if isinstance(b, Table))
     assert table.rows[1] == ["1", "Sở Tư pháp", "90,00%", "90,00%", "+0,00", "Không"]
     assert len(table.rows) == 2  # Sở Y tế has no earlier figure
+    # Fields repeated both years are compared the same way (Hộ tịch: 27/30 then 27/30).
+    fields = [b for b in c.sections[2].blocks if isinstance(b, Table)][1]
+    assert fields.rows[0][1] == "Lĩnh vực"
+    assert fields.rows[1:] == [["1", "Hộ tịch", "90,00%", "90,00%", "+0,00", "Không"]]
 
 
 def test_many_agencies_chart_the_lowest(header):
