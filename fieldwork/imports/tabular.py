@@ -124,12 +124,29 @@ def _csv_rows(stream: BinaryIO) -> tuple[str, Iterator[list[str]]]:
     encoding = detect_encoding(stream)
     text = io.TextIOWrapper(io.BufferedReader(_Borrowed(stream), CHUNK), encoding=encoding,
                             newline="")
-    sample = text.read(8192)
+    try:
+        sample = text.read(8192)
+    except UnicodeDecodeError:
+        raise TabularError(_ENCODING) from None
     text.seek(0)
     first = next((line for line in sample.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=first.count) if first else ","
-    reader = csv.reader(text, delimiter=delimiter)
-    return encoding, ([unicodedata.normalize("NFC", c).strip() for c in row] for row in reader)
+    return encoding, _csv_cells(csv.reader(text, delimiter=delimiter))
+
+
+_ENCODING = _l("The file's text encoding could not be read (save it as UTF-8).")
+
+
+def _csv_cells(reader) -> Iterator[list[str]]:
+    """Cells of each CSV row; the csv module's and the decoder's errors as TabularError."""
+    try:
+        for row in reader:
+            yield [unicodedata.normalize("NFC", c).strip() for c in row]
+    except UnicodeDecodeError:
+        raise TabularError(_ENCODING) from None
+    except csv.Error as exc:
+        raise TabularError(_l("The CSV file cannot be read after line %(line)d (%(why)s).",
+                              line=reader.line_num, why=str(exc))) from None
 
 
 def _xlsx_rows(stream: BinaryIO) -> Iterator[list[str]]:
