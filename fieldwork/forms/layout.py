@@ -98,8 +98,13 @@ def _blocks(q: Questionnaire, m: Metrics) -> list[Block]:
     return out
 
 
+# A matrix column is at most 60 % of the width / options: beyond 15 options (of 176 mm)
+# its boxes would touch or overlap, so a wider scale is printed as plain choice questions.
+MATRIX_MAX_OPTIONS = 15
+
+
 def _matrix_ok(x) -> bool:
-    return x.kind == "single" and len(x.options) >= 3
+    return x.kind == "single" and 3 <= len(x.options) <= MATRIX_MAX_OPTIONS
 
 
 def _same_scale(a, b) -> bool:

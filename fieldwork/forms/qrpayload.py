@@ -76,6 +76,8 @@ def verify(text: str | bytes, key: bytes) -> QRPayload:
             text = text.decode("ascii")
         except UnicodeDecodeError as exc:
             raise QRPayloadError("mã QR không phải của hệ thống (không phải ASCII)") from exc
+    if not text.isascii():  # the MAC is over ASCII; int() would also take other digits
+        raise QRPayloadError("mã QR không phải của hệ thống (không phải ASCII)")
     parts = text.strip().split("|")
     if len(parts) != 7 or parts[0] != PREFIX:
         raise QRPayloadError(f"mã QR không đúng định dạng {PREFIX}: {text[:40]!r}")

@@ -147,7 +147,8 @@ def _question_from(d: dict) -> Question:
         text_en=str(d.get("text_en") or ""), required=bool(d.get("required", False)),
         options=[Option(str(o["code"]), str(o["label"]), str(o.get("label_en") or ""))
                  for o in d.get("options") or []],
-        relevant=d.get("relevant") or None, digits=_opt_int(d.get("digits")),
+        relevant=str(d["relevant"]) if d.get("relevant") else None,
+        digits=_opt_int(d.get("digits")),
         min=_opt_int(d.get("min")), max=_opt_int(d.get("max")),
         text_lines=_opt_int(d.get("text_lines")))
 
@@ -174,7 +175,7 @@ def _check(qn: Questionnaire) -> list[str]:
 
 
 def _check_code(code: str, what: str, seen: set[str], errors: list[str]) -> None:
-    if not CODE_RE.match(code):
+    if not CODE_RE.fullmatch(code):  # match() lets "q1\n" through ($ before a newline)
         errors.append(f"{what}: mã phải gồm chữ thường a-z, số, '_' và bắt đầu bằng chữ")
     if code in seen:
         errors.append(f"{what}: mã bị trùng")
@@ -193,7 +194,7 @@ def _check_question(q: Question, earlier: dict[str, Question]) -> list[str]:
             errs.append(f"cần ít nhất {need} lựa chọn")
         codes = [o.code for o in q.options]
         for o in q.options:
-            if not OPTION_CODE_RE.match(o.code):
+            if not OPTION_CODE_RE.fullmatch(o.code):
                 errs.append(f"lựa chọn {o.code!r}: mã không hợp lệ")
             if not o.label.strip():
                 errs.append(f"lựa chọn {o.code!r}: chưa có nhãn")
