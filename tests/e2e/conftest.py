@@ -1,0 +1,237 @@
+"""Real-browser end-to-end harness (issue 8): the app as a subprocess, Debian's Chromium.
+
+One temporary instance per session: ``fieldwork db upgrade`` then ``fieldwork demo`` with a
+known password (about 40 s, done once), served by ``fieldwork run`` on a free loopback port.
+Playwright's sync API drives ``/usr/bin/chromium`` headless (installed by ``make test`` via
+TEST_PKGS; no ``playwright install``, no network). A missing Chromium fails, not skips.
+
+Each test gets a fresh browser context (no shared cookies). Console errors, uncaught page
+errors and CSP violations fail the test. On failure a screenshot and the page's HTML go to
+``test-artifacts/e2e/<test name>.png|.html``.
+
+Developers: ``FIELDWORK_E2E_DEMO=/path/to/instance`` copies an already-loaded demo instance
+(made with ``fieldwork demo --password e2e-Password-2026``) instead of loading it again.
+
+The e2e tests use no database fixture, so the ``--postgres`` pass leaves them out (they
+are also deselected there explicitly): they run once, in the SQLite pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("FIELDWORK_E2E_CHROMIUM", "/usr/bin/chromium"))
+PASSWORD = "e2e-Password-2026"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+E2E_DIR = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+START_TIMEOUT = 60
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "e2e: real-browser test (SQLite pass only)")
+
+
+def pytest_collection_modifyitems(config, items):
+    keep, drop = [], []
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+            if config.getoption("--postgres", default=False):
+                drop.append(item)
+                continue
+        keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(instance: Path) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "SECRET_KEY", "FIELDWORK_DATA_DIR", "FLASK_DEBUG",
+                        "FIELDWORK_ENV", "SESSION_COOKIE_SECURE", "SECURITY_HSTS")}
+    env.update(FIELDWORK_INSTANCE=str(instance), LOGIN_RATE_LIMIT="off",
+               PYTHONWARNINGS="ignore", PYTHONUNBUFFERED="1")
+    return env
+
+
+def _fieldwork(args: list[str], env: dict, log: Path) -> None:
+    with open(log, "ab") as out:
+        done = subprocess.run([str(BIN / "fieldwork"), *args], env=env, stdout=out,
+                              stderr=subprocess.STDOUT, timeout=300, check=False)
+    if done.returncode:
+        pytest.fail(f"fieldwork {' '.join(args)} failed ({done.returncode}):\n"
+                    + log.read_text(errors="replace")[-4000:], pytrace=False)
+
+
+def _wait_up(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(url + "/login", timeout=2) as resp:  # noqa: S310
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    pytest.fail(f"the app did not answer on {url}/login:\n"
+                + log.read_text(errors="replace")[-4000:], pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of the app serving a freshly loaded demo (DEMO-2026 and DEMO-2025)."""
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    log = instance / "server.log"
+    env = _env(instance)
+    template = os.environ.get("FIELDWORK_E2E_DEMO")
+    if template:
+        shutil.copytree(template, instance, dirs_exist_ok=True)
+    else:
+        _fieldwork(["db", "upgrade"], env, log)
+        _fieldwork(["demo", "--password", PASSWORD], env, log)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            [str(BIN / "fieldwork"), "run", "--host", "127.0.0.1", "--port", str(port),
+             "--no-reload", "--no-debugger", "--no-debug"],
+            env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        _wait_up(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, through Playwright (fails if Chromium is missing)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the e2e tests drive Debian's Chromium. "
+                    "Install it with `make setup-test` (apt package chromium).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield chromium
+        chromium.close()
+
+
+# Chromium reports CSP violations on the console; this catches those in frames and workers
+# too, and ones the console might word differently.
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')
+                + ' at ' + e.sourceFile + ':' + e.lineNumber);
+});
+"""
+
+
+class PageProblems:
+    """Console errors, page errors and CSP violations seen while a test ran."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.allowed: list[re.Pattern] = []
+
+    def allow(self, pattern: str) -> None:
+        """Tolerate console errors matching ``pattern`` (e.g. a 4xx the test asks for)."""
+        self.allowed.append(re.compile(pattern))
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
+
+
+def _artifact_name(nodeid: str) -> str:
+    name = nodeid.split("::", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:150]
+
+
+def save_artifacts(page, nodeid: str) -> None:
+    """Screenshot and HTML of the page under test-artifacts/e2e/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    base = ARTIFACTS / _artifact_name(nodeid)
+    try:
+        page.screenshot(path=str(base.with_suffix(".png")), full_page=True)
+        base.with_suffix(".html").write_text(page.content(), encoding="utf-8")
+    except Exception as exc:  # noqa: BLE001 - a closed page must not hide the real failure
+        base.with_suffix(".txt").write_text(f"no screenshot: {exc}\n", encoding="utf-8")
+
+
+@pytest.fixture()
+def problems():
+    return PageProblems()
+
+
+@pytest.fixture()
+def context(browser, live_server, problems):
+    ctx = browser.new_context(base_url=live_server, locale="vi-VN",
+                              viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    ctx.set_default_timeout(15_000)
+    ctx.add_init_script(CSP_LISTENER)
+
+    def watch(page):
+        page.on("console", lambda m: m.type == "error" and problems.errors.append(
+            f"console: {m.text} ({page.url})"))
+        page.on("pageerror", lambda e: problems.errors.append(f"page error: {e} ({page.url})"))
+
+    ctx.on("page", watch)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture()
+def page(context, problems, request):
+    """A page of a fresh context; the test fails if the browser logged an error."""
+    pg = context.new_page()
+    yield pg
+    report = getattr(request.node, "rep_call", None)
+    bad = problems.unexpected()
+    if bad and report is not None and report.passed:
+        save_artifacts(pg, request.node.nodeid)
+        pytest.fail("the browser reported errors:\n" + "\n".join(bad), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+        if report.failed and "page" in item.funcargs:
+            save_artifacts(item.funcargs["page"], item.nodeid)
+    return report
+
+
+def login(page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form and wait to leave it."""
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("#submit")
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -1,0 +1,61 @@
+"""An enumerator keys a paper sheet on the keyboard-first screen; the manager reviews it."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import login
+
+ENUMERATOR = "dtv.lan@demo.vn"
+MANAGER = "quanly@demo.vn"
+# Batch 00000001-00000010 is issued to her in the demo, partly keyed; 10 is still blank.
+SERIAL = 10
+
+
+def _focused(page) -> str:
+    return page.evaluate("document.activeElement.name || document.activeElement.id")
+
+
+def test_enumerator_keys_a_sheet_and_the_manager_sees_it(page, context):
+    login(page, ENUMERATOR)
+    page.goto("/entry/DEMO-2026/key")
+    # The serial box has the focus: type the serial printed on the paper and press Enter.
+    assert _focused(page) == "serial"
+    page.keyboard.type(str(SERIAL))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/entry/DEMO-2026/key/{SERIAL}$"))
+    assert page.locator(".entry-serial").inner_text().endswith(str(SERIAL))
+
+    kb = page.keyboard
+    assert _focused(page) == "a_phone"
+    kb.type("0905123456")  # ten digits: the cursor moves on by itself
+    assert _focused(page) == "a_citizen_id"
+    kb.press("Enter")
+    kb.type("15072026")  # a full date moves on too
+    assert _focused(page) == "a_dossier_code"
+    kb.press("Enter")
+    kb.type("Sở Tư pháp")
+    kb.press("Enter")
+    kb.type("Chứng thực")
+    kb.press("Enter")
+    kb.type("Chứng thực bản sao từ bản chính")
+    kb.press("Enter")
+    assert _focused(page) == "a_q01"
+    kb.press("2")  # not satisfied: the reasons question opens and gets the focus
+    assert _focused(page) == "a_q02"
+    kb.press("2")
+    kb.press("4")
+    kb.press("Enter")  # "other reason" does not apply: skipped
+    assert _focused(page) == "a_q03"
+    kb.type("E2E: phải đi lại ba lần.")
+    kb.press("Control+Enter")
+    page.wait_for_load_state()
+    page.wait_for_url(lambda url: not url.endswith(f"/key/{SERIAL}"))
+    assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
+
+    context.clear_cookies()
+    login(page, MANAGER)
+    page.goto(f"/entry/DEMO-2026/sheets/{SERIAL}")
+    body = page.locator("main").inner_text()
+    assert "E2E: phải đi lại ba lần." in body
+    assert "Nguyễn Thị Lan" in body
