@@ -184,38 +184,54 @@ def save_artifacts(page, nodeid: str) -> None:
         base.with_suffix(".txt").write_text(f"no screenshot: {exc}\n", encoding="utf-8")
 
 
+def watch_page(page, problems: PageProblems) -> None:
+    """Record the page's console errors, uncaught errors, failed requests, CSP violations."""
+    page.on("console", lambda m: m.type == "error" and problems.errors.append(
+        f"console: {m.text} ({page.url})"))
+    page.on("pageerror", lambda e: problems.errors.append(f"page error: {e} ({page.url})"))
+    page.on("response", lambda r: r.status >= 400 and problems.errors.append(
+        f"HTTP {r.status} {r.request.method} {r.url} (on {page.url})"))
+
+
 @pytest.fixture()
 def problems():
     return PageProblems()
 
 
-@pytest.fixture()
-def context(browser, live_server, problems):
-    ctx = browser.new_context(base_url=live_server, locale="vi-VN",
-                              viewport={"width": 1280, "height": 900}, accept_downloads=True)
+def check_browser_errors(request, problems: PageProblems, ctx) -> None:
+    """Fail a passed test whose pages logged errors (called before the context closes)."""
+    report = getattr(request.node, "rep_call", None)
+    bad = problems.unexpected()
+    if bad and report is not None and report.passed:
+        if ctx.pages:
+            save_artifacts(ctx.pages[-1], request.node.nodeid)
+        pytest.fail("the browser reported errors:\n" + "\n".join(bad), pytrace=False)
+
+
+def new_context(browser, live_server: str, problems: PageProblems, **options):
+    """A fresh browser context on the app whose every page is watched for errors."""
+    settings = {"base_url": live_server, "locale": "vi-VN", "accept_downloads": True,
+                "viewport": {"width": 1280, "height": 900}} | options
+    ctx = browser.new_context(**settings)
     ctx.set_default_timeout(15_000)
     ctx.add_init_script(CSP_LISTENER)
+    ctx.on("page", lambda pg: watch_page(pg, problems))
+    return ctx
 
-    def watch(page):
-        page.on("console", lambda m: m.type == "error" and problems.errors.append(
-            f"console: {m.text} ({page.url})"))
-        page.on("pageerror", lambda e: problems.errors.append(f"page error: {e} ({page.url})"))
 
-    ctx.on("page", watch)
+@pytest.fixture()
+def context(browser, live_server, problems, request):
+    """A desktop-sized context, Vietnamese, signed out."""
+    ctx = new_context(browser, live_server, problems)
     yield ctx
+    check_browser_errors(request, problems, ctx)
     ctx.close()
 
 
 @pytest.fixture()
-def page(context, problems, request):
-    """A page of a fresh context; the test fails if the browser logged an error."""
-    pg = context.new_page()
-    yield pg
-    report = getattr(request.node, "rep_call", None)
-    bad = problems.unexpected()
-    if bad and report is not None and report.passed:
-        save_artifacts(pg, request.node.nodeid)
-        pytest.fail("the browser reported errors:\n" + "\n".join(bad), pytrace=False)
+def page(context):
+    """A page of a fresh context (desktop size, Vietnamese, signed out)."""
+    return context.new_page()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -223,8 +239,9 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call":
         item.rep_call = report
-        if report.failed and "page" in item.funcargs:
-            save_artifacts(item.funcargs["page"], item.nodeid)
+        for name in ("page", "phone"):
+            if report.failed and name in item.funcargs:
+                save_artifacts(item.funcargs[name], item.nodeid)
     return report
 
 
