@@ -157,8 +157,15 @@ def _xlsx_rows(stream: BinaryIO) -> Iterator[list[str]]:
         raise TabularError(_l("The XLSX file cannot be opened (%(why)s).",
                                why=exc.__class__.__name__)) from None
     try:
+        if not wb.worksheets:
+            raise TabularError(_l("The XLSX workbook has no worksheet."))
         for row in wb.worksheets[0].iter_rows(values_only=True):
             yield [unicodedata.normalize("NFC", _cell(v)).strip() for v in row]
+    except TabularError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a readable archive, as above
+        raise TabularError(_l("The XLSX file cannot be read (%(why)s).",
+                               why=exc.__class__.__name__)) from None
     finally:
         wb.close()
 

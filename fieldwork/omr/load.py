@@ -25,6 +25,8 @@ MAX_PDF_PAGES = 2_000
 RENDER_DPI = 200  # vector PDF pages (not scanner output) are rendered at this resolution
 
 KINDS = ("pdf", "tiff", "png", "jpeg")
+# What Pillow raises on a damaged TIFF (a missing size tag surfaces as TypeError or KeyError).
+_PIL_ERRORS = (OSError, ValueError, SyntaxError, TypeError, KeyError, IndexError, struct.error)
 
 
 @dataclass
@@ -181,7 +183,7 @@ def _tiff_pages(data: bytes, kind: str, max_pixels: int) -> Iterator[PageImage]:
         except Image.DecompressionBombError as exc:
             yield PageImage(0, error="too_large", detail=f"refused before decoding ({exc})")
             return
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        except (UnidentifiedImageError, *_PIL_ERRORS) as exc:
             why = "damaged or truncated" if isinstance(exc, UnidentifiedImageError) else exc
             yield PageImage(0, error="corrupt_file", detail=f"the TIFF cannot be opened ({why})")
             return
@@ -194,7 +196,7 @@ def _tiff_pages(data: bytes, kind: str, max_pixels: int) -> Iterator[PageImage]:
                 try:
                     img.load()
                     yield PageImage(index, _to_grey(img))
-                except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+                except (*_PIL_ERRORS, Image.DecompressionBombError) as exc:
                     yield PageImage(index, error="corrupt_file",
                                     detail=f"TIFF page {index + 1} cannot be decoded ({exc})")
             index += 1
@@ -202,9 +204,9 @@ def _tiff_pages(data: bytes, kind: str, max_pixels: int) -> Iterator[PageImage]:
                 img.seek(index)
             except EOFError:
                 return
-            except (OSError, ValueError, SyntaxError) as exc:
+            except _PIL_ERRORS as exc:
                 yield PageImage(index, error="corrupt_file",
-                                detail=f"TIFF page {index + 1} is damaged ({exc})")
+                                detail=f"TIFF page {index + 1} is damaged ({exc!r})")
                 return
 
 

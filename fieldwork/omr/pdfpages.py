@@ -61,6 +61,17 @@ def _scan_image(page):
     return best
 
 
+def _rendered_fits(image, w: int, h: int, max_pixels: int) -> bool:
+    """Whether the image drawn on its page box at its own pixel density stays in the limit.
+
+    A declared size whose shape does not match the box (400×20,000 px drawn on a page) is
+    rendered at the larger density in both directions: far more pixels than w×h."""
+    left, bottom, right, top = image.get_bounds()
+    box_w, box_h = max(right - left, 1e-3), max(top - bottom, 1e-3)
+    scale = max(w / box_w, h / box_h)
+    return check_size(round(box_w * scale), round(box_h * scale), max_pixels) is None
+
+
 def _page_image(page, index: int, max_pixels: int) -> PageImage:
     import pypdfium2 as pdfium
 
@@ -75,7 +86,8 @@ def _page_image(page, index: int, max_pixels: int) -> PageImage:
             if grey is not None:
                 return PageImage(index, grey)
             try:
-                return PageImage(index, _grey(image.get_bitmap(render=True)))
+                if _rendered_fits(image, w, h, max_pixels):
+                    return PageImage(index, _grey(image.get_bitmap(render=True)))
             except pdfium.PdfiumError:
                 pass  # fall back to rendering the whole page
     width, height = page.get_size()

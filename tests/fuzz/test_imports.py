@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
+import zipfile
 
 import pytest
 from hypothesis import assume, example, given, settings
@@ -106,6 +108,13 @@ def test_arbitrary_bytes(data, name):
     consume(data, name)
 
 
+class Short(bytes):
+    """Bytes with a short repr (Hypothesis prints the arguments of a failing example)."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} bytes>"
+
+
 @pytest.fixture(scope="module")
 def xlsx():
     from openpyxl import Workbook
@@ -117,7 +126,21 @@ def xlsx():
     ws.append(["Phường Hải Châu", "04/05/2025", 0, "a, b", None, 17.0])
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return Short(buf.getvalue())
+
+
+def test_xlsx_without_a_worksheet(xlsx):
+    """Regression: openpyxl opens it, then worksheets[0] raised IndexError."""
+    src, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/workbook.xml":
+                data = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data)
+            z.writestr(name, data)
+    with pytest.raises(TabularError, match="no worksheet"):
+        open_table(io.BytesIO(out.getvalue()), "r.xlsx")
+    assert isinstance(consume(out.getvalue(), "r.xlsx")[0], TabularError)
 
 
 def test_the_xlsx_is_read(xlsx):
