@@ -208,6 +208,11 @@ def _tiff_pages(data: bytes, kind: str, max_pixels: int) -> Iterator[PageImage]:
                 yield PageImage(index, error="corrupt_file",
                                 detail=f"TIFF page {index + 1} is damaged ({exc!r})")
                 return
+            if index >= MAX_PDF_PAGES:  # frames can share one strip: a small file, many pages
+                yield PageImage(index, error="too_many_pages",
+                                detail=f"only the first {MAX_PDF_PAGES} pages were read; "
+                                       "split the file")
+                return
 
 
 def _pdf_pages(data: bytes, kind: str, max_pixels: int) -> Iterator[PageImage]:

@@ -319,3 +319,25 @@ def test_read_page_refuses_bad_arguments(image):
         return
     with pytest.raises(ValueError):
         read_page(image, KEY, lambda payload: {})
+
+
+def test_a_tiff_of_endless_frames_stops_at_the_page_limit():
+    """Regression: TIFF frames may all point at one strip, so a 300 kB file declared 2,100
+    pages and every one was yielded (PDFs stop at MAX_PDF_PAGES; TIFFs had no limit)."""
+    from fieldwork.omr.load import MAX_PDF_PAGES
+
+    w = h = 64
+    tags = [(256, 4, 1, w), (257, 4, 1, h), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
+            (273, 4, 1, 8), (277, 3, 1, 1), (278, 4, 1, h), (279, 4, 1, w * h)]
+    size = 2 + 12 * len(tags) + 4
+    base, count = 8 + w * h, MAX_PDF_PAGES + 100
+    ifds = b"".join(
+        struct.pack("<H", len(tags)) + b"".join(struct.pack("<HHII", *t) for t in tags)
+        + struct.pack("<I", base + (i + 1) * size if i < count - 1 else 0)
+        for i in range(count))
+    data = b"II*\x00" + struct.pack("<I", base) + bytes(w * h) + ifds
+    with within(PER_CALL_SECONDS * 4, "listing the pages of a 2,100-frame TIFF"):
+        got = [(p.index, p.error) for p in iter_pages(data)]
+    assert len(got) == MAX_PDF_PAGES + 1
+    assert got[-1] == (MAX_PDF_PAGES, "too_many_pages")
+    assert {e for _, e in got[:-1]} == {"too_small"}
