@@ -8,6 +8,8 @@ the step page's own transition form, and a blocked move shows why.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .conftest import login
 
 MANAGER = "quanly@demo.vn"
@@ -37,7 +39,27 @@ def _state(page, n: int) -> str:
     return page.locator(".step-state").first.inner_text().strip()
 
 
-def test_manager_walks_step_2_to_fieldwork(page):
+def _upload(page, n: int, kind: str, path: Path, agency: str | None = None) -> None:
+    page.goto(STEP.format(n=n))
+    form = page.locator("form.upload-form")
+    form.locator("select[name=kind]").select_option(value=kind)
+    if agency:
+        form.locator("select[name=agency_id]").select_option(label=agency)
+    form.locator("input[name=title]").fill(f"E2E {kind}")
+    form.locator("input[name=file]").set_input_files(str(path))
+    _submit(page, form)
+
+
+def _pdf(path: Path, text: str) -> Path:
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path))
+    pdf.drawString(72, 720, text)
+    pdf.save()
+    return path
+
+
+def test_manager_walks_steps_2_to_4(page, tmp_path):
     login(page, MANAGER)
     # Step 3 cannot start before the questionnaire is approved: its button says why.
     page.goto(STEP.format(n=3))
@@ -76,3 +98,33 @@ def test_manager_walks_step_2_to_fieldwork(page):
     _move(page, 3, "start_fieldwork")
     assert _state(page, 2) == "Hoàn chỉnh"  # final
     assert _state(page, 3) == "Đang khảo sát"  # fieldwork under way
+
+    # Printed live forms handed out to him, then returned; fieldwork closes.
+    card = page.locator("#assignments .card", has_text=ENUMERATOR)
+    hand_out = card.locator("form[action$='/ranges']")
+    hand_out.locator("input[name=first_serial]").fill("1")
+    hand_out.locator("input[name=last_serial]").fill("10")
+    _submit(page, hand_out)
+    back = page.locator("#assignments .card", has_text=ENUMERATOR).locator(
+        "form[action$='/return']")
+    back.locator("input[name=completed]").fill("10")
+    back.locator("input[name=verified]").fill("10")
+    back.locator("input[name=unused]").fill("0")
+    _submit(page, back)
+    _move(page, 3, "close_fieldwork")
+    assert _state(page, 3) == "Hoàn thành"
+
+    # Step 4: drafts are not ready until shortfalls are explained and drafts attached.
+    _move(page, 4, "start_processing")
+    page.goto(STEP.format(n=4))
+    blocked = page.locator("form[action$='/step/4/do/complete_drafts']")
+    assert blocked.locator("button").is_disabled()
+    assert blocked.locator(".blocked li").count() == 3, blocked.inner_text()
+    explain = page.locator("form[action$='/shortfalls']")
+    explain.locator("textarea[name=note_all]").fill("E2E: mùa mưa bão, ít hồ sơ hơn dự kiến.")
+    _submit(page, explain)
+    _upload(page, 4, "report_draft", _pdf(tmp_path / "tong-hop.pdf", "Du thao tong hop"))
+    _upload(page, 4, "agency_draft", _pdf(tmp_path / "stp.pdf", "Du thao So Tu phap"),
+            agency="Sở Tư pháp")
+    _move(page, 4, "complete_drafts")
+    assert _state(page, 4) == "Đã có dự thảo báo cáo"
