@@ -14,6 +14,8 @@ from .conftest import login
 
 MANAGER = "quanly@demo.vn"
 ENUMERATOR = "Trần Văn Hùng"
+AGENCY_REVIEWER = "stp@demo.vn"
+HOME_AFFAIRS = "snv@demo.vn"
 STEP = "/surveys/DEMO-2026/step/{n}"
 
 
@@ -25,13 +27,16 @@ def _move(page, n: int, name: str) -> None:
     assert button.is_enabled(), form.locator(".blocked").all_inner_texts()
     button.click()
     page.wait_for_load_state()
-    assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
+    done = page.locator(".alert-success", has_text="Đã thực hiện")  # "Done: <action>."
+    assert done.count() == 1, page.locator(".alert").all_inner_texts()
 
 
 def _submit(page, form) -> None:
     form.locator("button").click()
     page.wait_for_load_state()
-    assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
+    alerts = page.locator(".alert").all_inner_texts()
+    assert page.locator(".alert-success").count() >= 1, alerts
+    assert page.locator(".alert-danger, .alert-warning").count() == 0, alerts
 
 
 def _state(page, n: int) -> str:
@@ -128,3 +133,55 @@ def test_manager_walks_steps_2_to_4(page, tmp_path):
             agency="Sở Tư pháp")
     _move(page, 4, "complete_drafts")
     assert _state(page, 4) == "Đã có dự thảo báo cáo"
+
+
+def test_comment_round_acceptance_and_publication(page, context, tmp_path):
+    """Steps 5 and 6, after the test above: an agency comments, the manager answers, Home
+    Affairs appraises the report, the manager issues and publishes it; the public sees it."""
+    login(page, MANAGER)
+    assert _state(page, 4) == "Đã có dự thảo báo cáo", "runs after test_manager_walks_steps_2_to_4"
+    _move(page, 5, "open_round")
+
+    context.clear_cookies()
+    login(page, AGENCY_REVIEWER)
+    page.goto(STEP.format(n=5))
+    comment = page.locator("form[action*='/rounds/'][action$='/comments']")
+    comment.locator("textarea[name=text]").fill("E2E: đề nghị ghi rõ số hồ sơ tháng 9.")
+    _submit(page, comment)
+
+    context.clear_cookies()
+    login(page, MANAGER)
+    page.goto(STEP.format(n=5))
+    answer = page.locator("form[action*='/comments/'][action$='/response']").first
+    answer.locator("xpath=ancestor::details[1]/summary").click()  # "Respond" opens the form
+    answer.locator("textarea[name=response_text]").fill("E2E: tiếp thu.")
+    answer.locator("textarea[name=change_made]").fill("E2E: thêm bảng số hồ sơ theo tháng.")
+    _submit(page, answer)
+    _move(page, 5, "close_round")
+    _move(page, 5, "complete")
+    assert _state(page, 5) == "Hoàn thành"
+
+    _move(page, 6, "collect_opinions")
+    page.goto(STEP.format(n=6))
+    opinion = page.locator("form[action$='/opinions']")
+    opinion.locator("input[name=source]").fill("Hội đồng tư vấn (văn bản)")
+    opinion.locator("input[name=received_on]").fill("2026-12-01")
+    opinion.locator("textarea[name=summary]").fill("E2E: đồng ý nghiệm thu.")
+    _submit(page, opinion)
+    _move(page, 6, "submit")
+
+    context.clear_cookies()
+    login(page, HOME_AFFAIRS)
+    _move(page, 6, "appraise")
+
+    context.clear_cookies()
+    login(page, MANAGER)
+    _upload(page, 6, "final_report", _pdf(tmp_path / "bao-cao.pdf", "Bao cao chinh thuc"))
+    _move(page, 6, "issue")
+    _move(page, 6, "publish")
+
+    context.clear_cookies()
+    page.goto("/bao-cao-khao-sat/")
+    published = page.locator("#ks-DEMO-2026")
+    published.wait_for()
+    assert published.locator(".pub-file").count() >= 1
