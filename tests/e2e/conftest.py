@@ -213,7 +213,9 @@ def new_context(browser, live_server: str, problems: PageProblems, **options):
     settings = {"base_url": live_server, "locale": "vi-VN", "accept_downloads": True,
                 "viewport": {"width": 1280, "height": 900}} | options
     ctx = browser.new_context(**settings)
-    ctx.set_default_timeout(15_000)
+    # Generous: the machine running the suite may be busy with other work.
+    ctx.set_default_timeout(20_000)
+    ctx.set_default_navigation_timeout(45_000)
     ctx.add_init_script(CSP_LISTENER)
     ctx.on("page", lambda pg: watch_page(pg, problems))
     return ctx
