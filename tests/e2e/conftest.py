@@ -250,7 +250,21 @@ def pytest_runtest_makereport(item, call):
 def login(page, email: str, password: str = PASSWORD) -> None:
     """Sign in through the login form and wait to leave it."""
     page.goto("/login")
+    assert "/login" in page.url, f"still signed in ({page.url}): call sign_out(page) first"
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("#submit")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def sign_out(page) -> None:
+    """Forget the session: leave the app first, so that no response still on its way (a
+    lazy image, a poll) sets the session cookie again after it is cleared."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
+def switch_user(page, email: str) -> None:
+    """Sign out, then sign in as ``email``."""
+    sign_out(page)
+    login(page, email)

@@ -10,7 +10,7 @@ import re
 
 from tests.omr import generator
 
-from .conftest import login
+from .conftest import login, switch_user
 
 MANAGER = "quanly@demo.vn"
 SCANNER = "smq@demo.vn"
@@ -24,7 +24,7 @@ def _fetch(page, link) -> bytes:
     return response.body()
 
 
-def test_manager_prints_a_batch_and_the_operator_uploads_its_scans(page, context, tmp_path):
+def test_manager_prints_a_batch_and_the_operator_uploads_its_scans(page, tmp_path):
     login(page, MANAGER)
     page.goto(PRINT)
     page.fill("#count", "2")
@@ -42,8 +42,7 @@ def test_manager_prints_a_batch_and_the_operator_uploads_its_scans(page, context
     serials = [f"{n:08d}" for n in range(int(first), int(last) + 1)]
     files = generator.write(generator.scans(pdf, layout, serials, seed=8), tmp_path / "scans")
 
-    context.clear_cookies()
-    login(page, SCANNER)
+    switch_user(page, SCANNER)
     page.goto("/scans/")
     option = page.locator("#survey option", has_text="DEMO-2026 ·")
     page.select_option("#survey", value=option.get_attribute("value"))

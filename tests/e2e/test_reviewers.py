@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import login
+from .conftest import login, switch_user
 
 MANAGER = "quanly@demo.vn"
 HOME_AFFAIRS = "snv@demo.vn"
@@ -36,14 +36,13 @@ def test_home_affairs_reads_the_report_drafts(page):
     assert pdf.ok and pdf.body().startswith(b"%PDF-")
 
 
-def test_agency_reviewer_sees_only_its_agency(page, context, problems):
+def test_agency_reviewer_sees_only_its_agency(page, problems):
     login(page, MANAGER)
     page.goto("/reports/DEMO-2025")
     own = page.locator("section[id^=scope-]", has_text="Sở Tư pháp")
     own_draft = own.get_by_role("link", name=re.compile(r"^Phiên bản")).first.get_attribute("href")
 
-    context.clear_cookies()
-    login(page, AGENCY)
+    switch_user(page, AGENCY)
     page.goto("/reports/DEMO-2025")
     assert _sections(page) == ["Báo cáo cơ quan, đơn vị: Sở Tư pháp"]
     page.goto(own_draft)
@@ -54,8 +53,7 @@ def test_agency_reviewer_sees_only_its_agency(page, context, problems):
     assert len(rows) == 1 and rows[0].startswith("Sở Tư pháp"), rows
 
     # A reviewer of another agency gets neither that draft nor the synthesis or statistics.
-    context.clear_cookies()
-    login(page, OTHER_AGENCY_REVIEWER)
+    switch_user(page, OTHER_AGENCY_REVIEWER)
     page.goto("/reports/DEMO-2025")
     assert _sections(page) == []
     problems.allow(r"HTTP 403 ")

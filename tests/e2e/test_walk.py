@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import login
+from .conftest import login, sign_out, switch_user
 
 MANAGER = "quanly@demo.vn"
 ENUMERATOR = "Trần Văn Hùng"
@@ -139,22 +139,20 @@ def test_manager_walks_steps_2_to_4(page, tmp_path):
     assert _state(page, 4) == "Đã có dự thảo báo cáo"
 
 
-def test_comment_round_acceptance_and_publication(page, context, tmp_path):
+def test_comment_round_acceptance_and_publication(page, tmp_path):
     """Steps 5 and 6, after the test above: an agency comments, the manager answers, Home
     Affairs appraises the report, the manager issues and publishes it; the public sees it."""
     login(page, MANAGER)
     assert _state(page, 4) == "Đã có dự thảo báo cáo", "runs after test_manager_walks_steps_2_to_4"
     _move(page, 5, "open_round")
 
-    context.clear_cookies()
-    login(page, AGENCY_REVIEWER)
+    switch_user(page, AGENCY_REVIEWER)
     page.goto(STEP.format(n=5))
     comment = page.locator("form[action*='/rounds/'][action$='/comments']")
     comment.locator("textarea[name=text]").fill("E2E: đề nghị ghi rõ số hồ sơ tháng 9.")
     _submit(page, comment)
 
-    context.clear_cookies()
-    login(page, MANAGER)
+    switch_user(page, MANAGER)
     page.goto(STEP.format(n=5))
     answer = page.locator("form[action*='/comments/'][action$='/response']").first
     answer.locator("xpath=ancestor::details[1]/summary").click()  # "Respond" opens the form
@@ -174,17 +172,15 @@ def test_comment_round_acceptance_and_publication(page, context, tmp_path):
     _submit(page, opinion)
     _move(page, 6, "submit")
 
-    context.clear_cookies()
-    login(page, HOME_AFFAIRS)
+    switch_user(page, HOME_AFFAIRS)
     _move(page, 6, "appraise")
 
-    context.clear_cookies()
-    login(page, MANAGER)
+    switch_user(page, MANAGER)
     _upload(page, 6, "final_report", _pdf(tmp_path / "bao-cao.pdf", "Bao cao chinh thuc"))
     _move(page, 6, "issue")
     _move(page, 6, "publish")
 
-    context.clear_cookies()
+    sign_out(page)
     page.goto("/bao-cao-khao-sat/")
     published = page.locator("#ks-DEMO-2026")
     published.wait_for()
