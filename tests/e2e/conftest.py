@@ -6,11 +6,16 @@ Playwright's sync API drives ``/usr/bin/chromium`` headless (installed by ``make
 TEST_PKGS; no ``playwright install``, no network). A missing Chromium fails, not skips.
 
 Each test gets a fresh browser context (no shared cookies). Console errors, uncaught page
-errors and CSP violations fail the test. On failure a screenshot and the page's HTML go to
-``test-artifacts/e2e/<test name>.png|.html``.
+errors, CSP violations and 4xx/5xx responses fail the test (``problems.allow(pattern)`` for
+one the test asks for, e.g. a 403). On failure a screenshot, the page's HTML and the end of
+the server's log go to ``test-artifacts/e2e/<test name>.png|.html|.server.log``.
+
+The tests share the one instance and run in file order; test_walk.py runs last and moves
+DEMO-2026 through steps 2-6 (its second test needs its first).
 
 Developers: ``FIELDWORK_E2E_DEMO=/path/to/instance`` copies an already-loaded demo instance
-(made with ``fieldwork demo --password e2e-Password-2026``) instead of loading it again.
+(made with ``fieldwork demo --password e2e-Password-2026``) instead of loading it again;
+``FIELDWORK_E2E_CHROMIUM`` names another Chromium binary.
 
 The e2e tests use no database fixture, so the ``--postgres`` pass leaves them out (they
 are also deselected there explicitly): they run once, in the SQLite pass.
@@ -38,6 +43,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 E2E_DIR = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 60
+SERVER_LOGS: list[Path] = []  # the session's server log, for the artefacts of a failure
 
 
 def pytest_configure(config):
@@ -102,6 +108,7 @@ def live_server(tmp_path_factory):
     """Base URL of the app serving a freshly loaded demo (DEMO-2026 and DEMO-2025)."""
     instance = tmp_path_factory.mktemp("e2e-instance")
     log = instance / "server.log"
+    SERVER_LOGS.append(log)
     env = _env(instance)
     template = os.environ.get("FIELDWORK_E2E_DEMO")
     if template:
@@ -244,6 +251,10 @@ def pytest_runtest_makereport(item, call):
         for name in ("page", "phone"):
             if report.failed and name in item.funcargs:
                 save_artifacts(item.funcargs[name], item.nodeid)
+        if report.failed and SERVER_LOGS and SERVER_LOGS[-1].exists():
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            tail = SERVER_LOGS[-1].read_text(errors="replace")[-20000:]
+            (ARTIFACTS / f"{_artifact_name(item.nodeid)}.server.log").write_text(tail)
     return report
 
 
