@@ -165,7 +165,7 @@ def annex_table(stats: dict) -> Table:
         rows.append([str(i), a["agency"] or "—", num(req), num(a["n"]), pct(a["rate"]),
                      ci(a["ci95"]), margin(a.get("margin_planned")),
                      margin(a.get("margin_achieved"))])
-    return Table(rows, (1.0, 3.7, 1.6, 1.6, 1.9, 3.1, 1.8, 1.8), (2, 3, 4, 6, 7))
+    return Table(rows, (1.1, 3.3, 1.5, 1.5, 1.8, 3.4, 1.8, 2.1), (2, 3, 4, 6, 7))
 
 
 def group_table(groups: list[dict], title: str, labels: dict | None = None) -> Table:
