@@ -9,6 +9,7 @@ from sqlalchemy import select
 from fieldwork.audit.models import AuditEvent
 from fieldwork.entry.models import EntrySheet, ReviewState, SheetSource
 from fieldwork.entry.sources import approved_sheets
+from fieldwork.forms.models import PrintBatch
 from fieldwork.plans.models import Survey, SurveyStatus
 from fieldwork.plans.models_review import Publication
 from fieldwork.plans.steps import ensure
@@ -23,9 +24,12 @@ def _survey(db, code: str) -> Survey:
 
 
 def _bulk(db, survey) -> list[EntrySheet]:
-    """The sheets the stats demo added (keyed, with a field: the entry demo's have none)."""
+    """The sheets the stats demo added: keyed, from its batches (the entry demo's batches,
+    keyed in the app, are noted "(nhập liệu)")."""
+    entry_demo = set(db.session.scalars(select(PrintBatch.id).where(
+        PrintBatch.survey_id == survey.id, PrintBatch.note.like("%(nhập liệu)"))))
     return [s for s in db.session.scalars(approved_sheets(survey))
-            if s.source == SheetSource.KEYED and s.field_id is not None]
+            if s.source == SheetSource.KEYED and s.print_batch_id not in entry_demo]
 
 
 def _months(sheets) -> Counter:

@@ -61,7 +61,7 @@ def test_bulk_sheet_matches_a_keyed_and_approved_sheet(db, factory):
                                       confirmed=True)
             entry_ops.transition(sheet, "approve", manager)
         insert_approved(survey, batch, [
-            KeyedSheet(10 + serial, raws[serial - 1], agency.id, None, lan, hung, at,
+            KeyedSheet(10 + serial, raws[serial - 1], agency.id, field.id, lan, hung, at,
                        at + timedelta(days=2)) for serial in serials], manager)
     db.session.expire_all()
     values = approved_answers(survey)
