@@ -193,18 +193,10 @@ def _sheet_dicts(survey) -> tuple[list[dict], dict]:
     from sqlalchemy import select
 
     from ..directory.models import Field
-    from ..entry.models import EntryAnswer
     from ..entry.sources import approved_sheets
     from ..extensions import db
 
     fields = {f.id: f.name for f in db.session.scalars(select(Field))}
-    # One query for every answer of the approved sheets (not one per sheet).
-    sheets = approved_sheets(survey).subquery()
-    answers: dict = defaultdict(dict)
-    for sheet_id, question, values in db.session.execute(
-            select(EntryAnswer.sheet_id, EntryAnswer.question, EntryAnswer.values).join(
-                sheets, sheets.c.id == EntryAnswer.sheet_id).order_by(EntryAnswer.id)):
-        answers[sheet_id][question] = values
     out, specs = [], {}
     for sheet in db.session.scalars(approved_sheets(survey)):
         if sheet.version_id not in specs:
@@ -219,7 +211,7 @@ def _sheet_dicts(survey) -> tuple[list[dict], dict]:
             "agency": sheet.agency.name if sheet.agency else None,
             "field": fields.get(sheet.field_id),
             "channel": "paper_omr" if sheet.source == "omr" else "paper_keyed",
-            "answers": answers.get(sheet.id, {}),
+            "answers": {a.question: a.values for a in sheet.answers},
             "received": sheet.created_at}, item, reason.code if reason else None, lay))
     codes = next((r[1] for r in specs.values() if r[1] is not None), None)
     # The newest version's wording first; items only older versions had still count.
