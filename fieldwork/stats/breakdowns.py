@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from ..privacy.mask import mask_cid
-from .proportions import satisfaction_rate
+from .proportions import rate_entry, row_flag, satisfaction_rate
 
 PERIODS = ("month", "quarter", "half")
 TOP_PROCEDURES = 15
@@ -67,14 +67,8 @@ def period_of(iso: str, kind: str) -> str:
     raise ValueError(f"unknown period {kind!r}; choose one of {', '.join(PERIODS)}")
 
 
-def _flag(row: dict):
-    return "yes" if row["satisfied"] else ("no" if row["satisfied"] is False else None)
-
-
 def _rate(group, rows: list[dict]) -> dict:
-    r = satisfaction_rate([_flag(x) for x in rows])
-    return {"group": group, "n": r.n, "satisfied": r.satisfied, "rate": r.rate,
-            "ci95": list(r.ci95) if r.ci95 else None}
+    return rate_entry(group, satisfaction_rate([row_flag(x) for x in rows]))
 
 
 def period_rates(rows: list[dict]) -> dict:

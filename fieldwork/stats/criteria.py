@@ -12,7 +12,7 @@ from collections import Counter
 
 import numpy as np
 
-from .proportions import satisfaction_rate
+from .proportions import rate_entry, row_flag, satisfaction_rate
 from .scales import scale_summary
 
 SCALE = ("1", "2", "3", "4", "5")
@@ -136,10 +136,6 @@ def profile(rows: list[dict], items: list[dict]) -> list[dict]:
     return out
 
 
-def _flag(row: dict):
-    return "yes" if row["satisfied"] else ("no" if row["satisfied"] is False else None)
-
-
 def group_rates(rows: list[dict], item: dict | None) -> dict:
     """Satisfaction rate per answer of the grouping item (option order; no answer last).
 
@@ -151,16 +147,13 @@ def group_rates(rows: list[dict], item: dict | None) -> dict:
     mine = [r for r in rows if code in (r.get("profile") or {})]
     groups: dict = {c: [] for c, _ in item["options"]}
     for r in mine:
-        groups.setdefault(r["profile"][code] or None, []).append(_flag(r))
+        groups.setdefault(r["profile"][code] or None, []).append(row_flag(r))
     labels = dict(item["options"])
     rates = []
     for g, flags in groups.items():
         if not flags:
             continue
-        rate = satisfaction_rate(flags)
-        rates.append({"group": g, "label": labels.get(g, g), "n": rate.n,
-                      "satisfied": rate.satisfied, "rate": rate.rate,
-                      "ci95": list(rate.ci95) if rate.ci95 else None})
+        rates.append({**rate_entry(g, satisfaction_rate(flags)), "label": labels.get(g, g)})
     none = [x for x in rates if x["group"] is None]
     return {"item": code, "title": item["text"],
             "rates": [x for x in rates if x["group"] is not None] + none}

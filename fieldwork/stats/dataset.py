@@ -28,7 +28,7 @@ from .criteria import (
     sipas_index,
 )
 from .criteria import layout as questionnaire_layout
-from .proportions import satisfaction_rate
+from .proportions import rate_entry, row_flag, satisfaction_rate
 from .scales import reason_frequencies
 
 CHANNELS = ("paper_omr", "paper_keyed", "online", "call_centre")
@@ -110,8 +110,7 @@ def filter_channels(rows: list[dict], channels) -> list[dict]:
 
 
 def _flags(rows: list[dict]) -> list:
-    return ["yes" if r["satisfied"] else ("no" if r["satisfied"] is False else None)
-            for r in rows]
+    return [row_flag(r) for r in rows]
 
 
 def rates(rows: list[dict], key: str, populations: dict | None = None) -> dict:
@@ -182,8 +181,7 @@ def details(rows: list[dict], layout: dict | None = None) -> dict:
 
 
 def _plain(by: dict) -> list[dict]:
-    return [{"group": g, "n": r.n, "satisfied": r.satisfied, "rate": r.rate,
-             "ci95": list(r.ci95) if r.ci95 else None} for g, r in by.items()]
+    return [rate_entry(g, r) for g, r in by.items()]
 
 
 # -- the thin database part -------------------------------------------------------------

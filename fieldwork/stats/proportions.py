@@ -100,6 +100,17 @@ def satisfaction_rate(answers, satisfied_codes=("yes",), na_codes=("na",),
     return Rate(n, sat, sat / n, wilson_interval(sat, n, population=population), blank, na)
 
 
+def row_flag(row: dict) -> str | None:
+    """A dataset row's satisfied flag as an answer code: "yes", "no" or None (blank)."""
+    return "yes" if row["satisfied"] else ("no" if row["satisfied"] is False else None)
+
+
+def rate_entry(group, rate: Rate) -> dict:
+    """One row of a rates table: the group with n, satisfied, rate and interval."""
+    return {"group": group, "n": rate.n, "satisfied": rate.satisfied, "rate": rate.rate,
+            "ci95": list(rate.ci95) if rate.ci95 else None}
+
+
 def rates_by_group(groups, answers, **kwargs) -> dict:
     """``satisfaction_rate`` for each distinct value of ``groups`` (parallel sequences)."""
     groups = np.asarray(list(groups), dtype=object)
