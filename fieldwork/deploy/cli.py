@@ -122,3 +122,33 @@ def restore_command(archive, force, pg_bin):
 
 
 commands = [serve_command, backup_command, restore_command]
+
+
+@click.command("load")
+@click.option("--keyers", type=click.IntRange(1, 500), default=50, show_default=True,
+              help="Enumerators keying at once (one HTTP session each).")
+@click.option("--sheets-per-keyer", "sheets", type=click.IntRange(1, 1000), default=20,
+              show_default=True, help="Sheets each enumerator keys.")
+@click.option("--scan-pages", type=click.IntRange(0, 2000), default=20, show_default=True,
+              help="Filled scan pages uploaded as one batch meanwhile (0: none).")
+@click.option("--database", type=click.Choice(["postgres", "sqlite"]), default="postgres",
+              show_default=True, help="A throwaway PostgreSQL cluster, or SQLite.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server workers (default as `fieldwork serve`).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Threads per server worker.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench_load(keyers, sheets, scan_pages, database, workers, threads, as_json):
+    """Keyers and a scan batch at once against `fieldwork serve` on loopback; nothing lost."""
+    import json
+
+    from .loadbench import run, table
+
+    echo = None if as_json else (lambda text: click.echo(text, err=True))
+    result = run(keyers, sheets, scan_pages, database, workers, threads, echo=echo)
+    click.echo(json.dumps(result, indent=1) if as_json else table(result))
+    if not result["ok"]:
+        raise SystemExit(1)
+
+
+bench_commands = [bench_load]
