@@ -120,6 +120,9 @@ def from_environment(instance_path: str) -> dict:
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
         "FORMS_MAC_KEY": os.environ.get("FORMS_MAC_KEY"),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "JOBS_BACKEND": os.environ.get("FIELDWORK_JOBS", ""),
+        "JOBS_THREADS": int(os.environ.get("FIELDWORK_JOB_THREADS") or 2),
     }
 
 

@@ -6,3 +6,8 @@ from datetime import UTC, datetime
 def utcnow() -> datetime:
     """Current time, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+def aware(value: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite gives naive datetimes back)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,19 +1,16 @@
 """Reading batches off the request thread.
 
-``process_batch(batch_id)`` is the job: plain, restartable (files and pages
-already read are skipped), committing after each page.  Until a queue service
-is added it runs on one in-process worker thread; with ``OMR_SYNC_JOBS`` (and
-in tests) it runs at once in the caller.
+``process_batch(batch_id)`` is the work: plain, restartable (files and pages already read are
+skipped), committing after each page. ``submit`` makes it a background job (``fieldwork.jobs``,
+handler in ``tasks.py``), so a reading killed mid-way is resumed where it stopped.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -22,9 +19,6 @@ from . import storage
 from .models import BatchStatus, ScanBatch, ScanPage
 
 log = logging.getLogger(__name__)
-_jobs: queue.Queue = queue.Queue()
-_lock = threading.Lock()
-_thread: threading.Thread | None = None
 
 
 def _rejected(code: str, detail: str):
@@ -117,34 +111,35 @@ def _hand_over(batch: ScanBatch) -> None:
         db.session.rollback()
 
 
-def _worker() -> None:
-    while True:
-        app, batch_id = _jobs.get()
-        try:
-            with app.app_context():
-                process_batch(batch_id)
-        except Exception:
-            log.exception("scan job %s crashed", batch_id)
-        finally:
-            with app.app_context():
-                db.session.remove()
-            _jobs.task_done()
+def subject(batch_id: int) -> str:
+    return f"scan_batch:{batch_id}"
 
 
-def submit(app: Flask, batch_id: int) -> None:
-    """Queue a batch for reading (or read it now with OMR_SYNC_JOBS or in tests)."""
-    global _thread
-    if app.config.get("OMR_SYNC_JOBS", app.testing):
-        process_batch(batch_id)
-        return
-    with _lock:
-        if _thread is None or not _thread.is_alive():
-            _thread = threading.Thread(target=_worker, name="omr-worker", daemon=True)
-            _thread.start()
-    _jobs.put((app, batch_id))
+def submit(batch: ScanBatch, user):
+    """Queue a batch for reading as a background job; returns the job."""
+    from ..jobs.runner import enqueue
+
+    return enqueue("omr.batch", {"batch_id": batch.id}, user, survey=batch.survey,
+                   subject=subject(batch.id))
+
+
+def reading_job(batch: ScanBatch):
+    """The newest job reading this batch, or None."""
+    from ..jobs.models import Job
+
+    return db.session.scalar(select(Job).where(Job.subject == subject(batch.id))
+                             .order_by(Job.id.desc()).limit(1))
 
 
 def stalled(batch: ScanBatch) -> bool:
-    """A batch left queued or reading with no worker (e.g. after a restart)."""
-    busy = _thread is not None and _thread.is_alive() and (_jobs.unfinished_tasks > 0)
-    return batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING) and not busy
+    """A batch left waiting or reading with no live job (its job failed or its worker died)."""
+    from ..jobs.runner import stale_after
+    from ..timeutil import aware, utcnow
+
+    if batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
+        return False
+    job = reading_job(batch)
+    if job is None or not job.is_open:
+        return True
+    seen = job.heartbeat_at or job.created_at
+    return seen is not None and aware(seen) < utcnow() - 2 * stale_after()

@@ -122,7 +122,7 @@ def _upload(form: UploadForm):
     for name, data in accepted:
         ops.add_file(batch, name, data)
     db.session.commit()
-    jobs.submit(current_app._get_current_object(), batch.id)
+    jobs.submit(batch, current_user)
     flash(_("%(n)d file(s) uploaded; reading has started.", n=len(accepted)), "success")
     return redirect(url_for(".batch", batch_id=batch.id))
 
@@ -163,7 +163,7 @@ def resume(batch_id: int):
     """Restart reading a batch whose worker stopped (pages already read are kept)."""
     b = _load_batch(batch_id)
     if jobs.stalled(b):
-        jobs.submit(current_app._get_current_object(), b.id)
+        jobs.submit(b, current_user)
         flash(_("Reading resumed."), "success")
     return redirect(url_for(".batch", batch_id=b.id))
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from fieldwork.forms import operations as forms_ops
 from fieldwork.forms.batches import print_batch
+from fieldwork.jobs.models import Job
 from fieldwork.omr.contact import is_contact
 from fieldwork.omr.models import ScanBatch, ScanPage, TextRegion, VerificationItem
 from fieldwork.plans import operations_review, operations_steps
@@ -168,7 +169,9 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
               "round_id": rnd.id, "session_id": session.id, "assignment_id": assignment.id,
               "range_id": rng.id, "run_id": run.run.id, "token": token, "grant_id": grant.id,
               "user_id": d.lan.id, "draw_id": draw.id, "n": 1,
-              "question": answer.question, "qcode": "q01"}
+              "question": answer.question, "qcode": "q01",
+              "job_id": db.session.scalar(select(Job.id).where(
+                  Job.subject == f"scan_batch:{page.batch_id}"))}
     per_endpoint = {
         "plans_public.survey": {"code": pub.code},
         "plans_public.chart": {"code": pub.code},

@@ -1,0 +1,28 @@
+"""The scanning job: read a batch's pages (restartable: pages already stored are skipped)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ..errors import OperationError
+from ..jobs.runner import task
+from . import operations as ops
+from .models import BatchStatus
+
+
+@task("omr.batch", title=lambda p: _("Reading scan batch #%(id)s", id=p.get("batch_id")))
+def read_batch(job, ctx) -> dict:
+    """Read every page not read yet; the batch page is the result."""
+    from .jobs import process_batch
+
+    pages = [0]
+
+    def progress(_page) -> None:
+        pages[0] += 1
+        ctx.progress(pages[0], message=_("%(n)d pages read", n=pages[0]))
+
+    batch = process_batch(int(job.params["batch_id"]), progress)
+    if batch.status == BatchStatus.FAILED:
+        raise OperationError(batch.error or _("Reading the batch failed."))
+    return {"endpoint": "omr.batch", "args": {"batch_id": batch.id},
+            "counts": ops.batch_counts(batch)}
