@@ -137,15 +137,18 @@ commands = [serve_command, backup_command, restore_command]
               help="Server workers (default as `fieldwork serve`).")
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Threads per server worker.")
+@click.option("--think", type=click.FloatRange(0, 600), default=0.0, show_default=True,
+              help="Seconds a keyer types each sheet (0: send pages back to back).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench_load(keyers, sheets, scan_pages, database, workers, threads, as_json):
+def bench_load(keyers, sheets, scan_pages, database, workers, threads, think, as_json):
     """Keyers and a scan batch at once against `fieldwork serve` on loopback; nothing lost."""
     import json
 
     from .loadbench import run, table
 
     echo = None if as_json else (lambda text: click.echo(text, err=True))
-    result = run(keyers, sheets, scan_pages, database, workers, threads, echo=echo)
+    result = run(keyers, sheets, scan_pages, database, workers, threads, think,
+                 echo=echo)
     click.echo(json.dumps(result, indent=1) if as_json else table(result))
     if not result["ok"]:
         raise SystemExit(1)

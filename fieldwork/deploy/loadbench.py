@@ -366,6 +366,7 @@ class Client:
 
 
 KEY_PATH = re.compile(r"^/entry/[^/]+/key(?:/(\d+))?$")
+SUCCESS_ALERT = re.compile(r'class="[^"]*alert-success[^"]*"[^>]*>(.*?)</div>', re.S)
 
 
 @dataclass
@@ -407,8 +408,22 @@ class KeyingClient(Client):
         location = r.headers.get("Location", "")
         path = urlsplit(location)
         already = r.status_code == 302 and "serial=" in path.query
-        acked = r.status_code == 302 and not path.query and bool(KEY_PATH.match(path.path))
+        match = KEY_PATH.match(path.path) if r.status_code == 302 and not path.query else None
+        acked = bool(match)
+        if match and not match.group(1):
+            # Saved (the keyer's last sheet), or refused as saved by someone else a moment
+            # ago: both go back to the serial page, so read its message as a browser would.
+            acked = self.saved_message(path.path, serial)
         return Outcome(serial, acked, already, r.status_code, location)
+
+    def saved_message(self, path: str, serial: int) -> bool:
+        """Whether the page at ``path`` greets with "sheet ``serial`` saved" (a green alert)."""
+        try:
+            page = self.request("follow", "GET", path)
+        except requests.RequestException:
+            return True  # the server went away after answering: only a save says so now
+        shown = f"{serial:08d}"
+        return any(shown in alert for alert in SUCCESS_ALERT.findall(page.text))
 
 
 def prepared(form: dict, answers: dict) -> list[tuple[str, str]]:
@@ -535,7 +550,8 @@ def percentiles(values: list[float]) -> dict:
 
 
 def _key_all(client: KeyingClient, keyer: Keyer, acked: set, errors: list,
-             start: threading.Barrier) -> None:
+             start: threading.Barrier, think: float = 0.0) -> None:
+    rng = random.Random(keyer.email)
     try:
         client.login()
     except Exception as exc:  # noqa: BLE001  (reported, the run goes on)
@@ -546,12 +562,16 @@ def _key_all(client: KeyingClient, keyer: Keyer, acked: set, errors: list,
         start.wait()
     except threading.BrokenBarrierError:
         return
+    if think:  # people do not all start on the same second
+        time.sleep(rng.uniform(0, think))
     for serial in keyer.serials:
         try:
             form = client.open_sheet(SURVEY, serial)
             if form is None:
                 errors.append(f"{keyer.email}: sheet {serial} did not open")
                 continue
+            if think:  # typing the paper in
+                time.sleep(think * rng.uniform(0.5, 1.5))
             outcome = client.post_sheet(SURVEY, serial, form, answers_for(serial))
             if outcome.acked:
                 acked.add(serial)
@@ -563,7 +583,7 @@ def _key_all(client: KeyingClient, keyer: Keyer, acked: set, errors: list,
 
 
 def _scan(client: Client, seeded: Seeded, result: dict, errors: list,
-          start: threading.Barrier, poll_timeout: float) -> None:
+          start: threading.Barrier, poll_timeout: float, delay: float = 0.0) -> None:
     try:
         client.login()
     except Exception as exc:  # noqa: BLE001
@@ -574,6 +594,7 @@ def _scan(client: Client, seeded: Seeded, result: dict, errors: list,
         start.wait()
     except threading.BrokenBarrierError:
         return
+    time.sleep(delay)  # the upload lands among keyers already at work
     try:
         t0 = time.perf_counter()
         page = client.request("scan", "GET", "/scans/")
@@ -606,8 +627,8 @@ def _scan(client: Client, seeded: Seeded, result: dict, errors: list,
 
 
 def run(keyers: int = 50, sheets: int = 20, scan_pages: int = 20, database: str = "postgres",
-        workers: int | None = None, threads: int = 4, poll_timeout: float = 900,
-        echo=None) -> dict:
+        workers: int | None = None, threads: int = 4, think: float = 0.0,
+        poll_timeout: float = 900, echo=None) -> dict:
     """Seed a throwaway instance, serve it, key and scan at once, count; return the figures."""
     say = echo or (lambda _text: None)
     root = Path(tempfile.mkdtemp(prefix="fieldwork-load-"))
@@ -642,13 +663,13 @@ def run(keyers: int = 50, sheets: int = 20, scan_pages: int = 20, database: str 
         start = threading.Barrier(parties, timeout=600)
         clients = [KeyingClient(server.base, k.email, timings, lock) for k in seeded.keyers]
         threads_ = [threading.Thread(target=_key_all, args=(c, k, acked[k.email], errors,
-                                                            start))
+                                                            start, think))
                     for c, k in zip(clients, seeded.keyers, strict=True)]
         scanner = None
         if seeded.scan_files:
             scanner = Client(server.base, seeded.scanner, timings, lock)
             threads_.append(threading.Thread(target=_scan, args=(
-                scanner, seeded, scan_result, errors, start, poll_timeout)))
+                scanner, seeded, scan_result, errors, start, poll_timeout, think)))
         for t in threads_:
             t.start()
         try:
@@ -677,7 +698,8 @@ def run(keyers: int = 50, sheets: int = 20, scan_pages: int = 20, database: str 
         server_errors = sum(1 for t in timings if t.status >= 500)
         result = {
             "database": database, "keyers": keyers, "sheets_per_keyer": sheets,
-            "workers": workers, "threads": threads, "cores": os.cpu_count(),
+            "workers": workers, "threads": threads, "think_s": think,
+            "cores": os.cpu_count(),
             "seed_s": round(seed_s, 1), "wall_s": round(wall, 1),
             "keying_s": round(keying_done, 1),
             "page_requests": len(pages),
@@ -687,6 +709,7 @@ def run(keyers: int = 50, sheets: int = 20, scan_pages: int = 20, database: str 
             "page": percentiles([t.seconds for t in pages]),
             "get": percentiles([t.seconds for t in pages if t.kind == "get"]),
             "post": percentiles([t.seconds for t in pages if t.kind == "post"]),
+            "follow": percentiles([t.seconds for t in timings if t.kind == "follow"]),
             "login": percentiles([t.seconds for t in timings if t.kind == "login"]),
             "scan_requests": percentiles([t.seconds for t in timings if t.kind == "scan"]),
             "upload": percentiles([t.seconds for t in timings if t.kind == "upload"]),
@@ -716,13 +739,13 @@ def table(r: dict) -> str:
     lines = [
         f"{r['keyers']} keyers x {r['sheets_per_keyer']} sheets + a {s['pages_uploaded']}-page "
         f"scan batch on {r['database']}, {r['workers']} workers x {r['threads']} threads, "
-        f"{r['cores']} cores",
+        f"{r['cores']} cores, {r['think_s']} s typing per sheet",
         f"keying took {r['keying_s']} s ({r['pages_per_s']} pages/s, {r['sheets_per_s']} "
         f"sheets/s); the scan batch {s['seconds']} s; seeding {r['seed_s']} s",
         "",
         f"{'requests':<16}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}",
     ]
-    for name in ("page", "get", "post", "login", "upload", "scan_requests"):
+    for name in ("page", "get", "post", "follow", "login", "upload", "scan_requests"):
         p = r[name]
         if p["n"]:
             lines.append(f"{name:<16}{p['n']:>7}{p['p50_ms']:>10}{p['p95_ms']:>10}"
