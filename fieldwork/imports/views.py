@@ -13,6 +13,9 @@ from ..auth.decorators import roles_required
 from ..auth.roles import RoleName
 from ..errors import OperationError
 from ..extensions import csrf, db
+from ..jobs.models import JobStatus
+from ..jobs.runner import enqueue
+from ..jobs.views import job_result_url
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from .models import CHANNEL_LABELS, Channel, ImportRun
@@ -79,22 +82,25 @@ def mapping(token: str):
         data = {"name": meta["name"], "channel": meta["channel"],
                 "mapping": _mapping_from(form, fields), "skip_invalid": form.skip_invalid.data,
                 "dry_run": bool(form.dry_run.data)}
-        try:
-            with open(path, "rb") as fh:
-                report = import_results(survey, fh, data, current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+        if data["dry_run"]:
+            try:
+                with open(path, "rb") as fh:
+                    report = import_results(survey, fh, data, current_user)
+            except OperationError as exc:
+                flash(str(exc), "danger")
+            db.session.rollback()  # a dry run keeps nothing
         else:
-            if report.committed:
-                db.session.commit()
-                drop_upload(token)
-                flash(_("Imported %(n)d rows.", n=report.added), "success")
-                return redirect(url_for("imports.run", run_id=report.run.id))
-            db.session.rollback()
-            if not data["dry_run"]:
-                flash(_("Nothing was imported: %(n)d rows were rejected. Fix them, or choose to "
-                        "leave them out.", n=report.rejected), "danger")
+            job = enqueue("imports.results", {"token": token, "data": data}, current_user,
+                          survey=survey)
+            if job.status == JobStatus.DONE:
+                flash(_("Imported %(n)d rows.", n=(job.result or {}).get("added", 0)),
+                      "success")
+                return redirect(job_result_url(job))
+            if job.status == JobStatus.FAILED:
+                flash(job.error, "danger")
+            else:
+                flash(_("The file is being imported; this page shows its progress."), "info")
+                return redirect(url_for("jobs.job", job_id=job.id, follow="1"))
     return render_template("imports/mapping.html", form=form, fields=fields, meta=meta,
                            survey=survey, headers=headers, report=report,
                            channel_label=CHANNEL_LABELS[Channel(meta["channel"])],

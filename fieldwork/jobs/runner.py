@@ -28,7 +28,9 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..audit.operations import record
 from ..errors import OperationError
@@ -177,6 +179,11 @@ class JobContext:
     def __init__(self, job_id: int, worker: str, engine) -> None:
         self.job_id, self.worker, self.engine = job_id, worker, engine
         self._last = 0.0
+        self.after: list[Callable[[], None]] = []
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the job's work is committed (e.g. remove a used upload)."""
+        self.after.append(action)
 
     def _write(self, **values) -> None:
         stmt = update(Job).where(Job.id == self.job_id, Job.worker == self.worker,
@@ -194,7 +201,7 @@ class JobContext:
                 finally:
                     if sqlite:
                         conn.rollback()
-                        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(before)}")
+                        conn.exec_driver_sql("PRAGMA busy_timeout = " + str(int(before)))
         except Exception:  # progress and heartbeats must never fail the work itself
             log.warning("could not update job %s", self.job_id, exc_info=True)
 
@@ -273,35 +280,53 @@ def _run(job_id: int, worker: str, watch: bool) -> str:
                        error=f"internal error: {type(exc).__name__}: {exc}"[:2000])
     finally:
         beat.stopped.set()
-    return _finish(job_id, worker, JobStatus.DONE, result=result or {})
+    status = _finish(job_id, worker, JobStatus.DONE, result=result or {})
+    if status == JobStatus.DONE.value:
+        for action in ctx.after:
+            try:
+                action()
+            except Exception:
+                log.exception("a clean-up after job %s failed", job_id)
+    return status
 
 
 def _finish(job_id: int, worker: str, status: JobStatus, result: dict | None = None,
             error: str | None = None) -> str:
     """Mark the job ended, with the handler's uncommitted work, in one transaction."""
-    job = db.session.get(Job, job_id)
-    db.session.refresh(job)
-    if job.worker != worker or job.status != JobStatus.RUNNING:
-        # Another worker took the job over (this one was thought dead): its outcome counts.
+    try:
+        db.session.flush()
+        job = db.session.get(Job, job_id)
+        db.session.refresh(job)
+        if job.worker != worker or job.status != JobStatus.RUNNING:
+            # Another worker took the job over (this one was thought dead): its outcome counts.
+            db.session.rollback()
+            log.warning("job %s was taken over by %s; dropping this run's outcome", job_id,
+                        job.worker)
+            return job.status.value
+        job.status, job.result, job.error = status, result, error
+        job.finished_at = utcnow()
+        if status == JobStatus.DONE and job.progress_total:
+            job.progress_done = job.progress_total
+        record(job.created_by or "system", f"job.{status.value}", job,
+               after={"kind": job.kind, "attempt": job.attempts, "result": result,
+                      "error": error})
+        db.session.commit()
+    except IntegrityError:
+        # The work clashed with another saved at the same moment (e.g. two report versions
+        # numbered alike): nothing of it is kept; the job fails with a clear message.
         db.session.rollback()
-        log.warning("job %s was taken over by %s; dropping this run's outcome", job_id,
-                    job.worker)
-        return job.status.value
-    job.status, job.result, job.error = status, result, error
-    job.finished_at = utcnow()
-    if status == JobStatus.DONE and job.progress_total:
-        job.progress_done = job.progress_total
-    record(job.created_by or "system", f"job.{status.value}", job,
-           after={"kind": job.kind, "attempt": job.attempts, "result": result,
-                  "error": error})
-    db.session.commit()
+        if status == JobStatus.FAILED:
+            raise
+        return _finish(job_id, worker, JobStatus.FAILED, result={"clash": True}, error=_(
+            "Something else was saved at the same moment; nothing of this job was kept. "
+            "Check the result and run it again."))
     return status.value
 
 
 def retry(job: Job, user) -> Job:
     """Queue a failed job again (audited); the caller commits and dispatches."""
     if job.status != JobStatus.FAILED:
-        raise OperationError("Only a failed job can be run again.")
+        raise OperationError(_("Only a failed job can be run again."))
     job.status, job.error, job.attempts = JobStatus.QUEUED, None, 0
     job.heartbeat_at = job.finished_at = None
     record(user, "job.retried", job)

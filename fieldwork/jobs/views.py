@@ -92,7 +92,8 @@ def job(job_id: int):
     if follow and row.status == JobStatus.DONE:
         target = job_result_url(row)
         if target:
-            flash(_("“%(title)s” is done.", title=job_title(row)), "success")
+            if not (row.result or {}).get("file"):  # a download leaves this page in place
+                flash(_("“%(title)s” is done.", title=job_title(row)), "success")
             return redirect(target)
     return render_template("jobs/job.html", job=row, follow=follow,
                            may_retry=row.status == JobStatus.FAILED

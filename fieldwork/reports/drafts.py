@@ -60,6 +60,18 @@ def is_frozen(survey: Survey) -> bool:
         Publication.survey_id == survey.id)) is not None
 
 
+def check_narrative(narrative: dict | None) -> dict:
+    """The narrative texts cleaned; OperationError when one is too long."""
+    return _narrative(narrative)
+
+
+def check_can_create(survey: Survey, actor) -> None:
+    """OperationError unless ``actor`` may make a new version of ``survey``'s drafts now."""
+    if not (hasattr(actor, "has_role") and actor.has_role(RoleName.MANAGER)):
+        raise OperationError(_("Only the contractor manager creates report drafts."))
+    _refuse_if_frozen(survey)
+
+
 def _refuse_if_frozen(survey: Survey) -> None:
     if is_frozen(survey):
         raise OperationError(_("Survey %(code)s is published or closed; its report drafts can "
@@ -144,9 +156,7 @@ def create_draft(survey: Survey, actor, agency=None, field=None, previous=None,
     survey itself, a narrative text is too long, there are no approved answers, or nothing
     differs from the newest version (statistics, comparison and texts).
     """
-    if not (hasattr(actor, "has_role") and actor.has_role(RoleName.MANAGER)):
-        raise OperationError(_("Only the contractor manager creates report drafts."))
-    _refuse_if_frozen(survey)
+    check_can_create(survey, actor)
     if agency is not None and field is not None:
         raise OperationError(_("A draft covers the whole survey, one agency or one field."))
     if agency is not None and not any(s.agency_id == agency.id for s in survey.scope):

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from ..errors import OperationError
 from .content import Header, ReportContent, build_content
 
 FORMATS = ("docx", "pdf")
+
+
+def report_target(key: str):
+    """(agency, field) of a posted scope value; OperationError when it is not one."""
+    kind, _sep, ident = (key or "").partition(":")
+    if kind == "synthesis" and not ident:
+        return None, None
+    if kind in ("agency", "field") and ident.isdigit():
+        from ..directory.models import Agency, Field
+        from ..extensions import db
+
+        row = db.session.get(Agency if kind == "agency" else Field, int(ident))
+        if row is None:
+            raise OperationError(_("Unknown agency.") if kind == "agency"
+                                 else _("Unknown field."))
+        return (row, None) if kind == "agency" else (None, row)
+    raise OperationError(_("Choose what the report covers."))
 
 
 def find_agency(code_or_id: str):

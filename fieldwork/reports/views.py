@@ -7,17 +7,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..auth.decorators import check, roles_required
 from ..auth.roles import RoleName
-from ..directory.models import Agency, Field
+from ..directory.models import Field
 from ..errors import OperationError
 from ..extensions import db
+from ..jobs.models import JobStatus
+from ..jobs.runner import enqueue
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from . import drafts
 from .models import ReportDraft, ReportScope, scope_key
+from .operations import report_target
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 READERS = (RoleName.MANAGER, RoleName.HOME_AFFAIRS, RoleName.AGENCY)
@@ -44,20 +46,6 @@ def _choices(survey: Survey) -> list[tuple[str, str]]:
     out += [(scope_key(ReportScope.FIELD, field_id=f.id),
              _("Field: %(name)s", name=f"{f.code} – {f.name}")) for f in db.session.scalars(q)]
     return out
-
-
-def _target(key: str):
-    """(agency, field) of a posted scope value; OperationError when it is not one."""
-    kind, _sep, ident = (key or "").partition(":")
-    if kind == "synthesis" and not ident:
-        return None, None
-    if kind in ("agency", "field") and ident.isdigit():
-        row = db.session.get(Agency if kind == "agency" else Field, int(ident))
-        if row is None:
-            raise OperationError(_("Unknown agency.") if kind == "agency"
-                                 else _("Unknown field."))
-        return (row, None) if kind == "agency" else (None, row)
-    raise OperationError(_("Choose what the report covers."))
 
 
 def _groups(survey: Survey) -> list[dict]:
@@ -124,32 +112,29 @@ def survey(code: str):
 @bp.route("/<code>/drafts", methods=["POST"])
 @roles_required(RoleName.MANAGER)
 def create(code: str):
-    """Generate a new version from the posted scope, comparison choice and narrative."""
-    from .operations import previous_survey
-
+    """Queue a new version from the posted scope, comparison choice and narrative."""
     row = _survey_or_404(code)
     form = {k: request.form.get(k, "") for k in ("scope", "compare", "shortcomings",
                                                  "recommendations")}
-    try:
-        agency, field = _target(form["scope"])
-        previous = previous_survey(row) if form["compare"] == "1" else None
-        draft = drafts.create_draft(row, current_user, agency=agency, field=field,
-                                    previous=previous, narrative=form)
+    try:  # the cheap checks at once; the job makes the files
+        report_target(form["scope"])
+        drafts.check_narrative(form)
+        drafts.check_can_create(row, current_user)
     except OperationError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
         return _page(row, form, 400)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Two versions of the same report generated at once: the other one got the number.
-        db.session.rollback()
-        flash(_("Another version of this report was saved at the same moment; check the list "
-                "and try again."), "danger")
-        return _page(row, form, 409)
-    flash(_("Version %(n)d of “%(scope)s” was created.", n=draft.number,
-            scope=draft.scope_label), "success")
-    return redirect(url_for("reports.version", code=row.code, draft_id=draft.id))
+    job = enqueue("reports.draft", {"code": row.code, "form": form}, current_user, survey=row)
+    if job.status == JobStatus.FAILED:  # run at once (tests, FIELDWORK_JOBS=sync) and refused
+        flash(job.error or _("The report could not be made."), "danger")
+        return _page(row, form, 409 if (job.result or {}).get("clash") else 400)
+    if job.status == JobStatus.DONE:
+        result = job.result or {}
+        flash(_("Version %(n)d of “%(scope)s” was created.", n=result.get("number", 0),
+                scope=result.get("scope", "")), "success")
+        return redirect(url_for("reports.version", code=row.code, draft_id=result["draft_id"]))
+    flash(_("The report is being generated; this page shows its progress."), "info")
+    return redirect(url_for("jobs.job", job_id=job.id, follow="1"))
 
 
 @bp.route("/<code>/drafts/<int:draft_id>")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import tempfile
-import zipfile
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -25,8 +22,10 @@ from sqlalchemy import select
 
 from ..auth.decorators import roles_required
 from ..auth.roles import RoleName
-from ..errors import OperationError
 from ..extensions import db
+from ..jobs.models import JobStatus
+from ..jobs.runner import enqueue
+from ..jobs.storage import result_path
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from ..privacy.access import can_export_identified
@@ -115,8 +114,8 @@ def chart(code: str, name: str):
 @bp.route("/<code>/export", methods=["POST"])
 @roles_required(*VIEWERS)
 def export(code: str):
-    """Download the export in the chosen format (sav, dta, csv zipped with the codebook)."""
-    from .exports import FORMATS, export_survey
+    """Export in the chosen format (sav, dta, csv zipped with the codebook) as a job."""
+    from .exports import FORMATS
 
     row = _survey_or_404(code)
     fmt = request.form.get("format", "")
@@ -125,21 +124,15 @@ def export(code: str):
     identified = request.form.get("identified") == "1"
     if identified and not can_export_identified(current_user, row):
         abort(403)
-    name = f"{row.code}.{fmt}"
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            written = export_survey(row, fmt, Path(tmp) / name, current_user, identified)
-        except OperationError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-            return redirect(url_for("stats.survey", code=row.code))
-        db.session.commit()
-        if len(written) == 1:
-            data, download = written[0].read_bytes(), name
-        else:
-            buf = io.BytesIO()
-            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-                for path in written:
-                    zf.write(path, path.name)
-            data, download = buf.getvalue(), f"{name}.zip"
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=download)
+    job = enqueue("stats.export", {"code": row.code, "format": fmt, "identified": identified},
+                  current_user, survey=row)
+    if job.status == JobStatus.FAILED:
+        flash(job.error or _("The export could not be made."), "danger")
+        return redirect(url_for("stats.survey", code=row.code))
+    if job.status == JobStatus.DONE:  # run at once: hand the file over straight away
+        result = job.result or {}
+        data = result_path(job, result.get("file")).read_bytes()
+        return send_file(io.BytesIO(data), as_attachment=True,
+                         download_name=result.get("download_name"))
+    flash(_("The export is being written; the download starts when it is ready."), "info")
+    return redirect(url_for("jobs.job", job_id=job.id, follow="1"))

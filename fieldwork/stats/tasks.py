@@ -1,0 +1,42 @@
+"""The export job: write a survey's data file (SPSS, Stata, CSV, XLSX) off the request thread."""
+
+from __future__ import annotations
+
+import zipfile
+
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..errors import OperationError
+from ..extensions import db
+from ..jobs.runner import task
+from ..jobs.storage import fresh_folder
+from ..plans.models import Survey
+
+
+def _title(params: dict) -> str:
+    kind = _("identified") if params.get("identified") else _("de-identified")
+    return _("Export %(code)s as %(fmt)s (%(kind)s)", code=params.get("code", "?"),
+             fmt=str(params.get("format", "?")).upper(), kind=kind)
+
+
+@task("stats.export", title=_title)
+def export(job, ctx) -> dict:
+    """Write the export into the job's folder (one file, or a zip with its codebook)."""
+    from .exports import export_survey
+
+    survey = db.session.get(Survey, job.survey_id)
+    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    if survey is None or user is None:
+        raise OperationError(_("The survey or the person who asked for this export is gone."))
+    fmt, identified = job.params["format"], bool(job.params.get("identified"))
+    folder = fresh_folder(job.id)  # a resumed run starts from an empty folder
+    ctx.progress(0, 1, _("Writing the file"), force=True)
+    name = f"{survey.code}.{fmt}"
+    written = export_survey(survey, fmt, folder / name, user, identified)
+    if len(written) == 1:
+        return {"file": written[0].name, "download_name": name}
+    with zipfile.ZipFile(folder / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in written:
+            zf.write(path, path.name)
+    return {"file": f"{name}.zip", "download_name": f"{name}.zip"}
