@@ -38,6 +38,7 @@ from fieldwork.reports import drafts
 
 from ..conftest import csrf_token, login
 from ..factories import PASSWORD, approved_version
+from ..frames.helpers import world_frame
 from ..imports.helpers import rows_csv
 from ..omr.conftest import batch_scans
 from ..plans.helpers import pdf, put_in_state, upload
@@ -141,6 +142,7 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
                                  manager)
     db.session.commit()
     token = _pending_upload(app, manager, survey)
+    frame_draw, frame_token = world_frame(app, survey, [d.a, d.b], manager)
 
     # PUB-1, published from an uploaded final report (the public pages).
     pub = factory.survey("PUB-1", agencies=[d.a])
@@ -177,6 +179,9 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
         "plans_public.chart": {"code": pub.code},
         "plans_public.download": {"code": pub.code, "attachment_id": final.id},
         "quality.item": {"item_id": draw.items[0].id},
+        "frames.mapping": {"token": frame_token},
+        "frames.draw_page": {"draw_id": frame_draw.id},
+        "frames.draw_file": {"draw_id": frame_draw.id, "kind": "draw"},
         "omr.batch": {"batch_id": page.batch_id},
         "omr.progress": {"batch_id": page.batch_id},
         "omr.resume": {"batch_id": page.batch_id},
@@ -200,6 +205,8 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
         "plans_public.download [agency draft]": {"code": pub.code, "attachment_id": att_a.id},
         "entry.sheet [not yet keyed]": {"serial": batch.first_serial},
         "forms.edit_question [approved v1]": {"number": version},
+        "frames.draw_file [call list]": {"draw_id": frame_draw.id, "kind": "calls"},
+        "frames.draw_file [invitations PDF]": {"draw_id": frame_draw.id, "kind": "invitations"},
     }
     return SimpleNamespace(users=users, values=values, per_endpoint=per_endpoint,
                            survey=survey, syn=syn, scan_batch=db.session.get(ScanBatch,

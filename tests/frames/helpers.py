@@ -40,3 +40,24 @@ def sample_frame() -> list[list[str]]:
     """Six dossiers of Sở Tư pháp (two late) and three of Sở Y tế."""
     return ([dossier(i, late=i in (2, 5)) for i in range(1, 7)]
             + [dossier(i, "Sở Y tế", "YT") for i in range(1, 4)])
+
+
+def world_frame(app, survey, agencies, manager):
+    """A frame of ``survey`` over ``agencies`` with a draw, and a pending upload of
+    ``manager`` (for the route permission table): (draw, upload token)."""
+    from fieldwork.extensions import db
+    from fieldwork.frames.operations import import_frame
+    from fieldwork.frames.operations_draw import make_draw
+    from fieldwork.frames.uploads import save_upload
+
+    rows = [dossier(i, a.name) for a in agencies for i in range(1, 4)]
+    for k, r in enumerate(rows):
+        r[0] = f"HS-W-{k:04d}"
+    data = frame_csv(rows)
+    import_frame(survey, io.BytesIO(data), {"name": "hoso.csv"}, "test")
+    draw = make_draw(survey, {"seed": 1, "size": 2}, "test")
+    db.session.commit()
+    with app.test_request_context():
+        token = save_upload(io.BytesIO(data), {"survey_id": survey.id, "user_id": manager.id,
+                                               "name": "hoso.csv"})
+    return draw, token
