@@ -347,12 +347,21 @@ class Client:
     def request(self, kind: str, method: str, path: str, **kw) -> requests.Response:
         """A timed request (redirects are not followed)."""
         started = time.perf_counter()
-        with self.http.request(method, self.base + path, allow_redirects=False,
-                               timeout=self.timeout, **kw) as r:
-            r.content  # noqa: B018  (read it all: the time is the whole page)
+        try:
+            r = self._send(method, path, **kw)
+        except requests.ConnectionError:
+            if method != "GET":
+                raise
+            r = self._send(method, path, **kw)  # a kept-alive connection closed: once more
         took = time.perf_counter() - started
         with self.lock:
             self.timings.append(Timing(kind, took, r.status_code))
+        return r
+
+    def _send(self, method: str, path: str, **kw) -> requests.Response:
+        with self.http.request(method, self.base + path, allow_redirects=False,
+                               timeout=self.timeout, **kw) as r:
+            r.content  # noqa: B018  (read it all: the time is the whole page)
         return r
 
     def login(self) -> None:
@@ -390,18 +399,6 @@ class KeyingClient(Client):
             return None
         return parse_form(r.text, "a_q01")
 
-    def post_sheet(self, code: str, serial: int, form: dict, answers: dict) -> Outcome:
-        """POST the typed answers into ``form``; whether the server acknowledged them."""
-        data = [("csrf_token", form["csrf_token"][1]), ("started", form["started"][1]),
-                ("confirmed", "y")]
-        for code_, value in answers.items():
-            name = "a_" + code_
-            if name not in form:
-                raise ValueError(f"the keying form has no field {name}")
-            for v in value if isinstance(value, list) else [value]:
-                data.append((name, v))
-        return self.submit(code, serial, data)
-
     def submit(self, code: str, serial: int, data) -> Outcome:
         """POST a prepared keying (also used to re-submit one whose answer was lost)."""
         r = self.request("post", "POST", f"/entry/{code}/key/{serial}", data=data)
@@ -427,10 +424,12 @@ class KeyingClient(Client):
 
 
 def prepared(form: dict, answers: dict) -> list[tuple[str, str]]:
-    """The form data of a keying (to re-send the same POST after a crash)."""
+    """The data a keying page's ``form`` posts for ``answers`` (kept to re-send the POST)."""
     data = [("csrf_token", form["csrf_token"][1]), ("started", form["started"][1]),
             ("confirmed", "y")]
     for code, value in answers.items():
+        if "a_" + code not in form:
+            raise ValueError(f"the keying form has no field a_{code}")
         for v in value if isinstance(value, list) else [value]:
             data.append(("a_" + code, v))
     return data
@@ -549,7 +548,7 @@ def percentiles(values: list[float]) -> dict:
 # --- the run -----------------------------------------------------------------------------
 
 
-def _key_all(client: KeyingClient, keyer: Keyer, acked: set, errors: list,
+def _key_all(client: KeyingClient, keyer: Keyer, acked: set, resent: dict, errors: list,
              start: threading.Barrier, think: float = 0.0) -> None:
     rng = random.Random(keyer.email)
     try:
@@ -572,9 +571,23 @@ def _key_all(client: KeyingClient, keyer: Keyer, acked: set, errors: list,
                 continue
             if think:  # typing the paper in
                 time.sleep(think * rng.uniform(0.5, 1.5))
-            outcome = client.post_sheet(SURVEY, serial, form, answers_for(serial))
+            data = prepared(form, answers_for(serial))
+            for attempt in range(3):
+                try:
+                    outcome = client.submit(SURVEY, serial, data)
+                    break
+                except requests.ConnectionError:
+                    # The connection closed under the POST (an idle kept-alive one): send it
+                    # again on a new one, as a browser does; a sheet already saved is refused.
+                    resent[serial] = "no answer"
+                    if attempt == 2:
+                        raise
             if outcome.acked:
                 acked.add(serial)
+                if serial in resent:
+                    resent[serial] = "saved when re-sent"
+            elif outcome.already and serial in resent:
+                resent[serial] = "had been saved"
             else:
                 errors.append(f"{keyer.email}: sheet {serial} not saved "
                               f"(HTTP {outcome.status} {outcome.location})")
@@ -658,12 +671,13 @@ def run(keyers: int = 50, sheets: int = 20, scan_pages: int = 20, database: str 
         lock = threading.Lock()
         errors: list[str] = []
         acked = {k.email: set() for k in seeded.keyers}
+        resent = {k.email: {} for k in seeded.keyers}
         scan_result: dict = {}
         parties = len(seeded.keyers) + (1 if seeded.scan_files else 0) + 1
         start = threading.Barrier(parties, timeout=600)
         clients = [KeyingClient(server.base, k.email, timings, lock) for k in seeded.keyers]
-        threads_ = [threading.Thread(target=_key_all, args=(c, k, acked[k.email], errors,
-                                                            start, think))
+        threads_ = [threading.Thread(target=_key_all, args=(c, k, acked[k.email], resent[k.email],
+                                                            errors, start, think))
                     for c, k in zip(clients, seeded.keyers, strict=True)]
         scanner = None
         if seeded.scan_files:
@@ -689,7 +703,11 @@ def run(keyers: int = 50, sheets: int = 20, scan_pages: int = 20, database: str 
         server.stop()
         server = None
         rows = stored_keyings(instance, seeded.survey_id)
-        keying = check_keying(rows, seeded.keyers, acked)
+        keying = check_keying(rows, seeded.keyers, acked,
+                              {e: set(v) for e, v in resent.items()})
+        outcomes = Counter(o for v in resent.values() for o in v.values())
+        keying.update(resent=sum(outcomes.values()), resent_had_been_saved=outcomes[
+            "had been saved"], resent_saved=outcomes["saved when re-sent"])
         scans = scan_counts(instance, scan_result.get("batch_id"), seeded.scan_serials)
         scans.update(pages_uploaded=len(seeded.scan_files),
                      pages_lost=len(seeded.scan_files) - scans["pages_stored"],
@@ -718,7 +736,8 @@ def run(keyers: int = 50, sheets: int = 20, scan_pages: int = 20, database: str 
         }
         result["ok"] = (keying["lost"] == 0 and keying["duplicated"] == 0
                         and keying["unexpected"] == 0 and keying["wrong_answers"] == 0
-                        and keying["acknowledged"] == keyers * sheets
+                        and keying["acknowledged"] + keying["resent_had_been_saved"]
+                        == keyers * sheets == keying["sheets_stored"]
                         and scans["pages_lost"] == 0 and scans["pages_read_twice"] == 0
                         and scans["read"] == scans["pages_uploaded"]
                         and server_errors == 0 and not errors)
@@ -754,7 +773,9 @@ def table(r: dict) -> str:
         "",
         f"sheets acknowledged {k['acknowledged']}, stored {k['sheets_stored']} "
         f"(keying rows {k['keying_rows']}): lost {k['lost']}, duplicated {k['duplicated']}, "
-        f"unexpected {k['unexpected']}, wrong answers {k['wrong_answers']}",
+        f"unexpected {k['unexpected']}, wrong answers {k['wrong_answers']}; POSTs re-sent "
+        f"after a closed connection {k['resent']} ({k['resent_had_been_saved']} had been "
+        f"saved, {k['resent_saved']} saved when re-sent)",
         f"pages uploaded {s['pages_uploaded']}, stored {s['pages_stored']}, read {s['read']} "
         f"(rejected {s['rejected']}, duplicate {s['duplicate']}): lost {s['pages_lost']}, "
         f"read twice {s['pages_read_twice']}; batch {s['batch_status']}",
