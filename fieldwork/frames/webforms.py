@@ -39,7 +39,7 @@ class DrawForm(FlaskForm):
     late_first = BooleanField(_l("Late dossiers first"),
                               description=_l("Dossiers returned after their due date are "
                                              "drawn before the others."))
-    reserve_percent = IntegerField(_l("Reserves for refusals (% of the sample)"), default=20,
+    reserve_percent = IntegerField(_l("Reserves for refusals (percent of the sample)"), default=20,
                                    validators=[NumberRange(0, 200)])
     size = IntegerField(_l("Total sample (optional)"), validators=[Optional(), NumberRange(1)],
                         description=_l("Empty: each agency's required sample in the plan."))
