@@ -123,6 +123,8 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "JOBS_BACKEND": os.environ.get("FIELDWORK_JOBS", ""),
         "JOBS_THREADS": int(os.environ.get("FIELDWORK_JOB_THREADS") or 2),
+        "JOBS_STALE_SECONDS": int(os.environ.get("FIELDWORK_JOB_STALE_SECONDS") or 90),
+        "JOBS_HEARTBEAT_SECONDS": float(os.environ.get("FIELDWORK_JOB_HEARTBEAT_SECONDS") or 10),
     }
 
 

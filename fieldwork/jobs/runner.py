@@ -101,8 +101,13 @@ def stale_after() -> timedelta:
 
 # -- queueing -----------------------------------------------------------------------------------
 
-def enqueue(kind: str, params: dict, user, survey=None, subject: str | None = None) -> Job:
-    """Store a waiting job (audited), commit, and hand it to the backend."""
+def enqueue(kind: str, params: dict, user, survey=None, subject: str | None = None,
+            dispatch_now: bool = True) -> Job:
+    """Store a waiting job (audited), commit, and hand it to the backend.
+
+    ``dispatch_now`` False only stores it: the next sweep of a worker sends it (for jobs
+    queued from a process that runs no worker, and for tests of that sweep).
+    """
     tasks = load_tasks()
     if kind not in tasks:
         raise ValueError(f"unknown job kind {kind!r}")
@@ -116,7 +121,8 @@ def enqueue(kind: str, params: dict, user, survey=None, subject: str | None = No
     db.session.flush()
     record(user, "job.queued", job, after={"kind": kind, "params": params})
     db.session.commit()
-    dispatch(job.id)
+    if dispatch_now:
+        dispatch(job.id)
     return db.session.get(Job, job.id)
 
 
@@ -419,17 +425,18 @@ class EmbeddedPool:
         return self.jobs.unfinished_tasks
 
     def _loop(self, sweeper: bool) -> None:
-        app = self.app
-        sweep_every = max(5, int(app.config.get("JOBS_STALE_SECONDS", STALE_SECONDS)) // 3)
         if sweeper:
-            self._sweep(app)
+            self._sweep(self.app)
         while True:
+            app = self.app  # the app that started the pool last (one per process outside tests)
+            sweep_every = max(1, int(app.config.get("JOBS_STALE_SECONDS", STALE_SECONDS)) // 3)
             try:
                 job_id = self.jobs.get(timeout=sweep_every)
             except queue.Empty:
                 if sweeper:
                     self._sweep(app)
                 continue
+            app = self.app
             try:
                 with app.app_context():
                     try:

@@ -1,0 +1,166 @@
+"""Jobs through real workers: Redis + ``fieldwork worker``, and the web server's own threads.
+
+The crash tests SIGKILL the worker (or the whole server) in the middle of reading a scan batch
+and start it again: the job is taken up once its heartbeat is stale and finishes; every page
+is stored once, none is lost, and the sheets are counted once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from fieldwork.deploy.loadbench import Instance, Server
+from fieldwork.extensions import db
+from fieldwork.jobs import runner
+from fieldwork.jobs.models import Job, JobStatus
+from fieldwork.omr import operations as ops
+from fieldwork.omr.jobs import submit
+from fieldwork.omr.models import PageStatus, ScanPage, ScanSheet
+from fieldwork.plans.models import Survey
+
+PAGES = 24
+FAST = {"FIELDWORK_JOB_STALE_SECONDS": "3", "FIELDWORK_JOB_HEARTBEAT_SECONDS": "0.5"}
+
+
+def _batch(inst: Instance, seeded, **enqueue) -> tuple[int, int]:
+    """A scan batch of the seeded files by the scanning operator, queued as a job."""
+    from fieldwork.auth.models import User
+
+    with inst.ctx():
+        scanner = db.session.scalar(select(User).where(User.email == seeded.scanner))
+        survey = db.session.get(Survey, seeded.survey_id)
+        batch = ops.create_batch({"survey": survey, "pilot": False, "note": "crash"}, scanner)
+        for name, data in seeded.scan_files:
+            ops.add_file(batch, name, data)
+        db.session.commit()
+        if enqueue:
+            job = runner.enqueue("omr.batch", {"batch_id": batch.id}, scanner, survey=survey,
+                                 subject=f"scan_batch:{batch.id}", **enqueue)
+        else:
+            job = submit(batch, scanner)
+        return batch.id, job.id
+
+
+def _pages(inst: Instance, batch_id: int) -> int:
+    with inst.ctx():
+        return db.session.scalar(select(func.count(ScanPage.id)).where(
+            ScanPage.batch_id == batch_id)) or 0
+
+
+def _job(inst: Instance, job_id: int) -> Job:
+    with inst.ctx():
+        job = db.session.get(Job, job_id)
+        db.session.expunge(job)
+        return job
+
+
+def _wait(what, timeout: float, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = what()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what.__doc__ or what}")
+
+
+def _check_read_once(inst: Instance, batch_id: int, job_id: int, seeded) -> Job:
+    job = _job(inst, job_id)
+    assert job.status == JobStatus.DONE, job.error
+    assert job.attempts == 2  # killed once, resumed once
+    with inst.ctx():
+        rows = db.session.execute(select(ScanPage.file_id, ScanPage.index, ScanPage.status)
+                                  .where(ScanPage.batch_id == batch_id)).all()
+        places = [(r.file_id, r.index) for r in rows]
+        assert len(places) == len(set(places)) == len(seeded.scan_files) == PAGES  # none twice
+        assert {r.status for r in rows} == {PageStatus.READ}  # none lost, none a duplicate
+        sheets = db.session.scalars(select(ScanSheet).where(
+            ScanSheet.survey_id == seeded.survey_id)).all()
+        assert len(sheets) == len(seeded.scan_serials)  # each sheet counted once
+        assert all(s.status.value in ("complete", "to_verify") for s in sheets)
+    return job
+
+
+@pytest.fixture()
+def instance(tmp_path):
+    made = []
+
+    def make(**settings) -> Instance:
+        inst = Instance(tmp_path / f"i{len(made)}", **settings)
+        made.append(inst)
+        inst.migrate()
+        return inst
+
+    yield make
+    for inst in made:
+        inst.close()
+
+
+def _worker(inst: Instance, log, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from fieldwork.cli import main; main()", "worker", *args],
+        env=inst.env, cwd=inst.root, stdout=log, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+def test_jobs_run_through_redis_and_fieldwork_worker(instance, redis_url):
+    inst = instance(FIELDWORK_JOBS="rq", REDIS_URL=redis_url, **FAST)
+    seeded = inst.seed(0, 1, 2)
+    batch_id, job_id = _batch(inst, seeded)
+    assert _job(inst, job_id).status == JobStatus.QUEUED  # in Redis, no worker yet
+    with open(inst.root / "worker.log", "ab") as log:
+        proc = _worker(inst, log, "--burst")
+        assert proc.wait(timeout=180) == 0, (inst.root / "worker.log").read_text()
+    job = _job(inst, job_id)
+    assert job.status == JobStatus.DONE and job.attempts == 1
+    assert job.result["counts"]["read"] == 2 and _pages(inst, batch_id) == 2
+
+
+def test_worker_killed_mid_batch_is_resumed_without_loss_or_double(instance, redis_url):
+    inst = instance(FIELDWORK_JOBS="rq", REDIS_URL=redis_url, **FAST)
+    seeded = inst.seed(0, 1, PAGES)
+    batch_id, job_id = _batch(inst, seeded)
+    with open(inst.root / "worker.log", "ab") as log:
+        first = _worker(inst, log)
+        try:
+            _wait(lambda: _pages(inst, batch_id) >= 4, 240)
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)  # the worker and anything it started
+            first.wait(timeout=30)
+        done_before = _pages(inst, batch_id)
+        job = _job(inst, job_id)
+        assert job.status == JobStatus.RUNNING and 4 <= done_before < PAGES
+        second = _worker(inst, log)
+        try:
+            _wait(lambda: _job(inst, job_id).status == JobStatus.DONE, 300, every=0.5)
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=60)
+    _check_read_once(inst, batch_id, job_id, seeded)
+
+
+def test_server_killed_mid_batch_resumes_it_on_restart(instance):
+    """The embedded set-up: the web server's threads read the batch; a power cut stops it."""
+    inst = instance(FIELDWORK_JOBS="embedded", FIELDWORK_JOB_THREADS="1", **FAST)
+    seeded = inst.seed(0, 1, PAGES)
+    # Queued by the scanning station and not sent anywhere: the server's sweep finds it.
+    batch_id, job_id = _batch(inst, seeded, dispatch_now=False)
+    server = Server(inst, workers=1, threads=2, sqlite=True)
+    server.start()
+    try:
+        _wait(lambda: _pages(inst, batch_id) >= 4, 240)
+        server.kill()
+        done_before = _pages(inst, batch_id)
+        assert _job(inst, job_id).status == JobStatus.RUNNING and done_before < PAGES
+        server.start()  # its first request starts the threads; they resume the job
+        _wait(lambda: _job(inst, job_id).status == JobStatus.DONE, 300, every=0.5)
+    finally:
+        server.stop()
+    _check_read_once(inst, batch_id, job_id, seeded)
