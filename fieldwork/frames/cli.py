@@ -197,3 +197,26 @@ def lists_command(survey_code, calls, invitations, identified):
 
 
 commands = [frame]
+
+
+@click.command("frame")
+@click.option("--rows", default=200_000, show_default=True, help="Dossiers in the list.")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench_frame(rows, seed, as_json):
+    """Import a large synthetic dossier list into a throwaway database, again, and draw."""
+    from .bench import run
+
+    if rows < 1:
+        raise click.BadParameter("--rows must be positive")
+    r = run(rows, seed)
+    if as_json:
+        click.echo(json.dumps(r, indent=1))
+        return
+    click.echo(f"{r['rows']:,} dossiers ({r['file_mib']} MiB CSV): dry run {r['dry_run_s']} s, "
+               f"import {r['import_s']} s, re-import (all duplicates) {r['reimport_s']} s, "
+               f"counts and draw {r['counts_and_draw_s']} s ({r['drawn']} drawn, "
+               f"{r['reserves']} reserves); peak RSS {r['max_rss_mib']} MiB")
+
+
+bench_commands = [bench_frame]

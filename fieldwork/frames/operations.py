@@ -174,6 +174,7 @@ def import_frame(survey, stream: BinaryIO, data: dict, user) -> FrameReport:
         _pass(survey, stream, name, data.get("mapping"), report)
         if data.get("dry_run") or (report.rejected and not data.get("skip_invalid")):
             return report
+        checked = report.new  # a second pass only when there is something to add
         actor = user if not isinstance(user, str) else None
         run = FrameImport(survey_id=survey.id, file_name=name, file_sha256=report.sha256,
                           file_format=report.file_format, encoding=report.encoding,
@@ -181,7 +182,8 @@ def import_frame(survey, stream: BinaryIO, data: dict, user) -> FrameReport:
                           created_by_label=getattr(actor, "email", None) or str(user))
         db.session.add(run)
         db.session.flush()
-        _pass(survey, stream, name, report.mapping, report, run_id=run.id)
+        if checked:
+            _pass(survey, stream, name, report.mapping, report, run_id=run.id)
     except TabularError as exc:
         raise OperationError(str(exc)) from None
     except UnicodeDecodeError:

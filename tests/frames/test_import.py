@@ -122,3 +122,15 @@ def test_xlsx_frame(db, setup):
     wb.save(buf)
     report = run_import(setup, buf.getvalue(), name="hoso.xlsx")
     assert report.file_format == "xlsx" and report.added == 9
+
+
+def test_dates_fast_path_and_fallback(app):
+    import datetime as dt
+
+    from fieldwork.frames.fields import parse_day, parse_due
+    assert parse_day("5/3/2026") == dt.date(2026, 3, 5)
+    assert parse_day("2026-03-05") == dt.date(2026, 3, 5)
+    for bad in ("31/02/2026", "01/01/1999", "01/01/2099", "hôm qua"):
+        with pytest.raises(ValueError):
+            parse_day(bad)
+    assert parse_due("01/01/2099") == dt.date(2099, 1, 1)
