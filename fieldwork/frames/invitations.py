@@ -96,7 +96,7 @@ def invitation_pdf(groups, meta: InvitationMeta) -> bytes:
                          Paragraph(f"Dự phòng {r['rank']}" if r["reserve"] else "Mẫu chính",
                                    cell), ""])
         table = LongTable(data, repeatRows=1, colWidths=[w * cm for w in (
-            1.0, 3.6, 4.2, 2.6, 6.0, 2.2, 1.6, 2.2, 3.2)])
+            1.2, 3.6, 4.2, 2.6, 5.8, 2.2, 1.6, 2.2, 3.2)])
         table.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
