@@ -87,6 +87,36 @@ def _final_from(sheet: EntrySheet, keying: Keying, source: str) -> None:
             setattr(sheet, f"{kind}_{suffix}", getattr(keying, f"{kind}_{suffix}"))
 
 
+def already_saved(survey, serial: int, user, form_answers) -> EntrySheet | None:
+    """The sheet when ``user`` already saved these very answers for it, else None.
+
+    A keyer whose confirmation never arrived (a dropped connection, a server restart) sends
+    the same sheet again; it is already stored, so this is not an error and not a second
+    keying. ``form_answers(questionnaire)`` gives the raw answers typed for a questionnaire.
+    """
+    from .serials import find_sheet
+
+    sheet = find_sheet(survey, serial)
+    if sheet is None:
+        return None
+    mine = [k for k in sheet.keyings if k.keyed_by_id == user.id]
+    if not mine:
+        return None
+    try:
+        checked = check_answers(sheet.version.questionnaire,
+                                form_answers(sheet.version.questionnaire))
+    except Exception:  # an odd form is simply not the same answers
+        return None
+    for keying in mine:
+        contact_same = all(
+            getattr(keying, f"{kind}_hash") == (blind_index(kind, checked.contact[kind])
+                                                if checked.contact.get(kind) else None)
+            for kind in CONTACT_QUESTIONS.values())
+        if keying.values == checked.values and contact_same:
+            return sheet
+    return None
+
+
 def save_keying(target: Target, raw: dict, user, confirmed: bool = False,
                 started_at: datetime | None = None) -> EntrySheet:
     """Save one keying pass of a sheet (pass 1 creates the record; pass 2 compares)."""

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from ..auth.decorators import roles_required
 from ..errors import OperationError
 from ..extensions import db
-from ..forms.models import PrintBatch
+from ..forms.models import PrintBatch, format_serial
 from ..forms.spec import ConditionError, parse_condition
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
@@ -22,7 +22,7 @@ from ..plans.models_fieldwork import Assignment, SerialRange
 from ..timeutil import utcnow
 from . import serials
 from .models import EntrySheet, Keying, Stage
-from .operations import CheckFailed, save_keying
+from .operations import CheckFailed, already_saved, save_keying
 from .validation import display
 from .webforms import SerialForm, keying_form, only_if_hints, raw_answers, show_errors
 from .workflow import KEYERS, REVIEWERS
@@ -124,6 +124,22 @@ def _started(text: str | None) -> datetime | None:
     return value if value.tzinfo and value <= utcnow() else None
 
 
+def _resent(survey: Survey, serial: int):
+    """A sheet sent again with the answers this keyer already saved: say so, go on."""
+    if not request.form.get("csrf_token"):
+        return None
+    sheet = already_saved(survey, serial, current_user,
+                          lambda qn: raw_answers(keying_form(qn, formdata=request.form), qn))
+    if sheet is None:
+        return None
+    flash(_("Sheet %(s)s was already saved with these answers (your earlier sending arrived); "
+            "nothing was saved twice.", s=format_serial(serial)), "success")
+    following = serials.next_serial(survey, current_user, serial)
+    if following is None:
+        return redirect(url_for(".key", code=survey.code))
+    return redirect(url_for(".sheet", code=survey.code, serial=following))
+
+
 @bp.route("/<code>/key/<int:serial>", methods=["GET", "POST"])
 @roles_required(*KEYERS)
 def sheet(code: str, serial: int):
@@ -132,6 +148,8 @@ def sheet(code: str, serial: int):
     try:
         target = serials.resolve(survey, serial, current_user)
     except OperationError as exc:
+        if request.method == "POST" and (resent := _resent(survey, serial)) is not None:
+            return resent
         flash(str(exc), "danger")
         return redirect(url_for(".key", code=code, serial=serial))
     qn = target.version.questionnaire
@@ -148,6 +166,8 @@ def sheet(code: str, serial: int):
             status, warned = 422, bool(exc.checked.warnings)
         except OperationError as exc:
             db.session.rollback()
+            if (resent := _resent(survey, serial)) is not None:  # its twin was saved meanwhile
+                return resent
             flash(str(exc), "danger")
             return redirect(url_for(".key", code=code))
         else:

@@ -51,9 +51,14 @@ def test_disagreement_goes_to_adjudication(client, db, survey, batch, people):
     assert key_sheet(client, survey, 1, typed()).status_code == 302
     sheet = db.session.scalar(select(EntrySheet).where(EntrySheet.serial == 1))
     assert sheet.stage == Stage.AWAITING_KEY2
-    # Lan cannot do the second keying herself.
-    page = client.get(key_sheet(client, survey, 1, typed()).headers["Location"])
+    # Lan cannot do the second keying herself (the same answers again are her first keying,
+    # sent twice: already saved, not a second keying).
+    page = client.get(key_sheet(client, survey, 1, typed(q01="no", q02=["reason_a"]))
+                      .headers["Location"])
     assert "another person" in page.get_data(as_text=True)
+    page = client.get(key_sheet(client, survey, 1, typed()).headers["Location"])
+    assert "already saved with these answers" in page.get_data(as_text=True)
+    assert len(sheet.keyings) == 1
 
     sign_in(client, people["hung"])
     queue = client.get(f"/entry/{survey.code}/key").get_data(as_text=True)

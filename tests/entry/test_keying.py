@@ -106,6 +106,22 @@ def test_same_person_cannot_key_twice(client, db, survey, batch, people):
     assert _count(db, Keying) == 1
 
 
+def test_a_sheet_sent_again_with_the_same_answers_is_already_saved(client, db, survey, batch,
+                                                                    people):
+    """The keyer never got the confirmation (connection lost) and sends the sheet again."""
+    sign_in(client, people["lan"])
+    assert key_sheet(client, survey, 5, typed(phone="0987654321")).status_code == 302
+    res = key_sheet(client, survey, 5, typed(phone="0987654321"))
+    assert res.status_code == 302 and res.headers["Location"].endswith("/key/6")
+    page = client.get(res.headers["Location"]).get_data(as_text=True)
+    assert "already saved with these answers" in page and "already keyed" not in page
+    assert _count(db, Keying) == 1 and _count(db, EntrySheet) == 1
+    # Another phone number is not the same sheet sent again: the usual refusal.
+    res = key_sheet(client, survey, 5, typed(phone="0911111111"))
+    assert "already keyed" in client.get(res.headers["Location"]).get_data(as_text=True)
+    assert _count(db, Keying) == 1
+
+
 def test_bad_values_show_next_to_fields_and_save_nothing(client, db, survey, batch, people):
     sign_in(client, people["lan"])
     res = key_sheet(client, survey, 5, typed(phone="091234", citizen_id="12",
