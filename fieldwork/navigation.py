@@ -46,7 +46,8 @@ TASKS: dict[RoleName, object] = {
 GROUPS = {
     "directory": _l("Administration"), "auth": _l("Administration"),
     "audit": _l("Administration"), "privacy": _l("Administration"),
-    "omr": _l("Data"), "entry": _l("Data"), "imports": _l("Data"),
+    "omr": _l("Data"), "entry": _l("Data"), "imports": _l("Data"), "frames": _l("Data"),
+    "jobs": _l("Data"),
     "quality": _l("Quality control"),
 }
 

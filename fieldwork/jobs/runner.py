@@ -311,8 +311,10 @@ def _finish(job_id: int, worker: str, status: JobStatus, result: dict | None = N
             return job.status.value
         job.status, job.result, job.error = status, result, error
         job.finished_at = utcnow()
-        if status == JobStatus.DONE and job.progress_total:
-            job.progress_done = job.progress_total
+        if status == JobStatus.DONE:  # what it was doing is over; the result may sum it up
+            job.message = str((result or {}).get("summary") or "")[:255]
+            if job.progress_total:
+                job.progress_done = job.progress_total
         record(job.created_by or "system", f"job.{status.value}", job,
                after={"kind": job.kind, "attempt": job.attempts, "result": result,
                       "error": error})

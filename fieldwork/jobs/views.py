@@ -30,7 +30,8 @@ from . import runner, storage
 from .models import Job, JobStatus
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-register_nav(NavItem(_l("Jobs"), "jobs.index", (RoleName.MANAGER,)))
+register_nav(NavItem(_l("Jobs"), "jobs.index",
+                     (RoleName.MANAGER, RoleName.SCANNER, RoleName.HOME_AFFAIRS)))
 
 
 @bp.before_app_request
@@ -89,13 +90,13 @@ def job(job_id: int):
     """Progress while it runs (the page refreshes itself); the result or error when it ends."""
     row = _load(job_id)
     follow = request.args.get("follow") == "1"
-    if follow and row.status == JobStatus.DONE:
-        target = job_result_url(row)
-        if target:
-            if not (row.result or {}).get("file"):  # a download leaves this page in place
-                flash(_("“%(title)s” is done.", title=job_title(row)), "success")
-            return redirect(target)
-    return render_template("jobs/job.html", job=row, follow=follow,
+    target = job_result_url(row)
+    if follow and target and not (row.result or {}).get("file"):
+        flash(_("“%(title)s” is done.", title=job_title(row)), "success")
+        return redirect(target)
+    # A file is fetched by the finished page itself (once: a download leaves the page as it is).
+    download = target if follow and target and (row.result or {}).get("file") else None
+    return render_template("jobs/job.html", job=row, follow=follow, download=download,
                            may_retry=row.status == JobStatus.FAILED
                            and row.created_by_id == current_user.id)
 

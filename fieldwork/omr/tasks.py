@@ -24,5 +24,8 @@ def read_batch(job, ctx) -> dict:
     batch = process_batch(int(job.params["batch_id"]), progress)
     if batch.status == BatchStatus.FAILED:
         raise OperationError(batch.error or _("Reading the batch failed."))
-    return {"endpoint": "omr.batch", "args": {"batch_id": batch.id},
-            "counts": ops.batch_counts(batch)}
+    counts = ops.batch_counts(batch)
+    return {"endpoint": "omr.batch", "args": {"batch_id": batch.id}, "counts": counts,
+            "summary": _("%(pages)d pages: %(read)d read, %(rejected)d rejected",
+                         pages=counts["pages"], read=counts["read"],
+                         rejected=counts["rejected"])}

@@ -16,7 +16,12 @@ from ..plans.models import Survey
 
 
 def _title(params: dict) -> str:
-    return _("New report version: %(code)s", code=params.get("code", "?"))
+    scope = str((params.get("form") or {}).get("scope") or "synthesis")
+    if scope.startswith("agency:"):
+        return _("New report version (an agency)")
+    if scope.startswith("field:"):
+        return _("New report version (a field)")
+    return _("New report version (synthesis)")
 
 
 @task("reports.draft", title=_title)

@@ -16,8 +16,8 @@ from ..plans.models import Survey
 
 def _title(params: dict) -> str:
     kind = _("identified") if params.get("identified") else _("de-identified")
-    return _("Export %(code)s as %(fmt)s (%(kind)s)", code=params.get("code", "?"),
-             fmt=str(params.get("format", "?")).upper(), kind=kind)
+    return _("Data export as %(fmt)s (%(kind)s)", fmt=str(params.get("format", "?")).upper(),
+             kind=kind)
 
 
 @task("stats.export", title=_title)

@@ -38,3 +38,19 @@ def test_manager_creates_a_report_version_and_downloads_its_pdf(page):
     path = info.value.path()
     with open(path, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
+
+
+def test_manager_exports_spss_through_the_job_page(page):
+    """The export runs as a job: its page shows progress, then the file downloads once."""
+    login(page, MANAGER)
+    page.goto("/stats/DEMO-2026")
+    with page.expect_download(timeout=120_000) as info:
+        page.locator("#exports button", has_text="SPSS (SAV)").first.click()
+    assert info.value.suggested_filename == "DEMO-2026.sav.zip"
+    with open(info.value.path(), "rb") as fh:
+        assert fh.read(2) == b"PK"
+    assert re.search(r"/jobs/\d+\?follow=1$", page.url)
+    page.wait_for_selector("#job-download-note")
+    assert page.locator("#job-status").inner_text() in ("Xong", "Done")
+    page.goto("/jobs/")
+    assert page.locator("tbody tr", has_text="DEMO-2026").count() >= 1

@@ -167,9 +167,11 @@ def test_job_pages_progress_result_download_and_retry(client, db, factory):
     assert resp.status_code == 200 and resp.data == b"a,b\n1,2\n"
     assert "ket-qua.csv" in resp.headers["Content-Disposition"]
     resp.close()
-    resp = client.get(f"/jobs/{done.id}?follow=1")
-    assert resp.status_code == 302 and resp.headers["Location"].endswith(
-        f"/jobs/{done.id}/download")
+    html = client.get(f"/jobs/{done.id}?follow=1").get_data(as_text=True)  # fetches it once
+    assert f'content="0;url=/jobs/{done.id}/download"' in html
+    echo = runner.enqueue("test.echo", {"text": "b"}, owner)
+    resp = client.get(f"/jobs/{echo.id}?follow=1")  # a page result: straight there
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/jobs/")
 
     waiting = _waiting(factory, created_by_id=owner.id, progress_done=3, progress_total=4)
     html = client.get(f"/jobs/{waiting.id}").get_data(as_text=True)
