@@ -24,3 +24,18 @@ def test_find_dossier_by_code(db, factory):
     assert find_dossier(survey.id, "HS-0001").id == row.id
     assert find_dossier(other, "HS-0001") is None
     assert find_dossier(survey, "") is None and find_dossier(survey, None) is None
+
+
+def test_demo_frame_is_a_one_stop_export_of_the_smallest_agencies():
+    """The demo's dossier list: Vietnamese headers, one row per dossier, distinct codes."""
+    import csv
+    import io
+
+    from fieldwork.frames.demo import dossier_list
+
+    data = dossier_list([("Sở Y tế", 30), ("Xã Bà Nà", 20)], ["HT", "DD"], 2026)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Mã hồ sơ", "Cơ quan", "Lĩnh vực"] and len(rows) == 51
+    assert len({r[0] for r in rows[1:]}) == 50
+    assert data == dossier_list([("Sở Y tế", 30), ("Xã Bà Nà", 20)], ["HT", "DD"], 2026)

@@ -1,0 +1,65 @@
+"""Demo content: DEMO-2026's frame (the one-stop system's list of dossiers returned) and a draw.
+
+For the four agencies with the fewest dossiers in the plan, a list as a one-stop system exports
+it (Vietnamese headers, dd/mm/yyyy dates, names, phones and citizen IDs, about one dossier in
+eight returned late), as many rows as the plan's N, is imported through the same operation as
+an uploaded file; respondents are then drawn (seed 2026, late dossiers first), so the frame
+page, the call list and the invitation lists have content. (A whole city's 100,000 dossiers
+would add half a minute to ``fieldwork demo``; ``fieldwork bench frame`` measures that.)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from ..directory.models import Field
+from ..extensions import db
+from .bench import GIVEN, MIDDLE, SURNAMES
+from .operations import import_frame
+from .operations_draw import make_draw
+
+AGENCIES = 4
+SEED = 2026
+
+
+def dossier_list(agencies: list[tuple[str, int]], fields: list[str], seed: int) -> bytes:
+    """A one-stop export (UTF-8 CSV with BOM) of ``n`` dossiers for each (agency, n)."""
+    rng = random.Random(seed)
+    start = date(2026, 1, 5)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["Mã hồ sơ", "Cơ quan", "Lĩnh vực", "Thủ tục", "Ngày tiếp nhận",
+                "Ngày hẹn trả", "Ngày trả kết quả", "Họ và tên", "Số điện thoại", "CCCD"])
+    for k, (agency, n) in enumerate(agencies):
+        for i in range(n):
+            received = start + timedelta(days=rng.randrange(300))
+            due = received + timedelta(days=rng.choice((3, 5, 7, 15)))
+            late = rng.random() < 0.125
+            returned = (due + timedelta(days=rng.randrange(1, 10)) if late else
+                        received + timedelta(days=rng.randrange(0, (due - received).days + 1)))
+            w.writerow([f"000.{k:02d}.{i % 31:02d}.H17-{received:%y%m%d}-{i:05d}", agency,
+                        rng.choice(fields), f"Thủ tục số {rng.randrange(1, 40)}",
+                        f"{received:%d/%m/%Y}", f"{due:%d/%m/%Y}", f"{returned:%d/%m/%Y}",
+                        f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+                        f"09{rng.randrange(10**8):08d}",
+                        f"0{rng.randrange(10**11):011d}" if rng.random() < 0.7 else ""])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def load(survey, actor) -> None:
+    """Import the dossier list of the smallest agencies in scope and draw from it."""
+    scope = sorted((s for s in survey.scope if s.dossiers), key=lambda s: s.dossiers)
+    picked = [(s.agency.name, s.dossiers) for s in scope[:AGENCIES]]
+    fields = list(db.session.scalars(select(Field.code).order_by(Field.code)))
+    if not picked or not fields:
+        return
+    data = dossier_list(picked, fields, SEED)
+    import_frame(survey, io.BytesIO(data), {"name": "danh-sach-ho-so-mot-cua.csv"}, actor)
+    db.session.flush()
+    make_draw(survey, {"seed": SEED, "late_first": True}, actor)
+    db.session.flush()
