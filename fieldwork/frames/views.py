@@ -27,6 +27,8 @@ from ..errors import OperationError
 from ..extensions import csrf, db
 from ..imports.tabular import TabularError, open_table
 from ..imports.webforms import mapping_form
+from ..jobs.models import JobStatus
+from ..jobs.runner import enqueue
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from ..plans.progress import requirements
@@ -137,23 +139,25 @@ def mapping(token: str):
                 "dry_run": bool(form.dry_run.data),
                 "mapping": {f.name: getattr(form, f"map_{f.name}").data for f in fields
                             if getattr(form, f"map_{f.name}").data}}
-        try:
-            with open(path, "rb") as fh:
-                report = import_frame(row, fh, data, current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+        if data["dry_run"]:
+            try:
+                with open(path, "rb") as fh:
+                    report = import_frame(row, fh, data, current_user)
+            except OperationError as exc:
+                flash(str(exc), "danger")
+            db.session.rollback()  # a dry run keeps nothing
         else:
-            if report.committed:
-                db.session.commit()
-                drop_upload(token)
-                flash(_("Imported %(n)d dossiers; %(d)d were already in the frame.",
-                        n=report.added, d=report.duplicates), "success")
+            job = enqueue("frames.import", {"token": token, "data": data}, current_user,
+                          survey=row)
+            if job.status == JobStatus.DONE:
+                flash((job.result or {}).get("summary", ""), "success")
                 return redirect(url_for("frames.survey", code=row.code))
-            db.session.rollback()
-            if not data["dry_run"]:
-                flash(_("Nothing was imported: %(n)d rows were rejected. Fix them, or choose to "
-                        "leave them out.", n=report.rejected), "danger")
+            if job.status == JobStatus.FAILED:
+                flash(job.error, "danger")
+            else:
+                flash(_("The dossier list is being imported; this page shows its progress."),
+                      "info")
+                return redirect(url_for("jobs.job", job_id=job.id, follow="1"))
     return render_template("frames/mapping.html", form=form, fields=fields, meta=meta,
                            survey=row, headers=headers, report=report,
                            labels={f.name: f.label for f in fields})

@@ -92,7 +92,9 @@ def job(job_id: int):
     follow = request.args.get("follow") == "1"
     target = job_result_url(row)
     if follow and target and not (row.result or {}).get("file"):
-        flash(_("“%(title)s” is done.", title=job_title(row)), "success")
+        summary = (row.result or {}).get("summary")
+        done = _("“%(title)s” is done.", title=job_title(row))
+        flash(f"{done} {summary}" if summary else done, "success")
         return redirect(target)
     # A file is fetched by the finished page itself (once: a download leaves the page as it is).
     download = target if follow and target and (row.result or {}).get("file") else None

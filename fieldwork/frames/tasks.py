@@ -1,0 +1,45 @@
+"""The frame import job: a one-stop dossier list (up to hundreds of thousands of rows).
+
+The dossiers, the import run and the job's end are committed together; a resumed run reads
+the kept upload again and skips codes already in the frame, so nothing doubles.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..errors import OperationError
+from ..extensions import db
+from ..jobs.runner import task
+from ..plans.models import Survey
+from .operations import import_frame
+from .uploads import drop_upload, load_upload
+
+
+def _title(params: dict) -> str:
+    return _("Dossier list import: %(name)s", name=(params.get("data") or {}).get("name", "?"))
+
+
+@task("frames.import", title=_title)
+def run_import(job, ctx) -> dict:
+    """Import the stored upload with the chosen mapping; refuse it whole if rows are bad."""
+    survey = db.session.get(Survey, job.survey_id)
+    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    found = load_upload(job.params["token"])
+    if survey is None or user is None or found is None:
+        raise OperationError(_("The uploaded file, its survey or its uploader is gone; "
+                               "upload the file again."))
+    path, _meta = found
+    ctx.progress(0, 1, _("Checking the rows, then encrypting and storing the dossiers"),
+                 force=True)
+    with open(path, "rb") as fh:
+        report = import_frame(survey, fh, dict(job.params["data"], dry_run=False), user)
+    if not report.committed:
+        raise OperationError(_("Nothing was imported: %(n)d rows were rejected. Fix them, or "
+                               "choose to leave them out.", n=report.rejected))
+    ctx.after_commit(lambda: drop_upload(job.params["token"]))
+    return {"endpoint": "frames.survey", "args": {"code": survey.code},
+            "added": report.added, "duplicates": report.duplicates,
+            "summary": _("Imported %(n)d dossiers; %(d)d were already in the frame.",
+                         n=report.added, d=report.duplicates)}
