@@ -109,8 +109,9 @@ def _row(survey_id: int, run_id: int, values: dict, ring) -> dict:
     }
 
 
-def _pass(survey, stream, name, mapping, report, run_id=None) -> None:
-    """Read the file once: count (and with ``run_id`` insert) new, duplicate and bad rows."""
+def _pass(survey, stream, name, mapping, report, run_id=None, progress=None) -> None:
+    """Read the file once: count (and with ``run_id`` insert) new, duplicate and bad rows;
+    ``progress(rows_read)`` after each chunk."""
     from ..privacy.crypto import keyring
 
     stream.seek(0)
@@ -157,21 +158,25 @@ def _pass(survey, stream, name, mapping, report, run_id=None) -> None:
         if run_id is not None and fresh:
             db.session.execute(insert(FrameDossier),
                                [_row(survey.id, run_id, r.values, ring) for r in fresh])
+        if progress is not None:
+            progress(report.read)
 
 
-def import_frame(survey, stream: BinaryIO, data: dict, user) -> FrameReport:
+def import_frame(survey, stream: BinaryIO, data: dict, user, progress=None) -> FrameReport:
     """Import a dossier list: {name, mapping?, dry_run?, skip_invalid?}.
 
     A dry run only reports. A real run adds nothing if any row is rejected, unless
     ``skip_invalid``; dossier codes already in the frame are skipped as duplicates, so the
     same file imported twice adds nothing. Flushes and audits; the caller commits.
+    ``progress(step, rows_read)`` is told how far each pass ("check", "store") has come.
     """
     require(user, RoleName.MANAGER)
     open_survey(survey)
     name = (data.get("name") or "upload").strip()[:255]
     report = FrameReport(file_name=name, sha256=file_sha256(stream))
     try:
-        _pass(survey, stream, name, data.get("mapping"), report)
+        _pass(survey, stream, name, data.get("mapping"), report,
+              progress=progress and (lambda n: progress("check", n)))
         if data.get("dry_run") or (report.rejected and not data.get("skip_invalid")):
             return report
         checked = report.new  # a second pass only when there is something to add
@@ -183,7 +188,8 @@ def import_frame(survey, stream: BinaryIO, data: dict, user) -> FrameReport:
         db.session.add(run)
         db.session.flush()
         if checked:
-            _pass(survey, stream, name, report.mapping, report, run_id=run.id)
+            _pass(survey, stream, name, report.mapping, report, run_id=run.id,
+                  progress=progress and (lambda n: progress("store", n)))
     except TabularError as exc:
         raise OperationError(str(exc)) from None
     except UnicodeDecodeError:

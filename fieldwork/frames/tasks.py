@@ -31,10 +31,21 @@ def run_import(job, ctx) -> dict:
         raise OperationError(_("The uploaded file, its survey or its uploader is gone; "
                                "upload the file again."))
     path, _meta = found
-    ctx.progress(0, 1, _("Checking the rows, then encrypting and storing the dossiers"),
-                 force=True)
+    ctx.progress(0, None, _("Checking the rows"), force=True)
+    checked = [0]
+
+    def progress(step: str, rows: int) -> None:
+        # Two passes over the file: checking every row, then storing the new ones.
+        if step == "check":
+            checked[0] = rows
+            ctx.progress(rows, None, _("Checked %(n)d rows", n=rows))
+        else:
+            ctx.progress(checked[0] + rows, 2 * checked[0],
+                         _("Stored %(n)d of %(total)d rows", n=rows, total=checked[0]))
+
     with open(path, "rb") as fh:
-        report = import_frame(survey, fh, dict(job.params["data"], dry_run=False), user)
+        report = import_frame(survey, fh, dict(job.params["data"], dry_run=False), user,
+                              progress=progress)
     if not report.committed:
         raise OperationError(_("Nothing was imported: %(n)d rows were rejected. Fix them, or "
                                "choose to leave them out.", n=report.rejected))

@@ -30,7 +30,7 @@ from typing import Any
 from flask import Flask, current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..audit.operations import record
 from ..errors import OperationError
@@ -208,6 +208,8 @@ class JobContext:
                     if sqlite:
                         conn.rollback()
                         conn.exec_driver_sql("PRAGMA busy_timeout = " + str(int(before)))
+        except OperationalError as exc:  # SQLite: the work itself holds the write lock now
+            log.debug("job %s: progress not written (%s)", self.job_id, exc)
         except Exception:  # progress and heartbeats must never fail the work itself
             log.warning("could not update job %s", self.job_id, exc_info=True)
 
