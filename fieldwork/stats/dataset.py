@@ -31,7 +31,7 @@ from .criteria import layout as questionnaire_layout
 from .proportions import rate_entry, row_flag, satisfaction_rate
 from .scales import reason_frequencies
 
-CHANNELS = ("paper_omr", "paper_keyed", "online", "call_centre")
+CHANNELS = ("paper_omr", "paper_keyed", "online", "kiosk", "call_centre")
 # Overall satisfaction items of the built-in templates: code -> satisfied codes.
 OVERALL_ITEMS = {"q01": ("yes",), "overall": ("4", "5")}
 REASON_ITEMS = ("q02",)
@@ -61,6 +61,7 @@ def sheet_row(sheet: dict, item, reason_code: str | None, lay: dict | None = Non
     """One dataset row from a plain sheet dict (serial, version, agency, field, channel,
     answers, received).
 
+    ``dossier`` is the dossier code written on the form (trimmed, upper case) or None.
     Besides the satisfied flag and reasons it keeps the procedure as written, the date
     (survey date on the form, else received), the 5-level ``items`` and the ``profile``
     answers of the layout ``lay`` (codes only), and the free-text comments, masked.
@@ -75,12 +76,63 @@ def sheet_row(sheet: dict, item, reason_code: str | None, lay: dict | None = Non
 
     return {"serial": sheet["serial"], "version": sheet.get("version"),
             "agency": sheet.get("agency"), "field": sheet.get("field"),
-            "channel": sheet["channel"], "satisfied": satisfied_flag(answers, item),
+            "channel": sheet["channel"], "dossier": dossier_key(first("dossier_code")),
+            "satisfied": satisfied_flag(answers, item),
             "reasons": reasons, "procedure": normalise_name(first("procedure")),
             "date": row_date(first("survey_date"), sheet.get("received")),
             "items": {i["code"]: first(i["code"]) for i in lay.get("items", [])},
             "profile": {p["code"]: first(p["code"]) for p in lay.get("profile", [])},
             "comments": comment_texts(answers)}
+
+
+def dossier_key(code) -> str | None:
+    """A dossier code as the frame stores it (trimmed, upper case), None when blank."""
+    key = code.strip().upper() if isinstance(code, str) else ""
+    return key or None
+
+
+def _row_order(row: dict) -> tuple:
+    """Earlier date first; on the same day the channel order (paper before online, kiosk and
+    call centre), then the serial."""
+    serial = row["serial"]
+    return (row.get("date") or "9999-12-31", CHANNELS.index(row["channel"])
+            if row["channel"] in CHANNELS else len(CHANNELS),
+            (0, serial, "") if isinstance(serial, int) else (1, 0, str(serial)))
+
+
+def count_once_per_dossier(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Rows counted (each dossier once, across channels) and the later duplicates.
+
+    Rows without a dossier code are all counted. Of the rows sharing a dossier code the
+    first (``_row_order``) is counted; the others come back as duplicates, each with
+    ``counted_as`` naming the counted row's channel and serial: kept and reported, never
+    dropped silently. Counted rows keep their input order.
+    """
+    first_seen: dict = {}
+    groups: dict = {}  # only dossiers seen more than once
+    for i, r in enumerate(rows):
+        key = r.get("dossier")
+        if not key:
+            continue
+        if key in first_seen:
+            groups.setdefault(key, [first_seen[key]]).append(i)
+        else:
+            first_seen[key] = i
+    later: dict[int, dict] = {}
+    for members in groups.values():
+        members.sort(key=lambda i: _row_order(rows[i]))
+        first = rows[members[0]]
+        for i in members[1:]:
+            later[i] = {"serial": rows[i]["serial"], "channel": rows[i]["channel"],
+                        "dossier": rows[i]["dossier"], "agency": rows[i]["agency"],
+                        "date": rows[i]["date"],
+                        "counted_as": {"serial": first["serial"], "channel": first["channel"],
+                                       "date": first["date"]}}
+    if not later:
+        return list(rows), []
+    counted = [r for i, r in enumerate(rows) if i not in later]
+    duplicates = sorted(later.values(), key=lambda d: (d["dossier"], str(d["serial"])))
+    return counted, duplicates
 
 
 def form_reason(code: str) -> str:
@@ -226,17 +278,48 @@ def _imported(survey) -> list[dict]:
     rows = db.session.scalars(select(ImportedResponse).where(
         ImportedResponse.survey_id == survey.id).order_by(ImportedResponse.id))
     return [{"serial": f"{r.channel}-{r.id}", "version": None, "agency": r.agency.name,
-             "field": None, "channel": str(r.channel), "satisfied": bool(r.satisfied),
+             "field": None, "channel": str(r.channel), "dossier": dossier_key(r.source_id),
+             "satisfied": bool(r.satisfied),
              "reasons": sorted(form_reason(c) for c in r.reasons or []), "procedure": None,
              "date": row_date(None, r.response_date), "items": {}, "profile": {},
              "comments": []} for r in rows]
 
 
+def _self_completed(survey) -> list[dict]:
+    """Rows of the answers citizens gave themselves online or at a kiosk (``online``)."""
+    from sqlalchemy import select
+
+    from ..directory.models import Field
+    from ..extensions import db
+    from ..online.models import OnlineResponse
+
+    fields = {f.id: f.name for f in db.session.scalars(select(Field))}
+    specs: dict = {}
+    out = []
+    for r in db.session.scalars(select(OnlineResponse).where(
+            OnlineResponse.survey_id == survey.id).order_by(OnlineResponse.id)):
+        if r.version_id not in specs:
+            questions = list(r.version.questionnaire.questions())
+            reason = next((q for q in questions if q.code in REASON_ITEMS), None)
+            specs[r.version_id] = (overall_item(questions), reason.code if reason else None,
+                                   questionnaire_layout(r.version.questionnaire),
+                                   r.version.number)
+        item, reason, lay, number = specs[r.version_id]
+        prefix = "web" if str(r.channel) == "online" else "kiosk"
+        out.append(sheet_row({
+            "serial": f"{prefix}-{r.id}", "version": number, "agency": r.agency.name,
+            "field": fields.get(r.field_id), "channel": str(r.channel),
+            "answers": r.answers or {}, "received": r.created_at}, item, reason, lay))
+    return out
+
+
 def load_rows(survey, channels=None) -> tuple[list[dict], dict]:
-    """The survey's dataset rows (approved sheets, plus imports when their channel is asked)."""
+    """The survey's dataset rows of the given channels (all when none), each dossier counted
+    once across all channels; ``meta["duplicates"]`` lists the later answers left out."""
     rows, meta = _sheet_dicts(survey)
-    if not channels or {"online", "call_centre"} & set(channels):
-        rows += _imported(survey)
+    rows += _imported(survey) + _self_completed(survey)
+    rows, duplicates = count_once_per_dossier(rows)
+    meta["duplicates"] = [d for d in duplicates if not channels or d["channel"] in channels]
     return filter_channels(rows, channels), meta
 
 
@@ -285,4 +368,5 @@ def survey_statistics(survey, channels=None, thresholds=(0.80, 0.90)) -> dict:
     out["snapshot"] = snapshot_id(rows)
     out["survey"] = survey.code
     out["channels_used"] = sorted({r["channel"] for r in rows})
+    out["duplicates"] = {"count": len(meta["duplicates"]), "rows": meta["duplicates"]}
     return out
