@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 FEATURES = ("auth", "audit", "directory", "plans", "forms", "omr", "entry", "stats", "reports",
-            "privacy", "imports", "quality", "frames",
+            "privacy", "imports", "quality", "frames", "online",
             "jobs", "deploy")
 VIEW_MODULES = ("views", "public", "api")
 

@@ -19,6 +19,11 @@ SIGNAL_LABELS = {
     "burst": _l("Many identical sheets keyed in a burst by one enumerator"),
     "straight_line": _l("Straight-lining: every rating item given the same answer"),
     "outside_assignment": _l("Keyed outside the enumerator's assignment"),
+    "online_phone_many": _l("Online: one phone answering for several dossiers or agencies"),
+    "online_device_burst": _l("Online: many answers from one device in a short time"),
+    "online_office_satisfied": _l("Online: one device, every answer in office hours and "
+                                  "satisfied (self-evaluation?)"),
+    "dossier_twice": _l("Dossier answered in more than one channel (counted once)"),
 }
 
 
@@ -29,6 +34,7 @@ class SignalRow:
     signal: Signal
     sheets: list[EntrySheet]
     contact: str = ""  # masked value shared by the sheets of a duplicate-contact signal
+    detail_text: str = ""  # details of the online and cross-channel signals
 
     @property
     def label(self) -> str:
@@ -79,4 +85,14 @@ def integrity_rows(survey_id: int) -> list[SignalRow]:
             kind = sig.kind.removeprefix("duplicate_")
             row.contact = reveal(kind, getattr(members[0], f"{kind}_enc"), False)
         rows.append(row)
-    return rows
+    return rows + online_rows(survey_id)
+
+
+def online_rows(survey_id: int) -> list[SignalRow]:
+    """Signals over online and kiosk answers, and dossiers answered in several channels."""
+    from ..online.integrity import duplicate_rows, signal_rows
+    from ..plans.models import Survey
+
+    found = signal_rows(survey_id) + duplicate_rows(db.session.get(Survey, survey_id))
+    return [SignalRow(Signal(kind, []), items, contact, text)
+            for kind, items, contact, text in found]

@@ -35,7 +35,7 @@ VIEWERS = (RoleName.MANAGER, RoleName.HOME_AFFAIRS)
 register_nav(NavItem(_l("Statistics"), "stats.index", VIEWERS))
 COMMENT_CAP = 50  # comments listed per agency on the page
 CHANNELS = {"paper_omr": _l("Paper, scanned"), "paper_keyed": _l("Paper, keyed"),
-            "online": _l("Online survey"), "call_centre": _l("Call centre")}
+            "online": _l("Online survey"), "kiosk": _l("Kiosk"), "call_centre": _l("Call centre")}
 
 
 def _survey_or_404(code: str) -> Survey:

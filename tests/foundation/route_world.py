@@ -22,6 +22,7 @@ from fieldwork.forms.batches import print_batch
 from fieldwork.jobs.models import Job
 from fieldwork.omr.contact import is_contact
 from fieldwork.omr.models import ScanBatch, ScanPage, TextRegion, VerificationItem
+from fieldwork.online.rules import kiosk_key
 from fieldwork.plans import operations_review, operations_steps
 from fieldwork.plans.models_docs import DocKind
 from fieldwork.plans.models_fieldwork import (
@@ -171,6 +172,8 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
               "round_id": rnd.id, "session_id": session.id, "assignment_id": assignment.id,
               "range_id": rng.id, "run_id": run.run.id, "token": token, "grant_id": grant.id,
               "user_id": d.lan.id, "draw_id": draw.id, "n": 1,
+              "agency_id": d.a.id, "size": "a4",
+              "key": kiosk_key(app.config["SECRET_KEY"], code, d.a.id),
               "question": answer.question, "qcode": "q01",
               "job_id": db.session.scalar(select(Job.id).where(
                   Job.subject == f"scan_batch:{page.batch_id}"))}
@@ -196,6 +199,7 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
         "entry.change": {"name": "approve"},
         "plans.consultation_dispose": {"comment_id": consultation.id},
         # VARIANTS of the table
+        "online_public.kiosk [wrong key]": {"key": "0" * 20},
         "plans.step [5: comment round]": {"n": 5},
         "plans.detail [PUB-1: agency A only]": {"code": pub.code},
         "reports.version [synthesis]": {"draft_id": syn.id},

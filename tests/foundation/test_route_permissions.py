@@ -54,7 +54,8 @@ COLUMNS = ("manager", "enumerator", "scanner", "home_affairs", "agency", "agency
 # Routes anyone may use signed out (the rest send anonymous visitors to /login).
 PUBLIC = {"auth.login", "auth.set_language", "main.healthz", "bootstrap.static",
           "plans_public.index", "plans_public.survey", "plans_public.chart",
-          "plans_public.download"}
+          "plans_public.download", "online_public.answer", "online_public.thanks",
+          "online_public.kiosk", "online_public.kiosk_thanks"}
 
 # endpoint:                      "METHODS  cells in COLUMNS order"
 #                                           man enu sca hom agy ago rec pub anon
@@ -128,6 +129,13 @@ TABLE = {
     "omr.text_image":             "GET      200 200 200 403 403 403 403 403 302",
     "omr.texts":                  "GET      200 200 200 403 403 403 403 403 302",
     "omr.verify":                 "GET      200 200 200 403 403 403 403 403 302",
+    "online.index":               "GET      302 403 403 403 403 403 403 403 302",
+    "online.poster":              "GET      200 403 403 403 403 403 403 403 302",
+    "online.survey":              "GET      200 403 403 403 403 403 403 403 302",
+    "online_public.answer":       "GET,POST 200 200 200 200 200 200 200 200 200",
+    "online_public.kiosk":        "GET,POST 200 200 200 200 200 200 200 200 200",
+    "online_public.kiosk_thanks": "GET      200 200 200 200 200 200 200 200 200",
+    "online_public.thanks":       "GET      200 200 200 200 200 200 200 200 200",
     "plans.assignment_add":       "POST      ok 403 403 403 403 403 403 403 302",
     "plans.attachment_download":  "GET      200 403 403 200 200 403 403 403 302",
     "plans.attachment_upload":    "POST      ok  ok  ok  ok  ok  ok  ok  ok 302",
@@ -188,6 +196,7 @@ VARIANTS = {
     "forms.edit_question [approved v1]":         "GET,POST 403 403 403 403 403 403 403 403 302",
     "frames.draw_file [call list]":              "GET      200 403 403 403 403 403 403 403 302",
     "frames.draw_file [invitations PDF]":        "GET      200 403 403 403 403 403 403 403 302",
+    "online_public.kiosk [wrong key]":           "GET,POST 404 404 404 404 404 404 404 404 404",
     "plans.attachment_download [synthesis PDF]": "GET      200 403 403 200 403 403 403 403 302",
     "plans.detail [PUB-1: agency A only]":       "GET      200 200 200 200 200 403 200 403 302",
     "plans.step [5: comment round]":             "GET      200 200 403 200 200 200 403 403 302",

@@ -1,0 +1,1 @@
+"""Online and kiosk self-completion: public answer pages, counter QR posters, abuse checks."""
