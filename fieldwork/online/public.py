@@ -7,6 +7,7 @@ shows (``rules.kiosk_key``), so that answers are counted as "kiosk" only from th
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 
@@ -39,9 +40,12 @@ KIOSK_RESET_SECONDS = 8
 
 
 def online_limit() -> str:
-    """Answers sent per client address (ONLINE_RATE_LIMIT; off in tests unless set)."""
-    default = "" if current_app.config.get("TESTING") else "20/hour;5/minute"
-    return current_app.config.get("ONLINE_RATE_LIMIT", default) or ""
+    """Answers sent per client address: ONLINE_RATE_LIMIT in the app's settings or the
+    environment (empty: off); by default 60/hour and 10/minute, off in tests."""
+    default = "" if current_app.config.get("TESTING") else "60/hour;10/minute"
+    value = current_app.config.get("ONLINE_RATE_LIMIT",
+                                   os.environ.get("ONLINE_RATE_LIMIT", default))
+    return "" if value in (None, "", "off") else value
 
 
 def online_limit_off() -> bool:
