@@ -47,7 +47,7 @@ GROUPS = {
     "directory": _l("Administration"), "auth": _l("Administration"),
     "audit": _l("Administration"), "privacy": _l("Administration"),
     "omr": _l("Data"), "entry": _l("Data"), "imports": _l("Data"), "frames": _l("Data"),
-    "jobs": _l("Data"),
+    "jobs": _l("Data"), "online": _l("Data"),
     "quality": _l("Quality control"),
 }
 

@@ -21,7 +21,8 @@ SHORTCOMINGS = "TỒN TẠI, HẠN CHẾ VÀ KIẾN NGHỊ"
 COMMENTS = "Ý KIẾN GÓP Ý CỦA NGƯỜI DÂN, TỔ CHỨC"
 CHART_AGENCIES = 40  # more bars than this do not fit one page legibly
 CHANNEL_LABELS = {"paper_omr": "Phiếu giấy (quét)", "paper_keyed": "Phiếu giấy (nhập tay)",
-                  "online": "Khảo sát trực tuyến", "call_centre": "Tổng đài"}
+                  "online": "Khảo sát trực tuyến", "call_centre": "Tổng đài",
+                  "kiosk": "Máy tính bảng tại Bộ phận một cửa"}
 
 
 def pct(value: float | None) -> str:

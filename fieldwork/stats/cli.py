@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-CHANNEL_CHOICES = ("paper_omr", "paper_keyed", "online", "call_centre")
+from .dataset import CHANNELS as CHANNEL_CHOICES
 
 
 def _survey(code: str):

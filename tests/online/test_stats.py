@@ -97,3 +97,20 @@ def test_integrity_page_shows_online_rows(client, db, world):
     login(client, world.manager.email, PASSWORD)
     html = client.get(f"/quality/integrity?survey={world.survey.id}").get_data(as_text=True)
     assert "Trực tuyến: nhiều đánh giá từ một thiết bị" in html and "web-" in html
+
+
+def test_stats_page_and_cli_split_by_channel_and_tell_the_duplicates(client, runner, db,
+                                                                     world):
+    from ..conftest import login
+    from ..factories import PASSWORD
+
+    paper(db, world, 1, "hs-0001", satisfied=True)
+    web(world, answer(dossier_code="HS-0001", q01="no", q02=["reason_b"]))  # later: kept only
+    web(world, answer(dossier_code="HS-0002", q01="yes"), OnlineChannel.KIOSK, "k" * 64)
+    db.session.commit()
+    login(client, world.manager.email, PASSWORD)
+    html = client.get(f"/stats/{world.survey.code}").get_data(as_text=True)
+    assert 'id="duplicates"' in html and "1 câu trả lời đến sau" in html
+    res = runner.invoke(args=["stats", world.survey.code, "--channels", "kiosk", "--json"])
+    assert res.exit_code == 0, res.output
+    assert '"kiosk"' in res.output
