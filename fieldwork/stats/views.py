@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 
 from flask import (
     Blueprint,
@@ -36,6 +38,41 @@ register_nav(NavItem(_l("Statistics"), "stats.index", VIEWERS))
 COMMENT_CAP = 50  # comments listed per agency on the page
 CHANNELS = {"paper_omr": _l("Paper, scanned"), "paper_keyed": _l("Paper, keyed"),
             "online": _l("Online survey"), "kiosk": _l("Kiosk"), "call_centre": _l("Call centre")}
+
+
+class RecentStatistics:
+    """The statistics a page view just computed, for the charts its page asks for next.
+
+    The page always computes afresh (and stores its result here); a chart drawn within
+    ``seconds`` of it takes the stored result, so the four charts of a page show the very
+    figures of the page (same snapshot) without computing them four more times. Per process,
+    a few surveys at most; a chart asked later, or of another process, computes its own.
+    """
+
+    def __init__(self, seconds: float = 120, size: int = 8) -> None:
+        self.seconds, self.size = seconds, size
+        self.items: dict[tuple, tuple[float, dict]] = {}
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def key(survey: Survey) -> tuple:
+        return (survey.id, survey.code, str(survey.created_at))
+
+    def put(self, survey: Survey, result: dict) -> None:
+        with self.lock:
+            self.items[self.key(survey)] = (time.monotonic(), result)
+            for old in sorted(self.items, key=lambda k: self.items[k][0])[:-self.size]:
+                del self.items[old]
+
+    def get(self, survey: Survey) -> dict | None:
+        with self.lock:
+            found = self.items.get(self.key(survey))
+        if found is None or time.monotonic() - found[0] > self.seconds:
+            return None
+        return found[1]
+
+
+RECENT = RecentStatistics()
 
 
 def _survey_or_404(code: str) -> Survey:
@@ -73,6 +110,7 @@ def survey(code: str):
 
     row = _survey_or_404(code)
     result = survey_statistics(row)
+    RECENT.put(row, result)
     labels = reason_labels(row)
     db.session.rollback()  # a page view changes nothing
     surveys = list(db.session.scalars(select(Survey).order_by(Survey.year.desc(), Survey.code)))
@@ -94,7 +132,10 @@ def chart(code: str, name: str):
     if name not in CHARTS:
         abort(404)
     row = _survey_or_404(code)
-    result = survey_statistics(row)
+    result = RECENT.get(row)
+    if result is None:
+        result = survey_statistics(row)
+        RECENT.put(row, result)
     labels = reason_labels(row) if name == "reasons" else {}
     db.session.rollback()  # reading only
     etag = f"{result['snapshot'][:32]}-{name}"

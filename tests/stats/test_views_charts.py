@@ -70,3 +70,27 @@ def test_available_charts_follow_the_data():
     with pytest.raises(ValueError):
         chart_png(empty, "pie")
     assert set(CHARTS) == {"agencies", "reasons", "aspects", "periods"}
+
+
+def test_charts_after_the_page_use_its_figures_without_computing_again(client, sipas_data,
+                                                                       monkeypatch):
+    from fieldwork.stats import dataset
+
+    calls = []
+    real = dataset.survey_statistics
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dataset, "survey_statistics", counted)
+    sign_in(client, sipas_data.manager)
+    assert client.get("/stats/SP-2").status_code == 200 and len(calls) == 1
+    etags = set()
+    for name in ("agencies", "aspects", "periods"):
+        res = client.get(f"/stats/SP-2/chart/{name}.png")
+        assert res.status_code == 200 and res.data.startswith(PNG)
+        etags.add(res.headers["ETag"].split("-")[0])
+    assert len(calls) == 1  # the page's figures, not three more computations
+    assert len(etags) == 1  # ... so every chart carries the page's snapshot
+    assert client.get("/stats/SP-2").status_code == 200 and len(calls) == 2  # a page: afresh
