@@ -153,3 +153,24 @@ def test_phone_only_answers_are_limited_per_device_but_a_kiosk_is_shared(db, wor
         submit(world, phone_only(100 + i, f"08{i:08d}"), channel=OnlineChannel.KIOSK,
                device=kiosk, now=NOW + timedelta(minutes=i))
     assert count(db) == 2 * rules.DEVICE_PER_DAY + 3
+
+
+def test_demo_answers_online_for_drawn_dossiers_and_at_the_kiosk(db, world):
+    """The demo's citizens go through submit_answer, like the pages: drawn dossiers online,
+    phone and citizen ID at the kiosk; each audited."""
+    from sqlalchemy import func, select
+
+    from fieldwork.audit.models import AuditEvent
+    from fieldwork.frames.operations_draw import make_draw
+    from fieldwork.online import demo
+    from fieldwork.online.models import OnlineChannel, OnlineResponse
+
+    make_draw(world.survey, {"seed": 3, "size": 3, "reserve_percent": 0}, world.manager)
+    demo.finish(world.survey, world.manager)
+    rows = db.session.scalars(select(OnlineResponse)).all()
+    online = [r for r in rows if r.channel == OnlineChannel.ONLINE]
+    assert len(online) == 3 and all(r.dossier_code for r in online)
+    kiosk = [r for r in rows if r.channel == OnlineChannel.KIOSK]
+    assert len(kiosk) == demo.KIOSK and all(r.phone_hash and not r.dossier_code for r in kiosk)
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "online.answer")) == len(rows)
