@@ -29,15 +29,16 @@ PAGES = 24
 FAST = {"FIELDWORK_JOB_STALE_SECONDS": "3", "FIELDWORK_JOB_HEARTBEAT_SECONDS": "0.5"}
 
 
-def _batch(inst: Instance, seeded, **enqueue) -> tuple[int, int]:
-    """A scan batch of the seeded files by the scanning operator, queued as a job."""
+def _batch(inst: Instance, seeded, files=None, **enqueue) -> tuple[int, int]:
+    """A scan batch of the seeded files (or ``files``) by the scanning operator, queued as a
+    job."""
     from fieldwork.auth.models import User
 
     with inst.ctx():
         scanner = db.session.scalar(select(User).where(User.email == seeded.scanner))
         survey = db.session.get(Survey, seeded.survey_id)
         batch = ops.create_batch({"survey": survey, "pilot": False, "note": "crash"}, scanner)
-        for name, data in seeded.scan_files:
+        for name, data in (seeded.scan_files if files is None else files):
             ops.add_file(batch, name, data)
         db.session.commit()
         if enqueue:
@@ -90,6 +91,7 @@ def _check_read_once(inst: Instance, batch_id: int, job_id: int, seeded) -> Job:
 
 @pytest.fixture()
 def instance(tmp_path):
+    """``make(**settings)``: a migrated instance (``database_url=`` for PostgreSQL)."""
     made = []
 
     def make(**settings) -> Instance:
@@ -164,3 +166,54 @@ def test_server_killed_mid_batch_resumes_it_on_restart(instance):
     finally:
         server.stop()
     _check_read_once(inst, batch_id, job_id, seeded)
+
+
+@pytest.mark.postgres_only
+def test_two_workers_on_postgres_one_killed_the_other_finishes_its_batch(
+        database_url, pg_cluster, instance, redis_url):
+    """Production's shape: PostgreSQL, Redis, two ``fieldwork worker`` processes, two
+    batches. One worker dies mid-batch; the other takes its batch up once its heartbeat
+    is stale. Every page of both batches ends stored and read once."""
+    url = pg_cluster.create_database("jobs_two_workers")
+    inst = instance(database_url=url, FIELDWORK_JOBS="rq", REDIS_URL=redis_url, **FAST)
+    seeded = inst.seed(0, 1, 2 * PAGES)
+    half = PAGES  # whole sheets in each half: the files are in sheet and page order
+    jobs = [_batch(inst, seeded, files=part)
+            for part in (seeded.scan_files[:half], seeded.scan_files[half:])]
+    with open(inst.root / "worker.log", "ab") as log:
+        a, b = _worker(inst, log, "--name", "a"), _worker(inst, log, "--name", "b")
+        try:
+            def one_running():
+                """a job half read, its worker known"""
+                for batch_id, job_id in jobs:
+                    job = _job(inst, job_id)
+                    if job.status == JobStatus.RUNNING and _pages(inst, batch_id) >= 4:
+                        return job
+                return None
+
+            victim = _wait(one_running, 240)
+            # The job's worker is host:pid:thread; find the process by its pid.
+            pid = int(victim.worker.rsplit(":", 2)[1])
+            doomed = a if a.pid == pid else b
+            survivor = b if doomed is a else a
+            os.killpg(doomed.pid, signal.SIGKILL)
+            doomed.wait(timeout=30)
+            _wait(lambda: all(_job(inst, j).status == JobStatus.DONE for _b, j in jobs), 300,
+                  every=0.5)
+            assert survivor.poll() is None  # it did its own batch and the dead one's
+        finally:
+            for proc in (a, b):
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+                    proc.wait(timeout=60)
+    resumed = _job(inst, victim.id)
+    assert resumed.attempts == 2 and resumed.worker != victim.worker
+    with inst.ctx():
+        for batch_id, _job_id in jobs:
+            rows = db.session.execute(select(ScanPage.file_id, ScanPage.index, ScanPage.status)
+                                      .where(ScanPage.batch_id == batch_id)).all()
+            assert len(rows) == len({(r.file_id, r.index) for r in rows}) == half
+            assert {r.status for r in rows} == {PageStatus.READ}
+        sheets = db.session.scalars(select(ScanSheet).where(
+            ScanSheet.survey_id == seeded.survey_id)).all()
+        assert len(sheets) == len(seeded.scan_serials)
