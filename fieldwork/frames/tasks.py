@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from ..auth.models import User
 from ..errors import OperationError
-from ..extensions import db
+from ..imports.tasks import upload_inputs
 from ..jobs.runner import task
-from ..plans.models import Survey
 from .operations import import_frame
-from .uploads import drop_upload, load_upload
+from .uploads import DOSSIER_LISTS
 
 
 def _title(params: dict) -> str:
@@ -24,13 +22,7 @@ def _title(params: dict) -> str:
 @task("frames.import", title=_title)
 def run_import(job, ctx) -> dict:
     """Import the stored upload with the chosen mapping; refuse it whole if rows are bad."""
-    survey = db.session.get(Survey, job.survey_id)
-    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
-    found = load_upload(job.params["token"])
-    if survey is None or user is None or found is None:
-        raise OperationError(_("The uploaded file, its survey or its uploader is gone; "
-                               "upload the file again."))
-    path, _meta = found
+    survey, user, path = upload_inputs(job, DOSSIER_LISTS)
     ctx.progress(0, None, _("Checking the rows"), force=True)
     checked = [0]
 
@@ -49,7 +41,7 @@ def run_import(job, ctx) -> dict:
     if not report.committed:
         raise OperationError(_("Nothing was imported: %(n)d rows were rejected. Fix them, or "
                                "choose to leave them out.", n=report.rejected))
-    ctx.after_commit(lambda: drop_upload(job.params["token"]))
+    ctx.after_commit(lambda: DOSSIER_LISTS.drop(job.params["token"]))
     return {"endpoint": "frames.survey", "args": {"code": survey.code},
             "added": report.added, "duplicates": report.duplicates,
             "summary": _("Imported %(n)d dossiers; %(d)d were already in the frame.",

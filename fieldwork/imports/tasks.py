@@ -14,7 +14,19 @@ from ..extensions import db
 from ..jobs.runner import task
 from ..plans.models import Survey
 from .operations import import_results
-from .uploads import drop_upload, load_upload
+from .uploads import RESULTS, UploadStore
+
+
+def upload_inputs(job, store: UploadStore):
+    """(survey, user, path) of an import job of a stored upload; OperationError when one of
+    them is gone (the job cannot run again without a new upload)."""
+    survey = db.session.get(Survey, job.survey_id)
+    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    found = store.load(job.params["token"])
+    if survey is None or user is None or found is None:
+        raise OperationError(_("The uploaded file, its survey or its uploader is gone; "
+                               "upload the file again."))
+    return survey, user, found[0]
 
 
 def _title(params: dict) -> str:
@@ -24,20 +36,14 @@ def _title(params: dict) -> str:
 @task("imports.results", title=_title)
 def run_import(job, ctx) -> dict:
     """Import the stored upload with the mapping chosen; refuse it whole if rows are bad."""
-    survey = db.session.get(Survey, job.survey_id)
-    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
-    found = load_upload(job.params["token"])
-    if survey is None or user is None or found is None:
-        raise OperationError(_("The uploaded file, its survey or its uploader is gone; "
-                               "upload the file again."))
-    path, _meta = found
+    survey, user, path = upload_inputs(job, RESULTS)
     ctx.progress(0, 1, _("Reading and checking the rows"), force=True)
     with open(path, "rb") as fh:
         report = import_results(survey, fh, dict(job.params["data"], dry_run=False), user)
     if not report.committed:
         raise OperationError(_("Nothing was imported: %(n)d rows were rejected. Fix them, or "
                                "choose to leave them out.", n=report.rejected))
-    ctx.after_commit(lambda: drop_upload(job.params["token"]))
+    ctx.after_commit(lambda: RESULTS.drop(job.params["token"]))
     return {"endpoint": "imports.run", "args": {"run_id": report.run.id},
             "added": report.added, "duplicates": report.duplicates,
             "rejected": report.rejected}
