@@ -19,7 +19,7 @@ from ..auth.roles import RoleName
 from ..directory.models import Agency, Field
 from ..errors import OperationError
 from ..extensions import db
-from ..imports.operations import file_sha256
+from ..imports.operations import ImportReport, file_sha256
 from ..imports.tabular import TabularError, guess_mapping, open_table, parse_rows
 from ..plans.models import SurveyStatus
 from ..plans.operations import require
@@ -27,28 +27,14 @@ from .fields import frame_fields, is_late, row_rule
 from .models import FrameDossier, FrameImport
 
 CHUNK = 2000
-MAX_ERRORS = 500  # rows listed in a report; the counts are always complete
 
 
 @dataclass
-class FrameReport:
+class FrameReport(ImportReport):
     """What a frame import did (or, in a dry run, would do)."""
 
-    file_name: str
-    sha256: str
-    file_format: str = ""
-    encoding: str | None = None
-    headers: list[str] = field(default_factory=list)
-    mapping: dict[str, str] = field(default_factory=dict)
     unused: list[str] = field(default_factory=list)  # columns of the file not mapped
-    read: int = 0
-    new: int = 0
     late: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # line, field, message
-    added: int = 0
-    committed: bool = False
     run: FrameImport | None = None
 
 
@@ -85,11 +71,6 @@ def _existing_codes(survey_id: int) -> set[str]:
     rows = db.session.execute(select(FrameDossier.code).where(
         FrameDossier.survey_id == survey_id).execution_options(yield_per=5000)).scalars()
     return set(rows)
-
-
-def _reject(report: FrameReport, line: int, fname: str, msg: str) -> None:
-    if len(report.errors) < MAX_ERRORS:
-        report.errors.append((line, fname, msg))
 
 
 def _row(survey_id: int, run_id: int, values: dict, ring) -> dict:
@@ -134,7 +115,7 @@ def _pass(survey, stream, name, mapping, report, run_id=None, progress=None) -> 
             if not r.ok:
                 report.rejected += 1
                 for fname, msg in r.errors.items():
-                    _reject(report, r.line, fname, msg)
+                    report.reject(r.line, fname, msg)
                 continue
             code = r.values["code"]
             digest = _digest(r.values)
@@ -144,7 +125,7 @@ def _pass(survey, stream, name, mapping, report, run_id=None, progress=None) -> 
                     report.duplicates += 1
                 else:
                     report.rejected += 1
-                    _reject(report, r.line, "code", _(
+                    report.reject(r.line, "code", _(
                         "Dossier code %(code)s appears again with different data (first at "
                         "row %(line)d).", code=code, line=first[0]))
                 continue

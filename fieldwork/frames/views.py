@@ -38,7 +38,7 @@ from .lists import DRAW_COLUMNS, draw_rows, to_csv
 from .models import FrameDossier, FrameDraw, FrameImport
 from .operations import counts, import_frame, scope_count, specs
 from .operations_lists import call_list, invitations_pdf
-from .uploads import drop_upload, load_upload, save_upload
+from .uploads import DOSSIER_LISTS, drop_upload, save_upload
 from .webforms import CountsForm, DrawForm, UploadForm
 
 bp = Blueprint("frames", __name__, url_prefix="/frames")
@@ -117,12 +117,7 @@ def upload(code: str):
 @roles_required(RoleName.MANAGER)
 def mapping(token: str):
     """Map the file's columns, check it with a dry run, then import it."""
-    found = load_upload(token)
-    if found is None:
-        abort(404)
-    path, meta = found
-    if meta.get("user_id") != current_user.id:
-        abort(403)
+    path, meta = DOSSIER_LISTS.owned(token, current_user.id)
     row = db.session.get(Survey, meta["survey_id"]) or abort(404)
     try:
         with open(path, "rb") as fh:

@@ -44,6 +44,11 @@ class ImportReport:
     committed: bool = False
     run: ImportRun | None = None
 
+    def reject(self, line: int, fname: str, msg: str) -> None:
+        """List a bad row's problem (the first MAX_ERRORS; ``rejected`` counts rows)."""
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append((line, fname, msg))
+
 
 def file_sha256(stream: BinaryIO) -> str:
     """sha256 of a whole stream (then rewound)."""
@@ -100,8 +105,7 @@ def _pass(survey, channel, stream, name, mapping, report, run_id=None) -> None:
             if not r.ok:
                 report.rejected += 1
                 for fname, msg in r.errors.items():
-                    if len(report.errors) < MAX_ERRORS:
-                        report.errors.append((r.line, fname, msg))
+                    report.reject(r.line, fname, msg)
         fresh = []
         for r in good:  # a repeat inside the file counts as a duplicate too
             key = bytes.fromhex(r.fingerprint)[:16]

@@ -11,7 +11,7 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import current_app
+from flask import abort, current_app
 
 TOKEN_LEN = 22
 KEEP_SECONDS = 2 * 24 * 3600  # an upload never mapped and imported is removed after this
@@ -48,6 +48,15 @@ class UploadStore:
         if not meta.exists():
             return None
         return folder / f"{token}.bin", json.loads(meta.read_text(encoding="utf-8"))
+
+    def owned(self, token: str, user_id: int) -> tuple[Path, dict]:
+        """The upload of ``token`` if ``user_id`` uploaded it; 404 if none, 403 if not theirs."""
+        found = self.load(token)
+        if found is None:
+            abort(404)
+        if found[1].get("user_id") != user_id:
+            abort(403)
+        return found
 
     def drop(self, token: str) -> None:
         """Remove a stored upload after it was imported."""

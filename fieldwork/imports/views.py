@@ -22,7 +22,7 @@ from .models import CHANNEL_LABELS, Channel, ImportRun
 from .operations import fields_for, import_results
 from .results import result_fields
 from .tabular import TabularError, open_table
-from .uploads import drop_upload, load_upload, save_upload
+from .uploads import RESULTS, drop_upload, save_upload
 from .webforms import UploadForm, mapping_form
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -59,12 +59,7 @@ def _mapping_from(form, fields) -> dict[str, str]:
 @roles_required(RoleName.MANAGER)
 def mapping(token: str):
     """Map the file's columns, check it with a dry run, then import it."""
-    found = load_upload(token)
-    if found is None:
-        abort(404)
-    path, meta = found
-    if meta.get("user_id") != current_user.id:
-        abort(403)
+    path, meta = RESULTS.owned(token, current_user.id)
     survey = db.session.get(Survey, meta["survey_id"]) or abort(404)
     try:
         with open(path, "rb") as fh:

@@ -14,8 +14,6 @@ from ..extensions import db
 from . import runner
 from .models import Job, JobStatus
 
-log = logging.getLogger(__name__)
-
 
 class _Sweeper(threading.Thread):
     """Re-sends lost jobs (a dead worker's, or ones Redis forgot) every ``every`` seconds."""
@@ -26,14 +24,7 @@ class _Sweeper(threading.Thread):
 
     def run(self) -> None:
         while True:
-            try:
-                with self.app.app_context():
-                    sent = runner.recover()
-                    db.session.remove()
-                if sent:
-                    log.warning("resumed lost jobs %s", sent)
-            except Exception:
-                log.exception("sweeping for lost jobs failed")
+            runner.sweep(self.app)
             if self.stopped.wait(self.every):
                 return
 

@@ -397,6 +397,21 @@ def recover() -> list[int]:
     return sent
 
 
+def sweep(app: Flask) -> list[int]:
+    """One round of ``recover`` in its own app context (worker threads and processes call it
+    on a timer); a failure is logged, never raised."""
+    try:
+        with app.app_context():
+            sent = recover()
+            db.session.remove()
+    except Exception:
+        log.exception("sweeping for lost jobs failed")
+        return []
+    if sent:
+        log.warning("resumed lost jobs %s", sent)
+    return sent
+
+
 # -- in-process worker threads ------------------------------------------------------------------
 
 class EmbeddedPool:
@@ -425,12 +440,9 @@ class EmbeddedPool:
     def put(self, job_id: int) -> None:
         self.jobs.put(job_id)
 
-    def busy(self) -> int:
-        return self.jobs.unfinished_tasks
-
     def _loop(self, sweeper: bool) -> None:
         if sweeper:
-            self._sweep(self.app)
+            sweep(self.app)
         while True:
             app = self.app  # the app that started the pool last (one per process outside tests)
             sweep_every = max(1, int(app.config.get("JOBS_STALE_SECONDS", STALE_SECONDS)) // 3)
@@ -438,7 +450,7 @@ class EmbeddedPool:
                 job_id = self.jobs.get(timeout=sweep_every)
             except queue.Empty:
                 if sweeper:
-                    self._sweep(app)
+                    sweep(app)
                 continue
             app = self.app
             try:
@@ -452,14 +464,6 @@ class EmbeddedPool:
             finally:
                 self.jobs.task_done()
 
-    @staticmethod
-    def _sweep(app: Flask) -> None:
-        try:
-            with app.app_context():
-                recover()
-                db.session.remove()
-        except Exception:
-            log.exception("sweeping for lost jobs failed")
 
 
 embedded = EmbeddedPool()
