@@ -45,13 +45,14 @@ def create_app(config: Mapping | type | None = None) -> Flask:
 
     from . import models  # noqa: F401  (register every table with the metadata)
     from .errors import register_error_handlers
-    from .features import blueprints
+    from .features import blueprints, load_procedure
     from .main import bp as main_bp
 
     app.register_blueprint(main_bp)
     for bp in blueprints():
         app.register_blueprint(bp)
     register_error_handlers(app)
+    load_procedure()
     from .navigation import init_navigation
     init_navigation(app)
 

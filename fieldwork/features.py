@@ -1,7 +1,9 @@
 """The feature packages and how the app discovers their models, blueprints and commands.
 
 Each package may provide ``models.py`` (tables), ``views.py`` / ``public.py`` with a ``bp``
-blueprint, ``cli.py`` with a ``commands`` list of click commands, and ``translations/``.
+blueprint, ``cli.py`` with a ``commands`` list of click commands, ``procedure.py`` with a
+``register()`` that tells the six steps what the feature contributes (``plans.registry``),
+and ``translations/``.
 A module that does not exist yet is skipped; any other import error is raised.
 """
 
@@ -31,6 +33,14 @@ def import_models() -> None:
     """Import every feature's models so the metadata and Alembic see all tables."""
     for feature in FEATURES:
         optional_module(f"fieldwork.{feature}.models")
+
+
+def load_procedure() -> None:
+    """Let every feature register its gate checks, effects, step panels and services."""
+    for feature in FEATURES:
+        module = optional_module(f"fieldwork.{feature}.procedure")
+        if module is not None:
+            module.register()
 
 
 def blueprints() -> list:

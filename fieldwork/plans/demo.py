@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..extensions import db
-from . import attachments
+from . import attachments, registry
 from . import operations as ops
 from .docx_export import MOTTO_1, MOTTO_2, ROMAN, PlanDocument, build_plan_docx, plan_document
 from .models_docs import DocKind
@@ -165,8 +165,10 @@ def finish(survey, actor) -> None:
 def signed_plan(survey) -> tuple[bytes, str]:
     """The issued plan as a PDF (ReportLab), or the DOCX export without a Vietnamese font."""
     doc = plan_document(survey)
+    register_fonts = registry.service("fonts")
     try:
-        from ..forms.fonts import register_fonts
+        if register_fonts is None:
+            raise RuntimeError("no PDF fonts registered")
         fonts = register_fonts()
     except (ImportError, RuntimeError):
         return build_plan_docx(doc), "docx"

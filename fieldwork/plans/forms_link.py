@@ -1,19 +1,20 @@
-"""What the workflow asks the questionnaire package (``fieldwork.forms.api``), if installed.
+"""What the workflow asks the questionnaire package, through the API it registered.
 
-Without that package there is no approved version and serials cannot be checked; callers
-then refuse with a clear message rather than guess.
+The forms package registers its ``api`` module as the service ``forms``
+(``plans.registry``). Without it there is no approved version and serials cannot be
+checked; callers then refuse with a clear message rather than guess.
 """
 
 from __future__ import annotations
 
 from flask import current_app, url_for
 
-from ..features import optional_module
+from . import registry
 
 
 def api():
-    """The forms API module, or None when the forms package is absent."""
-    return optional_module("fieldwork.forms.api")
+    """The forms API module, or None when the forms package registered none."""
+    return registry.service("forms")
 
 
 def has_approved_version(survey) -> bool:

@@ -10,7 +10,7 @@ from ..auth.roles import RoleName
 from ..errors import OperationError
 from ..extensions import db
 from ..timeutil import utcnow
-from . import attachments, notifications, workflow
+from . import attachments, notifications, registry, workflow
 from . import validate as v
 from .models import Survey, SurveyStatus
 from .models_docs import DocKind
@@ -50,20 +50,20 @@ def transition(survey: Survey, data: dict, user) -> WorkflowStep:
     if not workflow.may(t, survey, user):
         raise OperationError(_("This survey is assigned to another Home Affairs reviewer."))
     comment = v.text(data, "comment", _("Comment"), required=t.needs_comment, max_len=5000)
-    if t.guard is not None:
-        reasons = t.guard(survey)
-        if reasons:
-            raise OperationError(" ".join(reasons))
+    reasons = workflow.reasons(t, survey)
+    if reasons:
+        raise OperationError(" ".join(reasons))
     before = row.state
     row.state = t.target
     row.updated_at = utcnow()
     row.updated_by_id = user.id
     row.last_comment = comment or None
     effect = EFFECTS.get((step, t.name))
-    extra = effect(survey, user) if effect else None
+    extra = dict(effect(survey, user) or {}) if effect else {}
+    extra.update(registry.run_effects(step, t.name, survey, user))
     db.session.flush()
     audit.record(user, t.action, row, before={"state": before},
-                 after={"state": t.target, "survey": survey.code, **(extra or {})},
+                 after={"state": t.target, "survey": survey.code, **extra},
                  reason=comment or None)
     _notify_next(survey, step, row, user)
     return row
@@ -101,7 +101,10 @@ def _open_round(survey: Survey, user) -> dict:
     rnd = CommentRound(survey_id=survey.id, number=number)
     db.session.add(rnd)
     db.session.flush()
-    from ..reports.drafts import round_attachment
+    # What an agency receives: what a feature registered (the reports package sends the PDF
+    # of its newest generated draft), else the newest agency draft uploaded in step 4.
+    round_attachment = registry.service("round_attachment") or (
+        lambda s, agency_id: attachments.latest(s, DocKind.AGENCY_DRAFT, agency_id))
     agencies = []
     for agency_id in dict.fromkeys(s.agency_id for s in survey.scope):
         # The newest agency draft; for a generated report version, its PDF.
@@ -145,11 +148,10 @@ def _publish(survey: Survey, user) -> dict:
                           published_by_id=user.id, summary=survey.title)
         db.session.add(pub)
     survey.status = SurveyStatus.CLOSED
-    from ..reports.drafts import mark_published
-    draft = mark_published(survey, user)  # freezes the report drafts with the survey
+    # Features that publish with the survey (the reports package freezes its drafts) do so
+    # through the effects they registered for this transition.
     return {"report": report.filename, "sha256": report.sha256,
-            "survey_status": SurveyStatus.CLOSED,
-            "report_draft": draft.number if draft is not None else None}
+            "survey_status": SurveyStatus.CLOSED}
 
 
 EFFECTS = {
@@ -173,5 +175,5 @@ def blockers(survey: Survey, user) -> list[tuple[workflow.Transition, list[str]]
     for step, row in ensure(survey).items():
         for t in workflow.out_of(step, row.state):
             if workflow.may(t, survey, user):
-                out.append((t, t.guard(survey) if t.guard else []))
+                out.append((t, workflow.reasons(t, survey)))
     return out

@@ -46,7 +46,7 @@ def waiting_on(user, surveys: list[Survey] | None = None) -> list[Todo]:
         for step, row in rows.items():
             for t in workflow.out_of(step, row.state):
                 if workflow.may(t, survey, user):
-                    reasons = t.guard(survey) if t.guard else []
+                    reasons = workflow.reasons(t, survey)
                     if reasons and step != current:
                         continue
                     out.append(Todo(survey, int(step), f"{STEP_LABELS[step]}: {t.label}",

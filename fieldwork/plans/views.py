@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -32,7 +31,6 @@ bp = Blueprint("plans", __name__, url_prefix="/surveys")
 
 ALL_ROLES = tuple(RoleName)
 register_nav(NavItem(UnreadLabel(), "plans.notifications", ALL_ROLES))
-register_nav(NavItem(_l("Published reports"), "plans_public.index", ALL_ROLES))
 
 STAFF = (RoleName.MANAGER, RoleName.HOME_AFFAIRS, RoleName.ENUMERATOR, RoleName.SCANNER,
          RoleName.RECHECK)
@@ -127,7 +125,7 @@ def step_context(survey: Survey) -> dict:
     info = {}
     for step, row in rows.items():
         roles = workflow.waiting_roles(step, row.state)
-        actions = [(t, t.guard(survey) if t.guard else [])
+        actions = [(t, workflow.reasons(t, survey))
                    for t in workflow.out_of(step, row.state) if workflow.may(t, survey,
                                                                             current_user)]
         waiting = [str(ROLE_LABELS[r]) for r in roles]

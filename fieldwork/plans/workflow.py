@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..auth.roles import RoleName
 from ..extensions import db
-from . import forms_link
+from . import forms_link, registry
 from .models_docs import Attachment, DocKind
 from .models_fieldwork import Assignment, ConsultationComment, PilotRecord, SerialRange
 from .models_review import CommentRound, Council, CouncilDecision, WrittenOpinion
@@ -311,6 +311,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(Step.ACCEPTANCE, "publish", S.ISSUED, S.PUBLISHED, (M,),
       _l("Publish on the public page"), final_report, style="success"),
 )
+
+
+def reasons(t: Transition, survey) -> list[str]:
+    """Why ``t`` cannot happen now: the table's guard, then the checks features registered
+    for it (empty when it may)."""
+    out = list(t.guard(survey)) if t.guard is not None else []
+    return out + registry.run_checks(t.step, t.name, survey)
 
 
 def find(step: Step, name: str, source: S) -> Transition | None:

@@ -178,9 +178,9 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
               "job_id": db.session.scalar(select(Job.id).where(
                   Job.subject == f"scan_batch:{page.batch_id}"))}
     per_endpoint = {
-        "plans_public.survey": {"code": pub.code},
-        "plans_public.chart": {"code": pub.code},
-        "plans_public.download": {"code": pub.code, "attachment_id": final.id},
+        "reports_public.survey": {"code": pub.code},
+        "reports_public.chart": {"code": pub.code},
+        "reports_public.download": {"code": pub.code, "attachment_id": final.id},
         "quality.item": {"item_id": draw.items[0].id},
         "frames.mapping": {"token": frame_token},
         "frames.draw_page": {"draw_id": frame_draw.id},
@@ -204,9 +204,9 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
         "plans.detail [PUB-1: agency A only]": {"code": pub.code},
         "reports.version [synthesis]": {"draft_id": syn.id},
         "plans.attachment_download [synthesis PDF]": {"attachment_id": syn.pdf_id},
-        "plans_public.survey [unpublished]": {"code": code},
-        "plans_public.chart [unpublished]": {"code": code},
-        "plans_public.download [agency draft]": {"code": pub.code, "attachment_id": att_a.id},
+        "reports_public.survey [unpublished]": {"code": code},
+        "reports_public.chart [unpublished]": {"code": code},
+        "reports_public.download [agency draft]": {"code": pub.code, "attachment_id": att_a.id},
         "entry.sheet [not yet keyed]": {"serial": batch.first_serial},
         "forms.edit_question [approved v1]": {"number": version},
         "frames.draw_file [call list]": {"draw_id": frame_draw.id, "kind": "calls"},

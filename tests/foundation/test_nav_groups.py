@@ -11,10 +11,10 @@ def _item(endpoint: str) -> dict:
 
 def test_groups_gather_two_or_more_entries_and_keep_lone_ones_plain():
     items = [_item("plans.notifications"), _item("omr.index"), _item("entry.index"),
-             _item("quality.recheck"), _item("plans_public.index")]
+             _item("quality.recheck"), _item("reports_public.index")]
     out = group_items(items)
     assert [o.get("endpoint") for o in out] == ["plans.notifications", None, "quality.recheck",
-                                                "plans_public.index"]
+                                                "reports_public.index"]
     data = out[1]
     assert str(data["label"]) and [c["endpoint"] for c in data["children"]] == [
         "omr.index", "entry.index"]

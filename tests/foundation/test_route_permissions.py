@@ -53,8 +53,8 @@ COLUMNS = ("manager", "enumerator", "scanner", "home_affairs", "agency", "agency
 
 # Routes anyone may use signed out (the rest send anonymous visitors to /login).
 PUBLIC = {"auth.login", "auth.set_language", "main.healthz", "bootstrap.static",
-          "plans_public.index", "plans_public.survey", "plans_public.chart",
-          "plans_public.download", "online_public.answer", "online_public.thanks",
+          "reports_public.index", "reports_public.survey", "reports_public.chart",
+          "reports_public.download", "online_public.answer", "online_public.thanks",
           "online_public.kiosk", "online_public.kiosk_thanks"}
 
 # endpoint:                      "METHODS  cells in COLUMNS order"
@@ -169,10 +169,10 @@ TABLE = {
     "plans.transition":           "POST      ok  ok  ok  ok  ok  ok  ok  ok 302",
     "plans.verification_close":   "POST      ok  ok 403 403 403 403 403 403 302",
     "plans.verification_open":    "POST      ok 403 403 403 403 403 403 403 302",
-    "plans_public.chart":         "GET      200 200 200 200 200 200 200 200 200",
-    "plans_public.download":      "GET      200 200 200 200 200 200 200 200 200",
-    "plans_public.index":         "GET      200 200 200 200 200 200 200 200 200",
-    "plans_public.survey":        "GET      200 200 200 200 200 200 200 200 200",
+    "reports_public.chart":         "GET      200 200 200 200 200 200 200 200 200",
+    "reports_public.download":      "GET      200 200 200 200 200 200 200 200 200",
+    "reports_public.index":         "GET      200 200 200 200 200 200 200 200 200",
+    "reports_public.survey":        "GET      200 200 200 200 200 200 200 200 200",
     "privacy.grants":             "GET,POST 200 403 403 403 403 403 403 403 302",
     "privacy.revoke":             "POST      ok 403 403 403 403 403 403 403 302",
     "quality.draw":               "GET      200 403 403 403 403 403 200 403 302",
@@ -200,9 +200,9 @@ VARIANTS = {
     "plans.attachment_download [synthesis PDF]": "GET      200 403 403 200 403 403 403 403 302",
     "plans.detail [PUB-1: agency A only]":       "GET      200 200 200 200 200 403 200 403 302",
     "plans.step [5: comment round]":             "GET      200 200 403 200 200 200 403 403 302",
-    "plans_public.chart [unpublished]":          "GET      404 404 404 404 404 404 404 404 404",
-    "plans_public.download [agency draft]":      "GET      404 404 404 404 404 404 404 404 404",
-    "plans_public.survey [unpublished]":         "GET      404 404 404 404 404 404 404 404 404",
+    "reports_public.chart [unpublished]":          "GET      404 404 404 404 404 404 404 404 404",
+    "reports_public.download [agency draft]":      "GET      404 404 404 404 404 404 404 404 404",
+    "reports_public.survey [unpublished]":         "GET      404 404 404 404 404 404 404 404 404",
     "reports.version [synthesis]":               "GET      200 403 403 200 403 403 403 403 302",
 }
 

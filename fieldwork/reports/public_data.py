@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from ..directory.matching import fold
 from ..extensions import db
-from .models import Survey
-from .models_review import Publication
-from .operations import CODE_RE
+from ..plans.models import Survey
+from ..plans.models_review import Publication
+from ..plans.operations import CODE_RE
 
 CHART_AGENCIES = 40  # as in the report: more bars than this are not readable
 _CACHE_SIZE = 32
@@ -56,7 +56,7 @@ def publication(code: str) -> Publication | None:
 
 def published_draft(survey):
     """The report draft version step 6 published, or None (publication from an upload)."""
-    from ..reports.drafts import published_draft as find
+    from .drafts import published_draft as find
     return find(survey)
 
 
@@ -100,7 +100,7 @@ def chart_png(stats: dict) -> bytes | None:
     rows, _ = chart_rows(stats)
     if not rows:
         return None
-    from ..reports.charts import agency_rates_chart
+    from .charts import agency_rates_chart
 
     key = (stats.get("snapshot"), tuple(rows))
     return _remember(_chart_cache, key, lambda: agency_rates_chart(rows))

@@ -1,5 +1,7 @@
 """The public page "Báo cáo khảo sát hài lòng hàng năm": published reports, no sign-in.
 
+It lives with the reports it publishes; the six steps only record the publication (step 6).
+
 Only surveys that step 6 published appear; any other code is a 404, whatever the route.
 """
 
@@ -17,12 +19,17 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 
-from ..reports.charts import THRESHOLDS
-from . import attachments, public_data
-from .models_review import Publication
+from ..auth.roles import RoleName
+from ..navigation import NavItem, register_nav
+from ..plans import attachments
+from ..plans.models_review import Publication
+from . import public_data
+from .charts import THRESHOLDS
 
-bp = Blueprint("plans_public", __name__, url_prefix="/bao-cao-khao-sat")
+bp = Blueprint("reports_public", __name__, url_prefix="/bao-cao-khao-sat")
+register_nav(NavItem(_l("Published reports"), "reports_public.index", tuple(RoleName)))
 MAX_QUERY = 100  # a ward's name is short; longer input is cut, never an error
 
 
@@ -51,7 +58,7 @@ def index():
     entries = [_entry(p) for p in public_data.publications()]
     years = [(year, list(items)) for year, items in groupby(entries,
                                                             key=lambda e: e["survey"].year)]
-    return render_template("plans/public_index.html", years=years)
+    return render_template("reports/public_index.html", years=years)
 
 
 @bp.route("/<code>")
@@ -63,7 +70,7 @@ def survey(code: str):
     entry = _entry(pub)
     query = request.args.get("q", "")[:MAX_QUERY].strip()
     shown = public_data.find_agencies(entry["ranked"], query)
-    return render_template("plans/public_survey.html", e=entry, query=query, shown=shown)
+    return render_template("reports/public_survey.html", e=entry, query=query, shown=shown)
 
 
 @bp.route("/<code>/bieu-do.png")

@@ -9,15 +9,16 @@ import re
 import pytest
 from PIL import Image
 
-from fieldwork.plans import operations_steps, public_data
+from fieldwork.plans import operations_steps
 from fieldwork.plans.models_docs import DocKind
 from fieldwork.plans.models_workflow import Step, StepState
+from fieldwork.reports import public_data
 from fieldwork.reports.content import ci, num, pct
 from fieldwork.stats.dataset import survey_statistics
 
+from ..plans.helpers import pdf, put_in_state, upload
 from ..quality.conftest import add_sheet
 from ..stats.test_dataset import build
-from .helpers import pdf, put_in_state, upload
 
 BASE = "/bao-cao-khao-sat"
 
