@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+
+from ..plans.sampling import largest_remainder  # noqa: F401  (re-exported: draw.largest_remainder)
 
 SIMPLE = "simple"
 SYSTEMATIC = "systematic"
@@ -45,29 +47,6 @@ class Picked:
     reserve_target: int
     sample: list[Unit] = field(default_factory=list)
     reserves: list[Unit] = field(default_factory=list)
-
-
-def largest_remainder(total: int, sizes: dict[Hashable, int]) -> dict[Hashable, int]:
-    """Share ``total`` over keys in proportion to ``sizes`` (Hamilton); never above a size.
-
-    The quotas add up to ``min(total, sum(sizes))``; ties in the remainders go to the larger
-    stratum, then to the earlier key.
-    """
-    if total < 0:
-        raise ValueError("total must be 0 or more")
-    population = sum(sizes.values())
-    if population == 0 or total == 0:
-        return {k: 0 for k in sizes}
-    if total >= population:
-        return dict(sizes)
-    exact = {k: Fraction(total * n, population) for k, n in sizes.items()}
-    quota = {k: math.floor(q) for k, q in exact.items()}
-    left = total - sum(quota.values())
-    order = sorted(sizes, key=lambda k: (-(exact[k] - quota[k]), -sizes[k],
-                                         list(sizes).index(k)))
-    for k in order[:left]:
-        quota[k] += 1
-    return quota
 
 
 def reserve_count(target: int, population: int, percent: int) -> int:

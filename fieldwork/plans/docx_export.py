@@ -81,7 +81,7 @@ def plan_document(survey) -> PlanDocument:
     from flask_babel import force_locale
 
     from .progress import requirements
-    from .sampling_text import POLICY_LABELS, ROUNDING_LABELS
+    from .sampling_text import ADOPTION, FLOOR_RULE, POLICY_LABELS, ROUNDING_LABELS
     from .steps import plan_of
 
     plan = plan_of(survey)
@@ -100,6 +100,13 @@ def plan_document(survey) -> PlanDocument:
                      vn(sum(r.required or 0 for r in reqs), 0)])
         rule = [f"Chính sách cỡ mẫu: {POLICY_LABELS[plan.sample_policy]}.",
                 f"Cách làm tròn: {ROUNDING_LABELS[str(plan.rounding)]}."]
+        if plan.sample_policy in ADOPTION:
+            rule.append(str(ADOPTION[plan.sample_policy]))
+        rule.append(str(FLOOR_RULE))
+        split = [f"{r.scope.label}: {r.text['allocation']}" for r in reqs
+                 if r.result is not None and r.text["allocation"]][:3]
+        if split:
+            rule.append("Phân bổ theo lĩnh vực: " + " ".join(split))
         notes = [f"{r.scope.agency.name}: {r.text['formula']}" for r in reqs
                  if r.result is not None and r.result.rule == "slovin"][:3]
         if notes:

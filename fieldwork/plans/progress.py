@@ -15,35 +15,62 @@ from .steps import plan_of
 
 @dataclass
 class Requirement:
-    """One scope row with its required sample, or the reason it cannot be computed."""
+    """One scope row with its share of the agency's required sample, or why there is none.
+
+    ``result`` is the policy's computation on the agency's yearly N (all its rows but those
+    under the half-year rule, which each have their own); ``required`` is this row's share.
+    """
 
     scope: object
     result: sampling.SampleSize | None
     error: str | None
+    share: int | None = None
+    unit: sampling.UnitSample | None = None
+    raised: bool = False
 
     @property
     def required(self) -> int | None:
-        """Whole forms required, or None."""
-        return self.result.required if self.result else None
+        """Whole forms required of this row, or None."""
+        return self.share if self.result else None
 
     @property
     def text(self) -> dict[str, str]:
-        """Formula and rule in the user's language."""
-        return explain(self.result) if self.result else {"formula": "", "rule": ""}
+        """Formula, rule and allocation in the user's language."""
+        if not self.result:
+            return {"formula": "", "rule": "", "allocation": ""}
+        return explain(self.result, self.unit, self.scope.id if self.unit else None,
+                       required=None if self.unit else self.share)
 
 
 def requirements(survey) -> list[Requirement]:
-    """The required sample of every scope row under the plan's policy and rounding."""
+    """The required sample of every scope row: the plan's policy on each agency's yearly N,
+    shared over its rows (fields) by the largest remainder, at least 1 where N >= 1."""
     plan = plan_of(survey)
-    out = []
+    units: dict[int, list] = {}
+    out: dict[int, Requirement] = {}
     for row in survey.scope:
+        if not row.state_bodies_only:
+            units.setdefault(row.agency_id, []).append(row)
+            continue
         try:
             result = sampling.for_scope(plan.sample_policy, str(plan.rounding), row.dossiers,
-                                        row.state_bodies_only, row.bodies_h1, row.bodies_h2)
-            out.append(Requirement(row, result, None))
+                                        True, row.bodies_h1, row.bodies_h2)
+            share = sampling.at_least_one(result.required, row.dossiers)
+            out[row.id] = Requirement(row, result, None, share, raised=share != result.required)
         except sampling.SampleSizeError as exc:
-            out.append(Requirement(row, None, error_message(exc)))
-    return out
+            out[row.id] = Requirement(row, None, error_message(exc))
+    for rows in units.values():
+        try:
+            unit = sampling.for_unit(plan.sample_policy, str(plan.rounding),
+                                     {r.id: r.dossiers for r in rows})
+        except sampling.SampleSizeError as exc:
+            for r in rows:
+                out[r.id] = Requirement(r, None, error_message(exc))
+            continue
+        for r in rows:
+            out[r.id] = Requirement(r, unit.result, None, unit.shares[r.id], unit,
+                                    r.id in unit.raised)
+    return [out[row.id] for row in survey.scope]
 
 
 @dataclass

@@ -21,11 +21,19 @@ Policies (BRIEF section 4, seeds 000, 002 and 004):
 ``hue-2024``
     Plan 116/KH-UBND of Hue (2024, seed 004): under 100 dossiers all of them (100 %);
     from 100 to under 1,000 at least 100 (no rule from 1,000 up).
+
+The decision's N is a unit's (an agency's) total dossiers in the year (BRIEF section 4), so
+``for_unit`` computes n once on the sum of the agency's scope rows, then shares it over the
+rows (its fields) by the largest remainder. Section III.2.c is written for the city's
+online software; the contractor's plan adopts it for the paper survey. The decision's
+example rounds down, which could leave a unit with 0 forms; our own floor: an agency, and
+each of its fields, with N >= 1 requires at least 1 form.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -205,3 +213,71 @@ def for_scope(policy: str, rounding: str, dossiers: int, state_bodies_only: bool
             raise InvalidCount("bodies-h1/h2", None)
         return half_year_bodies(bodies_h1, bodies_h2)
     return compute(policy, dossiers, rounding)
+
+
+def largest_remainder(total: int, sizes: dict[Hashable, int]) -> dict[Hashable, int]:
+    """Share ``total`` over keys in proportion to ``sizes`` (Hamilton); never above a size.
+
+    The quotas add up to ``min(total, sum(sizes))``; ties in the remainders go to the larger
+    stratum, then to the earlier key.
+    """
+    if total < 0:
+        raise ValueError("total must be 0 or more")
+    population = sum(sizes.values())
+    if population == 0 or total == 0:
+        return {k: 0 for k in sizes}
+    if total >= population:
+        return dict(sizes)
+    exact = {k: Fraction(total * n, population) for k, n in sizes.items()}
+    quota = {k: math.floor(q) for k, q in exact.items()}
+    left = total - sum(quota.values())
+    keys = list(sizes)
+    order = sorted(sizes, key=lambda k: (-(exact[k] - quota[k]), -sizes[k], keys.index(k)))
+    for k in order[:left]:
+        quota[k] += 1
+    return quota
+
+
+@dataclass(frozen=True)
+class UnitSample:
+    """An agency's required sample on its yearly N and its share for each scope row.
+
+    ``result`` is the policy's computation on the unit's N; ``required`` is its whole forms,
+    raised to 1 when the policy gives 0 for N >= 1 (``floor_raised``); ``shares`` give each
+    row its part (largest remainder over the rows' N), ``raised`` the rows with N >= 1 whose
+    part was 0 and became 1, so the shares may add up to ``required`` plus ``len(raised)``.
+    """
+
+    result: SampleSize
+    required: int
+    floor_raised: bool
+    shares: dict
+    exact_shares: dict
+    raised: tuple = ()
+
+    @property
+    def total(self) -> int:
+        """Forms required over all the unit's rows (``required`` plus raised rows)."""
+        return sum(self.shares.values())
+
+
+def at_least_one(required: int, dossiers: int) -> int:
+    """Our floor beside the decision's rounding: never fewer than 1 form where N >= 1."""
+    return max(required, 1) if dossiers >= 1 else required
+
+
+def for_unit(policy: str, rounding: str, rows: dict[Hashable, int]) -> UnitSample:
+    """Decision-style n on the unit's N (the sum of ``rows``: key -> the row's dossiers),
+    shared over the rows by the largest remainder; every row and the unit with N >= 1 gets
+    at least 1 form."""
+    counts = {k: check_count(v) for k, v in rows.items()}
+    total = sum(counts.values())
+    result = compute(policy, total, rounding)
+    required = at_least_one(result.required, total)
+    shares = largest_remainder(required, counts)
+    exact = {k: (Fraction(required * n, total) if total else Fraction(0))
+             for k, n in counts.items()}
+    raised = tuple(k for k, n in counts.items() if n >= 1 and shares[k] == 0)
+    for k in raised:
+        shares[k] = 1
+    return UnitSample(result, required, required != result.required, shares, exact, raised)

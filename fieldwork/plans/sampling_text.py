@@ -16,6 +16,14 @@ POLICY_LABELS = {
     s.HUE2024: _l("Hue 2024: all dossiers under 100; at least 100 from 100 to under 1,000"),
     s.HALF_YEAR: _l("Half-year rule (agencies serving only state bodies)"),
 }
+# Section III.2.c is written for the city's online software; the plan says it adopts it.
+ADOPTION = {
+    s.QD2223: _l("Section III.2.c of Decision 2223/QĐ-UBND sets this minimum for the city's "
+                 "online survey software; this plan adopts the same formula, on each agency's "
+                 "yearly dossiers N, for the independent paper survey."),
+}
+FLOOR_RULE = _l("Beside the decision's rounding, this plan never requires fewer than 1 form of "
+                "an agency, or of a field of it, that had at least 1 dossier (N ≥ 1).")
 ROUNDING_LABELS = {
     "floor": _l("Round down, as in Decision 2223's own example (259.74 → 259)"),
     "ceil": _l("Round up (conservative)"),
@@ -47,20 +55,45 @@ def _tier(dossiers: int) -> str:
     return ""
 
 
-def explain(result: s.SampleSize) -> dict[str, str]:
-    """``formula`` (the arithmetic) and ``rule`` (which rule and rounding) as text."""
+def _raised(result: s.SampleSize, required: int) -> str:
+    """`` → 1`` when our floor raised the policy's whole forms, else nothing."""
+    return f" → {num(required)}" if required != result.required else ""
+
+
+def allocation(unit: s.UnitSample, key) -> str:
+    """How one row's share of its agency's n was reached (empty for a single-row agency)."""
+    if len(unit.shares) < 2:
+        return ""
+    text = _("n = %(n)s of the agency shared over its %(k)s fields in proportion to their "
+             "dossiers (largest remainder): %(exact)s → %(share)s.", n=num(unit.required),
+             k=len(unit.shares), exact=num(unit.exact_shares[key]),
+             share=num(unit.shares[key] if key not in unit.raised else 0))
+    if key in unit.raised:
+        text += " " + _("Raised to 1: this field had dossiers.")
+    return text
+
+
+def explain(result: s.SampleSize, unit: s.UnitSample | None = None, key=None,
+            required: int | None = None) -> dict[str, str]:
+    """``formula`` (the arithmetic on the agency's N), ``rule`` (which rule and rounding) and
+    ``allocation`` (this row's share of the agency's n) as text."""
     p = result.params
     n = result.dossiers
+    if required is None:
+        required = unit.required if unit is not None else s.at_least_one(result.required, n)
+    up = _raised(result, required)
+    alloc = allocation(unit, key) if unit is not None and key is not None else ""
     if result.rule == "slovin":
         e = p["margin"]
         formula = (f"n = {num(n)} / (1 + {num(n)} × {num(e)}²) = {num(result.exact)}"
-                   f" → {num(result.required)}")
+                   f" → {num(result.required)}{up}")
         if p["rounding"] == "floor":
             rounding = _("rounded down, as in the decision's own example (259.74 → 259 forms)")
         else:
             rounding = _("rounded up to whole forms")
         rule = _("Decision 2223/2025: error margin e = %(e)s for %(tier)s dossiers a year; "
-                 "%(rounding)s.", e=pct(e), tier=_tier(n), rounding=rounding)
+                 "%(rounding)s.", e=pct(e), tier=_tier(n), rounding=rounding) + " " + str(
+                     FLOOR_RULE)
     elif result.rule == "minimum_and_share":
         formula = (f"max(200; 30% × {num(n)} = {num(p['share_value'])}) = {num(result.exact)}"
                    f" → {num(result.required)}")
@@ -73,15 +106,17 @@ def explain(result: s.SampleSize) -> dict[str, str]:
         formula = f"n = {num(result.required)}"
         rule = _("Hue 2024: from 100 to under 1,000 dossiers, at least 100 forms.")
     elif result.rule == "half_year":
-        formula = (f"({num(p['h1'])} > 0) + ({num(p['h2'])} > 0) = {num(result.required)}")
+        formula = (f"({num(p['h1'])} > 0) + ({num(p['h2'])} > 0) = {num(result.required)}{up}")
         rule = _("Decision 2223/2025, agencies serving only state bodies: one survey per "
                  "submitting body for each half-year in which it submitted.")
     else:  # half_year_bodies
-        formula = f"{num(p['h1'])} + {num(p['h2'])} = {num(result.required)}"
+        formula = f"{num(p['h1'])} + {num(p['h2'])} = {num(result.required)}{up}"
         rule = _("Decision 2223/2025, agencies serving only state bodies: one survey per "
                  "submitting body for each half-year in which it submitted (bodies in the "
                  "first half + bodies in the second half).")
-    return {"formula": formula, "rule": rule}
+    if up and result.rule != "slovin":
+        rule += " " + str(FLOOR_RULE)
+    return {"formula": formula, "rule": rule, "allocation": alloc}
 
 
 def error_message(exc: s.SampleSizeError) -> str:

@@ -32,8 +32,8 @@ from .models_workflow import PLAN_SECTIONS, SECTION_LABELS, Step, StepState
 from .notifications import users_with
 from .operations_fieldwork import passed_enumerators
 from .progress import progress, requirements
-from .sampling_text import POLICY_LABELS, ROUNDING_LABELS
-from .steps import ensure
+from .sampling_text import ADOPTION, POLICY_LABELS, ROUNDING_LABELS
+from .steps import ensure, plan_of
 
 
 def _docs(survey: Survey, *kinds: DocKind) -> dict:
@@ -54,6 +54,7 @@ def plan_page(survey: Survey) -> dict:
     return {
         "sections": [(k, SECTION_LABELS[k]) for k in PLAN_SECTIONS],
         "requirements": requirements(survey),
+        "adoption": ADOPTION.get(plan_of(survey).sample_policy),
         "policies": [(p, POLICY_LABELS[p]) for p in sampling.POLICIES],
         "roundings": list(ROUNDING_LABELS.items()),
         "free_agencies": agencies,

@@ -116,3 +116,97 @@ def test_explanations_in_vietnamese(app):
         assert "làm tròn xuống" in text["rule"]
         msg = error_message(s.OutOfRange(s.HUE2024, 1500, 0, 999))
         assert "1.500" in msg and "Huế" in msg
+
+
+# --- the unit: n on the agency's yearly N, then shared over its fields --------------------
+
+def test_unit_of_two_fields_gets_the_decisions_259_not_185_plus_185():
+    """Seed 002's Sở A: 4,000 dossiers a year, here 2,000 in each of two fields."""
+    unit = s.for_unit(s.QD2223, "floor", {"HT": 2000, "CT": 2000})
+    assert unit.result.dossiers == 4000 and unit.result.exact_float == 259.74
+    assert unit.required == 259 and unit.total == 259
+    # 259 × 2000 / 4000 = 129.5 each; the tie goes to the earlier field.
+    assert unit.shares == {"HT": 130, "CT": 129}
+    assert unit.exact_shares == {"HT": Fraction(259, 2), "CT": Fraction(259, 2)}
+    assert not unit.raised and not unit.floor_raised
+
+
+def test_unit_shares_follow_the_fields_dossiers():
+    # 6,000 dossiers: e = 5 %, n = 375 exactly; 375 × 1000/6000 = 62.5, × 5000/6000 = 312.5
+    unit = s.for_unit(s.QD2223, "floor", {"a": 1000, "b": 5000})
+    assert unit.required == 375 and unit.shares == {"a": 62, "b": 313}
+
+
+@pytest.mark.parametrize("policy", [s.QD2223, s.HUE2024])
+def test_one_dossier_requires_one_form(policy):
+    unit = s.for_unit(policy, "floor", {"only": 1})
+    assert unit.required == 1 and unit.shares == {"only": 1}
+    if policy == s.QD2223:  # 1 / (1 + 0.0049) = 0.995, the decision's rounding gives 0
+        assert unit.result.required == 0 and unit.floor_raised
+
+
+def test_a_field_with_dossiers_is_never_left_at_zero():
+    # n = 259 on 4,000; the small field's exact share 259 × 1/4000 = 0.065 rounds to 0
+    unit = s.for_unit(s.QD2223, "floor", {"big": 3999, "small": 1})
+    assert unit.required == 259 and unit.shares == {"big": 259, "small": 1}
+    assert unit.raised == ("small",) and unit.total == 260
+
+
+def test_no_dossiers_require_nothing():
+    unit = s.for_unit(s.QD2223, "floor", {"a": 0, "b": 0})
+    assert unit.required == 0 and unit.shares == {"a": 0, "b": 0}
+
+
+def test_just_over_ten_thousand_moves_to_the_three_percent_tier():
+    unit = s.for_unit(s.QD2223, "floor", {"a": 5000, "b": 5001})
+    assert unit.result.params["margin"] == Fraction(3, 100)
+    assert unit.required == 1000 and sum(unit.shares.values()) == 1000
+
+
+def test_unit_refuses_a_bad_count_before_computing():
+    with pytest.raises(s.InvalidCount):
+        s.for_unit(s.QD2223, "floor", {"a": 10, "b": -1})
+
+
+def test_unit_explanation_shows_exact_value_rounding_and_allocation(app):
+    from fieldwork.plans.sampling_text import ADOPTION, explain
+    with app.test_request_context("/"):
+        unit = s.for_unit(s.QD2223, "floor", {1: 2000, 2: 2000})
+        text = explain(unit.result, unit, 2)
+        assert text["formula"] == "n = 4.000 / (1 + 4.000 × 0,06²) = 259,74 → 259"
+        assert "129,5 → 129" in text["allocation"] and "2" in text["allocation"]
+        assert "ít nhất 1" in text["rule"]  # the floor rule beside the decision's
+        assert "III.2.c" in str(ADOPTION[s.QD2223])
+        one = s.for_unit(s.QD2223, "floor", {1: 1})
+        assert explain(one.result, one, 1)["formula"].endswith("= 1 → 0 → 1")
+
+
+def test_requirements_compute_n_per_agency_not_per_row(factory, db):
+    from fieldwork.plans.operations import add_scope
+    from fieldwork.plans.progress import requirements
+    a, b = factory.agency("Sở A"), factory.agency("Sở B")
+    ht, ct = factory.field("HT", "Hộ tịch"), factory.field("CT", "Chứng thực")
+    survey = factory.survey("UNIT-2026")
+    for agency, field, n in ((a, ht, 2000), (a, ct, 2000), (b, None, 1)):
+        add_scope(survey, {"agency_id": agency.id, "field_id": field.id if field else "",
+                           "dossiers": n}, "test")
+    db.session.flush()
+    reqs = {r.scope.label: r for r in requirements(survey)}
+    assert reqs["Sở A – Hộ tịch"].required + reqs["Sở A – Chứng thực"].required == 259
+    assert reqs["Sở A – Hộ tịch"].result.dossiers == 4000
+    assert reqs["Sở B"].required == 1
+
+
+def test_cli_shares_n_over_fields(runner):
+    import json
+    res = runner.invoke(args=["sample-size", "--policy", "qd2223-2025", "--field", "HT=2000",
+                              "--field", "CT=2000", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["dossiers"] == 4000 and out["exact"] == 259.74 and out["required"] == 259
+    assert [(f["field"], f["required"]) for f in out["fields"]] == [("HT", 130), ("CT", 129)]
+    one = json.loads(runner.invoke(args=["sample-size", "--policy", "qd2223-2025",
+                                         "--dossiers", "1", "--json"]).output)
+    assert one["required"] == 1 and one["policy_required"] == 0
+    bad = runner.invoke(args=["sample-size", "--policy", "qd2223-2025", "--field", "HT=-3"])
+    assert bad.exit_code == 2 and "-3" in bad.output
