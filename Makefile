@@ -11,7 +11,7 @@ export FIELDWORK_INSTANCE ?= $(INSTANCE)
 
 # Debian packages the app needs at run time, and the extra ones the tests need.
 RUN_PKGS := libzbar0 fonts-dejavu-core poppler-utils
-TEST_PKGS := $(RUN_PKGS) postgresql chromium redis-server
+TEST_PKGS := $(RUN_PKGS) postgresql chromium redis-server pspp
 
 .PHONY: run test setup setup-test system-run system-test i18n i18n-compile lint clean
 

@@ -42,24 +42,26 @@ def write_xlsform(q: Questionnaire, form_id: str | None = None) -> bytes:
     """The questionnaire as an .xlsx XLSForm workbook."""
     from openpyxl import Workbook
 
+    from ..cells import xlsx_append
+
     wb = Workbook()
     survey = wb.active
     survey.title = "survey"
-    survey.append(SURVEY_COLS)
+    xlsx_append(survey, SURVEY_COLS)
     lists: dict[tuple, str] = {}
     for s in q.sections:
-        survey.append(["begin group", s.code, s.title, s.title_en])
+        xlsx_append(survey, ["begin group", s.code, s.title, s.title_en])
         for x in s.questions:
-            survey.append(_survey_row(x, lists))
-        survey.append(["end group"])
+            xlsx_append(survey, _survey_row(x, lists))
+        xlsx_append(survey, ["end group"])
     choices = wb.create_sheet("choices")
-    choices.append(CHOICE_COLS)
+    xlsx_append(choices, CHOICE_COLS)
     for key, name in lists.items():
         for code, label, label_en in key:
-            choices.append([name, code, label, label_en])
+            xlsx_append(choices, [name, code, label, label_en])
     settings = wb.create_sheet("settings")
-    settings.append(["form_title", "form_id", "default_language", "title_en"])
-    settings.append([q.title, form_id or "fieldwork", "Tiếng Việt (vi)", q.title_en])
+    xlsx_append(settings, ["form_title", "form_id", "default_language", "title_en"])
+    xlsx_append(settings, [q.title, form_id or "fieldwork", "Tiếng Việt (vi)", q.title_en])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -6,12 +6,11 @@ contact data; everyone else gets them masked.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from ..cells import csv_bytes as to_csv  # noqa: F401 - the lists' CSV writer, re-exported
 from ..extensions import db
 from ..privacy.crypto import DecryptError, decrypt
 from ..privacy.mask import mask_phone
@@ -65,15 +64,6 @@ def call_rows(draw: FrameDraw, reveal: bool) -> list[dict]:
             "applicant": name if reveal else mask_name(name),
             "phone": phone if reveal else mask_phone(phone)})
     return out
-
-
-def to_csv(rows: list[dict], columns: tuple[str, ...]) -> bytes:
-    """UTF-8 CSV with a BOM (Excel opens Vietnamese text right) and CRLF line ends."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 @dataclass

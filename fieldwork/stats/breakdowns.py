@@ -2,7 +2,7 @@
 
 Pure functions over dataset rows: ``date`` (ISO, from the survey date written on the form,
 else the day the sheet was received), ``procedure`` (the procedure's name as written) and
-``comments`` (free texts, already masked by ``mask_numbers``).
+``comments`` (free texts, already masked by ``privacy.mask.mask_free_text``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from ..privacy.mask import mask_cid
+from ..privacy.mask import mask_free_text, mask_numbers  # noqa: F401 - re-exported
 from .proportions import rate_entry, row_flag, satisfaction_rate
 
 PERIODS = ("month", "quarter", "half")
@@ -19,9 +19,6 @@ TOP_PROCEDURES = 15
 COMMENT_ITEMS = ("q02_other", "q03")  # other reason (free text), other comments
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
-# 9 to 12 digits, possibly grouped by single spaces, dots or dashes ("0905 123 456"):
-# a phone number or a citizen ID written into a comment.
-_NUMBER_RUN = re.compile(r"(?<![\d])\d(?:[ .\-]?\d){8,11}(?![\d])")
 _SPACES = re.compile(r"\s+")
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time
 
@@ -43,10 +40,20 @@ def parse_date(text: str | None) -> date | None:
         return None
 
 
-def row_date(survey_date: str | None, received: date | datetime | None) -> str | None:
+def answer_date(values) -> date | None:
+    """A date question's stored values as a date: the grid's eight digits (``ddmmyyyy``, one
+    digit a value, as entry, OMR and online store them) or one "dd/mm/yyyy" or ISO text."""
+    values = [str(v) for v in values or [] if v not in (None, "")]
+    digits = "".join(values)
+    if len(digits) == 8 and digits.isdigit():
+        return parse_date(f"{digits[:2]}/{digits[2:4]}/{digits[4:]}")
+    return parse_date(values[0]) if len(values) == 1 else None
+
+
+def row_date(survey_date: str | date | None, received: date | datetime | None) -> str | None:
     """The row's date (ISO): the survey date on the form, else the day it was received in
     Vietnam (a stored time is UTC, naive or not)."""
-    found = parse_date(survey_date)
+    found = survey_date if isinstance(survey_date, date) else parse_date(survey_date)
     if found is None and isinstance(received, datetime):
         moment = received if received.tzinfo else received.replace(tzinfo=UTC)
         found = moment.astimezone(VIETNAM).date()
@@ -121,11 +128,6 @@ def procedure_rates(rows: list[dict], top: int = TOP_PROCEDURES) -> dict:
             "unnamed": len(rows) - sum(len(g) for g in groups.values())}
 
 
-def mask_numbers(text: str) -> str:
-    """Mask every run of 9-12 digits (a phone number or citizen ID) to its last three."""
-    return _NUMBER_RUN.sub(lambda m: mask_cid(m.group(0)), text)
-
-
 def comment_texts(answers: dict, items=COMMENT_ITEMS) -> list[list[str]]:
     """[item, text] of each non-empty free-text comment of a sheet, stripped and masked."""
     out = []
@@ -133,7 +135,7 @@ def comment_texts(answers: dict, items=COMMENT_ITEMS) -> list[list[str]]:
         for value in answers.get(code) or []:
             text = normalise_name(value if isinstance(value, str) else None)
             if text:
-                out.append([code, mask_numbers(text)])
+                out.append([code, mask_free_text(text)])
     return out
 
 

@@ -117,13 +117,18 @@ def export_command(survey_code, fmt, out, identified, as_user):
         raise click.ClickException("--identified needs --as-user EMAIL of a user holding the "
                                    "right to identified exports")
     try:
-        written = export_survey(survey, fmt, out, user or "cli", identified)
+        made = export_survey(survey, fmt, out, user or "cli", identified)
     except OperationError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    for path in written:
+    for path in made.files:
         click.echo(f"wrote {path}")
+    click.echo(f"{made.rows} rows, snapshot {made.snapshot}")
+    if not made.rows:
+        click.echo(f"note: {survey.code} has no counted answers yet (no approved sheet, online "
+                   "answer or imported record): the file holds the variables and codebook "
+                   "only.")
 
 
 commands = [stats_command, export_command]

@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 
 from .breakdowns import (
+    answer_date,
     comment_texts,
     comments_by_agency,
     normalise_name,
@@ -79,7 +80,7 @@ def sheet_row(sheet: dict, item, reason_code: str | None, lay: dict | None = Non
             "channel": sheet["channel"], "dossier": dossier_key(first("dossier_code")),
             "satisfied": satisfied_flag(answers, item),
             "reasons": reasons, "procedure": normalise_name(first("procedure")),
-            "date": row_date(first("survey_date"), sheet.get("received")),
+            "date": row_date(answer_date(answers.get("survey_date")), sheet.get("received")),
             "items": {i["code"]: first(i["code"]) for i in lay.get("items", [])},
             "profile": {p["code"]: first(p["code"]) for p in lay.get("profile", [])},
             "comments": comment_texts(answers)}

@@ -1,182 +1,132 @@
-"""Exports of approved sheets: CSV, XLSX, SPSS (.sav) and Stata (.dta) with a codebook.
+"""Exports of a survey's dataset: CSV, XLSX, SPSS (.sav) and Stata (.dta) with a codebook.
 
-One row per approved sheet, variable names = question codes. Single-choice answers are
-numbered by option position (value labels carry the wording); a multiple-choice question
-gives one 0/1 variable per option (``q02_reason_a``; ``q02_opt_other`` where the
-plain name is a question of its own). Phone and citizen ID are left out
-unless the acting user holds the right to identified exports.
+The rows are the statistics' rows (``dataset.load_rows``: every channel, each dossier once),
+so an export reproduces ``fieldwork stats``: its ``satisfied`` column gives the same n and
+rate, and its codebook names the same snapshot id. Beside each row the full answers are read
+from where it came from (approved sheet, online answer, imported record). Phone and citizen
+ID are left out and free text is masked unless the acting user holds the right to
+identified exports. The table and the files are built by pure functions
+(``export_table``, ``export_writers``).
 """
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
-FORMATS = ("csv", "xlsx", "sav", "dta")
+from .export_table import (  # noqa: F401 - the export's public names
+    CODEBOOK_COLUMNS,
+    SYSTEM,
+    Table,
+    Variable,
+    build_table,
+)
+from .export_writers import FORMATS, codebook_path, write_table  # noqa: F401
+
 CONTACT_COLUMNS = {"phone": "phone", "citizen_id": "cid"}
-SYSTEM = [("serial", "Số sê-ri phiếu"), ("version", "Phiên bản bảng hỏi"),
-          ("agency", "Cơ quan"), ("field", "Lĩnh vực"), ("source", "Nguồn dữ liệu"),
-          ("review_state", "Trạng thái duyệt"), ("enumerator", "Điều tra viên"),
-          ("keyed_at", "Ngày nhập"), ("approved_at", "Ngày duyệt")]
-CHOSEN = {0: "Không chọn", 1: "Có chọn"}
+NO_ROWS = ("Khảo sát chưa có câu trả lời nào được tính (chưa có phiếu được duyệt): tệp chỉ "
+           "có tên biến, nhãn và sổ mã.")
 
 
 @dataclass
-class Table:
-    """A rectangular export: columns, rows, variable labels, value labels per column."""
+class Export:
+    """What an export wrote: the files, the number of rows and the dataset's snapshot id."""
 
-    columns: list[str]
-    rows: list[dict]
-    labels: dict[str, str] = field(default_factory=dict)
-    value_labels: dict[str, dict] = field(default_factory=dict)
-
-    def codebook(self) -> list[dict]:
-        """One line per variable (and per labelled value)."""
-        out = []
-        for col in self.columns:
-            out.append({"variable": col, "label": self.labels.get(col, ""), "value": "",
-                        "value_label": ""})
-            for value, label in self.value_labels.get(col, {}).items():
-                out.append({"variable": col, "label": "", "value": value, "value_label": label})
-        return out
+    files: list[Path]
+    rows: int
+    snapshot: str
 
 
-def build_table(questions, sheets: list[dict], identified: bool = False) -> Table:
-    """The export table from questions (spec objects) and plain sheet dicts.
-
-    Each sheet dict has the system columns, ``answers`` {code: [values]} and, when
-    identified, ``phone`` and ``citizen_id`` in plain text.
-    """
-    columns = [c for c, _ in SYSTEM]
-    labels = dict(SYSTEM)
-    value_labels: dict[str, dict] = {}
-    coders: dict[str, tuple] = {}
-    questions = list(questions)
-    codes = {q.code for q in questions}
-    for q in questions:
-        if q.code in CONTACT_COLUMNS:
-            if identified:
-                columns.append(q.code)
-                labels[q.code] = q.text
-            continue
-        # A question named like a system column (the 2025 form's written agency and field)
-        # keeps its code behind a "q_" prefix; the system column holds the assigned unit.
-        name = f"q_{q.code}" if q.code in labels else q.code
-        if q.kind == "multiple":
-            for o in q.options:
-                col = f"{q.code}_{o.code}"
-                if col in codes:  # q02 option "other" vs the text question q02_other
-                    col = f"{q.code}_opt_{o.code}"
-                columns.append(col)
-                labels[col] = f"{q.text}: {o.label}"[:250]
-                value_labels[col] = dict(CHOSEN)
-                coders[col] = ("chosen", q.code, o.code)
-        elif q.kind == "single":
-            columns.append(name)
-            labels[name] = q.text[:250]
-            value_labels[name] = {i: o.label for i, o in enumerate(q.options, 1)}
-            coders[name] = ("single", q.code, {o.code: i for i, o in enumerate(q.options, 1)})
-        else:
-            columns.append(name)
-            labels[name] = q.text[:250]
-            coders[name] = ("text", q.code, None)
-    rows = []
-    for s in sheets:
-        row = {c: s.get(c) for c, _ in SYSTEM}
-        answers = s.get("answers", {})
-        for col, (kind, code, extra) in coders.items():
-            values = answers.get(code) or []
-            if kind == "chosen":
-                row[col] = 1 if extra in values else 0
-            elif kind == "single":
-                row[col] = extra.get(values[0]) if values else None
-            else:
-                row[col] = " ".join(str(v) for v in values)
-        if identified:
-            for code in CONTACT_COLUMNS:
-                if code in columns:
-                    row[code] = s.get(code, "")
-        rows.append(row)
-    return Table(columns, rows, labels, value_labels)
-
-
-def _write_csv(rows: list[dict], columns: list[str], path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def codebook_path(path: Path) -> Path:
-    """The sidecar codebook of a .sav/.dta/.csv export."""
-    return path.with_name(path.name + ".codebook.csv")
-
-
-def write_table(table: Table, fmt: str, path: Path) -> list[Path]:
-    """Write ``table`` as ``fmt`` to ``path`` (plus a codebook); return the files written."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    path = Path(path)
-    book = table.codebook()
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "data"
-        ws.append(table.columns)
-        for r in table.rows:
-            ws.append([r.get(c) for c in table.columns])
-        cb = wb.create_sheet("codebook")
-        cb.append(["variable", "label", "value", "value_label"])
-        for line in book:
-            cb.append([line["variable"], line["label"], line["value"], line["value_label"]])
-        wb.save(path)
-        return [path]
-    if fmt == "csv":
-        _write_csv(table.rows, table.columns, path)
-    else:
-        _write_stat(table, fmt, path)
-    side = codebook_path(path)
-    _write_csv(book, ["variable", "label", "value", "value_label"], side)
-    return [path, side]
-
-
-def _write_stat(table: Table, fmt: str, path: Path) -> None:
-    import pandas as pd
-    import pyreadstat
-
-    df = pd.DataFrame([[r.get(c) for c in table.columns] for r in table.rows],
-                      columns=table.columns)
-    for col in table.columns:
-        if col in table.value_labels or col == "version":
-            df[col] = pd.to_numeric(df[col]).astype("float64")
-        else:
-            df[col] = df[col].fillna("").astype(str)
-    labels = [table.labels.get(c, "") for c in table.columns]
-    values = {c: {float(k): v for k, v in vl.items()} for c, vl in table.value_labels.items()}
-    if fmt == "sav":
-        pyreadstat.write_sav(df, str(path), column_labels=labels,
-                             variable_value_labels=values)
-    else:
-        # Stata labels are at most 80 characters and value labels attach to integers.
-        pyreadstat.write_dta(df, str(path), column_labels=[x[:80] for x in labels],
-                             variable_value_labels=values, version=15)
+def merge_questions(questionnaires) -> list:
+    """Questions of several versions (oldest first), each code once: the first wording,
+    with the options later versions added appended."""
+    seen: dict = {}
+    for qn in questionnaires:
+        for q in qn.questions():
+            if q.code not in seen:
+                seen[q.code] = dataclasses.replace(q, options=list(q.options))
+                continue
+            known = {o.code for o in seen[q.code].options}
+            seen[q.code].options += [o for o in q.options if o.code not in known]
+    return list(seen.values())
 
 
 # -- the thin database part -------------------------------------------------------------
 
-def _iso(moment) -> str:
-    return moment.isoformat(timespec="seconds") if moment else ""
+def _entry_records(survey, identified: bool, versions: dict) -> dict:
+    from sqlalchemy.orm import selectinload
+
+    from ..entry.models import EntrySheet
+    from ..entry.sources import approved_sheets
+    from ..extensions import db
+    from ..forms.models import format_serial
+    from ..privacy.access import reveal
+
+    out = {}
+    query = approved_sheets(survey).options(
+        selectinload(EntrySheet.answers), selectinload(EntrySheet.version),
+        selectinload(EntrySheet.enumerator))
+    for s in db.session.scalars(query):
+        versions[s.version.number] = s.version
+        channel = "paper_omr" if s.source == "omr" else "paper_keyed"
+        rec = {"serial": format_serial(s.serial), "review_state": str(s.review_state),
+               "enumerator": s.enumerator.name if s.enumerator else None,
+               "keyed_at": s.created_at, "approved_at": s.approved_at,
+               "answers": {a.question: list(a.values) for a in s.answers
+                           if a.question not in CONTACT_COLUMNS}}
+        if identified:
+            rec["phone"] = reveal("phone", s.phone_enc, True)
+            rec["citizen_id"] = reveal("cid", s.cid_enc, True)
+        out[(channel, s.serial)] = rec
+    return out
 
 
-def survey_questions(survey, sheets) -> list:
-    """Questions of every version the sheets use, in version order, each code once."""
-    seen: dict = {}
-    for version in sorted({s.version for s in sheets}, key=lambda v: v.number):
-        for q in version.questionnaire.questions():
-            seen.setdefault(q.code, q)
-    if not seen:
+def _online_records(survey, identified: bool, versions: dict) -> dict:
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from ..extensions import db
+    from ..online.models import OnlineResponse
+    from ..privacy.access import reveal
+
+    out = {}
+    for r in db.session.scalars(select(OnlineResponse).where(
+            OnlineResponse.survey_id == survey.id).options(
+            selectinload(OnlineResponse.version)).order_by(OnlineResponse.id)):
+        versions[r.version.number] = r.version
+        channel = str(r.channel)
+        serial = f"{'web' if channel == 'online' else 'kiosk'}-{r.id}"
+        rec = {"serial": serial, "keyed_at": r.created_at,
+               "answers": {k: v for k, v in (r.answers or {}).items()
+                           if k not in CONTACT_COLUMNS}}
+        if identified:
+            rec["phone"] = reveal("phone", r.phone_enc, True)
+            rec["citizen_id"] = reveal("cid", r.cid_enc, True)
+        out[(channel, serial)] = rec
+    return out
+
+
+def _imported_records(survey) -> dict:
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..imports.models import ImportedResponse, ImportRun
+
+    out = {}
+    for r, imported_at in db.session.execute(
+            select(ImportedResponse, ImportRun.created_at).join(
+                ImportRun, ImportRun.id == ImportedResponse.run_id).where(
+                ImportedResponse.survey_id == survey.id)):
+        serial = f"{r.channel}-{r.id}"
+        out[(str(r.channel), serial)] = {"serial": serial, "import_comment": r.comment,
+                                         "keyed_at": imported_at}
+    return out
+
+
+def _questions(survey, versions: dict) -> list:
+    """Every version the rows use, oldest first; the newest version when there is none."""
+    if not versions:
         from sqlalchemy import select
 
         from ..extensions import db
@@ -185,39 +135,43 @@ def survey_questions(survey, sheets) -> list:
             QuestionnaireVersion.survey_id == survey.id)
             .order_by(QuestionnaireVersion.number.desc())).first()
         if latest is not None:
-            seen = {q.code: q for q in latest.questionnaire.questions()}
-    return list(seen.values())
+            versions[latest.number] = latest
+    return merge_questions(versions[n].questionnaire for n in sorted(versions))
 
 
-def export_table(survey, identified: bool = False) -> Table:
-    """The export table of the survey's approved sheets (contacts decrypted if identified)."""
-    from sqlalchemy import select
+def export_table(survey, identified: bool = False, channels=None) -> Table:
+    """The export table of the survey's dataset rows (the statistics' rows, same filter)."""
+    from .dataset import REASON_ITEMS, load_rows, snapshot_id
 
-    from ..directory.models import Field
-    from ..entry.sources import approved_sheets
-    from ..extensions import db
-    from ..forms.models import format_serial
-    from ..privacy.access import reveal
+    rows, meta = load_rows(survey, channels)
+    versions: dict = {}
+    records = _entry_records(survey, identified, versions)
+    records.update(_online_records(survey, identified, versions))
+    records.update(_imported_records(survey))
+    questions = _questions(survey, versions)
+    reason = next((q.code for q in questions if q.code in REASON_ITEMS), None)
+    sheets = []
+    for row in rows:
+        rec = records.get((row["channel"], row["serial"]), {})
+        answers = rec.get("answers")
+        if answers is None:  # an imported record: its reasons in the form's codes
+            answers = {reason: row["reasons"]} if reason and row.get("reasons") else {}
+        sheets.append({**rec, "serial": rec.get("serial", row["serial"]),
+                       "version": row.get("version"), "agency": row.get("agency"),
+                       "field": row.get("field"), "channel": row["channel"],
+                       "source": row.get("source"), "date": row.get("date"),
+                       "satisfied": row.get("satisfied"), "answers": answers})
+    notes = [] if rows else [NO_ROWS]
+    if meta.get("duplicates"):
+        notes.append(f"{len(meta['duplicates'])} câu trả lời sau của cùng một hồ sơ không được "
+                     "tính (như thống kê; xem fieldwork stats --json, mục duplicates).")
+    facts = {"survey": survey.code, "snapshot": snapshot_id(rows),
+             "channels": " ".join(sorted(channels)) if channels else "all", "notes": notes}
+    return build_table(questions, sheets, identified, facts)
 
-    sheets = list(db.session.scalars(approved_sheets(survey)))
-    fields = {f.id: f.name for f in db.session.scalars(select(Field))}
-    plain = []
-    for s in sheets:
-        row = {"serial": format_serial(s.serial), "version": s.version.number,
-               "agency": s.agency.name if s.agency else "", "field": fields.get(s.field_id, ""),
-               "source": str(s.source), "review_state": str(s.review_state),
-               "enumerator": s.enumerator.name if s.enumerator else "",
-               "keyed_at": _iso(s.created_at), "approved_at": _iso(s.approved_at),
-               "answers": {a.question: list(a.values) for a in s.answers
-                           if a.question not in CONTACT_COLUMNS}}
-        if identified:
-            row["phone"] = reveal("phone", s.phone_enc, True)
-            row["citizen_id"] = reveal("cid", s.cid_enc, True)
-        plain.append(row)
-    return build_table(survey_questions(survey, sheets), plain, identified)
 
-
-def export_survey(survey, fmt: str, path, user, identified: bool = False) -> list[Path]:
+def export_survey(survey, fmt: str, path, user, identified: bool = False,
+                  channels=None) -> Export:
     """Write the export, refusing identified data to users without the right; audited."""
     from .. import audit
     from ..errors import OperationError
@@ -231,16 +185,20 @@ def export_survey(survey, fmt: str, path, user, identified: bool = False) -> lis
     path = Path(path)
     if not path.parent.is_dir():
         raise OperationError(f"cannot write '{path}': the folder {path.parent} does not exist")
-    table = export_table(survey, identified)
+    try:
+        table = export_table(survey, identified, channels)
+    except ValueError as exc:  # an unknown channel name
+        raise OperationError(str(exc)) from None
     try:
         written = write_table(table, fmt, path)
     except OSError as exc:
         raise OperationError(f"cannot write '{path}': {exc.strerror or exc}") from None
-    except Exception as exc:  # pyreadstat reports unwritable files with its own error type
-        if type(exc).__name__ != "PyreadstatError":
+    except Exception as exc:  # pyreadstat reports unwritable files with its own error types
+        if type(exc).__name__ not in ("PyreadstatError", "ReadstatError"):
             raise
         raise OperationError(f"cannot write '{path}': {exc}") from None
     audit.record(user or "cli", "stats.export", survey, after={
         "format": fmt, "identified": identified, "rows": len(table.rows),
-        "columns": len(table.columns), "file": Path(path).name})
-    return written
+        "columns": len(table.columns), "file": Path(path).name,
+        "snapshot": table.meta["snapshot"], "channels": table.meta["channels"]})
+    return Export(written, len(table.rows), table.meta["snapshot"])

@@ -33,10 +33,11 @@ def export(job, ctx) -> dict:
     folder = fresh_folder(job.id)  # a resumed run starts from an empty folder
     ctx.progress(0, 1, _("Writing the file"), force=True)
     name = f"{survey.code}.{fmt}"
-    written = export_survey(survey, fmt, folder / name, user, identified)
-    if len(written) == 1:
-        return {"file": written[0].name, "download_name": name}
+    made = export_survey(survey, fmt, folder / name, user, identified)
+    facts = {"rows": made.rows, "snapshot": made.snapshot}
+    if len(made.files) == 1:
+        return {"file": made.files[0].name, "download_name": name, **facts}
     with zipfile.ZipFile(folder / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in written:
+        for path in made.files:
             zf.write(path, path.name)
-    return {"file": f"{name}.zip", "download_name": f"{name}.zip"}
+    return {"file": f"{name}.zip", "download_name": f"{name}.zip", **facts}

@@ -157,7 +157,9 @@ def test_sipas_overall_levels_4_and_5_are_satisfied(db, factory, tmp_path):
     result = survey_statistics(survey)
     assert (result["overall"]["n"], result["overall"]["satisfied"]) == (4, 2)
     table = export_table(survey)
-    assert table.value_labels["access_1"][6] == "Không áp dụng"
+    access = next(v for v in table.variables if v.name == "access_1")
+    assert access.value_labels[9] == "Không áp dụng" and access.missing == (9,)
+    assert access.measure == "ordinal" and access.value_labels[5] == "Rất hài lòng"
     assert [r["overall"] for r in table.rows] == [5, 4, 2, 3]
     import pyreadstat
     write_table(table, "sav", tmp_path / "sp.sav")
