@@ -12,13 +12,25 @@ from .config import check_database_url, from_environment
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+# Files the app creates (database, scans, uploads, exports, keys) are its user's alone: they
+# hold respondents' handwriting and contact data (docs/deploy.md, "The data directory").
+UMASK = 0o077
+
+
+def private_dir(path: str | Path) -> None:
+    """Create ``path`` (and missing parents) readable by the app's user only (0700)."""
+    path = Path(path)
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
 
 
 def create_app(config: Mapping | type | None = None) -> Flask:
     """Create and configure the application; ``config`` overrides environment settings."""
+    os.umask(UMASK)
     app = Flask(__name__, instance_path=os.environ.get("FIELDWORK_INSTANCE")
                 or str(Path.cwd() / "instance"), instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_dir(app.instance_path)
     app.config.update(from_environment(app.instance_path))
     if config is not None:
         if isinstance(config, type):
@@ -27,7 +39,7 @@ def create_app(config: Mapping | type | None = None) -> Flask:
             app.config.update(config)
     app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"])
-    Path(app.config["FIELDWORK_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    private_dir(app.config["FIELDWORK_DATA_DIR"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)

@@ -80,14 +80,18 @@ def security_settings() -> dict:
     """
     production = os.environ.get("FIELDWORK_ENV", "development").strip().lower() == "production"
     secure = env_flag("SESSION_COOKIE_SECURE", production)
+    lifetime = timedelta(hours=int(os.environ.get("SESSION_HOURS") or 10))
     return {
         "FIELDWORK_ENV": "production" if production else "development",
         "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=7),
-        "PERMANENT_SESSION_LIFETIME": timedelta(
-            hours=int(os.environ.get("SESSION_HOURS") or 10)),
+        "PERMANENT_SESSION_LIFETIME": lifetime,
+        # A session without a request for this long ends (0: never); see auth/sessions.py.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES") or 60),
+        # A form's CSRF token is good for as long as a session may last, no longer.
+        "WTF_CSRF_TIME_LIMIT": int(lifetime.total_seconds()),
         "SECURITY_HSTS": env_flag("SECURITY_HSTS", production),
         "PROXY_COUNT": int(os.environ.get("FIELDWORK_PROXIES") or 0),
         # Whole request; the scan and import pages raise it for themselves.
@@ -115,7 +119,6 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "WTF_CSRF_TIME_LIMIT": None,
         "PASSWORD_MIN_LENGTH": 10,
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,

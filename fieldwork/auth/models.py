@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -47,6 +47,12 @@ class User(UserMixin, db.Model):
     # Consecutive failed sign-ins and, after too many, the end of the lock-out (security.md).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Sessions carry this number (``get_id``); raising it ends every session of the user at
+    # once, in every worker process (sign-out, password or role change, deactivation).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set by an administrator's password reset: the next sign-in must choose a new password.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin",
                                              order_by=Role.name)
     agency = relationship("Agency", lazy="joined")
@@ -54,6 +60,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return bool(self.active)
+
+    def get_id(self) -> str:
+        """What the session cookie stores: the id and the session version ('12:3')."""
+        return f"{self.id}:{self.session_version or 0}"
 
     @property
     def role_names(self) -> set[str]:

@@ -1,4 +1,7 @@
-"""State changes on users: create, change password, activate/deactivate, sign-in stamp."""
+"""State changes on users: create, change password, activate/deactivate, sign-in stamp.
+
+Editing an account and resetting its password are in :mod:`fieldwork.auth.accounts`.
+"""
 
 from __future__ import annotations
 
@@ -157,7 +160,26 @@ def change_password(user: User, data: dict, actor) -> None:
         raise OperationError(_("The new password must differ from the current one."))
     check_new_password(new, user.email, user.name)
     user.password_hash = hash_password(new)
+    user.must_change_password = False
+    bump_sessions(user)
     audit.record(actor, "user.password_change", user)
+
+
+def bump_sessions(user: User) -> None:
+    """End every session of ``user`` (all browsers, all worker processes) at the next request."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def sign_out(user: User) -> None:
+    """The user signs out: this session and every other one of theirs ends; audited."""
+    bump_sessions(user)
+    audit.record(user, "user.logout", user)
+
+
+def end_sessions(user: User, actor, reason: str | None = None) -> None:
+    """Sign ``user`` out everywhere (sign-out, or an administrator's "sign out everywhere")."""
+    bump_sessions(user)
+    audit.record(actor, "user.sessions_end", user, reason=reason)
 
 
 def set_active(user: User, active: bool, actor, reason: str | None = None) -> None:
@@ -166,6 +188,8 @@ def set_active(user: User, active: bool, actor, reason: str | None = None) -> No
         return
     before = user.active
     user.active = active
+    if not active:
+        bump_sessions(user)
     audit.record(actor, "user.activate" if active else "user.deactivate", user,
                  before={"active": before}, after={"active": active}, reason=reason)
 

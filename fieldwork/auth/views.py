@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, password change, language choice and user administration."""
+"""Sign-in, sign-out, password change and language choice (accounts: ``users_views``)."""
 
 from __future__ import annotations
 
@@ -17,19 +17,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
-from ..directory.models import Agency
 from ..errors import OperationError
 from ..extensions import db
 from ..security import limiter, login_limit, login_limit_off
-from ..timeutil import utcnow
 from . import operations as ops
-from .decorators import roles_required
-from .models import User
-from .roles import ROLE_LABELS, RoleName
-from .webforms import ChangePasswordForm, LoginForm, UserForm
+from .sessions import clear_session, start_session
+from .webforms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
@@ -59,11 +53,7 @@ def login():
                       "%(m)d minutes.", n=current_app.config["LOGIN_MAX_FAILURES"],
                       m=current_app.config["LOGIN_LOCKOUT_MINUTES"]), "danger")
             return render_template("auth/login.html", form=form), 401
-        lang = session.get("lang")
-        session.clear()  # nothing from before the sign-in carries over
-        if lang:
-            session["lang"] = lang
-        session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+        start_session()  # nothing from before the sign-in carries over
         login_user(user)
         ops.record_login(user)
         db.session.commit()
@@ -73,8 +63,16 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out (POST only, so a link cannot sign someone out)."""
+    """Sign out everywhere (POST only, so a link cannot sign someone out).
+
+    The user's session version is raised, so a saved or stolen copy of this session's
+    cookie, and the user's sessions in other browsers, stop working too.
+    """
+    if current_user.is_authenticated:
+        ops.sign_out(current_user)
+        db.session.commit()
     logout_user()
+    clear_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -84,6 +82,8 @@ def logout():
 def change_password():
     """Change one's own password."""
     form = ChangePasswordForm()
+    if current_user.must_change_password:
+        form.current.label.text = _("One-time password")
     if form.validate_on_submit():
         try:
             ops.change_password(current_user, form.data, current_user)
@@ -92,6 +92,9 @@ def change_password():
             flash(str(exc), "danger")
             return render_template("auth/change_password.html", form=form), 422
         db.session.commit()
+        user = current_user._get_current_object()
+        start_session()  # the change ended every session, this one included: start anew
+        login_user(user)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
@@ -109,70 +112,4 @@ def set_language(code: str):
     return redirect(_safe_next(request.form.get("next")))
 
 
-@bp.route("/users")
-@roles_required(RoleName.MANAGER)
-def users():
-    """List accounts."""
-    rows = db.session.scalars(select(User).order_by(User.name)).all()
-    now = utcnow()
-    return render_template("auth/users.html", users=rows, labels=ROLE_LABELS,
-                           locked={u.id for u in rows if u.locked_at(now)})
-
-
-def _user_form() -> UserForm:
-    form = UserForm()
-    form.roles.choices = [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in RoleName]
-    agencies = db.session.scalars(select(Agency).order_by(Agency.name)).all()
-    form.agency_id.choices = [SelectChoice(0, "—")] + [SelectChoice(a.id, a.name)
-                                                       for a in agencies]
-    return form
-
-
-@bp.route("/users/new", methods=["GET", "POST"])
-@roles_required(RoleName.MANAGER)
-def new_user():
-    """Create an account."""
-    form = _user_form()
-    if form.validate_on_submit():
-        data = dict(form.data)
-        data["agency_id"] = data.get("agency_id") or None
-        try:
-            user = ops.create_user(data, current_user)
-        except OperationError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-            return render_template("auth/user_form.html", form=form), 422
-        db.session.commit()
-        flash(_("Account %(email)s created.", email=user.email), "success")
-        return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form)
-
-
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
-@roles_required(RoleName.MANAGER)
-def toggle_active(user_id: int):
-    """Activate or deactivate an account (not one's own)."""
-    user = db.get_or_404(User, user_id)
-    if user.id == current_user.id:
-        flash(_("You cannot deactivate your own account."), "warning")
-        return redirect(url_for("auth.users"))
-    ops.set_active(user, not user.active, current_user, reason=request.form.get("reason"))
-    db.session.commit()
-    flash(_("Account %(email)s updated.", email=user.email), "success")
-    return redirect(url_for("auth.users"))
-
-
-@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@roles_required(RoleName.MANAGER)
-def unlock(user_id: int):
-    """Lift a lock-out after repeated failed sign-ins (audited)."""
-    user = db.get_or_404(User, user_id)
-    try:
-        ops.unlock(user, current_user, reason=request.form.get("reason"))
-    except OperationError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-        return redirect(url_for("auth.users"))
-    db.session.commit()
-    flash(_("Account %(email)s unlocked.", email=user.email), "success")
-    return redirect(url_for("auth.users"))
+from . import users_views  # noqa: E402,F401  (account administration on this blueprint)

@@ -50,3 +50,14 @@ class UserForm(FlaskForm):
     agency_id = SelectField(_l("Agency (for agency reviewers)"), coerce=int,
                             validators=[Optional()])
     submit = SubmitField(_l("Create"))
+
+
+class EditUserForm(FlaskForm):
+    """A manager edits an account (the password is reset separately)."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    roles = MultiCheckboxField(_l("Roles"), validators=[DataRequired()])
+    agency_id = SelectField(_l("Agency (for agency reviewers)"), coerce=int,
+                            validators=[Optional()])
+    submit = SubmitField(_l("Save"))

@@ -31,7 +31,7 @@ PG_BIN = click.option("--pg-bin", envvar="FIELDWORK_PG_BIN", default=None, metav
 def serve_command(bind, workers, threads, timeout, forwarded_allow_ips, allow_sqlite):
     """Serve the app with gunicorn (production; put nginx in front for TLS)."""
     from ..extensions import db
-    from .serve import default_workers, gunicorn_options, refusals, run
+    from .serve import default_workers, exposed, exposure_fix, gunicorn_options, refusals, run
 
     problems = refusals(current_app.config.get("SECRET_KEY"),
                         current_app.config["SQLALCHEMY_DATABASE_URI"], allow_sqlite)
@@ -42,6 +42,16 @@ def serve_command(bind, workers, threads, timeout, forwarded_allow_ips, allow_sq
     if current_app.config.get("FIELDWORK_ENV") != "production":
         click.secho("Warning: FIELDWORK_ENV is not 'production': cookies are not marked "
                     "Secure and HSTS is off (set FIELDWORK_ENV=production behind HTTPS).",
+                    fg="yellow", err=True)
+    cfg = current_app.config
+    private = [current_app.instance_path, cfg["FIELDWORK_DATA_DIR"]]
+    private += [str(Path(current_app.instance_path) / n) for n in ("secret_key", "data_key")]
+    if db.engine.dialect.name == "sqlite" and db.engine.url.database:
+        private.append(db.engine.url.database)
+    loose = exposed(private)
+    if loose:
+        click.secho("Warning: readable by other local users: " + ", ".join(loose) + ". Fix: "
+                    + exposure_fix(current_app.instance_path, cfg["FIELDWORK_DATA_DIR"]),
                     fg="yellow", err=True)
     # Workers build their own app and connections; the master keeps none open.
     db.engine.dispose()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable
 
 from gunicorn.app.base import BaseApplication
+
+from .. import UMASK
 
 MAX_WORKERS = 8
 # Keys that people put in examples and forget to change.
@@ -55,6 +58,7 @@ def gunicorn_options(bind: str, workers: int, threads: int, timeout: int,
         "errorlog": "-",
         "forwarded_allow_ips": forwarded_allow_ips,
         "proc_name": "fieldwork",
+        "umask": UMASK,  # gunicorn's own files (unix socket); the app sets the process's
         # Heartbeat files on tmpfs: a worker on a slow disk is not taken for dead.
         "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,  # noqa: S108
     }
@@ -77,8 +81,27 @@ class FieldworkServer(BaseApplication):
         return self.factory()
 
 
+def exposed(paths) -> list[str]:
+    """Those of ``paths`` that other local users may read or enter (group or other bits)."""
+    out = []
+    for path in paths:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue
+        if mode & 0o077:
+            out.append(f"{path} ({oct(mode & 0o777)[2:]})")
+    return out
+
+
+def exposure_fix(instance: str, data_dir: str) -> str:
+    """The one command that makes an existing instance private (docs/deploy.md)."""
+    return f"chmod -R go-rwx {shlex.quote(instance)} {shlex.quote(data_dir)}"
+
+
 def run(options: dict) -> None:
     """Start gunicorn in the foreground until it is stopped (SIGTERM stops it gracefully)."""
     from .. import create_app
 
+    os.umask(UMASK)  # every worker inherits it: new files 0600, new folders 0700
     FieldworkServer(create_app, options).run()
