@@ -64,14 +64,16 @@ def xlsx_append(ws, values: Sequence, number_formats: Sequence[str | None] | Non
     itself does for a typed ``'=...``), characters XML cannot hold are dropped, and
     ``number_formats`` (one per value, None to leave) set dates' and numbers' formats.
     """
-    clean = [_NOT_XML.sub("", v) if isinstance(v, str) else v for v in values]
-    ws.append(clean)
-    row = ws[ws.max_row]
-    for i, value in enumerate(clean):
-        cell = row[i]
-        if formula_like(value):
+    from openpyxl.cell.cell import Cell
+
+    cells = []
+    for i, value in enumerate(values):
+        cell = Cell(ws, value=_NOT_XML.sub("", value) if isinstance(value, str) else value)
+        if formula_like(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True
         if number_formats and number_formats[i] and value is not None:
             cell.number_format = number_formats[i]
-    return row
+        cells.append(cell)
+    ws.append(cells)
+    return cells

@@ -339,7 +339,9 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
           # A 5-level form without a reason question has nothing to say here.
           if stats["reasons"] or not stats.get("criteria") else []),
         Section(SHORTCOMINGS, shortcomings_blocks(narrative)),
-        Section("PHỤ LỤC 1: KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", [annex_table(stats)], annex=True),
+        Section("PHỤ LỤC 1: KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", [annex_table(stats), Para(
+            "Bộ dữ liệu (snapshot), cùng mã với kết quả thống kê và sổ mã (codebook) của tệp "
+            "dữ liệu xuất:", italic=True), Para(stats["snapshot"], italic=True)], annex=True),
     ]
     if header.questionnaire:
         sections.append(Section("PHỤ LỤC 2: PHIẾU KHẢO SÁT", questionnaire_blocks(header),

@@ -281,3 +281,22 @@ def test_pspp_reads_the_sav(runner, ex, tmp_path):
     assert "SDATE10" in text and "F1.0" in text and "Nominal" in text and "Ordinal" not in text
     assert "2026/08/28" in text and "Có chọn" in text
     assert "Về công khai" in text
+
+
+def test_report_annex_prints_the_same_snapshot(runner, ex, tmp_path):
+    import io
+
+    from docx import Document
+
+    snapshot = stats_json(runner)["snapshot"]
+    export(runner, tmp_path, "csv")
+    with open(tmp_path / "ex.csv.codebook.csv", encoding="utf-8-sig") as fh:
+        facts = {r["variable"]: r["label"] for r in csv.DictReader(fh)}
+    out = tmp_path / "bc.docx"
+    res = runner.invoke(args=["report", "EX-1", "--format", "docx", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    paragraphs = [p.text for p in Document(io.BytesIO(out.read_bytes())).paragraphs]
+    annex = paragraphs[next(i for i, p in enumerate(paragraphs) if p.startswith("PHỤ LỤC 1")):]
+    at = next(i for i, p in enumerate(annex) if p.startswith("Bộ dữ liệu (snapshot)"))
+    assert annex[at + 1] == snapshot
+    assert facts["_snapshot"] == snapshot
