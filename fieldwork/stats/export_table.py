@@ -4,7 +4,7 @@ One row per counted answer (the statistics' rows), one variable per system colum
 question: single choice as integer codes with value labels (a 1-5 scale keeps its numbers,
 "not applicable" is a declared missing code), multiple choice as one 0/1 variable per option
 whose label names the option, digit grids as integers, dates as dates, free text as text
-(masked in a de-identified table). Names fit SPSS and Stata (at most 32 characters).
+(masked in a de-identified table). Names fit SPSS and Stata (at most 28 characters).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..privacy.mask import CONTACT_QUESTIONS, mask_free_text
 from .breakdowns import answer_date
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
-MAX_NAME = 32  # Stata's limit; SPSS allows 64 bytes
+MAX_NAME = 28  # Stata allows 32; pyreadstat names a value-label set name + position
 CHOSEN = {0: "Không chọn", 1: "Có chọn"}
 SATISFIED = {1: "Hài lòng", 0: "Chưa hài lòng"}
 NOT_APPLICABLE = ("na",)
@@ -119,7 +119,13 @@ def fit_label(label: str, option: str = "", max_chars: int | None = None,
 
 
 def local_time(moment) -> datetime | None:
-    """A stored moment (UTC, naive or aware) as Vietnam local time without a zone."""
+    """A stored moment (UTC, naive or aware; or its ISO text) as Vietnam local time without
+    a zone."""
+    if isinstance(moment, str) and moment:
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return None
     if not isinstance(moment, datetime):
         return None
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)

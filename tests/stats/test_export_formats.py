@@ -300,3 +300,40 @@ def test_report_annex_prints_the_same_snapshot(runner, ex, tmp_path):
     at = next(i for i, p in enumerate(annex) if p.startswith("Bộ dữ liệu (snapshot)"))
     assert annex[at + 1] == snapshot
     assert facts["_snapshot"] == snapshot
+
+
+def test_stored_moments_become_vietnam_time_whatever_their_form():
+    from fieldwork.stats.export_table import local_time
+    want = datetime(2026, 3, 10, 9, 30)
+    assert local_time(datetime(2026, 3, 10, 2, 30, tzinfo=UTC)) == want
+    assert local_time(datetime(2026, 3, 10, 2, 30)) == want  # naive: stored UTC
+    assert local_time("2026-03-10T02:30:00") == want
+    assert local_time("2026-03-10T09:30:00+07:00") == want
+    assert local_time("") is None and local_time("hôm qua") is None and local_time(None) is None
+
+
+def test_long_codes_fit_stata_and_unknown_options_are_kept(tmp_path):
+    from fieldwork.forms.spec import Option, Question
+    from fieldwork.stats.exports import build_table, write_table
+    long = "q_" + "rat_dai_" * 4 + "x"  # 35 characters: over Stata's 32
+    questions = [
+        Question(long, "multiple", "Chọn nhiều", options=[
+            Option("lua_chon_co_ma_rat_dai_a", "A"), Option("lua_chon_co_ma_rat_dai_b", "B")]),
+        Question("q01", "single", "Hài lòng?", options=[Option("yes", "Có"),
+                                                         Option("no", "Không")])]
+    sheets = [{"serial": 1, "channel": "paper_keyed",
+               "answers": {long: ["lua_chon_co_ma_rat_dai_b"], "q01": ["maybe"]}},
+              {"serial": 2, "channel": "online", "answers": {"q01": ["yes"]}}]
+    table = build_table(questions, sheets)
+    names = table.columns
+    assert len(set(names)) == len(names) and all(len(n) <= 28 for n in names)
+    q01 = next(v for v in table.variables if v.name == "q01")
+    assert table.rows[0]["q01"] == -1 and q01.value_labels[-1] == "maybe"
+    assert any("q01" in n for n in table.meta["notes"])
+    assert [r["source"] for r in table.rows] == ["independent", "city_online"]
+    write_table(table, "dta", tmp_path / "x.dta")
+    df, meta = pyreadstat.read_dta(str(tmp_path / "x.dta"))
+    chosen = [c for c in meta.column_names if c.startswith("q_rat")]
+    assert len(chosen) == 2 and df[chosen[1]][0] == 1 and df[chosen[0]][0] == 0
+    assert df[chosen[1]].isna()[1]  # not answered at all: missing, not "not chosen"
+    assert meta.value_labels[meta.variable_to_label["q01"]][-1] == "maybe"
