@@ -17,6 +17,14 @@ from flask import current_app
 
 CROP_MARGIN_PT = 8.0  # around a question's boxes, to show labels and nearby strokes
 PREVIEW_SIDE = 1800  # rejected pages are kept as previews this large (the original stays)
+# A rejected page shown to someone without the contact-data right (``blur_preview``): ink
+# features narrower than BLUR_DETAIL_PT are closed away first (handwriting, marked boxes,
+# printed text), then the page is shrunk to BLUR_SIDE pixels and blurred. What stays is the
+# page's large structure: corner marks, shaded blocks, dark borders, a blank or foreign page.
+BLUR_DETAIL_PT = 12.0
+BLUR_SIDE = 300
+BLUR_SIGMA = 1.2
+A4_LONG_PT = 842.0
 
 
 def data_dir() -> Path:
@@ -133,3 +141,26 @@ def redact(image: np.ndarray, rects: list[tuple[float, float, float, float]],
         x0, y0 = max(int(x * scale), 0), max(int(y * scale), 0)
         out[y0:int((y + h) * scale) + 1, x0:int((x + w) * scale) + 1] = 128
     return out
+
+
+def blur_preview(image: np.ndarray, side: int = BLUR_SIDE, sigma: float = BLUR_SIGMA,
+                 detail_pt: float = BLUR_DETAIL_PT) -> np.ndarray:
+    """A small, blurred copy of a page without any ink detail narrower than ``detail_pt``.
+
+    Blurring alone keeps a trace of every mark (which box of a phone grid is filled changes
+    the blurred pixels), so a grey closing first removes every dark feature that does not
+    hold a ``detail_pt`` square: the result is the same whatever was written or marked.
+    The page is taken to be A4 across the image's longer side.
+    """
+    import cv2
+
+    if side <= 0 or sigma <= 0 or detail_pt <= 0:
+        raise ValueError("side, sigma and detail_pt must be positive")
+    h, w = image.shape[:2]
+    k = max(3, int(round(detail_pt * max(h, w) / A4_LONG_PT)) | 1)
+    closed = cv2.morphologyEx(image, cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    factor = min(1.0, side / max(h, w))
+    small = cv2.resize(closed, (max(1, round(w * factor)), max(1, round(h * factor))),
+                       interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small, (0, 0), sigma)

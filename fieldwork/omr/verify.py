@@ -151,16 +151,19 @@ def next_item(survey_id: int | None = None, after: int = 0,
     return found or db.session.scalar(q.order_by(VerificationItem.id).limit(1))
 
 
-def crop_png(page: ScanPage, question: str, boxes: list[dict] | None = None) -> bytes | None:
+def crop_png(page: ScanPage, question: str, boxes: list[dict] | None = None,
+             image: np.ndarray | None = None) -> bytes | None:
     """A PNG of a question on its upright page, boxes read as marked outlined in blue.
 
-    ``boxes``: the question's full box rows when they are not on the page (contact data).
+    ``boxes``: the question's full box rows when they are not on the page (contact data);
+    ``image``: the page as the user may see it (``serving.visible_page``), else the stored one.
     """
     import cv2
 
     if not page.image_path or not page.upright:
         return None
-    image = storage.load_grey(page.image_path)
+    if image is None:
+        image = storage.load_grey(page.image_path)
     boxes = boxes or question_boxes(page, question)
     if image is None or not boxes:
         return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from flask import (
     Blueprint,
     abort,
@@ -13,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -27,13 +24,13 @@ from ..errors import OperationError
 from ..extensions import csrf, db
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
-from . import jobs, storage
+from . import jobs
 from . import operations as ops
-from .contact import is_contact, may_see, unseal
-from .geometry import A4
+from .contact import may_see
 from .load import check_size, jpeg_size, png_size, sniff
 from .models import UPLOADERS, VERIFIERS, PageStatus, ScanBatch, ScanPage, TextRegion
 from .reasons import answer_status_label, reason_label
+from .serving import ImageCut, contact_image, known_layout
 from .webforms import ReplaceForm, UploadForm
 
 bp = Blueprint("omr", __name__, url_prefix="/scans")
@@ -183,70 +180,35 @@ def page(page_id: int):
     entitled = may_see(current_user, p.survey_id)
     shown = {a.id: a.plain_values if entitled else a.values for a in p.answers}
     return render_template("omr/page.html", page=p, texts=texts, form=ReplaceForm(),
-                           PageStatus=PageStatus, shown=shown)
+                           PageStatus=PageStatus, shown=shown,
+                           blurred=not known_layout(p)
+                           and not may_see(current_user, p.survey_id or p.batch.survey_id))
 
 
 @bp.route("/pages/<int:page_id>/image.jpg")
 @roles_required(*UPLOADERS, *VERIFIERS)
+@contact_image
 def page_image(page_id: int):
-    """The stored page image (aligned page, or a preview of a rejected one)."""
-    p = _load_page(page_id)
-    if not p.image_path:
-        abort(404)
-    path = storage.absolute(p.image_path)
-    if not path.is_file():
-        abort(404)
-    hidden = _contact_areas(p)
-    if hidden and not may_see(current_user, p.survey_id):  # the written number is painted over
-        import cv2
-
-        image = storage.load_grey(p.image_path)
-        if image is None:
-            abort(404)
-        ok, buf = cv2.imencode(".jpg", storage.redact(image, hidden, p.scale))
-        return send_file(io.BytesIO(buf.tobytes()), mimetype="image/jpeg", max_age=0)
-    return send_file(io.BytesIO(path.read_bytes()), mimetype="image/jpeg",
-                     max_age=3600 if not hidden else 0)
-
-
-def _contact_areas(p: ScanPage) -> list[tuple[float, float, float, float]]:
-    """Where an upright page shows contact data (grids of phone and citizen ID)."""
-    if not p.upright or not p.boxes:
-        return []
-    by_q: dict[str, list[dict]] = {}
-    for b in p.boxes:
-        if is_contact(b["question"]):
-            by_q.setdefault(b["question"], []).append(b)
-    return [storage.question_rect(rows, A4[0]) for rows in by_q.values()]
+    """The stored page image (aligned page, or a preview of a rejected one), as the user may
+    see it: contact grids painted over, or a blurred preview of a page without layout."""
+    return ImageCut(_load_page(page_id))
 
 
 @bp.route("/pages/<int:page_id>/crop/<question>.png")
 @roles_required(*UPLOADERS, *VERIFIERS)
+@contact_image
 def crop(page_id: int, question: str):
-    """A question's crop, boxes read as marked outlined."""
-    from .verify import crop_png
-
-    p = _load_page(page_id)
-    boxes = None
-    if is_contact(question):
-        check(may_see(current_user, p.survey_id))
-        answer = next((a for a in p.answers if a.question == question), None)
-        boxes = unseal(answer.secret)["boxes"] if answer is not None else None
-    data = crop_png(p, question, boxes)
-    if data is None:
-        abort(404)
-    return send_file(io.BytesIO(data), mimetype="image/png", max_age=3600)
+    """A question's crop, boxes read as marked outlined (contact questions: entitled only)."""
+    return ImageCut(_load_page(page_id), question=question)
 
 
 @bp.route("/text/<int:region_id>.png")
 @roles_required(*UPLOADERS, *VERIFIERS)
+@contact_image
 def text_image(region_id: int):
     """A free-text region cut out for keying."""
     region = db.get_or_404(TextRegion, region_id)
-    path = storage.absolute(region.image_path)
-    if not path.is_file():
-        abort(404)
-    return send_file(io.BytesIO(path.read_bytes()), mimetype="image/png", max_age=3600)
+    return ImageCut(region.page, region=region)
 
 
 @bp.route("/pages/<int:page_id>/replace", methods=["POST"])
