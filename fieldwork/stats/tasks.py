@@ -34,7 +34,11 @@ def export(job, ctx) -> dict:
     ctx.progress(0, 1, _("Writing the file"), force=True)
     name = f"{survey.code}.{fmt}"
     made = export_survey(survey, fmt, folder / name, user, identified)
-    facts = {"rows": made.rows, "snapshot": made.snapshot}
+    summary = (_("%(n)s rows, dataset %(snapshot)s.", n=made.rows, snapshot=made.snapshot[:12])
+               if made.rows else
+               _("No counted answers yet: the file holds the variables, their labels and the "
+                 "codebook only."))
+    facts = {"rows": made.rows, "snapshot": made.snapshot, "summary": summary}
     if len(made.files) == 1:
         return {"file": made.files[0].name, "download_name": name, **facts}
     with zipfile.ZipFile(folder / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as zf:

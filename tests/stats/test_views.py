@@ -70,3 +70,29 @@ def test_identified_download_only_for_entitled(client, data, db):
     assert res.status_code == 200
     with zipfile.ZipFile(io.BytesIO(res.data)) as zf:
         assert phone_of(1) in zf.read("ST-1.csv").decode("utf-8-sig")
+
+
+def test_export_of_a_survey_without_answers_is_a_well_formed_empty_file(client, db, factory,
+                                                                        tmp_path):
+    from sqlalchemy import select
+
+    from fieldwork.forms import operations as forms_ops
+    from fieldwork.jobs.models import Job
+
+    manager, reviewer = factory.user("manager"), factory.user("home_affairs")
+    survey = factory.survey("ST-0", agencies=[factory.agency("Sở Y tế")])
+    v = forms_ops.create_from_template(survey, "danang-2025", manager)
+    forms_ops.transition(v, "submit", manager)
+    forms_ops.transition(v, "approve", reviewer, "Đồng ý")
+    db.session.commit()
+    sign_in(client, manager, "vi")
+    token = csrf_token(client, "/stats/ST-0")
+    res = client.post("/stats/ST-0/export", data={"csrf_token": token, "format": "dta"})
+    assert res.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(res.data)) as zf:
+        zf.extractall(tmp_path)
+    df, meta = pyreadstat.read_dta(str(tmp_path / "ST-0.dta"))
+    assert len(df) == 0 and "q02_reason_a" in meta.column_names
+    job = db.session.scalars(select(Job).where(Job.kind == "stats.export")).all()[-1]
+    assert job.result["rows"] == 0
+    assert job.message.startswith("Chưa có câu trả lời nào được tính")
