@@ -1,37 +1,67 @@
-"""The OMR benchmark: synthetic filled scans with ground truth, read and scored.
+"""The OMR benchmark: filled scans with ground truth from two generator families, scored.
 
-Scores, per answer (one question on one sheet):
+* ``synth`` (``fieldwork.omr.synth``): prints with the production printer, fills
+  and degrades from the layout's own coordinates;
+* ``paper`` (``tests/omr/paperscan``, beside the tests, so only in a source
+  checkout): works from the printed PDF alone (boxes found in its drawing
+  objects, pages rasterised by pdftoppm), with independent feeder draws, rings,
+  marks beside boxes, torn corners, streaks, show-through and dithered scans.
 
-* correct: read as the truth and not flagged;
-* flagged: sent to a person (``multiple`` or ``doubtful``, or its page rejected);
-* silent error: not flagged and different from the truth (the figure that matters).
-
-Speed is the reading time of one page on one core (OpenCV limited to one
-thread), with and without decoding the image file, measured as the CPU time of
-the reading thread (so that other work on the machine does not distort it); the
-wall-clock figure is reported beside it.
+Scores, per answer (one question on one sheet): *correct* (read as the truth,
+not flagged), *flagged* (``multiple``/``doubtful``, or its page rejected),
+*silent error* (not flagged and not the truth: the figure that matters).  Every
+figure is also given per class (of the page: resolution, rotation, damage...;
+of the marks: fill, tick, ring...).  Speed is the CPU time of the reading
+thread per page (OpenCV on one thread), so other work on the machine does not
+distort it; the wall clock is reported beside it.
 """
 
 from __future__ import annotations
 
-import json
 import resource
+import sys
 import time
 import tracemalloc
-from dataclasses import asdict, dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 FLAGS = ("multiple", "doubtful")
+FAMILIES = ("synth", "paper")
+BAD_INPUT = ("two_torn", "overlap", "finger")  # read if certain, else rejected: not in "read"
+
+
+@dataclass
+class Page:
+    """One scanned page of either family, as the benchmark sees it."""
+
+    serial: str
+    page: int
+    data: bytes
+    dpi: int
+    ext: str
+    rotation: int
+    truth: dict  # code -> {"values", "status", "classes"?}
+    classes: list[str]
+    answer_classes: dict = field(default_factory=dict)  # code -> [classes]
+    image: np.ndarray | None = None
+    detail: dict = field(default_factory=dict)
+
+
+def _tally() -> dict:
+    return {"pages": 0, "pages_read": 0, "answers": 0, "correct": 0, "flagged": 0, "silent": 0}
 
 
 @dataclass
 class Score:
-    """Running totals of a benchmark."""
+    """Running totals of a benchmark, overall and per class."""
 
     pages: int = 0
     pages_read: int = 0
+    bad_pages: int = 0  # damaged input (torn, overlapping, covered): read or rejected
+    bad_read: int = 0
     turned: int = 0  # pages scanned at 90/180/270 degrees
     turned_read: int = 0
     answers: int = 0
@@ -42,17 +72,24 @@ class Score:
     read_seconds: dict = field(default_factory=dict)  # dpi -> CPU seconds per page (read only)
     wall_seconds: dict = field(default_factory=dict)  # dpi -> wall-clock seconds per page
     total_seconds: dict = field(default_factory=dict)  # (dpi, file type) -> decode + read
+    by_class: dict = field(default_factory=lambda: defaultdict(_tally))
     rejects: list = field(default_factory=list)
     errors: list = field(default_factory=list)
 
-    def add_page(self, sample, result, decode_s: float, read_s: float | None = None) -> None:
+    def add_page(self, sample: Page, result, decode_s: float, read_s: float | None = None) -> None:
         """Score one read page against its truth (``read_s``: CPU seconds of the reading)."""
-        self.pages += 1
-        turned = sample.scan.rotation != 0
-        self.turned += turned
         ok = result.status == "read"
+        bad = any(c in BAD_INPUT for c in sample.classes)
+        self.pages += 1
+        self.bad_pages += bad
+        self.bad_read += bad and ok
         self.pages_read += ok
+        turned = sample.rotation != 0
+        self.turned += turned
         self.turned_read += ok and turned
+        for c in sample.classes:
+            self.by_class[c]["pages"] += 1
+            self.by_class[c]["pages_read"] += ok
         read_s = result.seconds if read_s is None else read_s
         self.read_seconds.setdefault(sample.dpi, []).append(read_s)
         self.wall_seconds.setdefault(sample.dpi, []).append(result.seconds)
@@ -60,26 +97,36 @@ class Score:
         if not ok:
             self.rejects.append({"serial": sample.serial, "page": sample.page,
                                  "reason": result.reason, "detail": result.detail,
-                                 "scan": sample.scan.to_dict()})
+                                 "classes": sample.classes, "scan": sample.detail})
         for code, truth in sample.truth.items():
-            self.answers += 1
             got = result.answers.get(code) if ok else None
-            if got is None or got.status in FLAGS:
-                self.flagged += 1
-                self.flagged_true_double += truth["status"] == "multiple"
-                continue
-            if got.status == truth["status"] and got.values == truth["values"]:
-                self.correct += 1
-            else:
-                self.silent += 1
+            classes = set(sample.classes) | set(sample.answer_classes.get(code, ()))
+            outcome = self._outcome(got, truth)
+            for c in classes:
+                self.by_class[c]["answers"] += 1
+                self.by_class[c][outcome] += 1
+            if outcome == "silent":
                 self.errors.append({"serial": sample.serial, "page": sample.page,
                                     "question": code, "truth": truth,
-                                    "read": {"values": got.values, "status": got.status},
-                                    "style": sample.style, "dpi": sample.dpi,
-                                    "scan": sample.scan.to_dict()})
+                                    "read": {"values": got.values, "status": got.status,
+                                             "note": got.note},
+                                    "classes": sorted(classes), "dpi": sample.dpi,
+                                    "scan": sample.detail})
+
+    def _outcome(self, got, truth: dict) -> str:
+        self.answers += 1
+        if got is None or got.status in FLAGS:
+            self.flagged += 1
+            self.flagged_true_double += truth["status"] == "multiple"
+            return "flagged"
+        if got.status == truth["status"] and got.values == truth["values"]:
+            self.correct += 1
+            return "correct"
+        self.silent += 1
+        return "silent"
 
     def summary(self) -> dict:
-        """The headline figures."""
+        """The headline figures, speed per resolution and the per-class table."""
         n = max(self.answers, 1)
         speed = {}
         for dpi in sorted(self.read_seconds):
@@ -93,14 +140,18 @@ class Score:
                 if d == dpi:
                     speed[str(dpi)][f"{ext}_decode_and_read_pages_per_s"] = round(
                         1 / float(np.mean(total)), 1)
+        good = self.pages - self.bad_pages
         return {
             "pages": self.pages, "pages_read": self.pages_read,
+            "pages_read_share": round((self.pages_read - self.bad_read) / max(good, 1), 4),
+            "bad_input_pages": self.bad_pages, "bad_input_pages_read": self.bad_read,
             "turned_pages": self.turned, "turned_pages_read": self.turned_read,
             "answers": self.answers, "accuracy": round(self.correct / n, 5),
             "silent_errors": self.silent, "silent_error_rate": round(self.silent / n, 5),
             "flagged": self.flagged, "flag_rate": round(self.flagged / n, 4),
             "flagged_true_double_marks": self.flagged_true_double,
             "speed_per_core": speed,
+            "classes": {c: dict(t) for c, t in sorted(self.by_class.items())},
         }
 
 
@@ -114,33 +165,88 @@ def peak_memory_mb(image: np.ndarray, read) -> float:
         tracemalloc.stop()
 
 
+def synth_pages(name: str, layout: dict, sheets: int, seed: int, key: bytes, dpis):
+    """Pages of the first family (``fieldwork.omr.synth``) as benchmark pages."""
+    from .synth.sheets import generate
+
+    for s in generate(name, sheets, seed=seed, key=key, dpis=dpis):
+        marks = {}
+        for (q, _, _), styles in s.marks.items():
+            marks.setdefault(q, set()).update(styles)
+        sc = s.scan
+        classes = [f"dpi_{s.dpi}", f"rotation_{sc.rotation}", s.ext,
+                   "bilevel" if sc.bilevel else "grey",
+                   "skew_over_2" if abs(sc.skew) > 2 else "skew_upto_2"]
+        yield Page(s.serial, s.page, s.data, s.dpi, s.ext, sc.rotation, s.truth, classes,
+                   {q: sorted(v) for q, v in marks.items()}, s.image, sc.to_dict())
+
+
+def paper_family():
+    """The ``paper`` generator, which lives beside the tests (a source checkout only)."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "tests" / "omr" / "paperscan" / "__init__.py").is_file():
+        raise RuntimeError("the 'paper' family's generator lives in tests/omr/paperscan of a "
+                           "source checkout; it is not installed with the package")
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from tests.omr.paperscan import generate
+
+    return generate
+
+
+def paper_pages(name: str, layout: dict, sheets: int, seed: int, key: bytes, dpis,
+                chunk: int = 25):
+    """Pages of the second family: printed to PDF, found, filled and scanned from the PDF."""
+    import tempfile
+
+    from .synth.sheets import print_sheets, template
+
+    generate = paper_family()
+    q = template(name)
+    with tempfile.TemporaryDirectory(prefix="omr-bench-") as tmp:
+        for start in range(0, sheets, chunk):
+            serials = [f"{n:08d}" for n in range(start + 1, min(sheets, start + chunk) + 1)]
+            pdf = Path(tmp) / f"{name}-{start}.pdf"
+            pdf.write_bytes(print_sheets(q, layout, serials, key))
+            for s in generate(pdf, layout, serials, seed * 1000 + start, dpis):
+                truth = {c: {"values": t["values"], "status": t["status"]}
+                         for c, t in s.truth.items()}
+                yield Page(s.serial, s.page, s.data, s.dpi, s.ext, s.feed.quarter, truth,
+                           s.classes + [f"habit_{s.habit}"],
+                           {c: t["classes"] for c, t in s.truth.items()},
+                           detail=s.feed.to_dict())
+            pdf.unlink()
+
+
 def run(templates=("danang-2025", "sipas"), sheets: int = 50, seed: int = 1,
-        dpis=(150, 200, 300), save: str | Path | None = None, progress=None) -> dict:
+        dpis=(150, 200, 300), save: str | Path | None = None, progress=None,
+        family: str = "synth") -> dict:
     """Generate, read and score ``sheets`` sheets of each template; returns the report."""
     import cv2
 
-    from fieldwork.forms.qrpayload import QRPayload  # noqa: F401  (fail early if missing)
-
     from .load import iter_pages
     from .read import read_page
-    from .synth.sheets import generate, layout_for
+    from .synth.sheets import layout_for
 
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {', '.join(FAMILIES)}, got {family!r}")
     cv2.setNumThreads(1)  # per-core figures
     key = b"bench-key"
+    pages = synth_pages if family == "synth" else paper_pages
     score, big_page, big_layout = Score(), None, None
     for t, name in enumerate(templates):
         layout = layout_for(name)
-        for sample in generate(name, sheets, seed=seed + 7919 * t, key=key, dpis=dpis):
+        for sample in pages(name, layout, sheets, seed + 7919 * t, key, dpis):
             started = time.thread_time()
             image = next(iter_pages(sample.data)).image
             decode_s = time.thread_time() - started
             started = time.thread_time()
             result = read_page(image, key, lambda p, lay=layout: lay, keep_page=False)
             score.add_page(sample, result, decode_s, time.thread_time() - started)
-            if sample.dpi == max(dpis) and big_page is None:
+            if sample.dpi == 300 and big_page is None:
                 big_page, big_layout = image, layout
             if save:
-                _save(Path(save), name, sample)
+                _save(Path(save), family, name, sample)
             if progress:
                 progress(1)
     report = score.summary()
@@ -148,18 +254,22 @@ def run(templates=("danang-2025", "sipas"), sheets: int = 50, seed: int = 1,
         report["peak_traced_memory_mib_one_page"] = round(peak_memory_mb(
             big_page, lambda img: read_page(img, key, lambda p: big_layout)), 1)
     report["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    report["rejects"] = score.rejects[:20]
-    report["errors"] = score.errors[:50]
-    report["settings"] = {"templates": list(templates), "sheets_per_template": sheets,
-                          "seed": seed, "dpis": list(dpis)}
+    report["rejects"] = score.rejects[:40]
+    report["errors"] = score.errors[:80]
+    report["settings"] = {"family": family, "templates": list(templates),
+                          "sheets_per_template": sheets, "seed": seed, "dpis": list(dpis)}
     return report
 
 
-def _save(folder: Path, name: str, sample) -> None:
+def _save(folder: Path, family: str, name: str, sample: Page) -> None:
+    import json
+
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{name}-{sample.serial}-p{sample.page}"
+    stem = f"{family}-{name}-{sample.serial}-p{sample.page}"
     (folder / f"{stem}.{sample.ext}").write_bytes(sample.data)
     with open(folder / "truth.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"file": f"{stem}.{sample.ext}", "template": name,
-                             "serial": sample.serial, "page": sample.page, "dpi": sample.dpi,
-                             "truth": sample.truth, "scan": asdict(sample.scan)}) + "\n")
+        fh.write(json.dumps({"file": f"{stem}.{sample.ext}", "family": family,
+                             "template": name, "serial": sample.serial, "page": sample.page,
+                             "dpi": sample.dpi, "truth": sample.truth,
+                             "classes": sample.classes, "answer_classes": sample.answer_classes,
+                             "scan": sample.detail}, default=str) + "\n")

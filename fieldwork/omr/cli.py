@@ -132,36 +132,58 @@ def scan_command(paths, as_json, survey, pilot):
 @click.command("omr")
 @click.option("--sheets", default=100, show_default=True, help="Sheets per template.")
 @click.option("--seed", default=1, show_default=True)
-@click.option("--dpi", "dpis", default="150,200,300", show_default=True,
-              help="Scan resolutions to draw from.")
+@click.option("--family", type=click.Choice(["synth", "paper", "both"]), default="both",
+              show_default=True, help="Generator family: synth (from the layout), paper (from "
+              "the printed PDF, pdftoppm; a source checkout only) or both.")
+@click.option("--dpi", "dpis", default=None,
+              help="Scan resolutions to draw from (default: synth 150,200,300; paper its own "
+                   "150-600 mix).")
 @click.option("--template", "templates", multiple=True,
               help="danang-2025 and/or sipas (default both).")
 @click.option("--save", type=click.Path(file_okay=False), default=None,
               help="Also write the scans and truth.jsonl to this folder.")
+@click.option("--classes/--no-classes", default=True, show_default=True,
+              help="Print the per-class table.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-def bench_omr(sheets, seed, dpis, templates, save, as_json):
-    """Accuracy, silent errors, flag rate, pages/s per core and memory on synthetic scans."""
+def bench_omr(sheets, seed, family, dpis, templates, save, classes, as_json):
+    """Pages read, silent errors, flag rate, pages/s per core and memory, per class."""
     from .bench import run
 
     try:
-        dpi_list = tuple(int(d) for d in dpis.split(","))
+        dpi_list = tuple(int(d) for d in dpis.split(",")) if dpis else None
     except ValueError:
         raise click.BadParameter("--dpi takes numbers separated by commas") from None
     templates = templates or ("danang-2025", "sipas")
-    total = sheets * len(templates) * 2
-    with click.progressbar(length=total, label="Generating and reading", file=sys.stderr) as bar:
-        report = run(templates, sheets, seed, dpi_list, save, progress=bar.update)
+    families = ("synth", "paper") if family == "both" else (family,)
+    reports = {}
+    for fam in families:
+        total = sheets * len(templates) * 2
+        with click.progressbar(length=total, label=f"{fam}: generating and reading",
+                               file=sys.stderr) as bar:
+            try:
+                reports[fam] = run(templates, sheets, seed,
+                                   dpi_list or ((150, 200, 300) if fam == "synth" else None),
+                                   save, progress=bar.update, family=fam)
+            except RuntimeError as exc:
+                raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(json.dumps(report, indent=1))
+        click.echo(json.dumps({"families": reports}, indent=1, default=str))
         return
+    for fam, report in reports.items():
+        _print_report(fam, report, classes)
+
+
+def _print_report(family: str, report: dict, classes: bool) -> None:
     n = report["answers"]
-    click.echo(f"pages {report['pages']} (read {report['pages_read']}; turned 90/180/270: "
-               f"{report['turned_pages_read']}/{report['turned_pages']} read)")
+    click.echo(f"== family {family}: pages {report['pages']}, read {report['pages_read']} "
+               f"({report['pages_read_share']:.2%} of undamaged pages; damaged input: "
+               f"{report['bad_input_pages_read']}/{report['bad_input_pages']} read, the rest "
+               f"rejected); turned 90/180/270: {report['turned_pages_read']}/"
+               f"{report['turned_pages']} read")
     click.echo(f"answers {n}: accuracy {report['accuracy']:.2%}, silent errors "
-               f"{report['silent_errors']} ({report['silent_error_rate']:.3%}, i.e. 1 in "
-               f"{n // max(report['silent_errors'], 1):,}), flagged {report['flagged']} "
-               f"({report['flag_rate']:.2%}; {report['flagged_true_double_marks']} were real "
-               "double marks)")
+               f"{report['silent_errors']} (1 in {n // max(report['silent_errors'], 1):,}), "
+               f"flagged {report['flagged']} ({report['flag_rate']:.2%}; "
+               f"{report['flagged_true_double_marks']} were real double marks)")
     for dpi, s in report["speed_per_core"].items():
         decoded = ", ".join(f"{k.split('_')[0].upper()} {v}" for k, v in s.items()
                             if k.endswith("_decode_and_read_pages_per_s"))
@@ -170,6 +192,15 @@ def bench_omr(sheets, seed, dpis, templates, save, as_json):
                    f"{s['wall_pages_per_s']}); with file decoding: {decoded}")
     click.echo(f"peak memory: {report.get('peak_traced_memory_mib_one_page')} MiB traced per "
                f"page, {report['max_rss_mib']} MiB process RSS")
+    if classes:
+        click.echo(f"{'class':<24}{'pages':>7}{'read':>7}{'answers':>9}{'silent':>8}"
+                   f"{'flagged':>9}")
+        for name, t in report["classes"].items():
+            click.echo(f"{name:<24}{t['pages']:>7}{t['pages_read']:>7}{t['answers']:>9}"
+                       f"{t['silent']:>8}{t['flagged'] / max(t['answers'], 1):>9.2%}")
+    for r in report["rejects"][:10]:
+        where = ", ".join(r["classes"])
+        click.echo(f"  rejected {r['serial']} p{r['page']}: {r['reason']} ({where})")
 
 
 commands = [scan_command]

@@ -1,35 +1,40 @@
-"""``fieldwork bench omr`` runs end to end on a tiny sample (the real run is in docs)."""
+"""``fieldwork bench omr`` runs end to end on a tiny sample of both families (the real run is
+in docs/performance.md)."""
 
 from __future__ import annotations
 
 import json
 
-from fieldwork.omr.bench import Score
+from fieldwork.omr.bench import Page, Score
 
 
-def test_bench_command_reports_the_figures(runner, tmp_path):
+def test_bench_command_reports_both_families(runner, tmp_path):
     result = runner.invoke(args=["bench", "omr", "--sheets", "1", "--template", "sipas",
                                  "--dpi", "150", "--json", "--save", str(tmp_path / "scans")])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output[result.output.index("{"):])
-    assert report["pages"] == 2 and report["answers"] == 21
-    assert report["silent_errors"] + report["flagged"] + round(
-        report["accuracy"] * report["answers"]) == report["answers"]
-    assert "150" in report["speed_per_core"] and report["max_rss_mib"] > 0
-    saved = (tmp_path / "scans" / "truth.jsonl").read_text().splitlines()
-    assert len(saved) == 2 and json.loads(saved[0])["template"] == "sipas"
+    families = json.loads(result.output[result.output.index("{"):])["families"]
+    assert set(families) == {"synth", "paper"}
+    for report in families.values():
+        assert report["pages"] == 2 and report["answers"] == 21
+        assert report["silent_errors"] + report["flagged"] + round(
+            report["accuracy"] * report["answers"]) == report["answers"]
+        assert "150" in report["speed_per_core"] and report["max_rss_mib"] > 0
+        assert report["classes"]["dpi_150"]["pages"] == 2
+    saved = [json.loads(line) for line in
+             (tmp_path / "scans" / "truth.jsonl").read_text().splitlines()]
+    assert [s["family"] for s in saved] == ["synth", "synth", "paper", "paper"]
+    assert any(c.startswith("habit_") for c in saved[2]["classes"])
 
 
-def test_score_counts_flags_and_silent_errors():
+def test_score_counts_flags_and_silent_errors_per_class():
     from types import SimpleNamespace as NS
 
     from fieldwork.omr.judge import Answer
-    from fieldwork.omr.synth.degrade import Scan
 
-    sample = NS(serial="1", page=1, dpi=150, ext="png", style="solid", scan=Scan(rotation=90),
-                truth={"a": {"values": ["1"], "status": "ok"},
-                       "b": {"values": [], "status": "blank"},
-                       "c": {"values": ["1", "2"], "status": "multiple"}})
+    sample = Page("1", 1, b"", 150, "png", 90, {"a": {"values": ["1"], "status": "ok"},
+                                                "b": {"values": [], "status": "blank"},
+                                                "c": {"values": ["1", "2"], "status": "multiple"}},
+                  ["dpi_150", "rotation_90"], {"a": ["ring_box"], "b": ["blank"]})
     result = NS(status="read", seconds=0.05, reason=None, detail="", answers={
         "a": Answer("a", "single", ["1"], "ok"), "b": Answer("b", "single", ["3"], "ok"),
         "c": Answer("c", "single", ["1", "2"], "multiple")})
@@ -38,3 +43,18 @@ def test_score_counts_flags_and_silent_errors():
     s = score.summary()
     assert (s["answers"], s["silent_errors"], s["flagged"], s["turned_pages_read"]) == (3, 1, 1, 1)
     assert s["flagged_true_double_marks"] == 1
+    assert s["classes"]["ring_box"] == {"pages": 0, "pages_read": 0, "answers": 1, "correct": 1,
+                                        "flagged": 0, "silent": 0}
+    assert s["classes"]["blank"]["silent"] == 1 and s["classes"]["dpi_150"]["answers"] == 3
+
+
+def test_damaged_pages_are_counted_apart():
+    from types import SimpleNamespace as NS
+
+    score = Score()
+    rejected = NS(status="rejected", seconds=0.05, reason="no_corner_marks", detail="",
+                  answers={})
+    score.add_page(Page("1", 1, b"", 300, "jpg", 0, {}, ["overlap"]), rejected, 0.0)
+    score.add_page(Page("2", 1, b"", 300, "jpg", 0, {}, ["dpi_300"]), rejected, 0.0)
+    s = score.summary()
+    assert (s["pages"], s["bad_input_pages"], s["pages_read_share"]) == (2, 1, 0.0)
