@@ -128,10 +128,11 @@ def _subpixel(scores: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack([ix - r + dx, iy - r + dy]), peak
 
 
-def locate(ii: np.ndarray, rects: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets (N×2 px) that put each box on its printed outline, and the outline strength."""
+def outlines(ii: np.ndarray, rects: np.ndarray, scale: float,
+             search: float = SEARCH_PT) -> tuple[np.ndarray, np.ndarray]:
+    """Each box's own printed outline within ``search`` points: offsets (N×2 px), strengths."""
     x, y, w, h = rects.T
-    r = int(round(SEARCH_PT * scale))
+    r = int(round(search * scale))
     e1, e2, e3 = LINE_PT * scale, 1.1 * scale, 1.5 * scale
     grid = np.array([(dx, dy) for dy in range(-r, r + 1) for dx in range(-r, r + 1)],
                     dtype=np.float64)
@@ -141,7 +142,17 @@ def locate(ii: np.ndarray, rects: np.ndarray, scale: float) -> tuple[np.ndarray,
     scores = _ring_score(ii, rx + gx, ry + gy, rw, rh, e1, e2, e3)
     rounding = np.column_stack([rx - x, ry - y])
     own, strength = _subpixel(scores, r)
-    own += rounding  # offsets from the exact layout position
+    return own + rounding, strength  # offsets from the exact layout position
+
+
+def locate(ii: np.ndarray, rects: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (N×2 px) that put each box on its printed outline, and the outline strength.
+
+    A box's offset is the median of its nearest clear outlines' offsets, so one box
+    hidden under a fill or a ring still lands where its neighbours say.
+    """
+    x, y, w, h = rects.T
+    own, strength = outlines(ii, rects, scale)
     anchors = strength > 0.25
     if anchors.sum() < 3:  # no clear outlines (e.g. a bilevel scan lost them): trust the marks
         return np.zeros_like(own), strength

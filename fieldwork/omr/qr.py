@@ -12,12 +12,25 @@ MODULE_PX = (2.2, 7.0)  # QR module sizes (pixels) zbar reads well; crops are re
 FULL_PAGE_SIDE = 2000  # the whole-page fallback searches an image this large at most
 
 
+# zbar's orientation of a symbol: how far it is turned clockwise, in degrees.
+_TURNS = {"UP": 0, "RIGHT": 90, "DOWN": 180, "LEFT": 270}
+
+
 @dataclass(frozen=True)
 class QRHit:
-    """A decoded QR code: its text and the centre of its symbol in image pixels."""
+    """A decoded QR code: its text, the centre of its symbol in image pixels and, when known,
+    the symbol's own corners (its TL, TR, BR, BL as printed, 4×2 pixels) and its turn."""
 
     text: bytes
     center: tuple[float, float]
+    corners: np.ndarray | None = None
+    turn: int | None = None
+
+    def moved(self, f: float, dx: float = 0.0, dy: float = 0.0) -> QRHit:
+        """The same hit in an image scaled by ``1/f`` and offset by (dx, dy)."""
+        c = None if self.corners is None else self.corners / f + (dx, dy)
+        return QRHit(self.text, (dx + self.center[0] / f, dy + self.center[1] / f), c,
+                     self.turn)
 
 
 def _zbar(image: np.ndarray) -> list[QRHit]:
@@ -28,7 +41,16 @@ def _zbar(image: np.ndarray) -> list[QRHit]:
         pts = np.array([(p.x, p.y) for p in sym.polygon], dtype=np.float64)
         c = pts.mean(axis=0) if len(pts) else (sym.rect.left + sym.rect.width / 2,
                                                sym.rect.top + sym.rect.height / 2)
-        out.append(QRHit(sym.data, (float(c[0]), float(c[1]))))
+        corners, turn = None, _TURNS.get(str(getattr(sym, "orientation", None)))
+        if len(pts) == 4 and turn is not None:
+            # The corners in image order TL, TR, BR, BL (zbar's own order varies with skew);
+            # the printed symbol's top-left is the image corner its turn brings it to.
+            s, d = pts.sum(axis=1), pts[:, 0] - pts[:, 1]
+            clockwise = pts[[np.argmin(s), np.argmax(d), np.argmax(s), np.argmin(d)]]
+            if len({int(np.argmin(s)), int(np.argmax(d)), int(np.argmax(s)),
+                    int(np.argmin(d))}) == 4:
+                corners = np.roll(clockwise, -(turn // 90), axis=0)
+        out.append(QRHit(sym.data, (float(c[0]), float(c[1])), corners, turn))
     return out
 
 
@@ -79,8 +101,7 @@ def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float) -> QR
     for img, f in _variants(crop, module_px):
         hits = _zbar(img)
         if hits:
-            cx, cy = hits[0].center
-            return QRHit(hits[0].text, (x0 + cx / f, y0 + cy / f))
+            return hits[0].moved(f, x0, y0)
     return None
 
 
@@ -93,4 +114,4 @@ def decode_anywhere(gray: np.ndarray) -> list[QRHit]:
 
         _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         hits = _zbar(binary)
-    return [QRHit(hit.text, (hit.center[0] / f, hit.center[1] / f)) for hit in hits]
+    return [hit.moved(f) for hit in hits]

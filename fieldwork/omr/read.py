@@ -29,6 +29,7 @@ from .geometry import A4, Rect, corner_marks, mark_centers, qr_rect, rect_array
 from .judge import Answer, judge_page
 from .marks import darkness, measure
 from .qr import QRHit, decode_anywhere, decode_region
+from .register import Unregistered, from_qr, refine
 
 SCALE = 2.0  # pixels per point of the upright page that boxes are measured on (144 dpi)
 QR_MODULES = 37  # modules across the printed QR square, quiet zone included (version 3)
@@ -115,7 +116,7 @@ def _locate(gray: np.ndarray, scale: float):
         big = None if quad is None else MarkQuad(quad.points * k, quad.side * k)
         hit, rotation = _find_qr(gray, big)
         if hit is not None:
-            hit = QRHit(hit.text, (hit.center[0] / k, hit.center[1] / k))
+            hit = hit.moved(k)
     return work, quad, hit, rotation
 
 
@@ -142,13 +143,27 @@ def _layout_page(layout: dict, payload) -> dict:
     return pages[payload.page - 1]
 
 
-def _check_qr_position(h: np.ndarray, page: dict, hit: QRHit) -> None:
-    """The decoded QR must sit where this layout prints it (else marks were mismatched)."""
+def _qr_fits(h: np.ndarray, page: dict, hit: QRHit) -> bool:
+    """Whether the decoded QR sits where this layout prints it (else marks were mismatched)."""
     qr = Rect.from_dict(page["qr"])
     where = project(h, [qr.center])[0]
-    if np.linalg.norm(where - np.array(hit.center)) > 0.35 * qr.w * pixels_per_point(h):
-        raise Rejected("no_corner_marks", "the corner marks found do not fit the QR code's "
-                                          "position (a mark may be covered or torn off)")
+    return bool(np.linalg.norm(where - np.array(hit.center)) <= 0.35 * qr.w * pixels_per_point(h))
+
+
+def _register(work: np.ndarray, quad: MarkQuad | None, rotation: int | None, hit: QRHit,
+              page: dict, size: tuple, scale: float) -> tuple[np.ndarray, int]:
+    """Points-to-pixels transform and rotation: the four marks, else QR, marks left and boxes."""
+    if quad is not None and rotation is not None:
+        layout_marks = np.array(mark_centers(page["corner_marks"]))
+        h = homography(layout_marks, quad.page_points(rotation))
+        if _qr_fits(h, page, hit):
+            return h, rotation
+    try:
+        h, rotation, _ = from_qr(work, hit, page)
+        return refine(work, h, page, size, scale), rotation
+    except Unregistered as exc:
+        raise Rejected("not_located", f"{exc} (corner marks covered, torn off or outside "
+                                      "the scan)") from None
 
 
 def _doubt(answers: dict[str, Answer], statuses: tuple, note: str) -> None:
@@ -186,14 +201,9 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     payload = result.payload = _payload(hit.text, key)
     layout = resolve(payload)
     page = result.layout_page = _layout_page(layout, payload)
-    if quad is None or rotation is None:
-        raise Rejected("no_corner_marks", "the four corner marks were not all found "
-                                          "(covered, torn off, or outside the scan)")
-    result.rotation = rotation
-    layout_marks = np.array(mark_centers(page["corner_marks"]))
-    h = homography(layout_marks, quad.page_points(rotation))
-    _check_qr_position(h, page, hit)
     size = tuple(layout.get("page_size") or A4)
+    h, rotation = _register(work, quad, rotation, hit, page, size, scale)
+    result.rotation = rotation
     upright = warp(work, h, size, scale)
     mark_rects = rect_array(page["corner_marks"], scale)
     dark, _ = darkness(upright, mark_rects, 2.0 * mark_rects[0, 2])

@@ -18,6 +18,7 @@ REASONS = {
     "foreign_qr": _l("The QR code is not a fieldwork form code"),
     "bad_mac": _l("The QR code's integrity check failed (forged or altered code)"),
     "no_corner_marks": _l("The four corner marks were not all found"),
+    "not_located": _l("The page could not be located: its answer boxes were not found"),
     "bad_page": _l("The page number in the QR code does not exist in the form"),
     "layout_mismatch": _l("The QR code does not match the printed layout"),
     "unknown_survey": _l("The form belongs to a survey unknown to this system"),

@@ -112,14 +112,31 @@ def test_foreign_qr_code():
     assert read_page(page, KEY, lambda p: {}).reason == "foreign_qr"
 
 
-def test_covered_corner_mark_is_rejected(sipas):
+@pytest.mark.parametrize("torn", [("bottom_left",), ("bottom_left", "top_left")])
+def test_torn_corners_are_read_from_the_marks_left_the_qr_and_the_boxes(sipas, torn):
+    pdf, layout = sipas
+    for s in scans(pdf, layout, ["00000001"], dpi=150, scan=Scan(skew=1.2)):
+        img = s.image.copy()
+        h, w = img.shape
+        for corner in torn:  # the paper torn off there, mark and all
+            rows = slice(h - 160, h) if corner.startswith("bottom") else slice(0, 160)
+            img[rows, :200] = 255
+        r = read_page(img, KEY, lambda p: layout)
+        assert r.status == "read", (r.reason, r.detail)
+        for code, truth in s.truth.items():
+            assert agrees(r.answers.get(code), truth), (code, truth, r.answers.get(code))
+
+
+def test_page_whose_boxes_cannot_be_found_is_rejected_with_a_reason(sipas):
     pdf, layout = sipas
     s = scans(pdf, layout, ["00000001"], dpi=150)[0]
     img = s.image.copy()
     h, w = img.shape
-    img[h - 160:, :200] = 255  # paper torn off at the bottom-left corner
+    img[h - 160:, :200] = 255  # a corner mark torn off ...
+    img[int(0.16 * h):, :] = 255  # ... and everything below the header lost
     r = read_page(img, KEY, lambda p: layout)
-    assert (r.status, r.reason) == ("rejected", "no_corner_marks")
+    assert (r.status, r.reason) == ("rejected", "not_located")
+    assert "answer boxes" in r.detail
     assert r.payload is not None  # the sheet is still identified for the rejects list
 
 
