@@ -12,7 +12,7 @@ pure and the printer only translates them to ReportLab calls:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -239,14 +239,24 @@ def choice_block(q: Question, qn: Questionnaire, numbers: dict, m: Metrics) -> B
         row_h = b
         for c, o in enumerate(q.options[r:r + ncols]):
             bx = x0 + c * col_w
-            boxes.append(_box(bx, y, m, q.code, o.code))
             lines = wrap(o.label, m.font("R"), size, col_w - b - mm(4))
+            boxes.append(replace(_box(bx, y, m, q.code, o.code),
+                                 label=_label_rect(bx + b + mm(2), y + b / 2 + size * 0.36,
+                                                   lines, size, lead, m)))
             for i, line in enumerate(lines):
                 ops.append(("text", bx + b + mm(2), y + b / 2 + size * 0.36 + i * lead, "R",
                             size, line, "l", 0))
             row_h = max(row_h, b / 2 + size * 0.36 + (len(lines) - 1) * lead + size * 0.3)
         y += row_h + mm(1.8)
     return Block(y + mm(2), ops + box_ops(boxes, m), boxes, code=q.code)
+
+
+def _label_rect(x: float, baseline: float, lines: list[str], size: float, lead: float,
+                m: Metrics) -> Rect:
+    """Where an option's printed text lies: cap height above the first baseline to the
+    descenders of the last line (the reader looks for rings around it)."""
+    width = max(stringWidth(line, m.font("R"), size) for line in lines)
+    return Rect(x, baseline - 0.75 * size, width, 0.97 * size + (len(lines) - 1) * lead)
 
 
 def matrix_blocks(items: list[Question], qn: Questionnaire, numbers: dict,

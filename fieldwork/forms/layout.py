@@ -155,5 +155,5 @@ def _paginate(items: list[Block], m: Metrics) -> list[_Page]:
 
 def _place(page: _Page, b: Block, y: float) -> None:
     page.ops += [blocks.shift(op, y) for op in b.ops]
-    page.boxes += [replace(box, y=box.y + y) for box in b.boxes]
+    page.boxes += [box.shifted(y) for box in b.boxes]
     page.regions += [(code, replace(r, y=r.y + y)) for code, r in b.regions]

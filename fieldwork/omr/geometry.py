@@ -15,7 +15,7 @@ needs to know about either space.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 POINTS_PER_INCH = 72.0
 MM_PER_INCH = 25.4
@@ -88,21 +88,31 @@ class Box(Rect):
     question: str = ""
     option: str = ""
     position: int | None = None
+    label: Rect | None = None  # the option's printed text beside the box (choice questions)
 
     def to_dict(self, ndigits: int = 2) -> dict:
-        """The layout-JSON form; ``position`` only for digit and date grids."""
+        """The layout-JSON form; ``position`` only for digit and date grids, ``label`` when
+        the option's text is printed beside the box."""
         out: dict = {"question": self.question, "option": self.option}
         if self.position is not None:
             out["position"] = self.position
         out.update(Rect(self.x, self.y, self.w, self.h).to_dict(ndigits))
+        if self.label is not None:
+            out["label"] = self.label.to_dict(ndigits)
         return out
+
+    def shifted(self, dy: float) -> Box:
+        """The box and its label moved down by ``dy``."""
+        label = None if self.label is None else replace(self.label, y=self.label.y + dy)
+        return replace(self, y=self.y + dy, label=label)
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Box:
         """Build from a layout-JSON box entry."""
         r = Rect.from_dict(data)
+        label = Rect.from_dict(data["label"]) if data.get("label") else None
         return cls(r.x, r.y, r.w, r.h, str(data.get("question", "")),
-                   str(data.get("option", "")), data.get("position"))
+                   str(data.get("option", "")), data.get("position"), label)
 
 
 def _as_rect(rect: Rect | Mapping) -> Rect:

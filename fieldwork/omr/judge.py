@@ -30,6 +30,10 @@ X_RATIO = 2.0  # ink on both diagonals over ink between them: a cross
 SOLID = 0.35  # darker than this a mark is filled in, whatever crosses it
 RELATIVE = 0.7  # a light mark well below the respondent's usual marks is not taken as read
 BESIDE_SOLID = 0.4  # ... or well below a filled box of the same multiple-choice question
+RING_BOX = 0.03  # ink crossing the free paper around a box (two sides of three at least)
+RING_TEXT = 0.06  # ... above and below an option's text
+BESIDE_LEFT = 0.035  # ink left of a box in an option list's margin
+AFTER_TEXT = 0.05  # ink just after an option's text, or between boxes of a row: doubtful
 LOCAL = 15  # boxes whose low fill quantile is a box's empty level
 EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
 
@@ -59,6 +63,9 @@ class BoxCalls:
     strays: np.ndarray
     confidence: np.ndarray
     typical: float = 0.0  # the respondent's usual mark on this page (0 when too few)
+    around: np.ndarray | None = None  # a ring drawn around the box or its option's text
+    beside: np.ndarray | None = None  # a mark left of a box with nothing printed there
+    near: np.ndarray | None = None  # other ink close by (beside a box in a row, after a text)
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -124,7 +131,8 @@ def _zone_excess(zones: np.ndarray, rects: np.ndarray, facing: np.ndarray,
     return out
 
 
-def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None) -> BoxCalls:
+def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
+               groups: list[list[int]] | None = None) -> BoxCalls:
     """Net darkness over the page baseline, thresholds and shape flags for every box.
 
     ``diagonal(i)`` gives box ``i``'s diagonal ratio (see ``marks.diagonal_ratio``);
@@ -167,7 +175,67 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None) -> BoxC
         strays[i] = diagonal(i) < X_RATIO
     usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~grid]
     typical = float(np.median(usual)) if len(usual) >= 3 else 0.0
-    return BoxCalls(net, low, high, cancelled, through, strays, conf, typical)
+    around, beside, near = _around(m, marked, groups or [list(range(n))])
+    return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, around, beside,
+                    near)
+
+
+def _excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
+    """Each box's values above its siblings' (same question, or grid column), which share its
+    printed surroundings: the least of one or two siblings, the median of more."""
+    out = np.full(values.shape, np.nan)
+    for g in groups:
+        g = np.asarray(g)
+        v = values[g]
+        if len(g) < 2:
+            continue
+        if len(g) <= 3:
+            others = np.stack([np.nanmin(np.delete(v, j, axis=0), axis=0)
+                               if np.isfinite(np.delete(v, j, axis=0)).any()
+                               else np.full(v.shape[1], np.nan) for j in range(len(g))])
+        else:
+            others = np.nanmedian(v, axis=0)[None, :] if np.isfinite(v).any() else v
+        out[g] = v - others
+    return out
+
+
+def _around(m: BoxMeasures, marked: np.ndarray,
+            groups: list[list[int]]) -> tuple[np.ndarray, ...]:
+    """Rings around boxes or option texts, marks beside boxes, and other ink close by.
+
+    A ring crosses the free paper on at least two of a box's left, top and bottom
+    sides, or both above and below its option's text; a mark beside a box lies
+    left of it where nothing is printed (an option list's margin).  Ink a box's
+    own fill spills over is not counted.
+    """
+    from .marks import halo_gaps
+
+    n = len(m.fill)
+    z = np.zeros(n, bool)
+    if m.halo is None or n == 0:
+        return z, z, z
+    halo = np.nan_to_num(_excess(m.halo, groups))
+    # In a tight grid a ring must cross all three gaps; in an option list two will do.
+    tight = halo_gaps(m.rects)[:, 0] < m.rects[:, 2]
+    ring = np.where(tight, halo.min(axis=1), np.median(halo, axis=1)) > RING_BOX
+    text = z.copy()
+    after = z.copy()
+    if m.label is not None and np.isfinite(m.label).any():
+        lab = _excess(m.label, groups)
+        text = np.nan_to_num(np.minimum(lab[:, 0], lab[:, 1])) > RING_TEXT
+        after = np.nan_to_num(lab[:, 2]) > AFTER_TEXT
+    free_left = halo_gaps(m.rects, m.texts)[:, 0] > 2 * m.rects[:, 2]
+    left = halo[:, 0] > BESIDE_LEFT
+    # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm).
+    centres = m.rects[:, :2] + m.rects[:, 2:] / 2
+    reach = np.abs(centres[:, None, :] - centres[None, :, :]).max(axis=2) < \
+        1.7 * m.rects[:, 2:3]
+    np.fill_diagonal(reach, False)
+    clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
+    around = (ring | text) & clear
+    beside = left & free_left & ~around & clear
+    near = after & ~around & ~beside & clear
+    return around, beside, near
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
@@ -234,6 +302,35 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
     return [opts[k] for k in picked], "ok", conf, note
 
 
+def _outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, values: list[str],
+             status: str, conf: float, note: str) -> tuple[list[str], str, float, str]:
+    """Marks made outside the boxes: rings and marks beside read, other ink doubted.
+
+    A question with no mark inside its boxes takes its ringed option (or its
+    options, in a multiple choice), or the one marked beside; a ring or mark
+    beside an option other than the one filled, or any ink just after a text
+    or between boxes of a row, sends the question to a person.
+    """
+    if c.around is None:
+        return values, status, conf, note
+    ring = [k for k in range(len(idx)) if c.around[idx[k]]]
+    side = [k for k in range(len(idx)) if c.beside[idx[k]]]
+    near = [k for k in range(len(idx)) if c.near[idx[k]]]
+    if not (ring or side or near):
+        return values, status, conf, note
+    order = {o: i for i, o in enumerate(opts)}
+    if status == "blank" and not near:
+        if ring and not side and (len(ring) == 1 or kind == "multiple"):
+            return [opts[k] for k in ring], "ok", 0.6, "ring"
+        if side and not ring and len(side) == 1:
+            return [opts[side[0]]], "ok", 0.6, "beside"
+    extra = [opts[k] for k in ring + side + near if opts[k] not in values]
+    if status in ("ok", "blank") and not extra:
+        return values, status, conf, note
+    doubted = sorted(set(values) | set(extra), key=order.get)
+    return doubted, "doubtful", 0.4, "outside"
+
+
 def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     """A digit or date grid: each position is a single choice among its digits."""
     positions: dict[int, list[int]] = {}
@@ -242,7 +339,8 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     digits, states, confs = [], [], []
     for pos in sorted(positions):
         group = positions[pos]
-        vals, status, conf, _ = _single(group, [boxes[i]["option"] for i in group], c)
+        opts = [boxes[i]["option"] for i in group]
+        vals, status, conf, _ = _outside(group, opts, c, "single", *_single(group, opts, c))
         digits.append(vals[0] if status == "ok" else ("" if status == "blank" else "?"))
         states.append(status)
         confs.append(conf)
@@ -266,11 +364,14 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
 def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
                dark: np.ndarray) -> tuple[dict[str, Answer], list[dict]]:
     """Answers of the questions whose boxes are on this page, and a row per box."""
-    c = call_boxes(m, lambda i: diagonal_ratio(dark, m.rects[i]),
-                   np.array([b.get("position") is not None for b in boxes], bool))
+    siblings: dict[tuple, list[int]] = {}
     by_q: dict[str, list[int]] = {}
     for i, b in enumerate(boxes):
         by_q.setdefault(b["question"], []).append(i)
+        siblings.setdefault((b["question"], b.get("position")), []).append(i)
+    c = call_boxes(m, lambda i: diagonal_ratio(dark, m.rects[i]),
+                   np.array([b.get("position") is not None for b in boxes], bool),
+                   list(siblings.values()))
     kinds = {q["code"]: q for q in layout.get("questions", [])}
     answers: dict[str, Answer] = {}
     for code, idx in by_q.items():
@@ -280,7 +381,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
             continue
         opts = [boxes[i]["option"] for i in idx]
         fn = _multiple if q["kind"] == "multiple" else _single
-        values, status, conf, note = fn(idx, opts, c)
+        values, status, conf, note = _outside(idx, opts, c, q["kind"], *fn(idx, opts, c))
         answers[code] = Answer(code, q["kind"], values, status, conf, idx, note)
     rows = [{"question": b["question"], "option": b["option"], "position": b.get("position"),
              "x": b["x"], "y": b["y"], "w": b["w"], "h": b["h"],

@@ -21,6 +21,7 @@ SEARCH_PT = 3.0  # how far (points) a box may sit from where the corner marks pu
 LINE_PT = 0.9  # half the printed outline plus blur, points
 INSET_PT = 1.7  # the measured interior starts this far inside the box edge
 NEIGHBOURS = 6
+LABEL_SPAN_PT = 170.0  # how much of a long option text a ring is looked for around (60 mm)
 
 
 @dataclass
@@ -34,6 +35,9 @@ class BoxMeasures:
     sides: np.ndarray  # (N, 4) darkness just outside each side: left, right, top, bottom
     offsets: np.ndarray  # (N, 2) pixels the box was found away from its layout place
     rects: np.ndarray  # (N, 4) x, y, w, h of each box in page pixels, offsets applied
+    halo: np.ndarray | None = None  # (N, 3) ink in bands a little away: left, above, below
+    label: np.ndarray | None = None  # (N, 3) around the option's text: above, below, after
+    texts: np.ndarray | None = None  # (N, 4) the option's text in page pixels (NaN: none)
 
 
 def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[np.ndarray, float]:
@@ -195,7 +199,90 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
         _means(ii, x + w + e, y + 0.2 * h, x + w + e + z, y + 0.8 * h),
         _means(ii, x + 0.2 * w, y - e - z, x + 0.8 * w, y - e),
         _means(ii, x + 0.2 * w, y + h + e, x + 0.8 * w, y + h + e + z)])
-    return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects)
+    texts = label_rects(boxes, offsets, scale)
+    halo = _halo(ii, rects, scale)
+    label = _label_bands(ii, rects, scale, texts)
+    return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects,
+                       halo, label, texts)
+
+
+def label_rects(boxes: list[dict], offsets: np.ndarray, scale: float) -> np.ndarray:
+    """Each box's option text (x, y, w, h in page pixels, moved with its box; NaN if none)."""
+    out = np.full((len(boxes), 4), np.nan)
+    for i, b in enumerate(boxes):
+        lab = b.get("label")
+        if lab:
+            out[i] = (lab["x"] * scale + offsets[i, 0], lab["y"] * scale + offsets[i, 1],
+                      lab["w"] * scale, lab["h"] * scale)
+    return out
+
+
+def halo_gaps(rects: np.ndarray, texts: np.ndarray | None = None) -> np.ndarray:
+    """Free space (pixels) from each box to the nearest box (or option text) left of it, and
+    to the nearest box above and below it."""
+    x, y, w, h = rects.T
+    cx, cy = x + w / 2, y + h / 2
+    dx, dy = cx[None, :] - cx[:, None], cy[None, :] - cy[:, None]
+    level, column = np.abs(dy) < 0.6 * h[:, None], np.abs(dx) < 0.6 * w[:, None]
+    far = 1e6
+    left = np.where(level & (dx < -0.5 * w[:, None]), -dx, far).min(axis=1) - w
+    if texts is not None and np.isfinite(texts).any():
+        tx, ty, tw, th = np.nan_to_num(texts, nan=-far).T
+        ends = x[:, None] - (tx + tw)[None, :]  # from a text's end to this box
+        beside = (ty[None, :] < y[:, None] + h[:, None]) & \
+            (ty[None, :] + th[None, :] > y[:, None]) & (ends > 0)
+        left = np.minimum(left, np.where(beside, ends, far).min(axis=1))
+    up = np.where(column & (dy < -0.5 * h[:, None]), -dy, far).min(axis=1) - h
+    down = np.where(column & (dy > 0.5 * h[:, None]), dy, far).min(axis=1) - h
+    return np.column_stack([left, up, down])
+
+
+def _band(start: float, room: np.ndarray, w: np.ndarray,
+          reach: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """A band's near and far distance from a box edge: up to the next box's outline."""
+    near = start + 0.05 * w
+    far = np.minimum(start + reach * w, room - start)
+    return near, np.where(far - near > 0.12 * w, far, near)
+
+
+def _halo(ii: np.ndarray, rects: np.ndarray, scale: float) -> np.ndarray:
+    """Ink a little away from each box: where a ring drawn around it, or a mark beside it, lie.
+
+    Bands stop half-way to the next box, so a neighbour's own ink is not counted;
+    a band with no room is empty (0).
+    """
+    x, y, w, h = rects.T
+    e = LINE_PT * scale
+    gaps = halo_gaps(rects)
+    out = np.zeros((len(x), 3))
+    n0, n1 = _band(e, gaps[:, 0], w, 1.6)
+    out[:, 0] = _means(ii, x - n1, y - 0.2 * h, x - n0, y + 1.2 * h)
+    for k, (sign, edge) in enumerate(((-1, y), (1, y + h)), start=1):
+        a0, a1 = _band(e, gaps[:, k], w)
+        lo, hi = (edge - a1, edge - a0) if sign < 0 else (edge + a0, edge + a1)
+        out[:, k] = _means(ii, x - 0.2 * w, lo, x + 1.2 * w, hi)
+    return np.where(np.isfinite(out), out, 0.0)
+
+
+def _label_bands(ii, rects: np.ndarray, scale: float, texts: np.ndarray) -> np.ndarray:
+    """Ink just above and below each option's printed text, and just after it (NaN: no text)."""
+    out = np.full((len(rects), 3), np.nan)
+    x, y, bw, bh = rects.T
+    for i in np.flatnonzero(np.isfinite(texts[:, 0])):
+        w = rects[i, 2]
+        lx, ly, lw, lh = texts[i]
+        span = min(lw, LABEL_SPAN_PT * scale)
+        x0, x1 = lx + 0.1 * span, lx + 0.9 * span
+        # Between the text's accents and the line above, and its descenders and the line
+        # below: paper in print, where a ring around the text passes.
+        out[i, 0] = _means(ii, x0, ly - 8.5 * scale, x1, ly - 2.5 * scale)
+        out[i, 1] = _means(ii, x0, ly + lh + 1.0 * scale, x1, ly + lh + 7.0 * scale)
+        ahead = x[(x > lx + lw) & (np.abs(y - rects[i, 1]) < bh)]  # the next column's box
+        end = min(lx + lw + 1.4 * w, (ahead.min() if len(ahead) else np.inf) - 0.3 * w)
+        if end > lx + lw + 0.5 * w:
+            out[i, 2] = _means(ii, lx + lw + 0.2 * w, rects[i, 1] - 0.1 * w, end,
+                               rects[i, 1] + 1.1 * w)
+    return out
 
 
 def diagonal_ratio(dark: np.ndarray, rect) -> float:
