@@ -225,7 +225,8 @@ def encode(img: np.ndarray, f: Feed) -> tuple[bytes, str]:
         im.save(buf, "TIFF", compression="group4" if im.mode == "1" else "tiff_lzw", dpi=dpi)
         return buf.getvalue(), "tif"
     if f.container == "pdf":
-        im.save(buf, "PDF", resolution=float(f.dpi), quality=f.quality)
+        extra = {} if im.mode == "1" else {"quality": f.quality}  # 1-bit: G4 inside
+        im.save(buf, "PDF", resolution=float(f.dpi), **extra)
         return buf.getvalue(), "pdf"
     if f.container == "png" or im.mode == "1":
         im.save(buf, "PNG", dpi=dpi)
