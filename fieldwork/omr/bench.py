@@ -257,7 +257,8 @@ def run(templates=("danang-2025", "sipas"), sheets: int = 50, seed: int = 1,
     report["rejects"] = score.rejects[:40]
     report["errors"] = score.errors[:80]
     report["settings"] = {"family": family, "templates": list(templates),
-                          "sheets_per_template": sheets, "seed": seed, "dpis": list(dpis)}
+                          "sheets_per_template": sheets, "seed": seed,
+                          "dpis": list(dpis) if dpis else "family default"}
     return report
 
 
