@@ -63,6 +63,7 @@ class BoxCalls:
     strays: np.ndarray
     confidence: np.ndarray
     typical: float = 0.0  # the respondent's usual mark on this page (0 when too few)
+    zones: tuple | None = None  # ink outside each side and corner (excess), and box centres
     around: np.ndarray | None = None  # a ring drawn around the box or its option's text
     beside: np.ndarray | None = None  # a mark left of a box with nothing printed there
     near: np.ndarray | None = None  # other ink close by (beside a box in a row, after a text)
@@ -152,6 +153,7 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     facing_sides, facing_corners = _facing(m)
     sides = _zone_excess(m.sides, m.rects, facing_sides, np.zeros(n, bool))
     corners = _zone_excess(m.corners, m.rects, facing_corners, np.zeros(n, bool))
+    raw_sides, raw_corners = sides, corners
     cancelled = (net >= CANCEL_FILL) & ((corners > CANCEL_CORNERS).sum(axis=1) >= 3)
     for i in np.flatnonzero(cancelled):
         cancelled[i] = diagonal(i) < CANCEL_DIAG
@@ -176,8 +178,9 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~grid]
     typical = float(np.median(usual)) if len(usual) >= 3 else 0.0
     around, beside, near = _around(m, marked, groups or [list(range(n))])
-    return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, around, beside,
-                    near)
+    zones = (raw_sides, raw_corners, m.rects[:, :2] + m.rects[:, 2:] / 2, m.rects[:, 2])
+    return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, zones, around,
+                    beside, near)
 
 
 def _excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
@@ -185,16 +188,16 @@ def _excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
     printed surroundings: the least of one or two siblings, the median of more."""
     out = np.full(values.shape, np.nan)
     for g in groups:
-        g = np.asarray(g)
-        v = values[g]
         if len(g) < 2:
             continue
+        g = np.asarray(g)
+        v = values[g]
+        if not np.isfinite(v).all():  # boxes without an option text: nothing to compare
+            continue
         if len(g) <= 3:
-            others = np.stack([np.nanmin(np.delete(v, j, axis=0), axis=0)
-                               if np.isfinite(np.delete(v, j, axis=0)).any()
-                               else np.full(v.shape[1], np.nan) for j in range(len(g))])
+            others = np.stack([np.delete(v, j, axis=0).min(axis=0) for j in range(len(g))])
         else:
-            others = np.nanmedian(v, axis=0)[None, :] if np.isfinite(v).any() else v
+            others = np.median(v, axis=0)[None, :]
         out[g] = v - others
     return out
 
@@ -252,6 +255,10 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], st
         clear = [k for k in clear if k == order[0] or not c.through[idx[k]]
                  or net[k] * DOMINANCE > top]
         marked = [k for k in marked if k in clear or net[k] < CLEAR]
+    if len(marked) == 2:  # one tick whose long arm ran on into the next box
+        owner = _tick_owner(idx[marked[0]], idx[marked[1]], c)
+        if owner is not None:
+            return [opts[idx.index(owner)]], "ok", 0.6, "tick into next"
     if len(clear) >= 2:
         cancel = [k for k in clear if c.cancelled[idx[k]]]
         keep = [k for k in clear if not c.cancelled[idx[k]]]
@@ -275,6 +282,36 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], st
     return [opts[j] for j in sorted(marked)], "doubtful", 0.4, ""
 
 
+def _tick_owner(a: int, b: int, c: BoxCalls) -> int | None:
+    """The box a tick starts in when one stroke joins two marked neighbours, else None.
+
+    Ticks run up and to the right: the stroke's own box is the lower or left one; the
+    other holds only the end of a line (never a fill) and the ink between them joins
+    the two boxes' facing sides (or corners).
+    """
+    if c.zones is None:
+        return None
+    sides, corners, centres, w = c.zones
+    d = (centres[b] - centres[a]) / w[a]
+    if np.abs(d).max() > 4.5 or (abs(d[0]) < 0.5 and abs(d[1]) < 0.5):
+        return None
+    lo, hi = (a, b) if (d[1] < -0.5 or (abs(d[1]) <= 0.5 and d[0] > 0)) else (b, a)
+    dx, dy = np.sign(centres[hi] - centres[lo]) * (np.abs(centres[hi] - centres[lo]) >
+                                                    0.5 * w[lo])
+    if dx >= 0 and dy <= 0 and c.net[hi] < SOLID and c.net[lo] >= c.low:
+        # Where the stroke leaves the lower box and enters the upper one (its top-right
+        # corner always counts: the long arm of a tick leaves there).
+        if dx > 0 and dy < 0:
+            out_lo, in_hi = corners[lo, 1], corners[hi, 2]
+        elif dx > 0:
+            out_lo, in_hi = max(sides[lo, 1], corners[lo, 1]), max(sides[hi, 0], corners[hi, 2])
+        else:
+            out_lo, in_hi = max(sides[lo, 2], corners[lo, 1]), max(sides[hi, 3], corners[hi, 2])
+        if out_lo > THROUGH / 4 and in_hi > THROUGH:
+            return lo
+    return None
+
+
 def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
     """Values, status, confidence and note of a multiple-choice question."""
     net = c.net[idx]
@@ -294,6 +331,11 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
             picked.append(k)
         else:
             unsure.append(k)
+    for a in list(picked):  # a tick running on into the next box could be read as two marks
+        for b in list(picked):
+            if a != b and b in picked and _tick_owner(idx[a], idx[b], c) is not None:
+                picked.remove(b)
+                unsure.append(b)
     if unsure or (note == "" and any(c.cancelled[i] for i in idx)):
         return [opts[k] for k in sorted(picked + unsure)], "doubtful", 0.4, note
     if not picked:

@@ -55,7 +55,8 @@ def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[
         patch = d[y0:int(y + 0.75 * h), x0:int(x + 0.75 * w)]
         if patch.size:
             inks.append(float(np.median(patch)))
-    ink = float(np.median(inks)) if inks else 1.0
+    # The second darkest mark: one or two marks may be torn off or outside the scan.
+    ink = float(sorted(inks)[-2]) if len(inks) >= 2 else (inks[0] if inks else 1.0)
     d *= 1.0 / max(ink, 0.2)
     np.clip(d, 0.0, 1.0, out=d)
     return d, ink

@@ -33,6 +33,7 @@ from .register import Unregistered, from_qr, refine
 
 SCALE = 2.0  # pixels per point of the upright page that boxes are measured on (144 dpi)
 QR_MODULES = 37  # modules across the printed QR square, quiet zone included (version 3)
+UNSEEN = 0.3  # a box whose outline shows less than this share of the page's usual is hidden
 
 
 class Rejected(Exception):
@@ -166,6 +167,21 @@ def _register(work: np.ndarray, quad: MarkQuad | None, rotation: int | None, hit
                                       "the scan)") from None
 
 
+def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray) -> set[str]:
+    """Questions with a box outside the image, or whose printed outline is hidden."""
+    if not boxes:
+        return set()
+    r = rect_array(boxes)
+    centres = project(h, r[:, :2] + r[:, 2:] / 2)
+    margin = 0.7 * r[:, 2] * pixels_per_point(h)
+    inside = (centres[:, 0] > margin) & (centres[:, 1] > margin) & \
+        (centres[:, 0] < shape[1] - margin) & (centres[:, 1] < shape[0] - margin)
+    usual = float(np.median(outline))
+    hidden = (outline < UNSEEN * usual) if usual > 0.3 else np.zeros(len(boxes), bool)
+    return {b["question"] for b, ok, hid in zip(boxes, inside, hidden, strict=True)
+            if not ok or hid}
+
+
 def _doubt(answers: dict[str, Answer], statuses: tuple, note: str) -> None:
     for answer in answers.values():
         if answer.status in statuses:
@@ -210,12 +226,21 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     boxes = page["boxes"]
     measures = measure(dark, boxes, scale)
     result.answers, result.boxes = judge_page(layout, boxes, measures, dark)
+    unseen = _unseen(work.shape, h, boxes, measures.outline)
+    if unseen:
+        # Boxes outside the scan, or under something (a finger, another sheet, a torn
+        # corner): what they hold is not known, so their questions go to a person.
+        _doubt({q: a for q, a in result.answers.items() if q in unseen}, ("ok", "blank"),
+               "not visible")
     if len(boxes) >= 8 and np.mean(measures.outline > 0.15) < 0.3:
         # The printed box outlines are not where the layout puts them (or not visible at
         # all): nothing on this page is trusted without a person looking.
         _doubt(result.answers, ("ok", "blank"), "alignment")
-    elif len(result.answers) >= 3 and all(a.status == "blank" for a in result.answers.values()):
-        # Many questions and not one mark: faint ink lost by the scanner looks the same.
-        _doubt(result.answers, ("blank",), "empty page")
+    else:
+        blank = [a for a in result.answers.values() if a.status == "blank"]
+        if len(result.answers) >= 3 and len(blank) >= max(2, 0.5 * len(result.answers)):
+            # Most questions without a mark: faint pencil lost by a one-bit scanner, or ink
+            # the scanner dropped, looks the same.
+            _doubt(result.answers, ("blank",), "empty page")
     if keep_page:
         result.page = upright
