@@ -262,6 +262,50 @@ def run(templates=("danang-2025", "sipas"), sheets: int = 50, seed: int = 1,
     return report
 
 
+def reread(folder: str | Path, progress=None) -> dict:
+    """Read and score scans saved by ``run(save=...)`` again (held-out sets: same pages,
+    today's reader); returns a report per family."""
+    import json
+
+    import cv2
+
+    from .load import iter_pages
+    from .read import read_page
+    from .synth.sheets import layout_for
+
+    cv2.setNumThreads(1)
+    folder, key = Path(folder), b"bench-key"
+    scores: dict[str, Score] = {}
+    layouts: dict[str, dict] = {}
+    with open(folder / "truth.jsonl", encoding="utf-8") as fh:
+        entries = [json.loads(line) for line in fh if line.strip()]
+    for e in entries:
+        layout = layouts.setdefault(e["template"], layout_for(e["template"]))
+        data = (folder / e["file"]).read_bytes()
+        scan = e.get("scan") or {}
+        page = Page(e["serial"], e["page"], data, e["dpi"], Path(e["file"]).suffix[1:],
+                    int(scan.get("rotation", scan.get("quarter", 0))), e["truth"],
+                    e.get("classes", []), e.get("answer_classes", {}), detail=scan)
+        started = time.thread_time()
+        image = next(iter_pages(data)).image
+        decode_s = time.thread_time() - started
+        started = time.thread_time()
+        result = read_page(image, key, lambda p, lay=layout: lay, keep_page=False)
+        scores.setdefault(e.get("family", "synth"), Score()).add_page(
+            page, result, decode_s, time.thread_time() - started)
+        if progress:
+            progress(1)
+    out = {}
+    for family, score in scores.items():
+        report = score.summary()
+        report["rejects"], report["errors"] = score.rejects[:40], score.errors[:80]
+        report["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                                      1)
+        report["settings"] = {"family": family, "reread": str(folder)}
+        out[family] = report
+    return out
+
+
 def _save(folder: Path, family: str, name: str, sample: Page) -> None:
     import json
 

@@ -142,13 +142,24 @@ def scan_command(paths, as_json, survey, pilot):
               help="danang-2025 and/or sipas (default both).")
 @click.option("--save", type=click.Path(file_okay=False), default=None,
               help="Also write the scans and truth.jsonl to this folder.")
+@click.option("--reread", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Read scans saved with --save again instead of generating new ones.")
 @click.option("--classes/--no-classes", default=True, show_default=True,
               help="Print the per-class table.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-def bench_omr(sheets, seed, family, dpis, templates, save, classes, as_json):
+def bench_omr(sheets, seed, family, dpis, templates, save, reread, classes, as_json):
     """Pages read, silent errors, flag rate, pages/s per core and memory, per class."""
+    from .bench import reread as read_again
     from .bench import run
 
+    if reread:
+        with click.progressbar(length=0, label="re-reading", file=sys.stderr) as bar:
+            reports = read_again(reread, progress=bar.update)
+        if as_json:
+            click.echo(json.dumps({"families": reports}, indent=1, default=str))
+        for fam, report in ({} if as_json else reports).items():
+            _print_report(fam, report, classes)
+        return
     try:
         dpi_list = tuple(int(d) for d in dpis.split(",")) if dpis else None
     except ValueError:

@@ -58,3 +58,18 @@ def test_damaged_pages_are_counted_apart():
     score.add_page(Page("2", 1, b"", 300, "jpg", 0, {}, ["dpi_300"]), rejected, 0.0)
     s = score.summary()
     assert (s["pages"], s["bad_input_pages"], s["pages_read_share"]) == (2, 1, 0.0)
+
+
+def test_saved_scans_are_read_again_with_the_same_truth(runner, tmp_path):
+    saved = tmp_path / "scans"
+    first = runner.invoke(args=["bench", "omr", "--sheets", "1", "--template", "sipas",
+                                "--dpi", "150", "--family", "paper", "--json", "--save",
+                                str(saved)])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["bench", "omr", "--reread", str(saved), "--json"])
+    assert again.exit_code == 0, again.output
+    before = json.loads(first.output[first.output.index("{"):])["families"]["paper"]
+    after = json.loads(again.output[again.output.index("{"):])["families"]["paper"]
+    for key in ("pages", "pages_read", "answers", "silent_errors", "flagged"):
+        assert after[key] == before[key], key
+    assert after["classes"].keys() == before["classes"].keys()
