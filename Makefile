@@ -10,8 +10,8 @@ INSTANCE ?= $(CURDIR)/instance
 export FIELDWORK_INSTANCE ?= $(INSTANCE)
 
 # Debian packages the app needs at run time, and the extra ones the tests need.
-RUN_PKGS := libzbar0 fonts-dejavu-core poppler-utils
-TEST_PKGS := $(RUN_PKGS) postgresql chromium redis-server pspp
+RUN_PKGS := libzbar0 fonts-dejavu-core fonts-liberation2 poppler-utils
+TEST_PKGS := $(RUN_PKGS) postgresql chromium redis-server pspp libreoffice-writer-nogui
 
 .PHONY: run test setup setup-test system-run system-test i18n i18n-compile lint clean
 

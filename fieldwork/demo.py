@@ -67,7 +67,7 @@ def load_demo(password: str | None = None) -> list[tuple[str, str, str]]:
         "code": DEMO_CODE, "year": 2026,
         "title": "Khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan "
                  "hành chính nhà nước thành phố Đà Nẵng năm 2026",
-        "contractor": "Trung tâm Khảo sát và Tư vấn Độc lập (demo)",
+        "contractor": "Trung tâm Khảo sát Độc lập (demo)",
         "description": "Dữ liệu minh hoạ: số hồ sơ là giả định.",
     }, actor)
     for row, dossiers in agencies.values():

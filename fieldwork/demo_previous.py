@@ -107,7 +107,7 @@ def _plan(data: dict, manager, reviewer) -> Survey:
     from .plans.demo import HEADER, SECTIONS, signed_plan
     survey = ops.create_survey({
         "code": CODE, "year": 2025, "title": TITLE,
-        "contractor": "Trung tâm Khảo sát và Tư vấn Độc lập (demo)",
+        "contractor": "Trung tâm Khảo sát Độc lập (demo)",
         "description": "Dữ liệu minh hoạ năm trước (đã công bố): số hồ sơ là giả định."},
         manager)
     for a in data["agencies"]:

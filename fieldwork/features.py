@@ -13,8 +13,8 @@ from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
-FEATURES = ("auth", "audit", "directory", "plans", "forms", "omr", "entry", "stats", "reports",
-            "privacy", "imports", "quality", "frames", "online",
+FEATURES = ("auth", "audit", "directory", "documents", "plans", "forms", "omr", "entry",
+            "stats", "reports", "privacy", "imports", "quality", "frames", "online",
             "jobs", "deploy")
 VIEW_MODULES = ("views", "public", "api")
 

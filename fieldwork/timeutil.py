@@ -11,3 +11,9 @@ def utcnow() -> datetime:
 def aware(value: datetime) -> datetime:
     """A stored time as aware UTC (SQLite gives naive datetimes back)."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def local_today():
+    """Today's date in Vietnam (UTC+7, no daylight saving), the date documents carry."""
+    from datetime import timedelta, timezone
+    return datetime.now(timezone(timedelta(hours=7))).date()

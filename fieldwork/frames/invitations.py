@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from ..plans.docx_export import MOTTO_1, MOTTO_2
+from ..documents import MOTTO_1, MOTTO_2
 
 
 @dataclass

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from xml.sax.saxutils import escape
 
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..documents.fonts import FontMissingError
 from ..extensions import db
-from . import attachments, registry
+from . import attachments
 from . import operations as ops
-from .docx_export import MOTTO_1, MOTTO_2, ROMAN, PlanDocument, build_plan_docx, plan_document
+from .docx_export import build_plan_docx, build_plan_pdf, plan_document
 from .models_docs import DocKind
 from .models_fieldwork import Disposition
 from .models_workflow import Step
@@ -78,8 +78,9 @@ SECTIONS = {
 }
 
 HEADER = {
-    "parent_body": "UBND thành phố Đà Nẵng",
-    "issuing_body": "Trung tâm Khảo sát và Tư vấn Độc lập",
+    # A private contractor: no parent body above its name (the city is not its superior).
+    "parent_body": "",
+    "issuing_body": "Trung tâm Khảo sát Độc lập",
     "doc_symbol": "KH-TTKS",
     "place": "Đà Nẵng",
     "subject": "Khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan "
@@ -163,81 +164,11 @@ def finish(survey, actor) -> None:
 
 
 def signed_plan(survey) -> tuple[bytes, str]:
-    """The issued plan as a PDF (ReportLab), or the DOCX export without a Vietnamese font."""
-    doc = plan_document(survey)
-    register_fonts = registry.service("fonts")
+    """The issued plan as the signed PDF (no "DỰ THẢO"; "Đã ký" in the signing space), or
+    the DOCX when the document serif is not installed."""
+    doc = plan_document(survey, draft=False)
+    doc.signature.note = "(Đã ký và đóng dấu)"
     try:
-        if register_fonts is None:
-            raise RuntimeError("no PDF fonts registered")
-        fonts = register_fonts()
-    except (ImportError, RuntimeError):
+        return build_plan_pdf(doc), "pdf"
+    except FontMissingError:
         return build_plan_docx(doc), "docx"
-    return plan_pdf(doc, fonts.regular, fonts.bold), "pdf"
-
-
-def plan_pdf(doc: PlanDocument, regular: str, bold: str) -> bytes:
-    """A PlanDocument on A4 in the Decree 30/2020 layout, signed (for the demo)."""
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    def style(name, size=13, font=regular, align=TA_JUSTIFY, indent=0, after=4):
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.3,
-                              alignment=align, firstLineIndent=indent, spaceAfter=after)
-
-    body = style("body", indent=10 * mm)
-    head = style("head", font=bold, indent=10 * mm)
-    centre = style("centre", size=12.5, align=TA_CENTER, after=1)
-    centre_b = style("centre_b", size=12.5, font=bold, align=TA_CENTER, after=1)
-    cell = style("cell", size=10, align=0, after=0)
-    cell_r = style("cell_r", size=10, align=TA_RIGHT, after=0)
-    cell_b = style("cell_b", size=10, font=bold, align=TA_CENTER, after=0)
-    cell_c = style("cell_c", size=10, align=TA_CENTER, after=0)
-    top, top_b = style("top", 11.5, align=TA_CENTER, after=1), style(
-        "top_b", 11.5, bold, TA_CENTER, after=1)
-    motto = style("motto", 10.5, bold, TA_CENTER, after=1)
-
-    def p(text, st):
-        return Paragraph(escape(text), st)
-
-    width = A4[0] - 45 * mm
-    story = [Table([[
-        [p(doc.parent_body, top), p(doc.issuing_body, top_b), Spacer(1, 3),
-         p(doc.number_line, top)],
-        [p(MOTTO_1, motto), p(MOTTO_2, top_b), Spacer(1, 3), p(doc.date_line, top)],
-    ]], colWidths=(width * 0.42, width * 0.58), style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
-        Spacer(1, 8 * mm), p(doc.kind, style("kind", 14, bold, TA_CENTER)),
-        p(doc.subject, style("subject", 13.5, bold, TA_CENTER, after=8 * mm))]
-    for i, section in enumerate(doc.sections):
-        story.append(p(f"{ROMAN[i]}. {section.heading}", head))
-        for title, paragraphs in section.parts:
-            if title:
-                story.append(p(title, head))
-            story += [p(text, body) for text in paragraphs or ["…"]]
-        if section.table:
-            last = len(section.table) - 1
-            rows = [[p(text, cell_b if r in (0, last) else cell_r if c in (3, 5)
-                       else cell_c if c in (0, 4) else cell)
-                     for c, text in enumerate(values)]
-                    for r, values in enumerate(section.table)]
-            story.append(Table(rows, repeatRows=1, colWidths=[w * mm for w in (
-                12, 55, 38, 22, 16, 22)], style=TableStyle([
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])))
-            story.append(Spacer(1, 4))
-        story += [p(text, body) for text in section.after_table]
-    small = style("small", 11, align=0, after=0)
-    story += [Spacer(1, 6 * mm), Table([[
-        [p("Nơi nhận:", style("to", 12, bold, 0, after=1))] + [p(t, small)
-                                                              for t in doc.recipients],
-        [p(doc.authority, centre_b), p(doc.signer_title, centre_b), Spacer(1, 4 * mm),
-         p("(Đã ký và đóng dấu)", centre), Spacer(1, 4 * mm), p(doc.signer_name, centre_b)],
-    ]], colWidths=(width * 0.5, width * 0.5), style=[("VALIGN", (0, 0), (-1, -1), "TOP")])]
-    out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=30 * mm, rightMargin=15 * mm,
-                      topMargin=20 * mm, bottomMargin=20 * mm, title=doc.subject,
-                      author=doc.issuing_body).build(story)
-    return out.getvalue()

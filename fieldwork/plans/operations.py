@@ -26,6 +26,9 @@ from .steps import ensure, plan_of
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 HEADER_FIELDS = ("parent_body", "issuing_body", "doc_symbol", "doc_number", "place", "subject",
                  "recipients", "signer_authority", "signer_title", "signer_name")
+# The columns' lengths: a longer value is refused with a message, not cut or failed on.
+HEADER_MAX = {"parent_body": 200, "issuing_body": 200, "doc_symbol": 40, "doc_number": 20,
+              "place": 100, "signer_authority": 100, "signer_title": 100, "signer_name": 200}
 
 
 def require(user, *roles: RoleName) -> None:
@@ -171,12 +174,14 @@ def update_plan(survey: Survey, data: dict, user) -> None:
     if any(k in data for k in (*HEADER_FIELDS, "signed_on")):
         if state == StepState.ISSUED:
             raise OperationError(_("The plan is issued; its document header is final."))
-        for key in HEADER_FIELDS:
-            if key in data:
-                value = v.text(data, key, key, max_len=2000)
-                if value != getattr(plan, key):
-                    before[key], after[key] = getattr(plan, key), value
-                    setattr(plan, key, value)
+        values = {key: v.text(data, key, key, max_len=HEADER_MAX.get(key, 2000))
+                  for key in HEADER_FIELDS if key in data}
+        if "signer_authority" in values:
+            _check_authority(values["signer_authority"])
+        for key, value in values.items():
+            if value != getattr(plan, key):
+                before[key], after[key] = getattr(plan, key), value
+                setattr(plan, key, value)
         if "signed_on" in data:
             signed = v.day(data, "signed_on", _("Date of the document"), required=False)
             if signed != plan.signed_on:
@@ -186,6 +191,16 @@ def update_plan(survey: Survey, data: dict, user) -> None:
         return
     db.session.flush()
     audit.record(user, "plan.update", plan, before=before, after=after)
+
+
+def _check_authority(text: str) -> None:
+    """Refuse signature authority lines that are not a Decree 30 form (TM., KT., Q., TL.,
+    TUQ.); a missing signer title is only a warning until the plan is issued."""
+    from ..documents.checks import authority_messages
+    from ..documents.decree import split_authority
+    found = authority_messages(split_authority(text))
+    if found:
+        raise OperationError(" ".join(found))
 
 
 def set_policy(survey: Survey, data: dict, user) -> None:

@@ -137,3 +137,52 @@ def error_message(exc: s.SampleSizeError) -> str:
         return _("%(name)s must be a whole number, 0 or more; got “%(value)s”.",
                  name=exc.name, value=exc.value)
     return str(exc)
+
+
+def _vn(value) -> str:
+    from babel.numbers import format_decimal as babel_decimal
+    return babel_decimal(value, "#,##0", locale="vi")
+
+
+def method_sentences(policy: str, rounding: str, state_bodies: bool = False) -> list[str]:
+    """How the sample size was set, in Vietnamese words only (documents leave the system in
+    Vietnamese whatever the user's language): the rule, its tiers, the rounding."""
+    if policy == s.QD2223:
+        tiers, low = [], 0
+        for high, e in s.QD2223_TIERS:
+            pct_e = f"{int(e * 100)}%"
+            if high is None:
+                tiers.append(f"trên {_vn(low)} hồ sơ: {pct_e}")
+            elif low == 0:
+                tiers.append(f"đến {_vn(high)} hồ sơ: {pct_e}")
+            else:
+                tiers.append(f"từ {_vn(low + 1)} đến {_vn(high)} hồ sơ: {pct_e}")
+            low = high or low
+        out = ["Cỡ mẫu của mỗi cơ quan, đơn vị được xác định theo Quyết định số 2223/QĐ-UBND "
+               "ngày 27/10/2025 của UBND thành phố Đà Nẵng: n = N/(1 + N × e²), trong đó N "
+               "là tổng số hồ sơ của cơ quan, đơn vị trong năm, e là sai số cho phép theo số "
+               "hồ sơ (" + "; ".join(tiers) + ")."]
+        out.append("Mục III.2.c của Quyết định quy định cỡ mẫu tối thiểu này cho phần mềm "
+                   "khảo sát trực tuyến của thành phố; kế hoạch áp dụng cùng công thức, trên "
+                   "tổng số hồ sơ trong năm của từng cơ quan, đơn vị, cho khảo sát độc lập "
+                   "bằng phiếu giấy.")
+        out.append("Kết quả tính được làm tròn xuống như ví dụ của Quyết định (259,74 được "
+                   "tính là tối thiểu 259 phiếu)." if rounding == "floor" else
+                   "Kết quả tính được làm tròn lên thành số phiếu nguyên.")
+    elif policy == s.QD5489:
+        out = ["Cỡ mẫu được xác định theo Quyết định số 5489/QĐ-UBND năm 2016: tối thiểu 200 "
+               "phiếu và không ít hơn 30% số hồ sơ đối với đơn vị có từ 200 đến 1.000 hồ sơ; "
+               "phần lẻ được làm tròn lên."]
+    elif policy == s.HUE2024:
+        out = ["Cỡ mẫu được xác định theo Kế hoạch số 116/KH-UBND năm 2024 (Thừa Thiên Huế): "
+               "đơn vị dưới 100 hồ sơ khảo sát toàn bộ hồ sơ; đơn vị từ 100 đến dưới 1.000 hồ "
+               "sơ khảo sát tối thiểu 100 phiếu."]
+    else:
+        out = []
+    if out:
+        out.append("Ngoài cách làm tròn nêu trên, không yêu cầu ít hơn 01 phiếu đối với cơ "
+                   "quan, đơn vị (hoặc lĩnh vực của cơ quan, đơn vị) có từ 01 hồ sơ trở lên.")
+    if state_bodies:
+        out.append("Đơn vị đặc thù (đối tượng nộp hồ sơ chỉ là cơ quan nhà nước): mỗi cơ quan "
+                   "nộp hồ sơ được khảo sát tối thiểu 01 lần trong mỗi 06 tháng có nộp hồ sơ.")
+    return out

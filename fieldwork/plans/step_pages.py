@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from ..auth.roles import RoleName
 from ..directory.models import Agency, Field
+from ..documents.checks import problems
 from ..extensions import db
 from . import attachments, forms_link, sampling
+from .docx_export import plan_document
 from .models import Survey
 from .models_docs import DOC_KIND_LABELS, DocKind
 from .models_fieldwork import (
@@ -62,6 +64,7 @@ def plan_page(survey: Survey) -> dict:
         "editable": current_user.has_role(RoleName.MANAGER)
         and state in (StepState.DRAFT, StepState.RETURNED),
         "header_editable": current_user.has_role(RoleName.MANAGER) and state != StepState.ISSUED,
+        "document_problems": problems(plan_document(survey)),
         **_docs(survey, DocKind.PLAN_SIGNED, DocKind.APPRAISAL, DocKind.OTHER),
     }
 

@@ -57,10 +57,16 @@ def plan_ready(survey) -> list[str]:
 
 
 def plan_signed(survey) -> list[str]:
-    """The signed plan is uploaded before it is issued."""
+    """The signer is named in the document header and the signed plan is uploaded."""
+    plan = plan_of(survey)
+    reasons = []
+    if not plan.signer_title.strip() or not plan.signer_name.strip():
+        reasons.append(_("The document header names no signer: enter the signer's title and "
+                         "name (section “Document header and signature”) before issuing."))
     if not _has_doc(survey, DocKind.PLAN_SIGNED):
-        return [_("Upload the signed plan (document kind “Signed plan”) before issuing it.")]
-    return []
+        reasons.append(_("Upload the signed plan (document kind “Signed plan”) before "
+                         "issuing it."))
+    return reasons
 
 
 def plan_issued(survey) -> list[str]:

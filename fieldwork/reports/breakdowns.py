@@ -92,13 +92,13 @@ def criteria_blocks(stats: dict, with_charts: bool = True) -> list:
                    "“Hài lòng” hoặc “Rất hài lòng” (mức 4-5) của các tiêu chí thuộc yếu tố "
                    "đó; chỉ số hài lòng chung là trung bình cộng chỉ số các yếu tố.")]
     if stats.get("aspects"):
-        blocks += [Para("1. Chỉ số hài lòng theo yếu tố", bold=True), aspect_table(stats)]
+        blocks += [Para("1. Chỉ số hài lòng theo yếu tố", bold=True, level=2), aspect_table(stats)]
         rated = [(a["title"], a["index"]) for a in stats["aspects"]]
         if with_charts and any(v is not None for _, v in rated):
             blocks.append(Chart("Biểu đồ: Chỉ số hài lòng theo yếu tố",
                                 charts.aspect_chart(rated)))
     blocks += [Para(("2. " if stats.get("aspects") else "") + "Kết quả theo tiêu chí",
-                    bold=True), item_table(stats),
+                    bold=True, level=2 if stats.get("aspects") else 0), item_table(stats),
                Para("Tỷ lệ tính trên số phiếu trả lời tiêu chí (n), không kể phiếu để trống "
                     "và phiếu chọn “Không áp dụng”.", italic=True)]
     return blocks
@@ -168,7 +168,7 @@ def breakdown_blocks(stats: dict, with_charts: bool = True) -> tuple[str, list]:
             ("NHÓM NGƯỜI TRẢ LỜI", "Kết quả theo nhóm người trả lời", group_blocks(stats))):
         if part:
             names.append(name)
-            blocks += [Para(f"{len(names)}. {title}", bold=True), *part]
+            blocks += [Para(f"{len(names)}. {title}", bold=True, level=2), *part]
     joined = " VÀ ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     return f"KẾT QUẢ THEO {joined}", blocks
 

@@ -22,9 +22,9 @@ FORMATS = ("docx", "pdf")
 @with_appcontext
 def report_command(survey_code, agency, field_code, previous, fmt, out):
     """Generate a report draft: the synthesis, or one agency's or one field's report."""
+    from ..documents.fonts import FontMissingError
     from ..errors import OperationError
     from ..extensions import db
-    from ..forms.fonts import FontMissingError
     from ..stats.cli import _survey
     from .operations import find_agency, find_field, generate_report, previous_survey
 

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 from babel.numbers import format_decimal, format_percent
 
+from ..documents.model import Chart, Para, Section, Table
 from ..stats.compare import compare_proportions
 from . import charts
+
+__all__ = ["Chart", "Para", "Section", "Table"]  # the document model, for the builders here
 
 KIND = "BÁO CÁO"
 PLACEHOLDER = ("[Đơn vị thực hiện khảo sát viết nội dung phần này: những tồn tại, hạn chế "
@@ -51,41 +54,6 @@ def ci(interval) -> str:
 
 
 @dataclass
-class Para:
-    """A paragraph; ``bold`` for numbered sub-headings."""
-
-    text: str
-    bold: bool = False
-    italic: bool = False
-
-
-@dataclass
-class Table:
-    """A grid: the first row is the header; ``widths`` in cm; ``numeric`` columns right-aligned."""
-
-    rows: list[list[str]]
-    widths: tuple[float, ...]
-    numeric: tuple[int, ...] = ()
-
-
-@dataclass
-class Chart:
-    """A chart as PNG bytes with its caption."""
-
-    caption: str
-    png: bytes
-
-
-@dataclass
-class Section:
-    """A Roman-numeral section (or an annex when ``annex``)."""
-
-    heading: str
-    blocks: list = field(default_factory=list)
-    annex: bool = False
-
-
-@dataclass
 class Header:
     """What the report says about who issues it and where (from the plan and survey)."""
 
@@ -98,6 +66,11 @@ class Header:
     policy: str = ""
     population: int | None = None
     recipients: list[str] = field(default_factory=lambda: ["- Sở Nội vụ;", "- Lưu: VT."])
+    # The issuing body as typed (for sentences), the plan the report answers ("Kế hoạch số
+    # 15/KH-TTKS ngày 27/3/2026"), and the contractor (the files' author).
+    issuer_name: str = ""
+    plan_ref: str = ""
+    contractor: str = ""
     authority: str = ""
     signer_title: str = ""
     signer_name: str = ""
@@ -244,7 +217,7 @@ def shortcomings_blocks(narrative: dict | None) -> list:
     blocks = []
     for key, title in (("shortcomings", "1. Tồn tại, hạn chế"),
                        ("recommendations", "2. Kiến nghị, đề xuất")):
-        blocks.append(Para(title, bold=True))
+        blocks.append(Para(title, bold=True, level=2))
         blocks += [Para(p) for p in found[key]] or [Para(PLACEHOLDER, italic=True)]
     return blocks
 
@@ -265,11 +238,11 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
     where = ("" if scope is None else
              (f" đối với {scope[1]}" if scope[0] == "agency" else f" lĩnh vực {scope[1]}"))
     basis = Section("CĂN CỨ VÀ MỤC ĐÍCH", [
-        Para("1. Căn cứ", bold=True),
+        Para("1. Căn cứ", bold=True, level=2),
         Para(f"Căn cứ Kế hoạch {_lower_first(header.survey_title)};"),
         Para("Căn cứ kết quả khảo sát đã được kiểm tra, phê duyệt (bộ dữ liệu "
              f"{stats['snapshot'][:12]}).", italic=True),
-        Para("2. Mục đích", bold=True),
+        Para("2. Mục đích", bold=True, level=2),
         Para("Đánh giá khách quan mức độ hài lòng của người dân, tổ chức đối với việc giải "
              f"quyết thủ tục hành chính{where}; chỉ ra những tồn tại, hạn chế để cơ quan, đơn "
              "vị có giải pháp nâng cao chất lượng phục vụ."),

@@ -121,9 +121,12 @@ def _attach(survey, actor, kind: DocKind, agency_id, title: str, filename: str,
                                        "stream": io.BytesIO(data)}, actor)
 
 
-def _build(survey, agency, field, previous, narrative: dict):
-    """Statistics (frozen), the earlier year's statistics, and the DOCX and PDF bytes."""
-    from ..forms.fonts import FontMissingError
+def _build(survey, agency, field, previous, narrative: dict, number: int):
+    """Statistics (frozen), the earlier year's statistics, and the DOCX and PDF bytes of
+    version ``number`` (marked "DỰ THẢO LẦN <number>" with today's date)."""
+    from ..documents.fonts import FontMissingError
+    from ..documents.model import DraftMark
+    from ..timeutil import local_today
     from .content import build_content
     from .docx_report import build_report_docx
     from .operations import _header, report_statistics
@@ -141,8 +144,9 @@ def _build(survey, agency, field, previous, narrative: dict):
     content = build_content(stats, _header(survey, population), scope, previous=before,
                             previous_year=previous.year if previous else None,
                             narrative=narrative)
+    mark = DraftMark(local_today(), number)
     try:
-        return stats, before, build_report_docx(content), build_report_pdf(content)
+        return stats, before, build_report_docx(content, mark), build_report_pdf(content, mark)
     except FontMissingError as exc:
         raise OperationError(str(exc)) from None
 
@@ -168,7 +172,9 @@ def create_draft(survey: Survey, actor, agency=None, field=None, previous=None,
     scope = (ReportScope.AGENCY if agency is not None else
              ReportScope.FIELD if field is not None else ReportScope.SYNTHESIS)
     key = scope_key(scope, agency.id if agency else None, field.id if field else None)
-    stats, before, docx, pdf = _build(survey, agency, field, previous, text)
+    number = (db.session.scalar(select(func.max(ReportDraft.number)).where(
+        ReportDraft.survey_id == survey.id, ReportDraft.scope_key == key)) or 0) + 1
+    stats, before, docx, pdf = _build(survey, agency, field, previous, text, number)
     newest = latest_draft(survey, key)
     if newest is not None and (newest.statistics, newest.previous_statistics,
                                newest.previous_survey_id, newest.shortcomings,
@@ -178,8 +184,6 @@ def create_draft(survey: Survey, actor, agency=None, field=None, previous=None,
         # Same data, same comparison, same texts: a double click, not a new version.
         raise OperationError(_("Nothing changed since version %(n)d (same data and texts); "
                                "no new version was made.", n=newest.number))
-    number = (db.session.scalar(select(func.max(ReportDraft.number)).where(
-        ReportDraft.survey_id == survey.id, ReportDraft.scope_key == key)) or 0) + 1
     kind, agency_id, title, stem = _titles(survey, scope, agency, field, number)
     # DOCX first, PDF last: the newest agency draft attachment is the PDF rounds send.
     docx_att = _attach(survey, actor, kind, agency_id, f"{title} (DOCX)", f"{stem}.docx", docx)

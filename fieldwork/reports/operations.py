@@ -56,8 +56,8 @@ def _header(survey, population: int | None) -> Header:
     from flask_babel import force_locale
     from sqlalchemy import select
 
+    from ..documents.decree import date_line
     from ..extensions import db
-    from ..plans.docx_export import date_line
     from ..plans.models_workflow import Plan
     from ..plans.sampling_text import POLICY_LABELS
 
@@ -70,12 +70,19 @@ def _header(survey, population: int | None) -> Header:
             policy = str(POLICY_LABELS[plan.sample_policy])
     get = (lambda name: (getattr(plan, name, "") or "")) if plan else (lambda name: "")
     symbol = get("doc_symbol").replace("KH-", "BC-") or "BC-..."
+    issuer = get("issuing_body") or survey.contractor or ""
+    plan_ref = ""
+    if get("doc_number") and get("doc_symbol"):
+        plan_ref = f"Kế hoạch số {get('doc_number')}/{get('doc_symbol')}"
+        if plan.signed_on:
+            plan_ref += f" ngày {plan.signed_on.day}/{plan.signed_on.month}/{plan.signed_on.year}"
     return Header(
         survey_title=survey.title, year=survey.year, parent_body=get("parent_body").upper(),
-        issuing_body=(get("issuing_body") or survey.contractor or "").upper(),
+        issuing_body=issuer.upper(), issuer_name=issuer, plan_ref=plan_ref,
+        contractor=survey.contractor or issuer,
         number_line=f"Số:        /{symbol}",
         date_line=date_line(get("place") or "Đà Nẵng", None, survey.year), policy=policy,
-        population=population, authority=get("signer_authority").upper(),
+        population=population, authority=get("signer_authority"),
         signer_title=get("signer_title").upper(), signer_name=get("signer_name"),
         reason_labels=labels, questionnaire_title=qn_title, questionnaire=questions)
 

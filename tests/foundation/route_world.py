@@ -52,8 +52,9 @@ def _quick_report_files(monkeypatch) -> None:
     """Small stand-in report files (the real builders are tested in tests/reports)."""
     from fieldwork.reports import docx_report, pdf_report
 
-    monkeypatch.setattr(pdf_report, "build_report_pdf", lambda c: pdf(repr(c.subject)))
-    monkeypatch.setattr(docx_report, "build_report_docx", lambda c: docx_of(repr(c.subject)))
+    monkeypatch.setattr(pdf_report, "build_report_pdf", lambda c, *_a: pdf(repr(c.subject)))
+    monkeypatch.setattr(docx_report, "build_report_docx",
+                        lambda c, *_a: docx_of(repr(c.subject)))
 
 
 def _scan_one_page(app, db, survey, batch, scanner) -> ScanPage:

@@ -90,6 +90,8 @@ def fill_plan(survey) -> None:
 def satisfy_all(db, survey, manager, enumerator, agency) -> None:
     """Create every record any guard of the table asks for."""
     fill_plan(survey)
+    plan = plan_of(survey)
+    plan.signer_title, plan.signer_name = "Giám đốc", "Trần Minh Khoa"
     for row in survey.scope:
         row.shortfall_note = "Thiếu phiếu do số hồ sơ trả kết quả thấp hơn dự kiến."
     upload(survey, manager, DocKind.PLAN_SIGNED)

@@ -140,7 +140,9 @@ def test_docx_follows_decree_30_layout(factory, db):
                              "recipients": "- Sở Nội vụ;\n- Lưu: VT."}, manager)
     data = docx_export.build_plan_docx(docx_export.plan_document(survey))
     doc = Document(io.BytesIO(data))
-    head = doc.tables[0].rows[0].cells
+    # Not issued yet: a draft, its box above the header (Decree 30: "DỰ THẢO" in a frame).
+    assert doc.tables[0].rows[0].cells[0].paragraphs[0].text == "DỰ THẢO"
+    head = doc.tables[1].rows[0].cells
     left = [p.text for p in head[0].paragraphs if p.text]
     right = [p.text for p in head[1].paragraphs if p.text]
     assert left == ["UBND THÀNH PHỐ ĐÀ NẴNG", "TRUNG TÂM KHẢO SÁT", "Số: 12/KH-TTKS"]
@@ -151,7 +153,7 @@ def test_docx_follows_decree_30_layout(factory, db):
     headings = [t for t in body if t[:3] in ("I. ", "II.", "III", "IV.", "V. ", "VI.", "VII")]
     assert headings[:3] == ["I. MỤC ĐÍCH, YÊU CẦU", "II. PHẠM VI, ĐỐI TƯỢNG KHẢO SÁT",
                             "III. PHƯƠNG PHÁP KHẢO SÁT"]
-    sample = doc.tables[1]
+    sample = doc.tables[2]
     assert [c.text for c in sample.rows[1].cells][3:] == ["4.000", "6%", "259"]
     foot = doc.tables[-1].rows[0].cells
     assert [p.text for p in foot[0].paragraphs if p.text][:2] == ["Nơi nhận:", "- Sở Nội vụ;"]

@@ -83,7 +83,9 @@ def test_walk_from_plan_draft_to_publication(app, client, factory, db, monkeypat
     _ok(m.post("/plan", {**sections, "methods": "Chọn mẫu ngẫu nhiên hệ thống."}))
     _ok(m.do(1, "submit"))
     _ok(ha.do(1, "appraise"))
-    assert "alert-danger" in m.do(1, "issue")  # signed plan missing
+    assert "alert-danger" in m.do(1, "issue")  # no signer, signed plan missing
+    _ok(m.post("/plan", {"signer_authority": "KT. Giám đốc", "signer_title": "Phó Giám đốc",
+                         "signer_name": "Trần Minh Khoa"}))
     _ok(m.post("/attachments", {"kind": "plan_signed", "step": "1"},
                {"file": ("ke-hoach-da-ky.pdf", pdf("signed"))}))
     _ok(m.do(1, "issue"))

@@ -30,8 +30,8 @@ def quick_files(monkeypatch):
     def tag(content):
         return repr((content.subject, content.snapshot, [s.blocks for s in content.sections
                                                          if s.heading == SHORTCOMINGS]))
-    monkeypatch.setattr(pdf_report, "build_report_pdf", lambda c: pdf(tag(c)))
-    monkeypatch.setattr(docx_report, "build_report_docx", lambda c: docx_of(tag(c)))
+    monkeypatch.setattr(pdf_report, "build_report_pdf", lambda c, *_a: pdf(tag(c)))
+    monkeypatch.setattr(docx_report, "build_report_docx", lambda c, *_a: docx_of(tag(c)))
 
 
 def docx_of(text: str) -> bytes:
