@@ -40,24 +40,25 @@ class SerifFaces:
         return Path(self.paths[face]).read_bytes()
 
 
-def _covers_vietnamese(path: Path) -> bool:
+def covers(path: Path, letters: str = VIETNAMESE) -> bool:
+    """True if the TrueType file at ``path`` has a glyph for every one of ``letters``."""
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
     try:
         face = TTFont("probe", str(path)).face
     except (TTFError, OSError):
         return False
-    return all(ord(ch) in face.charToGlyph for ch in VIETNAMESE)
+    return all(ord(ch) in face.charToGlyph for ch in letters)
 
 
 def _find(name: str, dirs) -> Path | None:
     for d in dirs:
         p = Path(d) / name
-        if p.is_file() and _covers_vietnamese(p):
+        if p.is_file() and covers(p):
             return p
     for d in dirs:
         if Path(d).is_dir():
             for p in sorted(Path(d).rglob(name)):
-                if _covers_vietnamese(p):
+                if covers(p):
                     return p
     return None
 

@@ -54,13 +54,8 @@ def _candidates(names: list[str], dirs: list[str]):
 
 
 def _covers_vietnamese(path: Path) -> bool:
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
-    try:
-        face = TTFont("probe", str(path)).face
-    except (TTFError, OSError):
-        return False
-    return all(ord(ch) in face.charToGlyph for ch in VIETNAMESE_SAMPLE)
+    from ..documents.fonts import covers
+    return covers(path, VIETNAMESE_SAMPLE)
 
 
 def find_font(names: list[str], search_dirs: list[str]) -> Path | None:

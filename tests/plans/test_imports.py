@@ -16,9 +16,10 @@ import pytest
 from fieldwork.features import FEATURES
 
 PLANS = Path(__file__).resolve().parents[2] / "fieldwork" / "plans"
-# Users and roles, the audit log and the directory of agencies and fields: the ground every
-# feature (plans included) stands on.
-FOUNDATION = {"auth", "audit", "directory", "plans"}
+# Users and roles, the audit log, the directory of agencies and fields, and the Decree 30
+# document builder (which imports no feature: tests/documents/test_imports.py): the ground
+# every feature (plans included) stands on.
+FOUNDATION = {"auth", "audit", "directory", "documents", "plans"}
 FORBIDDEN = set(FEATURES) - FOUNDATION
 
 
