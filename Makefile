@@ -1,6 +1,7 @@
 # fieldwork: two commands for a fresh machine.
 #   make run   set everything up, migrate, load demo data once, start http://127.0.0.1:5000
-#   make test  set everything up and run the whole test suite (SQLite, then PostgreSQL)
+#   make test  set everything up and run the whole test suite (SQLite, then PostgreSQL), on
+#              every core (pytest-xdist; TEST_WORKERS=1 for one process)
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -8,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTANCE ?= $(CURDIR)/instance
 export FIELDWORK_INSTANCE ?= $(INSTANCE)
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 # Debian packages the app needs at run time, and the extra ones the tests need.
 RUN_PKGS := libzbar0 fonts-dejavu-core fonts-liberation2 poppler-utils
@@ -25,8 +28,8 @@ run: setup
 
 test: setup-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -p no:cacheprovider
-	$(BIN)/python -m pytest -q -p no:cacheprovider --postgres
+	$(PYTEST)
+	$(PYTEST) --postgres
 
 setup: system-run $(VENV)/.installed i18n-compile
 

@@ -2,12 +2,18 @@
 
 Run with ``--postgres`` to use a throwaway PostgreSQL cluster instead of SQLite; in that pass
 only tests that touch the database run (pure printing and image tests run in the SQLite pass).
+
+The suite runs on several pytest-xdist workers (``make test``: ``-n auto``); tests marked
+``xdist_group`` (the browser tests, which share one loaded instance) stay on one worker.
+Each worker has its own SQLite file or PostgreSQL database, instance and data folders, Redis
+server and ports, claimed in the run's claim book (``tests/isolation.py``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 
 import pytest
 from flask.testing import FlaskClient
@@ -18,12 +24,59 @@ from fieldwork import create_app
 from fieldwork.config import TestConfig
 from fieldwork.extensions import db as _db
 
+from . import isolation
+from .isolation import claim, free_port
+
 DB_FIXTURES = {"app", "db", "client", "runner", "database_url", "factory"}
 
 
 def pytest_addoption(parser):
     parser.addoption("--postgres", action="store_true",
                      help="run database tests against a throwaway PostgreSQL server")
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller, or the only process
+        run = isolation.start_run()
+        config.add_cleanup(lambda: shutil.rmtree(run, ignore_errors=True))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist, in the controller: start the pass's one PostgreSQL cluster, tell each worker."""
+    config = node.config
+    if config.getoption("--postgres"):
+        node.workerinput["fieldwork_pg"] = _controller_cluster(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``-n N`` (``--dist load``, the default) and ``--dist loadgroup`` keep each
+    ``xdist_group`` on one worker (tests/scheduling.py); other modes are xdist's own."""
+    if config.getvalue("dist") in ("load", "loadgroup"):
+        from .scheduling import GroupScheduling
+        return GroupScheduling(config, log)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session):
+    """Worker: tell the controller the groups, before xdist reports the collection."""
+    if hasattr(session.config, "workerinput"):
+        from .scheduling import record_groups
+        record_groups(session.items)
+
+
+def _controller_cluster(config) -> dict:
+    from .pg import Cluster, describe
+    info = getattr(config, "_fieldwork_pg", None)
+    if info is None:
+        cluster = Cluster()
+        claim("port", cluster.port)
+        cluster.start()
+        config.add_cleanup(cluster.stop)
+        info = config._fieldwork_pg = describe(cluster)
+    return info
 
 
 def pytest_collection_modifyitems(config, items):
@@ -44,35 +97,33 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def pg_cluster(request):
-    """The PostgreSQL cluster of the --postgres pass (None in the SQLite pass)."""
+    """The pass's PostgreSQL cluster as this worker sees it (None in the SQLite pass):
+    ``create_database(name)`` makes this worker's own ``<name>_<worker>``."""
     if not request.config.getoption("--postgres"):
-        yield None
-        return
-    from .pg import Cluster
-    cluster = Cluster()
-    cluster.start()
-    yield cluster
-    cluster.stop()
+        return None
+    from .pg import WorkerCluster
+    info = getattr(request.config, "workerinput", {}).get("fieldwork_pg")
+    return WorkerCluster(info or _controller_cluster(request.config))
 
 
 @pytest.fixture(scope="session")
 def database_url(pg_cluster, tmp_path_factory):
-    """URL of the session's test database."""
+    """URL of this worker's test database."""
     if pg_cluster is not None:
-        return pg_cluster.url("fieldwork_test")
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+        return pg_cluster.create_database("fieldwork_test")
+    return "sqlite:///" + str(claim("sqlite", tmp_path_factory.mktemp("db") / "test.db"))
 
 
 @pytest.fixture(scope="session")
 def _app(database_url, tmp_path_factory):
     """One application for the session, its database built by the migrations."""
-    instance = tmp_path_factory.mktemp("instance")
+    instance = claim("instance", tmp_path_factory.mktemp("instance"))
     os.environ["FIELDWORK_INSTANCE"] = str(instance)
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("SECRET_KEY", None)
     settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     settings.update(SQLALCHEMY_DATABASE_URI=database_url,
-                    FIELDWORK_DATA_DIR=str(tmp_path_factory.mktemp("data")))
+                    FIELDWORK_DATA_DIR=str(claim("data", tmp_path_factory.mktemp("data"))))
     app = create_app(settings)
     with app.app_context():
         from flask_migrate import upgrade
@@ -106,7 +157,7 @@ class _BoundSession(FsaSession):
 def app(_app, tmp_path):
     """The app inside one outer transaction that is rolled back after the test."""
     # Each test gets its own data directory, as the database rolls back but files stay.
-    data_dir = tmp_path / "data"
+    data_dir = claim("data", tmp_path / "data")
     data_dir.mkdir()
     _app.config["FIELDWORK_DATA_DIR"] = str(data_dir)
     with _app.app_context():
@@ -181,20 +232,20 @@ def login(client, email: str, password: str):
                                        "csrf_token": token})
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _servers_on_claimed_ports():
+    """Servers the load bench and crash tests start take their ports from the claim book."""
+    from fieldwork.deploy import loadbench
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(loadbench, "free_port", free_port)
+        yield
+
+
 # -- a real Redis server (job queue and rate-limit tests) -----------------------------------
-
-def _free_redis_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    """URL of a throwaway redis-server (Debian's, no persistence) started for this session."""
-    import shutil
+    """URL of this worker's throwaway redis-server (Debian's, no persistence)."""
     import subprocess
     import time
 
@@ -204,7 +255,7 @@ def redis_url(tmp_path_factory):
     if not shutil.which(binary):
         pytest.fail("redis-server is missing: install Debian's redis-server (make test does)")
     folder = tmp_path_factory.mktemp("redis")
-    port = _free_redis_port()
+    port = free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
          "--appendonly", "no", "--dir", str(folder), "--daemonize", "no",
@@ -221,7 +272,7 @@ def redis_url(tmp_path_factory):
                 proc.kill()
                 raise
             time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
+    yield claim("redis", f"redis://127.0.0.1:{port}/0")
     client.close()
     proc.terminate()
     proc.wait(timeout=20)

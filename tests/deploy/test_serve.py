@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import urllib.error
 import urllib.request
 
 from fieldwork.deploy.serve import default_workers, gunicorn_options, refusals
+
+from ..isolation import free_port
 
 GOOD_KEY = "k" * 64
 
@@ -47,12 +48,6 @@ def test_serve_refuses_sqlite_and_weak_key(make_instance):
     assert res.exit_code == 2 and "SECRET_KEY" in res.output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> int | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 (loopback only)
@@ -63,7 +58,7 @@ def _get(url: str) -> int | None:
 
 def test_serve_answers_on_loopback(make_instance, tmp_path):
     inst = make_instance("inst")  # migrated SQLite database and its secret key
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
     env["FIELDWORK_INSTANCE"] = str(inst.root)
     log = tmp_path / "serve.log"

@@ -11,7 +11,9 @@ one the test asks for, e.g. a 403). On failure a screenshot, the page's HTML and
 the server's log go to ``test-artifacts/e2e/<test name>.png|.html|.server.log``.
 
 The tests share the one instance and run in file order; test_walk.py runs last and moves
-DEMO-2026 through steps 2-6 (its second test needs its first).
+DEMO-2026 through steps 2-6 (its second test needs its first). Under pytest-xdist they are one
+``xdist_group`` (tests/scheduling.py): one worker runs them all, in that order, with its own
+instance, port and browser, while the other workers run the rest of the suite.
 
 Developers: ``FIELDWORK_E2E_DEMO=/path/to/instance`` copies an already-loaded demo instance
 (made with ``fieldwork demo --password e2e-Password-2026``) instead of loading it again;
@@ -26,7 +28,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -35,6 +36,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from ..isolation import claim, free_port
 
 CHROMIUM = Path(os.environ.get("FIELDWORK_E2E_CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "e2e-Password-2026"
@@ -55,6 +58,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            # One worker runs them all, in file order, against its one loaded demo.
+            item.add_marker(pytest.mark.xdist_group("e2e"))
             if config.getoption("--postgres", default=False):
                 drop.append(item)
                 continue
@@ -62,12 +67,6 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(instance: Path) -> dict:
@@ -106,7 +105,7 @@ def _wait_up(url: str, proc: subprocess.Popen, log: Path) -> None:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Base URL of the app serving a freshly loaded demo (DEMO-2026 and DEMO-2025)."""
-    instance = tmp_path_factory.mktemp("e2e-instance")
+    instance = claim("instance", tmp_path_factory.mktemp("e2e-instance"))
     log = instance / "server.log"
     SERVER_LOGS.append(log)
     env = _env(instance)
@@ -116,7 +115,7 @@ def live_server(tmp_path_factory):
     else:
         _fieldwork(["db", "upgrade"], env, log)
         _fieldwork(["demo", "--password", PASSWORD], env, log)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log, "ab") as out:
         proc = subprocess.Popen(
