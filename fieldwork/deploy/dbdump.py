@@ -18,8 +18,9 @@ from sqlalchemy import Engine, column, create_engine, func, inspect, select, tab
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-# Rows that every migrated database has (written by the migrations themselves).
-SEED_TABLES = frozenset({"alembic_version", "roles"})
+# Rows that every migrated database has (written by the migrations themselves; privacy_keys:
+# the blind-index key, wrapped by that instance's data key).
+SEED_TABLES = frozenset({"alembic_version", "roles", "privacy_keys"})
 # libpq settings that may sit in the URL's query string, passed on as environment.
 QUERY_ENV = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
              "sslkey": "PGSSLKEY", "connect_timeout": "PGCONNECT_TIMEOUT"}

@@ -205,7 +205,7 @@ class ScanAnswer(db.Model):
     source: Mapped[str] = mapped_column(String(16), default="omr")  # omr or verified
     note: Mapped[str] = mapped_column(String(40), default="")
     # Contact questions (phone, citizen ID): ``values`` is masked, the reading is encrypted here.
-    secret: Mapped[str | None] = mapped_column(Text, nullable=True)
+    secret: Mapped[str | None] = mapped_column(Text, nullable=True, info={"encrypted": True})
     page: Mapped[ScanPage] = relationship(back_populates="answers")
 
     @property

@@ -1,10 +1,10 @@
-"""Grants of the right to see respondents' contact data (phone, citizen ID)."""
+"""Grants of the right to see respondents' contact data; the wrapped blind-index key."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -31,3 +31,18 @@ class PrivacyGrant(db.Model):
     def active(self) -> bool:
         """A grant counts until it is revoked."""
         return self.revoked_at is None
+
+
+class PrivacyKey(db.Model):
+    """A secret the app keeps in the database, encrypted under the data keys (never in clear).
+
+    ``purpose='blind_index'``: the HMAC key of the blind indexes. It does not change when a
+    data key is added or retired (rotation only re-wraps it), so an index computed before,
+    during or after a rotation finds the same phone number.
+    """
+
+    __tablename__ = "privacy_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(32), unique=True)
+    token: Mapped[str] = mapped_column(Text, info={"encrypted": True})
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

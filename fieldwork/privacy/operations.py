@@ -1,4 +1,4 @@
-"""Privacy state changes: grant and revoke the contact-data right, rotate the data keys."""
+"""Privacy state changes: grant and revoke the contact-data right (key rotation: ``rotation``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,7 @@ from ..audit.operations import record
 from ..errors import OperationError
 from ..extensions import db
 from ..timeutil import utcnow
-from .crypto import DecryptError, Keyring
 from .models import PrivacyGrant
-from .registry import ENCRYPTED
-
-BATCH = 500
 
 
 def grant_contact_access(target, data: dict, user) -> PrivacyGrant:
@@ -52,49 +48,3 @@ def revoke_contact_access(grant: PrivacyGrant, data: dict, user) -> PrivacyGrant
     record(user, "privacy.revoke", grant, before={"active": True}, after={"active": False},
            reason=(data.get("reason") or "").strip() or None)
     return grant
-
-
-def rotate_encrypted(ring: Keyring, user) -> dict[str, int]:
-    """Re-encrypt every registered column under the newest key and recompute blind indexes."""
-    counts: dict[str, int] = {}
-    for col in ENCRYPTED:
-        model = col.resolve()
-        if model is None:
-            continue
-        enc_attr = getattr(model, col.enc)
-        ids = list(db.session.scalars(select(model.id).where(enc_attr.is_not(None))
-                                      .order_by(model.id)))
-        for start in range(0, len(ids), BATCH):
-            rows = db.session.scalars(select(model).where(
-                model.id.in_(ids[start:start + BATCH])))
-            for row in rows:
-                token = getattr(row, col.enc)
-                try:
-                    setattr(row, col.enc, ring.rotate(token))
-                    if col.hash:
-                        setattr(row, col.hash, ring.blind_index(col.kind, ring.decrypt(token)))
-                except DecryptError:
-                    raise OperationError(
-                        f"{model.__tablename__} row {row.id}: none of the keys decrypts "
-                        f"{col.enc}; nothing was rotated (is an old key missing?)") from None
-            db.session.flush()
-        counts[f"{model.__tablename__}.{col.enc}"] = len(ids)
-    record(user, "privacy.keys_rotate", object_type="privacy", after={"rows": counts})
-    return counts
-
-
-def undecryptable(ring: Keyring) -> int:
-    """How many stored tokens the newest key alone cannot open (0 before retiring old keys)."""
-    only_new = Keyring(ring.keys[:1])
-    bad = 0
-    for col in ENCRYPTED:
-        model = col.resolve()
-        if model is None:
-            continue
-        for token in db.session.scalars(select(getattr(model, col.enc)).where(
-                getattr(model, col.enc).is_not(None))):
-            try:
-                only_new.decrypt(token)
-            except ValueError:
-                bad += 1
-    return bad

@@ -1,8 +1,10 @@
-"""Which model columns hold encrypted contact data, so key rotation can find them all.
+"""Which model columns hold encrypted data, so key rotation and retirement find them all.
 
 Each entry names a model by module and class (imported only when needed, so a feature that
 does not exist yet is skipped) and the kind; the columns are ``<kind>_enc`` (the Fernet
-token) and ``<kind>_hash`` (its blind index, optional).
+token) and ``<kind>_hash`` (its blind index, optional). A column named ``*_enc`` or marked
+``info={"encrypted": True}`` that is not listed here fails
+``tests/privacy/test_registry.py``, which walks the model metadata.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ class EncryptedColumn:
     kind: str
     enc: str
     hash: str | None
+
+    @property
+    def name(self) -> str:
+        """'module.Model.column', for messages."""
+        return f"{self.model}.{self.enc}"
 
     def resolve(self):
         """The model class, or None if its feature is not installed."""
@@ -46,3 +53,13 @@ register_encrypted("fieldwork.entry.models", "Keying", "phone")
 register_encrypted("fieldwork.entry.models", "Keying", "cid")
 # OMR readings of contact questions: the whole reading, encrypted as JSON; no blind index.
 register_encrypted("fieldwork.omr.models", "ScanAnswer", "reading", enc="secret", hash=None)
+# The sampling frame's dossier list (issue 9): name, phone and citizen ID of each applicant.
+register_encrypted("fieldwork.frames.models", "FrameDossier", "name", hash=None)
+register_encrypted("fieldwork.frames.models", "FrameDossier", "phone", hash="phone_index")
+register_encrypted("fieldwork.frames.models", "FrameDossier", "cid", hash="cid_index")
+# Self-completed answers (online form, kiosk, imported online and call-centre results).
+register_encrypted("fieldwork.online.models", "OnlineResponse", "phone")
+register_encrypted("fieldwork.online.models", "OnlineResponse", "cid")
+# The blind-index key itself, wrapped by the data keys.
+register_encrypted("fieldwork.privacy.models", "PrivacyKey", "index_key", enc="token",
+                   hash=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from cryptography.fernet import Fernet
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from fieldwork import create_app
 from fieldwork.audit.models import AuditEvent
@@ -13,7 +13,8 @@ from fieldwork.config import TestConfig
 from fieldwork.entry.models import EntrySheet, SheetSource
 from fieldwork.extensions import db as _db
 from fieldwork.privacy.crypto import Keyring, blind_index, encrypt, keyring, reset_keyring
-from fieldwork.privacy.operations import rotate_encrypted, undecryptable
+from fieldwork.privacy.models import PrivacyKey
+from fieldwork.privacy.rotation import needing_old_keys, rotate_encrypted
 
 PHONE, CID = "0912345123", "048123456789"
 
@@ -40,6 +41,14 @@ def test_sqlite_file_has_no_plain_phone(tmp_path):
         assert text.encode() not in raw and text.encode("utf-16-le") not in raw
 
 
+def _own_keys(app, db, keys: str) -> None:
+    """Use ``keys`` as the data keys; the blind-index key stored under the session's key is
+    dropped (inside the test's transaction), so one is made under these."""
+    app.config["FIELDWORK_DATA_KEY"] = keys
+    db.session.execute(delete(PrivacyKey))
+    reset_keyring()
+
+
 def _sheet(db, factory, serial, phone):
     from fieldwork.forms import operations as forms_ops
     survey = factory.survey()
@@ -56,22 +65,21 @@ def test_rotation_re_encrypts_and_recomputes_indexes(app, db, runner, factory):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     saved = app.config.get("FIELDWORK_DATA_KEY")
     try:
-        app.config["FIELDWORK_DATA_KEY"] = old
-        reset_keyring()
+        _own_keys(app, db, old)
         row = _sheet(db, factory, 1, PHONE)
-        before = row.phone_enc
+        before, index = row.phone_enc, row.phone_hash
         app.config["FIELDWORK_DATA_KEY"] = f"{new},{old}"
         reset_keyring()
         ring = keyring()
-        assert undecryptable(ring) >= 1
+        assert needing_old_keys(ring)["entry_sheets.phone_enc"] >= 1
         counts = rotate_encrypted(ring, "cli")
         assert counts["entry_sheets.phone_enc"] >= 1
         db.session.flush()
         db.session.refresh(row)
         assert row.phone_enc != before
         assert Keyring([new.encode()]).decrypt(row.phone_enc) == PHONE
-        assert row.phone_hash == Keyring([new.encode()]).blind_index("phone", PHONE)
-        assert undecryptable(ring) == 0
+        assert row.phone_hash == index == blind_index("phone", PHONE)  # the index key stays
+        assert needing_old_keys(ring) == {}
         event = db.session.scalar(select(AuditEvent).where(
             AuditEvent.action == "privacy.keys_rotate"))
         assert PHONE not in str(event.after)
@@ -87,8 +95,7 @@ def test_key_commands_on_the_key_file(app, db, runner, factory, tmp_path, monkey
     monkeypatch.delenv("FIELDWORK_DATA_KEY", raising=False)
     try:
         app.instance_path = str(tmp_path)
-        app.config["FIELDWORK_DATA_KEY"] = None
-        reset_keyring()
+        _own_keys(app, db, None)
         _sheet(db, factory, 2, PHONE)
         first = keyring().keys
         out = runner.invoke(args=["keys", "add"])
@@ -96,6 +103,8 @@ def test_key_commands_on_the_key_file(app, db, runner, factory, tmp_path, monkey
         assert len(keyring().keys) == 2 and keyring().keys[1] == first[0]
         out = runner.invoke(args=["keys", "retire"])
         assert out.exit_code == 1 and "rotate" in out.output
+        # How many values need the old key, and where.
+        assert "entry_sheets.phone_enc: 1" in out.output and "privacy_keys.token: 1" in out.output
         out = runner.invoke(args=["keys", "rotate"])
         assert out.exit_code == 0 and "re-encrypted" in out.output, out.output
         out = runner.invoke(args=["keys", "retire"])
@@ -111,8 +120,7 @@ def test_key_commands_on_the_key_file(app, db, runner, factory, tmp_path, monkey
 def test_rotation_refuses_a_value_no_key_opens(app, db, runner, factory):
     saved = app.config.get("FIELDWORK_DATA_KEY")
     try:
-        app.config["FIELDWORK_DATA_KEY"] = Fernet.generate_key().decode()
-        reset_keyring()
+        _own_keys(app, db, Fernet.generate_key().decode())
         row = _sheet(db, factory, 3, PHONE)
         db.session.commit()
         app.config["FIELDWORK_DATA_KEY"] = Fernet.generate_key().decode()  # the old key lost
