@@ -90,10 +90,19 @@ def _check_limits(survey: Survey, channel: OnlineChannel, phone_hash: str | None
                             {"phone": [_("Limit reached for today.")]})
 
 
-def _already(survey: Survey, code: str) -> AnswerRefused:
-    return AnswerRefused(_("Dossier %(code)s has already been evaluated. Each dossier is "
-                           "evaluated once; thank you.", code=code),
-                         {"dossier_code": [_("Already evaluated.")]})
+def _unusable(code: str) -> AnswerRefused:
+    """One answer for a code that is not in the frame and for one already used: the public
+    form must not tell which codes exist (issue 15)."""
+    return AnswerRefused(_("Dossier code %(code)s cannot be used: it is not in this survey, or "
+                           "it has already been evaluated (each dossier is evaluated once). "
+                           "Check the code on your receipt, or answer with your phone number "
+                           "and citizen ID.", code=code),
+                         {"dossier_code": [_("Not in this survey, or already evaluated.")]})
+
+
+def _answered(survey: Survey, code: str) -> bool:
+    return db.session.scalar(select(OnlineResponse.id).where(
+        OnlineResponse.survey_id == survey.id, OnlineResponse.dossier_code == code)) is not None
 
 
 def submit_answer(survey: Survey, agency_id: int, version_number, raw: dict,
@@ -129,22 +138,21 @@ def submit_answer(survey: Survey, agency_id: int, version_number, raw: dict,
     agency = db.session.get(Agency, agency_id)
     code = str(raw.get("dossier_code") or "").strip().upper()
     dossier = find_dossier(survey, code) if code else None
+    if dossier is not None and _answered(survey, code):
+        dossier = None  # used: refused exactly like an unknown code
     if dossier is not None:
         agency = dossier.agency  # the frame knows where the dossier was handled
     field = db.session.get(Field, dossier.field_id) if dossier and dossier.field_id else None
     qn = version.questionnaire
     local_day = now.astimezone(rules.LOCAL).date()
     checked = check_online(qn, raw, local_day, agency.name, field.name if field else None)
-    if code and dossier is None:
-        raise AnswerRefused(_("No dossier %(code)s in this survey. Check the code on your "
-                              "receipt, or answer with your phone number and citizen ID.",
-                              code=code), {**checked.errors, "dossier_code": [_("Not found.")]})
+    # The code's verdict comes only once everything else is right, and is the same for an
+    # unknown and a used code: the form tells nothing about which codes exist.
     if checked.errors:
         raise AnswerRefused(_("Some answers need attention; nothing was saved yet."),
                             checked.errors)
-    if dossier is not None and db.session.scalar(select(OnlineResponse.id).where(
-            OnlineResponse.survey_id == survey.id, OnlineResponse.dossier_code == code)):
-        raise _already(survey, code)
+    if code and dossier is None:
+        raise _unusable(code)
     phone, cid = checked.contact.get("phone"), checked.contact.get("cid")
     phone_hash = blind_index("phone", phone) if phone else None
     if dossier is None:
@@ -164,7 +172,7 @@ def submit_answer(survey: Survey, agency_id: int, version_number, raw: dict,
             db.session.add(row)
             db.session.flush()
     except IntegrityError:  # the same dossier sent twice at the same moment
-        raise _already(survey, code) from None
+        raise _unusable(code) from None
     audit.record(f"{channel.value}:{device[:12]}", "online.answer", row,
                  after={"channel": channel.value, "agency": agency.name,
                         "version": version.number, "dossier": code or None,

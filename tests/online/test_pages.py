@@ -77,9 +77,12 @@ def test_bad_input_shows_what_to_fix_and_keeps_what_was_typed(client, db, world)
     resp = client.post(url(world), data=form_data(client, url(world), dossier_code="HS-404",
                                                   q01="no", q03="Góp ý của tôi"))
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and "Không có hồ sơ HS-404" in html
-    assert "Vui lòng trả lời câu hỏi này" in html  # no reason chosen
+    assert resp.status_code == 200 and "Vui lòng trả lời câu hỏi này" in html  # no reason
+    assert "HS-404:" not in html  # the code's verdict waits until the rest is right
     assert 'value="HS-404"' in html and "Góp ý của tôi" in html and count(db) == 0
+    resp = client.post(url(world), data=form_data(client, url(world), dossier_code="HS-404",
+                                                  q01="no", q02=["reason_a"]))
+    assert "Không dùng được mã hồ sơ HS-404" in resp.get_data(as_text=True) and count(db) == 0
     expired = client.post(url(world), data={"csrf_token": "x", "a_q01": "yes"})
     assert "hết hạn" in expired.get_data(as_text=True) and count(db) == 0
 
@@ -142,3 +145,38 @@ def test_manager_page_lists_addresses_and_posters(client, db, world):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get(f"/online/{world.survey.code}/{world.a.id}/poster-a3.pdf"
                       ).status_code == 404
+
+
+def _page_without(html: str, code: str) -> str:
+    """The page with its per-request parts taken out: the CSRF token and the code typed."""
+    return TOKEN.sub("", html).replace(code, "CODE")
+
+
+def test_unknown_and_used_codes_get_the_same_answer(app, client, db, world):
+    """No oracle (issue 15): the public form told "no dossier X" apart from "X already
+    evaluated", so anyone could find which codes exist. Now both pages are the same, with
+    the rest of the answer right or wrong, and the rate limit still counts them."""
+    assert client.post(url(world), data=form_data(client, url(world), dossier_code="HS-0001",
+                                                  q01="yes")).status_code == 303
+    for answers in ({"q01": "yes"}, {"q01": "no"}):  # right, then a reason missing
+        pages = {}
+        for code in ("HS-0001", "HS-9999"):  # used, unknown
+            resp = client.post(url(world), data=form_data(client, url(world), dossier_code=code,
+                                                          **answers))
+            assert resp.status_code == 200
+            pages[code] = _page_without(resp.get_data(as_text=True), code)
+        assert pages["HS-0001"] == pages["HS-9999"], answers
+    resp = client.post(url(world), data=form_data(client, url(world), dossier_code="HS-0002",
+                                                  q01="no"))  # a good code, a reason missing
+    assert _page_without(resp.get_data(as_text=True), "HS-0002") == pages["HS-9999"]
+    assert count(db) == 1
+    app.config["ONLINE_RATE_LIMIT"] = "3/minute"
+    limiter.reset()
+    try:
+        codes = ["HS-9001", "HS-0001", "HS-9002", "HS-9003"]
+        got = [client.post(url(world), data=form_data(client, url(world), dossier_code=c,
+                                                      q01="yes")).status_code for c in codes]
+        assert got == [200, 200, 200, 429]
+    finally:
+        app.config.pop("ONLINE_RATE_LIMIT")
+        limiter.reset()
