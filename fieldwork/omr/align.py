@@ -169,13 +169,16 @@ def find_marks(gray: np.ndarray) -> MarkQuad | None:
 
     small, f = reduce(gray)
     long_side = max(small.shape)
+    largest = long_side * MARK_RATIO * 0.92
+    masks = {}  # the paper level once per ink level, wide enough for the largest marks
     for fit in (1.0, 0.8, 0.6):  # a page filling the image, then scanned with margins
-        expected = long_side * MARK_RATIO * 0.92 * fit
+        expected = largest * fit
         # Opening removes strokes and text touching a mark; solid squares survive it.
         kernel = np.ones((max(2, int(expected * 0.4)),) * 2, np.uint8)
         for level in (INK, 0.75):
-            mask = cv2.morphologyEx(ink_mask(small, int(expected * 3), level), cv2.MORPH_OPEN,
-                                    kernel)
+            if level not in masks:
+                masks[level] = ink_mask(small, int(largest * 3), level)
+            mask = cv2.morphologyEx(masks[level], cv2.MORPH_OPEN, kernel)
             cands = _candidates(mask, expected)
             if len(cands) > 40:  # a photo or a noisy page: keep the most mark-sized ones
                 cands = cands[np.argsort(np.abs(cands[:, 2] - expected))[:40]]

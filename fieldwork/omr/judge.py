@@ -67,6 +67,7 @@ class BoxCalls:
     around: np.ndarray | None = None  # a ring drawn around the box or its option's text
     beside: np.ndarray | None = None  # a mark left of a box with nothing printed there
     near: np.ndarray | None = None  # other ink close by (beside a box in a row, after a text)
+    ringish: np.ndarray | None = None  # ring-like ink around a box, whatever is next to it
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -177,10 +178,10 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
         strays[i] = diagonal(i) < X_RATIO
     usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~grid]
     typical = float(np.median(usual)) if len(usual) >= 3 else 0.0
-    around, beside, near = _around(m, marked, groups or [list(range(n))])
+    around, beside, near, ringish = _around(m, marked, groups or [list(range(n))])
     zones = (raw_sides, raw_corners, m.rects[:, :2] + m.rects[:, 2:] / 2, m.rects[:, 2])
     return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, zones, around,
-                    beside, near)
+                    beside, near, ringish)
 
 
 def _excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
@@ -216,7 +217,7 @@ def _around(m: BoxMeasures, marked: np.ndarray,
     n = len(m.fill)
     z = np.zeros(n, bool)
     if m.halo is None or n == 0:
-        return z, z, z
+        return z, z, z, z
     halo = np.nan_to_num(_excess(m.halo, groups))
     # In a tight grid a ring must cross all three gaps; in an option list two will do.
     tight = halo_gaps(m.rects)[:, 0] < m.rects[:, 2]
@@ -235,10 +236,13 @@ def _around(m: BoxMeasures, marked: np.ndarray,
         1.7 * m.rects[:, 2:3]
     np.fill_diagonal(reach, False)
     clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
+    listed = np.isfinite(m.texts[:, 0]) if m.texts is not None else np.zeros(n, bool)
     around = (ring | text) & clear
-    beside = left & free_left & ~around & clear
-    near = after & ~around & ~beside & clear
-    return around, beside, near
+    # Beside a box of an option list (its text printed right of it, its margin left of it);
+    # beside a box elsewhere (a matrix row) the mark could belong to either neighbour.
+    beside = left & free_left & listed & ~around & clear
+    near = (after | (left & ~listed)) & ~around & ~beside & clear
+    return around, beside, near, (ring | text) & ~marked
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
@@ -355,6 +359,14 @@ def _outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, values: li
     """
     if c.around is None:
         return values, status, conf, note
+    if status == "ok" and any(c.ringish[idx[k]] and opts[k] not in values
+                              for k in range(len(idx))):
+        # A ring around another option whose ink reaches into the box read: a big ring
+        # drawn over its neighbour looks like a light mark there.
+        if max(c.net[idx[opts.index(v)]] for v in values) < SOLID:
+            order = {o: i for i, o in enumerate(opts)}
+            others = [opts[k] for k in range(len(idx)) if c.ringish[idx[k]]]
+            return sorted(set(values) | set(others), key=order.get), "doubtful", 0.4, "ring"
     ring = [k for k in range(len(idx)) if c.around[idx[k]]]
     side = [k for k in range(len(idx)) if c.beside[idx[k]]]
     near = [k for k in range(len(idx)) if c.near[idx[k]]]
@@ -366,7 +378,10 @@ def _outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, values: li
             return [opts[k] for k in ring], "ok", 0.6, "ring"
         if side and not ring and len(side) == 1:
             return [opts[side[0]]], "ok", 0.6, "beside"
-    extra = [opts[k] for k in ring + side + near if opts[k] not in values]
+    # Ink near an option (not a ring, not beside an option list) only matters where
+    # nothing was marked: a question read from its boxes keeps its reading.
+    extra = [opts[k] for k in ring + side + (near if status == "blank" else [])
+             if opts[k] not in values]
     if status in ("ok", "blank") and not extra:
         return values, status, conf, note
     doubted = sorted(set(values) | set(extra), key=order.get)

@@ -201,7 +201,7 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
         _means(ii, x + 0.2 * w, y - e - z, x + 0.8 * w, y - e),
         _means(ii, x + 0.2 * w, y + h + e, x + 0.8 * w, y + h + e + z)])
     texts = label_rects(boxes, offsets, scale)
-    halo = _halo(ii, rects, scale)
+    halo = _halo(ii, rects, scale, texts)
     label = _label_bands(ii, rects, scale, texts)
     return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects,
                        halo, label, texts)
@@ -239,14 +239,15 @@ def halo_gaps(rects: np.ndarray, texts: np.ndarray | None = None) -> np.ndarray:
 
 
 def _band(start: float, room: np.ndarray, w: np.ndarray,
-          reach: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+          reach=1.0) -> tuple[np.ndarray, np.ndarray]:
     """A band's near and far distance from a box edge: up to the next box's outline."""
     near = start + 0.05 * w
     far = np.minimum(start + reach * w, room - start)
     return near, np.where(far - near > 0.12 * w, far, near)
 
 
-def _halo(ii: np.ndarray, rects: np.ndarray, scale: float) -> np.ndarray:
+def _halo(ii: np.ndarray, rects: np.ndarray, scale: float,
+          texts: np.ndarray | None = None) -> np.ndarray:
     """Ink a little away from each box: where a ring drawn around it, or a mark beside it, lie.
 
     Bands stop half-way to the next box, so a neighbour's own ink is not counted;
@@ -256,12 +257,15 @@ def _halo(ii: np.ndarray, rects: np.ndarray, scale: float) -> np.ndarray:
     e = LINE_PT * scale
     gaps = halo_gaps(rects)
     out = np.zeros((len(x), 3))
-    n0, n1 = _band(e, gaps[:, 0], w, 1.6)
-    out[:, 0] = _means(ii, x - n1, y - 0.2 * h, x - n0, y + 1.2 * h)
+    # Each band faces the box's own side only (a ring around a neighbour passes beside
+    # this box's corner, not level with its side).
+    n0, n1 = _band(e, gaps[:, 0], w, np.where(np.isfinite(texts[:, 0]), 1.6, 1.0)
+                   if texts is not None else 1.0)
+    out[:, 0] = _means(ii, x - n1, y + 0.1 * h, x - n0, y + 0.9 * h)
     for k, (sign, edge) in enumerate(((-1, y), (1, y + h)), start=1):
         a0, a1 = _band(e, gaps[:, k], w)
         lo, hi = (edge - a1, edge - a0) if sign < 0 else (edge + a0, edge + a1)
-        out[:, k] = _means(ii, x - 0.2 * w, lo, x + 1.2 * w, hi)
+        out[:, k] = _means(ii, x + 0.1 * w, lo, x + 0.9 * w, hi)
     return np.where(np.isfinite(out), out, 0.0)
 
 

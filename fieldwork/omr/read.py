@@ -82,6 +82,10 @@ def _find_qr(gray: np.ndarray, quad: MarkQuad | None,
             hit = decode_region(gray, region, module)
             if hit is not None:
                 return hit, rotation
+    if quad is None:
+        hit = _qr_in_corners(gray)
+        if hit is not None:
+            return hit, None
     if not anywhere:
         return None, None
     hits = decode_anywhere(gray)
@@ -93,6 +97,19 @@ def _find_qr(gray: np.ndarray, quad: MarkQuad | None,
     best = min(((np.linalg.norm(np.subtract(h.center, c)), h, r)
                 for h in hits for r, c in expected.items()), key=lambda t: t[0])
     return best[1], best[2]
+
+
+def _qr_in_corners(gray: np.ndarray) -> QRHit | None:
+    """The QR code looked for in the four corners of the image (a page printed near the
+    paper's corner, however it lies), at the module size a page filling the image has."""
+    hgt, wid = gray.shape
+    side = 0.36 * min(hgt, wid)
+    module = min(hgt, wid) / A4[0] * _DEFAULT_QR.w / QR_MODULES
+    for x, y in ((wid - side, 0), (0, 0), (0, hgt - side), (wid - side, hgt - side)):
+        hit = decode_region(gray, np.array([(x, y), (x + side, y + side)]), module)
+        if hit is not None:
+            return hit
+    return None
 
 
 def _working(gray: np.ndarray, scale: float) -> tuple[np.ndarray, int]:

@@ -152,8 +152,9 @@ def refine(gray: np.ndarray, h: np.ndarray, page: dict, size: tuple[float, float
     centres_pt = rect_array(boxes)[:, :2] + rect_array(boxes)[:, 2:] / 2
     search = WIDE_SEARCH_PT
     for _ in range(passes):
-        upright = warp(gray, h, size, scale).astype(np.float32)
-        dark = np.clip(1.0 - upright / max(float(np.quantile(upright, 0.9)), 1.0), 0, 1)
+        upright = warp(gray, h, size, scale)
+        paper = max(float(np.percentile(upright[::7, ::7], 90)), 1.0)
+        dark = np.clip(1.0 - upright.astype(np.float32) * (1.0 / paper), 0, 1)
         ii = cv2.integral(dark, sdepth=cv2.CV_64F)
         own, strength = outlines(ii, rects, scale, search)
         good = strength > 0.25
