@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from .config import ConfigError, check_database_url
+from .resources import RuntimeFileMissing
 
 
 def _factory() -> Flask:
@@ -20,12 +21,15 @@ def _factory() -> Flask:
 
 @click.group(cls=FlaskGroup, create_app=_factory, add_version_option=False,
              load_dotenv=False, set_debug_flag=False)
+@click.version_option(package_name="fieldwork", prog_name="fieldwork",
+                      message="%(prog)s %(version)s")
 def cli():
     """fieldwork: paper-survey fieldwork suite (honours DATABASE_URL, FIELDWORK_DATA_DIR)."""
 
 
 def main() -> None:
-    """Console-script entry point; a bad DATABASE_URL is reported without a traceback."""
+    """Console-script entry point; a bad DATABASE_URL or a file missing from the installation
+    is reported without a traceback."""
     url = os.environ.get("DATABASE_URL")
     if url:
         try:
@@ -33,7 +37,11 @@ def main() -> None:
         except ConfigError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
             sys.exit(2)
-    cli.main(prog_name="fieldwork")
+    try:
+        cli.main(prog_name="fieldwork")
+    except RuntimeFileMissing as exc:
+        click.secho(f"Error: {exc}", fg="red", err=True)
+        sys.exit(1)
 
 
 def _commit_or_fail(db) -> None:

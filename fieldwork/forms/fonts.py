@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-SETTINGS_PATH = Path(__file__).resolve().parents[2] / "print_templates" / "print_settings.json"
+# print_templates/ at the top of the repository, installed as fieldwork.print_templates.
+SETTINGS = ("fieldwork.print_templates", "print_settings.json")
 REGULAR, BOLD = "FieldworkSans", "FieldworkSans-Bold"
 # Letters a font must have to print Vietnamese: every vowel with every tone mark
 # family and the extra base letters.  Core fonts (Helvetica) fail this.
@@ -37,7 +38,8 @@ def load_print_settings(path: str | Path | None = None) -> dict:
 
 @lru_cache(maxsize=1)
 def _default_settings() -> dict:
-    return json.loads(SETTINGS_PATH.read_text(encoding="utf-8"))
+    from ..resources import read_text
+    return json.loads(read_text(*SETTINGS))
 
 
 def _candidates(names: list[str], dirs: list[str]):
