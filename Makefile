@@ -16,7 +16,7 @@ PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 RUN_PKGS := libzbar0 fonts-dejavu-core fonts-liberation2 poppler-utils
 TEST_PKGS := $(RUN_PKGS) postgresql chromium redis-server pspp libreoffice-writer-nogui
 
-.PHONY: run test setup setup-test system-run system-test i18n i18n-compile lint clean
+.PHONY: run test wheel-smoke setup setup-test system-run system-test i18n i18n-compile lint clean
 
 run: setup
 	$(BIN)/fieldwork db upgrade
@@ -26,10 +26,20 @@ run: setup
 	@echo ">>> fieldwork on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(BIN)/fieldwork run --host 127.0.0.1 --port 5000
 
+# The wheel smoke test (scripts/wheel-smoke.sh: the wheel in a fresh venv runs db upgrade, demo,
+# forms print, serve) runs beside the SQLite pass: it mostly waits on pip and the disk.
 test: setup-test
 	$(BIN)/ruff check .
-	$(PYTEST)
+	@mkdir -p test-artifacts; \
+	bash scripts/wheel-smoke.sh >test-artifacts/wheel-smoke.log 2>&1 & smoke=$$!; \
+	$(PYTEST); rc=$$?; \
+	if wait $$smoke; then tail -n 1 test-artifacts/wheel-smoke.log; \
+	else cat test-artifacts/wheel-smoke.log; echo ">>> wheel smoke test FAILED"; rc=1; fi; \
+	exit $$rc
 	$(PYTEST) --postgres
+
+wheel-smoke:
+	bash scripts/wheel-smoke.sh
 
 setup: system-run $(VENV)/.installed i18n-compile
 
