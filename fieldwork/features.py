@@ -15,7 +15,7 @@ from types import ModuleType
 
 FEATURES = ("auth", "audit", "directory", "documents", "plans", "forms", "omr", "entry",
             "stats", "reports", "privacy", "imports", "quality", "frames", "online",
-            "jobs", "deploy")
+            "jobs", "deploy", "xlsx")
 VIEW_MODULES = ("views", "public", "api")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import warnings
 from pathlib import Path
 
 from fieldwork.forms.spec import (
@@ -87,17 +86,12 @@ def _survey_row(x: Question, lists: dict[tuple, str]) -> list:
 
 def read_xlsform(source: bytes | str | Path | io.IOBase) -> Questionnaire:
     """Read an XLSForm workbook; ``SpecError`` lists every problem, row by row."""
-    from openpyxl import load_workbook
+    from ..xlsx import XlsxRefused, read_xlsx
 
-    if isinstance(source, (bytes, bytearray)):
-        source = io.BytesIO(source)
-    try:
-        with warnings.catch_warnings():
-            # Workbooks from Excel or Kobo carry extensions openpyxl warns about.
-            warnings.simplefilter("ignore")
-            wb = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a non-workbook
-        raise SpecError(f"Tệp không phải bảng tính XLSForm (.xlsx) hợp lệ: {exc}") from exc
+    try:  # checked, then parsed in a child process with memory and time limits
+        wb = read_xlsx(source, only=("survey", "choices", "settings"))
+    except XlsxRefused as exc:
+        raise SpecError(f"Tệp không phải bảng tính XLSForm (.xlsx) hợp lệ: {exc}") from None
     try:
         if "survey" not in wb.sheetnames:
             raise SpecError("Thiếu trang tính 'survey'")

@@ -150,24 +150,19 @@ def _csv_cells(reader) -> Iterator[list[str]]:
 
 
 def _xlsx_rows(stream: BinaryIO) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
+    """The first sheet's rows, parsed by ``fieldwork.xlsx`` (checked, in a child process)."""
+    from ..xlsx import XlsxRefused, read_xlsx
     try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise TabularError(_l("The XLSX file cannot be opened (%(why)s).",
-                               why=exc.__class__.__name__)) from None
+        book = read_xlsx(stream, first_only=True)
+    except XlsxRefused as exc:
+        raise TabularError(exc.message) from None
     try:
-        if not wb.worksheets:
+        if not book.worksheets:
             raise TabularError(_l("The XLSX workbook has no worksheet."))
-        for row in wb.worksheets[0].iter_rows(values_only=True):
+        for row in book.worksheets[0].iter_rows(values_only=True):
             yield [unicodedata.normalize("NFC", _cell(v)).strip() for v in row]
-    except TabularError:
-        raise
-    except Exception as exc:  # a damaged sheet inside a readable archive, as above
-        raise TabularError(_l("The XLSX file cannot be read (%(why)s).",
-                               why=exc.__class__.__name__)) from None
     finally:
-        wb.close()
+        book.close()
 
 
 @dataclass
