@@ -11,6 +11,7 @@ server and ports, claimed in the run's claim book (``tests/isolation.py``).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -27,7 +28,7 @@ from fieldwork.extensions import db as _db
 from . import isolation
 from .isolation import claim, free_port
 
-DB_FIXTURES = {"app", "db", "client", "runner", "database_url", "factory"}
+DB_FIXTURES = {"app", "db", "client", "runner", "database_url", "factory", "demo_year"}
 
 
 def pytest_addoption(parser):
@@ -154,8 +155,12 @@ class _BoundSession(FsaSession):
 
 
 @pytest.fixture()
-def app(_app, tmp_path):
-    """The app inside one outer transaction that is rolled back after the test."""
+def app(_app, tmp_path, request):
+    """The app inside one outer transaction that is rolled back after the test; for a test
+    that asks for ``demo_year``, an app on its own copy of the loaded demo instead."""
+    if "demo_year" in request.fixturenames:
+        yield from _demo_copy_app(tmp_path, request)
+        return
     # Each test gets its own data directory, as the database rolls back but files stay.
     data_dir = claim("data", tmp_path / "data")
     data_dir.mkdir()
@@ -175,6 +180,43 @@ def app(_app, tmp_path):
             _db.session = old
             trans.rollback()
             connection.close()
+
+
+_demo_copies = itertools.count(1)
+
+
+def _demo_copy_app(tmp_path, request):
+    from . import demo_year
+    pg_cluster = request.getfixturevalue("pg_cluster")
+    tpl = request.getfixturevalue("demo_template")
+    url = demo_year.copy(tpl, tmp_path / "demo", pg_cluster, f"demo_{next(_demo_copies)}")
+    app = demo_year.make_app(tmp_path / "demo", url)
+    claim("data", app.config["FIELDWORK_DATA_DIR"])
+    try:
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                _db.session.remove()
+                _db.engine.dispose()
+    finally:
+        if pg_cluster is not None:
+            pg_cluster.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def demo_template(pg_cluster):
+    """The run's loaded demo (tests/demo_year.py); read only: copy it (``demo_year.copy``)."""
+    from . import demo_year
+    return demo_year.template(pg_cluster)
+
+
+@pytest.fixture()
+def demo_year(app, demo_template):
+    """DEMO-2026 and DEMO-2025 as ``fieldwork demo`` leaves them (password ``.password``,
+    the command's output ``.output``), in this test's own copy: ``app``, ``db``, ``runner``
+    and ``client`` work on it. Loaded once per run (tests/demo_year.py)."""
+    return demo_template
 
 
 @pytest.fixture()

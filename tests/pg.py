@@ -35,10 +35,20 @@ class WorkerCluster(Cluster):
         self.as_root = os.geteuid() == 0
         self.user = "postgres" if self.as_root else None
 
-    def create_database(self, name: str) -> str:
-        """Create this worker's database ``<name>_<worker>`` and return its URL."""
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Create this worker's database ``<name>_<worker>`` (a copy of ``template`` if given)
+        and return its URL."""
         own = claim("pg-database", f"{name}_{worker()}".lower())
-        return super().create_database(own)
+        if template is None:
+            return super().create_database(own)
+        self._run(self.bin / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                  "postgres", "-T", template, own)
+        return self.url(own)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database of this worker's (closing any connection left to it)."""
+        self._run(self.bin / "dropdb", "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                  "postgres", "--force", url.rsplit("/", 1)[1])
 
     def start(self) -> str:
         raise RuntimeError("the pass's cluster is started by the controller")

@@ -63,7 +63,13 @@ def make_instance(tmp_path, monkeypatch):
     """Build instances under the test's folder; their engines are closed at the end."""
     made = []
 
-    def make(name: str, url: str | None = None, migrate: bool = True) -> Instance:
+    def make(name: str, url: str | None = None, migrate: bool = True,
+             demo=None) -> Instance:
+        """``demo``: start from a copy of the loaded demo (the ``demo_template`` fixture)."""
+        if demo is not None:
+            from ..demo_year import copy
+            url = copy(demo, tmp_path / name, None, name)
+            migrate = False
         inst = Instance(tmp_path / name, url, monkeypatch, migrate)
         made.append(inst)
         return inst

@@ -170,10 +170,8 @@ def test_failed_backup_leaves_no_file(make_instance, tmp_path):
     assert list(tmp_path.glob("*.tar.gz*")) == [] and list(tmp_path.glob(".b.tar.gz*")) == []
 
 
-def test_demo_instance_round_trip(make_instance, tmp_path):
-    demo = make_instance("demo")
-    res = demo.cli("demo", "--password", "Demo-pass-2026x")
-    assert res.exit_code == 0, res.output
+def test_demo_instance_round_trip(make_instance, demo_template, tmp_path):
+    demo = make_instance("demo", demo=demo_template)
     archive = tmp_path / "demo.tar.gz"
     assert demo.cli("backup", "--out", str(archive)).exit_code == 0
     target = make_instance("target")
@@ -184,7 +182,7 @@ def test_demo_instance_round_trip(make_instance, tmp_path):
     assert counts == source_counts
     assert target.files() == demo.files() and len(target.files()) > 10
     client = target.app.test_client()
-    assert login(client, "quanly@demo.vn", "Demo-pass-2026x").status_code == 302
+    assert login(client, "quanly@demo.vn", demo_template.password).status_code == 302
     assert client.get("/").status_code == 200
 
 

@@ -10,15 +10,14 @@ from fieldwork.forms.models import PrintBatch
 
 
 def _demo_and_next_serial(runner, db) -> int:
-    """Load the demo (which prints sheets of its own); the next free serial of DEMO-2026."""
+    """The next free serial of DEMO-2026 after the demo (which prints sheets of its own)."""
     from fieldwork.forms.batches import next_free_serial
     from fieldwork.plans.models import Survey
 
-    assert runner.invoke(args=["demo", "--password", "demo-pass-2026"]).exit_code == 0
     return next_free_serial(db.session.scalar(select(Survey).where(Survey.code == "DEMO-2026")))
 
 
-def test_demo_then_print_500(runner, db, tmp_path):
+def test_demo_then_print_500(demo_year, runner, db, tmp_path):
     first = _demo_and_next_serial(runner, db)
     printed_by_demo = len(db.session.scalars(select(PrintBatch)).all())
     out, layout = tmp_path / "f.pdf", tmp_path / "f.json"
@@ -46,7 +45,8 @@ def test_demo_then_print_500(runner, db, tmp_path):
     assert len(db.session.scalars(select(PrintBatch)).all()) == printed_by_demo + 2
 
 
-def test_500_printed_sheets_all_carry_unique_verified_qr_codes(runner, db, tmp_path, app):
+def test_500_printed_sheets_all_carry_unique_verified_qr_codes(demo_year, runner, db, tmp_path,
+                                                              app):
     """The issue's done-when: 500 sheets whose QR codes all decode, verify and differ."""
     import numpy as np
     import pypdfium2 as pdfium

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from fieldwork.omr.models import ItemStatus, PageStatus, ScanPage, ScanSheet, VerificationItem
 
 
-def test_demo_reads_a_batch_with_a_duplicate_a_missing_page_and_doubts(db, runner):
-    assert runner.invoke(args=["demo", "--password", "demo-pass-2026"]).exit_code == 0
+def test_demo_reads_a_batch_with_a_duplicate_a_missing_page_and_doubts(demo_year, db):
     pages = db.session.scalars(select(ScanPage)).all()
     status = [p.status for p in pages]
     assert status.count(PageStatus.READ) == 19 and status.count(PageStatus.DUPLICATE) == 1

@@ -16,14 +16,12 @@ from fieldwork.plans.operations_steps import blockers
 from fieldwork.plans.steps import ensure, plan_of
 
 
-def _demo(runner, db) -> Survey:
-    res = runner.invoke(args=["demo", "--password", "x-pass-2026"])
-    assert res.exit_code == 0, res.output
+def _demo(db) -> Survey:
     return db.session.scalar(select(Survey).where(Survey.code == "DEMO-2026"))
 
 
-def test_demo_is_a_survey_in_progress(runner, db):
-    survey = _demo(runner, db)
+def test_demo_is_a_survey_in_progress(demo_year, db):
+    survey = _demo(db)
     steps = ensure(survey)
     assert steps[Step.PLAN].state == StepState.ISSUED
     assert steps[Step.QUESTIONNAIRE].state == StepState.CONSULTATION
@@ -45,15 +43,15 @@ def test_demo_is_a_survey_in_progress(runner, db):
                for c in comments)
 
 
-def test_demo_next_move_is_closing_the_consultation(runner, db):
-    survey = _demo(runner, db)
+def test_demo_next_move_is_closing_the_consultation(demo_year, db):
+    survey = _demo(db)
     manager = db.session.scalar(select(User).where(User.email == "quanly@demo.vn"))
     ready = [t.key for t, reasons in blockers(survey, manager) if not reasons]
     assert ready == ["questionnaire.close_consultation@consultation"]
 
 
-def test_demo_audit_reads_like_a_history(runner, db):
-    survey = _demo(runner, db)
+def test_demo_audit_reads_like_a_history(demo_year, db):
+    survey = _demo(db)
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     who = [(e.action, e.actor.email if e.actor else e.actor_label) for e in events]
     story = [

@@ -113,12 +113,10 @@ def test_cli_bad_input(runner, args):
     assert "Traceback" not in out.output
 
 
-def test_demo_gives_an_issued_plan(db):
-    from fieldwork.demo import load_demo
+def test_demo_gives_an_issued_plan(demo_year, db):
     from fieldwork.plans.models import Survey
     from fieldwork.plans.progress import requirements
     from fieldwork.plans.steps import ensure, plan_of
-    load_demo(password="demo-pass-2026")
     survey = db.session.scalar(select(Survey).where(Survey.code == "DEMO-2026"))
     plan = plan_of(survey)
     assert not plan.missing_sections() and "Đà Nẵng" in plan.purpose

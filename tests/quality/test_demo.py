@@ -9,9 +9,7 @@ from fieldwork.plans.models import Survey
 from fieldwork.quality.models import Outcome, RecheckDraw
 
 
-def test_demo_imports_results_and_draws_a_recheck(runner, db):
-    res = runner.invoke(args=["demo", "--password", "x-pass-2026"])
-    assert res.exit_code == 0, res.output
+def test_demo_imports_results_and_draws_a_recheck(demo_year, db):
     survey = db.session.scalar(select(Survey).where(Survey.code == "DEMO-2026"))
     per_channel = dict(db.session.execute(
         select(ImportedResponse.channel, func.count()).where(

@@ -67,9 +67,8 @@ def test_demo_default_size_fills_a_year_and_publishes_the_previous_one(app, runn
     assert survey_statistics(before)["overall"]["rate"] < stats["overall"]["rate"]
 
 
-def test_demo_sheets_are_audited_and_the_previous_year_published(runner, db):
+def test_demo_sheets_are_audited_and_the_previous_year_published(demo_year, db):
     from fieldwork.reports.drafts import published_draft
-    assert runner.invoke(args=["demo", "--password", "x-pass-2026"]).exit_code == 0
     survey = _survey(db, "DEMO-2026")
     sheets = _bulk(db, survey)
     assert len(sheets) >= demo.TESTING_SHEETS - 30
