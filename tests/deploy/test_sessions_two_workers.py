@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 from fieldwork.extensions import db as _db
 
 from ..factories import PASSWORD, Factory
-from .test_serve import _free_port, _get
+from ..isolation import free_port
+from .test_serve import _get
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -61,7 +62,7 @@ def test_a_signed_out_cookie_is_refused_by_both_workers(make_instance, tmp_path)
     with inst.ctx():
         user = Factory(_db).user("manager", email="quanly@test.vn")
         email = user.email
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     logs = [open(tmp_path / f"serve-{i}.log", "wb") for i in (0, 1)]
     procs = [_serve(inst.root, port, log) for port, log in zip(ports, logs, strict=True)]
     try:
