@@ -10,6 +10,11 @@ from ..errors import OperationError
 from ..extensions import db
 from ..timeutil import utcnow
 from .operations import create_draw, record_outcome
+from .rule import approve_rule, set_rule
+
+# The plan's rule: every month, 30 % of each agency's approved sheets (III.2.d).
+RULE = {"period_kind": "month", "size_mode": "percent", "size_value": 30,
+        "basis": "Kế hoạch khảo sát, mục Phương pháp; Quyết định 2223/QĐ-UBND, mục III.2.d"}
 
 OUTCOMES = [("confirmed", ""), ("confirmed", ""),
             ("unreachable", "Gọi 3 lần không nghe máy"),
@@ -29,11 +34,14 @@ def finish(survey, actor) -> None:
         return
     officer = db.session.scalar(select(User).where(User.email == "phuctra@demo.vn"))
     manager = db.session.scalar(select(User).where(User.email == "quanly@demo.vn"))
+    reviewer = db.session.scalar(select(User).where(User.email == "snv@demo.vn"))
+    if manager is None or reviewer is None:
+        return
+    rule = set_rule(survey, RULE, manager)
+    approve_rule(rule, reviewer)
     period = (latest or utcnow()).strftime("%Y-%m")
     try:
-        draw = create_draw(survey, {"period_kind": "month", "period": period, "seed": 2026,
-                                    "size_mode": "percent", "size_value": 30},
-                           manager or actor)
+        draw = create_draw(survey, {"period": period, "seed": 2026}, manager)
     except OperationError:
         return
     if officer is None:

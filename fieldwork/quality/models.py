@@ -6,7 +6,16 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.roles import RoleName
@@ -16,6 +25,8 @@ from ..timeutil import utcnow
 
 DRAWERS = (RoleName.MANAGER, RoleName.RECHECK)
 RECHECKERS = (RoleName.RECHECK,)
+# Sở Nội vụ appraises the re-check rule (with the plan) and any draw above it.
+APPROVERS = (RoleName.HOME_AFFAIRS,)
 
 
 class PeriodKind(enum.StrEnum):
@@ -30,6 +41,21 @@ class SizeMode(enum.StrEnum):
 
     COUNT = "count"
     PERCENT = "percent"
+
+
+class DrawState(enum.StrEnum):
+    """A draw within the rule is made at once; one above it waits for Home Affairs."""
+
+    DRAWN = "drawn"
+    REQUESTED = "requested"
+    REFUSED = "refused"
+
+
+DRAW_STATE_LABELS = {
+    DrawState.DRAWN: _l("Sample drawn"),
+    DrawState.REQUESTED: _l("Awaiting Home Affairs"),
+    DrawState.REFUSED: _l("Refused by Home Affairs"),
+}
 
 
 class Outcome(enum.StrEnum):
@@ -52,6 +78,56 @@ OUTCOME_LABELS = {
 PERIOD_LABELS = {PeriodKind.MONTH: _l("Month"), PeriodKind.QUARTER: _l("Quarter")}
 
 
+def size_text(mode: SizeMode, value: int) -> str:
+    """'20 per agency' or '5% per agency'."""
+    if mode == SizeMode.PERCENT:
+        return str(_l("%(n)d%% per agency", n=value))
+    return str(_l("%(n)d per agency", n=value))
+
+
+class RecheckRule(db.Model):
+    """The plan's re-check rule (III.2.d): which period and what share of each agency's
+    sheets, set in advance by the manager and approved by Home Affairs, not chosen by the
+    person who then sees the contacts.
+
+    Agencies with at least ``monthly_from`` dossiers a year are re-checked every month, the
+    others every quarter; without ``monthly_from`` every agency by ``period_kind``.
+    """
+
+    __tablename__ = "recheck_rules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), unique=True)
+    period_kind: Mapped[PeriodKind] = mapped_column(enum_column(PeriodKind))
+    monthly_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    size_mode: Mapped[SizeMode] = mapped_column(enum_column(SizeMode))
+    size_value: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(Text, default="")  # where the plan says so
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    approved_with_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    survey = relationship("Survey")
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+
+    @property
+    def approved(self) -> bool:
+        """True once Home Affairs approved this version of the rule."""
+        return self.approved_at is not None
+
+    def period_for(self, dossiers: int) -> PeriodKind:
+        """How often an agency with ``dossiers`` a year is re-checked."""
+        if self.monthly_from is None:
+            return self.period_kind
+        return PeriodKind.MONTH if dossiers >= self.monthly_from else PeriodKind.QUARTER
+
+    @property
+    def size_text(self) -> str:
+        """'20 per agency' or '5% per agency'."""
+        return size_text(self.size_mode, self.size_value)
+
+
 class RecheckDraw(db.Model):
     """A frozen random sample of one period's approved sheets, stratified by agency."""
 
@@ -69,17 +145,27 @@ class RecheckDraw(db.Model):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Above the plan's rule (a larger share, or a period drawn again): Home Affairs decides.
+    state: Mapped[DrawState] = mapped_column(enum_column(DrawState), default=DrawState.DRAWN,
+                                             server_default=DrawState.DRAWN.value)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     survey = relationship("Survey")
-    created_by = relationship("User")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
     items: Mapped[list[RecheckItem]] = relationship(back_populates="draw",
                                                     order_by="RecheckItem.position")
 
     @property
     def size_text(self) -> str:
         """'20 per agency' or '5% per agency'."""
-        if self.size_mode == SizeMode.PERCENT:
-            return str(_l("%(n)d%% per agency", n=self.size_value))
-        return str(_l("%(n)d per agency", n=self.size_value))
+        return size_text(self.size_mode, self.size_value)
+
+    @property
+    def state_label(self) -> str:
+        """The state in the user's language."""
+        return str(DRAW_STATE_LABELS[self.state])
 
 
 class RecheckItem(db.Model):

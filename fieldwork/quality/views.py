@@ -3,8 +3,6 @@ manager's integrity-signals report."""
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,8 +17,9 @@ from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from ..privacy.access import can_see_sheet_contact, reveal
 from . import operations as ops
-from .models import DRAWERS, RECHECKERS, RecheckDraw, RecheckItem
+from .models import DRAWERS, RECHECKERS, DrawState, RecheckDraw, RecheckItem
 from .report import integrity_rows
+from .rule import rule_of
 from .summary import summarise
 from .webforms import DrawForm, OutcomeForm
 
@@ -42,26 +41,30 @@ def recheck():
     """A survey's re-check draws, the draw form and the outcome summaries."""
     survey, surveys = _survey()
     form = DrawForm()
-    if request.method == "GET":
-        form.seed.data = secrets.randbelow(1_000_000)
     if survey is not None and form.validate_on_submit():
-        try:
+        try:  # the seed is the server's, never the officer's
             draw = ops.create_draw(survey, {
-                "period_kind": form.period_kind.data, "period": form.period.data,
-                "size_mode": form.size_mode.data, "size_value": form.size_value.data,
-                "seed": form.seed.data, "reason": form.reason.data}, current_user)
+                "period": form.period.data, "size_mode": form.size_mode.data,
+                "size_value": form.size_value.data, "reason": form.reason.data},
+                current_user)
         except OperationError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
         else:
             db.session.commit()
-            flash(_("Drew %(n)d sheets; the sample is frozen.", n=len(draw.items)), "success")
+            if draw.state == DrawState.REQUESTED:
+                flash(_("This goes beyond the plan's rule: the request waits for Home Affairs. "
+                        "Nothing was drawn yet."), "warning")
+            else:
+                flash(_("Drew %(n)d sheets; the sample is frozen.", n=len(draw.items)),
+                      "success")
             return redirect(url_for("quality.draw", draw_id=draw.id))
     draws = list(db.session.scalars(select(RecheckDraw).where(
         RecheckDraw.survey_id == (survey.id if survey else None))
         .order_by(RecheckDraw.created_at.desc()))) if survey else []
     return render_template(
         "quality/recheck.html", survey=survey, surveys=surveys, form=form, draws=draws,
+        rule=rule_of(survey.id) if survey else None,
         by_agency=summarise(survey.id, "agency") if survey else [],
         by_enumerator=summarise(survey.id, "enumerator") if survey else [])
 
@@ -148,3 +151,6 @@ def integrity():
     survey, surveys = _survey()
     rows = integrity_rows(survey.id) if survey else []
     return render_template("quality/integrity.html", survey=survey, surveys=surveys, rows=rows)
+
+
+from . import views_rules  # noqa: E402,F401  (the rule and approval pages, same blueprint)

@@ -35,6 +35,7 @@ from fieldwork.plans.models_fieldwork import (
 from fieldwork.plans.models_workflow import Step, StepState
 from fieldwork.privacy.operations import grant_contact_access
 from fieldwork.quality import operations as quality_ops
+from fieldwork.quality.rule import approve_rule, set_rule
 from fieldwork.reports import drafts
 
 from ..conftest import csrf_token, login
@@ -133,9 +134,10 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
     db.session.commit()
 
     # Re-check, imports, privacy.
-    draw = quality_ops.create_draw(survey, {"period_kind": "month", "period": "2026-03",
-                                            "size_mode": "count", "size_value": 2,
-                                            "seed": 2026}, manager)
+    recheck_rule = set_rule(survey, {"period_kind": "month", "size_mode": "count",
+                                     "size_value": 2, "basis": "Kế hoạch, mục 4"}, manager)
+    approve_rule(recheck_rule, d.reviewer)
+    draw = quality_ops.create_draw(survey, {"period": "2026-03", "seed": 2026}, manager)
     from fieldwork.imports.operations import import_results
     run = import_results(survey, io.BytesIO(rows_csv([["1", "Sở Tư pháp", "1/3/2026", "1", "",
                                                         ""]])),
@@ -172,7 +174,7 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
               "attachment_id": att_a.id, "comment_id": comment.id, "task_id": task.id,
               "round_id": rnd.id, "session_id": session.id, "assignment_id": assignment.id,
               "range_id": rng.id, "run_id": run.run.id, "token": token, "grant_id": grant.id,
-              "user_id": d.lan.id, "draw_id": draw.id, "n": 1,
+              "user_id": d.lan.id, "draw_id": draw.id, "rule_id": recheck_rule.id, "n": 1,
               "agency_id": d.a.id, "size": "a4",
               "key": kiosk_key(app.config["SECRET_KEY"], code, d.a.id),
               "question": answer.question, "qcode": "q01",

@@ -99,3 +99,25 @@ def sign_in(client, user):
     """Sign ``user`` in through the login form."""
     client._cookies.clear()
     login(client, user.email, PASSWORD)
+
+
+RULE = {"period_kind": "month", "size_mode": "count", "size_value": 4,
+        "basis": "Kế hoạch, mục Phương pháp; QĐ 2223, III.2.d"}
+
+
+def give_rule(db, survey, people, **changes):
+    """The plan's re-check rule (4 sheets per agency each month unless changed), approved by
+    the Home Affairs reviewer."""
+    from fieldwork.quality.rule import approve_rule, set_rule
+
+    rule = set_rule(survey, {**RULE, **changes}, people["manager"])
+    if not rule.approved:
+        approve_rule(rule, people["reviewer"])
+    db.session.commit()
+    return rule
+
+
+@pytest.fixture()
+def rule(db, survey, people):
+    """The approved rule: 4 sheets per agency, every month."""
+    return give_rule(db, survey, people)

@@ -13,21 +13,24 @@ from fieldwork.quality.models import Outcome, RecheckItem
 from fieldwork.quality.summary import summarise
 
 from ..conftest import csrf_token
-from .conftest import phone_of, sign_in
+from .conftest import give_rule, phone_of, sign_in
 
-MARCH = {"period_kind": "month", "period": "2026-03", "size_mode": "count", "size_value": 4,
-         "seed": 2026}
+MARCH = {"period": "2026-03", "seed": 2026}
 
 
 def serials(draw):
     return [it.sheet.serial for it in draw.items]
 
 
-def test_same_seed_same_sample_and_strata(db, survey, sheets, people):
+def test_same_seed_same_sample_and_strata(db, survey, sheets, people, rule):
     a = ops.create_draw(survey, MARCH, people["manager"])
+    assert a.size_text == rule.size_text  # the plan's share, not the officer's
     b = ops.create_draw(survey, {**MARCH, "reason": "kiểm tra lại"}, people["recheck"])
     c = ops.create_draw(survey, {**MARCH, "seed": 7, "reason": "hạt giống khác"},
                         people["manager"])
+    assert b.items == [] and c.items == []  # a period drawn again waits for Home Affairs
+    ops.decide_request(b, {"decision": "approve"}, people["reviewer"])
+    ops.decide_request(c, {"decision": "approve"}, people["reviewer"])
     assert serials(a) == serials(b)
     assert serials(a) != serials(c)
     assert a.population == 40  # approved March sheets only
@@ -41,39 +44,44 @@ def test_same_seed_same_sample_and_strata(db, survey, sheets, people):
 
 
 def test_percentage_rounds_up_per_agency(db, survey, sheets, people):
-    d = ops.create_draw(survey, {**MARCH, "size_mode": "percent", "size_value": 10},
-                        people["manager"])
+    give_rule(db, survey, people, size_mode="percent", size_value=10)
+    d = ops.create_draw(survey, MARCH, people["manager"])
     assert len(d.items) == 3 + 1  # 10% of 30 and of 10
 
 
 @pytest.mark.parametrize(("change", "why"), [
-    ({"period": "2026-13"}, "YYYY-MM"), ({"period": "Q1"}, "YYYY-MM"),
-    ({"period_kind": "quarter", "period": "2026-03"}, "YYYY-Qn"),
+    ({"period": "2026-13"}, "YYYY-MM"), ({"period": "Q1"}, "YYYY-Qn"),
+    ({"period": "2026-Q5"}, "YYYY-Qn"),
     ({"size_value": 0}, "số dương"), ({"size_mode": "percent", "size_value": 150}, "số dương"),
     ({"seed": "abc"}, "Kiểm tra lại"), ({"period": "2025-03"}, "Không có phiếu đã duyệt"),
+    ({"period": "2026-Q1"}, "phúc tra theo quý"),  # the rule re-checks every agency monthly
 ])
-def test_bad_draws_change_nothing(db, survey, sheets, people, change, why):
+def test_bad_draws_change_nothing(db, survey, sheets, people, rule, change, why):
     with pytest.raises(OperationError, match=why):
         ops.create_draw(survey, {**MARCH, **change}, people["manager"])
     assert db.session.scalar(select(func.count()).select_from(RecheckItem)) == 0
 
 
-def test_second_draw_needs_a_reason_and_enumerators_cannot_draw(db, survey, sheets, people):
+def test_second_draw_needs_a_reason_and_enumerators_cannot_draw(db, survey, sheets, people,
+                                                                rule):
     ops.create_draw(survey, MARCH, people["manager"])
     with pytest.raises(OperationError, match="cần ghi lý do"):
         ops.create_draw(survey, MARCH, people["manager"])
     with pytest.raises(OperationError):
-        ops.create_draw(survey, {**MARCH, "period": "2026-Q1", "period_kind": "quarter"},
-                        people["lan"])
+        ops.create_draw(survey, {**MARCH, "period": "2026-04"}, people["lan"])
 
 
-def test_quarter_draw(db, survey, sheets, people):
-    d = ops.create_draw(survey, {**MARCH, "period_kind": "quarter", "period": "2026-q1"},
-                        people["manager"])
+def test_quarter_draw_by_volume(db, survey, sheets, people):
+    """Agencies with at least ``monthly_from`` dossiers a year monthly, the others by
+    quarter (each agency's N is 1,000 here)."""
+    give_rule(db, survey, people, monthly_from=2000)
+    d = ops.create_draw(survey, {**MARCH, "period": "2026-q1"}, people["manager"])
     assert d.period == "2026-Q1" and d.population == 40
+    with pytest.raises(OperationError, match="phúc tra theo tháng"):
+        ops.create_draw(survey, MARCH, people["manager"])
 
 
-def test_outcomes_are_audited_and_summarised(db, survey, sheets, people, agencies):
+def test_outcomes_are_audited_and_summarised(db, survey, sheets, people, agencies, rule):
     d = ops.create_draw(survey, MARCH, people["manager"])
     first, second, third = d.items[:3]
     ops.record_outcome(first, {"outcome": "confirmed"}, people["recheck"])
@@ -102,7 +110,7 @@ def test_outcomes_are_audited_and_summarised(db, survey, sheets, people, agencie
     assert by_person["Nguyễn Thị Lan"].confirmed_share == pytest.approx(1 / 2)
 
 
-def test_officer_sees_contacts_of_the_sample_only(client, db, survey, sheets, people):
+def test_officer_sees_contacts_of_the_sample_only(client, db, survey, sheets, people, rule):
     d = ops.create_draw(survey, MARCH, people["manager"])
     db.session.commit()
     drawn = set(serials(d))
@@ -121,7 +129,8 @@ def test_officer_sees_contacts_of_the_sample_only(client, db, survey, sheets, pe
     assert all("09" not in str(a) for a in logged)
 
 
-def test_manager_sees_masked_contacts_and_cannot_record(client, db, survey, sheets, people):
+def test_manager_sees_masked_contacts_and_cannot_record(client, db, survey, sheets, people,
+                                                        rule):
     d = ops.create_draw(survey, MARCH, people["manager"])
     db.session.commit()
     sign_in(client, people["manager"])
@@ -135,7 +144,7 @@ def test_manager_sees_masked_contacts_and_cannot_record(client, db, survey, shee
 
 
 @pytest.mark.parametrize("role", ["agency", "lan"])
-def test_other_roles_are_refused(client, db, survey, sheets, people, role):
+def test_other_roles_are_refused(client, db, survey, sheets, people, rule, role):
     d = ops.create_draw(survey, MARCH, people["manager"])
     db.session.commit()
     sign_in(client, people[role])
@@ -144,11 +153,11 @@ def test_other_roles_are_refused(client, db, survey, sheets, people, role):
     assert client.get("/quality/integrity").status_code == 403
 
 
-def test_draw_and_record_through_the_pages(client, db, survey, sheets, people):
+def test_draw_and_record_through_the_pages(client, db, survey, sheets, people, rule):
     sign_in(client, people["recheck"])
     url = f"/quality/recheck?survey={survey.id}"
     token = csrf_token(client, url)
-    resp = client.post(url, data={**MARCH, "csrf_token": token})
+    resp = client.post(url, data={"period": "2026-03", "csrf_token": token})
     assert resp.status_code == 302
     item = db.session.scalars(select(RecheckItem)).first()
     page = f"/quality/recheck/items/{item.id}"
