@@ -47,6 +47,17 @@ NARRATIVE = {
 }
 
 
+# What the agency's own draft says (a round cannot send a draft with empty parts).
+AGENCY_NARRATIVE = {
+    "shortcomings": (
+        "Người nộp hồ sơ lý lịch tư pháp phải liên hệ nhiều lần để bổ sung giấy tờ; một số hồ "
+        "sơ trả kết quả chậm so với giấy hẹn mà không được thông báo trước."),
+    "recommendations": (
+        "Niêm yết đầy đủ thành phần hồ sơ tại Bộ phận Một cửa và trên Cổng dịch vụ công; gửi "
+        "tin nhắn thông báo khi hồ sơ có nguy cơ trễ hẹn."),
+}
+
+
 def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
@@ -212,7 +223,7 @@ def _draft(survey, manager, agency=None) -> bytes | None:
     """A report draft: a ReportDraft version (DOCX and PDF) when that module exists, else a
     generated DOCX; returns the synthesis PDF when one was made (the final report)."""
     drafts = optional_module("fieldwork.reports.drafts")
-    narrative = NARRATIVE if agency is None else None
+    narrative = NARRATIVE if agency is None else AGENCY_NARRATIVE
     if drafts is not None:
         from .plans.attachments import full_path
         draft = drafts.create_draft(survey, manager, agency=agency, narrative=narrative)

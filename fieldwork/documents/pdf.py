@@ -21,7 +21,7 @@ from .model import Chart, Document, Para, Table
 
 LEADING = 1.15  # single line spacing of Liberation Serif (ascent + descent + gap)
 CELL_PAD_PT, CELL_PAD_V_PT = 0.1 * 72 / 2.54, 1.5  # as the DOCX tables' cell margins
-WATERMARK_GREY, WATERMARK_ALPHA = 0.55, 0.18
+WATERMARK_GREY, WATERMARK_ALPHA = 0.55, 0.3
 
 
 def _styles(f: dict) -> dict:
@@ -214,6 +214,42 @@ def _signature(doc: Document, st):
     return _grid([[to, signer]], [left, right])
 
 
+def _outlined(canvas, text: str, face: str, size: float) -> float:
+    """Draw ``text`` as glyph outlines (shapes, not text) centred on the origin; returns its
+    width. A watermark drawn so stays out of copied and extracted text, as Word's does."""
+    from fontTools.pens.basePen import BasePen
+    from fontTools.ttLib import TTFont
+
+    from .fonts import serif_faces
+    font = TTFont(serif_faces().paths[face])
+    glyphs, cmap, scale = font.getGlyphSet(), font.getBestCmap(), size / font["head"].unitsPerEm
+    names = [cmap.get(ord(ch), ".notdef") for ch in text]
+    width = sum(glyphs[n].width for n in names) * scale
+    path = canvas.beginPath()
+
+    class Pen(BasePen):
+        def _moveTo(self, pt):
+            path.moveTo(x0 + pt[0] * scale, y0 + pt[1] * scale)
+
+        def _lineTo(self, pt):
+            path.lineTo(x0 + pt[0] * scale, y0 + pt[1] * scale)
+
+        def _curveToOne(self, p1, p2, p3):
+            path.curveTo(*(v for p in (p1, p2, p3) for v in (x0 + p[0] * scale,
+                                                             y0 + p[1] * scale)))
+
+        def _closePath(self):
+            path.close()
+
+    x0, y0 = -width / 2, -size * 0.35
+    pen = Pen(glyphs)
+    for name in names:
+        glyphs[name].draw(pen)
+        x0 += glyphs[name].width * scale
+    canvas.drawPath(path, stroke=0, fill=1)
+    return width
+
+
 def _page_marks(doc: Document, f: dict, first: bool):
     """Draw the page number (from page 2), the draft line and the watermark."""
     from reportlab.lib.units import cm, mm
@@ -235,8 +271,7 @@ def _page_marks(doc: Document, f: dict, first: bool):
             size = min(110.0, 17.0 / width(doc.draft.label, "draft") * SIZE["draft"])
             canvas.translate(105 * mm, 148.5 * mm)
             canvas.rotate(45)
-            canvas.setFont(f["bold"], size)
-            canvas.drawCentredString(0, -size * 0.35, doc.draft.label)
+            _outlined(canvas, doc.draft.label, "bold", size)
         canvas.restoreState()
     return draw
 

@@ -51,6 +51,21 @@ SECTIONS = {
         "Tổ chức, công dân đã nộp hồ sơ và nhận kết quả giải quyết thủ tục hành chính trong "
         "thời gian nêu trên; ưu tiên các hồ sơ trễ hẹn, quá hạn trên hệ thống một cửa điện tử "
         "của thành phố."),
+    "field_reasons": (
+        "- Khảo sát các lĩnh vực hộ tịch, chứng thực, đất đai, xây dựng, đăng ký kinh doanh, "
+        "đầu tư, lao động - việc làm và bảo trợ xã hội, giao thông vận tải, y tế, giáo dục và "
+        "đào tạo, công thương, tư pháp, khoa học và công nghệ, văn hóa - thể thao và du lịch "
+        "tại các cơ quan, đơn vị có tên trong danh sách.\n"
+        "- Hộ tịch, chứng thực và đất đai là các lĩnh vực có số hồ sơ trả kết quả lớn nhất tại "
+        "Bộ phận Một cửa của các sở, ban, ngành và UBND các xã, phường, đặc khu năm trước.\n"
+        "- Đất đai, xây dựng và đăng ký kinh doanh có tỷ lệ hồ sơ trễ hẹn cao và nhiều phản "
+        "ánh, kiến nghị của người dân, doanh nghiệp trên Cổng dịch vụ công và đường dây nóng "
+        "của thành phố.\n"
+        "- Từ ngày 01/7/2025, các xã, phường mới sau sắp xếp tiếp nhận thêm nhiều thủ tục; "
+        "cần đánh giá chất lượng phục vụ trong năm đầu vận hành chính quyền địa phương hai "
+        "cấp.\n"
+        "- Các lĩnh vực đã khảo sát năm trước được khảo sát lại để so sánh kết quả giữa các "
+        "năm."),
     "methods": (
         "- Điều tra xã hội học bằng phiếu giấy có mã QR, do điều tra viên đã qua tập huấn phát "
         "và thu tại Bộ phận Một cửa hoặc tại địa chỉ của người nộp hồ sơ.\n"

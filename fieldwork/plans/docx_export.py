@@ -71,8 +71,9 @@ def plan_document(survey, draft: bool | None = None) -> Document:
     sample = DocTable(rows, (1.1, 5.2, 3.0, 2.4, 1.8, 3.0), numeric=(3, 4, 5), total=True)
     sections = [
         part("MỤC ĐÍCH, YÊU CẦU", [("1. Mục đích", "purpose"), ("2. Yêu cầu", "requirements")]),
-        part("PHẠM VI, ĐỐI TƯỢNG KHẢO SÁT", [("1. Phạm vi khảo sát", "scope_text"),
-                                             ("2. Đối tượng khảo sát", "subjects")]),
+        part("PHẠM VI, ĐỐI TƯỢNG KHẢO SÁT", [
+            ("1. Phạm vi khảo sát", "scope_text"), ("2. Đối tượng khảo sát", "subjects"),
+            ("3. Lĩnh vực khảo sát, thực trạng và lý do lựa chọn", "field_reasons")]),
         part("PHƯƠNG PHÁP KHẢO SÁT", [("", "methods")]),
         Section("SỐ LƯỢNG MẪU KHẢO SÁT", [sample, *[Para(t) for t in rule]]),
         part("NỘI DUNG PHIẾU KHẢO SÁT", [("", "questionnaire_content")]),

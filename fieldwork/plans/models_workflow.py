@@ -147,13 +147,16 @@ class Rounding(enum.StrEnum):
 
 
 # The plan's text sections, in the order of the decision (III.3.a) and of the DOCX export.
-PLAN_SECTIONS = ("purpose", "requirements", "scope_text", "subjects", "methods",
-                 "questionnaire_content", "timeline", "budget")
+PLAN_SECTIONS = ("purpose", "requirements", "scope_text", "subjects", "field_reasons",
+                 "methods", "questionnaire_content", "timeline", "budget")
 SECTION_LABELS = {
     "purpose": _l("Purpose"),
     "requirements": _l("Requirements"),
     "scope_text": _l("Scope"),
     "subjects": _l("Survey subjects"),
+    # Seed 002 III.3.a and d: the fields chosen, why (the city's tasks, public concern), and
+    # their current situation; the report opens with it.
+    "field_reasons": _l("Fields surveyed: situation and reasons for choosing them"),
     "methods": _l("Methods"),
     "questionnaire_content": _l("Questionnaire content"),
     "timeline": _l("Timeline"),
@@ -172,6 +175,7 @@ class Plan(db.Model):
     requirements: Mapped[str] = mapped_column(Text, default="")
     scope_text: Mapped[str] = mapped_column(Text, default="")
     subjects: Mapped[str] = mapped_column(Text, default="")
+    field_reasons: Mapped[str] = mapped_column(Text, default="")
     methods: Mapped[str] = mapped_column(Text, default="")
     questionnaire_content: Mapped[str] = mapped_column(Text, default="")
     timeline: Mapped[str] = mapped_column(Text, default="")

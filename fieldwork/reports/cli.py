@@ -15,8 +15,8 @@ FORMATS = ("docx", "pdf")
 @click.option("--agency", default=None, help="Agency id or name: that agency's report.")
 @click.option("--field", "field_code", default=None, help="Field code: that field's report.")
 @click.option("--previous", default=None,
-              help="Earlier survey to compare with (default: the code with last year, "
-                   "e.g. DEMO-2025 for DEMO-2026, when it exists).")
+              help="Compare with this earlier survey only (default: every earlier year on "
+                   "record for the same agencies, e.g. DEMO-2025 for DEMO-2026).")
 @click.option("--format", "fmt", required=True, help="docx or pdf.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -26,7 +26,13 @@ def report_command(survey_code, agency, field_code, previous, fmt, out):
     from ..errors import OperationError
     from ..extensions import db
     from ..stats.cli import _survey
-    from .operations import find_agency, find_field, generate_report, previous_survey
+    from .operations import (
+        document_problems,
+        earlier_surveys,
+        find_agency,
+        find_field,
+        generate_report,
+    )
 
     fmt = fmt.lower()
     if fmt not in FORMATS:
@@ -43,18 +49,20 @@ def report_command(survey_code, agency, field_code, previous, fmt, out):
         found_field = find_field(field_code)
         if found_field is None:
             raise click.ClickException(f"unknown field '{field_code}'")
-    earlier = _survey(previous) if previous else previous_survey(survey)
-    if earlier is not None and earlier.id == survey.id:
+    earlier = [_survey(previous)] if previous else earlier_surveys(survey)
+    if any(s.id == survey.id for s in earlier):
         raise click.ClickException("--previous must be another survey")
     if out.parent and not out.parent.is_dir():
         raise click.ClickException(f"cannot write '{out}': no such directory")
     try:
         written = generate_report(survey, fmt, out, "cli", found_agency, found_field,
-                                  earlier)
+                                  earlier=earlier)
     except (OperationError, FontMissingError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
+    for text in document_problems(survey):
+        click.echo(f"warning: {text}", err=True)
     click.echo(f"wrote {written}")
 
 

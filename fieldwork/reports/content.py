@@ -21,6 +21,8 @@ KIND = "BÁO CÁO"
 PLACEHOLDER = ("[Đơn vị thực hiện khảo sát viết nội dung phần này: những tồn tại, hạn chế "
                "được phát hiện qua khảo sát, nguyên nhân và kiến nghị, đề xuất giải pháp.]")
 SHORTCOMINGS = "TỒN TẠI, HẠN CHẾ VÀ KIẾN NGHỊ"
+SITUATION = "THỰC TRẠNG VÀ LÝ DO LỰA CHỌN LĨNH VỰC KHẢO SÁT"
+COMPARISON = "SO SÁNH VỚI KẾT QUẢ CÁC NĂM TRƯỚC"
 COMMENTS = "Ý KIẾN GÓP Ý CỦA NGƯỜI DÂN, TỔ CHỨC"
 CHART_AGENCIES = 40  # more bars than this do not fit one page legibly
 CHANNEL_LABELS = {"paper_omr": "Phiếu giấy (quét)", "paper_keyed": "Phiếu giấy (nhập tay)",
@@ -63,8 +65,13 @@ class Header:
     issuing_body: str = ""
     number_line: str = "Số:        /BC-..."
     date_line: str = ""
-    policy: str = ""
     population: int | None = None
+    # From the plan: why these fields (paragraphs), its method (paragraphs), the sample rule
+    # in Vietnamese words, and (field, agency, N, n) of every scope row.
+    field_reasons: list = field(default_factory=list)
+    plan_methods: list = field(default_factory=list)
+    method_rules: list = field(default_factory=list)
+    scope_rows: list = field(default_factory=list)
     recipients: list[str] = field(default_factory=lambda: ["- Sở Nội vụ;", "- Lưu: VT."])
     # The issuing body as typed (for sentences), the plan the report answers ("Kế hoạch số
     # 15/KH-TTKS ngày 27/3/2026"), and the contractor (the files' author).
@@ -112,7 +119,7 @@ def agency_table(stats: dict) -> Table:
         mark = f"Dưới {pct(a['below'])}" if a.get("below") else ""
         rows.append([str(a.get("rank", "—")), a["agency"] or "—", num(a["n"]),
                      num(a["satisfied"]), pct(a["rate"]), ci(a["ci95"]), mark])
-    return Table(rows, (1.5, 4.2, 1.6, 1.5, 2.1, 3.4, 2.2), (2, 3, 4))
+    return Table(rows, (1.2, 4.4, 1.5, 1.5, 1.7, 3.6, 2.6), (2, 3, 4))
 
 
 def reason_table(stats: dict, labels: dict) -> Table:
@@ -165,22 +172,6 @@ def change_text(now: dict, before: dict, year: int) -> str | None:
             f"(p {p_value}).")
 
 
-def change_table(now: dict, before: dict, year: int, part: str = "agencies") -> Table | None:
-    """Agencies (``part`` "agencies") or fields ("fields") surveyed both years: this year's
-    and the earlier rate, the change and whether it is significant at 5%."""
-    key, title = (("agency", "Cơ quan, đơn vị") if part == "agencies" else
-                  ("group", "Lĩnh vực"))
-    earlier = {a[key]: a for a in before.get(part, []) if a["n"] and a[key]}
-    rows = [["STT", title, f"Năm {year}", "Năm nay", "Thay đổi", "Ý nghĩa"]]
-    for a in (a for a in now.get(part, []) if a["n"] and a[key] in earlier):
-        b = earlier[a[key]]
-        c = compare_proportions(a["satisfied"], a["n"], b["satisfied"], b["n"])
-        rows.append([str(len(rows)), a[key], pct(c.rate_before), pct(c.rate_now),
-                     format_decimal(c.difference * 100, "+#,##0.00;-#,##0.00", locale="vi"),
-                     "Có" if c.significant else "Không"])
-    return Table(rows, (1.2, 5.4, 2.4, 2.4, 2.6, 2.5), (2, 3, 4)) if len(rows) > 1 else None
-
-
 def agency_chart_rows(stats: dict) -> tuple[list[tuple[str, float]], str]:
     """(agency, rate) bars of the agency chart and its caption: with more than
     ``CHART_AGENCIES`` rated agencies, the lowest rates only (they need attention)."""
@@ -195,8 +186,8 @@ def agency_chart_rows(stats: dict) -> tuple[list[tuple[str, float]], str]:
 def questionnaire_blocks(header: Header) -> list:
     """The questionnaire as annex paragraphs: each question, its options below it."""
     blocks = [Para(header.questionnaire_title, bold=True)] if header.questionnaire_title else []
-    for i, (code, text, options) in enumerate(header.questionnaire, 1):
-        blocks.append(Para(f"Câu {i} ({code}). {text}"))
+    for i, (_code, text, options) in enumerate(header.questionnaire, 1):
+        blocks.append(Para(f"Câu {i}. {text}"))
         blocks += [Para(f"– {label}") for label in options]
     return blocks
 
@@ -222,24 +213,56 @@ def shortcomings_blocks(narrative: dict | None) -> list:
     return blocks
 
 
+NO_EARLIER = ("Chưa có kết quả khảo sát của các năm trước đối với các cơ quan, đơn vị và "
+              "lĩnh vực này trong hệ thống, nên báo cáo chưa so sánh được giữa các năm.")
+
+
+def comparison_blocks(stats: dict, header: Header, scope, earlier) -> list:
+    """The comparison with every earlier year on record (seed 002 III.3.d): the change from
+    the latest, every year's overall result, and by agency and by field."""
+    from .narrative import years_by, years_table
+    if not earlier:
+        return [Para(NO_EARLIER)]
+    latest_year, latest = earlier[-1]
+    o = stats["overall"]
+    blocks = [Para(change_text(o, latest["overall"], latest_year)
+                   or f"Không có số liệu năm {latest_year} để so sánh."),
+              Para("Kết quả chung qua các năm (“Có”: chênh lệch có ý nghĩa thống kê, mức 5%):",
+                   bold=True), years_table(stats, earlier, header.year)]
+    table = years_by(stats, earlier, "agencies")
+    if table is not None:
+        blocks += [Para("So sánh theo cơ quan, đơn vị (thay đổi so với năm gần nhất có số "
+                        "liệu):", bold=True), table]
+    table = years_by(stats, earlier, "fields") if scope is None or scope[0] == "agency" \
+        else None
+    if table is not None:
+        blocks += [Para("So sánh theo lĩnh vực:", bold=True), table]
+    return blocks
+
+
 def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = None,
                   with_charts: bool = True, previous: dict | None = None,
                   previous_year: int | None = None,
-                  narrative: dict | None = None) -> ReportContent:
+                  narrative: dict | None = None,
+                  earlier: list[tuple[int, dict]] | None = None) -> ReportContent:
     """The outline of the synthesis (``scope`` None) or an agency/field report from ``stats``.
 
-    ``previous`` is the same statistics dict of the earlier year's survey, when there is one;
-    ``narrative`` the contractor's text: keys "shortcomings" and "recommendations", plain text
-    with blank lines between paragraphs.
+    ``earlier`` is [(year, statistics dict)] of every earlier survey to compare with, oldest
+    first (``previous`` and ``previous_year`` give just one); ``narrative`` the contractor's
+    text: keys "shortcomings" and "recommendations", plain text with blank lines between
+    paragraphs.
     """
     from .breakdowns import breakdown_blocks, comment_blocks, criteria_blocks, profile_blocks
+    from .narrative import method_blocks, situation_blocks
 
+    if earlier is None and previous is not None:
+        earlier = [(previous_year, previous)]
     o = stats["overall"]
     where = ("" if scope is None else
              (f" đối với {scope[1]}" if scope[0] == "agency" else f" lĩnh vực {scope[1]}"))
     basis = Section("CĂN CỨ VÀ MỤC ĐÍCH", [
         Para("1. Căn cứ", bold=True, level=2),
-        Para(f"Căn cứ Kế hoạch {_lower_first(header.survey_title)};"),
+        Para(f"Căn cứ {header.plan_ref or 'Kế hoạch ' + _lower_first(header.survey_title)};"),
         Para("Căn cứ kết quả khảo sát đã được kiểm tra, phê duyệt (bộ dữ liệu "
              f"{stats['snapshot'][:12]}).", italic=True),
         Para("2. Mục đích", bold=True, level=2),
@@ -247,44 +270,13 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
              f"quyết thủ tục hành chính{where}; chỉ ra những tồn tại, hạn chế để cơ quan, đơn "
              "vị có giải pháp nâng cao chất lượng phục vụ."),
     ])
-    response = o["n"] / o["sheets"] if o.get("sheets") else None
-    method = [
-        Para("Khảo sát bằng phiếu hỏi, chọn mẫu từ danh sách hồ sơ đã giải quyết; kết quả "
-             "được kết hợp với kết quả khảo sát trực tuyến và tổng đài (nếu có)."),
-        Para(f"Tổng số hồ sơ (N): {num(header.population)}."),
-        Para(f"Số phiếu thu về: {num(o.get('sheets'))}; số phiếu trả lời câu hỏi hài lòng "
-             f"chung (n): {num(o['n'])}; tỷ lệ phiếu hợp lệ: {pct(response)}."),
-        Para("Sai số đạt được (độ tin cậy 95%): "
-             + ("±" + pct(o["margin_achieved"]) if o.get("margin_achieved") is not None
-                else "—") + "."),
-        Para("Kênh thu thập: " + (", ".join(CHANNEL_LABELS.get(c, c)
-                                             for c in stats.get("channels_used", [])) or "—")
-             + "."),
-    ]
-    if header.policy:
-        method.append(Para(f"Chính sách cỡ mẫu: {header.policy}."))
-    method += profile_blocks(stats)
+    method = method_blocks(stats, header) + profile_blocks(stats)
     overall = [Para(f"Chỉ số hài lòng chung: {pct(o['rate'])} ({num(o['satisfied'])}/"
                     f"{num(o['n'])} phiếu hài lòng), khoảng tin cậy 95%: {ci(o['ci95'])}.")]
-    if previous is not None:
-        change = change_text(o, previous["overall"], previous_year)
-        overall.append(Para(change or f"Không có số liệu năm {previous_year} để so sánh."))
-        table = change_table(stats, previous, previous_year)
-        if table is not None:
-            overall += [Para(f"So sánh theo cơ quan, đơn vị với năm {previous_year} "
-                             "(“Có”: thay đổi có ý nghĩa thống kê, mức 5%):", bold=True),
-                        table]
-        table = change_table(stats, previous, previous_year, "fields") if scope is None else None
-        if table is not None:
-            overall += [Para(f"So sánh theo lĩnh vực với năm {previous_year}:", bold=True),
-                        table]
     if len(stats.get("channels", [])) > 1:
         overall += [Para("Kết quả theo kênh thu thập:", bold=True),
                     group_table(stats["channels"], "Kênh", CHANNEL_LABELS)]
     fields = [f for f in stats.get("fields", []) if f["group"]]
-    if scope is None and fields:
-        overall += [Para("Kết quả theo lĩnh vực:", bold=True),
-                    group_table(stats["fields"], "Lĩnh vực")]
     ranking = [agency_table(stats),
                Para("Ghi chú: “Dưới 80,00%”, “Dưới 90,00%”: tỷ lệ hài lòng thấp hơn ngưỡng "
                     "tương ứng.", italic=True)]
@@ -298,23 +290,31 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
             reasons.append(Chart("Biểu đồ: Lý do chưa hài lòng", charts.reason_chart(
                 [(header.reason_labels.get(r["code"], r["code"]), r["count"])
                  for r in stats["reasons"]])))
-    sections = [basis, Section("PHƯƠNG PHÁP VÀ MẪU KHẢO SÁT", method),
+    sections = [basis,
+                Section(SITUATION, situation_blocks(header, scope)),
+                Section("PHƯƠNG PHÁP VÀ MẪU KHẢO SÁT", method),
                 Section("KẾT QUẢ CHUNG", overall)]
     criteria = criteria_blocks(stats, with_charts)
     if criteria:
         sections.append(Section("KẾT QUẢ THEO YẾU TỐ VÀ TIÊU CHÍ ĐÁNH GIÁ", criteria))
+    if scope is None and fields:
+        sections.append(Section("KẾT QUẢ THEO LĨNH VỰC", [group_table(stats["fields"],
+                                                                       "Lĩnh vực")]))
+    sections.append(Section("KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", ranking))
+    if stats["reasons"] or not stats.get("criteria"):
+        # A 5-level form without a reason question has nothing to say here.
+        sections.append(Section("LÝ DO CHƯA HÀI LÒNG", reasons))
     heading, breakdowns = breakdown_blocks(stats, with_charts)
     if breakdowns:
         sections.append(Section(heading, breakdowns))
     sections += [
-        Section("XẾP HẠNG CƠ QUAN, ĐƠN VỊ", ranking),
-        *([Section("LÝ DO CHƯA HÀI LÒNG", reasons)]
-          # A 5-level form without a reason question has nothing to say here.
-          if stats["reasons"] or not stats.get("criteria") else []),
+        Section(COMPARISON, comparison_blocks(stats, header, scope, earlier)),
         Section(SHORTCOMINGS, shortcomings_blocks(narrative)),
-        Section("PHỤ LỤC 1: KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", [annex_table(stats), Para(
-            "Bộ dữ liệu (snapshot), cùng mã với kết quả thống kê và sổ mã (codebook) của tệp "
-            "dữ liệu xuất:", italic=True), Para(stats["snapshot"], italic=True)], annex=True),
+        Section("PHỤ LỤC 1: MẪU KHẢO SÁT VÀ KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ", [
+            annex_table(stats),
+            Para("Bộ dữ liệu (snapshot), cùng mã với kết quả thống kê và sổ mã (codebook) của "
+                 "tệp dữ liệu xuất:", italic=True), Para(stats["snapshot"], italic=True)],
+            annex=True),
     ]
     if header.questionnaire:
         sections.append(Section("PHỤ LỤC 2: PHIẾU KHẢO SÁT", questionnaire_blocks(header),

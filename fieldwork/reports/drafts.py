@@ -121,9 +121,10 @@ def _attach(survey, actor, kind: DocKind, agency_id, title: str, filename: str,
                                        "stream": io.BytesIO(data)}, actor)
 
 
-def _build(survey, agency, field, previous, narrative: dict, number: int):
-    """Statistics (frozen), the earlier year's statistics, and the DOCX and PDF bytes of
-    version ``number`` (marked "DỰ THẢO LẦN <number>" with today's date)."""
+def _build(survey, agency, field, earlier: list, narrative: dict, number: int):
+    """Statistics (frozen), every earlier year's statistics [{code, year, statistics}], the
+    plan's situation text printed, and the DOCX and PDF bytes of version ``number`` ("DỰ THẢO
+    LẦN <number>", today's date)."""
     from ..documents.fonts import FontMissingError
     from ..documents.model import DraftMark
     from ..timeutil import local_today
@@ -137,28 +138,35 @@ def _build(survey, agency, field, previous, narrative: dict, number: int):
     if not stats.get("overall", {}).get("n"):
         raise OperationError(_("There are no approved answers for this report yet; approve "
                                "sheets (or import results) first."))
-    before = _jsonable(report_statistics(previous, agency, field)[0]) if previous else None
+    before = [{"code": s.code, "year": s.year,
+               "statistics": _jsonable(report_statistics(s, agency, field)[0])}
+              for s in earlier]
     scope = (("agency", agency.name) if agency is not None else
              ("field", field.name) if field is not None else None)
-    # The files are built from the very dict that is stored, so every figure is reproducible.
-    content = build_content(stats, _header(survey, population), scope, previous=before,
-                            previous_year=previous.year if previous else None,
-                            narrative=narrative)
+    # The files are built from the very dicts that are stored, so every figure is
+    # reproducible.
+    header = _header(survey, population)
+    content = build_content(stats, header, scope, narrative=narrative,
+                            earlier=[(b["year"], b["statistics"]) for b in before])
     mark = DraftMark(local_today(), number)
+    situation = "\n\n".join(header.field_reasons)
     try:
-        return stats, before, build_report_docx(content, mark), build_report_pdf(content, mark)
+        return (stats, before, situation, build_report_docx(content, mark),
+                build_report_pdf(content, mark))
     except FontMissingError as exc:
         raise OperationError(str(exc)) from None
 
 
 def create_draft(survey: Survey, actor, agency=None, field=None, previous=None,
-                 narrative: dict | None = None) -> ReportDraft:
+                 narrative: dict | None = None, earlier: list | None = None) -> ReportDraft:
     """Generate version n+1 of the synthesis, an agency's or a field's report draft; audited.
 
-    Refused when the actor is not a manager, the survey is published or closed, the agency is
-    not in the survey's scope, both an agency and a field are given, ``previous`` is the
-    survey itself, a narrative text is too long, there are no approved answers, or nothing
-    differs from the newest version (statistics, comparison and texts).
+    ``earlier`` are the earlier surveys to compare with, oldest first (``previous`` alone is
+    the same as ``[previous]``). Refused when the actor is not a manager, the survey is
+    published or closed, the agency is not in the survey's scope, both an agency and a field
+    are given, a survey compared with is the survey itself, a narrative text is too long,
+    there are no approved answers, or nothing differs from the newest version (statistics,
+    comparison and texts).
     """
     check_can_create(survey, actor)
     if agency is not None and field is not None:
@@ -166,21 +174,22 @@ def create_draft(survey: Survey, actor, agency=None, field=None, previous=None,
     if agency is not None and not any(s.agency_id == agency.id for s in survey.scope):
         raise OperationError(_("%(name)s is not in the scope of survey %(code)s.",
                                name=agency.name, code=survey.code))
-    if previous is not None and previous.id == survey.id:
+    if earlier is None:
+        earlier = [previous] if previous is not None else []
+    if any(s.id == survey.id for s in earlier):
         raise OperationError(_("Compare with an earlier survey, not the survey itself."))
+    previous = earlier[-1] if earlier else None
     text = _narrative(narrative)
     scope = (ReportScope.AGENCY if agency is not None else
              ReportScope.FIELD if field is not None else ReportScope.SYNTHESIS)
     key = scope_key(scope, agency.id if agency else None, field.id if field else None)
     number = (db.session.scalar(select(func.max(ReportDraft.number)).where(
         ReportDraft.survey_id == survey.id, ReportDraft.scope_key == key)) or 0) + 1
-    stats, before, docx, pdf = _build(survey, agency, field, previous, text, number)
+    stats, before, situation, docx, pdf = _build(survey, agency, field, earlier, text, number)
     newest = latest_draft(survey, key)
-    if newest is not None and (newest.statistics, newest.previous_statistics,
-                               newest.previous_survey_id, newest.shortcomings,
-                               newest.recommendations) == (
-            stats, before, previous.id if previous else None, text["shortcomings"],
-            text["recommendations"]):
+    if newest is not None and (newest.statistics, newest.earlier or [], newest.situation,
+                               newest.shortcomings, newest.recommendations) == (
+            stats, before, situation, text["shortcomings"], text["recommendations"]):
         # Same data, same comparison, same texts: a double click, not a new version.
         raise OperationError(_("Nothing changed since version %(n)d (same data and texts); "
                                "no new version was made.", n=newest.number))
@@ -192,14 +201,17 @@ def create_draft(survey: Survey, actor, agency=None, field=None, previous=None,
         survey_id=survey.id, scope=scope, scope_key=key, number=number,
         agency_id=agency.id if agency else None, field_id=field.id if field else None,
         snapshot=stats.get("snapshot", ""), statistics=stats,
-        previous_survey_id=previous.id if previous else None, previous_statistics=before,
-        shortcomings=text["shortcomings"], recommendations=text["recommendations"],
+        previous_survey_id=previous.id if previous else None,
+        previous_statistics=before[-1]["statistics"] if before else None, earlier=before,
+        situation=situation, shortcomings=text["shortcomings"],
+        recommendations=text["recommendations"],
         docx_id=docx_att.id, pdf_id=pdf_att.id, created_by_id=actor.id)
     db.session.add(draft)
     db.session.flush()
     audit.record(actor, "report_draft.create", draft, after={
         "survey": survey.code, "scope": key, "version": number, "snapshot": draft.snapshot,
-        "previous": previous.code if previous else None, "docx_sha256": docx_att.sha256,
+        "previous": previous.code if previous else None,
+        "earlier": [b["code"] for b in before], "docx_sha256": docx_att.sha256,
         "pdf_sha256": pdf_att.sha256,
         "narrative_chars": {k: len(v) for k, v in text.items()}})
     return draft

@@ -68,6 +68,11 @@ class ReportDraft(db.Model):
     previous_survey_id: Mapped[int | None] = mapped_column(
         ForeignKey("surveys.id", ondelete="SET NULL"), nullable=True)
     previous_statistics: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # Every earlier year compared with, oldest first: [{"code", "year", "statistics"}]
+    # (``previous_*`` is the most recent of them).
+    earlier: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # The plan's situation and reasons for the fields, as this version printed them.
+    situation: Mapped[str] = mapped_column(Text, default="")
     shortcomings: Mapped[str] = mapped_column(Text, default="")
     recommendations: Mapped[str] = mapped_column(Text, default="")
     docx_id: Mapped[int] = mapped_column(ForeignKey("plans_attachments.id"))

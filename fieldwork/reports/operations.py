@@ -10,6 +10,9 @@ from ..errors import OperationError
 from .content import Header, ReportContent, build_content
 
 FORMATS = ("docx", "pdf")
+# Who a draft goes to: Home Affairs appraises it, the surveyed agencies comment on it.
+DRAFT_RECIPIENTS = ["- Sở Nội vụ (để thẩm định);",
+                    "- Các cơ quan, đơn vị được khảo sát (để góp ý);", "- Lưu: VT."]
 
 
 def report_target(key: str):
@@ -52,22 +55,36 @@ def find_field(code: str):
     return db.session.scalar(select(Field).where(func.lower(Field.code) == code.strip().lower()))
 
 
+def _plan_facts(plan, survey) -> dict:
+    """What the report takes from the plan: reasons for the fields, method, sample rule in
+    Vietnamese words, and each scope row's field, agency, N and required n."""
+    from ..plans.progress import requirements
+    from ..plans.sampling_text import method_sentences
+
+    def paras(text):
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    if plan is None:
+        return {}
+    reqs = requirements(survey)
+    return {
+        "field_reasons": paras(plan.field_reasons), "plan_methods": paras(plan.methods),
+        "method_rules": method_sentences(plan.sample_policy, str(plan.rounding),
+                                         any(r.scope.state_bodies_only for r in reqs)),
+        "scope_rows": [(r.scope.field.name if r.scope.field else "", r.scope.agency.name,
+                        r.scope.dossiers, r.required) for r in reqs]}
+
+
 def _header(survey, population: int | None) -> Header:
-    from flask_babel import force_locale
     from sqlalchemy import select
 
     from ..documents.decree import date_line
     from ..extensions import db
     from ..plans.models_workflow import Plan
-    from ..plans.sampling_text import POLICY_LABELS
 
     labels, qn_title, questions = _questionnaire(survey)
     # Read the plan without creating one: generating a report changes nothing.
     plan = db.session.scalar(select(Plan).where(Plan.survey_id == survey.id))
-    policy = ""
-    if plan is not None and plan.sample_policy in POLICY_LABELS:
-        with force_locale("vi"):
-            policy = str(POLICY_LABELS[plan.sample_policy])
     get = (lambda name: (getattr(plan, name, "") or "")) if plan else (lambda name: "")
     symbol = get("doc_symbol").replace("KH-", "BC-") or "BC-..."
     issuer = get("issuing_body") or survey.contractor or ""
@@ -81,10 +98,22 @@ def _header(survey, population: int | None) -> Header:
         issuing_body=issuer.upper(), issuer_name=issuer, plan_ref=plan_ref,
         contractor=survey.contractor or issuer,
         number_line=f"Số:        /{symbol}",
-        date_line=date_line(get("place") or "Đà Nẵng", None, survey.year), policy=policy,
+        date_line=date_line(get("place") or "Đà Nẵng", None, survey.year),
         population=population, authority=get("signer_authority"),
         signer_title=get("signer_title").upper(), signer_name=get("signer_name"),
-        reason_labels=labels, questionnaire_title=qn_title, questionnaire=questions)
+        recipients=DRAFT_RECIPIENTS, reason_labels=labels, questionnaire_title=qn_title,
+        questionnaire=questions, **_plan_facts(plan, survey))
+
+
+def document_problems(survey) -> list[str]:
+    """What to fix in the header and signature the survey's reports take from the plan
+    (long names set on two lines, no signer, a malformed authority line), in the user's
+    language; the files are made all the same."""
+    from ..documents.checks import problems
+    from .content import KIND
+    from .document import report_document
+    h = _header(survey, None)
+    return problems(report_document(ReportContent(h, KIND, h.survey_title, [], "")))
 
 
 def _questionnaire(survey) -> tuple[dict, str, list]:
@@ -159,39 +188,57 @@ def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None
 
 
 def previous_survey(survey):
-    """The earlier year's survey by the code convention (DEMO-2026 -> DEMO-2025), or None."""
+    """The most recent earlier survey on record (see ``earlier_surveys``), or None."""
+    found = earlier_surveys(survey)
+    return found[-1] if found else None
+
+
+def earlier_surveys(survey) -> list:
+    """Every earlier year's survey of the same agencies, oldest first, one a year: a survey
+    of an earlier year sharing at least one agency in scope; in a year with several, the one
+    whose code follows this one's (DEMO-2025 for DEMO-2026), else the widest overlap."""
     from sqlalchemy import select
 
     from ..extensions import db
     from ..plans.models import Survey
-    year = str(survey.year)
-    if year not in survey.code:
-        return None
-    code = survey.code.replace(year, str(survey.year - 1))
-    return db.session.scalar(select(Survey).where(Survey.code == code))
+    mine = {s.agency_id for s in survey.scope}
+    best: dict[int, tuple] = {}
+    for other in db.session.scalars(select(Survey).where(Survey.year < survey.year)):
+        overlap = len(mine & {s.agency_id for s in other.scope})
+        if not overlap:
+            continue
+        same_series = str(survey.year) in survey.code and other.code == survey.code.replace(
+            str(survey.year), str(other.year))
+        rank = (same_series, overlap, other.code)
+        if other.year not in best or rank > best[other.year][0]:
+            best[other.year] = (rank, other)
+    return [best[y][1] for y in sorted(best)]
 
 
 def report_content(survey, agency=None, field=None, previous=None,
-                   narrative: dict | None = None) -> ReportContent:
+                   narrative: dict | None = None, earlier: list | None = None) -> ReportContent:
     """The report outline of the survey (synthesis, or one agency or field), compared with
-    ``previous`` (an earlier survey) filtered the same way when given; ``narrative`` holds
+    the ``earlier`` surveys (or just ``previous``) filtered the same way; ``narrative`` holds
     the contractor's "shortcomings" and "recommendations" text."""
     stats, population = report_statistics(survey, agency, field)
-    before = report_statistics(previous, agency, field)[0] if previous is not None else None
+    if earlier is None:
+        earlier = [previous] if previous is not None else []
+    before = [(s.year, report_statistics(s, agency, field)[0]) for s in earlier]
     scope = (("agency", agency.name) if agency is not None else
              ("field", field.name) if field is not None else None)
-    return build_content(stats, _header(survey, population), scope,
-                         previous=before, previous_year=previous.year if previous else None,
-                         narrative=narrative)
+    return build_content(stats, _header(survey, population), scope, narrative=narrative,
+                         earlier=before)
 
 
 def generate_report(survey, fmt: str, out: Path, actor, agency=None, field=None,
-                    previous=None, narrative: dict | None = None) -> Path:
-    """Write the report file and add the audit entry; the caller commits."""
+                    previous=None, narrative: dict | None = None,
+                    earlier: list | None = None) -> Path:
+    """Write the report file (a draft, marked "DỰ THẢO") and add the audit entry; the caller
+    commits."""
     from ..audit.operations import record
     if fmt not in FORMATS:
         raise OperationError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    content = report_content(survey, agency, field, previous, narrative)
+    content = report_content(survey, agency, field, previous, narrative, earlier)
     if fmt == "docx":
         from .docx_report import build_report_docx
         data = build_report_docx(content)
@@ -205,8 +252,10 @@ def generate_report(survey, fmt: str, out: Path, actor, agency=None, field=None,
         raise OperationError(f"cannot write '{out}': {exc.strerror or exc}") from None
     scope = ({"agency": agency.name} if agency is not None else
              {"field": field.code} if field is not None else {})
-    if previous is not None:
-        scope["previous"] = previous.code
+    compared = earlier if earlier is not None else [previous] if previous is not None else []
+    if compared:
+        scope["previous"] = compared[-1].code
+        scope["earlier"] = [s.code for s in compared]
     record(actor, "report.generate", survey,
            after={"format": fmt, "file": out.name, "snapshot": content.snapshot, **scope})
     return out

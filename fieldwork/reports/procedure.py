@@ -18,7 +18,14 @@ def _publish(survey, user) -> dict:
     return {"report_draft": draft.number if draft is not None else None}
 
 
+def _narrative_gaps(survey) -> list[str]:
+    from .readiness import narrative_gaps
+    return narrative_gaps(survey)
+
+
 def register() -> None:
-    """Register the comment rounds' drafts and the publication of the synthesis draft."""
+    """Register the comment rounds' drafts, the check that no draft sent to agencies has an
+    empty narrative part, and the publication of the synthesis draft."""
     registry.register_service("round_attachment", _round_attachment)
+    registry.register_check(Step.COMMENTS, "open_round", "reports.narrative", _narrative_gaps)
     registry.register_effect(Step.ACCEPTANCE, "publish", "reports.publish", _publish)

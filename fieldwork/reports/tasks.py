@@ -28,7 +28,7 @@ def _title(params: dict) -> str:
 def make_draft(job, ctx) -> dict:
     """Create the version the manager asked for (same checks as on the page)."""
     from . import drafts
-    from .operations import previous_survey, report_target
+    from .operations import earlier_surveys, report_target
 
     survey = db.session.get(Survey, job.survey_id)
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
@@ -38,8 +38,8 @@ def make_draft(job, ctx) -> dict:
     ctx.progress(0, 1, _("Computing the statistics and writing the DOCX and PDF files"),
                  force=True)
     agency, field = report_target(form.get("scope", ""))
-    previous = previous_survey(survey) if form.get("compare") == "1" else None
-    draft = drafts.create_draft(survey, user, agency=agency, field=field, previous=previous,
+    earlier = earlier_surveys(survey) if form.get("compare") == "1" else []
+    draft = drafts.create_draft(survey, user, agency=agency, field=field, earlier=earlier,
                                 narrative=form)
     return {"endpoint": "reports.version", "args": {"code": survey.code, "draft_id": draft.id},
             "draft_id": draft.id, "number": draft.number, "scope": draft.scope_label}

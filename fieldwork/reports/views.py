@@ -65,7 +65,7 @@ def _groups(survey: Survey) -> list[dict]:
 
 def _page(survey: Survey, form: dict | None = None, status: int = 200):
     """The survey's report page; ``form`` keeps what was typed after a refused POST."""
-    from .operations import previous_survey
+    from .operations import document_problems, earlier_surveys
 
     manager = current_user.has_role(RoleName.MANAGER)
     frozen = drafts.is_frozen(survey)
@@ -83,8 +83,17 @@ def _page(survey: Survey, form: dict | None = None, status: int = 200):
     return render_template(
         "reports/survey.html", survey=survey, surveys=surveys, groups=_groups(survey),
         manager=manager, frozen=frozen, choices=choices, selected=selected, latest=latest,
-        form=form, previous=previous_survey(survey) if choices else None,
+        form=form, earlier=earlier_surveys(survey) if choices else [],
+        problems=document_problems(survey) if choices else [],
         published=drafts.published_draft(survey), limit=drafts.NARRATIVE_MAX), status
+
+
+@bp.app_template_global()
+def compared_codes(draft) -> str:
+    """The codes of the earlier surveys a version was compared with ("DEMO-2024, DEMO-2025")."""
+    if draft.earlier:
+        return ", ".join(e["code"] for e in draft.earlier)
+    return draft.previous_survey.code if draft.previous_survey else ""
 
 
 @bp.app_template_global()

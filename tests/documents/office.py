@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import re
 import shutil
 import subprocess
@@ -54,3 +55,22 @@ def fonts(pdf: Path) -> list[dict]:
 def first_line(page: str) -> str:
     """The first non-blank line of a page's layout text, stripped."""
     return next((ln.strip() for ln in page.splitlines() if ln.strip()), "")
+
+
+def grey_shapes(pdf: Path, page: int) -> int:
+    """Grey-filled shapes on a page (0-based): the watermark, drawn as glyph outlines."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        count = 0
+        for obj in doc[page].get_objects(max_depth=5):
+            if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            rgba = [ctypes.c_uint() for _ in range(4)]
+            pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *rgba)
+            r, g, b, _a = (v.value for v in rgba)
+            count += r == g == b and 120 <= r <= 235
+        return count
+    finally:
+        doc.close()

@@ -18,7 +18,7 @@ from fieldwork.documents.pdf import render_pdf
 from fieldwork.documents.word import render_docx
 from fieldwork.documents.word_package import obfuscate
 
-from .office import first_line, fonts, page_count, pages_text
+from .office import first_line, fonts, grey_shapes, page_count, pages_text
 from .samples import CLOSING, MOTTO, report
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -200,6 +200,10 @@ def test_pdf_header_lines_and_draft_marks(pdf_files):
     assert "DỰ THẢO LẦN 2" in head and "ngày 05/11/2026" in head
     assert "DỰ THẢO LẦN 2 – 05/11/2026" in first_line(draft[1])
     assert all("DỰ THẢO" not in page for page in issued)
+    # The watermark is drawn as glyph outlines: on every page of a draft, out of its text.
+    assert all(grey_shapes(pdf_files["draft"], i) >= 1 for i in range(len(draft)))
+    assert all(grey_shapes(pdf_files["issued"], i) == 0 for i in range(len(issued)))
+    assert sum(page.count("THẢO") for page in draft) == 1 + (len(draft) - 1)  # box, lines
 
 
 def test_pdf_signature_keeps_with_the_closing_paragraph(pdf_files):

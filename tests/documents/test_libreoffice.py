@@ -3,8 +3,6 @@ converted once for the module, then read with pdftotext, pdffonts, pdfium and pd
 
 from __future__ import annotations
 
-import ctypes
-
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
@@ -13,7 +11,7 @@ from fieldwork.documents import Signature
 from fieldwork.documents.pdf import render_pdf
 from fieldwork.documents.word import render_docx
 
-from .office import first_line, fonts, page_count, pages_text, to_pdf
+from .office import first_line, fonts, grey_shapes, page_count, pages_text, to_pdf
 from .samples import CLOSING, LONG_PARENT, MOTTO, report
 
 CASES = {
@@ -115,28 +113,11 @@ def test_signature_keeps_with_the_closing_paragraph(office):
         "PHÓ CHỦ TỊCH") < page.index("Nguyễn Đức Minh")
 
 
-def _grey_shapes(pdf_path, page: int) -> int:
-    """Grey-filled shapes on a page: LibreOffice draws the watermark's letters as paths."""
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        count = 0
-        for obj in pdf[page].get_objects(max_depth=5):
-            if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
-                continue
-            rgba = [ctypes.c_uint() for _ in range(4)]
-            pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *rgba)
-            r, g, b, _a = (v.value for v in rgba)
-            count += r == g == b and 120 <= r <= 235
-        return count
-    finally:
-        pdf.close()
-
-
 def test_draft_shows_the_watermark_and_box_issued_does_not(office):
     draft, issued = pages_text(office["lo"]["draft"]), pages_text(office["lo"]["issued"])
     assert "DỰ THẢO LẦN 2" in draft[0] and "ngày 05/11/2026" in draft[0]
     assert "DỰ THẢO LẦN 2 – 05/11/2026" in first_line(draft[1])
     assert not any("DỰ THẢO" in p for p in issued)
     for page in range(len(draft)):  # every page, the first one too
-        assert _grey_shapes(office["lo"]["draft"], page) >= 3
-    assert all(_grey_shapes(office["lo"]["issued"], page) == 0 for page in range(len(issued)))
+        assert grey_shapes(office["lo"]["draft"], page) >= 3
+    assert all(grey_shapes(office["lo"]["issued"], page) == 0 for page in range(len(issued)))

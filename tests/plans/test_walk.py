@@ -68,7 +68,7 @@ def test_walk_from_plan_draft_to_publication(app, client, factory, db, monkeypat
     page = m.do(1, "submit")
     assert "alert-danger" in page  # sections still empty: refused with the reasons
     sections = {k: f"Nội dung mục {k}" for k in ("purpose", "requirements", "scope_text",
-                                                  "subjects", "methods",
+                                                  "subjects", "field_reasons", "methods",
                                                   "questionnaire_content", "timeline",
                                                   "budget")}
     _ok(m.post("/plan", sections))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 
 import pypdfium2 as pdfium
@@ -140,3 +141,34 @@ def test_report_content_takes_the_narrative(data):
     blocks = next(s for s in c.sections if s.heading == SHORTCOMINGS).blocks
     assert [b.text for b in blocks] == ["1. Tồn tại, hạn chế", "Chờ lâu.",
                                         "2. Kiến nghị, đề xuất", "Rút ngắn thời gian."]
+
+
+ENGLISH = re.compile(r"\b(the|of|Decision|formula|margin|dossiers?|[Rr]ound(ed)?|Synthesis|"
+                     r"report|Agency|Field|version|Slovin|policy|sample)\b")
+
+
+def _texts(doc) -> list[str]:
+    out = [doc.kind, doc.subject, *doc.recipients, *doc.signature.lines]
+    for block in [*doc.intro, *doc.closing, *(b for s in doc.sections for b in s.blocks)]:
+        if hasattr(block, "text"):
+            out.append(block.text)
+        elif hasattr(block, "rows"):
+            out += [cell for row in block.rows for cell in row]
+    return out + [s.heading for s in doc.sections]
+
+
+def test_documents_are_vietnamese_whatever_the_ui_language(app, data):
+    """The report and the plan leave the system in Vietnamese words only, even made by a
+    user whose interface is in English (the method and sample sentences included)."""
+    from flask_babel import force_locale
+
+    from fieldwork.plans.docx_export import plan_document
+    from fieldwork.reports.document import report_document
+    from fieldwork.reports.operations import report_content
+    with app.test_request_context("/"), force_locale("en"):
+        report = report_document(report_content(data.survey))
+        plan = plan_document(data.survey)
+    texts = _texts(report) + _texts(plan)
+    assert any("Quyết định số 2223/QĐ-UBND" in t for t in texts)
+    bad = [t for t in texts if ENGLISH.search(t)]
+    assert not bad, bad

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from fieldwork.plans import operations_review, operations_steps
 from fieldwork.plans.models_docs import DocKind
 from fieldwork.plans.models_workflow import Step, StepState
+from fieldwork.plans.steps import ensure, plan_of
 from fieldwork.reports import drafts
 from fieldwork.reports.content import SHORTCOMINGS
 from fieldwork.reports.models import ReportDraft
@@ -49,7 +50,7 @@ def data(db, factory):
     d = build_data(db, factory)
     d.syn = drafts.create_draft(d.survey, d.manager, narrative=NARRATIVE)
     d.fld = drafts.create_draft(d.survey, d.manager, field=d.field)
-    d.va = drafts.create_draft(d.survey, d.manager, agency=d.a)
+    d.va = drafts.create_draft(d.survey, d.manager, agency=d.a, narrative=NARRATIVE)
     d.vb = drafts.create_draft(d.survey, d.manager, agency=d.b)
     db.session.commit()
     return d
@@ -147,8 +148,30 @@ def test_bad_input_shows_a_message_and_keeps_the_text(client, data, db, form, me
     assert len(db.session.scalars(select(ReportDraft)).all()) == 4
 
 
-def test_round_and_comment_pages_show_the_version(client, data, db):
+def test_a_round_cannot_open_while_a_draft_to_send_has_empty_parts(client, data, db):
+    plan_of(data.survey).field_reasons = ""
+    v2 = drafts.create_draft(data.survey, data.manager, narrative=NARRATIVE)  # no situation
     put_in_state(db, data.survey, Step.COMMENTS, StepState.NOT_STARTED)
+    db.session.commit()
+    _as(client, data.manager)
+    token = csrf_token(client, "/surveys/ST-1/step/5")
+    page = client.post("/surveys/ST-1/step/5/do/open_round", data={
+        "csrf_token": token, "comment": ""}, follow_redirects=True).get_data(as_text=True)
+    assert (f"báo cáo tổng hợp, phiên bản {v2.number}: thực trạng và lý do lựa chọn lĩnh "
+            "vực") in page
+    assert f"{data.b.name}, phiên bản 1: tồn tại, hạn chế, kiến nghị, đề xuất" in page
+    assert data.a.name + ", phiên bản" not in page  # its draft has every part
+    assert ensure(data.survey)[Step.COMMENTS].state == StepState.NOT_STARTED
+    assert operations_steps.current_round(data.survey) is None
+
+
+def _ready_for_round(db, data) -> None:
+    drafts.create_draft(data.survey, data.manager, agency=data.b, narrative=NARRATIVE)
+    put_in_state(db, data.survey, Step.COMMENTS, StepState.NOT_STARTED)
+
+
+def test_round_and_comment_pages_show_the_version(client, data, db):
+    _ready_for_round(db, data)
     operations_steps.transition(data.survey, {"step": 5, "name": "open_round"}, data.manager)
     rnd = operations_steps.current_round(data.survey)
     operations_review.file_comment(rnd, {"text": "Số phiếu chưa đúng."}, data.agency_a)

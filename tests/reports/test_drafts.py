@@ -17,6 +17,7 @@ from fieldwork.plans import attachments, operations_review, operations_steps
 from fieldwork.plans.models import SurveyStatus
 from fieldwork.plans.models_docs import DocKind
 from fieldwork.plans.models_workflow import Step, StepState
+from fieldwork.plans.steps import plan_of
 from fieldwork.reports import drafts
 from fieldwork.reports.content import build_content, pct
 from fieldwork.reports.docx_report import build_report_docx
@@ -42,6 +43,8 @@ def build_data(db, factory) -> SimpleNamespace:
     d.reviewer = factory.user("home_affairs")
     d.agency_a = factory.user("agency", agency=d.a)
     d.agency_b = factory.user("agency", agency=d.b)
+    # The plan says why its fields were chosen (the report's situation section).
+    plan_of(d.survey).field_reasons = "Hộ tịch và y tế là các lĩnh vực có nhiều hồ sơ nhất."
     db.session.commit()
     return d
 
