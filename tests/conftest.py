@@ -28,7 +28,8 @@ from fieldwork.extensions import db as _db
 from . import isolation
 from .isolation import claim, free_port
 
-DB_FIXTURES = {"app", "db", "client", "runner", "database_url", "factory", "demo_year"}
+DB_FIXTURES = {"app", "db", "client", "runner", "database_url", "factory", "demo_year",
+               "demo_year_full"}
 
 
 def pytest_addoption(parser):
@@ -40,6 +41,28 @@ def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controller, or the only process
         run = isolation.start_run()
         config.add_cleanup(lambda: shutil.rmtree(run, ignore_errors=True))
+        _compile_stale_catalogues()
+
+
+def _compile_stale_catalogues() -> None:
+    """Compile each .po newer than its .mo, as ``make`` does (the editable install compiled
+    them once; a rebase brings new strings): the tests see the Vietnamese of the tree."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[1]
+    for po in root.glob("fieldwork/**/translations/*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with open(po, "rb") as fh:
+            catalog = read_po(fh)
+        tmp = mo.with_name(f".{mo.name}.{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=False)
+        tmp.replace(mo)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -157,10 +180,13 @@ class _BoundSession(FsaSession):
 @pytest.fixture()
 def app(_app, tmp_path, request):
     """The app inside one outer transaction that is rolled back after the test; for a test
-    that asks for ``demo_year``, an app on its own copy of the loaded demo instead."""
-    if "demo_year" in request.fixturenames:
-        yield from _demo_copy_app(tmp_path, request)
-        return
+    that asks for ``demo_year`` (or ``demo_year_full``), an app on its own copy of the loaded
+    demo instead."""
+    for wanted, template in (("demo_year", "demo_template"),
+                             ("demo_year_full", "demo_template_full")):
+        if wanted in request.fixturenames:
+            yield from _demo_copy_app(tmp_path, request, template)
+            return
     # Each test gets its own data directory, as the database rolls back but files stay.
     data_dir = claim("data", tmp_path / "data")
     data_dir.mkdir()
@@ -185,10 +211,10 @@ def app(_app, tmp_path, request):
 _demo_copies = itertools.count(1)
 
 
-def _demo_copy_app(tmp_path, request):
+def _demo_copy_app(tmp_path, request, template: str):
     from . import demo_year
     pg_cluster = request.getfixturevalue("pg_cluster")
-    tpl = request.getfixturevalue("demo_template")
+    tpl = request.getfixturevalue(template)
     url = demo_year.copy(tpl, tmp_path / "demo", pg_cluster, f"demo_{next(_demo_copies)}")
     app = demo_year.make_app(tmp_path / "demo", url)
     claim("data", app.config["FIELDWORK_DATA_DIR"])
@@ -209,6 +235,21 @@ def demo_template(pg_cluster):
     """The run's loaded demo (tests/demo_year.py); read only: copy it (``demo_year.copy``)."""
     from . import demo_year
     return demo_year.template(pg_cluster)
+
+
+@pytest.fixture(scope="session")
+def demo_template_full(pg_cluster):
+    """The run's demo at the default size, made by ``fieldwork db upgrade`` and ``fieldwork
+    demo`` in their own processes (tests/demo_year.py); read only: copy it."""
+    from . import demo_year
+    return demo_year.template(pg_cluster, "full")
+
+
+@pytest.fixture()
+def demo_year_full(app, demo_template_full):
+    """Like ``demo_year``, the default size as a user's ``fieldwork demo`` makes it;
+    ``.steps`` holds each command's exit code and output."""
+    return demo_template_full
 
 
 @pytest.fixture()

@@ -1,7 +1,8 @@
 """Real-browser end-to-end harness (issue 8): the app as a subprocess, Debian's Chromium.
 
-One temporary instance per session: ``fieldwork db upgrade`` then ``fieldwork demo`` with a
-known password (about 40 s, done once), served by ``fieldwork run`` on a free loopback port.
+One temporary instance per session: a copy of the run's full demo (``fieldwork db upgrade``
+then ``fieldwork demo`` with a known password, made once per run: tests/demo_year.py), served
+by ``fieldwork run`` on a free loopback port.
 Playwright's sync API drives ``/usr/bin/chromium`` headless (installed by ``make test`` via
 TEST_PKGS; no ``playwright install``, no network). A missing Chromium fails, not skips.
 
@@ -16,7 +17,7 @@ DEMO-2026 through steps 2-6 (its second test needs its first). Under pytest-xdis
 instance, port and browser, while the other workers run the rest of the suite.
 
 Developers: ``FIELDWORK_E2E_DEMO=/path/to/instance`` copies an already-loaded demo instance
-(made with ``fieldwork demo --password e2e-Password-2026``) instead of loading it again;
+(made with ``fieldwork demo --password demo-Password-2026``) instead of the run's template;
 ``FIELDWORK_E2E_CHROMIUM`` names another Chromium binary.
 
 The e2e tests use no database fixture, so the ``--postgres`` pass leaves them out (they
@@ -37,10 +38,11 @@ from pathlib import Path
 
 import pytest
 
+from .. import demo_year
 from ..isolation import claim, free_port
 
 CHROMIUM = Path(os.environ.get("FIELDWORK_E2E_CHROMIUM", "/usr/bin/chromium"))
-PASSWORD = "e2e-Password-2026"
+PASSWORD = demo_year.PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 E2E_DIR = Path(__file__).resolve().parent
@@ -78,15 +80,6 @@ def _env(instance: Path) -> dict:
     return env
 
 
-def _fieldwork(args: list[str], env: dict, log: Path) -> None:
-    with open(log, "ab") as out:
-        done = subprocess.run([str(BIN / "fieldwork"), *args], env=env, stdout=out,
-                              stderr=subprocess.STDOUT, timeout=300, check=False)
-    if done.returncode:
-        pytest.fail(f"fieldwork {' '.join(args)} failed ({done.returncode}):\n"
-                    + log.read_text(errors="replace")[-4000:], pytrace=False)
-
-
 def _wait_up(url: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -103,18 +96,17 @@ def _wait_up(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of the app serving a freshly loaded demo (DEMO-2026 and DEMO-2025)."""
-    instance = claim("instance", tmp_path_factory.mktemp("e2e-instance"))
+def live_server(tmp_path_factory, request):
+    """Base URL of the app serving a copy of the loaded demo (DEMO-2026 and DEMO-2025)."""
+    instance = tmp_path_factory.mktemp("e2e-instance") / "instance"
     log = instance / "server.log"
     SERVER_LOGS.append(log)
     env = _env(instance)
     template = os.environ.get("FIELDWORK_E2E_DEMO")
     if template:
-        shutil.copytree(template, instance, dirs_exist_ok=True)
+        shutil.copytree(template, claim("instance", instance), dirs_exist_ok=True)
     else:
-        _fieldwork(["db", "upgrade"], env, log)
-        _fieldwork(["demo", "--password", PASSWORD], env, log)
+        demo_year.copy(request.getfixturevalue("demo_template_full"), instance, None, "e2e")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log, "ab") as out:

@@ -60,30 +60,31 @@ def _cli(env_extra: dict, *args: str, cwd) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
-def test_upgrade_on_empty_database_then_demo(tmp_path, database_url, pg_cluster):
-    """`fieldwork db upgrade` builds the schema from nothing (SQLite, or PG in that pass)."""
-    if pg_cluster is not None:
-        url = pg_cluster.create_database(f"empty_{os.getpid()}")
-    else:
-        url = "sqlite:///" + str(tmp_path / "fresh.db")
-    env = {"DATABASE_URL": url, "FIELDWORK_INSTANCE": str(tmp_path / "inst"),
-           "FIELDWORK_DATA_DIR": str(tmp_path / "data"),
-           "FIELDWORK_DEMO_SHEETS": "240"}  # the default size is tested in tests/stats
-    res = _cli(env, "db", "upgrade", cwd=tmp_path)
-    assert res.returncode == 0, res.stderr
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+def test_upgrade_on_empty_database_then_demo(demo_year_full, app, tmp_path):
+    """`fieldwork db upgrade` builds the schema from nothing, then `fieldwork demo` loads the
+    year (SQLite, or PG in that pass): the run's full demo is made exactly so, in separate
+    processes (tests/demo_year.py); its copy is then listed and downgraded to nothing."""
+    steps = demo_year_full.steps
+    assert steps["upgrade"]["returncode"] == 0, steps["upgrade"]["stderr"]
+    assert steps["demo"]["returncode"] == 0, steps["demo"]["stderr"]
+    assert "quanly@demo.vn" in demo_year_full.output
+    assert (demo_year_full.root / "secret_key").stat().st_mode & 0o077 == 0
+    url = app.config["SQLALCHEMY_DATABASE_URI"]  # this test's copy
+    engine = create_engine(url)
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
     assert {"users", "roles", "agencies", "fields", "surveys", "audit_events",
             "alembic_version"} <= tables
-    assert (tmp_path / "data").is_dir()
-    assert (tmp_path / "inst" / "secret_key").stat().st_mode & 0o077 == 0
-    res = _cli(env, "demo", "--password", "demo-pass-2026", cwd=tmp_path)
-    assert res.returncode == 0, res.stderr
+    env = {"DATABASE_URL": url, "FIELDWORK_INSTANCE": app.instance_path,
+           "FIELDWORK_DATA_DIR": str(tmp_path / "data")}
     res = _cli(env, "users", "list", cwd=tmp_path)
     assert "quanly@demo.vn" in res.stdout
+    assert (tmp_path / "data").is_dir()
     res = _cli(env, "db", "downgrade", "base", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
+    engine = create_engine(url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
 
 
 def test_malformed_database_url_is_a_clear_error(tmp_path):
