@@ -32,7 +32,7 @@ from ..jobs.runner import enqueue
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from ..plans.progress import requirements
-from ..privacy.access import can_export_identified
+from ..privacy.access import can_export_identified, mark_contact_shown
 from . import operations_draw as draws
 from .lists import DRAW_COLUMNS, draw_rows, to_csv
 from .models import FrameDossier, FrameDraw, FrameImport
@@ -223,6 +223,7 @@ def draw_file(draw_id: int, kind: str):
     if kind not in FILES:
         abort(404)
     name = f"{row.survey.code}-draw{row.id}"
+    mark_contact_shown()  # lists of respondents: never cached
     if kind == "draw":
         return Response(to_csv(draw_rows(row), DRAW_COLUMNS), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}.csv"})

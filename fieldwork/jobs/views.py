@@ -114,8 +114,10 @@ def download(job_id: int):
     path = storage.result_path(row, result.get("file")) if row.status == JobStatus.DONE else None
     if path is None or not Path(path).is_file():
         abort(404)
-    return send_file(path, as_attachment=True,
+    resp = send_file(path, as_attachment=True,
                      download_name=result.get("download_name") or Path(path).name)
+    resp.headers["Cache-Control"] = "private, no-store"  # answers, perhaps contact data
+    return resp
 
 
 @bp.route("/<int:job_id>/retry", methods=["POST"])

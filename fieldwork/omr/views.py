@@ -24,6 +24,7 @@ from ..errors import OperationError
 from ..extensions import csrf, db
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
+from ..privacy.access import mark_contact_shown
 from . import jobs
 from . import operations as ops
 from .contact import may_see
@@ -179,6 +180,8 @@ def page(page_id: int):
     texts = db.session.scalars(select(TextRegion).where(TextRegion.page_id == p.id)).all()
     entitled = may_see(current_user, p.survey_id)
     shown = {a.id: a.plain_values if entitled else a.values for a in p.answers}
+    if entitled and any(a.secret for a in p.answers):
+        mark_contact_shown()
     return render_template("omr/page.html", page=p, texts=texts, form=ReplaceForm(),
                            PageStatus=PageStatus, shown=shown,
                            blurred=not known_layout(p)

@@ -2,11 +2,13 @@
 
 Re-check officers and users holding a grant (``privacy_grants``) are entitled for a
 survey; everyone else sees masked values. On a single sheet a re-check officer without a
-grant sees contacts only if the sheet is in a frozen re-check draw.
+grant sees contacts only if the sheet is in a frozen re-check draw. A response that shows a
+plain value is sent ``Cache-Control: private, no-store`` (``mark_contact_shown``).
 """
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import or_, select
 
 from ..auth.roles import RoleName
@@ -60,6 +62,22 @@ def can_export_identified(user, survey=None) -> bool:
     return has_grant(user, survey)
 
 
+NO_STORE = "private, no-store"
+
+
+def mark_contact_shown() -> None:
+    """Note that this response shows respondents' contact data: it is sent ``no-store``."""
+    if has_request_context():
+        g.contact_shown = True
+
+
+def no_store_if_contact_shown(response):
+    """After a request: a response that showed contact data is never cached."""
+    if g.get("contact_shown"):
+        response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
 def reveal(kind: str, token: str | None, allowed: bool) -> str:
     """The decrypted value if ``allowed``, else its mask; '' when there is no value."""
     if not token:
@@ -68,7 +86,10 @@ def reveal(kind: str, token: str | None, allowed: bool) -> str:
         plain = decrypt(token)
     except DecryptError:
         return "?"
-    return plain if allowed else MASKERS[kind](plain)
+    if allowed:
+        mark_contact_shown()
+        return plain
+    return MASKERS[kind](plain)
 
 
 def shown_contact(user, sheet, kind: str) -> str:

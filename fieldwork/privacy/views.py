@@ -17,10 +17,12 @@ from ..extensions import db
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from . import operations as ops
+from .access import no_store_if_contact_shown
 from .models import PrivacyGrant
 from .webforms import GrantForm, RevokeForm
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+bp.after_app_request(no_store_if_contact_shown)  # every page that showed contact data
 register_nav(NavItem(_l("Contact-data rights"), "privacy.grants", (RoleName.MANAGER,)))
 
 

@@ -64,8 +64,10 @@ def test_web_flow(client, db, setup):
     files = f"/frames/draws/{made.id}/files/"
     csv_resp = client.get(files + "draw")
     assert csv_resp.mimetype == "text/csv" and "HS-TP-00001" in csv_resp.get_data(as_text=True)
-    calls = client.get(files + "calls").get_data(as_text=True)
-    assert "xx xxx" in calls  # no contact-data right: masked
+    calls_resp = client.get(files + "calls")
+    assert "xx xxx" in calls_resp.get_data(as_text=True)  # no contact-data right: masked
+    for resp in (csv_resp, calls_resp):  # lists of respondents are never cached (issue 15)
+        assert resp.headers["Cache-Control"] == "private, no-store"
     pdf = client.get(files + "invitations")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert client.get(files + "other").status_code == 404

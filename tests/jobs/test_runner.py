@@ -166,6 +166,7 @@ def test_job_pages_progress_result_download_and_retry(client, db, factory):
     resp = client.get(f"/jobs/{done.id}/download")
     assert resp.status_code == 200 and resp.data == b"a,b\n1,2\n"
     assert "ket-qua.csv" in resp.headers["Content-Disposition"]
+    assert resp.headers["Cache-Control"] == "private, no-store"  # issue 15
     resp.close()
     html = client.get(f"/jobs/{done.id}?follow=1").get_data(as_text=True)  # fetches it once
     assert f'content="0;url=/jobs/{done.id}/download"' in html

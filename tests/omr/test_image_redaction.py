@@ -99,6 +99,11 @@ def test_a_rejected_page_is_only_a_blurred_preview_without_the_right(db, client,
     assert full.shape == stored.shape
     assert 'id="blurred-note"' not in manager.get(
         f"/scans/pages/{rejected.id}").get_data(as_text=True)
+    # The read page's text shows the plain phone to the holder: never cached either.
+    assert manager.get(f"/scans/pages/{_read.id}").headers["Cache-Control"] == \
+        "private, no-store"
+    assert "no-store" not in scanner.get(f"/scans/pages/{_read.id}").headers.get(
+        "Cache-Control", "")
 
 
 def test_a_read_page_is_painted_over_and_no_store(db, client, people, sheet):

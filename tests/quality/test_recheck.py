@@ -115,12 +115,15 @@ def test_officer_sees_contacts_of_the_sample_only(client, db, survey, sheets, pe
     db.session.commit()
     drawn = set(serials(d))
     sign_in(client, people["recheck"])
-    html = client.get(f"/quality/recheck/draws/{d.id}").get_data(as_text=True)
+    resp = client.get(f"/quality/recheck/draws/{d.id}")
+    html = resp.get_data(as_text=True)
     for s in range(1, 44):
         assert (phone_of(s) in html) == (s in drawn), s
+    assert resp.headers["Cache-Control"] == "private, no-store"  # issue 15
     item = d.items[0]
-    page = client.get(f"/quality/recheck/items/{item.id}").get_data(as_text=True)
-    assert phone_of(item.sheet.serial) in page
+    resp = client.get(f"/quality/recheck/items/{item.id}")
+    assert phone_of(item.sheet.serial) in resp.get_data(as_text=True)
+    assert resp.headers["Cache-Control"] == "private, no-store"
     views = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "quality.recheck_contact_view"))
     assert views == 2
@@ -134,9 +137,11 @@ def test_manager_sees_masked_contacts_and_cannot_record(client, db, survey, shee
     d = ops.create_draw(survey, MARCH, people["manager"])
     db.session.commit()
     sign_in(client, people["manager"])
-    html = client.get(f"/quality/recheck/draws/{d.id}").get_data(as_text=True)
+    resp = client.get(f"/quality/recheck/draws/{d.id}")
+    html = resp.get_data(as_text=True)
     s = d.items[0].sheet.serial
     assert phone_of(s) not in html and mask_phone(phone_of(s)) in html
+    assert "no-store" not in resp.headers.get("Cache-Control", "")  # nothing plain shown
     token = csrf_token(client, f"/quality/recheck/items/{d.items[0].id}")
     resp = client.post(f"/quality/recheck/items/{d.items[0].id}",
                        data={"outcome": "confirmed", "csrf_token": token})
