@@ -19,9 +19,11 @@ cleanup() {
   if [ -n "$SERVER" ] && kill -0 "$SERVER" 2>/dev/null; then
     kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true
   fi
+  SERVER=""
   if [ "${KEEP:-0}" = 1 ]; then echo "wheel smoke: kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # through the EXIT trap: nothing left in /dev/shm
 fail() { echo "wheel smoke FAILED: $*" >&2; exit 1; }
 step() { echo "wheel smoke: $* ($(( SECONDS - START ))s)"; }
 START=$SECONDS

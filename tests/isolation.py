@@ -26,12 +26,37 @@ def worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+PREFIX = "fieldwork-tests-"
+
+
 def start_run() -> Path:
     """Open a fresh claim book for this run (the controller calls it before workers start,
-    so they inherit it through the environment)."""
-    folder = Path(tempfile.mkdtemp(prefix="fieldwork-tests-"))
+    so they inherit it through the environment); sweep the folders of runs that were killed."""
+    sweep_dead_runs()
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+    (folder / "owner").write_text(str(os.getpid()))
     os.environ[RUN_ENV] = str(folder)
     return folder
+
+
+def sweep_dead_runs() -> None:
+    """Remove run folders (demo templates included) whose controller no longer runs."""
+    import shutil
+    import time
+
+    for folder in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = int((folder / "owner").read_text())
+        except (OSError, ValueError):  # no owner yet: leave it unless a day old
+            if time.time() - folder.stat().st_mtime > 86400:
+                shutil.rmtree(folder, ignore_errors=True)
+            continue
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            pass
 
 
 def run_dir() -> Path:
