@@ -223,7 +223,19 @@ def read_page(gray: np.ndarray, key: bytes, resolve: Resolver, scale: float = SC
     return result
 
 
+def _one_bit(gray: np.ndarray) -> bool:
+    """Whether a page holds only black and white (a one-bit scan, maybe dithered)."""
+    sample = gray[::17, ::13]
+    return bool(np.count_nonzero((sample > 0) & (sample < 255)) < 0.002 * sample.size)
+
+
 def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> None:
+    if _one_bit(gray):
+        # Dithered grey (pencil, light ink) is a scatter of black dots: averaged over a few
+        # pixels it is grey again, as the reader measures everything else.
+        import cv2
+
+        gray = cv2.blur(gray, (3, 3))
     work, quad, hit, rotation = _locate(gray, scale)
     if hit is None:
         small, _ = reduce(gray, 600)
