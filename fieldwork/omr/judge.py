@@ -219,9 +219,11 @@ def _around(m: BoxMeasures, marked: np.ndarray,
     if m.halo is None or n == 0:
         return z, z, z, z
     halo = np.nan_to_num(_excess(m.halo, groups))
-    # In a tight grid a ring must cross all three gaps; in an option list two will do.
-    tight = halo_gaps(m.rects)[:, 0] < m.rects[:, 2]
-    ring = np.where(tight, halo.min(axis=1), np.median(halo, axis=1)) > RING_BOX
+    # A ring must cross all three free sides of a box in a grid or a matrix row (their
+    # column headings and digits differ from box to box); two will do in an option list,
+    # where the option's text is printed right of the box.
+    listed = np.isfinite(m.texts[:, 0]) if m.texts is not None else np.zeros(n, bool)
+    ring = np.where(listed, np.median(halo, axis=1), halo.min(axis=1)) > RING_BOX
     text = z.copy()
     after = z.copy()
     if m.label is not None and np.isfinite(m.label).any():
@@ -236,7 +238,6 @@ def _around(m: BoxMeasures, marked: np.ndarray,
         1.7 * m.rects[:, 2:3]
     np.fill_diagonal(reach, False)
     clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
-    listed = np.isfinite(m.texts[:, 0]) if m.texts is not None else np.zeros(n, bool)
     around = (ring | text) & clear
     # Beside a box of an option list (its text printed right of it, its margin left of it);
     # beside a box elsewhere (a matrix row) the mark could belong to either neighbour.
@@ -393,14 +394,23 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     positions: dict[int, list[int]] = {}
     for i in idx:
         positions.setdefault(int(boxes[i]["position"]), []).append(i)
-    digits, states, confs = [], [], []
-    for pos in sorted(positions):
+    digits, states, confs, lone = [], [], [], {}
+    for n, pos in enumerate(sorted(positions)):
         group = positions[pos]
         opts = [boxes[i]["option"] for i in group]
         vals, status, conf, _ = _outside(group, opts, c, "single", *_single(group, opts, c))
+        marked = [i for i in group if c.net[i] >= c.low]
+        if status == "doubtful" and len(marked) == 1 and c.net[marked[0]] >= CLEAR and \
+                not c.cancelled[marked[0]] and not c.around[marked[0]]:
+            # One clear mark in the column, doubted only for ink running off it: in a
+            # tight grid that is the neighbouring columns' ticks and crosses.
+            lone[n] = boxes[marked[0]]["option"]
         digits.append(vals[0] if status == "ok" else ("" if status == "blank" else "?"))
         states.append(status)
         confs.append(conf)
+    for n, digit in lone.items():  # ... taken when the columns beside it are read too
+        if all(states[k] == "ok" or k in lone for k in (n - 1, n + 1) if 0 <= k < len(states)):
+            digits[n], states[n], confs[n] = digit, "ok", 0.6
     ans = Answer(q["code"], q["kind"], boxes=idx, confidence=float(min(confs)))
     filled = [s != "blank" for s in states]
     if not any(filled):
