@@ -87,8 +87,10 @@ def _variants(crop: np.ndarray, module_px: float):
                                 max(block, 3), 4), g
 
 
-def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float) -> QRHit | None:
-    """Decode a QR code inside the image region spanned by ``corners`` (N×2 pixels)."""
+def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float,
+                  tries: int = 5) -> QRHit | None:
+    """Decode a QR code inside the image region spanned by ``corners`` (N×2 pixels), trying at
+    most ``tries`` ways of preparing the crop (the cheap ones first)."""
     if module_px <= 0:
         raise ValueError(f"module_px must be positive, got {module_px}")
     h, w = gray.shape
@@ -98,7 +100,9 @@ def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float) -> QR
     if x1 - x0 < 16 or y1 - y0 < 16:
         return None
     crop = gray[y0:y1, x0:x1]
-    for img, f in _variants(crop, module_px):
+    for n, (img, f) in enumerate(_variants(crop, module_px)):
+        if n >= tries:
+            break
         hits = _zbar(img)
         if hits:
             return hits[0].moved(f, x0, y0)

@@ -105,10 +105,12 @@ def _qr_in_corners(gray: np.ndarray) -> QRHit | None:
     hgt, wid = gray.shape
     side = 0.36 * min(hgt, wid)
     module = min(hgt, wid) / A4[0] * _DEFAULT_QR.w / QR_MODULES
-    for x, y in ((wid - side, 0), (0, 0), (0, hgt - side), (wid - side, hgt - side)):
-        hit = decode_region(gray, np.array([(x, y), (x + side, y + side)]), module)
-        if hit is not None:
-            return hit
+    corners = ((wid - side, 0), (0, 0), (0, hgt - side), (wid - side, hgt - side))
+    for tries in (2, 5):  # every corner the cheap ways first
+        for x, y in corners:
+            hit = decode_region(gray, np.array([(x, y), (x + side, y + side)]), module, tries)
+            if hit is not None:
+                return hit
     return None
 
 
