@@ -12,6 +12,7 @@ out beside a clean filled box is cancelled.  Anything else unclear is
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,7 +34,8 @@ BESIDE_SOLID = 0.4  # ... or well below a filled box of the same multiple-choice
 RING_BOX = 0.03  # ink crossing the free paper around a box (two sides of three at least)
 RING_TEXT = 0.06  # ... above and below an option's text
 BESIDE_LEFT = 0.035  # ink left of a box in an option list's margin
-AFTER_TEXT = 0.05  # ink just after an option's text, or between boxes of a row: doubtful
+NEAR_LEFT = 0.025  # any ink left of a box (doubts a blank question only)
+AFTER_TEXT = 0.025  # ink just after an option's text (doubts a blank question only)
 LOCAL = 15  # boxes whose low fill quantile is a box's empty level
 EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
 
@@ -193,7 +195,14 @@ def _excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
             continue
         g = np.asarray(g)
         v = values[g]
-        if not np.isfinite(v).all():  # boxes without an option text: nothing to compare
+        finite = np.isfinite(v)
+        if not finite.any():  # boxes without an option text: nothing to compare
+            continue
+        if not finite.all():  # bands without room in some columns: compare the others
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                base = np.nanmin(v, axis=0) if len(g) <= 3 else np.nanmedian(v, axis=0)
+            out[g] = v - base[None, :]
             continue
         if len(g) <= 3:
             others = np.stack([np.delete(v, j, axis=0).min(axis=0) for j in range(len(g))])
@@ -221,7 +230,8 @@ def _around(m: BoxMeasures, marked: np.ndarray,
     halo = np.nan_to_num(_excess(m.halo, groups))
     # A ring must cross all three free sides of a box in a grid or a matrix row (their
     # column headings and digits differ from box to box); two will do in an option list,
-    # where the option's text is printed right of the box.
+    # where the option's text is printed right of the box. In a tight grid's rows there
+    # is no room to see a ring (its band is empty): such rings go to a person.
     listed = np.isfinite(m.texts[:, 0]) if m.texts is not None else np.zeros(n, bool)
     ring = np.where(listed, np.median(halo, axis=1), halo.min(axis=1)) > RING_BOX
     text = z.copy()
@@ -239,10 +249,15 @@ def _around(m: BoxMeasures, marked: np.ndarray,
     np.fill_diagonal(reach, False)
     clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
     around = (ring | text) & clear
-    # Beside a box of an option list (its text printed right of it, its margin left of it);
-    # beside a box elsewhere (a matrix row) the mark could belong to either neighbour.
-    beside = left & free_left & listed & ~around & clear
-    near = (after | (left & ~listed)) & ~around & ~beside & clear
+    # Beside a box of an option list (its text printed right of it, its margin left of it),
+    # or of a matrix row with a box further left (not the first, which has the question's
+    # text beside it); a fill spilling over from the box above or below does not reach a
+    # box's left side level with it, so marks beside count next to marked boxes too.
+    gaps = halo_gaps(m.rects, m.texts)[:, 0]
+    row_inner = ~listed & (gaps < 6 * m.rects[:, 2]) & (gaps > 2 * m.rects[:, 2])
+    beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
+    # Any other ink beside a box or after its text: enough to doubt a question read blank.
+    near = (after | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
     return around, beside, near, (ring | text) & ~marked
 
 
@@ -276,6 +291,16 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], st
             return [opts[k] for k in sorted(keep + rest)], "doubtful", 0.4, "correction"
         return [opts[keep[0]]], "ok", 0.8, "correction"
     k = order[0]
+    missed = [j for j in _missed(idx, c) if j != k] if top < CLEAR else []
+    if missed:
+        # A light mark here, and a stroke just outside another option's box, away from
+        # every mark: the respondent may have meant that box (drawn under or beside it).
+        return [opts[j] for j in sorted(set(missed) | {k})], "doubtful", 0.4, "outside"
+    if c.zones is not None and c.net[idx[k]] < SOLID and any(
+            _bridge(idx[j], idx[k], c) for j in range(len(idx)) if j != k):
+        # The only mark is a line coming in from another option's box: a tick drawn there
+        # whose long arm ran on into this one. A person decides.
+        return [opts[j] for j in sorted(set(marked) | {k})], "doubtful", 0.4, "tick into next"
     stray = bool(c.strays[idx[k]])
     if c.cancelled[idx[k]]:  # crossed out and nothing chosen instead
         return [opts[k]], "doubtful", 0.4, "cancelled"
@@ -296,25 +321,51 @@ def _tick_owner(a: int, b: int, c: BoxCalls) -> int | None:
     """
     if c.zones is None:
         return None
-    sides, corners, centres, w = c.zones
+    centres, w = c.zones[2], c.zones[3]
     d = (centres[b] - centres[a]) / w[a]
     if np.abs(d).max() > 4.5 or (abs(d[0]) < 0.5 and abs(d[1]) < 0.5):
         return None
     lo, hi = (a, b) if (d[1] < -0.5 or (abs(d[1]) <= 0.5 and d[0] > 0)) else (b, a)
+    if c.net[hi] < SOLID and c.net[lo] >= c.low and _bridge(lo, hi, c):
+        return lo
+    return None
+
+
+def _missed(idx: list[int], c: BoxCalls) -> list[int]:
+    """Positions in ``idx`` of empty boxes with strokes just outside two of their sides or
+    corners, far from any marked box (so the ink is not a neighbour's)."""
+    if c.zones is None:
+        return []
+    sides, corners, centres, w = c.zones
+    marked = [i for i in idx if c.net[i] >= c.low]
+    out = []
+    for j, i in enumerate(idx):
+        if c.net[i] >= c.low:
+            continue
+        inky = (sides[i] > THROUGH).sum() + (corners[i] > THROUGH).sum()
+        alone = all(np.abs(centres[m] - centres[i]).max() > 2.5 * w[i] for m in marked)
+        if inky >= 2 and alone:
+            out.append(j)
+    return out
+
+
+def _bridge(lo: int, hi: int, c: BoxCalls) -> bool:
+    """Whether one stroke runs from box ``lo`` up or right into box ``hi`` (a tick's arm)."""
+    sides, corners, centres, w = c.zones
     dx, dy = np.sign(centres[hi] - centres[lo]) * (np.abs(centres[hi] - centres[lo]) >
                                                     0.5 * w[lo])
-    if dx >= 0 and dy <= 0 and c.net[hi] < SOLID and c.net[lo] >= c.low:
-        # Where the stroke leaves the lower box and enters the upper one (its top-right
-        # corner always counts: the long arm of a tick leaves there).
-        if dx > 0 and dy < 0:
-            out_lo, in_hi = corners[lo, 1], corners[hi, 2]
-        elif dx > 0:
-            out_lo, in_hi = max(sides[lo, 1], corners[lo, 1]), max(sides[hi, 0], corners[hi, 2])
-        else:
-            out_lo, in_hi = max(sides[lo, 2], corners[lo, 1]), max(sides[hi, 3], corners[hi, 2])
-        if out_lo > THROUGH / 4 and in_hi > THROUGH:
-            return lo
-    return None
+    if np.abs(centres[hi] - centres[lo]).max() > 4.5 * w[lo] or dx < 0 or dy > 0 or \
+            (dx == 0 and dy == 0):
+        return False
+    # Where the stroke leaves the lower box and enters the upper one (its top-right
+    # corner always counts: the long arm of a tick leaves there).
+    if dx > 0 and dy < 0:
+        out_lo, in_hi = corners[lo, 1], corners[hi, 2]
+    elif dx > 0:
+        out_lo, in_hi = max(sides[lo, 1], corners[lo, 1]), max(sides[hi, 0], corners[hi, 2])
+    else:
+        out_lo, in_hi = max(sides[lo, 2], corners[lo, 1]), max(sides[hi, 3], corners[hi, 2])
+    return bool(out_lo > THROUGH / 4 and in_hi > THROUGH)
 
 
 def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
@@ -360,6 +411,9 @@ def _outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, values: li
     """
     if c.around is None:
         return values, status, conf, note
+    ringed = _ring_over_neighbours(idx, c)
+    if ringed is not None:
+        return [opts[idx.index(ringed)]], "ok", 0.6, "ring"
     if status == "ok" and any(c.ringish[idx[k]] and opts[k] not in values
                               for k in range(len(idx))):
         # A ring around another option whose ink reaches into the box read: a big ring
@@ -387,6 +441,21 @@ def _outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, values: li
         return values, status, conf, note
     doubted = sorted(set(values) | set(extra), key=order.get)
     return doubted, "doubtful", 0.4, "outside"
+
+
+def _ring_over_neighbours(idx: list[int], c: BoxCalls) -> int | None:
+    """The box ringed when the ring's arcs cross its neighbours (a tight grid, a big ring):
+    one clean box with ink all round it, the only other marks light and right beside it."""
+    if c.zones is None:
+        return None
+    ringish = [i for i in idx if c.ringish[i]]
+    marked = [i for i in idx if c.net[i] >= c.low]
+    if len(ringish) != 1 or not marked or any(c.net[i] >= CLEAR for i in marked):
+        return None
+    r = ringish[0]
+    centres, w = c.zones[2], c.zones[3]
+    beside = all(np.abs(centres[i] - centres[r]).max() < 1.7 * w[r] for i in marked)
+    return r if beside else None
 
 
 def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:

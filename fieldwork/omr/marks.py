@@ -259,8 +259,7 @@ def _halo(ii: np.ndarray, rects: np.ndarray, scale: float,
     out = np.zeros((len(x), 3))
     # Each band faces the box's own side only (a ring around a neighbour passes beside
     # this box's corner, not level with its side).
-    n0, n1 = _band(e, gaps[:, 0], w, np.where(np.isfinite(texts[:, 0]), 1.6, 1.0)
-                   if texts is not None else 1.0)
+    n0, n1 = _band(e, gaps[:, 0], w, 1.6)
     out[:, 0] = _means(ii, x - n1, y + 0.1 * h, x - n0, y + 0.9 * h)
     for k, (sign, edge) in enumerate(((-1, y), (1, y + h)), start=1):
         a0, a1 = _band(e, gaps[:, k], w)
