@@ -113,7 +113,9 @@ def test_verification_queue_one_key_decisions(db, client, people, survey, printe
     for p in pages:  # one request each: the test client spools bodies over 500 kB to a file
         _upload(client, [(io.BytesIO(p.data), f"p{p.page}.jpg")], survey=str(survey.id))
     items = db.session.scalars(select(VerificationItem).order_by(VerificationItem.id)).all()
-    assert len(items) >= 10 and all(i.reason == "multiple" for i in items)
+    # Double marks are queued as such; one may come as doubtful (ink spilling beside it).
+    assert len(items) >= 10 and all(i.reason in ("multiple", "doubtful") for i in items)
+    assert sum(i.reason == "multiple" for i in items) >= len(items) - 2
     sheet = db.session.scalars(select(ScanSheet)).one()
     assert sheet.status == SheetStatus.TO_VERIFY and not sheet.countable
     client = _as(client, people["enumerator"])
