@@ -88,19 +88,23 @@ def load_demo(password: str | None = None) -> list[tuple[str, str, str]]:
     return accounts
 
 
+PHASES = ("load", "finish", "field")
+
+
 def _load_extensions(survey: Survey, actor) -> None:
     """Let feature packages add their demo content (questionnaires, plans ...).
 
     Every feature's ``load`` runs first, in feature order; then each optional ``finish``, in
     the same order, for what needs another feature's content (e.g. consultation comments on
-    the questionnaire draft, then that draft's approval).
+    the questionnaire draft, then that draft's approval); then each optional ``field``, once
+    the survey is in the field with its assignments (printed sheets handed out in serial
+    ranges, scanned and keyed, re-checked, the drawn dossiers' outcomes).
     """
     from .features import FEATURES, optional_module
     modules = [m for m in (optional_module(f"fieldwork.{f}.demo") for f in FEATURES)
                if m is not None]
-    for mod in modules:
-        mod.load(survey, actor)
-    for mod in modules:
-        finish = getattr(mod, "finish", None)
-        if finish is not None:
-            finish(survey, actor)
+    for phase in PHASES:
+        for mod in modules:
+            run = getattr(mod, phase, None)
+            if run is not None:
+                run(survey, actor)

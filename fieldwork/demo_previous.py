@@ -214,7 +214,7 @@ def _fieldwork(survey, manager, keyers) -> None:
     _step(survey, Step.FIELDWORK, "start_fieldwork", manager)
     for agency_id, got in handouts.items():
         record_return(ranges[agency_id], {
-            "returned_on": RETURNED, "completed": got.returned, "verified": got.returned,
+            "returned_on": RETURNED, "completed": got.returned,
             "unused": got.last - got.first + 1 - got.returned}, manager)
     _step(survey, Step.FIELDWORK, "close_fieldwork", manager)
 
@@ -240,6 +240,10 @@ def _draft(survey, manager, agency=None) -> bytes | None:
     return None
 
 
+DRAFT_NOTE = ("Kết quả của cơ quan được trình bày tại Phụ lục của dự thảo báo cáo tổng hợp; "
+              "không lập dự thảo riêng.")
+
+
 def _processing(survey, manager) -> bytes | None:
     """Step 4: shortfalls explained (if any), synthesis and one agency's draft, ready."""
     from .plans.operations_fieldwork import explain_shortfalls
@@ -251,6 +255,9 @@ def _processing(survey, manager) -> bytes | None:
     final = _draft(survey, manager)
     agency = next(s.agency for s in survey.scope if s.agency.name == "Sở Tư pháp")
     _draft(survey, manager, agency)
+    # The other agencies' results are tables of the synthesis: said so in writing.
+    explain_shortfalls(survey, {f"draft_note_{s.agency_id}": DRAFT_NOTE for s in survey.scope
+                                if s.agency_id != agency.id}, manager)
     _step(survey, Step.PROCESSING, "complete_drafts", manager)
     return final
 

@@ -1,10 +1,11 @@
 """Demo content: keyed sheets of DEMO-2026, some keyed twice, one disagreement to adjudicate.
 
-``finish`` runs after the forms demo approved v1 (and after the scanning demo): the manager
-sets double entry to a seeded 30 % of sheets and prints two batches handed to the two
-enumerators; each keys the sheets handed to them, the other keys the drawn ones a second
-time (two answers mistyped: one adjudicated, one left for the adjudicator), the manager
-approves part of them, and the scanned sheets that are complete are taken in.
+``field`` runs once the survey is in the field (and after the scanning demo): the manager
+sets double entry to a seeded 30 % of sheets and prints two batches for the agencies of the
+two enumerators' assignments, handed to them as serial ranges; each keys the sheets handed
+to them, the other keys the drawn ones a second time (two answers mistyped: one
+adjudicated, one left for the adjudicator), the manager approves part of them, and the
+scanned sheets that are complete are taken in.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from ..directory.models import Agency
 from ..extensions import db
 from ..forms.api import has_approved_version
 from ..forms.batches import print_batch
+from ..plans.demo import assignment_at
+from ..plans.operations_fieldwork import hand_out_range
 from . import operations as ops
 from .double import adjudicate
 from .models import ReviewState, Stage
@@ -35,7 +38,7 @@ def _user(email: str) -> User | None:
 
 
 def load(survey, actor) -> None:
-    """Nothing before the questionnaire is approved (see ``finish``)."""
+    """Nothing before the survey is in the field (see ``field``)."""
 
 
 def answers(rng: random.Random, serial: int, agency: str) -> dict:
@@ -56,7 +59,7 @@ def answers(rng: random.Random, serial: int, agency: str) -> dict:
     return out
 
 
-def finish(survey, actor) -> None:
+def field(survey, actor) -> None:
     """Print, key, double-key and review a few dozen sheets."""
     if not has_approved_version(survey):
         return
@@ -70,10 +73,17 @@ def finish(survey, actor) -> None:
     keyed = []
     for keyer, count, agency in zip(keyers, SHEETS, AGENCIES, strict=False):
         found = db.session.scalar(select(Agency).where(Agency.name == agency))
+        assignment = assignment_at(survey, found.id) if found else None
+        if assignment is not None:
+            keyer = assignment.enumerator
         batch = print_batch(survey, {"count": count, "assigned_user_id": keyer.id,
                                      "assigned_agency_id": found.id if found else None,
                                      "note": f"Phiếu phát cho {keyer.name} (nhập liệu)"},
                             manager)
+        if assignment is not None:
+            hand_out_range(assignment, {"first_serial": batch.first_serial,
+                                        "last_serial": batch.last_serial,
+                                        "handed_out_on": "2026-06-04"}, manager)
         for serial in range(batch.first_serial, batch.last_serial + 1):
             typed = answers(rng, serial, agency)
             sheet = ops.save_keying(resolve(survey, serial, keyer), typed, keyer,

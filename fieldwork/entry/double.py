@@ -78,16 +78,24 @@ def keyed_pair(sheet: EntrySheet) -> tuple[Keying, Keying]:
 
 
 def adjudicate(sheet: EntrySheet, data: dict, user) -> None:
-    """Decide every open difference: {question: {"choice": key1|key2|other, "value": ...}}."""
+    """Decide every open difference: {question: {"choice": ..., "value": ...}}, the choice
+    key1|key2|other between two keyings, keyed|scan|other between the keying and the scan."""
     if sheet.stage != Stage.ADJUDICATION:
         raise OperationError(_("This sheet has no differences waiting for adjudication."))
-    first, second = keyed_pair(sheet)
-    if user.id in (first.keyed_by_id, second.keyed_by_id):
+    if any(k.keyed_by_id == user.id for k in sheet.keyings):
         raise OperationError(_("You keyed this sheet; another person must adjudicate it."))
+    if not any(d.kind == "double" and not d.resolved for d in sheet.differences):
+        from .conflicts import adjudicate_scan
+        from .sources import scan_contact_reader
+        changes = adjudicate_scan(sheet, data, user, scan_contact_reader(sheet))
+        audit.record(user, "entry.adjudicate", sheet, after={
+            "serial": sheet.serial_text, "kind": "scan", "decisions": changes})
+        return
+    first, second = keyed_pair(sheet)
     qn = sheet.version.questionnaire
     errors: dict[str, str] = {}
     decided = []
-    for diff in [d for d in sheet.differences if not d.resolved]:
+    for diff in [d for d in sheet.differences if not d.resolved and d.kind == "double"]:
         choice = (data.get(diff.question) or {}).get("choice")
         if choice not in CHOICES:
             errors[diff.question] = _("Choose key 1, key 2 or type the value on the paper.")
@@ -109,7 +117,8 @@ def adjudicate(sheet: EntrySheet, data: dict, user) -> None:
     changes = {}
     for diff, choice, final in decided:
         changes[diff.question] = _decide(sheet, diff, choice, final, first, second, user)
-    sheet.stage = Stage.FINAL
+    if not any(not d.resolved for d in sheet.differences):
+        sheet.stage = Stage.FINAL
     db.session.flush()
     audit.record(user, "entry.adjudicate", sheet, after={
         "serial": sheet.serial_text, "decisions": changes})
@@ -184,14 +193,15 @@ def error_rates(survey) -> list[KeyerRate]:
         r = per.setdefault(keying.keyed_by_id, KeyerRate(keying.keyed_by_id, "", 0, 0, 0, 0))
         if sheet.stage == Stage.ADJUDICATION:  # who was wrong is not known yet
             r.pending += db.session.scalar(select(func.count(EntryDifference.id)).where(
-                EntryDifference.sheet_id == sheet.id,
+                EntryDifference.sheet_id == sheet.id, EntryDifference.kind == "double",
                 EntryDifference.resolved.is_(False))) or 0
             continue
         r.sheets += 1
         r.fields += sizes[sheet.version_id]
         wrong = EntryDifference.key1_wrong if keying.pass_no == 1 else EntryDifference.key2_wrong
         r.errors += db.session.scalar(select(func.count(EntryDifference.id)).where(
-            EntryDifference.sheet_id == sheet.id, wrong.is_(True))) or 0
+            EntryDifference.sheet_id == sheet.id, EntryDifference.kind == "double",
+            wrong.is_(True))) or 0
     for r in per.values():
         user = db.session.get(User, r.user_id)
         r.name = user.name if user else str(r.user_id)

@@ -220,16 +220,21 @@ class Keying(db.Model):
 
 
 class EntryDifference(db.Model):
-    """A question on which two keyings disagree, and the adjudicator's decision."""
+    """A question on which two keyings (kind ``double``), or the keying and the scan of the
+    same serial (kind ``scan``, the scan's reading in ``scan_values``), disagree, and the
+    adjudicator's decision."""
 
     __tablename__ = "entry_differences"
-    __table_args__ = (UniqueConstraint("sheet_id", "question", name="uq_entry_difference"),)
+    __table_args__ = (UniqueConstraint("sheet_id", "question", "kind", name="uq_entry_difference"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("entry_sheets.id", ondelete="CASCADE"),
                                           index=True)
     question: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8), default="double", server_default="double")
+    scan_values: Mapped[list | None] = mapped_column(JSON, nullable=True)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    decision: Mapped[str | None] = mapped_column(String(16), nullable=True)  # key1 key2 other
+    # double: key1 key2 other; scan: keyed scan other
+    decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
     key1_wrong: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     key2_wrong: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

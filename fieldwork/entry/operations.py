@@ -188,6 +188,7 @@ def transition(sheet: EntrySheet, name: str, user, reason: str = "") -> EntryShe
     if t.target == ReviewState.APPROVED:
         sheet.approved_at, sheet.approved_by_id = utcnow(), user.id
         extra = _field_from_answer(sheet)
+        _dossier_answered(sheet, user)
     elif before == ReviewState.APPROVED:
         sheet.approved_at = sheet.approved_by_id = None
     db.session.flush()
@@ -195,6 +196,21 @@ def transition(sheet: EntrySheet, name: str, user, reason: str = "") -> EntryShe
                  after={"state": t.target, "serial": sheet.serial_text, **extra},
                  reason=reason or None)
     return sheet
+
+
+def _dossier_answered(sheet: EntrySheet, user) -> None:
+    """An approved sheet naming a drawn dossier is that dossier's answer: its outcome in the
+    draw becomes answered (in part when the overall question is blank)."""
+    written = next((a.values for a in sheet.answers if a.question == "dossier_code"), None)
+    if not written:
+        return
+    from ..frames.outcomes import answer_arrived
+    from ..stats.dataset import overall_item, satisfied_flag
+
+    answers = {a.question: a.values for a in sheet.answers}
+    item = overall_item(sheet.version.questionnaire.questions())
+    blank = item is not None and satisfied_flag(answers, item) is None
+    answer_arrived(sheet.survey, str(written[0]), user, partial=blank, channel="paper")
 
 
 def _field_from_answer(sheet: EntrySheet) -> dict:

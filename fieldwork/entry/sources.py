@@ -4,7 +4,9 @@
 (``ScanSheet`` complete), taking the counted page readings as the final values (source
 ``omr``, or ``verified`` where a person decided a doubt).  It is idempotent: a sheet already
 recorded is only refreshed while it is still unreviewed and its answers are untouched by
-people, so a re-scan that replaced a page shows up, and nothing reviewed ever changes.
+people, so a re-scan that replaced a page shows up, and nothing reviewed ever changes. A
+sheet keyed before its scan arrived is compared with it (``conflicts``): never silently one
+or the other.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from .. import audit
 from ..extensions import db
 from ..forms.models import PrintBatch, QuestionnaireVersion
 from ..omr.models import PageStatus, ScanAnswer, ScanPage, ScanSheet, SheetStatus, TextRegion
-from .models import CONTACT_QUESTIONS, EntrySheet, ReviewState, SheetSource
+from .conflicts import compare_scan, scan_reading
+from .models import CONTACT_QUESTIONS, EntrySheet, ReviewState, SheetSource, Stage
 from .operations import apply_contact, set_answer
 from .serials import owner
 from .validation import check_answers
@@ -109,9 +112,13 @@ def sync_from_omr(survey, user=None) -> int:
         sheet = existing.get(scan.serial)
         if sheet is not None and sheet.scan_sheet_id is not None and _older(scan, sheet):
             continue  # nothing new from the scanning station since it was taken in
-        if sheet is not None and (sheet.scan_sheet_id is None or not _untouched(sheet)):
-            if sheet.scan_sheet_id is None:
-                sheet.scan_sheet_id = scan.id  # keyed first, scanned later: keep the keying
+        if sheet is not None and sheet.scan_sheet_id is None:
+            # Keyed first, scanned later: compared once its keying is done (double entry
+            # included); where they disagree the sheet waits for adjudication.
+            if sheet.stage == Stage.FINAL and _compare(sheet, scan, user):
+                done += 1
+            continue
+        if sheet is not None and not _untouched(sheet):
             continue
         pages, answers = _readings(survey.id, scan.serial)
         if not pages:
@@ -134,6 +141,24 @@ def sync_from_omr(survey, user=None) -> int:
             "serial": sheet.serial_text, "state": sheet.review_state, "problems": problems})
         done += 1
     return done
+
+
+def _compare(sheet: EntrySheet, scan: ScanSheet, user) -> bool:
+    """Compare a keyed sheet with its complete scan (``conflicts.compare_scan``)."""
+    pages, answers = _readings(sheet.survey_id, scan.serial)
+    if not pages:
+        return False
+    compare_scan(sheet, scan.id, answers, user)
+    return True
+
+
+def scan_contact_reader(sheet: EntrySheet):
+    """A function giving the scan's plain reading of a contact kind ("phone", "cid")."""
+    def read(kind: str) -> str:
+        _pages, answers = _readings(sheet.survey_id, sheet.serial)
+        _values, contacts = scan_reading(sheet, answers)
+        return contacts.get(kind, "")
+    return read
 
 
 def _new_sheet(survey, scan: ScanSheet, page: ScanPage) -> EntrySheet:

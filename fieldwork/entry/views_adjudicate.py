@@ -1,4 +1,4 @@
-"""Adjudication of double-entry differences, and keyer error rates."""
+"""Adjudication of differences (two keyings, or keying and scan), and keyer error rates."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from ..errors import OperationError
 from ..extensions import db
 from ..omr.models import PageStatus, ScanPage
 from ..privacy.access import can_see_sheet_contact, reveal
+from ..privacy.mask import MASKERS
 from .double import AdjudicationError, adjudicate, error_rates, keyed_pair
 from .models import CONTACT_QUESTIONS, EntrySheet, Stage
+from .sources import scan_contact_reader
 from .validation import display
 from .views import bp, keyable_surveys, load_survey
 from .views_review import chosen_survey, load_sheet
@@ -40,26 +42,43 @@ def _scan_pages(sheet: EntrySheet) -> list[ScanPage]:
 
 
 def _rows(sheet: EntrySheet, allowed: bool) -> list[dict]:
-    """Each open or decided difference with both keyed values as a person reads them."""
+    """Each difference with the two values in front of the adjudicator, as a person reads
+    them: the two keyings, or the keying and the scan; and the crop of the scanned answer."""
     qn = sheet.version.questionnaire
-    first, second = keyed_pair(sheet)
     pages = _scan_pages(sheet)
+    double = [d for d in sheet.differences if d.kind == "double"]
+    first, second = keyed_pair(sheet) if double else (None, None)
+    read_contact = scan_contact_reader(sheet)
+    keyed = sheet.answer_map()
     rows = []
     for diff in sheet.differences:
         q = qn.question(diff.question)
         kind = CONTACT_QUESTIONS.get(q.code)
-        if kind:
-            shown = [reveal(kind, getattr(k, f"{kind}_enc"), allowed) for k in (first, second)]
+        if diff.kind == "double":
+            if kind:
+                shown = [reveal(kind, getattr(k, f"{kind}_enc"), allowed) for k in (first, second)]
+            else:
+                shown = [display(q, k.values.get(q.code, [])) for k in (first, second)]
+            labels = (("key1", _("Key 1")), ("key2", _("Key 2")))
         else:
-            shown = [display(q, k.values.get(q.code, [])) for k in (first, second)]
+            if kind:
+                read = read_contact(kind)
+                shown = [reveal(kind, getattr(sheet, f"{kind}_enc"), allowed),
+                         read if allowed or not read else MASKERS[kind](read)]
+            else:
+                answer = keyed.get(q.code)
+                shown = [display(q, list(answer.values) if answer else []),
+                         display(q, diff.scan_values or [])]
+            labels = (("keyed", _("Keyed")), ("scan", _("Scan")))
         page = next((p for p in pages if any(b.get("question") == q.code
                                              for b in (p.boxes or []))), None)
         withheld = bool(kind and not allowed and page)
         if withheld:
             page = None  # the crop of a phone or ID shows it: only for those entitled
-        rows.append({"diff": diff, "q": q, "text": question_text(q), "key1": shown[0],
-                     "key2": shown[1], "page": page, "contact": bool(kind),
-                     "withheld": withheld})
+        rows.append({"diff": diff, "q": q, "text": question_text(q),
+                     "choices": [(value, label, shown[i]) for i, (value, label)
+                                 in enumerate(labels)],
+                     "page": page, "contact": bool(kind), "withheld": withheld})
     return rows
 
 
@@ -94,7 +113,8 @@ def adjudicate_sheet(code: str, serial: int):
             db.session.commit()
             flash(_("Sheet %(s)s adjudicated.", s=sheet.serial_text), "success")
             return redirect(url_for(".adjudication", survey=code))
-    first, second = keyed_pair(sheet)
+    double = any(d.kind == "double" for d in sheet.differences)
+    first, second = keyed_pair(sheet) if double else (None, None)
     return render_template("entry/adjudicate.html", survey=survey, sheet=sheet, form=form,
                            rows=_rows(sheet, can_see_sheet_contact(current_user, sheet)),
                            first=first, second=second, errors=errors), status

@@ -35,3 +35,12 @@ def serials_printed(survey, first: int, last: int) -> bool:
             return False
         expected = max(expected, b.last_serial + 1)
     return expected > last
+
+
+def live_batches(survey) -> list[tuple[int, int, int | None, int | None]]:
+    """(first serial, last serial, agency id, enumerator id) of each live printed batch."""
+    return [tuple(r) for r in db.session.execute(select(
+        PrintBatch.first_serial, PrintBatch.last_serial, PrintBatch.assigned_agency_id,
+        PrintBatch.assigned_user_id).where(PrintBatch.survey_id == survey.id,
+                                           PrintBatch.pilot.is_(False))
+        .order_by(PrintBatch.first_serial))]

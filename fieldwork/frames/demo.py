@@ -6,6 +6,11 @@ eight returned late), as many rows as the plan's N, is imported through the same
 an uploaded file; respondents are then drawn (seed 2026, late dossiers first), so the frame
 page, the call list and the invitation lists have content. (A whole city's 100,000 dossiers
 would add half a minute to ``fieldwork demo``; ``fieldwork bench frame`` measures that.)
+
+``field`` (once the online demo's citizens answered, which set their drawn dossiers'
+outcomes by themselves) brings back the call centre's results on the call list: answered,
+refused, not reachable after the plan's attempts, ineligible, or not called yet; the refused,
+unreachable and ineligible dossiers are replaced by the next reserves of their strata.
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ..directory.models import Field
+from ..errors import OperationError
 from ..extensions import db
 from .bench import GIVEN, MIDDLE, SURNAMES
+from .lists import CALL_COLUMNS, call_rows, to_csv
 from .operations import import_frame
-from .operations_draw import make_draw
+from .operations_draw import active_draw, make_draw
 
 AGENCIES = 4
 SEED = 2026
@@ -63,3 +70,41 @@ def load(survey, actor) -> None:
     db.session.flush()
     make_draw(survey, {"seed": SEED, "late_first": True}, actor)
     db.session.flush()
+
+
+def _user(email: str):
+    from ..auth.models import User
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def field(survey, actor) -> None:
+    """The call centre's results for the drawn dossiers, imported; replacements drawn."""
+    from ..plans.steps import plan_of
+    from .outcomes import import_outcomes, replace
+
+    draw = active_draw(survey)
+    manager = _user("quanly@demo.vn")
+    if draw is None or manager is None:
+        return
+    rng = random.Random(SEED)
+    attempts = plan_of(survey).contact_attempts
+    rows = call_rows(draw, reveal=False)
+    for row in rows:
+        if row["reserve"] or row["outcome"]:
+            continue  # a reserve is not called; an answer already arrived online
+        r = rng.random()
+        outcome = ("refused" if r < 0.10 else "not_reachable" if r < 0.18 else
+                   "ineligible" if r < 0.21 else "answered" if r < 0.55 else "")
+        row["outcome"] = outcome
+        row["attempts"] = attempts if outcome == "not_reachable" else (
+            rng.randint(1, 2) if outcome else "")
+    import_outcomes(survey, io.BytesIO(to_csv(rows, CALL_COLUMNS)),
+                    "ket-qua-tong-dai-1022.csv", manager)
+    db.session.flush()
+    for item in sorted(draw.items, key=lambda i: i.position):
+        if item.in_sample and item.outcome is not None and item.outcome.value in (
+                "refused", "not_reachable", "ineligible"):
+            try:
+                replace(item, manager)
+            except OperationError:
+                pass  # no reserve left in that stratum: it stays short, as in life

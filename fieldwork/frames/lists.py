@@ -18,7 +18,8 @@ from .models import FrameDraw
 
 DRAW_COLUMNS = ("dossier_code", "agency", "field", "reserve", "rank")
 CALL_COLUMNS = ("draw_id", "position", "dossier_code", "agency", "field", "procedure",
-                "returned_on", "due_on", "late", "reserve", "rank", "applicant", "phone")
+                "returned_on", "due_on", "late", "reserve", "rank", "applicant", "phone",
+                "outcome", "attempts")  # the last two the call centre fills in
 
 
 def mask_name(name: str) -> str:
@@ -62,7 +63,8 @@ def call_rows(draw: FrameDraw, reveal: bool) -> list[dict]:
             "due_on": x.due_on.isoformat() if x.due_on else "", "late": int(x.late),
             "reserve": int(i.reserve), "rank": i.rank,
             "applicant": name if reveal else mask_name(name),
-            "phone": phone if reveal else mask_phone(phone)})
+            "phone": phone if reveal else mask_phone(phone),
+            "outcome": i.outcome.value if i.outcome else "", "attempts": i.attempts or ""})
     return out
 
 

@@ -121,8 +121,28 @@ class FrameDraw(db.Model):
         return str(METHOD_LABELS[self.method])
 
 
+class Outcome(enum.StrEnum):
+    """What happened to a drawn dossier (``responses.AAPOR`` maps each to AAPOR's codes)."""
+
+    ANSWERED = "answered"
+    PARTIAL = "partial"
+    REFUSED = "refused"
+    NOT_REACHABLE = "not_reachable"
+    INELIGIBLE = "ineligible"
+
+
+OUTCOME_LABELS = {
+    Outcome.ANSWERED: _l("Answered"),
+    Outcome.PARTIAL: _l("Answered in part (overall question left blank)"),
+    Outcome.REFUSED: _l("Refused"),
+    Outcome.NOT_REACHABLE: _l("Not reachable after the plan's attempts"),
+    Outcome.INELIGIBLE: _l("Ineligible"),
+}
+
+
 class FrameDrawItem(db.Model):
-    """One drawn dossier: its stratum, order, and whether it is a reserve (with its rank)."""
+    """One drawn dossier: its stratum, order, whether it is a reserve (with its rank), and
+    what happened to it: outcome, contact attempts, and the reserve that replaced it."""
 
     __tablename__ = "frame_draw_items"
     __table_args__ = (UniqueConstraint("draw_id", "dossier_id", name="uq_frame_draw_items"),)
@@ -134,5 +154,25 @@ class FrameDrawItem(db.Model):
     field_id: Mapped[int | None] = mapped_column(ForeignKey("fields.id"), nullable=True)
     reserve: Mapped[bool] = mapped_column(Boolean, default=False)
     rank: Mapped[int] = mapped_column(Integer)  # order inside the stratum (reserves after)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Who set the outcome: "enumerator" (on the assignment), "call_list" (the call centre's
+    # result file) or "answer" (the dossier's answer arrived).
+    outcome_source: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # A reserve taken into the sample names the drawn dossier it replaces.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("frame_draw_items.id"),
+                                                    nullable=True, unique=True)
     draw: Mapped[FrameDraw] = relationship(back_populates="items")
     dossier: Mapped[FrameDossier] = relationship(lazy="joined")
+
+    @property
+    def in_sample(self) -> bool:
+        """Drawn into the sample, or a reserve taken in to replace a drawn dossier."""
+        return not self.reserve or self.replaces_id is not None
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in the user's language, or empty."""
+        return str(OUTCOME_LABELS[self.outcome]) if self.outcome else ""

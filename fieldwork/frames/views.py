@@ -1,4 +1,5 @@
-"""Frame pages (manager only): the frame of a survey, upload and mapping, counts, draws."""
+"""Frame pages: the frame of a survey, upload and mapping, counts, draws (manager only);
+the drawn dossiers' outcomes and response rates (``views_responses``)."""
 
 from __future__ import annotations
 
@@ -211,8 +212,12 @@ def draw_page(draw_id: int):
     """A draw: its options, allocation per stratum, and its lists."""
     row = db.session.get(FrameDraw, draw_id) or abort(404)
     agencies, fields = _names()
+    from .models import OUTCOME_LABELS
+    from .outcomes import draw_rates
+    from .responses import AAPOR
     return render_template("frames/draw.html", draw=row, agencies=agencies, fields=fields,
-                           identified=can_export_identified(current_user, row.survey_id))
+                           identified=can_export_identified(current_user, row.survey_id),
+                           rates=draw_rates(row), aapor=AAPOR, labels=OUTCOME_LABELS)
 
 
 @bp.route("/draws/<int:draw_id>/files/<kind>")
@@ -240,3 +245,4 @@ def draw_file(draw_id: int, kind: str):
             "Content-Disposition": f"attachment; filename={name}-calls.csv"})
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename={name}-invitations.pdf"})
+from . import views_responses  # noqa: E402,F401  (routes on the same blueprint)

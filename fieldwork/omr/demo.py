@@ -1,11 +1,14 @@
 """Demo content: a printed batch of DEMO-2026, filled in and scanned back, doubts queued.
 
-``finish`` runs after the forms demo approved v1: the manager prints ten live sheets
-handed to an enumerator, respondents fill them (generated, with a few double marks and
-stray strokes so the verification queue has work), and the scanning operator's batch
-reads them, one page deliberately scanned twice and one sheet's second page missing.
-The scanning operator holds the right to see contact data for DEMO-2026, so that she
-can settle doubtful phone numbers and citizen IDs.
+``field`` runs once the survey is in the field: the manager prints eleven live sheets for
+an agency of Lan's assignment and hands them to her as a serial range; respondents fill ten
+of them (generated, with a few double marks and stray strokes so the verification queue has
+work), and the scanning operator's batch reads them, one page deliberately scanned twice and
+one sheet's second page missing. The eleventh sheet was keyed by Lan at the office before
+the batch reached the station, and she typed "Hài lòng" where the respondent left the
+question blank: its scan disagrees and the sheet waits for adjudication with both values and
+the crop. The scanning operator holds the right to see contact data for DEMO-2026, so that
+she can settle doubtful phone numbers and citizen IDs.
 """
 
 from __future__ import annotations
@@ -28,12 +31,49 @@ def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
+def _assignment_of(survey, user):
+    """The enumerator's first assignment in the survey (its agency gets the sheets)."""
+    from ..plans.models_fieldwork import Assignment
+    if user is None:
+        return None
+    return db.session.scalars(select(Assignment).where(
+        Assignment.survey_id == survey.id, Assignment.enumerator_id == user.id)
+        .order_by(Assignment.id)).first()
+
+
+def _key_with_a_slip(survey, serial: int, pages: list, assignment, keyer) -> None:
+    """Key a filled sheet from its paper before it is scanned, with one slip: "Hài lòng"
+    typed where the respondent left the overall question blank (or the other answer)."""
+    from ..entry.operations import save_keying
+    from ..entry.serials import resolve
+
+    truth: dict = {}
+    for page in pages:
+        truth.update(page.truth)
+    version = resolve(survey, serial, keyer).version
+    raw = {}
+    for q in version.questionnaire.questions():
+        values = truth.get(q.code, {}).get("values", [])
+        if q.kind in ("digits", "date"):
+            raw[q.code] = "".join(values)
+        elif q.kind == "single":
+            raw[q.code] = values[0] if values else ""
+        elif q.kind == "multiple":
+            raw[q.code] = list(values)
+        else:
+            raw[q.code] = ""
+    raw.update({"agency": assignment.agency.name, "field": "Hộ tịch", "q02": [],
+                "q02_other": ""})
+    raw["q01"] = "no" if raw.get("q01") == "yes" else "yes"
+    save_keying(resolve(survey, serial, keyer), raw, keyer, confirmed=True)
+
+
 def load(survey, actor) -> None:
-    """Nothing before the questionnaire is approved (see ``finish``)."""
+    """Nothing before the survey is in the field (see ``field``)."""
 
 
-def finish(survey, actor) -> None:
-    """Print, fill, scan and read ten sheets of the approved version."""
+def field(survey, actor) -> None:
+    """Print, fill, scan and read ten sheets of the approved version (and one keyed first)."""
     from .jobs import process_batch
     from .operations import add_file, create_batch
     from .synth.degrade import Scan
@@ -50,12 +90,20 @@ def finish(survey, actor) -> None:
         grant_contact_access(scanner, {"survey_id": survey.id, "reason": (
             "Kiểm tra số điện thoại, số căn cước đọc chưa chắc chắn trên phiếu quét")}, manager)
     enumerator = _user("dtv.lan@demo.vn")
+    assignment = _assignment_of(survey, enumerator)
     printed = print_batch(survey, {
-        "count": SHEETS, "assigned_user_id": enumerator.id if enumerator else None,
+        "count": SHEETS + 1, "assigned_user_id": enumerator.id if enumerator else None,
+        "assigned_agency_id": assignment.agency_id if assignment else None,
         "note": "Phiếu phát cho điều tra viên Nguyễn Thị Lan"}, manager)
+    if assignment is not None:
+        from ..plans.operations_fieldwork import hand_out_range
+        hand_out_range(assignment, {"first_serial": printed.first_serial,
+                                    "last_serial": printed.last_serial,
+                                    "handed_out_on": "2026-06-03"}, manager)
     layout = json.loads(Path(printed.layout_path).read_text(encoding="utf-8"))
-    serials = [printed.serial_text(n) for n in range(printed.first_serial,
-                                                    printed.last_serial + 1)]
+    every = [printed.serial_text(n) for n in range(printed.first_serial,
+                                                  printed.last_serial + 1)]
+    serials, keyed_first = every[:SHEETS], every[SHEETS]
     rng = np.random.default_rng(2026)
     rates = Rates(double=0.08, stray_per_page=1.0, correction=0.05)
     samples = list(fill_and_scan(Path(printed.pdf_path).read_bytes(), layout, serials, rng,
@@ -65,6 +113,13 @@ def finish(survey, actor) -> None:
     if pages > 1:  # the last sheet's second page is still with the enumerator
         samples = [s for s in samples if not (s.serial == serials[-1] and s.page == 2)]
     samples.append(samples[0])  # the first page fed through the scanner twice
+    pdf = Path(printed.pdf_path).read_bytes()
+    clean = list(fill_and_scan(pdf, layout, every, np.random.default_rng(7), dpis=(150,),
+                               rates=Rates(double=0, stray_per_page=0, correction=0),
+                               scan=Scan(skew=0.3, noise=2, jpeg=90), only={keyed_first}))
+    if enumerator is not None and assignment is not None:
+        _key_with_a_slip(survey, int(keyed_first), clean, assignment, enumerator)
+        samples += clean
     batch = create_batch({"survey": survey, "note": "Lô quét mẫu"}, scanner or actor,
                          source="demo")
     for i, s in enumerate(samples):

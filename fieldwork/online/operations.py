@@ -16,6 +16,7 @@ from ..errors import OperationError
 from ..extensions import db
 from ..forms.models import QuestionnaireVersion, VersionStatus
 from ..frames.lookup import find_dossier
+from ..frames.outcomes import answer_arrived
 from ..plans.models import Survey, SurveyStatus
 from ..plans.models_workflow import Step, StepState, WorkflowStep
 from ..privacy.crypto import blind_index, encrypt
@@ -173,10 +174,14 @@ def submit_answer(survey: Survey, agency_id: int, version_number, raw: dict,
             db.session.flush()
     except IntegrityError:  # the same dossier sent twice at the same moment
         raise _unusable(code) from None
-    audit.record(f"{channel.value}:{device[:12]}", "online.answer", row,
+    actor = f"{channel.value}:{device[:12]}"
+    audit.record(actor, "online.answer", row,
                  after={"channel": channel.value, "agency": agency.name,
                         "version": version.number, "dossier": code or None,
                         "satisfied": row.satisfied})
+    if dossier is not None:  # a drawn dossier answered: its outcome follows
+        answer_arrived(survey, code, actor, partial=row.satisfied is None,
+                       channel=channel.value)
     return row
 
 

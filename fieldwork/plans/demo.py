@@ -5,7 +5,10 @@ the plan, the assigned Home Affairs reviewer appraises it, the manager registers
 uploads the signed copy and issues it, then opens the written consultation of step 2.
 ``finish`` runs after every feature's ``load`` (so after the forms demo drafted questionnaire
 v1): two agencies' written comments on that draft, each with its disposition. The forms demo's
-``finish`` then has v1 submitted and approved, which leaves step 2 ready to close.
+``finish`` then has v1 submitted and approved. ``field`` (after every ``finish``) closes the
+consultation, records the pilot, finalises the questionnaire, trains the two enumerators,
+assigns each agency in scope to one of them and starts fieldwork: the other demos then print
+sheets for those assignments and hand them out in serial ranges.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..documents.fonts import FontMissingError
 from ..extensions import db
-from . import attachments
+from . import attachments, forms_link
 from . import operations as ops
 from .docx_export import build_plan_docx, build_plan_pdf, plan_document
 from .models_docs import DocKind
@@ -176,6 +179,59 @@ def finish(survey, actor) -> None:
             "text": text}, manager)
         dispose_consultation_comment(comment, {"disposition": disposition.value,
                                                "disposition_text": answer}, manager)
+
+
+ENUMERATORS = ("dtv.lan@demo.vn", "dtv.hung@demo.vn")
+# The agencies whose demo sheets are keyed by hand (entry demo) go to these enumerators.
+FIXED = {"Sở Tư pháp": "dtv.lan@demo.vn", "Phường Hải Châu": "dtv.hung@demo.vn"}
+
+
+def field(survey, actor) -> None:
+    """Step 2 closed and final after its pilot; training; every agency assigned; in field."""
+    from .operations_fieldwork import (
+        add_assignment,
+        add_pilot,
+        add_training_session,
+        record_attendance,
+    )
+    from .progress import requirements
+
+    manager = _user("quanly@demo.vn")
+    keyers = [_user(e) for e in ENUMERATORS]
+    if manager is None or None in keyers or not forms_link.has_approved_version(survey):
+        return
+    _step(survey, Step.QUESTIONNAIRE, "close_consultation", manager)
+    add_pilot(survey, {"version_number": 1, "batch_ref": "Bản in thử 30 phiếu",
+                       "held_on": "2026-05-12", "place": "Bộ phận Một cửa Phường Hải Châu",
+                       "sheets": 30, "findings": "Người trả lời hiểu các câu hỏi; thời gian "
+                                                 "điền khoảng 4 phút. Không cần sửa phiếu."},
+              manager)
+    _step(survey, Step.QUESTIONNAIRE, "finalise", manager)
+    _step(survey, Step.FIELDWORK, "start_training", manager)
+    session = add_training_session(survey, {
+        "held_on": "2026-05-26", "place": "Hội trường Trung tâm", "pass_mark": 70,
+        "trainer": "ThS. Lê Văn Huấn", "materials": "Tài liệu hướng dẫn điều tra viên 2026"},
+        manager)
+    for keyer, score in zip(keyers, (90, 84), strict=True):
+        record_attendance(session, {"user_id": keyer.id, "present": "1", "score": score},
+                          manager)
+    required: dict[int, int] = {}
+    for req in requirements(survey):
+        required[req.scope.agency_id] = required.get(req.scope.agency_id, 0) + (
+            req.required or 0)
+    by_email = {k.email: k for k in keyers}
+    for i, row in enumerate({r.agency_id: r for r in survey.scope}.values()):
+        keyer = by_email[FIXED.get(row.agency.name, ENUMERATORS[i % 2])]
+        add_assignment(survey, {"enumerator_id": keyer.id, "agency_id": row.agency_id,
+                                "quota": max(required.get(row.agency_id, 0), 1)}, manager)
+    _step(survey, Step.FIELDWORK, "start_fieldwork", manager)
+
+
+def assignment_at(survey, agency_id: int):
+    """The demo's assignment at an agency (one enumerator per agency), or None."""
+    from .models_fieldwork import Assignment
+    return db.session.scalar(select(Assignment).where(Assignment.survey_id == survey.id,
+                                                      Assignment.agency_id == agency_id))
 
 
 def signed_plan(survey) -> tuple[bytes, str]:

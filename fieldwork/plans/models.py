@@ -89,6 +89,8 @@ class SurveyScope(db.Model):
     bodies_h2: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Why the quota was not met (step 4 accepts a shortfall only when it is explained).
     shortfall_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Why the agency has no report draft (step 4 accepts that only when it is explained).
+    draft_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     survey: Mapped[Survey] = relationship(back_populates="scope")
     agency: Mapped[Agency] = relationship(lazy="joined")
     field: Mapped[Field | None] = relationship(lazy="joined")

@@ -144,19 +144,10 @@ class Assignment(db.Model):
     ranges: Mapped[list[SerialRange]] = relationship(
         back_populates="assignment", cascade="all, delete-orphan", order_by="SerialRange.id")
 
-    @property
-    def completed(self) -> int:
-        """Completed forms returned so far."""
-        return sum(r.completed or 0 for r in self.ranges)
-
-    @property
-    def verified(self) -> int:
-        """Returned forms that passed the office check."""
-        return sum(r.verified or 0 for r in self.ranges)
-
 
 class SerialRange(db.Model):
-    """Printed sheets ``first_serial..last_serial`` handed to an enumerator, and their return."""
+    """Printed sheets ``first_serial..last_serial`` handed to an enumerator, and their return
+    (completed and unused forms counted on paper)."""
 
     __tablename__ = "plans_serial_ranges"
     __table_args__ = (CheckConstraint("last_serial >= first_serial", name="range_order"),)
@@ -169,8 +160,8 @@ class SerialRange(db.Model):
     last_serial: Mapped[int] = mapped_column(Integer)
     handed_out_on: Mapped[date] = mapped_column(Date)
     returned_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Counted on paper when the range comes back; what is in the system is measured.
     completed: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    verified: Mapped[int | None] = mapped_column(Integer, nullable=True)
     unused: Mapped[int | None] = mapped_column(Integer, nullable=True)
     assignment: Mapped[Assignment] = relationship(back_populates="ranges")
 

@@ -182,6 +182,8 @@ class Plan(db.Model):
     budget: Mapped[str] = mapped_column(Text, default="")
     sample_policy: Mapped[str] = mapped_column(String(32), default="qd2223-2025")
     rounding: Mapped[Rounding] = mapped_column(enum_column(Rounding), default=Rounding.FLOOR)
+    # Contact attempts before a drawn respondent counts as "not reachable" (and is replaced).
+    contact_attempts: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     # Home Affairs reviewer in charge; if none is set any Home Affairs reviewer may act.
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     # Document header and signature (Decree 30/2020 layout of the DOCX export).

@@ -203,8 +203,11 @@ def _check_authority(text: str) -> None:
         raise OperationError(" ".join(found))
 
 
+MAX_ATTEMPTS = 10
+
+
 def set_policy(survey: Survey, data: dict, user) -> None:
-    """Choose the sample-size policy and rounding of the plan."""
+    """Choose the sample-size policy, rounding and contact attempts of the plan."""
     require(user, RoleName.MANAGER)
     _plan_editable(survey)
     plan = plan_of(survey)
@@ -214,11 +217,15 @@ def set_policy(survey: Survey, data: dict, user) -> None:
                                name=policy or "—", names=", ".join(sampling.POLICIES)))
     rounding = v.choice(data, "rounding", _("Rounding"), Rounding, required=False) \
         or plan.rounding
-    before = {"sample_policy": plan.sample_policy, "rounding": plan.rounding}
-    plan.sample_policy, plan.rounding = policy, rounding
+    attempts = v.integer(data, "contact_attempts", _("Contact attempts"), required=False,
+                         low=1, high=MAX_ATTEMPTS) or plan.contact_attempts or 3
+    before = {"sample_policy": plan.sample_policy, "rounding": plan.rounding,
+              "contact_attempts": plan.contact_attempts}
+    plan.sample_policy, plan.rounding, plan.contact_attempts = policy, rounding, attempts
     db.session.flush()
     audit.record(user, "plan.policy", plan, before=before,
-                 after={"sample_policy": policy, "rounding": rounding})
+                 after={"sample_policy": policy, "rounding": rounding,
+                        "contact_attempts": attempts})
 
 
 def set_due_dates(survey: Survey, data: dict, user) -> None:

@@ -11,7 +11,7 @@ from ..auth.roles import RoleName
 from ..errors import OperationError
 from ..extensions import db
 from ..timeutil import utcnow
-from . import forms_link, notifications
+from . import forms_link, notifications, registry
 from . import validate as v
 from .models import Survey
 from .models_fieldwork import (
@@ -231,49 +231,78 @@ def hand_out_range(assignment: Assignment, data: dict, user) -> SerialRange:
     return row
 
 
+def range_counts(survey: Survey) -> dict:
+    """{range id: Counter} of the sheets in the system from each serial range handed out."""
+    counter = registry.service("sheet_counts")
+    return counter(survey)["ranges"] if counter else {}
+
+
 def record_return(rng: SerialRange, data: dict, user) -> SerialRange:
-    """Record the forms returned from a range: completed, verified (checked) and unused."""
+    """Record the paper handed back from a range: completed forms (counted on paper) and
+    unused forms. What is in the system is measured; the completed forms not in it yet are
+    shown as typed. Refused when the paper counted exceeds the sheets handed out, or when
+    fewer completed forms are typed than sheets of the range already in the system."""
     require(user, RoleName.MANAGER)
     survey = db.session.get(Survey, rng.survey_id)
     _in_state(survey, Step.FIELDWORK, StepState.IN_FIELD)
-    completed = v.integer(data, "completed", _("Completed forms returned"), high=rng.size)
-    verified = v.integer(data, "verified", _("Verified forms"), high=completed)
-    unused = v.integer(data, "unused", _("Unused forms returned"), high=rng.size)
+    completed = v.integer(data, "completed", _("Completed forms handed back"))
+    unused = v.integer(data, "unused", _("Unused forms handed back"))
     if completed + unused > rng.size:
-        raise OperationError(_("Completed and unused forms (%(n)d) exceed the %(size)d sheets "
-                               "of the range.", n=completed + unused, size=rng.size))
-    before = ({"completed": rng.completed, "verified": rng.verified, "unused": rng.unused}
-              if rng.returned else None)
+        raise OperationError(_("%(completed)d completed and %(unused)d unused forms are more "
+                               "than the %(size)d sheets handed out in range %(first)d–"
+                               "%(last)d; nothing was saved.", completed=completed,
+                               unused=unused, size=rng.size, first=rng.first_serial,
+                               last=rng.last_serial))
+    inside = range_counts(survey).get(rng.id, {}).get("in_system", 0)
+    if completed < inside:
+        raise OperationError(_("%(n)d sheets of range %(first)d–%(last)d are already in the "
+                               "system (scanned or keyed), so at least %(n)d completed forms "
+                               "came back; nothing was saved.", n=inside,
+                               first=rng.first_serial, last=rng.last_serial))
+    before = ({"completed": rng.completed, "unused": rng.unused} if rng.returned else None)
     rng.returned_on = v.day(data, "returned_on", _("Returned on"))
-    rng.completed, rng.verified, rng.unused = completed, verified, unused
+    rng.completed, rng.unused = completed, unused
     db.session.flush()
     audit.record(user, "serials.return", rng, before=before, after={
         "first": rng.first_serial, "last": rng.last_serial, "completed": completed,
-        "verified": verified, "unused": unused})
+        "unused": unused, "in_system": inside, "not_in_system_yet": completed - inside})
     return rng
 
 
 # --- step 4 -------------------------------------------------------------------------------------
 
 def explain_shortfalls(survey: Survey, data: dict, user) -> int:
-    """Save why quotas were not met: ``note_<scope id>`` per row, ``note_all`` for every row
-    left empty. Returns the number of rows changed."""
+    """Save the written explanations of step 4: why a sample was not met (``note_<scope
+    id>`` per row, ``note_all`` for every short row left empty) and why an agency has no
+    report draft (``draft_note_<agency id>``, kept on each of its rows; ``draft_note_all`` for
+    every agency without a draft left empty). Returns the number of rows changed."""
     require(user, RoleName.MANAGER)
     _in_state(survey, Step.PROCESSING, StepState.PROCESSING)
     from .progress import progress
     common = v.text(data, "note_all", _("Explanation"), max_len=5000)
+    common_draft = v.text(data, "draft_note_all", _("Explanation"), max_len=5000)
     short = {a.agency.id for a in progress(survey)[0] if not a.met}
-    changed = {}
+    drafts = registry.service("report_drafts")
+    undrafted = ({a for a, att in drafts(survey)["agencies"].items() if att is None}
+                 if drafts and common_draft else set())
+    changed: dict = {}
     for row in survey.scope:
         key = f"note_{row.id}"
-        if key not in data and not (common and row.agency_id in short):
-            continue
-        note = v.text(data, key, _("Explanation"), max_len=5000)
-        if not note and row.agency_id in short:
-            note = common or (row.shortfall_note or "")
-        if note != (row.shortfall_note or ""):
-            changed[row.agency.name] = note
-            row.shortfall_note = note or None
+        if key in data or (common and row.agency_id in short):
+            note = v.text(data, key, _("Explanation"), max_len=5000)
+            if not note and row.agency_id in short:
+                note = common or (row.shortfall_note or "")
+            if note != (row.shortfall_note or ""):
+                changed[row.label] = note
+                row.shortfall_note = note or None
+        draft_key = f"draft_note_{row.agency_id}"
+        if draft_key in data or row.agency_id in undrafted:
+            note = v.text(data, draft_key, _("Explanation"), max_len=5000)
+            if not note and row.agency_id in undrafted:
+                note = common_draft or (row.draft_note or "")
+            if note != (row.draft_note or ""):
+                changed[f"{row.label} (draft)"] = note
+                row.draft_note = note or None
     if changed:
         db.session.flush()
         audit.record(user, "progress.shortfall", survey, after=changed)

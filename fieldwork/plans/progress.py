@@ -1,13 +1,21 @@
-"""Required samples per scope row (step 1) and fieldwork progress against them (steps 3-4)."""
+"""Required samples per scope row (step 1) and fieldwork progress against them (steps 3-4).
+
+Progress is measured, not typed: the sheets in the system are counted by what the entry
+package registered (``sheet_counts``), the serials printed and handed out come from the
+questionnaire package and the serial ranges; a person types only the completed forms handed
+back on paper, which count as "returned, not in the system yet" until they are scanned or
+keyed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from ..extensions import db
-from . import sampling
+from . import forms_link, registry, sampling
 from .models_fieldwork import Assignment
 from .sampling_text import error_message, explain
 from .steps import plan_of
@@ -73,21 +81,54 @@ def requirements(survey) -> list[Requirement]:
     return [out[row.id] for row in survey.scope]
 
 
+COUNTS = ("printed", "handed_out", "returned", "returned_typed", "in_system", "scanned",
+          "keyed", "both", "scan_pending", "conflicts", "verified", "approved", "rejected")
+
+
+@dataclass
+class FieldProgress:
+    """One scope row of an agency (a field, or its other fields): share and approved sheets."""
+
+    scope: object
+    required: int | None
+    approved: int = 0
+
+    @property
+    def met(self) -> bool:
+        """Approved sheets reach the row's share."""
+        return self.required is not None and self.approved >= self.required
+
+
 @dataclass
 class AgencyProgress:
-    """Quota, collected and verified forms of one agency against its required sample."""
+    """An agency's sheets through the chain, measured from the system, against its sample.
+
+    ``printed`` .. ``approved`` are counts of sheets (``COUNTS``); only ``returned_typed``
+    comes from a person: completed forms handed back on paper and not in the system yet.
+    """
 
     agency: object
     scope_rows: list
     required: int | None
-    quota: int
-    completed: int
-    verified: int
+    quota: int = 0
+    counts: Counter = field(default_factory=Counter)
+    fields: list[FieldProgress] = field(default_factory=list)
+    responses: dict | None = None
+
+    def __getattr__(self, name: str):
+        if name in COUNTS:
+            return self.counts[name]
+        raise AttributeError(name)
 
     @property
     def met(self) -> bool:
-        """Verified forms reach the requirement."""
-        return self.required is not None and self.verified >= self.required
+        """Approved independent sheets reach the requirement."""
+        return self.required is not None and self.counts["approved"] >= self.required
+
+    @property
+    def shortfall(self) -> int | None:
+        """Approved sheets still missing (0 when met), None without a requirement."""
+        return None if self.required is None else max(0, self.required - self.approved)
 
     @property
     def explained(self) -> bool:
@@ -96,39 +137,112 @@ class AgencyProgress:
 
     @property
     def share(self) -> float | None:
-        """Verified over required (for the progress bar), capped at 1."""
+        """Approved over required (for the progress bar), capped at 1."""
         if not self.required:
             return None
-        return min(self.verified / self.required, 1.0)
+        return min(self.approved / self.required, 1.0)
+
+
+def _minus(first: int, last: int, taken: list[tuple[int, int]]) -> int:
+    """How many serials of ``first..last`` lie outside the sorted, disjoint ``taken`` spans."""
+    size = last - first + 1
+    for a, b in taken:
+        lo, hi = max(a, first), min(b, last)
+        if lo <= hi:
+            size -= hi - lo + 1
+    return size
+
+
+def sheets_out(ranges: list[tuple[int, int, int]],
+               batches: list[tuple[int, int, int | None, int | None]]) -> dict:
+    """{agency id or None: Counter(printed, handed_out)} from the serial ranges handed out
+    (first, last, agency) and the live printed batches (first, last, agency, enumerator):
+    a serial belongs to its range, else to its batch's agency (handed out when the batch
+    went to an enumerator), as when a sheet is keyed or scanned."""
+    out: dict = {}
+    spans = sorted((a, b) for a, b, _ in ranges)
+    for a, b, agency in ranges:
+        c = out.setdefault(agency, Counter())
+        c["printed"] += b - a + 1
+        c["handed_out"] += b - a + 1
+    for a, b, agency, user in batches:
+        rest = _minus(a, b, spans)
+        if rest:
+            c = out.setdefault(agency, Counter())
+            c["printed"] += rest
+            c["handed_out"] += rest if user is not None else 0
+    return out
+
+
+def _field_rows(ap: AgencyProgress, reqs: list[Requirement], units: dict) -> None:
+    """Each scope row of an agency with the approved sheets of its field (a row without a
+    field takes the fields no other row of the agency names)."""
+    named = {r.scope.field_id for r in reqs if r.scope.field_id is not None}
+    mine = {f: c["approved"] for (a, f), c in units.items() if a == ap.agency.id}
+    for r in reqs:
+        if r.scope.field_id is not None:
+            approved = mine.get(r.scope.field_id, 0)
+        else:
+            approved = sum(n for f, n in mine.items() if f not in named)
+        ap.fields.append(FieldProgress(r.scope, r.required, approved))
 
 
 def progress(survey) -> tuple[list[AgencyProgress], dict]:
-    """Per-agency progress in scope order, and the overall totals."""
+    """Per-agency progress in scope order and the overall totals, measured from the sheets
+    in the system (the ``sheet_counts`` a feature registered), the serials printed and
+    handed out, and the returns typed for paper not yet in the system; the one source of
+    these figures for steps 3 and 4, the dashboard and the report."""
     reqs = requirements(survey)
-    assignments = db.session.scalars(select(Assignment).where(
-        Assignment.survey_id == survey.id)).all()
     rows: dict[int, AgencyProgress] = {}
+    by_agency: dict[int, list[Requirement]] = {}
     for r in reqs:
         ap = rows.get(r.scope.agency_id)
         if ap is None:
-            ap = rows[r.scope.agency_id] = AgencyProgress(r.scope.agency, [], 0, 0, 0, 0)
+            ap = rows[r.scope.agency_id] = AgencyProgress(r.scope.agency, [], 0)
         ap.scope_rows.append(r.scope)
-        if r.required is None or ap.required is None:
-            ap.required = None
-        else:
-            ap.required += r.required
-    for a in assignments:
+        by_agency.setdefault(r.scope.agency_id, []).append(r)
+        ap.required = None if r.required is None or ap.required is None else (
+            ap.required + r.required)
+    counter = registry.service("sheet_counts")
+    measured = counter(survey) if counter else {"units": {}, "ranges": {}}
+    units, per_range = measured["units"], measured["ranges"]
+    assignments = db.session.scalars(select(Assignment).where(
+        Assignment.survey_id == survey.id)).all()
+    ranges = [(g, a) for a in assignments for g in a.ranges]
+    forms = forms_link.api()
+    batches = forms.live_batches(survey) if forms and hasattr(forms, "live_batches") else []
+    out = sheets_out([(g.first_serial, g.last_serial, a.agency_id) for g, a in ranges],
+                     batches)
+    unattributed = Counter(out.pop(None, Counter()))
+    for agency_id, c in out.items():
+        if agency_id in rows:
+            rows[agency_id].counts.update(c)
+    for (agency_id, _f), c in units.items():
+        if agency_id in rows:
+            rows[agency_id].counts.update({k: c[k] for k in c if k != "scan_pending"})
+    for g, a in ranges:
         ap = rows.get(a.agency_id)
-        if ap is None:  # assignments only go to agencies in scope, but stay robust
+        c = per_range.get(g.id, Counter())
+        if ap is None:
             continue
-        ap.quota += a.quota
-        ap.completed += a.completed
-        ap.verified += a.verified
+        ap.counts["scan_pending"] += c["scan_pending"]
+        if g.completed is not None:  # paper handed back, not (all) in the system yet
+            ap.counts["returned_typed"] += max(0, g.completed - c["in_system"])
+    for a in assignments:
+        if a.agency_id in rows:
+            rows[a.agency_id].quota += a.quota
+    rates = registry.service("response_rates")
+    found = rates(survey) if rates else {}
+    for agency_id, ap in rows.items():
+        ap.counts["returned"] = ap.counts["in_system"] + ap.counts["returned_typed"]
+        _field_rows(ap, by_agency[agency_id], units)
+        ap.responses = found.get(agency_id)
     items = list(rows.values())
-    total = {
-        "required": sum(a.required or 0 for a in items),
-        "quota": sum(a.quota for a in items),
-        "completed": sum(a.completed for a in items),
-        "verified": sum(a.verified for a in items),
-    }
+    total = {k: sum(a.counts[k] for a in items) for k in COUNTS}
+    total.update(required=sum(a.required or 0 for a in items),
+                 quota=sum(a.quota for a in items),
+                 unattributed_printed=unattributed["printed"],
+                 outside_scope=sum(c["in_system"] for (ag, _f), c in units.items()
+                                   if ag not in rows),
+                 responses=found.get(None), ranges=per_range)
     return items, total

@@ -37,6 +37,14 @@ def num(value, digits: int = 2) -> str:
     return format_decimal(value, "#,##0." + "#" * digits if digits else "#,##0")
 
 
+def exact(value: Fraction) -> str:
+    """The exact value with two decimals, or four where two would show a whole number that
+    is not (1 / 1.0049 = 0.9951, never "1")."""
+    if value.denominator != 1 and round(value, 2) == round(value):
+        return num(value, 4)
+    return num(value)
+
+
 def pct(value: Fraction) -> str:
     """A fraction as a percentage in the current locale (0.06 → 6%)."""
     return num(value * 100) + "%"
@@ -85,7 +93,7 @@ def explain(result: s.SampleSize, unit: s.UnitSample | None = None, key=None,
     alloc = allocation(unit, key) if unit is not None and key is not None else ""
     if result.rule == "slovin":
         e = p["margin"]
-        formula = (f"n = {num(n)} / (1 + {num(n)} × {num(e)}²) = {num(result.exact)}"
+        formula = (f"n = {num(n)} / (1 + {num(n)} × {num(e)}²) = {exact(result.exact)}"
                    f" → {num(result.required)}{up}")
         if p["rounding"] == "floor":
             rounding = _("rounded down, as in the decision's own example (259.74 → 259 forms)")
@@ -116,6 +124,9 @@ def explain(result: s.SampleSize, unit: s.UnitSample | None = None, key=None,
                  "first half + bodies in the second half).")
     if up and result.rule != "slovin":
         rule += " " + str(FLOOR_RULE)
+    if n == 0 and result.rule != "half_year_bodies":
+        formula = "N = 0 → 0"
+        rule = _("No dossier in the year (N = 0): no form is required.")
     return {"formula": formula, "rule": rule, "allocation": alloc}
 
 

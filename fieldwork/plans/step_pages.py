@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,7 +11,7 @@ from ..auth.roles import RoleName
 from ..directory.models import Agency, Field
 from ..documents.checks import problems
 from ..extensions import db
-from . import attachments, forms_link, sampling
+from . import attachments, forms_link, registry, sampling
 from .docx_export import plan_document
 from .models import Survey
 from .models_docs import DOC_KIND_LABELS, DocKind
@@ -85,6 +87,12 @@ def questionnaire_page(survey: Survey) -> dict:
     }
 
 
+def assignment_counts(assignments, per_range: dict) -> dict:
+    """{assignment id: Counter} of the sheets in the system from each assignment's ranges."""
+    return {a.id: sum((per_range.get(r.id, Counter()) for r in a.ranges), Counter())
+            for a in assignments}
+
+
 def fieldwork_page(survey: Survey) -> dict:
     """Step 3: training sessions, assignments with serial ranges, progress."""
     items, total = progress(survey)
@@ -98,15 +106,22 @@ def fieldwork_page(survey: Survey) -> dict:
         "enumerators": users_with(RoleName.ENUMERATOR),
         "passed": passed_enumerators(survey),
         "assignments": assignments,
-        "progress": items, "total": total,
+        "progress": items, "total": total, "range_counts": total["ranges"],
+        "assignment_counts": assignment_counts(assignments, total["ranges"]),
         **_docs(survey, DocKind.TRAINING),
     }
 
 
 def processing_page(survey: Survey) -> dict:
-    """Step 4: completeness per agency, shortfall notes, report drafts."""
+    """Step 4: approved sheets per agency against the sample, the response rates of the
+    draw, report drafts per agency, and the written explanations the gate accepts."""
     items, total = progress(survey)
-    return {"progress": items, "total": total,
+    drafts = registry.service("report_drafts")
+    status = drafts(survey) if drafts else None
+    notes = {}
+    for row in survey.scope:
+        notes.setdefault(row.agency_id, row.draft_note or "")
+    return {"progress": items, "total": total, "drafts": status, "draft_notes": notes,
             "scope_agencies": list({s.agency_id: s.agency for s in survey.scope}.values()),
             **_docs(survey, DocKind.REPORT_DRAFT, DocKind.AGENCY_DRAFT)}
 

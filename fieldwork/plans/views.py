@@ -20,10 +20,11 @@ from ..errors import OperationError
 from ..extensions import db
 from ..navigation import NavItem, register_nav
 from . import operations as ops
-from . import operations_steps, todo, workflow
+from . import operations_steps, registry, todo, workflow
 from .models import Survey
 from .models_workflow import INITIAL, STEP_LABELS, Step
 from .notifications import UnreadLabel, users_with
+from .progress import progress
 from .steps import ensure, plan_of
 from .webforms import SurveyForm
 
@@ -150,9 +151,10 @@ def detail(code: str):
         scope = [s for s in scope if s.agency_id == current_user.agency_id]
     reviewers = users_with(RoleName.HOME_AFFAIRS) if current_user.has_role(
         RoleName.MANAGER) else []
+    measured = progress(survey) if current_user.has_role(*STAFF) else None
     return render_template("plans/detail.html", scope=scope, reviewers=reviewers,
                            todos=todo.waiting_on(current_user, [survey]),
-                           **step_context(survey))
+                           measured=measured, **step_context(survey))
 
 
 @bp.route("/<code>/step/<int:n>")
@@ -167,7 +169,8 @@ def step(code: str, n: int):
     check(may_open_step(survey, s))
     from . import step_pages
     extra = step_pages.CONTEXT[s](survey)
-    return render_template(f"plans/step{n}.html", n=n, **step_context(survey), **extra)
+    return render_template(f"plans/step{n}.html", n=n, panels=registry.panels(s, survey),
+                           **step_context(survey), **extra)
 
 
 @bp.route("/<code>/step/<int:n>/do/<name>", methods=["POST"])

@@ -146,18 +146,17 @@ def fieldwork_completed(survey) -> list[str]:
 
 
 def data_complete(survey) -> list[str]:
-    """Quotas met or explained, the synthesis draft and at least one agency draft attached."""
-    reasons = []
+    """Every agency in scope has its required sample of approved independent sheets, or a
+    written explanation; the report drafts are checked by what the reports package
+    registered for this transition."""
     items, _total = progress(survey)
-    short = [a.agency.name for a in items if not a.met and not a.explained]
+    short = [_("%(agency)s (%(approved)s of %(required)s approved)", agency=a.agency.name,
+               approved=a.approved, required=a.required if a.required is not None else "?")
+             for a in items if not a.met and not a.explained]
     if short:
-        reasons.append(_("Verified forms are below the required sample without an explanation "
-                         "for: %(names)s.", names=", ".join(short)))
-    if not _has_doc(survey, DocKind.REPORT_DRAFT):
-        reasons.append(_("Attach the draft synthesis report."))
-    if not _has_doc(survey, DocKind.AGENCY_DRAFT):
-        reasons.append(_("Attach the draft results of at least one agency."))
-    return reasons
+        return [_("Approved sheets are below the required sample, without a written "
+                  "explanation, for: %(names)s.", names="; ".join(short))]
+    return []
 
 
 def drafts_ready(survey) -> list[str]:

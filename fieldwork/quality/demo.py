@@ -22,10 +22,10 @@ OUTCOMES = [("confirmed", ""), ("confirmed", ""),
 
 
 def load(survey, actor) -> None:
-    """Nothing before the entry demo has approved sheets (see ``finish``)."""
+    """Nothing before the entry demo has approved sheets (see ``field``)."""
 
 
-def finish(survey, actor) -> None:
+def field(survey, actor) -> None:
     """Draw this month's re-check sample and record what the officer found for a few."""
     latest = db.session.scalar(select(EntrySheet.created_at).where(
         EntrySheet.survey_id == survey.id, EntrySheet.review_state == ReviewState.APPROVED)

@@ -270,7 +270,8 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
              f"quyết thủ tục hành chính{where}; chỉ ra những tồn tại, hạn chế để cơ quan, đơn "
              "vị có giải pháp nâng cao chất lượng phục vụ."),
     ])
-    method = method_blocks(stats, header) + profile_blocks(stats)
+    from .fieldwork import fieldwork_blocks
+    method = method_blocks(stats, header) + fieldwork_blocks(stats) + profile_blocks(stats)
     overall = [Para(f"Chỉ số hài lòng chung: {pct(o['rate'])} ({num(o['satisfied'])}/"
                     f"{num(o['n'])} phiếu hài lòng), khoảng tin cậy 95%: {ci(o['ci95'])}.")]
     if len(stats.get("channels", [])) > 1:

@@ -161,9 +161,12 @@ def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None
         survey_statistics,
         with_planned_margins,
     )
+    from .fieldwork import fieldwork_summary
+
     total, per_agency, required = populations(survey)
     if agency is None and field is None:
-        return survey_statistics(survey), total
+        # A copy: the statistics may be cached; the fieldwork figures are the procedure's.
+        return {**survey_statistics(survey), "fieldwork": fieldwork_summary(survey)}, total
     rows, meta = load_rows(survey)
     if agency is not None:
         rows = [r for r in rows if r["agency"] == agency.name]
@@ -184,6 +187,8 @@ def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None
     out["snapshot"] = snapshot_id(rows)
     out["survey"] = survey.code
     out["channels_used"] = sorted({r["channel"] for r in rows})
+    if agency is not None:
+        out["fieldwork"] = fieldwork_summary(survey, agency)
     return out, population
 
 

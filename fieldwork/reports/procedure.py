@@ -1,6 +1,9 @@
-"""What the reports package contributes to the six steps (``plans.registry``)."""
+"""What the reports package contributes to the six steps (``plans.registry``): the report
+drafts step 4 needs, what a comment round sends, and the publication of step 6."""
 
 from __future__ import annotations
+
+from flask_babel import gettext as _
 
 from ..plans import registry
 from ..plans.models_workflow import Step
@@ -23,9 +26,50 @@ def _narrative_gaps(survey) -> list[str]:
     return narrative_gaps(survey)
 
 
+def draft_status(survey) -> dict:
+    """{"synthesis": bool, "agencies": {agency id: attachment or None}}: the synthesis draft
+    (generated, or uploaded in step 4) and what step 5 would send each agency in scope."""
+    from ..plans import attachments
+    from ..plans.models_docs import DocKind
+    from .drafts import latest_draft, round_attachment
+    from .models import ReportScope, scope_key
+
+    synthesis = (latest_draft(survey, scope_key(ReportScope.SYNTHESIS)) is not None
+                 or attachments.latest(survey, DocKind.REPORT_DRAFT) is not None)
+    agencies = {row.agency_id: None for row in survey.scope}
+    for agency_id in agencies:
+        agencies[agency_id] = round_attachment(survey, agency_id)
+    return {"synthesis": synthesis, "agencies": agencies}
+
+
+def drafts_ready(survey) -> list[str]:
+    """Step 4's drafts: a synthesis draft, and for each agency in scope a draft of its
+    results or a written explanation; the reasons name what is missing."""
+    status = draft_status(survey)
+    reasons = []
+    if not status["synthesis"]:
+        reasons.append(_("Make the draft synthesis report (Reports page) or attach it."))
+    explained = {row.agency_id for row in survey.scope if (row.draft_note or "").strip()}
+    names = {row.agency_id: row.agency.name for row in survey.scope}
+    missing = [names[a] for a, att in status["agencies"].items()
+               if att is None and a not in explained]
+    if missing:
+        reasons.append(_("No draft of its results and no written explanation for: %(names)s.",
+                         names=", ".join(missing)))
+    return reasons
+
+
+def _panel(survey) -> dict:
+    return {"drafts": draft_status(survey)}
+
+
 def register() -> None:
-    """Register the comment rounds' drafts, the check that no draft sent to agencies has an
-    empty narrative part, and the publication of the synthesis draft."""
+    """Register the comment rounds' drafts and the check that no draft sent to agencies has an
+    empty narrative part; step 4's draft check and panel; the publication of step 6."""
     registry.register_service("round_attachment", _round_attachment)
     registry.register_check(Step.COMMENTS, "open_round", "reports.narrative", _narrative_gaps)
+    registry.register_service("report_drafts", draft_status)
+    registry.register_check(Step.PROCESSING, "complete_drafts", "reports.drafts", drafts_ready)
+    registry.register_panel(Step.PROCESSING, "reports.drafts", "reports/_step4_panel.html",
+                            _panel)
     registry.register_effect(Step.ACCEPTANCE, "publish", "reports.publish", _publish)

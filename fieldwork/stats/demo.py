@@ -80,16 +80,36 @@ def bulk_size() -> int:
 
 
 def load(survey, actor) -> None:
-    """Nothing before the questionnaire is approved (see ``finish``)."""
+    """Nothing before the survey is in the field (see ``field``)."""
 
 
-def finish(survey, actor) -> None:
-    """A year of approved sheets for DEMO-2026."""
+def field(survey, actor) -> None:
+    """Fieldwork so far for DEMO-2026: each agency's sheets printed for its assignment,
+    handed out as a serial range, keyed and approved; the paper counted back for every
+    range, a few with forms not keyed yet (typed, shown as such)."""
+    from ..plans.models_fieldwork import Assignment
+    from ..plans.operations_fieldwork import hand_out_range, record_return
+
     manager = _user("quanly@demo.vn")
     keyers = [_user("dtv.lan@demo.vn"), _user("dtv.hung@demo.vn")]
     if manager is None or None in keyers or not has_approved_version(survey):
         return
-    fill_year(survey, bulk_size(), SEED, manager, keyers, MONTHS_2026)
+    assignments = {a.agency_id: a for a in db.session.scalars(select(Assignment).where(
+        Assignment.survey_id == survey.id).order_by(Assignment.id))}
+    handed = {agency_id: a.enumerator for agency_id, a in assignments.items()}
+    handouts = fill_year(survey, bulk_size(), SEED, manager, keyers, MONTHS_2026,
+                         handed or None, spare=0.05 if handed else 0.0)
+    for i, (agency_id, got) in enumerate(handouts.items()):
+        assignment = assignments.get(agency_id)
+        if assignment is None:
+            continue
+        rng = hand_out_range(assignment, {"first_serial": got.first, "last_serial": got.last,
+                                          "handed_out_on": "2026-06-01"}, manager)
+        size = got.last - got.first + 1
+        # Every third range came back with a few completed forms not keyed yet.
+        back = got.returned + (min(size - got.returned, 2 + i % 4) if i % 3 == 0 else 0)
+        record_return(rng, {"returned_on": "2026-10-02", "completed": back,
+                            "unused": size - back}, manager)
 
 
 def agencies_of(survey, total: int, year: int) -> list[Agency]:

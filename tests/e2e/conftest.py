@@ -12,7 +12,7 @@ one the test asks for, e.g. a 403). On failure a screenshot, the page's HTML and
 the server's log go to ``test-artifacts/e2e/<test name>.png|.html|.server.log``.
 
 The tests share the one instance and run in file order; test_walk.py runs last and moves
-DEMO-2026 through steps 2-6 (its second test needs its first). Under pytest-xdist they are one
+DEMO-2026 through steps 3-6 (its second test needs its first). Under pytest-xdist they are one
 ``xdist_group`` (tests/scheduling.py): one worker runs them all, in that order, with its own
 instance, port and browser, while the other workers run the rest of the suite.
 

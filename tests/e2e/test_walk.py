@@ -1,9 +1,9 @@
-"""The six-step walk of DEMO-2026 from where the demo leaves it (step 2, consultation).
+"""The six-step walk of DEMO-2026 from where the demo leaves it (step 3, in the field).
 
-Runs last (it moves the survey on): the manager closes the consultation, records the pilot,
-finalises the questionnaire, starts training, records a session, an enumerator's
-attendance and assignment, then starts fieldwork; each move's button is
-the step page's own transition form, and a blocked move shows why.
+Runs last (it moves the survey on): the manager records the paper returned from the ranges
+still out, closes fieldwork, sees step 4 measure each agency against its sample and name
+what is missing, explains, attaches drafts, then steps 5 and 6; each move's button is the
+step page's own transition form, and a blocked move shows why.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 from .conftest import login, sign_out, switch_user
 
 MANAGER = "quanly@demo.vn"
-ENUMERATOR = "Trần Văn Hùng"
 AGENCY_REVIEWER = "stp@demo.vn"
 HOME_AFFAIRS = "snv@demo.vn"
 STEP = "/surveys/DEMO-2026/step/{n}"
@@ -64,74 +63,53 @@ def _pdf(path: Path, text: str) -> Path:
     return path
 
 
-def test_manager_walks_steps_2_to_4(page, tmp_path):
+def test_manager_walks_steps_3_and_4(page, tmp_path):
     login(page, MANAGER)
-    # Step 3 cannot start before the questionnaire is approved: its button says why.
+    # Fieldwork cannot close while serial ranges handed out have no return recorded.
     page.goto(STEP.format(n=3))
-    blocked = page.locator("form[action$='/step/3/do/start_training']")
+    blocked = page.locator("form[action$='/step/3/do/close_fieldwork']")
     assert blocked.locator("button").is_disabled()
     assert blocked.locator(".blocked li").count() >= 1
-
-    _move(page, 2, "close_consultation")
-    # The pilot of version 1, without changes, then the questionnaire is final.
-    page.goto(STEP.format(n=2))
-    pilot = page.locator("form[action$='/pilot']")
-    pilot.locator("input[name=held_on]").fill("2026-05-10")
-    pilot.locator("input[name=place]").fill("Phường Hải Châu")
-    pilot.locator("input[name=version_number]").fill("1")
-    pilot.locator("input[name=sheets]").fill("30")
-    pilot.locator("textarea[name=findings]").fill("E2E: người trả lời hiểu hết các câu.")
-    _submit(page, pilot)
-    _move(page, 2, "finalise")
-    _move(page, 3, "start_training")
-    # A training session, an enumerator present at it, then his assignment.
-    page.goto(STEP.format(n=3))
-    session = page.locator("form[action$='/training']")
-    session.locator("input[name=held_on]").fill("2026-05-20")
-    session.locator("input[name=place]").fill("Hội trường Sở Nội vụ")
-    session.locator("input[name=trainer]").fill("Nguyễn Văn An")
-    _submit(page, session)
-    attendance = page.locator("form[action*='/training/'][action$='/attendance']").first
-    attendance.locator("select[name=user_id]").select_option(label=ENUMERATOR)
-    _submit(page, attendance)
-    assign = page.locator("form[action$='/assignments']")
-    assign.locator("select[name=enumerator_id]").select_option(label=ENUMERATOR)
-    assign.locator("select[name=agency_id]").select_option(label="Sở Tư pháp")
-    assign.locator("input[name=quota]").fill("20")
-    _submit(page, assign)
-    assert page.locator("#assignments .card", has_text=ENUMERATOR).count() == 1
-    _move(page, 3, "start_fieldwork")
-    assert _state(page, 2) == "Hoàn chỉnh"  # final
-    assert _state(page, 3) == "Đang khảo sát"  # fieldwork under way
-
-    # Printed live forms handed out to him, then returned; fieldwork closes.
-    card = page.locator("#assignments .card", has_text=ENUMERATOR)
-    hand_out = card.locator("form[action$='/ranges']")
-    hand_out.locator("input[name=first_serial]").fill("1")
-    hand_out.locator("input[name=last_serial]").fill("10")
-    _submit(page, hand_out)
-    back = page.locator("#assignments .card", has_text=ENUMERATOR).locator(
-        "form[action$='/return']")
-    back.locator("input[name=completed]").fill("10")
-    back.locator("input[name=verified]").fill("10")
-    back.locator("input[name=unused]").fill("0")
-    _submit(page, back)
+    # A return larger than the range is refused; then each open range's paper is counted.
+    open_ranges = page.locator("form[action$='/return'] input[name=completed][value='']")
+    first = open_ranges.first.locator("xpath=ancestor::form[1]")
+    first.locator("input[name=completed]").fill("9999")
+    first.locator("input[name=unused]").fill("0")
+    first.locator("button").click()
+    page.wait_for_load_state()
+    assert page.locator(".alert-danger").count() == 1
+    while True:
+        page.goto(STEP.format(n=3))
+        empty = page.locator("form[action$='/return'] input[name=completed][value='']")
+        if empty.count() == 0:
+            break
+        form = empty.first.locator("xpath=ancestor::form[1]")
+        row = form.locator("xpath=ancestor::tr[1]/preceding-sibling::tr[1]")
+        in_system = int(row.locator("td").nth(4).inner_text().replace(".", "") or 0)
+        form.locator("input[name=completed]").fill(str(in_system))
+        form.locator("input[name=unused]").fill("0")
+        _submit(page, form)
     _move(page, 3, "close_fieldwork")
     assert _state(page, 3) == "Hoàn thành"
 
-    # Step 4: drafts are not ready until shortfalls are explained and drafts attached.
+    # Step 4: the gate names the agencies short of their sample and those without a draft.
     _move(page, 4, "start_processing")
     page.goto(STEP.format(n=4))
+    table = page.locator("table.progress-table")
+    assert table.locator("tr.agency-row").count() >= 20
+    assert table.locator("tr.agency-row", has_text="Sở Tư pháp").locator("td.approved") \
+        .inner_text() != "0"
     blocked = page.locator("form[action$='/step/4/do/complete_drafts']")
     assert blocked.locator("button").is_disabled()
-    reasons = blocked.locator(".blocked li").all_inner_texts()
-    # (A synthesis draft made on the reports page counts as attached: test_manager may
-    # have made one already.)
-    assert any("chưa có giải trình" in r for r in reasons), reasons  # shortfalls unexplained
-    assert any("ít nhất một cơ quan" in r for r in reasons), reasons  # no agency draft
-    explain = page.locator("form[action$='/shortfalls']")
+    reasons = " ".join(blocked.locator(".blocked li").all_inner_texts())
+    assert "thấp hơn cỡ mẫu" in reasons and "Sở Tư pháp (đã duyệt" in reasons, reasons
+    assert "Chưa có dự thảo kết quả" in reasons, reasons
+    explain = page.locator("form#explanations")
     explain.locator("textarea[name=note_all]").fill("E2E: mùa mưa bão, ít hồ sơ hơn dự kiến.")
+    explain.locator("textarea[name=draft_note_all]").fill(
+        "E2E: kết quả của cơ quan nằm trong phụ lục báo cáo tổng hợp.")
     _submit(page, explain)
+    # (A synthesis draft made on the reports page counts: test_manager may have made one.)
     _upload(page, 4, "report_draft", _pdf(tmp_path / "tong-hop.pdf", "Du thao tong hop"))
     _upload(page, 4, "agency_draft", _pdf(tmp_path / "stp.pdf", "Du thao So Tu phap"),
             agency="Sở Tư pháp")
@@ -143,7 +121,7 @@ def test_comment_round_acceptance_and_publication(page, tmp_path):
     """Steps 5 and 6, after the test above: an agency comments, the manager answers, Home
     Affairs appraises the report, the manager issues and publishes it; the public sees it."""
     login(page, MANAGER)
-    assert _state(page, 4) == "Đã có dự thảo báo cáo", "runs after test_manager_walks_steps_2_to_4"
+    assert _state(page, 4) == "Đã có dự thảo báo cáo", "runs after test_manager_walks_steps_3_and_4"
     _move(page, 5, "open_round")
 
     switch_user(page, AGENCY_REVIEWER)

@@ -147,6 +147,8 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
     db.session.commit()
     token = _pending_upload(app, manager, survey)
     frame_draw, frame_token = world_frame(app, survey, [d.a, d.b], manager)
+    drawn_a, drawn_b = (next(i for i in frame_draw.items if i.agency_id == a.id and not i.reserve)
+                        for a in (d.a, d.b))
 
     # PUB-1, published from an uploaded final report (the public pages).
     pub = factory.survey("PUB-1", agencies=[d.a])
@@ -188,6 +190,9 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
         "frames.mapping": {"token": frame_token},
         "frames.draw_page": {"draw_id": frame_draw.id},
         "frames.draw_file": {"draw_id": frame_draw.id, "kind": "draw"},
+        "frames.outcome": {"item_id": drawn_a.id},
+        "frames.attempt": {"item_id": drawn_a.id},
+        "frames.replace": {"item_id": drawn_a.id},
         "omr.batch": {"batch_id": page.batch_id},
         "omr.progress": {"batch_id": page.batch_id},
         "omr.resume": {"batch_id": page.batch_id},
@@ -214,6 +219,8 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
         "forms.edit_question [approved v1]": {"number": version},
         "frames.draw_file [call list]": {"draw_id": frame_draw.id, "kind": "calls"},
         "frames.draw_file [invitations PDF]": {"draw_id": frame_draw.id, "kind": "invitations"},
+        "frames.outcome [agency B's dossier]": {"item_id": drawn_b.id},
+        "frames.replace [agency B's dossier]": {"item_id": drawn_b.id},
     }
     return SimpleNamespace(users=users, values=values, per_endpoint=per_endpoint,
                            survey=survey, syn=syn, scan_batch=db.session.get(ScanBatch,

@@ -174,3 +174,28 @@ def test_demo_answers_online_for_drawn_dossiers_and_at_the_kiosk(db, world):
     assert len(kiosk) == demo.KIOSK and all(r.phone_hash and not r.dossier_code for r in kiosk)
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "online.answer")) == len(rows)
+
+
+def test_a_drawn_dossier_answering_online_gets_its_outcome(db, world):
+    from fieldwork.frames.models import DrawMethod, FrameDossier, FrameDraw, FrameDrawItem, Outcome
+    from fieldwork.frames.outcomes import response_rates
+    draw = FrameDraw(survey_id=world.survey.id, seed=1, method=DrawMethod.SIMPLE)
+    db.session.add(draw)
+    db.session.flush()
+    items = {}
+    for pos, code in enumerate(("HS-0001", "HS-0002"), 1):
+        d = db.session.scalar(select(FrameDossier).where(FrameDossier.code == code))
+        items[code] = FrameDrawItem(draw_id=draw.id, dossier_id=d.id, position=pos,
+                                    agency_id=d.agency_id, field_id=d.field_id, rank=pos)
+        db.session.add(items[code])
+    db.session.commit()
+    submit(world, answer())  # HS-0001 answers; HS-0002 has not (yet)
+    submit(world, answer(dossier_code="HS-0003"))  # answered, but not drawn: no case
+    db.session.commit()
+    assert (items["HS-0001"].outcome, items["HS-0001"].outcome_source) == (Outcome.ANSWERED,
+                                                                           "answer")
+    assert items["HS-0002"].outcome is None
+    rates = response_rates(world.survey)[None]
+    assert (rates["rr1"], rates["rr2"], rates["cases"]) == (0.5, 0.5, 2)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "frames.outcome"))
+    assert event.actor_label.startswith("online:") and event.after["source"] == "answer"

@@ -94,6 +94,8 @@ def satisfy_all(db, survey, manager, enumerator, agency) -> None:
     plan.signer_title, plan.signer_name = "Giám đốc", "Trần Minh Khoa"
     for row in survey.scope:
         row.shortfall_note = "Thiếu phiếu do số hồ sơ trả kết quả thấp hơn dự kiến."
+        if row.agency_id != agency.id:
+            row.draft_note = "Kết quả của cơ quan nằm trong phụ lục báo cáo tổng hợp."
     upload(survey, manager, DocKind.PLAN_SIGNED)
     upload(survey, manager, DocKind.REPORT_DRAFT)
     upload(survey, manager, DocKind.AGENCY_DRAFT, agency_id=agency.id)
@@ -110,7 +112,7 @@ def satisfy_all(db, survey, manager, enumerator, agency) -> None:
     assignment.ranges.append(SerialRange(survey_id=survey.id, first_serial=1, last_serial=10,
                                          handed_out_on=date(2026, 6, 2),
                                          returned_on=date(2026, 7, 1), completed=10,
-                                         verified=10, unused=0))
+                                         unused=0))
     db.session.add(assignment)
     db.session.add(WrittenOpinion(survey_id=survey.id, source="Sở Nội vụ",
                                   received_on=date(2026, 12, 1), summary="Đồng ý"))

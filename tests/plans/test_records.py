@@ -133,20 +133,20 @@ def test_serial_ranges(ctx, db, monkeypatch):
                                 "handed_out_on": "2026-06-02"}, m)
     with pytest.raises(OperationError):  # returns only during fieldwork
         work.record_return(r, {"returned_on": "2026-07-01", "completed": "40",
-                               "verified": "40", "unused": "10"}, m)
+                               "unused": "10"}, m)
     put_in_state(db, s, Step.FIELDWORK, StepState.IN_FIELD)
-    for bad in ({"completed": "60", "verified": "1", "unused": "0"},
-                {"completed": "40", "verified": "41", "unused": "0"},
-                {"completed": "40", "verified": "40", "unused": "11"},
-                {"completed": "bốn mươi", "verified": "40", "unused": "0"}):
+    for bad in ({"completed": "60", "unused": "0"},
+                {"completed": "40", "unused": "11"},
+                {"completed": "bốn mươi", "unused": "0"}):
         with pytest.raises(OperationError):
             work.record_return(r, {"returned_on": "2026-07-01", **bad}, m)
-    work.record_return(r, {"returned_on": "2026-07-01", "completed": "40", "verified": "38",
-                           "unused": "10"}, m)
-    assert db.session.get(SerialRange, r.id).verified == 38
+    assert db.session.get(SerialRange, r.id).returned_on is None  # nothing half-saved
+    work.record_return(r, {"returned_on": "2026-07-01", "completed": "40", "unused": "10"}, m)
     items, total = progress(s)
-    assert (items[0].quota, items[0].completed, items[0].verified) == (50, 40, 38)
-    assert total["verified"] == 38
+    # Nothing is in the system yet: the 40 forms are returned on paper only, none verified.
+    assert (items[0].quota, items[0].returned, items[0].returned_typed) == (50, 40, 40)
+    assert (items[0].handed_out, items[0].in_system, items[0].approved) == (50, 0, 0)
+    assert total["approved"] == 0 and total["returned_typed"] == 40
 
 
 def test_opinions_and_council(ctx, db):

@@ -178,7 +178,7 @@ def test_unit_explanation_shows_exact_value_rounding_and_allocation(app):
         assert "ít nhất 1" in text["rule"]  # the floor rule beside the decision's
         assert "III.2.c" in str(ADOPTION[s.QD2223])
         one = s.for_unit(s.QD2223, "floor", {1: 1})
-        assert explain(one.result, one, 1)["formula"].endswith("= 1 → 0 → 1")
+        assert explain(one.result, one, 1)["formula"].endswith("= 0,9951 → 0 → 1")
 
 
 def test_requirements_compute_n_per_agency_not_per_row(factory, db):
@@ -210,3 +210,18 @@ def test_cli_shares_n_over_fields(runner):
     assert one["required"] == 1 and one["policy_required"] == 0
     bad = runner.invoke(args=["sample-size", "--policy", "qd2223-2025", "--field", "HT=-3"])
     assert bad.exit_code == 2 and "-3" in bad.output
+
+
+@pytest.mark.parametrize(("rows", "formula", "words"), [
+    ({"a": 0}, "N = 0 → 0", "không yêu cầu phiếu nào"),
+    ({"a": 1}, "n = 1 / (1 + 1 × 0,07²) = 0,9951 → 0 → 1", "ít hơn 1 phiếu"),
+    ({"a": 10001}, "n = 10.001 / (1 + 10.001 × 0,03²) = 1.000,01 → 1.000", "trên 10.000"),
+])
+def test_boundary_counts_are_explained(app, rows, formula, words):
+    """N = 0, 1 and 10,001: what is required and why, in words."""
+    from fieldwork.plans.sampling_text import explain
+    with app.test_request_context("/"):
+        unit = s.for_unit(s.QD2223, "floor", rows)
+        text = explain(unit.result, unit, "a")
+        assert text["formula"] == formula
+        assert words in text["rule"]

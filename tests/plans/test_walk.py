@@ -131,16 +131,21 @@ def test_walk_from_plan_draft_to_publication(app, client, factory, db, monkeypat
                                                         "handed_out_on": "2026-06-02"}))
     _ok(m.do(3, "start_fieldwork"))
     rng = db.session.scalar(select(SerialRange))
+    # 310 forms counted on paper are more than the 300 handed out: refused.
+    assert "alert-danger" in m.post(f"/ranges/{rng.id}/return", {
+        "returned_on": "2026-08-30", "completed": "280", "unused": "30"})
     _ok(m.post(f"/ranges/{rng.id}/return", {"returned_on": "2026-08-30", "completed": "270",
-                                            "verified": "262", "unused": "30"}))
+                                            "unused": "30"}))
     _ok(m.do(3, "close_fieldwork"))
 
-    # Step 4: Sở Tư pháp met its 259; the ward is explained; drafts attached.
+    # Step 4: the 270 forms are on paper only (no sheet in the system: this walk has no
+    # questionnaire to key), so both agencies are short and must be explained; drafts.
     _ok(m.do(4, "start_processing"))
-    assert "alert-danger" in m.do(4, "complete_drafts")
-    short = next(s for s in survey.scope if s.agency_id == phuong.id)
-    _ok(m.post("/shortfalls", {f"note_{short.id}": "Phường không có hồ sơ trả kết quả trong "
-                                                   "thời gian khảo sát."}))
+    refused = m.do(4, "complete_drafts")
+    assert "Sở Tư pháp (đã duyệt 0/259 phiếu)" in refused, refused
+    for row in survey.scope:
+        _ok(m.post("/shortfalls", {f"note_{row.id}": "Phiếu chưa được nhập, quét vào hệ "
+                                                     "thống khi kết thúc xử lý."}))
     _ok(m.post("/attachments", {"kind": "report_draft", "step": "4"},
                {"file": ("du-thao-bao-cao.docx", docx_bytes())}))
     _ok(m.post("/attachments", {"kind": "agency_draft", "agency_id": stp.id, "step": "4"},
