@@ -20,7 +20,7 @@ def test_demo_keys_sheets_with_one_disagreement(db, factory, survey):
     manager = factory.user("manager", email="quanly@demo.vn")
     factory.user("enumerator", email="dtv.lan@demo.vn", name="Nguyễn Thị Lan")
     factory.user("enumerator", email="dtv.hung@demo.vn", name="Trần Văn Hùng")
-    demo.finish(survey, manager)
+    demo.field(survey, manager)
     db.session.commit()
     total = db.session.scalar(select(func.count(EntrySheet.id)))
     assert total == sum(demo.SHEETS)
