@@ -176,33 +176,15 @@ def _questionnaire(survey, manager, reviewer) -> None:
 
 def _fieldwork(survey, manager, keyers) -> None:
     """Step 3: training, assignments, printed serials handed out, keyed, returned."""
-    from .plans.operations_fieldwork import (
-        add_assignment,
-        add_training_session,
-        hand_out_range,
-        record_attendance,
-        record_return,
-    )
-    from .plans.progress import requirements
+    from .plans.demo import train_and_assign
+    from .plans.operations_fieldwork import hand_out_range, record_return
     from .stats.demo import DEFAULT_SHEETS, bulk_size, fill_year
     _step(survey, Step.FIELDWORK, "start_training", manager)
-    session = add_training_session(survey, {
-        "held_on": "2025-08-25", "place": "Hội trường Trung tâm", "pass_mark": 70,
-        "trainer": "ThS. Lê Văn Huấn", "materials": "Tài liệu hướng dẫn điều tra viên 2025"},
-        manager)
-    for keyer, score in zip(keyers, (88, 81), strict=True):
-        record_attendance(session, {"user_id": keyer.id, "present": "1", "score": score},
-                          manager)
-    required: dict[int, int] = {}
-    for req in requirements(survey):
-        required[req.scope.agency_id] = required.get(req.scope.agency_id, 0) + (
-            req.required or 0)
-    handed, assignments = {}, {}
-    for i, (agency_id, need) in enumerate(required.items()):
-        handed[agency_id] = keyers[i % len(keyers)]
-        assignments[agency_id] = add_assignment(survey, {
-            "enumerator_id": handed[agency_id].id, "agency_id": agency_id,
-            "quota": max(need, 1)}, manager)
+    assignments = train_and_assign(survey, manager, keyers, (88, 81), {
+        "held_on": "2025-08-25", "materials": "Tài liệu hướng dẫn điều tra viên 2025"},
+        lambda i, agency: keyers[i % len(keyers)])
+    handed = {agency_id: a.enumerator for agency_id, a in assignments.items()}
+    required = {agency_id: a.quota for agency_id, a in assignments.items()}
     # A little over the required sample, as a contractor aims (smaller in the tests).
     total = round(sum(required.values()) * 1.03 * bulk_size() / DEFAULT_SHEETS)
     handouts = fill_year(survey, total, SEED, manager, keyers, MONTHS, handed, spare=0.03)

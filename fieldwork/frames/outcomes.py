@@ -75,6 +75,17 @@ def active_item(item: FrameDrawItem) -> None:
                                code=_label(item)))
 
 
+def _open(item: FrameDrawItem, user) -> None:
+    """Refuse unless the survey is open, ``user`` may record at the dossier's agency, and
+    the dossier is in the current draw's sample."""
+    open_survey(item.draw.survey)
+    if not may_record(user, item):
+        raise OperationError(_("Only the manager or an enumerator assigned to %(agency)s "
+                               "records what happened to its drawn dossiers.",
+                               agency=item.dossier.agency.name))
+    active_item(item)
+
+
 def may_record(user, item: FrameDrawItem) -> bool:
     """The manager, or an enumerator assigned to the dossier's agency in this survey."""
     if isinstance(user, str):
@@ -118,12 +129,7 @@ def _checked(item: FrameDrawItem, outcome: Outcome, attempts: int) -> None:
 def record_outcome(item: FrameDrawItem, data: dict, user, source: str = "enumerator"
                    ) -> FrameDrawItem:
     """Record {outcome, attempts?} of a drawn dossier (by the enumerator or the manager)."""
-    open_survey(item.draw.survey)
-    if not may_record(user, item):
-        raise OperationError(_("Only the manager or an enumerator assigned to %(agency)s "
-                               "records what happened to its drawn dossiers.",
-                               agency=item.dossier.agency.name))
-    active_item(item)
+    _open(item, user)
     outcome = parse_outcome(data.get("outcome"))
     if outcome is None:
         raise OperationError(_("Choose what happened: answered, answered in part, refused, "
@@ -148,12 +154,7 @@ def _attempts(raw, current: int) -> int:
 
 def add_attempt(item: FrameDrawItem, user) -> FrameDrawItem:
     """Count one more contact attempt that reached nobody (audited)."""
-    open_survey(item.draw.survey)
-    if not may_record(user, item):
-        raise OperationError(_("Only the manager or an enumerator assigned to %(agency)s "
-                               "records what happened to its drawn dossiers.",
-                               agency=item.dossier.agency.name))
-    active_item(item)
+    _open(item, user)
     if item.outcome is not None:
         raise OperationError(_("Dossier %(code)s already has an outcome (%(outcome)s).",
                                code=_label(item), outcome=item.outcome_label))
@@ -167,12 +168,7 @@ def add_attempt(item: FrameDrawItem, user) -> FrameDrawItem:
 
 def replace(item: FrameDrawItem, user) -> FrameDrawItem:
     """Take the next reserve of the dossier's stratum, in draw order, in its place."""
-    open_survey(item.draw.survey)
-    if not may_record(user, item):
-        raise OperationError(_("Only the manager or an enumerator assigned to %(agency)s "
-                               "records what happened to its drawn dossiers.",
-                               agency=item.dossier.agency.name))
-    active_item(item)
+    _open(item, user)
     if item.outcome not in REPLACEABLE:
         raise OperationError(_("Only a dossier refused, not reachable or ineligible is "
                                "replaced; record its outcome first."))

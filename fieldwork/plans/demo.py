@@ -188,13 +188,7 @@ FIXED = {"Sở Tư pháp": "dtv.lan@demo.vn", "Phường Hải Châu": "dtv.hung
 
 def field(survey, actor) -> None:
     """Step 2 closed and final after its pilot; training; every agency assigned; in field."""
-    from .operations_fieldwork import (
-        add_assignment,
-        add_pilot,
-        add_training_session,
-        record_attendance,
-    )
-    from .progress import requirements
+    from .operations_fieldwork import add_pilot
 
     manager = _user("quanly@demo.vn")
     keyers = [_user(e) for e in ENUMERATORS]
@@ -208,23 +202,37 @@ def field(survey, actor) -> None:
               manager)
     _step(survey, Step.QUESTIONNAIRE, "finalise", manager)
     _step(survey, Step.FIELDWORK, "start_training", manager)
-    session = add_training_session(survey, {
-        "held_on": "2026-05-26", "place": "Hội trường Trung tâm", "pass_mark": 70,
-        "trainer": "ThS. Lê Văn Huấn", "materials": "Tài liệu hướng dẫn điều tra viên 2026"},
-        manager)
-    for keyer, score in zip(keyers, (90, 84), strict=True):
-        record_attendance(session, {"user_id": keyer.id, "present": "1", "score": score},
+    by_email = {k.email: k for k in keyers}
+    train_and_assign(survey, manager, keyers, (90, 84), {
+        "held_on": "2026-05-26", "materials": "Tài liệu hướng dẫn điều tra viên 2026"},
+        lambda i, agency: by_email[FIXED.get(agency.name, ENUMERATORS[i % 2])])
+    _step(survey, Step.FIELDWORK, "start_fieldwork", manager)
+
+
+def train_and_assign(survey, manager, keyers, scores, session: dict, pick) -> dict:
+    """A training session the ``keyers`` pass (``scores``), then one assignment per agency in
+    scope to ``pick(i, agency)``, its quota the agency's required sample; {agency id:
+    assignment}."""
+    from .operations_fieldwork import add_assignment, add_training_session, record_attendance
+    from .progress import requirements
+
+    held = add_training_session(survey, {"place": "Hội trường Trung tâm", "pass_mark": 70,
+                                         "trainer": "ThS. Lê Văn Huấn", **session}, manager)
+    for keyer, score in zip(keyers, scores, strict=True):
+        record_attendance(held, {"user_id": keyer.id, "present": "1", "score": score},
                           manager)
     required: dict[int, int] = {}
+    agencies = {}
     for req in requirements(survey):
+        agencies[req.scope.agency_id] = req.scope.agency
         required[req.scope.agency_id] = required.get(req.scope.agency_id, 0) + (
             req.required or 0)
-    by_email = {k.email: k for k in keyers}
-    for i, row in enumerate({r.agency_id: r for r in survey.scope}.values()):
-        keyer = by_email[FIXED.get(row.agency.name, ENUMERATORS[i % 2])]
-        add_assignment(survey, {"enumerator_id": keyer.id, "agency_id": row.agency_id,
-                                "quota": max(required.get(row.agency_id, 0), 1)}, manager)
-    _step(survey, Step.FIELDWORK, "start_fieldwork", manager)
+    out = {}
+    for i, (agency_id, need) in enumerate(required.items()):
+        out[agency_id] = add_assignment(survey, {
+            "enumerator_id": pick(i, agencies[agency_id]).id, "agency_id": agency_id,
+            "quota": max(need, 1)}, manager)
+    return out
 
 
 def assignment_at(survey, agency_id: int):
