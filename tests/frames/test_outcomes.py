@@ -170,3 +170,34 @@ def test_rates_per_agency_and_per_draw(db, drawn):
     # The whole draw adds Sở Y tế's 2 cases without outcome: RR1 = 2/7, RR2 = 3/7.
     assert (found[None]["rr1"], found[None]["rr2"]) == (Fraction(2, 7), Fraction(3, 7))
     assert ops.draw_rates(drawn["draw"])["total"]["rr1"] == Fraction(2, 7)
+
+
+def test_the_enumerator_records_on_the_page_of_her_assignment(db, drawn, client):
+    """Lan is assigned to Sở Tư pháp: she sees and records its drawn dossiers only."""
+    from fieldwork.plans.models_fieldwork import Assignment
+
+    from ..conftest import csrf_token, login
+    from ..factories import PASSWORD
+
+    survey, lan = drawn["survey"], drawn["lan"]
+    tp, yt = drawn["agencies"]
+    db.session.add(Assignment(survey_id=survey.id, enumerator_id=lan.id, agency_id=tp.id,
+                              quota=5))
+    db.session.commit()
+    login(client, lan.email, PASSWORD)
+    page = client.get(f"/frames/{survey.code}/responses").get_data(as_text=True)
+    assert f'id="a{tp.id}"' in page and f'id="a{yt.id}"' not in page
+    item = drawn["sample"][0]
+    token = csrf_token(client, f"/frames/{survey.code}/responses")
+    res = client.post(f"/frames/{survey.code}/responses/{item.id}",
+                      data={"csrf_token": token, "outcome": "refused"})
+    assert res.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(FrameDrawItem, item.id).outcome == Outcome.REFUSED
+    other = db.session.scalar(select(FrameDrawItem).where(
+        FrameDrawItem.draw_id == drawn["draw"].id, FrameDrawItem.agency_id == yt.id))
+    res = client.post(f"/frames/{survey.code}/responses/{other.id}",
+                      data={"csrf_token": token, "outcome": "refused"})
+    assert res.status_code == 403
+    res = client.post(f"/frames/{survey.code}/responses/import", data={"csrf_token": token})
+    assert res.status_code == 403  # the call centre's results are the manager's to import
