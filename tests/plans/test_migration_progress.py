@@ -1,4 +1,4 @@
-"""Migration 0015 (outcomes, scan/key differences, contact attempts, draft notes) matches the
+"""Migration 0017 (outcomes, scan/key differences, contact attempts, draft notes) matches the
 models, on SQLite and on PostgreSQL (``--postgres``), and goes down and up again."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def test_down_and_up_again(app, db):
     from sqlalchemy import inspect
 
     with app.app_context():
-        downgrade(revision="0014")
+        downgrade(revision="0016")
         db.session.remove()
         cols = {c["name"] for c in inspect(db.engine).get_columns("frame_draw_items")}
         assert "outcome" not in cols
