@@ -9,7 +9,7 @@ What each count means (``KINDS``):
 
 ``in_system``  sheets recorded, by scan or by keying
 ``scanned``    sheets with a complete scan (read and every doubt decided)
-``keyed``      sheets keyed by a person
+``keyed``      sheets typed by a person (from the paper, or an interview the contractor made)
 ``both``       sheets keyed and scanned
 ``conflicts``  sheets whose keying and scan (or two keyings) disagree, waiting for adjudication
 ``verified``   sheets through entry without open problems (keying done, no issue, not rejected)
@@ -40,7 +40,7 @@ def independent():
 
 def _columns():
     scanned = (EntrySheet.source == SheetSource.OMR) | EntrySheet.scan_sheet_id.is_not(None)
-    keyed = EntrySheet.source == SheetSource.KEYED
+    keyed = EntrySheet.source != SheetSource.OMR  # typed by a person (interviews included)
     verified = and_(EntrySheet.stage == Stage.FINAL,
                     EntrySheet.review_state.not_in((ReviewState.HAS_ISSUES,
                                                     ReviewState.REJECTED)))
