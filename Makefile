@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 INSTANCE ?= $(CURDIR)/instance
 export FIELDWORK_INSTANCE ?= $(INSTANCE)
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --durations=15
 
 # Debian packages the app needs at run time, and the extra ones the tests need.
 RUN_PKGS := libzbar0 fonts-dejavu-core fonts-liberation2 poppler-utils
