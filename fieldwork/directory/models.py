@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..timeutil import utcnow
 
 
 class AgencyKind(enum.StrEnum):
@@ -54,6 +56,39 @@ class Agency(db.Model):
 
     def __repr__(self) -> str:
         return f"<Agency {self.name}>"
+
+
+class AliasKind(enum.StrEnum):
+    """Why an agency is known by another name."""
+
+    FORMER = "former"  # its name before a merger (the July 2025 reorganisation)
+    OTHER = "other"  # how another system writes it
+
+
+ALIAS_KIND_LABELS = {AliasKind.FORMER: _l("Former name"),
+                     AliasKind.OTHER: _l("Other spelling")}
+
+
+class AgencyAlias(db.Model):
+    """Another name of an agency that imports accept: a former ward merged into it, or how
+    the one-stop system or the city's software writes it. ``key`` is the name as matched
+    (``matching.agency_key``): one key, one agency."""
+
+    __tablename__ = "agency_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[AliasKind] = mapped_column(enum_column(AliasKind), default=AliasKind.OTHER)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_by_label: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the user's language."""
+        return str(ALIAS_KIND_LABELS[self.kind])
 
 
 class Field(db.Model):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
 
-from ..imports.parsers import agency_parser, parse_date, parse_text
+from ..imports.parsers import agency_parser, parse_date, parse_text, restore_cid, restore_phone
 from ..imports.tabular import FieldSpec, fold
 from ..privacy.validate import InvalidValue, normalise_cid, normalise_phone
 
@@ -98,10 +98,12 @@ def frame_fields(agencies: Iterable[tuple[int, str]],
                   synonyms=("ho ten", "ho va ten", "nguoi nop", "ten nguoi nop", "chu ho so",
                             "applicant", "name"), identity=False),
         FieldSpec("phone", str(_l("Phone")), _contact(normalise_phone), required=False,
-                  synonyms=("so dien thoai", "dien thoai", "sdt", "phone"), identity=False),
+                  synonyms=("so dien thoai", "dien thoai", "sdt", "phone", "so dt",
+                            "dien thoai lien he"), identity=False, restore=restore_phone),
         FieldSpec("cid", str(_l("Citizen ID")), _contact(normalise_cid), required=False,
                   synonyms=("cccd", "can cuoc", "so cccd", "can cuoc cong dan", "so dinh danh",
-                            "citizen id"), identity=False),
+                            "citizen id", "so cccd/cmnd", "cccd/cmnd", "so giay to tuy than",
+                            "so dinh danh ca nhan"), identity=False, restore=restore_cid),
     ]
 
 

@@ -16,11 +16,12 @@ from sqlalchemy import Integer, cast, func, insert, select
 
 from ..audit.operations import record
 from ..auth.roles import RoleName
-from ..directory.models import Agency, Field
+from ..directory.models import Field
+from ..directory.operations import known_names
 from ..errors import OperationError
 from ..extensions import db
-from ..imports.operations import ImportReport, file_sha256
-from ..imports.tabular import TabularError, guess_mapping, open_table, parse_rows
+from ..imports.operations import ImportReport, file_sha256, layout_audit
+from ..imports.tabular import TabularError, guess, open_table, parse_rows
 from ..plans.models import SurveyStatus
 from ..plans.operations import require
 from .fields import frame_fields, is_late, row_rule
@@ -45,13 +46,26 @@ def open_survey(survey) -> None:
                                code=survey.code))
 
 
-def specs(mapping: dict[str, str] | None, headers: list[str]):
-    """(mapping, field specs) of a dossier list; the mapping is guessed when None."""
-    agencies = db.session.execute(select(Agency.id, Agency.name)).all()
+def field_specs():
+    """The field specs of a dossier list, with the directory's agencies and fields."""
     fields = db.session.execute(select(Field.id, Field.code, Field.name)).all()
-    found = frame_fields(agencies, fields)
+    return frame_fields(known_names(), fields)
+
+
+def open_list(stream, name: str, header_row=None, found=None):
+    """(table, field specs) of an uploaded dossier list, its header found among its rows."""
+    found = found or field_specs()
+    return open_table(stream, name, found, header_row), found
+
+
+def specs(mapping: dict[str, str] | None, headers: list[str], found=None, layout=None):
+    """(mapping, field specs) of a dossier list; the mapping is guessed when None (columns
+    that name a field equally well are noted in ``layout`` and left to the user)."""
+    found = found or field_specs()
     if mapping is None:
-        mapping = guess_mapping(headers, found)
+        mapping, ambiguous = guess(headers, found)
+        if layout is not None:
+            layout.ambiguous = ambiguous
     return mapping, found
 
 
@@ -90,20 +104,21 @@ def _row(survey_id: int, run_id: int, values: dict, ring) -> dict:
     }
 
 
-def _pass(survey, stream, name, mapping, report, run_id=None, progress=None) -> None:
+def _pass(survey, stream, name, mapping, report, run_id=None, progress=None,
+          header_row=None) -> None:
     """Read the file once: count (and with ``run_id`` insert) new, duplicate and bad rows;
     ``progress(rows_read)`` after each chunk."""
     from ..privacy.crypto import keyring
 
     stream.seek(0)
-    table = open_table(stream, name)
-    mapping, fields = specs(mapping, table.headers)
+    table, fields = open_list(stream, name, header_row)
+    mapping, fields = specs(mapping, table.headers, fields, table.layout)
     report.file_format, report.encoding = table.kind, table.encoding
-    report.headers, report.mapping = table.headers, mapping
+    report.headers, report.mapping, report.layout = table.headers, mapping, table.layout
     used = set(mapping.values())
     report.unused = [h for h in table.headers if h and h not in used]
     report.read = report.new = report.late = report.duplicates = report.rejected = 0
-    report.errors = []
+    report.errors, report.unknown_agencies = [], {}
     ring = keyring() if run_id is not None else None
     existing = _existing_codes(survey.id)
     in_file: dict[str, tuple[int, bytes]] = {}
@@ -113,9 +128,7 @@ def _pass(survey, stream, name, mapping, report, run_id=None, progress=None) -> 
         for r in chunk:
             report.read += 1
             if not r.ok:
-                report.rejected += 1
-                for fname, msg in r.errors.items():
-                    report.reject(r.line, fname, msg)
+                report.reject_row(r)
                 continue
             code = r.values["code"]
             digest = _digest(r.values)
@@ -144,7 +157,7 @@ def _pass(survey, stream, name, mapping, report, run_id=None, progress=None) -> 
 
 
 def import_frame(survey, stream: BinaryIO, data: dict, user, progress=None) -> FrameReport:
-    """Import a dossier list: {name, mapping?, dry_run?, skip_invalid?}.
+    """Import a dossier list: {name, mapping?, header_row?, dry_run?, skip_invalid?}.
 
     A dry run only reports. A real run adds nothing if any row is rejected, unless
     ``skip_invalid``; dossier codes already in the frame are skipped as duplicates, so the
@@ -157,7 +170,8 @@ def import_frame(survey, stream: BinaryIO, data: dict, user, progress=None) -> F
     report = FrameReport(file_name=name, sha256=file_sha256(stream))
     try:
         _pass(survey, stream, name, data.get("mapping"), report,
-              progress=progress and (lambda n: progress("check", n)))
+              progress=progress and (lambda n: progress("check", n)),
+              header_row=data.get("header_row"))
         if data.get("dry_run") or (report.rejected and not data.get("skip_invalid")):
             return report
         checked = report.new  # a second pass only when there is something to add
@@ -170,7 +184,8 @@ def import_frame(survey, stream: BinaryIO, data: dict, user, progress=None) -> F
         db.session.flush()
         if checked:
             _pass(survey, stream, name, report.mapping, report, run_id=run.id,
-                  progress=progress and (lambda n: progress("store", n)))
+                  progress=progress and (lambda n: progress("store", n)),
+                  header_row=data.get("header_row"))
     except TabularError as exc:
         raise OperationError(str(exc)) from None
     except UnicodeDecodeError:
@@ -182,7 +197,7 @@ def import_frame(survey, stream: BinaryIO, data: dict, user, progress=None) -> F
     record(user, "frames.import", run, after={
         "survey": survey.code, "file": name, "sha256": report.sha256, "read": report.read,
         "added": report.added, "late": report.late, "duplicates": report.duplicates,
-        "rejected": report.rejected})
+        "rejected": report.rejected, **layout_audit(report.layout)})
     return report
 
 

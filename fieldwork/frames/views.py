@@ -26,7 +26,8 @@ from ..auth.roles import RoleName
 from ..directory.models import Agency, Field
 from ..errors import OperationError
 from ..extensions import csrf, db
-from ..imports.tabular import TabularError, open_table
+from ..imports import mapping_page as page
+from ..imports.tabular import TabularError
 from ..imports.webforms import mapping_form
 from ..jobs.models import JobStatus
 from ..jobs.runner import enqueue
@@ -37,7 +38,7 @@ from ..privacy.access import can_export_identified, mark_contact_shown
 from . import operations_draw as draws
 from .lists import DRAW_COLUMNS, draw_rows, to_csv
 from .models import FrameDossier, FrameDraw, FrameImport
-from .operations import counts, import_frame, scope_count, specs
+from .operations import counts, import_frame, open_list, scope_count, specs
 from .operations_lists import call_list, invitations_pdf
 from .uploads import DOSSIER_LISTS, drop_upload, save_upload
 from .webforms import CountsForm, DrawForm, UploadForm
@@ -122,19 +123,32 @@ def mapping(token: str):
     row = db.session.get(Survey, meta["survey_id"]) or abort(404)
     try:
         with open(path, "rb") as fh:
-            headers = open_table(fh, meta["name"]).headers
+            table, found = open_list(fh, meta["name"], meta.get("header_row"))
+            headers, layout = table.headers, table.layout
     except (TabularError, UnicodeDecodeError) as exc:
+        if meta.get("header_row"):  # the row the user chose: let them choose again
+            DOSSIER_LISTS.update(token, {"header_row": ""})
+            flash(str(exc), "danger")
+            return redirect(url_for("frames.mapping", token=token))
         drop_upload(token)
         flash(_("The file cannot be read: %(why)s", why=str(exc)), "danger")
         return redirect(url_for("frames.survey", code=row.code))
-    guessed, fields = specs(None, headers)
-    form = mapping_form(fields, headers, guessed)
+    hform = page.header_form(meta, layout)
+    if (done := page.apply_header(DOSSIER_LISTS, token, hform)) is not None:
+        return done
+    guessed, fields = specs(None, headers, found, layout)
+    form = mapping_form(fields, headers, page.preset(meta, guessed, headers))
+    labels = {f.name: f.label for f in fields}
     report = None
-    if form.validate_on_submit():
-        data = {"name": meta["name"], "skip_invalid": form.skip_invalid.data,
-                "dry_run": bool(form.dry_run.data),
-                "mapping": {f.name: getattr(form, f"map_{f.name}").data for f in fields
-                            if getattr(form, f"map_{f.name}").data}}
+    check_again = request.method == "GET" and request.args.get("check") and meta.get("mapping")
+    if form.validate_on_submit() or check_again:
+        data = {"name": meta["name"], "header_row": meta.get("header_row"),
+                "skip_invalid": bool(form.skip_invalid.data),
+                "dry_run": bool(form.dry_run.data) or bool(check_again),
+                "mapping": meta["mapping"] if check_again else
+                {f.name: getattr(form, f"map_{f.name}").data for f in fields
+                 if getattr(form, f"map_{f.name}").data}}
+        DOSSIER_LISTS.update(token, {"mapping": data["mapping"]})
         if data["dry_run"]:
             try:
                 with open(path, "rb") as fh:
@@ -154,9 +168,12 @@ def mapping(token: str):
                 flash(_("The dossier list is being imported; this page shows its progress."),
                       "info")
                 return redirect(url_for("jobs.job", job_id=job.id, follow="1"))
-    return render_template("frames/mapping.html", form=form, fields=fields, meta=meta,
-                           survey=row, headers=headers, report=report,
-                           labels={f.name: f.label for f in fields})
+    return render_template(
+        "frames/mapping.html", form=form, fields=fields, meta=meta, survey=row,
+        headers=headers, report=report, labels=labels, layout=layout, header_form=hform,
+        notes=(report.layout if report else layout).notes(labels),
+        ambiguous=page.ambiguity_notes(layout, labels),
+        aliases=page.alias_rows(report, url_for("frames.mapping", token=token, check=1)))
 
 
 @bp.route("/<code>/counts", methods=["POST"])

@@ -12,14 +12,14 @@ from sqlalchemy import insert, select
 
 from ..audit.operations import record
 from ..auth.roles import RoleName
-from ..directory.models import Agency
+from ..directory.operations import known_names
 from ..errors import OperationError
 from ..extensions import db
 from ..plans.models import SurveyStatus
 from ..plans.operations import require
 from .models import Channel, ImportedResponse, ImportRun
 from .results import result_fields, row_rule
-from .tabular import TabularError, guess_mapping, open_table, parse_rows
+from .tabular import Layout, TabularError, guess, open_table, parse_rows
 
 CHUNK = 2000
 MAX_ERRORS = 500  # rows listed in a report; the counts are always complete
@@ -40,14 +40,25 @@ class ImportReport:
     duplicates: int = 0
     rejected: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # line, field, message
+    layout: Layout | None = None  # header rows, rows skipped above and below, zeros put back
     added: int = 0
     committed: bool = False
     run: ImportRun | None = None
+
+    unknown_agencies: dict[str, int] = field(default_factory=dict)  # name as written -> rows
 
     def reject(self, line: int, fname: str, msg: str) -> None:
         """List a bad row's problem (the first MAX_ERRORS; ``rejected`` counts rows)."""
         if len(self.errors) < MAX_ERRORS:
             self.errors.append((line, fname, msg))
+
+    def reject_row(self, row) -> None:
+        """Count a rejected row, list its problems, note an agency name nobody knows."""
+        self.rejected += 1
+        for fname, msg in row.errors.items():
+            self.reject(row.line, fname, msg)
+        if name := row.unknown.get("agency"):
+            self.unknown_agencies[name] = self.unknown_agencies.get(name, 0) + 1
 
 
 def file_sha256(stream: BinaryIO) -> str:
@@ -60,12 +71,28 @@ def file_sha256(stream: BinaryIO) -> str:
     return h.hexdigest()
 
 
-def fields_for(mapping: dict[str, str] | None, headers: list[str]):
-    """(mapping, field specs) for a results file; the mapping is guessed when None."""
-    agencies = db.session.execute(select(Agency.id, Agency.name)).all()
+def fields_for(mapping: dict[str, str] | None, headers: list[str], layout=None):
+    """(mapping, field specs) for a results file; the mapping is guessed when None (columns
+    that name a field equally well are noted in ``layout`` and left to the user)."""
+    agencies = known_names()
     if mapping is None:
-        mapping = guess_mapping(headers, result_fields(agencies))
+        mapping, ambiguous = guess(headers, result_fields(agencies))
+        if layout is not None:
+            layout.ambiguous = ambiguous
     return mapping, result_fields(agencies, keyed=bool(mapping.get("source_id")))
+
+
+def open_results(stream, name: str, header_row=None):
+    """An uploaded results file as a table, its header found among its rows."""
+    return open_table(stream, name, result_fields(known_names()), header_row)
+
+
+def layout_audit(layout: Layout | None) -> dict:
+    """What the audit entry of an import keeps of the table's shape."""
+    if layout is None:
+        return {}
+    return {"header_rows": layout.header_lines, "title_rows": len(layout.title_rows),
+            "footer_rows": len(layout.footer_rows), "zeros_restored": dict(layout.restored)}
 
 
 def _chunks(iterable, size):
@@ -85,15 +112,16 @@ def _existing(survey_id: int, channel: Channel) -> set[bytes]:
     return {bytes.fromhex(fp)[:16] for fp in rows}
 
 
-def _pass(survey, channel, stream, name, mapping, report, run_id=None) -> None:
+def _pass(survey, channel, stream, name, mapping, report, run_id=None,
+          header_row=None) -> None:
     """Read the file once: count (and with ``run_id`` insert) new, duplicate and bad rows."""
     stream.seek(0)
-    table = open_table(stream, name)
-    mapping, fields = fields_for(mapping, table.headers)
+    table = open_results(stream, name, header_row)
+    mapping, fields = fields_for(mapping, table.headers, table.layout)
     report.file_format, report.encoding = table.kind, table.encoding
-    report.headers, report.mapping = table.headers, mapping
+    report.headers, report.mapping, report.layout = table.headers, mapping, table.layout
     report.read = report.new = report.duplicates = report.rejected = 0
-    report.errors = []
+    report.errors, report.unknown_agencies = [], {}
     keyed = any(f.name == "source_id" and f.identity for f in fields)
     rows = parse_rows(table, mapping, fields, salt=channel.value, rule=row_rule,
                       number_repeats=not keyed)
@@ -103,9 +131,7 @@ def _pass(survey, channel, stream, name, mapping, report, run_id=None) -> None:
         report.read += len(chunk)
         for r in chunk:
             if not r.ok:
-                report.rejected += 1
-                for fname, msg in r.errors.items():
-                    report.reject(r.line, fname, msg)
+                report.reject_row(r)
         fresh = []
         for r in good:  # a repeat inside the file counts as a duplicate too
             key = bytes.fromhex(r.fingerprint)[:16]
@@ -124,7 +150,7 @@ def _pass(survey, channel, stream, name, mapping, report, run_id=None) -> None:
 
 
 def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
-    """Import a results file: {name, channel, mapping?, dry_run?, skip_invalid?}.
+    """Import a results file: {name, channel, mapping?, header_row?, dry_run?, skip_invalid?}.
 
     A dry run only reports. A real run adds nothing if any row is rejected, unless
     ``skip_invalid``; rows already imported (same fingerprint) are skipped. Flushes and
@@ -141,7 +167,7 @@ def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
     report = ImportReport(file_name=name, sha256=file_sha256(stream))
     mapping = data.get("mapping")
     try:
-        _pass(survey, channel, stream, name, mapping, report)
+        _pass(survey, channel, stream, name, mapping, report, header_row=data.get("header_row"))
         if data.get("dry_run") or (report.rejected and not data.get("skip_invalid")):
             return report
         actor = user if not isinstance(user, str) else None
@@ -152,7 +178,8 @@ def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
                         created_by_label=getattr(actor, "email", None) or str(user))
         db.session.add(run)
         db.session.flush()
-        _pass(survey, channel, stream, name, report.mapping, report, run_id=run.id)
+        _pass(survey, channel, stream, name, report.mapping, report, run_id=run.id,
+              header_row=data.get("header_row"))
     except TabularError as exc:
         raise OperationError(str(exc)) from None
     except UnicodeDecodeError:
@@ -163,5 +190,6 @@ def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
     db.session.flush()
     record(user, "imports.results", run, after={
         "file": name, "sha256": report.sha256, "channel": channel.value, "read": report.read,
-        "added": report.added, "duplicates": report.duplicates, "rejected": report.rejected})
+        "added": report.added, "duplicates": report.duplicates, "rejected": report.rejected,
+        **layout_audit(report.layout)})
     return report

@@ -58,6 +58,14 @@ class UploadStore:
             abort(403)
         return found
 
+    def update(self, token: str, changes: dict) -> dict:
+        """Merge ``changes`` into the stored metadata of ``token`` (the mapping step's
+        choices: header row, columns); the metadata after."""
+        meta_path = self.folder() / f"{token}.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) | changes
+        meta_path.write_text(json.dumps(meta), encoding="utf-8")
+        return meta
+
     def drop(self, token: str) -> None:
         """Remove a stored upload after it was imported."""
         for suffix in (".bin", ".json"):

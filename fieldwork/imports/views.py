@@ -18,10 +18,11 @@ from ..jobs.runner import enqueue
 from ..jobs.views import job_result_url
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
+from . import mapping_page as page
 from .models import CHANNEL_LABELS, Channel, ImportRun
-from .operations import fields_for, import_results
+from .operations import fields_for, import_results, open_results
 from .results import result_fields
-from .tabular import TabularError, open_table
+from .tabular import TabularError
 from .uploads import RESULTS, drop_upload, save_upload
 from .webforms import UploadForm, mapping_form
 
@@ -63,20 +64,32 @@ def mapping(token: str):
     survey = db.session.get(Survey, meta["survey_id"]) or abort(404)
     try:
         with open(path, "rb") as fh:
-            table = open_table(fh, meta["name"])
-            headers = table.headers
+            table = open_results(fh, meta["name"], meta.get("header_row"))
+            headers, layout = table.headers, table.layout
     except (TabularError, UnicodeDecodeError) as exc:
+        if meta.get("header_row"):  # the row the user chose: let them choose again
+            RESULTS.update(token, {"header_row": ""})
+            flash(str(exc), "danger")
+            return redirect(url_for("imports.mapping", token=token))
         drop_upload(token)
         flash(_("The file cannot be read: %(why)s", why=str(exc)), "danger")
         return redirect(url_for("imports.index"))
-    guessed, _specs = fields_for(None, headers)
+    hform = page.header_form(meta, layout)
+    if (done := page.apply_header(RESULTS, token, hform)) is not None:
+        return done
+    guessed, _specs = fields_for(None, headers, layout)
     fields = result_fields([])
-    form = mapping_form(fields, headers, guessed)
+    form = mapping_form(fields, headers, page.preset(meta, guessed, headers))
+    labels = {f.name: f.label for f in fields}
     report = None
-    if form.validate_on_submit():
+    check_again = request.method == "GET" and request.args.get("check") and meta.get("mapping")
+    if form.validate_on_submit() or check_again:
         data = {"name": meta["name"], "channel": meta["channel"],
-                "mapping": _mapping_from(form, fields), "skip_invalid": form.skip_invalid.data,
-                "dry_run": bool(form.dry_run.data)}
+                "header_row": meta.get("header_row"),
+                "mapping": meta["mapping"] if check_again else _mapping_from(form, fields),
+                "skip_invalid": bool(form.skip_invalid.data),
+                "dry_run": bool(form.dry_run.data) or bool(check_again)}
+        RESULTS.update(token, {"mapping": data["mapping"]})
         if data["dry_run"]:
             try:
                 with open(path, "rb") as fh:
@@ -96,10 +109,13 @@ def mapping(token: str):
             else:
                 flash(_("The file is being imported; this page shows its progress."), "info")
                 return redirect(url_for("jobs.job", job_id=job.id, follow="1"))
-    return render_template("imports/mapping.html", form=form, fields=fields, meta=meta,
-                           survey=survey, headers=headers, report=report,
-                           channel_label=CHANNEL_LABELS[Channel(meta["channel"])],
-                           labels={f.name: f.label for f in fields})
+    return render_template(
+        "imports/mapping.html", form=form, fields=fields, meta=meta, survey=survey,
+        headers=headers, report=report, channel_label=CHANNEL_LABELS[Channel(meta["channel"])],
+        labels=labels, layout=layout, header_form=hform,
+        notes=(report.layout if report else layout).notes(labels),
+        ambiguous=page.ambiguity_notes(layout, labels),
+        aliases=page.alias_rows(report, url_for("imports.mapping", token=token, check=1)))
 
 
 @bp.route("/runs/<int:run_id>")

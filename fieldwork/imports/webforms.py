@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
 from .models import CHANNEL_LABELS, Channel
@@ -21,6 +21,15 @@ class UploadForm(FlaskForm):
                      description=_l("Columns: agency, date, satisfied or not, reasons; "
                                     "UTF-8 (with or without BOM) or Windows-1258."))
     submit = SubmitField(_l("Upload and map columns"))
+
+
+class HeaderRowForm(FlaskForm):
+    """Where the column names are, when the reader did not find them (or found wrong)."""
+
+    header_row = StringField(_l("Column names in row(s)"),
+                             description=_l("A row number, e.g. 5, or 5-6 for names on two rows "
+                                            "(merged cells above sub-columns)."))
+    apply_header = SubmitField(_l("Read the columns from there"))
 
 
 class MappingBase(FlaskForm):

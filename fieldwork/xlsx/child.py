@@ -13,12 +13,16 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import resource
 import sys
 import warnings
 from pathlib import Path
 
 REFUSED = 3
+MERGE_ROWS = 200  # merged ranges starting above this row are kept (headers, titles)
+MERGE_LIMIT = 5_000
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 
 
 class Refused(Exception):
@@ -49,19 +53,27 @@ def cell(value):
 
 
 def _sheet(ws, out: Path, name: str, limits: dict) -> None:
-    rows = 0
+    rows = 0  # every row, for its number
+    filled = 0  # rows with a value: an empty row, formatted or not, is written as "[]"
     widest = 0
+    if hasattr(ws, "reset_dimensions"):  # read every row, not only the declared range
+        ws.reset_dimensions()
     with open(out, "w", encoding="utf-8") as fh:
         for values in ws.iter_rows(values_only=True):
             rows += 1
             last = len(values)
             while last and values[last - 1] is None:
                 last -= 1
+            if not last:
+                fh.write("[]\n")
+                continue
+            filled += 1
             widest = max(widest, last)
             if widest > limits["columns"]:
                 raise Refused("columns", sheet=name, cols=widest, limit=limits["columns"])
-            if rows * max(widest, 1) > limits["cells"]:
-                raise Refused("cells", sheet=name, rows=rows, cols=widest, limit=limits["cells"])
+            if filled * max(widest, 1) > limits["cells"]:
+                raise Refused("cells", sheet=name, rows=filled, cols=widest,
+                              limit=limits["cells"])
             row = [cell(v) for v in values[:last]]
             for v in row:
                 if isinstance(v, str) and len(v) > limits["cell_chars"]:
@@ -69,6 +81,41 @@ def _sheet(ws, out: Path, name: str, limits: dict) -> None:
                                   limit=limits["cell_chars"])
             fh.write(json.dumps(row, ensure_ascii=False))
             fh.write("\n")
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def merges(ws) -> list[list[int]]:
+    """The sheet's merged ranges near its top, as [first col, first row, last col, last row].
+
+    openpyxl's read-only sheets do not parse ``<mergeCells>``, which follows the rows in the
+    part: scan the part's bytes for it (a header merged over several columns or rows)."""
+    out: list[list[int]] = []
+    get = getattr(ws, "_get_source", None)
+    if get is None:
+        return out
+    tail = b""
+    with get() as src:
+        while chunk := src.read(1 << 20):
+            data = tail + chunk
+            end = 0
+            for m in _MERGE.finditer(data):
+                end = m.end()
+                top = int(m.group(2))
+                if top > MERGE_ROWS:
+                    continue
+                last_col = m.group(3) or m.group(1)
+                out.append([_column(m.group(1)), top, _column(last_col),
+                            int(m.group(4) or top)])
+                if len(out) >= MERGE_LIMIT:
+                    return out
+            tail = data[max(end, len(data) - 200):]
+    return out
 
 
 def read(path: str, out_dir: Path, limits: dict, only: list[str] | None,
@@ -89,14 +136,17 @@ def read(path: str, out_dir: Path, limits: dict, only: list[str] | None,
         if not names:
             raise Refused("no_sheet")
         chosen = names[:1] if first_only else [n for n in names if only is None or n in only]
+        merged = {}
         for i, name in enumerate(chosen):
             try:
                 _sheet(wb[name], out_dir / f"{i}.jsonl", name, limits)
+                merged[name] = merges(wb[name])
             except (Refused, MemoryError):
                 raise
             except Exception as exc:  # a damaged sheet inside a readable archive
                 raise Refused("broken", why=exc.__class__.__name__) from None
-        (out_dir / "book.json").write_text(json.dumps({"sheetnames": names, "read": chosen},
+        (out_dir / "book.json").write_text(json.dumps({"sheetnames": names, "read": chosen,
+                                                       "merges": merged},
                                                       ensure_ascii=False), encoding="utf-8")
     finally:
         wb.close()

@@ -28,9 +28,12 @@ CHILD = Path(__file__).with_name("child.py")
 class XlsxSheet:
     """One sheet as the child wrote it: rows read back lazily."""
 
-    def __init__(self, title: str, path: Path | None) -> None:
+    def __init__(self, title: str, path: Path | None,
+                 merged: list[list[int]] | None = None) -> None:
         self.title = title
         self._path = path
+        # (first col, first row, last col, last row), 1-based, of ranges near the top
+        self.merged_ranges = [tuple(r) for r in merged or []]
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple]:
         """Each row as a tuple of cell values (text, number, bool or None; dates as ISO)."""
@@ -44,10 +47,11 @@ class XlsxSheet:
 class XlsxBook:
     """The sheets read from a workbook; ``close()`` (or ``with``) removes the temporary files."""
 
-    def __init__(self, folder: Path, rows: Path, sheetnames: list[str], read: list[str]) -> None:
+    def __init__(self, folder: Path, rows: Path, sheetnames: list[str], read: list[str],
+                 merges: dict[str, list] | None = None) -> None:
         self._folder = folder
         self.sheetnames = sheetnames
-        self._sheets = {name: XlsxSheet(name, rows / f"{i}.jsonl")
+        self._sheets = {name: XlsxSheet(name, rows / f"{i}.jsonl", (merges or {}).get(name))
                         for i, name in enumerate(read)}
 
     @property
@@ -140,7 +144,7 @@ def read_xlsx(source: BinaryIO | bytes | str | Path, *, only: Sequence[str] | No
         book = json.loads((out / "book.json").read_text(encoding="utf-8"))
         if path.parent == folder:  # our copy of the upload is no longer needed
             path.unlink()
-        return XlsxBook(folder, out, book["sheetnames"], book["read"])
+        return XlsxBook(folder, out, book["sheetnames"], book["read"], book.get("merges"))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -197,10 +197,13 @@ def test_well_formed_csv_reads_back(header, body, delimiter, encoding):
         table = open_table(io.BytesIO(data), "r.csv")
         rows = list(table.rows)
     norm = [[unicodedata.normalize("NFC", c).strip() for c in row] for row in [header, *body]]
-    expected_header = list(norm[0])
+    expected_header = [" ".join(c.split()) for c in norm[0]]  # header names single-spaced
     while expected_header and not expected_header[-1]:
         expected_header.pop()
-    assert table.kind == "csv" and table.headers == expected_header
+    # Two columns of one name are told apart by their column letter ("Ngày (G)").
+    assert table.kind == "csv" and [re.sub(r" \([A-Z]+\)$", "", h) for h in table.headers] \
+        == expected_header
+    assert len(set(table.headers)) == len(table.headers)
     assert [cells for _, cells in rows] == norm[1:]
     ascii_only = data.isascii()
     assert table.encoding == ("cp1258" if encoding == "cp1258" and not ascii_only
