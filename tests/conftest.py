@@ -327,7 +327,7 @@ def _servers_on_claimed_ports():
 # -- a real Redis server (job queue and rate-limit tests) -----------------------------------
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
+def _redis_server(tmp_path_factory):
     """URL of this worker's throwaway redis-server (Debian's, no persistence)."""
     import subprocess
     import time
@@ -359,3 +359,15 @@ def redis_url(tmp_path_factory):
     client.close()
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture
+def redis_url(_redis_server):
+    """This worker's Redis, emptied before each test: no queue, registry or counter left over
+    from an earlier test (a killed worker's started jobs, another instance's job ids)."""
+    from redis import Redis
+
+    client = Redis.from_url(_redis_server)
+    client.flushdb()
+    client.close()
+    return _redis_server

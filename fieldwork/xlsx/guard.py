@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -65,8 +66,14 @@ def column_number(letters: str) -> int:
 
 
 def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    with archive.open(info) as part:
-        return part.read(_HEAD)
+    try:
+        with archive.open(info) as part:
+            return part.read(_HEAD)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            ValueError, OSError):
+        raise XlsxRefused("damaged", _l(
+            "The workbook is damaged: its part %(part)s cannot be unpacked. Open it in Excel or "
+            "LibreOffice, save it again and upload the new file.", part=info.filename)) from None
 
 
 def number(n: int | float) -> str:

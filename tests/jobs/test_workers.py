@@ -112,6 +112,18 @@ def _worker(inst: Instance, log, *args: str) -> subprocess.Popen:
         stdin=subprocess.DEVNULL, start_new_session=True)
 
 
+def _stop(proc: subprocess.Popen, inst: Instance) -> None:
+    """SIGTERM as systemd sends it: the worker finishes its job and leaves within a minute."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        tail = (inst.root / "worker.log").read_text(errors="replace")[-4000:]
+        pytest.fail(f"the worker did not stop within 60 s of SIGTERM; its log ends:\n{tail}")
+
+
 def test_jobs_run_through_redis_and_fieldwork_worker(instance, redis_url):
     inst = instance(FIELDWORK_JOBS="rq", REDIS_URL=redis_url, **FAST)
     seeded = inst.seed(0, 1, 2)
@@ -143,8 +155,7 @@ def test_worker_killed_mid_batch_is_resumed_without_loss_or_double(instance, red
         try:
             _wait(lambda: _job(inst, job_id).status == JobStatus.DONE, 300, every=0.5)
         finally:
-            second.send_signal(signal.SIGTERM)
-            second.wait(timeout=60)
+            _stop(second, inst)
     _check_read_once(inst, batch_id, job_id, seeded)
 
 
