@@ -128,6 +128,12 @@ def from_environment(instance_path: str) -> dict:
         "JOBS_THREADS": int(os.environ.get("FIELDWORK_JOB_THREADS") or 2),
         "JOBS_STALE_SECONDS": int(os.environ.get("FIELDWORK_JOB_STALE_SECONDS") or 90),
         "JOBS_HEARTBEAT_SECONDS": float(os.environ.get("FIELDWORK_JOB_HEARTBEAT_SECONDS") or 10),
+        # Watched scan inboxes (docs/omr.md): where the web pages may set them up, how often
+        # an idle watcher looks, and whether this process watches at all.
+        "INBOX_ROOTS": os.environ.get("FIELDWORK_INBOX_ROOTS")
+        or str(Path(instance_path) / "inboxes"),
+        "INBOX_POLL_SECONDS": float(os.environ.get("FIELDWORK_INBOX_POLL_SECONDS") or 2),
+        "INBOX_WATCH": env_flag("FIELDWORK_INBOXES", True),
     }
 
 
@@ -143,3 +149,4 @@ class TestConfig:
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     SERVER_NAME = "localhost"
+    INBOX_WATCH = False  # tests start their own watchers

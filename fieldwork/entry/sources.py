@@ -101,11 +101,15 @@ def _fill(sheet: EntrySheet, answers: dict[str, ScanAnswer], texts: dict[str, st
     return [f"{c}: {m}" for c, ms in {**checked.warnings, **checked.errors}.items() for m in ms]
 
 
-def sync_from_omr(survey, user=None) -> int:
-    """Record every complete scanned sheet of the survey; return how many were added or updated."""
+def sync_from_omr(survey, user=None, serials=None) -> int:
+    """Record every complete scanned sheet of the survey (or of those ``serials`` only: what
+    one scan batch touched); return how many were added or updated."""
     done = 0
-    sheets = db.session.scalars(select(ScanSheet).where(
-        ScanSheet.survey_id == survey.id, ScanSheet.status == SheetStatus.COMPLETE)).all()
+    q = select(ScanSheet).where(ScanSheet.survey_id == survey.id,
+                                ScanSheet.status == SheetStatus.COMPLETE)
+    if serials is not None:
+        q = q.where(ScanSheet.serial.in_(sorted(serials)))
+    sheets = db.session.scalars(q).all()
     existing = {s.serial: s for s in db.session.scalars(select(EntrySheet).where(
         EntrySheet.survey_id == survey.id, EntrySheet.serial.in_([s.serial for s in sheets])))}
     for scan in sheets:

@@ -58,6 +58,7 @@ def worker_command(burst: bool, name: str | None) -> None:
     stale = int(app.config.get("JOBS_STALE_SECONDS", runner.STALE_SECONDS))
     sweeper = _Sweeper(app, max(1.0, stale / 3))
     sweeper.start()
+    runner.start_services(app)  # e.g. the scan inboxes' watcher (FIELDWORK_INBOXES=0: none)
     db.session.remove()
     try:
         # SimpleWorker runs jobs in this process (no fork): the app context, the database

@@ -71,6 +71,28 @@ def task(kind: str, title: Callable[[dict], str]):
     return register
 
 
+SERVICES: dict[str, Callable[[Flask], object]] = {}
+
+
+def service(name: str):
+    """Register ``start(app)``: a background service (e.g. watching scan inboxes) that every
+    worker process, ``fieldwork worker`` or the embedded pool, starts once."""
+    def register(start):
+        SERVICES[name] = start
+        return start
+    return register
+
+
+def start_services(app: Flask) -> None:
+    """Start every registered service in this process (a failing one is logged, not raised)."""
+    load_tasks()
+    for name, start in SERVICES.items():
+        try:
+            start(app)
+        except Exception:
+            log.exception("starting the %s service failed", name)
+
+
 def load_tasks() -> dict[str, Task]:
     """Import every feature's ``tasks`` module so its handlers are registered."""
     for feature in FEATURES:
@@ -436,6 +458,7 @@ class EmbeddedPool:
                                      name=f"job-worker-{len(self.threads) + 1}", daemon=True)
                 self.threads.append(t)
                 t.start()
+        start_services(app)
 
     def put(self, job_id: int) -> None:
         self.jobs.put(job_id)

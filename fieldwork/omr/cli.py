@@ -62,13 +62,28 @@ def summarise(batch, entries: list[dict]) -> dict:
 
 
 @click.command("scan")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document to stdout.")
 @click.option("--survey", default=None, help="Survey code; pages of other surveys are rejected.")
 @click.option("--pilot", is_flag=True, help="A batch of pilot sheets (live sheets rejected).")
+@click.option("--watch", "watch", default=None, type=click.Path(file_okay=False),
+              help="Watch this inbox folder (set up if new; needs --survey and --as-user): "
+                   "every finished file becomes a scan batch, then moves to done/ or rejected/.")
+@click.option("--as-user", "as_user", default=None,
+              help="E-mail of the scanning operator the inbox's batches are made by.")
+@click.option("--settle", type=click.IntRange(0, 3600), default=None,
+              help="Seconds a file must stay unchanged before it is taken (default 10).")
+@click.option("--give-up", "give_up", type=click.IntRange(1, 3600), default=None,
+              help="Seconds after which a quiet but incomplete file is rejected (default 300).")
+@click.option("--once", is_flag=True, help="With --watch: look once, read what is finished, "
+                                            "and stop.")
+@click.option("--until-idle", "until_idle", is_flag=True,
+              help="With --watch: stop once the folder is empty and every file taken is read.")
 @with_appcontext
-def scan_command(paths, as_json, survey, pilot):
-    """Read scanned files (PDF, TIFF, PNG, JPEG) or folders of them into the database."""
+def scan_command(paths, as_json, survey, pilot, watch, as_user, settle, give_up, once,
+                 until_idle):
+    """Read scanned files (PDF, TIFF, PNG, JPEG) or folders of them into the database, or
+    watch an inbox folder (--watch)."""
     from sqlalchemy import select
 
     from ..extensions import db
@@ -81,6 +96,15 @@ def scan_command(paths, as_json, survey, pilot):
         target = db.session.scalar(select(Survey).where(Survey.code == survey))
         if target is None:
             raise click.ClickException(f"unknown survey '{survey}'")
+    if watch:
+        if paths:
+            raise click.UsageError("give either files to read or --watch FOLDER, not both")
+        from .inbox.cli import watch_folder
+
+        watch_folder(watch, target, as_user, pilot, settle, give_up, once, until_idle)
+        return
+    if not paths:
+        raise click.UsageError("give the files or folders to read (or --watch FOLDER)")
     files = collect(paths)
     if not files:
         raise click.ClickException("no files found")

@@ -1,24 +1,34 @@
 """Reading batches off the request thread.
 
-``process_batch(batch_id)`` is the work: plain, restartable (files and pages already read are
-skipped), committing after each page. ``submit`` makes it a background job (``fieldwork.jobs``,
-handler in ``tasks.py``), so a reading killed mid-way is resumed where it stopped.
+``process_batch(batch_id)`` is the work: plain and restartable. Pages are read (decoded,
+judged, their image and crops written) outside any transaction, then stored a group at a
+time in one short transaction (``GROUP_PAGES``, or every ``GROUP_SECONDS``), so two
+workers sharing a database do not wait on each other and a page costs no commit of its own.
+What is committed is never read again: a reading stopped mid-group (a killed worker) resumes
+at the first page of the group it lost, whose files are simply written again under the same
+names. ``submit`` makes it a background job (``fieldwork.jobs``, handler in ``tasks.py``).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
 from . import operations as ops
 from . import storage
-from .models import BatchStatus, ScanBatch, ScanPage
+from .models import BatchStatus, ScanBatch, ScanFile, ScanPage
 
 log = logging.getLogger(__name__)
+GROUP_PAGES = 8
+GROUP_SECONDS = 2.0
+BLANK_DETAIL = "no ink on the page (the back of a one-sided form, or a separator sheet)"
 
 
 def _rejected(code: str, detail: str):
@@ -34,15 +44,110 @@ def _read(image, batch: ScanBatch, key: bytes, found: dict):
         return read_page(image, key, ops.resolver(batch, found))
     except Exception as exc:  # one bad page must not stop the batch
         log.exception("reading a page of batch %s failed", batch.id)
-        db.session.rollback()
+        db.session.rollback()  # nothing of the group is written yet: only reads are undone
         found.clear()
         return _rejected("internal_error", f"{type(exc).__name__}: {exc}")
 
 
+@dataclass
+class Prepared:
+    """One page read and its files written, waiting to be stored with its group."""
+
+    index: int
+    result: object
+    found: dict
+    files: storage.PageFiles
+
+
+def prepare(batch: ScanBatch, file: ScanFile, item, key: bytes) -> Prepared:
+    """Read one page of a file (a blank back is only measured) and write its image files."""
+    from .blank import is_blank
+    from .read import PageResult
+
+    found: dict = {}
+    started = time.perf_counter()
+    if item.error:
+        result = _rejected(item.error, item.detail)
+    elif is_blank(item.image):
+        result = PageResult("blank", detail=BLANK_DETAIL)
+        result.seconds = time.perf_counter() - started
+    else:
+        result = _read(item.image, batch, key, found)
+    files = storage.write_page_files(batch.id, file.id, item.index, result, item.image)
+    return Prepared(item.index, result, found, files)
+
+
+def store(batch: ScanBatch, file: ScanFile, group: list[Prepared], last: bool) -> list[ScanPage]:
+    """Store a group of pages (and, with ``last``, the file as done) in one transaction.
+
+    A clash with another worker storing the same sheet page at the same moment undoes the
+    group; it is stored again, and then sees the other reading (a duplicate). A page that
+    still cannot be stored is kept as rejected (``internal_error``), never lost.
+    """
+    for attempt in range(3):
+        try:
+            pages = [ops.record_page(batch, file, p.index, p.result, p.found, p.files)
+                     for p in group]
+            _file_done(file, group, last)
+            db.session.commit()
+            return pages
+        except (IntegrityError, OperationalError):
+            log.warning("storing pages of batch %s clashed (attempt %d)", batch.id, attempt + 1,
+                        exc_info=True)
+            db.session.rollback()
+    pages = []
+    for p in group:  # one at a time, so one bad page cannot hold back the others
+        try:
+            pages.append(ops.record_page(batch, file, p.index, p.result, p.found, p.files))
+            db.session.commit()
+        except Exception as exc:
+            log.exception("storing a page of batch %s failed", batch.id)
+            db.session.rollback()
+            pages.append(ops.record_page(batch, file, p.index, _rejected(
+                "internal_error", f"{type(exc).__name__}: {exc}"), {}, p.files))
+            db.session.commit()
+    _file_done(file, group, last)
+    db.session.commit()
+    return pages
+
+
+def _file_done(file: ScanFile, group: list[Prepared], last: bool) -> None:
+    if group:
+        file.pages = max(file.pages, max(p.index for p in group) + 1)
+    if last:
+        file.done = True
+    db.session.flush()
+
+
+def read_file(batch: ScanBatch, file: ScanFile, key: bytes, limit: int,
+              progress: Callable | None = None) -> None:
+    """Read every page of one file not stored yet, storing them a group at a time."""
+    from .load import iter_pages
+
+    seen = set(db.session.scalars(select(ScanPage.index).where(ScanPage.file_id == file.id)))
+    group: list[Prepared] = []
+    since = time.monotonic()
+    for item in iter_pages(storage.absolute(file.path), max_pixels=limit):
+        if item.index in seen:
+            continue
+        group.append(prepare(batch, file, item, key))
+        if len(group) >= GROUP_PAGES or time.monotonic() - since >= GROUP_SECONDS:
+            _report(store(batch, file, group, last=False), progress)
+            group, since = [], time.monotonic()
+    _report(store(batch, file, group, last=True), progress)
+
+
+def _report(pages: list[ScanPage], progress: Callable | None) -> None:
+    if progress:
+        for page in pages:
+            progress(page)
+
+
 def process_batch(batch_id: int, progress: Callable | None = None) -> ScanBatch:
-    """Read every page of every unread file of a batch; ``progress(page)`` after each."""
+    """Read every page of every unread file of a batch; ``progress(page)`` after each is
+    stored."""
     from ..forms.batches import mac_key
-    from .load import MAX_PIXELS, iter_pages
+    from .load import MAX_PIXELS
 
     batch = db.session.get(ScanBatch, batch_id)
     if batch is None:
@@ -53,30 +158,8 @@ def process_batch(batch_id: int, progress: Callable | None = None) -> ScanBatch:
     limit = int(current_app.config.get("OMR_MAX_PIXELS", MAX_PIXELS))
     try:
         for file in batch.files:
-            if file.done:
-                continue
-            seen = set(db.session.scalars(select(ScanPage.index).where(
-                ScanPage.file_id == file.id)))
-            for item in iter_pages(storage.absolute(file.path), max_pixels=limit):
-                if item.index in seen:
-                    continue
-                found: dict = {}
-                result = (_rejected(item.error, item.detail) if item.error
-                          else _read(item.image, batch, key, found))
-                try:
-                    page = ops.record_page(batch, file, item.index, result, found, item.image)
-                    file.pages = max(file.pages, item.index + 1)
-                    db.session.commit()
-                except Exception as exc:  # e.g. a concurrent reading of the same sheet page
-                    log.exception("storing a page of batch %s failed", batch_id)
-                    db.session.rollback()
-                    page = ops.record_page(batch, file, item.index, _rejected(
-                        "internal_error", f"{type(exc).__name__}: {exc}"), {}, item.image)
-                    db.session.commit()
-                if progress:
-                    progress(page)
-            file.done = True
-            db.session.commit()
+            if not file.done:
+                read_file(batch, file, key, limit, progress)
         ops.finish(batch)
         db.session.commit()
         _hand_over(batch)
@@ -90,9 +173,11 @@ def process_batch(batch_id: int, progress: Callable | None = None) -> ScanBatch:
 
 
 def _hand_over(batch: ScanBatch) -> None:
-    """Give the survey's complete sheets to data entry review (when that feature is there).
+    """Give the complete sheets this batch read to data entry review (when that feature is
+    there): only its own sheets, so a batch of one file costs the same late in the survey as
+    early.
 
-    A failure here never fails the batch: the review list takes sheets in when opened.
+    A failure here never fails the batch: the review list takes every sheet in when opened.
     """
     from ..features import optional_module
     from ..plans.models import Survey
@@ -101,10 +186,14 @@ def _hand_over(batch: ScanBatch) -> None:
     if sources is None:
         return
     try:
-        ids = db.session.scalars(select(ScanPage.survey_id).where(
-            ScanPage.batch_id == batch.id, ScanPage.survey_id.is_not(None)).distinct())
-        for survey in db.session.scalars(select(Survey).where(Survey.id.in_(list(ids)))):
-            sources.sync_from_omr(survey, batch.created_by or "scan")
+        read: dict[int, set[int]] = {}
+        for survey_id, serial in db.session.execute(select(
+                ScanPage.survey_id, ScanPage.serial).where(
+                ScanPage.batch_id == batch.id, ScanPage.survey_id.is_not(None),
+                ScanPage.serial.is_not(None)).distinct()):
+            read.setdefault(survey_id, set()).add(serial)
+        for survey in db.session.scalars(select(Survey).where(Survey.id.in_(list(read)))):
+            sources.sync_from_omr(survey, batch.created_by or "scan", serials=read[survey.id])
         db.session.commit()
     except Exception:
         log.exception("handing the sheets of scan batch %s to review failed", batch.id)

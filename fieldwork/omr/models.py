@@ -52,6 +52,7 @@ class PageStatus(enum.StrEnum):
     DUPLICATE = "duplicate"  # the same sheet page was already read: kept, not counted
     REJECTED = "rejected"  # could not or must not be read: kept with its reason
     REPLACED = "replaced"  # was read, then an operator preferred a re-scan
+    BLANK = "blank"  # nothing on it (the back of a one-sided form): skipped, kept as a preview
 
 
 class ItemStatus(enum.StrEnum):
@@ -77,6 +78,7 @@ BATCH_STATUS_LABELS = {
 PAGE_STATUS_LABELS = {
     PageStatus.READ: _l("Read"), PageStatus.DUPLICATE: _l("Duplicate"),
     PageStatus.REJECTED: _l("Rejected"), PageStatus.REPLACED: _l("Replaced by a re-scan"),
+    PageStatus.BLANK: _l("Blank back, skipped"),
 }
 SHEET_STATUS_LABELS = {
     SheetStatus.INCOMPLETE: _l("Pages missing"), SheetStatus.TO_VERIFY: _l("To verify"),
@@ -127,7 +129,7 @@ class ScanFile(db.Model):
     path: Mapped[str] = mapped_column(String(500))  # relative to FIELDWORK_DATA_DIR
     kind: Mapped[str | None] = mapped_column(String(10), nullable=True)
     size: Mapped[int] = mapped_column(Integer, default=0)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # "dropped twice?"
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     pages: Mapped[int] = mapped_column(Integer, default=0)
     batch: Mapped[ScanBatch] = relationship(back_populates="files")
@@ -283,3 +285,6 @@ class ScanSheet(db.Model):
     def status_label(self) -> str:
         """Status in the user's language."""
         return str(SHEET_STATUS_LABELS[self.status])
+
+
+from .inbox.models import InboxFile, ScanInbox  # noqa: E402,F401  (watched inboxes' tables)

@@ -1,8 +1,8 @@
 """State changes of scanning: batches, files, reading pages, duplicates and replacement.
 
 Each function flushes and audits; the caller commits (a request once; the batch
-job after every page, so that progress shows and nothing read is lost if the
-process stops).
+job after every group of pages, so that progress shows and a stopped process loses at most
+the group it was reading, which is read again when the job resumes).
 """
 
 from __future__ import annotations
@@ -129,14 +129,10 @@ def _save_answers(page: ScanPage, result) -> None:
     db.session.flush()
 
 
-def _save_text_regions(page: ScanPage, result) -> None:
-    for region in (result.layout_page or {}).get("text_regions", []):
-        rect = (region["x"], region["y"], region["w"], region["h"])
-        crop = storage.crop_rect(result.page, rect, result.scale)
-        rel = storage.save_image(f"scans/{page.batch_id}/text/{page.id}-"
-                                 f"{storage.safe_name(region['question'])}.png", crop)
-        db.session.add(TextRegion(page_id=page.id, question=region["question"], image_path=rel,
-                                  has_ink=storage.has_ink(crop)))
+def _save_text_regions(page: ScanPage, texts: list[tuple[str, str, bool]]) -> None:
+    for question, rel, ink in texts:
+        db.session.add(TextRegion(page_id=page.id, question=question, image_path=rel,
+                                  has_ink=ink))
     db.session.flush()
 
 
@@ -150,11 +146,16 @@ def open_items(page: ScanPage) -> None:
 
 
 def record_page(batch: ScanBatch, file: ScanFile, index: int, result, found: dict,
-                image=None) -> ScanPage:
-    """Store one page's reading (or rejection), its image, answers and queue items."""
+                files: storage.PageFiles) -> ScanPage:
+    """Store one page's reading (or rejection, or blank back): answers, queue items, sheet.
+
+    ``files`` are its image and crops, already written (``storage.write_page_files``).
+    """
     page = ScanPage(batch_id=batch.id, file_id=file.id, index=index, detail=result.detail or "",
-                    status=PageStatus.REJECTED, reason=result.reason,
-                    seconds=round(result.seconds, 4), rotation=result.rotation)
+                    status=PageStatus.BLANK if result.status == "blank" else PageStatus.REJECTED,
+                    reason=result.reason, seconds=round(result.seconds, 4),
+                    rotation=result.rotation, image_path=files.image_path,
+                    upright=files.upright)
     p = result.payload
     if p is not None:
         page.pilot = p.pilot
@@ -176,16 +177,13 @@ def record_page(batch: ScanBatch, file: ScanFile, index: int, result, found: dic
             page.status, page.reason, page.duplicate_of_id = (PageStatus.DUPLICATE, "duplicate",
                                                               counted.id)
             page.detail = f"same sheet page as scanned page #{counted.id}"
+        page.scale = result.scale
         db.session.flush()
-        page.image_path = storage.save_page(batch.id, page.id, result.page, upright=True)
-        page.upright, page.scale = True, result.scale
         _save_answers(page, result)
-        _save_text_regions(page, result)
+        _save_text_regions(page, files.texts)
         if page.status == PageStatus.READ:
             open_items(page)
             refresh_sheet(page.survey_id, page.serial, found["printed"].pages_per_sheet)
-    elif image is not None:
-        page.image_path = storage.save_page(batch.id, page.id, image, upright=False)
     db.session.flush()
     return page
 

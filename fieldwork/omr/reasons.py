@@ -30,6 +30,15 @@ REASONS = {
     "no_layout": _l("The layout file of this print batch is missing"),
     "internal_error": _l("The page could not be processed (internal error, logged)"),
     "duplicate": _l("This sheet page was already read"),
+    # Whole files taken from a watched inbox (``omr/inbox``).
+    "incomplete_file": _l("The file was never finished: it stopped changing but is still "
+                          "incomplete"),
+    "not_regular_file": _l("Not a plain file (a link, a device or a folder)"),
+    "too_large_file": _l("The file is larger than the station accepts"),
+    "duplicate_file": _l("The same file was already read"),
+    "nothing_read": _l("No page of the file could be read"),
+    "all_blank": _l("Every page of the file is blank"),
+    "reading_failed": _l("Reading the file failed"),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from flask import current_app
 
 CROP_MARGIN_PT = 8.0  # around a question's boxes, to show labels and nearby strokes
 PREVIEW_SIDE = 1800  # rejected pages are kept as previews this large (the original stays)
+BLANK_SIDE = 900  # blank backs are kept as smaller previews still
 # A rejected page shown to someone without the contact-data right (``blur_preview``): ink
 # features narrower than BLUR_DETAIL_PT are closed away first (handwriting, marked boxes,
 # printed text), then the page is shrunk to BLUR_SIDE pixels and blurred. What stays is the
@@ -79,12 +81,44 @@ def save_image(rel: str, image: np.ndarray, quality: int = 88) -> str:
     return rel
 
 
-def save_page(batch_id: int, page_id: int, image: np.ndarray, upright: bool) -> str:
+def save_page(batch_id: int, page_id: int | str, image: np.ndarray, upright: bool,
+              side: int = PREVIEW_SIDE) -> str:
     """Store a page image: the aligned page as read, or a preview of a rejected page."""
-    if not upright and max(image.shape) > PREVIEW_SIDE:
+    if not upright and max(image.shape) > side:
         from .align import reduce
-        image, _ = reduce(image, PREVIEW_SIDE)
+        image, _ = reduce(image, side)
     return save_image(f"scans/{batch_id}/pages/{page_id}.jpg", image)
+
+
+@dataclass
+class PageFiles:
+    """What was written for one page before its database rows: its image, its text crops
+    (question, relative path, whether it holds writing)."""
+
+    image_path: str | None = None
+    upright: bool = False
+    texts: list[tuple[str, str, bool]] = field(default_factory=list)
+
+
+def write_page_files(batch_id: int, file_id: int, index: int, result,
+                     image: np.ndarray | None) -> PageFiles:
+    """Write a page's image and text crops, named by file and page index (not by row id), so
+    a page read again after an interrupted run overwrites its own files; nothing in the
+    database is touched."""
+    stem = f"{int(file_id)}-{int(index)}"
+    if result.status == "read" and result.page is not None:
+        files = PageFiles(save_page(batch_id, stem, result.page, upright=True), True)
+        for region in (result.layout_page or {}).get("text_regions", []):
+            rect = (region["x"], region["y"], region["w"], region["h"])
+            crop = crop_rect(result.page, rect, result.scale)
+            rel = save_image(f"scans/{batch_id}/text/{stem}-{safe_name(region['question'])}.png",
+                             crop)
+            files.texts.append((region["question"], rel, has_ink(crop)))
+        return files
+    if image is not None:
+        side = BLANK_SIDE if result.status == "blank" else PREVIEW_SIDE
+        return PageFiles(save_page(batch_id, stem, image, upright=False, side=side))
+    return PageFiles()
 
 
 def load_grey(rel: str) -> np.ndarray | None:

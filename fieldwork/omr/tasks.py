@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..errors import OperationError
-from ..jobs.runner import task
+from ..jobs.runner import service, task
 from . import operations as ops
 from .models import BatchStatus
 
@@ -29,3 +29,11 @@ def read_batch(job, ctx) -> dict:
             "summary": _("%(pages)d pages: %(read)d read, %(rejected)d rejected",
                          pages=counts["pages"], read=counts["read"],
                          rejected=counts["rejected"])}
+
+
+@service("omr.inboxes")
+def watch_inboxes(app):
+    """Watch the configured scan inboxes in this worker process (``FIELDWORK_INBOXES``)."""
+    from .inbox.watch import start_service
+
+    return start_service(app)

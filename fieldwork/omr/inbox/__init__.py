@@ -1,0 +1,1 @@
+"""Watched inboxes: folders network scanners write into, read with nobody at the keyboard."""
