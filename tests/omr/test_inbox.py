@@ -212,11 +212,11 @@ def test_set_up_refuses_the_data_folder_and_bad_operators(app, db, survey, peopl
 
     from fieldwork.errors import OperationError
 
-    with pytest.raises(OperationError, match="instance or data"):
+    with pytest.raises(OperationError, match="thư mục dữ liệu"):
         _inbox(survey, people, app.config["FIELDWORK_DATA_DIR"])
-    with pytest.raises(OperationError, match="operator"):
+    with pytest.raises(OperationError, match="Người vận hành"):
         _inbox(survey, people, tmp_path / "x", operator=people["enumerator"])
-    with pytest.raises(OperationError, match="only be set up under"):
+    with pytest.raises(OperationError, match="FIELDWORK_INBOX_ROOTS"):
         inbox_ops.create_inbox({"path": str(tmp_path / "y"), "survey": survey,
                                 "operator": people["scanner"]}, people["manager"], web=True)
     assert os.path.isdir(tmp_path / "x") is False
