@@ -61,11 +61,13 @@ def frame():
               help='JSON {"code": "Mã hồ sơ", "agency": "Cơ quan", "field": ..., '
                    '"procedure": ..., "received_on": ..., "returned_on": ..., "due_on": ..., '
                    '"name": ..., "phone": ..., "cid": ...}; guessed if omitted.')
+@click.option("--header-row", default=None, metavar="N[-M]",
+              help="The row(s) holding the column names, e.g. 7 or 7-8 (found if omitted).")
 @click.option("--dry-run", is_flag=True, help="Check and report; change nothing.")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the good rows even if some are rejected (default: none then).")
 @with_appcontext
-def import_command(survey_code, file, mapping_file, dry_run, skip_invalid):
+def import_command(survey_code, file, mapping_file, header_row, dry_run, skip_invalid):
     """Import a dossier list (CSV or XLSX); codes already in the frame are skipped."""
     from ..extensions import db
     from .operations import import_frame
@@ -76,7 +78,7 @@ def import_command(survey_code, file, mapping_file, dry_run, skip_invalid):
     def action():
         with open(file, "rb") as fh:
             return import_frame(survey, fh, {"name": file.name, "mapping": mapping,
-                                             "dry_run": dry_run,
+                                             "header_row": header_row, "dry_run": dry_run,
                                              "skip_invalid": skip_invalid}, "cli")
     from ..errors import OperationError
     try:
@@ -90,6 +92,8 @@ def import_command(survey_code, file, mapping_file, dry_run, skip_invalid):
     click.echo(f"file: {report.file_name} ({report.file_format}"
                + (f", {report.encoding}" if report.encoding else "")
                + f") sha256 {report.sha256}")
+    for note in report.layout.notes() if report.layout else ():
+        click.echo(note)
     click.echo("mapping: " + ", ".join(f"{k} <- {v}" for k, v in report.mapping.items()))
     if report.unused:
         click.echo("columns not used: " + ", ".join(report.unused))
@@ -102,6 +106,10 @@ def import_command(survey_code, file, mapping_file, dry_run, skip_invalid):
         click.echo(f"  row {line}, {name}: {msg}")
     if report.rejected > len(report.errors):
         click.echo(f"  ... {report.rejected - len(report.errors)} more rejected rows not listed")
+    if report.unknown_agencies:
+        click.echo("agencies not in the directory (add them as aliases: fieldwork directory "
+                   "import-aliases): " + ", ".join(f"{n} ({k})" for n, k in
+                                                   report.unknown_agencies.items()))
     if report.committed:
         db.session.commit()
         return

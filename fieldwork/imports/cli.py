@@ -8,12 +8,19 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from .reasons import label
+
 
 def print_report(report, dry_run: bool) -> None:
     """Rows read, added, skipped as duplicates, rejected with reasons."""
     click.echo(f"file: {report.file_name} ({report.file_format}"
                + (f", {report.encoding}" if report.encoding else "") + f") sha256 {report.sha256}")
+    for note in report.layout.notes() if report.layout else ():
+        click.echo(note)
     click.echo("mapping: " + ", ".join(f"{k} <- {v}" for k, v in report.mapping.items()))
+    if report.letters:
+        click.echo("reason letters: " + "; ".join(f"{k} = {label(v)}"
+                                                  for k, v in report.letters.items()))
     click.echo(f"rows read: {report.read}")
     click.echo(f"{'would add' if dry_run else 'added'}: {report.new if dry_run else report.added}")
     click.echo(f"skipped as duplicates: {report.duplicates}")
@@ -22,6 +29,14 @@ def print_report(report, dry_run: bool) -> None:
         click.echo(f"  row {line}, {field}: {msg}")
     if report.rejected > len(report.errors):
         click.echo(f"  ... {report.rejected - len(report.errors)} more rejected rows not listed")
+    if report.unmapped_letters:
+        click.echo("reasons written as letters without a meaning (--reason-letters "
+                   "'a=reason_a; đ=reason_e; ...'): " + ", ".join(
+                       f"{k} ({n} rows)" for k, n in report.unmapped_letters.items()))
+    if report.unknown_agencies:
+        click.echo("agencies not in the directory (add them as aliases: fieldwork directory "
+                   "import-aliases): " + ", ".join(f"{n} ({k})" for n, k in
+                                                   report.unknown_agencies.items()))
 
 
 @click.command("import-results")
@@ -31,11 +46,17 @@ def print_report(report, dry_run: bool) -> None:
 @click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False),
               help='JSON {"agency": "Cơ quan", "date": "Ngày", "satisfied": ..., '
                    '"reasons": ..., "comment": ..., "source_id": ...}; guessed if omitted.')
+@click.option("--header-row", default=None, metavar="N[-M]",
+              help="The row(s) holding the column names, e.g. 5 or 5-6 (found if omitted).")
+@click.option("--reason-letters", default=None, metavar="MAPPING",
+              help="What the file's reason letters mean, e.g. 'a=reason_a; đ=reason_e' or "
+                   "'đ=Chi phí không chính thức' (reasons are otherwise read by their text).")
 @click.option("--dry-run", is_flag=True, help="Check and report; change nothing.")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the good rows even if some are rejected (default: none then).")
 @with_appcontext
-def import_results_command(survey_code, file, channel, mapping_file, dry_run, skip_invalid):
+def import_results_command(survey_code, file, channel, mapping_file, header_row,
+                           reason_letters, dry_run, skip_invalid):
     """Import online-survey or call-centre results (CSV or XLSX) for combined reporting."""
     from sqlalchemy import select
 
@@ -60,6 +81,7 @@ def import_results_command(survey_code, file, channel, mapping_file, dry_run, sk
         with open(file, "rb") as fh:
             report = import_results(survey, fh, {
                 "name": file.name, "channel": channel, "mapping": mapping,
+                "header_row": header_row, "reason_letters": reason_letters,
                 "dry_run": dry_run, "skip_invalid": skip_invalid}, "cli")
     except OperationError as exc:
         db.session.rollback()

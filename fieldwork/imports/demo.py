@@ -13,13 +13,24 @@ from ..directory.models import Agency
 from ..extensions import db
 from ..plans.models import SurveyScope
 from .operations import import_results
+from .reasons import TEXTS
 
 CHANNELS = {"online": 160, "call_centre": 120}
-REASONS = ["a", "b", "c", "d", "đ", "e", "f", "g"]
+# Reasons in words, as each source writes them (never letters: seed 002 letters them
+# a, b, c, d, d, đ, e, g, e): the online software uses the seed's wording (variant 1 of
+# ``reasons.TEXTS`` where it has its own typo or abbreviation), the call centre our form's.
+WORDING = {"online": 1, "call_centre": 0}
+REASONS = ["a", "b", "c", "d", "dd", "e", "f", "g"]
 
 
-def results_csv(agencies: list[str], n: int, seed: int, today: date) -> bytes:
-    """A plausible results export: record id, agency, date, satisfied, reasons."""
+def _reason(code: str, channel: str) -> str:
+    texts = TEXTS[code]
+    return texts[WORDING[channel]] if len(texts) > 3 else texts[0]
+
+
+def results_csv(agencies: list[str], n: int, seed: int, today: date,
+                channel: str = "online") -> bytes:
+    """A plausible results export: record id, agency, date, satisfied, reasons in words."""
     rng = random.Random(seed)
     buf = io.StringIO()
     out = csv.writer(buf)
@@ -29,7 +40,8 @@ def results_csv(agencies: list[str], n: int, seed: int, today: date) -> bytes:
         day = today - timedelta(days=rng.randint(1, 150))
         out.writerow([f"R{seed}-{i:05d}", rng.choice(agencies), day.strftime("%d/%m/%Y"),
                       "Hài lòng" if ok else "Chưa hài lòng",
-                      "" if ok else ", ".join(sorted(rng.sample(REASONS, rng.randint(1, 2))))])
+                      "" if ok else "; ".join(_reason(c, channel) for c in
+                                              sorted(rng.sample(REASONS, rng.randint(1, 2))))])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -41,6 +53,6 @@ def load(survey, actor) -> None:
     if not names:
         return
     for seed, (channel, n) in enumerate(CHANNELS.items(), 1):
-        data = results_csv(names, n, seed, date.today())
+        data = results_csv(names, n, seed, date.today(), channel)
         import_results(survey, io.BytesIO(data), {
             "name": f"{channel}-{survey.code}.csv", "channel": channel}, actor)

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..plans.models import SurveyStatus
 from ..plans.operations import require
 from .models import Channel, ImportedResponse, ImportRun
+from .reasons import letters_in, parse_letter_mapping
 from .results import result_fields, row_rule
 from .tabular import Layout, TabularError, guess, open_table, parse_rows
 
@@ -46,6 +47,8 @@ class ImportReport:
     run: ImportRun | None = None
 
     unknown_agencies: dict[str, int] = field(default_factory=dict)  # name as written -> rows
+    letters: dict[str, str] = field(default_factory=dict)  # reason letter -> code, as given
+    unmapped_letters: dict[str, int] = field(default_factory=dict)  # letter -> rows
 
     def reject(self, line: int, fname: str, msg: str) -> None:
         """List a bad row's problem (the first MAX_ERRORS; ``rejected`` counts rows)."""
@@ -59,6 +62,10 @@ class ImportReport:
             self.reject(row.line, fname, msg)
         if name := row.unknown.get("agency"):
             self.unknown_agencies[name] = self.unknown_agencies.get(name, 0) + 1
+        if cell := row.unknown.get("reasons"):
+            for x in letters_in(cell):
+                if x not in self.letters:
+                    self.unmapped_letters[x] = self.unmapped_letters.get(x, 0) + 1
 
 
 def file_sha256(stream: BinaryIO) -> str:
@@ -71,15 +78,18 @@ def file_sha256(stream: BinaryIO) -> str:
     return h.hexdigest()
 
 
-def fields_for(mapping: dict[str, str] | None, headers: list[str], layout=None):
+def fields_for(mapping: dict[str, str] | None, headers: list[str], layout=None,
+               letters: dict[str, str] | None = None):
     """(mapping, field specs) for a results file; the mapping is guessed when None (columns
-    that name a field equally well are noted in ``layout`` and left to the user)."""
+    that name a field equally well are noted in ``layout`` and left to the user); reason
+    letters are read through ``letters`` only."""
     agencies = known_names()
     if mapping is None:
         mapping, ambiguous = guess(headers, result_fields(agencies))
         if layout is not None:
             layout.ambiguous = ambiguous
-    return mapping, result_fields(agencies, keyed=bool(mapping.get("source_id")))
+    return mapping, result_fields(agencies, keyed=bool(mapping.get("source_id")),
+                                  letters=letters)
 
 
 def open_results(stream, name: str, header_row=None):
@@ -93,6 +103,18 @@ def layout_audit(layout: Layout | None) -> dict:
         return {}
     return {"header_rows": layout.header_lines, "title_rows": len(layout.title_rows),
             "footer_rows": len(layout.footer_rows), "zeros_restored": dict(layout.restored)}
+
+
+def _letters(given) -> dict[str, str]:
+    """A letter mapping as given ({letter: code} or "a=reason_a; đ=...") checked."""
+    if not given:
+        return {}
+    try:
+        if isinstance(given, str):
+            return parse_letter_mapping(given)
+        return parse_letter_mapping("; ".join(f"{k}={v}" for k, v in given.items()))
+    except ValueError as exc:
+        raise OperationError(str(exc)) from None
 
 
 def _chunks(iterable, size):
@@ -117,11 +139,11 @@ def _pass(survey, channel, stream, name, mapping, report, run_id=None,
     """Read the file once: count (and with ``run_id`` insert) new, duplicate and bad rows."""
     stream.seek(0)
     table = open_results(stream, name, header_row)
-    mapping, fields = fields_for(mapping, table.headers, table.layout)
+    mapping, fields = fields_for(mapping, table.headers, table.layout, report.letters)
     report.file_format, report.encoding = table.kind, table.encoding
     report.headers, report.mapping, report.layout = table.headers, mapping, table.layout
     report.read = report.new = report.duplicates = report.rejected = 0
-    report.errors, report.unknown_agencies = [], {}
+    report.errors, report.unknown_agencies, report.unmapped_letters = [], {}, {}
     keyed = any(f.name == "source_id" and f.identity for f in fields)
     rows = parse_rows(table, mapping, fields, salt=channel.value, rule=row_rule,
                       number_repeats=not keyed)
@@ -150,7 +172,8 @@ def _pass(survey, channel, stream, name, mapping, report, run_id=None,
 
 
 def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
-    """Import a results file: {name, channel, mapping?, header_row?, dry_run?, skip_invalid?}.
+    """Import a results file: {name, channel, mapping?, header_row?, reason_letters?,
+    dry_run?, skip_invalid?} (``reason_letters`` {letter: code}: how the file's letters read).
 
     A dry run only reports. A real run adds nothing if any row is rejected, unless
     ``skip_invalid``; rows already imported (same fingerprint) are skipped. Flushes and
@@ -164,7 +187,8 @@ def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
     except ValueError:
         raise OperationError(_("Choose the channel: online or call_centre.")) from None
     name = (data.get("name") or "upload").strip()[:255]
-    report = ImportReport(file_name=name, sha256=file_sha256(stream))
+    report = ImportReport(file_name=name, sha256=file_sha256(stream),
+                          letters=_letters(data.get("reason_letters")))
     mapping = data.get("mapping")
     try:
         _pass(survey, channel, stream, name, mapping, report, header_row=data.get("header_row"))
@@ -191,5 +215,6 @@ def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
     record(user, "imports.results", run, after={
         "file": name, "sha256": report.sha256, "channel": channel.value, "read": report.read,
         "added": report.added, "duplicates": report.duplicates, "rejected": report.rejected,
-        **layout_audit(report.layout)})
+        **layout_audit(report.layout), **({"reason_letters": report.letters}
+                                         if report.letters else {})})
     return report

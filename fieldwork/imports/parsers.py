@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
@@ -15,8 +14,6 @@ DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%d/
 YES = {"1", "co", "yes", "y", "true", "x", "hai long", "satisfied", "dat"}
 NO = {"0", "khong", "no", "n", "false", "chua hai long", "khong hai long", "not satisfied",
       "unsatisfied", "chua dat"}
-REASON_CODES = ("a", "b", "c", "d", "dd", "e", "f", "g", "other")
-_REASON_SPLIT = re.compile(r"[,;|/\s]+")
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1 January 1900 (Excel's leap-year bug)
@@ -82,22 +79,9 @@ def parse_satisfied(text: str) -> bool:
 
 
 def parse_reasons(text: str) -> list[str]:
-    """Reason codes a, b, c, d, đ, e, f, g, other (comma- or space-separated), sorted."""
-    found = set()
-    for token in _REASON_SPLIT.split(unicodedata.normalize("NFC", text).casefold()):
-        token = token.strip("().").removeprefix("reason_")
-        if not token:
-            continue
-        if token in ("đ", "dd"):
-            found.add("dd")
-        elif token in ("other", "khác", "khac"):
-            found.add("other")
-        elif token in REASON_CODES:
-            found.add(token)
-        else:
-            raise ValueError(str(_l("Unknown reason “%(v)s”; use a, b, c, d, đ, e, f, g or "
-                                    "other.", v=token)))
-    return [c for c in REASON_CODES if c in found]
+    """Reason codes named by their text (``reasons``); letters are refused without a mapping."""
+    from .reasons import reason_parser
+    return reason_parser()(text)
 
 
 def parse_text(limit: int) -> Callable[[str], str]:

@@ -6,12 +6,15 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
-from .parsers import agency_parser, parse_date, parse_reasons, parse_satisfied, parse_text
+from .parsers import agency_parser, parse_date, parse_satisfied, parse_text
+from .reasons import reason_parser
 from .tabular import FieldSpec
 
 
-def result_fields(agencies: Iterable[tuple[int, str]], *, keyed: bool = False) -> list[FieldSpec]:
-    """Field specs for a results file; with ``keyed`` only the source id identifies a row."""
+def result_fields(agencies: Iterable[tuple[int, str]], *, keyed: bool = False,
+                  letters: dict[str, str] | None = None) -> list[FieldSpec]:
+    """Field specs for a results file; with ``keyed`` only the source id identifies a row.
+    Reasons are read by their text; letters only through ``letters`` {letter: code}."""
     return [
         FieldSpec("agency", str(_l("Agency")), agency_parser(agencies),
                   synonyms=("agency", "co quan", "don vi", "co quan don vi", "agency code",
@@ -22,7 +25,7 @@ def result_fields(agencies: Iterable[tuple[int, str]], *, keyed: bool = False) -
         FieldSpec("satisfied", str(_l("Satisfied")), parse_satisfied,
                   synonyms=("hai long", "danh gia", "ket qua", "muc do hai long", "satisfaction"),
                   identity=not keyed),
-        FieldSpec("reasons", str(_l("Reasons")), parse_reasons, required=False,
+        FieldSpec("reasons", str(_l("Reasons")), reason_parser(letters), required=False,
                   synonyms=("ly do", "ly do chua hai long", "reason"), identity=not keyed),
         FieldSpec("comment", str(_l("Comment")), parse_text(2000), required=False,
                   synonyms=("y kien", "gop y", "y kien khac", "comments"), identity=not keyed),

@@ -21,10 +21,11 @@ from ..plans.models import Survey
 from . import mapping_page as page
 from .models import CHANNEL_LABELS, Channel, ImportRun
 from .operations import fields_for, import_results, open_results
+from .reasons import LETTERS, label
 from .results import result_fields
 from .tabular import TabularError
 from .uploads import RESULTS, drop_upload, save_upload
-from .webforms import UploadForm, mapping_form
+from .webforms import UploadForm, letter_field, letters_form, mapping_form
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 register_nav(NavItem(_l("Imported results"), "imports.index", (RoleName.MANAGER,)))
@@ -77,6 +78,13 @@ def mapping(token: str):
     hform = page.header_form(meta, layout)
     if (done := page.apply_header(RESULTS, token, hform)) is not None:
         return done
+    lform = letters_form(meta.get("reason_letters") or {})
+    if request.method == "POST" and lform.apply_letters.data:
+        if lform.validate_on_submit():
+            RESULTS.update(token, {"reason_letters": {
+                x: getattr(lform, letter_field(x)).data for x in LETTERS
+                if getattr(lform, letter_field(x)).data}})
+        return redirect(url_for("imports.mapping", token=token, check=1))
     guessed, _specs = fields_for(None, headers, layout)
     fields = result_fields([])
     form = mapping_form(fields, headers, page.preset(meta, guessed, headers))
@@ -86,6 +94,7 @@ def mapping(token: str):
     if form.validate_on_submit() or check_again:
         data = {"name": meta["name"], "channel": meta["channel"],
                 "header_row": meta.get("header_row"),
+                "reason_letters": meta.get("reason_letters") or {},
                 "mapping": meta["mapping"] if check_again else _mapping_from(form, fields),
                 "skip_invalid": bool(form.skip_invalid.data),
                 "dry_run": bool(form.dry_run.data) or bool(check_again)}
@@ -112,7 +121,8 @@ def mapping(token: str):
     return render_template(
         "imports/mapping.html", form=form, fields=fields, meta=meta, survey=survey,
         headers=headers, report=report, channel_label=CHANNEL_LABELS[Channel(meta["channel"])],
-        labels=labels, layout=layout, header_form=hform,
+        labels=labels, layout=layout, header_form=hform, letters_form=lform,
+        letter_field=letter_field, reason_label=label,
         notes=(report.layout if report else layout).notes(labels),
         ambiguous=page.ambiguity_notes(layout, labels),
         aliases=page.alias_rows(report, url_for("imports.mapping", token=token, check=1)))

@@ -32,6 +32,31 @@ class HeaderRowForm(FlaskForm):
     apply_header = SubmitField(_l("Read the columns from there"))
 
 
+class LettersForm(FlaskForm):
+    """What each reason letter of a file means (one select per letter, added below)."""
+
+    apply_letters = SubmitField(_l("Read the letters this way"))
+
+
+def letter_field(x: str) -> str:
+    """The form field of a reason letter ('đ' -> 'l_dd')."""
+    return "l_dd" if x == "đ" else f"l_{x}"
+
+
+def letters_form(given: dict[str, str]) -> LettersForm:
+    """A select per reason letter (a ... i, đ) of every reason's wording, preset to ``given``."""
+    from .reasons import CODES, LETTERS, label
+
+    choices = [SelectChoice("", "—")] + [SelectChoice(c, label(c)) for c in CODES]
+
+    class Form(LettersForm):
+        pass
+
+    for x in LETTERS:
+        setattr(Form, letter_field(x), SelectField(x, choices=choices, default=given.get(x, "")))
+    return Form(prefix="let")
+
+
 class MappingBase(FlaskForm):
     """Buttons of the mapping step; one select per target field is added at run time."""
 

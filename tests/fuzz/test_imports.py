@@ -123,7 +123,7 @@ def xlsx():
     ws = wb.active
     ws.append(HEADER)
     ws.append(["Sở Tư pháp", dt.date(2025, 4, 3), "Hài lòng", None, "tốt", "A1"])
-    ws.append(["Phường Hải Châu", "04/05/2025", 0, "a, b", None, 17.0])
+    ws.append(["Phường Hải Châu", "04/05/2025", 0, "reason_a, reason_b", None, 17.0])
     buf = io.BytesIO()
     wb.save(buf)
     return Short(buf.getvalue())

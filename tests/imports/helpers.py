@@ -44,8 +44,11 @@ def sample_rows() -> list[list[str]]:
     """Five answers to two agencies, one not satisfied with reasons."""
     return [
         ["TD-1", "Sở Tư pháp", "05/03/2026", "Hài lòng", "", ""],
-        ["TD-2", "Sở Tư pháp", "06/03/2026", "Chưa hài lòng", "b, đ", "Chờ lâu"],
+        ["TD-2", "Sở Tư pháp", "06/03/2026", "Chưa hài lòng",
+         "Về tiến độ, kết quả giải quyết TTHC; Về kết quả sử dụng lại giấy tờ hồ sơ đã được số "
+         "hóa", "Chờ lâu"],
         ["TD-3", "Sở Y tế", "2026-03-07", "1", "", ""],
-        ["TD-4", "Y tế", "07/03/2026", "0", "c", "Phải đi lại nhiều lần"],
+        ["TD-4", "Y tế", "07/03/2026", "0", "Phải liên hệ nhiều lần để hoàn thiện thủ tục hành "
+         "chính", "Phải đi lại nhiều lần"],
         ["TD-5", "sở tư pháp", "08/03/2026", "có", "", "Cán bộ nhiệt tình"],
     ]

@@ -105,9 +105,9 @@ def test_wrong_columns_name_what_is_missing():
 def test_errors_per_row_and_field():
     rows = [["A", "Sở Tư pháp", "31/02/2026", "Hài lòng", "", ""],
             ["B", "Sở Không Có", "01/03/2026", "có lẽ", "", ""],
-            ["C", "Sở Y tế", "", "1", "a", ""],
+            ["C", "Sở Y tế", "", "0", "Số hóa hồ sơ", ""],
             ["D", "Sở Y tế", "01/03/2026", "1", "z", ""],
-            ["E", "Sở Y tế", "01/03/2999", "0", "a", ""]]
+            ["E", "Sở Y tế", "01/03/2999", "0", "Chi phí không chính thức", ""]]
     _t, out = parse(rows_csv(rows))
     errors = {r.line: r.errors for r in out}
     assert set(errors[2]) == {"date"} and "31/02/2026" in errors[2]["date"]
@@ -119,12 +119,12 @@ def test_errors_per_row_and_field():
 
 
 def test_reasons_only_when_not_satisfied():
-    _t, out = parse(rows_csv([["A", "Sở Y tế", "01/03/2026", "Hài lòng", "a", ""]]))
-    assert set(out[0].errors) == {"reasons"}
+    _t, out = parse(rows_csv([["A", "Sở Y tế", "01/03/2026", "Hài lòng", "Số hóa hồ sơ", ""]]))
+    assert set(out[0].errors) == {"reasons"} and "satisfied" in out[0].errors["reasons"]
 
 
 def test_parsers():
-    assert parse_reasons("a, đ; DD  other reason_g") == ["a", "dd", "g", "other"]
+    assert parse_reasons("reason_a; reason_dd reason_g; other") == ["a", "dd", "g", "other"]
     assert parse_satisfied("KHÔNG HÀI LÒNG") is False and parse_satisfied("x") is True
     assert parse_date("2026-03-05 10:20:00") == dt.date(2026, 3, 5)
     assert parse_date("5/3/2026") == dt.date(2026, 3, 5)
@@ -160,7 +160,7 @@ def big_csv(n: int) -> bytes:
     for i in range(n):
         ok = i % 7 != 0
         lines.append(f"C{i:07d},{agencies[i % 3]},{1 + i % 28:02d}/0{1 + i % 9}/2026,"
-                     f"{'1' if ok else '0'},{'' if ok else 'b'}")
+                     f"{'1' if ok else '0'},{'' if ok else 'Chi phí không chính thức'}")
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
