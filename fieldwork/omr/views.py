@@ -90,7 +90,11 @@ def index():
         flash(_("The upload is too large; send the files in several batches."), "danger")
         return redirect(url_for(".index"))
     batches = db.session.scalars(select(ScanBatch).order_by(ScanBatch.id.desc()).limit(30)).all()
-    return render_template("omr/index.html", form=form, batches=batches,
+    from .inbox.models import ScanInbox
+
+    watched = db.session.scalars(select(ScanInbox).where(ScanInbox.active.is_(True))
+                                 .order_by(ScanInbox.id)).all()
+    return render_template("omr/index.html", form=form, batches=batches, inboxes=watched,
                            counts={b.id: ops.batch_counts(b) for b in batches})
 
 
@@ -235,3 +239,4 @@ def replace(page_id: int):
 
 
 from . import verify_views  # noqa: E402,F401  (the queue's routes live on this blueprint)
+from .inbox import views as inbox_views  # noqa: E402,F401  (so do the inboxes')

@@ -242,3 +242,51 @@ def test_fieldwork_scan_watch_sets_up_an_inbox_and_reads_it(db, runner, printed,
     bad = runner.invoke(args=["scan", "--watch", str(tmp_path / "new"), "--survey", "SCAN-1"])
     assert bad.exit_code != 0 and "--as-user" in bad.output
     assert not (tmp_path / "new").exists()
+
+
+def test_the_station_page_sets_up_an_inbox_and_shows_what_the_watcher_found(
+        app, client, db, printed, survey, people, tmp_path, monkeypatch):
+    from ..conftest import csrf_token, login
+    from ..factories import PASSWORD
+
+    monkeypatch.setitem(app.config, "INBOX_ROOTS", str(tmp_path / "roots"))
+    assert login(client, people["manager"].email, PASSWORD).status_code == 302
+    token = csrf_token(client, "/scans/inboxes")
+    form = {"csrf_token": token, "name": "Máy quét tầng 2", "survey": str(survey.id),
+            "operator": str(people["scanner"].id), "settle_seconds": "0",
+            "give_up_seconds": "60"}
+    refused = client.post("/scans/inboxes", data={**form, "path": str(tmp_path / "outside")})
+    assert refused.status_code == 200 and "FIELDWORK_INBOX_ROOTS" in refused.text
+    made = client.post("/scans/inboxes", data={**form, "path": "phuong-3"})
+    assert made.status_code == 302
+    inbox = db.session.scalars(select(inbox_ops.ScanInbox)).one()
+    assert inbox.path == str((tmp_path / "roots" / "phuong-3").resolve())
+    folder = tmp_path / "roots" / "phuong-3"
+    assert (folder / ".fieldwork" / "inbox").exists() and (folder / "done").is_dir()
+
+    (folder / "SCAN_0001.jpg").write_bytes(batch_scans(printed, only={"00000001"})[0].data)
+    (folder / "hoa-don.txt").write_text("không phải bản quét " * 10, encoding="utf-8")
+    Watcher(clock=Clock()).visit_all()
+    page = client.get("/scans/inboxes").text
+    assert "Máy quét tầng 2" in page and "SCAN_0001.jpg" in page and "done/SCAN_0001.jpg" in page
+    assert "rejected/hoa-don.txt" in page and "Không phải tệp PDF, TIFF, PNG hoặc JPEG" in page
+    row = _rows(db, inbox)["SCAN_0001.jpg"]
+    assert f'href="/scans/{row.batch_id}"' in page
+    assert "SCAN_0001.jpg" in client.get("/scans/").text  # the batch list names the file
+
+    shutil.rmtree(folder)  # the share goes away
+    Watcher(clock=Clock()).visit_all()
+    station = client.get("/scans/").text
+    assert "Không truy cập được thư mục" in station and "does not exist" in station
+    scanner = client.application.test_client()
+    assert login(scanner, people["scanner"].email, PASSWORD).status_code == 302
+    seen = scanner.get("/scans/inboxes")
+    assert seen.status_code == 200 and "Không truy cập được thư mục" in seen.text
+    assert "omr-inbox-form" not in seen.text  # only managers set inboxes up
+    assert scanner.post(f"/scans/inboxes/{inbox.id}/active",
+                        data={"csrf_token": csrf_token(scanner, "/scans/inboxes")}
+                        ).status_code == 403
+    assert client.post(f"/scans/inboxes/{inbox.id}/active",
+                       data={"csrf_token": token}).status_code == 302
+    db.session.refresh(inbox)
+    assert inbox.active is False
