@@ -127,6 +127,20 @@ def relevant(q: Question, values: dict[str, list[str]]) -> bool:
     return evaluate(parse_condition(q.relevant), answers)
 
 
+def own_message(q: Question, name: str) -> str:
+    """The form's own text ``name`` of ``q`` ("constraint_message", "required_message",
+    "hint": from its XLSForm) in the user's language; "" if the form has none."""
+    from flask import has_request_context
+    from flask_babel import get_locale
+    english = has_request_context() and str(get_locale() or "").startswith("en")
+    return (getattr(q, f"{name}_en") if english else "") or getattr(q, name)
+
+
+def hint_text(q: Question) -> str:
+    """The question's hint in the user's language ("" if none)."""
+    return own_message(q, "hint")
+
+
 def _is_blank(raw) -> bool:
     if isinstance(raw, str):
         return not raw.strip()
@@ -159,10 +173,14 @@ def check_answers(qn: Questionnaire, raw: dict) -> Checked:
         if _is_blank(value):
             out.values[q.code] = []
             if q.required and applies:
+                if own := own_message(q, "required_message"):
+                    out.warnings.setdefault(q.code, []).append(own)
                 out.warnings.setdefault(q.code, []).append(
                     _("Required question left blank: confirm the paper is blank."))
             continue
         cleaned, error = _clean_one(q, value)
+        if error and q.kind == "digits" and (own := own_message(q, "constraint_message")):
+            error = f"{own} ({error})"
         if error:
             out.errors.setdefault(q.code, []).append(error)
             out.values[q.code] = []

@@ -23,7 +23,7 @@ from ..timeutil import utcnow
 from . import serials
 from .models import EntrySheet, Keying, Stage
 from .operations import CheckFailed, already_saved, save_keying
-from .validation import display
+from .validation import display, hint_text
 from .webforms import SerialForm, keying_form, only_if_hints, raw_answers, show_errors
 from .workflow import KEYERS, REVIEWERS
 
@@ -41,6 +41,9 @@ def relevance_json(text: str) -> str:
         return json.dumps(parse_condition(text))
     except ConditionError:
         return "null"
+
+
+bp.add_app_template_global(hint_text, "hint_text")
 
 
 @bp.app_template_filter("answer_text")

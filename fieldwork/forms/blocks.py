@@ -114,19 +114,27 @@ def para(ops: list, x: float, y: float, width: float, text: str, m: Metrics, key
 
 def _heading(ops: list, q: Question, qn: Questionnaire, numbers: dict, x: float, y: float,
              width: float, m: Metrics) -> float:
-    """Question number (bold), text and the 'only if' hint; return the height."""
+    """The question's note (an instruction above it), number (bold), text, the 'only if'
+    hint and its own hint (under it); return the height."""
     size, lead = m.question_pt, m.question_pt * 1.28
+    h = 0.0
+    for line in q.note.splitlines() if q.note else ():
+        h += para(ops, x, y + h, width, line, m, "B", m.small_pt, gray=0.2)
+    if h:
+        h += mm(1)
     prefix = f"{numbers[q.code]}. "
     pw = stringWidth(prefix, m.font("B"), size)
     lines = wrap(q.text, m.font("R"), size, width, first=width - pw)
-    ops.append(("text", x, y + size, "B", size, prefix, "l", 0))
+    ops.append(("text", x, y + h + size, "B", size, prefix, "l", 0))
     for i, line in enumerate(lines):
-        ops.append(("text", x + (pw if i == 0 else 0), y + size + i * lead, "R", size, line,
-                    "l", 0))
-    h = len(lines) * lead
+        ops.append(("text", x + (pw if i == 0 else 0), y + h + size + i * lead, "R", size,
+                    line, "l", 0))
+    h += len(lines) * lead
     if q.relevant:
         hint = f"(Chỉ trả lời nếu {describe(parse_condition(q.relevant), qn, numbers)})"
         h += para(ops, x + pw, y + h, width - pw, hint, m, size=m.small_pt, gray=0.3)
+    for line in q.hint.splitlines() if q.hint else ():
+        h += para(ops, x + pw, y + h, width - pw, line, m, size=m.small_pt, gray=0.3)
     return h
 
 

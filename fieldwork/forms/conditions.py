@@ -21,7 +21,8 @@ class ConditionError(ValueError):
 # A condition is a tuple tree: ("or"|"and", [children]) or (op, code, option)
 # with op in "eq", "ne", "selected".
 Condition = tuple
-_TOKEN_RE = re.compile(r"""\s*(?:(\$\{[a-z][a-z0-9_]*\})|([a-z][a-z0-9_]*)|('[^']*'|"[^"]*")"""
+_TOKEN_RE = re.compile(r"""\s*(?:(\$\{[A-Za-z][A-Za-z0-9_]*\})|([A-Za-z][A-Za-z0-9_]*)"""
+                       r"""|('[^']*'|"[^"]*")"""
                        r"""|(==|!=|=|\(|\)|,))""")
 MAX_CONDITION_LEN = 500
 _EXPECT = {"code": "mã câu hỏi", "str": "mã lựa chọn trong dấu nháy", "=": "toán tử so sánh",

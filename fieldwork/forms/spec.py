@@ -24,8 +24,8 @@ from fieldwork.forms.conditions import (  # noqa: F401 - re-exported for callers
 
 KINDS = ("single", "multiple", "digits", "date", "text")
 CHOICE_KINDS = ("single", "multiple")
-CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-OPTION_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
+CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")  # case kept, compared without it
+OPTION_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{0,39}$")
 MAX_DIGITS = 20
 MAX_TEXT_LINES = 12
 
@@ -62,6 +62,18 @@ class Question:
     min: int | None = None
     max: int | None = None
     text_lines: int | None = None
+    hint: str = ""  # printed under the question (XLSForm ``hint``)
+    hint_en: str = ""
+    note: str = ""  # an instruction printed above the question (XLSForm ``note`` rows)
+    note_en: str = ""
+    constraint_message: str = ""  # shown in keying and online when the answer is refused
+    constraint_message_en: str = ""
+    required_message: str = ""  # shown when a required answer is missing
+    required_message_en: str = ""
+
+
+TEXT_EXTRAS = ("hint", "hint_en", "note", "note_en", "constraint_message",
+               "constraint_message_en", "required_message", "required_message_en")
 
 
 @dataclass
@@ -134,6 +146,9 @@ def _question_dict(q: Question) -> dict:
     for key in ("relevant", "digits", "min", "max", "text_lines"):
         if getattr(q, key) is not None:
             out[key] = getattr(q, key)
+    for key in TEXT_EXTRAS:
+        if getattr(q, key):
+            out[key] = getattr(q, key)
     return out
 
 
@@ -150,7 +165,8 @@ def _question_from(d: dict) -> Question:
         relevant=str(d["relevant"]) if d.get("relevant") else None,
         digits=_opt_int(d.get("digits")),
         min=_opt_int(d.get("min")), max=_opt_int(d.get("max")),
-        text_lines=_opt_int(d.get("text_lines")))
+        text_lines=_opt_int(d.get("text_lines")),
+        **{key: str(d.get(key) or "") for key in TEXT_EXTRAS})
 
 
 def _check(qn: Questionnaire) -> list[str]:
@@ -176,10 +192,10 @@ def _check(qn: Questionnaire) -> list[str]:
 
 def _check_code(code: str, what: str, seen: set[str], errors: list[str]) -> None:
     if not CODE_RE.fullmatch(code):  # match() lets "q1\n" through ($ before a newline)
-        errors.append(f"{what}: mã phải gồm chữ thường a-z, số, '_' và bắt đầu bằng chữ")
-    if code in seen:
+        errors.append(f"{what}: mã phải gồm chữ a-z hoặc A-Z, số, '_' và bắt đầu bằng chữ")
+    if code.casefold() in seen:
         errors.append(f"{what}: mã bị trùng")
-    seen.add(code)
+    seen.add(code.casefold())
 
 
 def _check_question(q: Question, earlier: dict[str, Question]) -> list[str]:
@@ -247,6 +263,11 @@ _NAMES = {"title": "tiêu đề", "title_en": "tiêu đề tiếng Anh", "text":
           "text_en": "nội dung tiếng Anh", "kind": "kiểu", "required": "bắt buộc",
           "relevant": "điều kiện", "digits": "số chữ số", "min": "giá trị tối thiểu",
           "max": "giá trị tối đa", "text_lines": "số dòng", "label": "nhãn",
+          "hint": "gợi ý", "hint_en": "gợi ý tiếng Anh", "note": "lời dẫn",
+          "note_en": "lời dẫn tiếng Anh", "constraint_message": "thông báo khi sai",
+          "constraint_message_en": "thông báo khi sai (tiếng Anh)",
+          "required_message": "thông báo khi bỏ trống",
+          "required_message_en": "thông báo khi bỏ trống (tiếng Anh)",
           "label_en": "nhãn tiếng Anh"}
 _YES_NO = {True: "có", False: "không"}
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from ..entry.validation import Checked, check_answers, relevant
+from ..entry.validation import Checked, check_answers, own_message, relevant
 from ..forms.spec import Questionnaire
 
 IDENTITY = ("dossier_code", "phone", "citizen_id")
@@ -53,7 +53,8 @@ def check_online(qn: Questionnaire, raw: dict, today: date, agency: str,
             out.values[q.code] = []
             out.errors.pop(q.code, None)
         elif q.required and not out.values.get(q.code) and q.code not in out.errors:
-            out.errors[q.code] = [_("Please answer this question.")]
+            out.errors[q.code] = [own_message(q, "required_message")
+                                  or _("Please answer this question.")]
     if len(code) > MAX_CODE:
         out.errors["dossier_code"] = [_("A dossier code has at most %(n)d characters.",
                                         n=MAX_CODE)]

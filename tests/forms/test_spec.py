@@ -71,7 +71,7 @@ def test_all_problems_are_reported_together():
     text = " | ".join(err.value.messages)
     assert len(err.value.messages) >= 4
     assert "'a' bị trùng" in text and "mã bị trùng" in text
-    assert "vượt quá 2 chữ số" in text and "'weird'" in text and "chữ thường" in text
+    assert "vượt quá 2 chữ số" in text and "'weird'" in text and "bắt đầu bằng chữ" in text
 
 
 @pytest.mark.parametrize("relevant, fragment", [

@@ -101,15 +101,17 @@ def test_broken_form_gives_one_message_per_bad_row():
     with pytest.raises(SpecError) as err:
         read_xlsform(data)
     msgs = err.value.messages
-    assert "Dòng 3: kiểu 'geopoint' không được hỗ trợ" in msgs
+    assert "Dòng 3: kiểu 'geopoint' (toạ độ) không in được trên giấy" in msgs
     assert any(m.startswith("Dòng 4: danh sách lựa chọn 'nolist'") for m in msgs)
     assert any(m.startswith("Dòng 5: điều kiện relevant") for m in msgs)
     assert any(m.startswith("Dòng 6: ràng buộc") for m in msgs)
-    assert "Dòng 7: nhóm lồng nhau không được hỗ trợ" in msgs
-    assert "Dòng 8: kiểu 'calculate' không được hỗ trợ" in msgs
-    assert "Dòng 9: cột 'calculation' không được hỗ trợ" in msgs
-    assert "Dòng 10: kiểu 'begin repeat' không được hỗ trợ" in msgs
-    assert any("chưa có 'end group'" in m for m in msgs)
+    assert not any("lồng nhau" in m for m in msgs)  # a nested group is fine
+    assert "Dòng 8: kiểu 'calculate' (phép tính) không in được trên giấy" in msgs
+    assert "Dòng 9: cột 'calculation' (phép tính) không được hỗ trợ" in msgs
+    assert "Dòng 10: nhóm lặp (repeat) không in được trên giấy" in msgs
+    assert [m for m in msgs if "chưa có 'end group'" in m] == [
+        "Dòng 2: nhóm 'g1' chưa có 'end group'", "Dòng 7: nhóm 'g2' chưa có 'end group'",
+        "Dòng 10: nhóm 'r1' chưa có 'end group'"]
 
 
 def test_valid_rows_that_break_model_rules_are_reported():
@@ -117,10 +119,14 @@ def test_valid_rows_that_break_model_rules_are_reported():
                   ["text", "a", "Một"], ["text", "a", "Hai"], ["integer", "n", "Số"]])
     with pytest.raises(SpecError) as err:
         read_xlsform(data)
-    assert any("Dòng 4: câu số cần cột 'digits'" in m for m in err.value.messages)
-    data = _xlsx([["type", "name", "label::Tiếng Việt (vi)"], ["text", "a", "Một"],
-                  ["text", "a", "Hai"]])
-    with pytest.raises(SpecError, match="mã bị trùng"):
+    assert err.value.messages == ["Dòng 3: tên 'a' trùng với dòng 2 (không phân biệt hoa "
+                                  "thường)"]
+    data = _xlsx([["type", "name", "label::Tiếng Việt (vi)", "relevant"],
+                  ["select_one yn", "a", "Một", "${b} = 'y'"],
+                  ["select_one yn", "b", "Hai"]],
+                 [["list_name", "name", "label"], ["yn", "y", "Có"], ["yn", "n", "Không"]])
+    with pytest.raises(SpecError, match="Dòng 2: Câu a: điều kiện tham chiếu 'b' không phải "
+                                        "câu hỏi đứng trước"):
         read_xlsform(data)
 
 
