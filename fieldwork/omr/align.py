@@ -16,7 +16,9 @@ import numpy as np
 
 from .geometry import A4, corner_marks, mark_centers
 
-WORK_SIDE = 900  # long side of the reduced image in which marks are searched
+WORK_SIDE = 640  # about the long side of the reduced image in which marks are searched
+QUAD_SPAN = 0.5  # the marks' rectangle spans at least this share of the image's long side
+TRIPLE_SPAN = 0.7  # three marks found: their long side spans at least this share of the image
 INK = 0.6  # a pixel is ink when darker than this share of its local paper level
 
 # Image corner (0 TL, 1 TR, 2 BL, 3 BR) holding each page corner (TL, TR, BL, BR) when the
@@ -31,10 +33,20 @@ ASPECT = (_CENTRES[1, 0] - _CENTRES[0, 0]) / (_CENTRES[2, 1] - _CENTRES[0, 1])
 
 @dataclass
 class MarkQuad:
-    """Centres of the four corner marks in image pixels (image TL, TR, BL, BR) and their side."""
+    """Centres of the four corner marks in image pixels (image TL, TR, BL, BR) and their side.
+
+    ``known`` says which were found; at most one may be missing (cut at the scan's edge,
+    torn off, covered): it is then where the other three put it, and not used to register.
+    """
 
     points: np.ndarray
     side: float
+    known: np.ndarray | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether all four marks were found."""
+        return self.known is None or bool(np.all(self.known))
 
     @property
     def portrait(self) -> bool:
@@ -53,6 +65,26 @@ class MarkQuad:
         if rotation not in ROTATIONS:
             raise ValueError(f"rotation must be one of 0, 90, 180, 270, got {rotation}")
         return self.points[list(ROTATIONS[rotation])]
+
+    def page_known(self, rotation: int) -> np.ndarray:
+        """Which marks were found, in page corner order for ``rotation``."""
+        known = np.ones(4, bool) if self.known is None else self.known
+        return known[list(ROTATIONS[rotation])]
+
+    def scaled(self, k: float) -> MarkQuad:
+        """The same marks in an image ``k`` times larger."""
+        return MarkQuad(self.points * k, self.side * k, self.known)
+
+
+def shrink(gray: np.ndarray, k: int) -> np.ndarray:
+    """The image reduced by the whole factor ``k`` (pixel blocks averaged: OpenCV's fast path)."""
+    import cv2
+
+    if k <= 1:
+        return gray
+    h, w = gray.shape
+    return cv2.resize(gray[:h - h % k, :w - w % k], (w // k, h // k),
+                      interpolation=cv2.INTER_AREA)
 
 
 def reduce(gray: np.ndarray, long_side: int = WORK_SIDE) -> tuple[np.ndarray, float]:
@@ -78,11 +110,11 @@ def paper_level(gray: np.ndarray, feature: int) -> np.ndarray:
     import cv2
 
     step = max(1, feature // 5)
-    small = cv2.resize(gray, (max(1, gray.shape[1] // step), max(1, gray.shape[0] // step)),
-                       interpolation=cv2.INTER_AREA)
+    h, w = gray.shape
+    small = shrink(gray[:max(step, h - h % step), :max(step, w - w % step)], step)
     small = cv2.dilate(small, np.ones((5, 5), np.uint8))
     small = cv2.blur(small, (3, 3))
-    bg = cv2.resize(small, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    bg = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
     return np.maximum(bg, 1)
 
 
@@ -92,8 +124,12 @@ def ink_mask(gray: np.ndarray, feature: int, level: float = INK) -> np.ndarray:
     return (gray.astype(np.float32) < bg.astype(np.float32) * level).astype(np.uint8)
 
 
-def _candidates(mask: np.ndarray, expected: float) -> np.ndarray:
-    """Solid, squarish blobs of about the expected size: rows (cx, cy, side)."""
+def _candidates(mask: np.ndarray, expected: float, raw: np.ndarray | None = None) -> np.ndarray:
+    """Solid, squarish blobs of about the expected size: rows (cx, cy, side).
+
+    ``mask`` is the opened ink mask the blobs are taken from; ``raw`` the ink mask before
+    opening, in which a mark's surroundings must be clear.
+    """
     import cv2
 
     n, _, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -111,7 +147,7 @@ def _candidates(mask: np.ndarray, expected: float) -> np.ndarray:
         return out
     # A printed mark stands alone on paper: little ink in a ring around it (this rejects
     # blobs in a dark scanner background, in text and in filled boxes of a grid).
-    ii = cv2.integral(mask, sdepth=cv2.CV_64F)
+    ii = cv2.integral(mask if raw is None else raw, sdepth=cv2.CV_64F)
 
     def share(k: float) -> tuple[np.ndarray, np.ndarray]:
         """Ink pixels and area of the square ``k`` sides around each candidate."""
@@ -138,17 +174,22 @@ def quad_ok(pts: np.ndarray, sides: np.ndarray, aspect: float, image_long: float
         return False
     w, h = (top + bottom) / 2, (left + right) / 2
     short, long = min(w, h), max(w, h)
-    if abs(short / long - aspect) > 0.06 or long < 0.3 * image_long:
+    if abs(short / long - aspect) > 0.06 or long < QUAD_SPAN * image_long:
         return False
     cos = abs(np.dot(tr - tl, bl - tl)) / (top * left)
     if cos > 0.14:
         return False
+    u, v = tr - tl, bl - tl
+    if u[0] * v[1] - u[1] * v[0] <= 0:  # mirrored: a scan never is
+        return False
     expected = long * MARK_RATIO
-    return bool(np.all((sides > 0.5 * expected) & (sides < 1.7 * expected)))
+    return bool(np.all((sides > 0.5 * expected) & (sides < 1.7 * expected))
+                and sides.max() < 1.35 * sides.min())  # printed marks are all one size
 
 
-def _choose(cands: np.ndarray, image_long: float) -> np.ndarray | None:
-    """Pick the four candidates that form the marks' rectangle, or None."""
+def _choose(cands: np.ndarray, image_long: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """The candidates that form the marks' rectangle (rows TL, TR, BL, BR) and which of them
+    were found: all four, else three with the fourth where they put it; or None."""
     xy = cands[:, :2]
     scores = xy @ _DIRECTIONS.T  # extremeness towards each image corner
     tops = [np.argsort(-scores[:, k])[:3] for k in range(4)]
@@ -159,15 +200,44 @@ def _choose(cands: np.ndarray, image_long: float) -> np.ndarray | None:
             continue
         pick = cands[list(combo)]
         if quad_ok(pick[:, :2], pick[:, 2], ASPECT, image_long):
-            return pick
+            return pick, np.ones(4, bool)
+    for missing in range(4):  # a mark cut at the edge, torn off or covered
+        vertex = 3 - missing  # the corner diagonally opposite: the right angle of the three
+        arms = [k for k in range(4) if k not in (missing, vertex)]
+        for combo in itertools.product(*(tops[k] for k in (arms[0], vertex, arms[1]))):
+            if len(set(combo)) < 3:
+                continue
+            a, v, b = cands[list(combo)]
+            pick = np.empty((4, 3))
+            pick[arms[0]], pick[vertex], pick[arms[1]] = a, v, b
+            pick[missing, :2] = a[:2] + b[:2] - v[:2]
+            pick[missing, 2] = np.mean([a[2], v[2], b[2]])
+            # Three marks must span most of the image: filled boxes can make a smaller
+            # rectangle of the same shape.
+            span = max(np.linalg.norm(a[:2] - v[:2]), np.linalg.norm(b[:2] - v[:2]))
+            sides = np.array([a[2], v[2], b[2]]) / (span * MARK_RATIO)
+            if _right_angle(a[:2] - v[:2], b[:2] - v[:2]) and span > TRIPLE_SPAN * image_long \
+                    and sides.min() > 0.75 and sides.max() < 1.35 and \
+                    sides.max() < 1.25 * sides.min() and \
+                    quad_ok(pick[:, :2], pick[:, 2], ASPECT, image_long):
+                known = np.ones(4, bool)
+                known[missing] = False
+                return pick, known
     return None
 
 
+def _right_angle(u: np.ndarray, v: np.ndarray) -> bool:
+    """Whether two arms from a corner meet at right angles (tighter than ``quad_ok``)."""
+    return bool(abs(np.dot(u, v)) / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-9) < 0.05)
+
+
 def find_marks(gray: np.ndarray) -> MarkQuad | None:
-    """The four corner marks of a scanned page, by shape, refined at full resolution."""
+    """The corner marks of a scanned page (four, or three and where the fourth belongs), by
+    shape, refined at full resolution."""
     import cv2
 
-    small, f = reduce(gray)
+    k = max(1, round(max(gray.shape) / WORK_SIDE))
+    small, f = shrink(gray, k), 1.0 / k
     long_side = max(small.shape)
     largest = long_side * MARK_RATIO * 0.92
     masks = {}  # the paper level once per ink level, wide enough for the largest marks
@@ -179,15 +249,21 @@ def find_marks(gray: np.ndarray) -> MarkQuad | None:
             if level not in masks:
                 masks[level] = ink_mask(small, int(largest * 3), level)
             mask = cv2.morphologyEx(masks[level], cv2.MORPH_OPEN, kernel)
-            cands = _candidates(mask, expected)
+            cands = _candidates(mask, expected, masks[level])
             if len(cands) > 40:  # a photo or a noisy page: keep the most mark-sized ones
                 cands = cands[np.argsort(np.abs(cands[:, 2] - expected))[:40]]
             if len(cands) < 4:
                 continue
-            pick = _choose(cands, long_side)
-            if pick is not None:
-                pts, side = refine(gray, pick[:, :2] / f, float(np.mean(pick[:, 2])) / f)
-                return MarkQuad(pts, side)
+            chosen = _choose(cands, long_side)
+            if chosen is not None:
+                pick, known = chosen
+                pts = pick[:, :2] / f
+                pts[known], side = refine(gray, pts[known], float(np.mean(pick[known, 2])) / f)
+                if not known.all():  # the missing one where the three refined marks put it
+                    missing = int(np.flatnonzero(~known)[0])
+                    arms = [i for i in range(4) if i not in (missing, 3 - missing)]
+                    pts[missing] = pts[arms[0]] + pts[arms[1]] - pts[3 - missing]
+                return MarkQuad(pts, side, None if known.all() else known)
     return None
 
 

@@ -17,10 +17,12 @@ import numpy as np
 from .align import paper_level
 from .geometry import rect_array
 
+NEAR_PT = 1.5  # ... looked for this near first
 SEARCH_PT = 3.0  # how far (points) a box may sit from where the corner marks put it
 LINE_PT = 0.9  # half the printed outline plus blur, points
 INSET_PT = 1.7  # the measured interior starts this far inside the box edge
 NEIGHBOURS = 6
+UNIT = 1.0 / 255  # darkness images are uint8: 255 is printed black
 LABEL_SPAN_PT = 170.0  # how much of a long option text a ring is looked for around (60 mm)
 
 
@@ -41,25 +43,32 @@ class BoxMeasures:
 
 
 def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[np.ndarray, float]:
-    """Ink darkness 0 (paper) .. 1 (printed black) and the raw darkness of printed black.
+    """Ink darkness 0 (paper) .. 255 (printed black) as uint8, and the raw darkness of printed
+    black (0..1).
 
     ``feature``: the widest dark feature (pixels) to see through when estimating
     the paper level, e.g. a filled box and a little more.
     """
+    import cv2
+
     bg = paper_level(page, feature=max(8, int(feature)))
-    d = 1.0 - page.astype(np.float32) / bg.astype(np.float32)
-    np.clip(d, 0.0, 1.0, out=d)
+    d = cv2.subtract(255, cv2.divide(page, bg, scale=255))  # 255 * (1 - page / paper)
     inks = []
     for x, y, w, h in mark_rects:
         x0, y0 = int(x + 0.25 * w), int(y + 0.25 * h)
         patch = d[y0:int(y + 0.75 * h), x0:int(x + 0.75 * w)]
         if patch.size:
-            inks.append(float(np.median(patch)))
+            inks.append(float(np.median(patch)) / 255)
     # The second darkest mark: one or two marks may be torn off or outside the scan.
     ink = float(sorted(inks)[-2]) if len(inks) >= 2 else (inks[0] if inks else 1.0)
-    d *= 1.0 / max(ink, 0.2)
-    np.clip(d, 0.0, 1.0, out=d)
-    return d, ink
+    return cv2.convertScaleAbs(d, alpha=1.0 / max(ink, 0.2)), ink
+
+
+def integral(dark: np.ndarray) -> np.ndarray:
+    """The integral image of a uint8 darkness image (sums read back in darkness 0..1)."""
+    import cv2
+
+    return cv2.integral(dark, sdepth=cv2.CV_64F)
 
 
 def _sums(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
@@ -69,7 +78,7 @@ def _sums(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
     which is exact for an image constant over each pixel, so sub-pixel box
     positions are measured as such.  Rectangles are clipped to the image.
     """
-    return _at(ii, x1, y1) - _at(ii, x1, y0) - _at(ii, x0, y1) + _at(ii, x0, y0)
+    return (_at(ii, x1, y1) - _at(ii, x1, y0) - _at(ii, x0, y1) + _at(ii, x0, y0)) * UNIT
 
 
 def _at(ii: np.ndarray, x, y) -> np.ndarray:
@@ -90,7 +99,7 @@ def _isums(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
     h, w = ii.shape[0] - 1, ii.shape[1] - 1
     x0, x1 = np.clip(x0, 0, w).astype(np.intp), np.clip(x1, 0, w).astype(np.intp)
     y0, y1 = np.clip(y0, 0, h).astype(np.intp), np.clip(y1, 0, h).astype(np.intp)
-    return ii[y1, x1] - ii[y0, x1] - ii[y1, x0] + ii[y0, x0]
+    return (ii[y1, x1] - ii[y0, x1] - ii[y1, x0] + ii[y0, x0]) * UNIT
 
 
 def _means(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
@@ -157,8 +166,14 @@ def locate(ii: np.ndarray, rects: np.ndarray, scale: float) -> tuple[np.ndarray,
     hidden under a fill or a ring still lands where its neighbours say.
     """
     x, y, w, h = rects.T
-    own, strength = outlines(ii, rects, scale)
+    # Most boxes sit within a point of where the marks put them: a near search first, the
+    # full one when the outlines found lean on its border.
+    own, strength = outlines(ii, rects, scale, NEAR_PT)
     anchors = strength > 0.25
+    edge = np.abs(own).max(axis=1) > (NEAR_PT - 0.5) * scale
+    if anchors.sum() < 3 or np.mean(edge[anchors]) > 0.05:
+        own, strength = outlines(ii, rects, scale)
+        anchors = strength > 0.25
     if anchors.sum() < 3:  # no clear outlines (e.g. a bilevel scan lost them): trust the marks
         return np.zeros_like(own), strength
     centres = np.column_stack([x + w / 2, y + h / 2])
@@ -171,7 +186,6 @@ def locate(ii: np.ndarray, rects: np.ndarray, scale: float) -> tuple[np.ndarray,
 
 def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
     """Locate and measure every layout box on the dark-ink image of an upright page."""
-    import cv2
 
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
@@ -180,7 +194,7 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
         z = np.zeros(0)
         return BoxMeasures(z, z, z, np.zeros((0, 4)), np.zeros((0, 4)), np.zeros((0, 2)),
                            np.zeros((0, 4)))
-    ii = cv2.integral(dark, sdepth=cv2.CV_64F)
+    ii = integral(dark)
     offsets, outline = locate(ii, rects, scale)
     rects = rects.copy()
     rects[:, :2] += offsets
@@ -301,4 +315,4 @@ def diagonal_ratio(dark: np.ndarray, rect) -> float:
     inside = (u > 0.12) & (u < 0.88) & (v > 0.12) & (v < 0.88)
     on = inside & (near < 0.12)
     off = inside & (near > 0.25)
-    return float((patch[on].mean() + 0.02) / (patch[off].mean() + 0.02))
+    return float((patch[on].mean() * UNIT + 0.02) / (patch[off].mean() * UNIT + 0.02))

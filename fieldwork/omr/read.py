@@ -15,24 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .align import (
-    MarkQuad,
-    find_marks,
-    homography,
-    ink_mask,
-    pixels_per_point,
-    project,
-    reduce,
-    warp,
-)
-from .geometry import A4, Rect, corner_marks, mark_centers, qr_rect, rect_array
+from .align import pixels_per_point, project, warp
+from .geometry import A4, rect_array
 from .judge import Answer, judge_page
+from .locate import Unlocated, is_blank, locate, register
 from .marks import darkness, measure
-from .qr import QRHit, decode_anywhere, decode_region
-from .register import Unregistered, from_qr, refine
 
 SCALE = 2.0  # pixels per point of the upright page that boxes are measured on (144 dpi)
-QR_MODULES = 37  # modules across the printed QR square, quiet zone included (version 3)
 UNSEEN = 0.3  # a box whose outline shows less than this share of the page's usual is hidden
 
 
@@ -62,82 +51,6 @@ class PageResult:
 
 
 Resolver = Callable[[object], dict]
-_DEFAULT_MARKS = corner_marks(A4)
-_DEFAULT_QR = qr_rect(A4)
-
-
-def _find_qr(gray: np.ndarray, quad: MarkQuad | None,
-             anywhere: bool = True) -> tuple[QRHit | None, int | None]:
-    """The QR code, looked for where it is printed in each orientation the marks allow."""
-    default = np.array(mark_centers(_DEFAULT_MARKS))
-    qr = _DEFAULT_QR.inset(-0.25 * _DEFAULT_QR.w)
-    corners = [(qr.x, qr.y), (qr.right, qr.y), (qr.x, qr.bottom), (qr.right, qr.bottom)]
-    expected = {}
-    if quad is not None:
-        for rotation in quad.rotations():
-            h = homography(default, quad.page_points(rotation))
-            module = pixels_per_point(h) * _DEFAULT_QR.w / QR_MODULES
-            region = project(h, corners)
-            expected[rotation] = project(h, [_DEFAULT_QR.center])[0]
-            hit = decode_region(gray, region, module)
-            if hit is not None:
-                return hit, rotation
-    if quad is None:
-        hit = _qr_in_corners(gray)
-        if hit is not None:
-            return hit, None
-    if not anywhere:
-        return None, None
-    hits = decode_anywhere(gray)
-    if not hits:
-        return None, None
-    if not expected:
-        return hits[0], None
-    # Several codes or none where expected: take the one nearest a printed QR position.
-    best = min(((np.linalg.norm(np.subtract(h.center, c)), h, r)
-                for h in hits for r, c in expected.items()), key=lambda t: t[0])
-    return best[1], best[2]
-
-
-def _qr_in_corners(gray: np.ndarray) -> QRHit | None:
-    """The QR code looked for in the four corners of the image (a page printed near the
-    paper's corner, however it lies), at the module size a page filling the image has."""
-    hgt, wid = gray.shape
-    side = 0.36 * min(hgt, wid)
-    module = min(hgt, wid) / A4[0] * _DEFAULT_QR.w / QR_MODULES
-    corners = ((wid - side, 0), (0, 0), (0, hgt - side), (wid - side, hgt - side))
-    for tries in (2, 5):  # every corner the cheap ways first
-        for x, y in corners:
-            hit = decode_region(gray, np.array([(x, y), (x + side, y + side)]), module, tries)
-            if hit is not None:
-                return hit
-    return None
-
-
-def _working(gray: np.ndarray, scale: float) -> tuple[np.ndarray, int]:
-    """The scan shrunk by a whole factor to about ``scale`` px/pt (fast for 300-600 dpi)."""
-    import cv2
-
-    k = int(max(gray.shape) / A4[1] / (scale * 1.05))
-    if k < 2:
-        return gray, 1
-    h, w = gray.shape
-    small = cv2.resize(gray[:h - h % k, :w - w % k], (w // k, h // k),
-                       interpolation=cv2.INTER_AREA)
-    return small, k
-
-
-def _locate(gray: np.ndarray, scale: float):
-    """Marks, QR and orientation on a working copy; full resolution only if the QR needs it."""
-    work, k = _working(gray, scale)
-    quad = find_marks(work)
-    hit, rotation = _find_qr(work, quad, anywhere=k == 1)
-    if hit is None and k > 1:
-        big = None if quad is None else MarkQuad(quad.points * k, quad.side * k)
-        hit, rotation = _find_qr(gray, big)
-        if hit is not None:
-            hit = hit.moved(k)
-    return work, quad, hit, rotation
 
 
 def _payload(text: bytes, key: bytes):
@@ -161,29 +74,6 @@ def _layout_page(layout: dict, payload) -> dict:
             payload.version:
         raise Rejected("layout_mismatch", "the layout belongs to another survey or version")
     return pages[payload.page - 1]
-
-
-def _qr_fits(h: np.ndarray, page: dict, hit: QRHit) -> bool:
-    """Whether the decoded QR sits where this layout prints it (else marks were mismatched)."""
-    qr = Rect.from_dict(page["qr"])
-    where = project(h, [qr.center])[0]
-    return bool(np.linalg.norm(where - np.array(hit.center)) <= 0.35 * qr.w * pixels_per_point(h))
-
-
-def _register(work: np.ndarray, quad: MarkQuad | None, rotation: int | None, hit: QRHit,
-              page: dict, size: tuple, scale: float) -> tuple[np.ndarray, int]:
-    """Points-to-pixels transform and rotation: the four marks, else QR, marks left and boxes."""
-    if quad is not None and rotation is not None:
-        layout_marks = np.array(mark_centers(page["corner_marks"]))
-        h = homography(layout_marks, quad.page_points(rotation))
-        if _qr_fits(h, page, hit):
-            return h, rotation
-    try:
-        h, rotation, _ = from_qr(work, hit, page)
-        return refine(work, h, page, size, scale), rotation
-    except Unregistered as exc:
-        raise Rejected("not_located", f"{exc} (corner marks covered, torn off or outside "
-                                      "the scan)") from None
 
 
 def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray) -> set[str]:
@@ -238,10 +128,9 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
         import cv2
 
         gray = cv2.blur(gray, (3, 3))
-    work, quad, hit, rotation = _locate(gray, scale)
+    work, quad, hit, rotation = locate(gray, scale)
     if hit is None:
-        small, _ = reduce(gray, 600)
-        if ink_mask(small, 40).mean() < 0.002:
+        if is_blank(gray):
             raise Rejected("blank_page", "the page has no print on it")
         raise Rejected("no_qr", "no readable QR code: not a fieldwork form, or the code is "
                                 "covered, torn or badly printed")
@@ -249,7 +138,10 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     layout = resolve(payload)
     page = result.layout_page = _layout_page(layout, payload)
     size = tuple(layout.get("page_size") or A4)
-    h, rotation = _register(work, quad, rotation, hit, page, size, scale)
+    try:
+        h, rotation = register(work, quad, rotation, hit, page, size, scale)
+    except Unlocated as exc:
+        raise Rejected("not_located", str(exc)) from None
     result.rotation = rotation
     upright = warp(work, h, size, scale)
     mark_rects = rect_array(page["corner_marks"], scale)

@@ -145,3 +145,24 @@ def test_bad_arguments_raise_value_error():
         read_page(np.zeros((10, 10, 3), np.uint8), KEY, lambda p: {})
     with pytest.raises(ValueError):
         read_page(np.zeros((10, 10), np.uint8), KEY, lambda p: {}, scale=0)
+
+
+def test_three_corner_marks_locate_the_page_and_put_the_fourth_where_it_belongs(sipas):
+    from fieldwork.omr.align import find_marks
+
+    pdf, layout = sipas
+    s = scans(pdf, layout, ["00000001"], dpi=150, scan=Scan(skew=1.2))[0]
+    whole = find_marks(s.image)
+    assert whole is not None and whole.complete
+    img = s.image.copy()
+    h, w = img.shape
+    img[h - 160:, :200] = 255  # the bottom-left mark torn off
+    three = find_marks(img)
+    assert three is not None and not three.complete
+    assert three.known.tolist() == [True, True, False, True]
+    # The missing mark is put where the three others say, within a couple of pixels.
+    assert np.abs(three.points - whole.points).max() < 3.0
+    r = read_page(img, KEY, lambda p: layout)
+    assert r.status == "read", (r.reason, r.detail)
+    for code, truth in s.truth.items():
+        assert agrees(r.answers.get(code), truth), (code, truth, r.answers.get(code))

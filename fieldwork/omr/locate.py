@@ -1,0 +1,152 @@
+"""Where the page lies in a scan and which way is up: corner marks, the QR code, registration.
+
+The scan is first shrunk by a whole factor to about the resolution boxes are
+measured at (OpenCV's fast path).  The corner marks are looked for by shape:
+four, or three and where the fourth belongs (a mark cut at the scan's edge,
+torn off or covered).  The QR code is then decoded where the marks put it,
+the likelier orientation first (the one whose QR square holds QR-like ink),
+else in the image's corners, else anywhere.  Registration takes the four marks
+(a homography), three (an affine transform), or the QR code and whatever marks
+are whole, corrected by the printed box outlines (``register``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .align import MarkQuad, find_marks, homography, ink_mask, pixels_per_point, project, shrink
+from .geometry import A4, Rect, corner_marks, mark_centers, qr_rect
+from .qr import QRHit, decode_anywhere, decode_region
+from .register import Unregistered, fit, from_qr, refine
+
+QR_MODULES = 37  # modules across the printed QR square, quiet zone included (version 3)
+_DEFAULT_MARKS = corner_marks(A4)
+_DEFAULT_QR = qr_rect(A4)
+
+
+class Unlocated(Exception):
+    """The page could not be located although its QR code was read; the message says why."""
+
+
+def working(gray: np.ndarray, scale: float) -> tuple[np.ndarray, int]:
+    """The scan shrunk by a whole factor to no less than about ``scale`` px/pt."""
+    k = int(max(gray.shape) / A4[1] / (scale * 0.92))
+    return (shrink(gray, k), k) if k >= 2 else (gray, 1)
+
+
+def _qr_likeness(gray: np.ndarray, corners: np.ndarray) -> float:
+    """How much the region looks like a QR code: dark modules about half its area."""
+    h, w = gray.shape
+    x0, y0 = np.clip(np.floor(corners.min(axis=0)).astype(int), 0, (w, h))
+    x1, y1 = np.clip(np.ceil(corners.max(axis=0)).astype(int), 0, (w, h))
+    crop = gray[y0:y1:2, x0:x1:2]
+    if crop.size < 64:
+        return 0.0
+    lo, hi = np.percentile(crop, (5, 95))
+    if hi - lo < 40:
+        return 0.0
+    return float(np.mean(crop < (lo + hi) / 2))
+
+
+def find_qr(gray: np.ndarray, quad: MarkQuad | None,
+            anywhere: bool = True) -> tuple[QRHit | None, int | None]:
+    """The QR code, looked for where it is printed in each orientation the marks allow."""
+    qr = _DEFAULT_QR.inset(-0.25 * _DEFAULT_QR.w)
+    corners = [(qr.x, qr.y), (qr.right, qr.y), (qr.x, qr.bottom), (qr.right, qr.bottom)]
+    expected = {}
+    if quad is not None:
+        default = np.array(mark_centers(_DEFAULT_MARKS))
+        tries = []
+        for rotation in quad.rotations():
+            h = homography(default, quad.page_points(rotation))
+            module = pixels_per_point(h) * _DEFAULT_QR.w / QR_MODULES
+            region = project(h, corners)
+            expected[rotation] = project(h, [_DEFAULT_QR.center])[0]
+            likeness = _qr_likeness(gray, region)
+            if quad.complete or likeness > 0.2:  # three marks may be a chance: check first
+                tries.append((-likeness, rotation, region, module))
+        tries.sort(key=lambda t: t[0])
+        for cheap in (True, False):  # the likelier place the cheap ways, then every way
+            for _, rotation, region, module in tries:
+                hit = decode_region(gray, region, module, 2 if cheap else 5)
+                if hit is not None:
+                    return hit, rotation
+    if quad is None or not quad.complete:
+        hit = qr_in_corners(gray)
+        if hit is not None:
+            return hit, None
+    if not anywhere:
+        return None, None
+    hits = decode_anywhere(gray)
+    if not hits:
+        return None, None
+    if not expected:
+        return hits[0], None
+    # Several codes or none where expected: take the one nearest a printed QR position.
+    best = min(((np.linalg.norm(np.subtract(h.center, c)), h, r)
+                for h in hits for r, c in expected.items()), key=lambda t: t[0])
+    return best[1], best[2]
+
+
+def qr_in_corners(gray: np.ndarray) -> QRHit | None:
+    """The QR code looked for in the four corners of the image (a page printed near the
+    paper's corner, however it lies), at the module size a page filling the image has."""
+    hgt, wid = gray.shape
+    side = 0.36 * min(hgt, wid)
+    module = min(hgt, wid) / A4[0] * _DEFAULT_QR.w / QR_MODULES
+    boxes = [np.array([(x, y), (x + side, y + side)]) for x, y in
+             ((wid - side, 0), (0, 0), (0, hgt - side), (wid - side, hgt - side))]
+    boxes.sort(key=lambda b: -_qr_likeness(gray, b))
+    for tries in (2, 5):  # every corner the cheap ways first
+        for box in boxes:
+            hit = decode_region(gray, box, module, tries)
+            if hit is not None:
+                return hit
+    return None
+
+
+def locate(gray: np.ndarray, scale: float):
+    """Marks, QR and orientation on a working copy; full resolution only if the QR needs it.
+
+    Returns the working image, the marks (or None), the QR hit (or None, in working
+    pixels) and the rotation the marks and QR agree on (or None).
+    """
+    work, k = working(gray, scale)
+    quad = find_marks(work)
+    hit, rotation = find_qr(work, quad, anywhere=k == 1)
+    if hit is None and k > 1:
+        hit, rotation = find_qr(gray, None if quad is None else quad.scaled(k))
+        if hit is not None:
+            hit = hit.moved(k)
+    return work, quad, hit, rotation
+
+
+def _qr_fits(h: np.ndarray, page: dict, hit: QRHit) -> bool:
+    """Whether the decoded QR sits where this layout prints it (else marks were mismatched)."""
+    qr = Rect.from_dict(page["qr"])
+    where = project(h, [qr.center])[0]
+    return bool(np.linalg.norm(where - np.array(hit.center)) <= 0.35 * qr.w * pixels_per_point(h))
+
+
+def register(work: np.ndarray, quad: MarkQuad | None, rotation: int | None, hit: QRHit,
+             page: dict, size: tuple, scale: float) -> tuple[np.ndarray, int]:
+    """Points-to-pixels transform and rotation: four marks, three, else QR, marks and boxes."""
+    if quad is not None and rotation is not None:
+        layout_marks = np.array(mark_centers(page["corner_marks"]))
+        known = quad.page_known(rotation)
+        dst = quad.page_points(rotation)
+        h = homography(layout_marks, dst) if known.all() else fit(layout_marks[known],
+                                                                  dst[known])
+        if h is not None and _qr_fits(h, page, hit):
+            return h, rotation
+    try:
+        h, rotation, _ = from_qr(work, hit, page)
+        return refine(work, h, page, size, scale), rotation
+    except Unregistered as exc:
+        raise Unlocated(f"{exc} (corner marks covered, torn off or outside the scan)") from None
+
+
+def is_blank(gray: np.ndarray) -> bool:
+    """Whether a page has (almost) no print on it."""
+    small = shrink(gray, max(1, round(max(gray.shape) / 600)))
+    return bool(ink_mask(small, 40).mean() < 0.002)
