@@ -83,6 +83,8 @@ def shrink(gray: np.ndarray, k: int) -> np.ndarray:
     if k <= 1:
         return gray
     h, w = gray.shape
+    if h < k or w < k:  # smaller than one block (a bad input): at least one pixel
+        return cv2.resize(gray, (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA)
     return cv2.resize(gray[:h - h % k, :w - w % k], (w // k, h // k),
                       interpolation=cv2.INTER_AREA)
 
