@@ -86,6 +86,7 @@ def store(batch: ScanBatch, file: ScanFile, group: list[Prepared], last: bool) -
     """
     for attempt in range(3):
         try:
+            group = _not_stored(file, group)
             pages = [ops.record_page(batch, file, p.index, p.result, p.found, p.files)
                      for p in group]
             _file_done(file, group, last)
@@ -109,6 +110,16 @@ def store(batch: ScanBatch, file: ScanFile, group: list[Prepared], last: bool) -
     _file_done(file, group, last)
     db.session.commit()
     return pages
+
+
+def _not_stored(file: ScanFile, group: list[Prepared]) -> list[Prepared]:
+    """The pages of ``group`` no other worker stored meanwhile (one taken over as dead while
+    it was only slow): a page is stored once, whoever read it."""
+    if not group:
+        return group
+    have = set(db.session.scalars(select(ScanPage.index).where(
+        ScanPage.file_id == file.id, ScanPage.index.in_([p.index for p in group]))))
+    return [p for p in group if p.index not in have]
 
 
 def _file_done(file: ScanFile, group: list[Prepared], last: bool) -> None:

@@ -8,6 +8,7 @@ import time
 import click
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from ...errors import OperationError
 from ...extensions import db
@@ -72,16 +73,23 @@ def watch_folder(folder: str, survey, as_user: str | None, pilot: bool, settle, 
     inbox_id = inbox.id
     load_tasks()
     # This process reads what it takes, in the foreground, whatever the configured backend.
-    watcher = Watcher(inbox_ids=[inbox_id], dispatch=perform)
+    watcher = Watcher(inbox_ids=[inbox_id], dispatch=perform, resume=True)
     poll = float(current_app.config.get("INBOX_POLL_SECONDS", 2))
     totals = {"taken": 0, "refused": 0, "finished": 0}
     try:
         while True:
-            counts = watcher.visit_all()
+            try:
+                counts = watcher.visit_all()
+                inbox = db.session.get(ScanInbox, inbox_id)
+                db.session.refresh(inbox)
+                busy = _open(inbox_id)
+            except OperationalError as exc:  # e.g. SQLite busy with another watcher: retry
+                logging.getLogger(__name__).warning("watching paused a moment: %s", exc)
+                db.session.rollback()
+                time.sleep(poll)
+                continue
             for k in totals:
                 totals[k] += counts[k]
-            inbox = db.session.get(ScanInbox, inbox_id)
-            db.session.refresh(inbox)
             if counts["taken"] or counts["refused"] or counts["unreachable"]:
                 click.echo(f"{inbox.state.value}: taken {counts['taken']}, refused "
                            f"{counts['refused']}, waiting {inbox.waiting}"
@@ -89,8 +97,7 @@ def watch_folder(folder: str, survey, as_user: str | None, pilot: bool, settle, 
                            err=True)
             if once:
                 break
-            if until_idle and not inbox.waiting and not _open(inbox_id) \
-                    and not counts["waiting"]:
+            if until_idle and not inbox.waiting and not busy and not counts["waiting"]:
                 break
             db.session.rollback()  # no transaction held while idle; objects stay usable
             time.sleep(poll)

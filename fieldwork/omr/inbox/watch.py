@@ -48,7 +48,7 @@ class Watcher:
     """Passes over inboxes; remembers between passes when each waiting file last changed."""
 
     def __init__(self, worker: str | None = None, inbox_ids: list[int] | None = None,
-                 dispatch=None, clock=time.monotonic) -> None:
+                 dispatch=None, clock=time.monotonic, resume: bool = False) -> None:
         from ...jobs.runner import dispatch as run_job
         from ...jobs.runner import worker_name
 
@@ -56,6 +56,7 @@ class Watcher:
         self.inbox_ids = inbox_ids
         self.dispatch = dispatch or run_job
         self.clock = clock
+        self.resume = resume  # run lost readings itself (no runner sweeps in this process)
         self.seen: dict[tuple[int, str], tuple[tuple[int, int, int], float]] = {}
 
     def inboxes(self) -> list[ScanInbox]:
@@ -205,9 +206,31 @@ class Watcher:
     def finish_row(self, row: InboxFile, folder: Folder) -> int:
         """If the row's batch is read, record its fate and move the file; 1 if it was."""
         if ops.finish(row) is None:
+            if self.resume:
+                self.resume_lost(row)
             return 0
         self.file_away(row, folder)
         return 1
+
+    def resume_lost(self, row: InboxFile) -> None:
+        """Run again the reading of a file whose worker died (or that was never sent): the
+        job's claim makes sure only one process takes it; pages stored are not read again."""
+        from ...jobs.models import JobStatus
+        from ...jobs.runner import stale_after
+        from ...timeutil import aware, utcnow
+        from ..jobs import reading_job
+
+        job = reading_job(row.batch) if row.batch is not None else None
+        if job is None or not job.is_open:
+            return
+        seen = job.heartbeat_at if job.status == JobStatus.RUNNING else job.created_at
+        if seen is None or aware(seen) < utcnow() - stale_after():
+            log.warning("inbox %s: resuming the reading of %s (job %s)", row.inbox_id,
+                        row.name, job.id)
+            self.dispatch(job.id)
+            db.session.expire_all()
+            if ops.finish(row) is not None:
+                self.file_away(row, Folder(row.inbox.path))
 
     def file_away(self, row: InboxFile, folder: Folder) -> None:
         """Move a finished file out of claimed/: done/ when read, rejected/ with a reason."""
