@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from .header import parse_header_rows
 from .reading import TabularError
@@ -16,7 +17,7 @@ from .webforms import HeaderRowForm
 def header_form(meta: dict, layout) -> HeaderRowForm:
     """The header-row form, showing the rows the columns were read from."""
     form = HeaderRowForm(prefix="hdr")
-    if not form.is_submitted():
+    if not (form.is_submitted() and form.apply_header.data):  # not this form's own post
         form.header_row.data = meta.get("header_row") or (layout.header_lines if layout else "")
     return form
 
@@ -57,7 +58,7 @@ def alias_rows(report, next_url: str) -> list[dict]:
     from ..extensions import db
 
     names = db.session.execute(select(Agency.id, Agency.name)).all()
-    choices = agency_choices()
+    choices = [SelectChoice("", "—")] + agency_choices()  # no guess: the user chooses
     out = []
     for name, rows in sorted(report.unknown_agencies.items(), key=lambda kv: (-kv[1], kv[0])):
         form = AliasForm(formdata=None)

@@ -155,6 +155,9 @@ def test_the_dry_run_offers_add_as_alias_in_one_step(client, db, city, factory, 
     alias_form = re.search(r'<form method="post" action="/directory/aliases".*?</form>', page,
                            re.S).group(0)
     fields = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', alias_form))
+    assert '<option selected value="">' in alias_form  # no close name: nothing preselected
+    resp = client.post("/directory/aliases", data={**fields, "agency_id": ""})
+    assert resp.status_code == 302 and count(db, AgencyAlias) == 0  # must choose
     assert fields["name"] == "UBND phường Thạch Thang" and fields["next"].endswith("check=1")
     resp = client.post("/directory/aliases", data={**fields, "agency_id": city["hai_chau"].id,
                                                    "kind": "former"})
