@@ -78,8 +78,9 @@ def import_command(survey, file):
     from .spec import SpecError
     from .xlsform import read_xlsform
     s = _survey(survey)
+    notices: list[str] = []
     try:
-        q = read_xlsform(Path(file).read_bytes())
+        q = read_xlsform(Path(file).read_bytes(), notices)
         v = create_from_questionnaire(s, q, "cli", f"xlsform:{Path(file).name}")
     except SpecError as exc:
         db.session.rollback()
@@ -89,6 +90,8 @@ def import_command(survey, file):
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
+    for notice in notices:
+        click.echo(notice)
     click.echo(f"imported as draft v{v.number}")
 
 

@@ -101,8 +101,9 @@ def import_xlsform(code: str):
                 flash(str(e), "danger")
         return redirect(url_for(".index", code=code))
     name = form.file.data.filename
+    notices: list[str] = []
     try:
-        q = read_xlsform(form.file.data.read())
+        q = read_xlsform(form.file.data.read(), notices)
         v = ops.create_from_questionnaire(survey, q, current_user, f"xlsform:{name}")
     except SpecError as exc:
         db.session.rollback()
@@ -110,6 +111,8 @@ def import_xlsform(code: str):
                                errors=exc.messages), 422
     except OperationError as exc:
         return _failed(exc, url_for(".index", code=code))
+    for notice in notices:
+        flash(notice, "info")
     return _done(_("Draft version %(n)d imported from %(name)s.", n=v.number, name=name),
                  url_for(".detail", code=code, number=v.number))
 

@@ -83,9 +83,11 @@ def _survey_row(x: Question, lists: dict[tuple, str]) -> list:
             x.required_message_en]
 
 
-def read_xlsform(source: bytes | str | Path | io.IOBase) -> Questionnaire:
+def read_xlsform(source: bytes | str | Path | io.IOBase,
+                 notices: list[str] | None = None) -> Questionnaire:
     """Read an XLSForm workbook (``xlsform_read``); ``SpecError`` lists every problem, each
-    with its row, all at once."""
+    with its row, all at once. ``notices`` receives what was decided for the user (a digit
+    count by default)."""
     from ..xlsx import XlsxRefused, read_xlsx
     from .xlsform_read import Reader, language, read_choices, rows
 
@@ -120,4 +122,6 @@ def read_xlsform(source: bytes | str | Path | io.IOBase) -> Questionnaire:
                           else msg)
     if errors:
         raise SpecError(list(dict.fromkeys(errors)))
+    if notices is not None:
+        notices.extend(reader.notices)
     return q

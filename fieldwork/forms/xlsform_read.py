@@ -135,6 +135,7 @@ class Reader:
 
     lists: dict[str, list[Option]]
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what was decided for the user
     sections: list[Section] = field(default_factory=list)
     stack: list[_Group] = field(default_factory=list)
     current: Section | None = None
@@ -268,6 +269,11 @@ class Reader:
         if q.relevant:
             q.relevant = format_condition(parse_condition(q.relevant))
         _constraint(n, q, row, err)
+        if q.kind == "digits" and q.digits == DEFAULT_DIGITS and not row.get("digits") and (
+                q.max is None and not _REGEX_RE.match(row.get("constraint", ""))):
+            self.notices.append(f"Dòng {n}: câu '{name}' ({kind}) không có giá trị tối đa: in "
+                                f"{DEFAULT_DIGITS} ô chữ số (thêm ràng buộc . <= ... để in ít "
+                                "ô hơn)")
         if q.kind == "text" and row.get("body::rows"):
             q.text_lines = _int(n, "body::rows", row["body::rows"], err)
         if self.notes:

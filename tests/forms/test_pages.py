@@ -140,3 +140,17 @@ def test_xlsform_export_then_import_round_trip(client, factory, survey, approved
     assert resp.status_code == 302
     v2 = db.session.scalar(select(QuestionnaireVersion).where(QuestionnaireVersion.number == 2))
     assert v2.questionnaire == approved.questionnaire
+
+
+def test_a_kobo_form_imports_on_the_page_and_says_what_it_decided(client, factory, survey, db):
+    from .test_xlsform_odk import KOBO
+
+    _as(client, factory, "manager")
+    base = f"/surveys/{survey.code}/questionnaire"
+    resp = client.post(base + "/import", data={
+        "file": (io.BytesIO(KOBO), "kobo.xlsx"), "csrf_token": csrf_token(client, base + "/")},
+        content_type="multipart/form-data", follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "câu &#39;age&#39; (integer) không có giá trị tối đa" in html
+    version = db.session.scalar(select(QuestionnaireVersion))
+    assert version.questionnaire.question("Q1").hint == "Chọn một ô"

@@ -57,7 +57,12 @@ KOBO = workbook(
 
 def test_a_kobo_form_imports(tmp_path):
     assert pyxform_warnings(KOBO, tmp_path) == []  # a form Kobo and ODK accept
-    q = read_xlsform(KOBO)
+    notices: list[str] = []
+    q = read_xlsform(KOBO, notices)
+    assert notices == ["Dòng 7: câu 'age' (integer) không có giá trị tối đa: in 6 ô chữ số "
+                       "(thêm ràng buộc . <= ... để in ít ô hơn)",
+                       "Dòng 8: câu 'wait' (decimal) không có giá trị tối đa: in 6 ô chữ số "
+                       "(thêm ràng buộc . <= ... để in ít ô hơn)"]
     assert q.title == "Phiếu Kobo"
     q1 = q.question("Q1")  # the name as written
     assert (q1.kind, q1.required, q1.hint, q1.hint_en) == ("single", True, "Chọn một ô",
