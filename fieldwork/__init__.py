@@ -65,8 +65,12 @@ def create_app(config: Mapping | type | None = None) -> Flask:
         app.register_blueprint(bp)
     register_error_handlers(app)
     load_procedure()
+    from .features import load_queues
     from .navigation import init_navigation
+    from .queues import init_queues
+    load_queues()
     init_navigation(app)
+    init_queues(app)
 
     from .cli import register_cli
     register_cli(app)

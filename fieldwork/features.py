@@ -3,7 +3,8 @@
 Each package may provide ``models.py`` (tables), ``views.py`` / ``public.py`` with a ``bp``
 blueprint, ``cli.py`` with a ``commands`` list of click commands, ``procedure.py`` with a
 ``register()`` that tells the six steps what the feature contributes (``plans.registry``),
-and ``translations/``.
+``queues.py`` with a ``register()`` that adds its work queues (``fieldwork.queues``), and
+``translations/``.
 A module that does not exist yet is skipped; any other import error is raised.
 """
 
@@ -39,6 +40,14 @@ def load_procedure() -> None:
     """Let every feature register its gate checks, effects, step panels and services."""
     for feature in FEATURES:
         module = optional_module(f"fieldwork.{feature}.procedure")
+        if module is not None:
+            module.register()
+
+
+def load_queues() -> None:
+    """Let every feature register its work queues (what waits for whom)."""
+    for feature in FEATURES:
+        module = optional_module(f"fieldwork.{feature}.queues")
         if module is not None:
             module.register()
 

@@ -75,15 +75,34 @@ def register_nav(item: NavItem) -> None:
         NAV.append(item)
 
 
+def badges(user, endpoints: list[str]) -> dict[str, int]:
+    """Each menu entry's count of waiting work; work whose own entry the user does not see
+    counts on the waiting list's entry."""
+    from .queues import WAITING_LIST, waiting
+    out: dict[str, int] = {}
+    for w in waiting(user):
+        target = w.queue.nav if w.queue.nav in endpoints else WAITING_LIST
+        out[target] = out.get(target, 0) + w.count
+    return out
+
+
 def init_navigation(app: Flask) -> None:
     """Expose ``nav_items``, ``role_tasks`` and ``role_label`` to templates."""
 
     def nav_items():
         if not current_user.is_authenticated:
             return []
-        return group_items([{"label": i.label, "url": url_for(i.endpoint), "endpoint": i.endpoint}
-                            for i in NAV if current_user.has_role(*i.roles)
-                            and i.endpoint in app.view_functions])
+        items = [{"label": i.label, "url": url_for(i.endpoint), "endpoint": i.endpoint}
+                 for i in NAV if current_user.has_role(*i.roles)
+                 and i.endpoint in app.view_functions]
+        counts = badges(current_user, [i["endpoint"] for i in items])
+        for item in items:
+            item["badge"] = counts.get(item["endpoint"], 0)
+        grouped = group_items(items)
+        for item in grouped:
+            if "children" in item:
+                item["badge"] = sum(c["badge"] for c in item["children"])
+        return grouped
 
     def role_tasks():
         return [TASKS[RoleName(n)] for n in sorted(current_user.role_names)]

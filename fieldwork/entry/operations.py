@@ -195,7 +195,26 @@ def transition(sheet: EntrySheet, name: str, user, reason: str = "") -> EntryShe
     audit.record(user, f"entry.{name}", sheet, before={"state": before},
                  after={"state": t.target, "serial": sheet.serial_text, **extra},
                  reason=reason or None)
+    hand_off(sheet, t, user)
     return sheet
+
+
+def hand_off(sheet: EntrySheet, t: workflow.Transition, user) -> int:
+    """Clear the notifications of the sheet's earlier hand-off; tell whoever may move it on
+    next if that is not the reviewers who just did (the table has no such row today: every
+    row is the reviewers' and leads to a state they move on)."""
+    from ..plans import notifications
+    from ..plans.waiting import people
+
+    notifications.clear(f"sheet:{sheet.id}")
+    users = []
+    for role in [r for r in workflow.next_roles(sheet.review_state) if r not in t.roles]:
+        users += [u for u in people(sheet.survey, role) if u not in users]
+    if not users:
+        return 0
+    return notifications.notify(users, sheet.survey, "sheet", {
+        "code": sheet.survey.code, "serial": sheet.serial_text,
+        "state": sheet.review_state.value}, actor=user, work=f"sheet:{sheet.id}")
 
 
 def _dossier_answered(sheet: EntrySheet, user) -> None:
@@ -286,6 +305,7 @@ def edit_answers(sheet: EntrySheet, raw: dict, user, reason: str = "",
                  before={"state": state, **{e.question: e.before for e in edits}},
                  after={"state": ReviewState.EDITED, **{e.question: e.after for e in edits}},
                  reason=reason or None)
+    hand_off(sheet, workflow.find("edit"), user)
     return edits
 
 

@@ -72,6 +72,15 @@ def find(name: str) -> Transition | None:
     return BY_NAME.get(name)
 
 
+def next_roles(state: R) -> tuple[RoleName, ...]:
+    """Who may move a sheet on from ``state``: the roles of every row leaving it."""
+    roles: list[RoleName] = []
+    for t in TRANSITIONS:
+        if state in t.sources:
+            roles += [r for r in t.roles if r not in roles]
+    return tuple(roles)
+
+
 def available(sheet: EntrySheet, user) -> list[Transition]:
     """Button transitions ``user`` may start from the sheet's current state."""
     return [t for t in TRANSITIONS if t.button and sheet.review_state in t.sources

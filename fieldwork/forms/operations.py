@@ -8,8 +8,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import audit
+from ..auth.roles import RoleName
 from ..errors import OperationError
 from ..extensions import db
+from ..plans.models_workflow import Step
+from ..plans.workflow import reviewer_ok
 from ..timeutil import utcnow
 from . import workflow
 from .builtin import BUILTIN
@@ -133,6 +136,8 @@ def transition(version: QuestionnaireVersion, name: str, user, comment: str | No
                                n=version.number, action=name, status=version.status_label))
     if not user.has_role(*t.roles):
         raise OperationError(_("Your role may not do this."))
+    if t.roles == (RoleName.HOME_AFFAIRS,) and not reviewer_ok(version.survey, user):
+        raise OperationError(_("This survey is assigned to another Home Affairs reviewer."))
     comment = (comment or "").strip() or None
     if t.needs_comment and not comment:
         raise OperationError(_("Write the comments that explain why it is returned."))
@@ -150,6 +155,29 @@ def transition(version: QuestionnaireVersion, name: str, user, comment: str | No
     version.status = t.target
     audit.record(user, f"questionnaire.{name}", version, before={"status": before},
                  after={"status": t.target}, reason=comment)
+    hand_off(version, t, user)
+
+
+def hand_off(version: QuestionnaireVersion, t: workflow.Transition, user) -> int:
+    """Clear the notifications of the version's earlier hand-off and tell whoever now acts
+    next, if that is someone else: Home Affairs (the assigned reviewer) on a submission, the
+    managers on a return or an approval (then step 2 carries on)."""
+    from ..plans import notifications
+    from ..plans.waiting import people, work_key
+
+    survey = version.survey
+    notifications.clear(f"questionnaire:{version.id}")
+    others = [r for r in workflow.next_roles(version.status) if r not in t.roles]
+    users = []
+    for role in others:
+        users += [u for u in people(survey, role) if u not in users]
+    if not users:
+        return 0
+    work = (work_key(survey, Step.QUESTIONNAIRE) if version.status == VersionStatus.APPROVED
+            else f"questionnaire:{version.id}")
+    return notifications.notify(users, survey, "questionnaire", {
+        "code": survey.code, "version": version.number, "status": version.status.value},
+        actor=user, work=work)
 
 
 def latest_approved(survey) -> QuestionnaireVersion | None:

@@ -44,6 +44,7 @@ def send_pending(limit: int = 200) -> int:
     rows = db.session.execute(
         select(Notification, User).join(User, User.id == Notification.user_id)
         .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
+               Notification.done_at.is_(None),
                User.active.is_(True))
         .order_by(Notification.id).limit(limit)).all()
     if not rows:

@@ -114,5 +114,8 @@ class Notification(db.Model):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The work it announces (e.g. "step:12:1", "questionnaire:7"); cleared once that is done.
+    work: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     survey = relationship("Survey", lazy="joined")

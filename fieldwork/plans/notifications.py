@@ -6,7 +6,6 @@ E-mail is optional and off by default (``PLANS_EMAIL_NOTIFICATIONS``); see ``cli
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -28,6 +27,21 @@ MESSAGES = {
                                 "%(place)s on %(date)s."),
     "assignment": _l("%(code)s: you are assigned %(quota)s completed forms at %(agency)s."),
 }
+# Where a notification's "Open" leads, by kind: a function of (notification) -> URL, or None
+# for the step page. Features add their own kinds (``register_kind``).
+LINKS: dict = {}
+# How a kind's stored parameters read in the user's language: (params) -> params.
+WORDS: dict = {}
+
+
+def register_kind(kind: str, message, link=None, words=None) -> None:
+    """Let a feature add a notification kind: its message, the page it opens (``link(n)``)
+    and how its stored parameters read (``words(params)``)."""
+    MESSAGES[kind] = message
+    if link is not None:
+        LINKS[kind] = link
+    if words is not None:
+        WORDS[kind] = words
 
 
 def render(n: Notification) -> str:
@@ -35,7 +49,10 @@ def render(n: Notification) -> str:
     params = dict(n.params or {})
     if "step_no" in params:
         params["step"] = STEP_LABELS[Step(params["step_no"])]
-        params["state"] = STATE_LABELS[StepState(params["state"])]
+        if "state" in params:
+            params["state"] = STATE_LABELS[StepState(params["state"])]
+    if n.kind in WORDS:
+        params = WORDS[n.kind](params)
     template = MESSAGES.get(n.kind)
     if template is None:
         return n.kind
@@ -64,8 +81,22 @@ def step_of(n: Notification) -> int:
     return int((n.params or {}).get("step_no") or KIND_STEP.get(n.kind, 1))
 
 
-def notify(users, survey, kind: str, params: dict, actor=None) -> int:
-    """Add one notification per user (skipping the actor and duplicates); returns the count."""
+def link(n: Notification) -> str | None:
+    """The page a notification opens: its kind's own page, else the step page."""
+    from flask import url_for
+    make = LINKS.get(n.kind)
+    if make is not None:
+        found = make(n)
+        if found:
+            return found
+    if n.survey is None:
+        return None
+    return url_for("plans.step", code=n.survey.code, n=step_of(n))
+
+
+def notify(users, survey, kind: str, params: dict, actor=None, work: str | None = None) -> int:
+    """Add one notification per user (skipping the actor and duplicates); ``work`` names what
+    it asks for, so that it is cleared when that is done (``clear``); returns the count."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind}")
     seen = set()
@@ -74,15 +105,30 @@ def notify(users, survey, kind: str, params: dict, actor=None) -> int:
             continue
         seen.add(u.id)
         db.session.add(Notification(user_id=u.id, survey_id=survey.id if survey else None,
-                                    kind=kind, params=params))
+                                    kind=kind, params=params, work=work))
     db.session.flush()
     return len(seen)
 
 
+def clear(work: str, user_ids=None) -> int:
+    """The work ``work`` is done: its open notifications (of ``user_ids`` only, if given)
+    are cleared; returns how many."""
+    q = select(Notification).where(Notification.work == work, Notification.done_at.is_(None))
+    if user_ids is not None:
+        q = q.where(Notification.user_id.in_(list(user_ids)))
+    rows = db.session.scalars(q).all()
+    now = utcnow()
+    for n in rows:
+        n.done_at = now
+    db.session.flush()
+    return len(rows)
+
+
 def unread_count(user) -> int:
-    """How many unread notifications the user has."""
+    """How many unread notifications the user has (cleared ones no longer count)."""
     return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+        Notification.user_id == user.id, Notification.read_at.is_(None),
+        Notification.done_at.is_(None))) or 0
 
 
 def recent(user, limit: int = 50) -> list[Notification]:
@@ -105,15 +151,7 @@ def mark_read(user, notification_id: int | None = None) -> int:
     return len(rows)
 
 
-class UnreadLabel:
-    """A menu label that shows the unread count, evaluated when the menu is drawn."""
-
-    def __str__(self) -> str:
-        from flask_login import current_user
-        count = unread_count(current_user) if current_user.is_authenticated else 0
-        label = _("Notifications")
-        return f"{label} ({count})" if count else label
-
-    def __html__(self) -> str:
-        from markupsafe import escape
-        return str(escape(str(self)))
+def unread_messages() -> int:
+    """The signed-in user's unread notifications (the menu's envelope badge)."""
+    from flask_login import current_user
+    return unread_count(current_user) if current_user.is_authenticated else 0

@@ -74,7 +74,11 @@ def file_comment(rnd: CommentRound, data: dict, user) -> AgencyComment:
         "disputed_figure": figure, "text": text, "attachment": att.id if att else None})
     notifications.notify(notifications.users_with(RoleName.MANAGER), survey, "comment_filed",
                          {"code": survey.code, "agency": row.agency.name, "n": rnd.number},
-                         actor=user)
+                         actor=user, work=f"comment:{row.id}")
+    # The agency's reviewers have done what the round asked of them.
+    from .waiting import work_key
+    reviewers = db.session.scalars(select(User.id).where(User.agency_id == agency_id))
+    notifications.clear(work_key(survey, Step.COMMENTS), user_ids=list(reviewers))
     return row
 
 
@@ -94,6 +98,7 @@ def respond(comment: AgencyComment, data: dict, user) -> AgencyComment:
     db.session.flush()
     audit.record(user, "comment.respond", comment, before=before,
                  after={"kind": kind, "text": text, "change_made": change})
+    notifications.clear(f"comment:{comment.id}")
     reviewers = db.session.scalars(select(User).where(User.agency_id == comment.agency_id,
                                                       User.active.is_(True))).all()
     notifications.notify([u for u in reviewers if u.has_role(RoleName.AGENCY)], survey,
@@ -121,7 +126,8 @@ def open_verification(comment: AgencyComment, data: dict, user) -> VerificationT
         "scheduled_on": when, "place": place})
     notifications.notify([assignee], survey, "verification_assigned",
                          {"code": survey.code, "place": place,
-                          "date": format_date(when, "dd/MM/yyyy")}, actor=user)
+                          "date": format_date(when, "dd/MM/yyyy")}, actor=user,
+                         work=f"visit:{task.id}")
     return task
 
 
@@ -141,6 +147,7 @@ def close_verification(task: VerificationTask, data: dict, user) -> Verification
     db.session.flush()
     audit.record(user, "verification.close", task, after={
         "findings": findings, "outcome": outcome, "attachment": att.id if att else None})
+    notifications.clear(f"visit:{task.id}")
     return task
 
 

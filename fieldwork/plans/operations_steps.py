@@ -6,17 +6,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import audit
-from ..auth.roles import RoleName
 from ..errors import OperationError
 from ..extensions import db
 from ..timeutil import utcnow
-from . import attachments, notifications, registry, workflow
+from . import attachments, registry, workflow
 from . import validate as v
 from .models import Survey, SurveyStatus
 from .models_docs import DocKind
 from .models_review import CommentRound, Council, Publication, RoundDraft
 from .models_workflow import STATE_LABELS, STEP_LABELS, Step, WorkflowStep
-from .steps import ensure, plan_of
+from .steps import ensure
 
 
 def _step(data: dict) -> Step:
@@ -65,26 +64,9 @@ def transition(survey: Survey, data: dict, user) -> WorkflowStep:
     audit.record(user, t.action, row, before={"state": before},
                  after={"state": t.target, "survey": survey.code, **extra},
                  reason=comment or None)
-    _notify_next(survey, step, row, user)
+    from .waiting import hand_off
+    hand_off(survey, step, t, row, user)
     return row
-
-
-def _notify_next(survey: Survey, step: Step, row: WorkflowStep, actor) -> None:
-    """Tell whoever the step now waits on (managers, or the Home Affairs reviewer)."""
-    roles = workflow.waiting_roles(step, row.state)
-    users = []
-    if RoleName.MANAGER in roles:
-        users += notifications.users_with(RoleName.MANAGER)
-    if RoleName.HOME_AFFAIRS in roles:
-        plan = plan_of(survey)
-        users += [plan.reviewer] if plan.reviewer else notifications.users_with(
-            RoleName.HOME_AFFAIRS)
-    # Whoever sent it back, or passed it, hears about the result too.
-    if not roles:
-        users += notifications.users_with(RoleName.MANAGER)
-    notifications.notify(users, survey, "workflow",
-                         {"code": survey.code, "step_no": int(step), "state": row.state.value},
-                         actor=actor)
 
 
 # --- effects ------------------------------------------------------------------------------------
@@ -117,11 +99,7 @@ def _open_round(survey: Survey, user) -> dict:
         raise OperationError(_("No agency has a draft of its results to send; attach them in "
                                "step 4."))
     db.session.flush()
-    from ..auth.models import User
-    reviewers = db.session.scalars(select(User).where(User.agency_id.in_(agencies),
-                                                      User.active.is_(True))).all()
-    notifications.notify([u for u in reviewers if u.has_role(RoleName.AGENCY)], survey,
-                         "round_opened", {"code": survey.code, "n": number}, actor=user)
+    # The agencies' reviewers hear of it through the step's hand-off (``waiting.hand_off``).
     return {"round": number, "agencies": len(agencies)}
 
 

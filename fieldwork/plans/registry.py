@@ -19,6 +19,10 @@ feature package. A step that needs a feature's work asks here instead, the way t
 ``service``
     A named function (or module) the procedure calls when present, e.g. the sheet counts
     that measure fieldwork progress, or the questionnaire API.
+``moves``
+    Who acts next in a step while it is in some state, when that is not the table's own
+    next transition (``func(survey, state) -> list[Move] | None``; None: the table says):
+    e.g. while a questionnaire version waits for Home Affairs in step 2, Home Affairs does.
 
 Registering the same name again replaces the earlier entry, so re-creating the app (tests)
 registers nothing twice.
@@ -64,10 +68,24 @@ class Panel:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class Move:
+    """A next move someone may make in a step: by holders of ``roles`` (for agency reviewers,
+    of ``agencies`` only), described by ``label``; ``queue`` names the work queue that lists
+    it when that is not the step itself (so it is listed once)."""
+
+    roles: tuple
+    label: object
+    agencies: tuple[int, ...] | None = None
+    queue: str | None = None
+    transition: Any = None
+
+
 _checks: dict[str, Check] = {}
 _effects: dict[str, Effect] = {}
 _panels: dict[str, Panel] = {}
 _services: dict[str, Any] = {}
+_moves: dict[str, tuple[Step, Callable[[Any, Any], list[Move] | None]]] = {}
 
 
 def register_check(step: Step, transition: str, name: str,
@@ -91,6 +109,24 @@ def register_panel(step: Step, name: str, template: str,
 def register_service(name: str, func: Any) -> None:
     """Offer ``func`` (a function or module) to the procedure under ``name``."""
     _services[name] = func
+
+
+def register_moves(step: Step, name: str,
+                   func: Callable[[Any, Any], list[Move] | None]) -> None:
+    """Add (or replace) ``name``, telling who acts next in ``step`` (see ``Move``)."""
+    _moves[name] = (Step(step), func)
+
+
+def moves(step: Step, survey, state) -> list[Move] | None:
+    """The next moves features know for ``step`` in ``state`` (all of them together); None
+    when no feature says anything."""
+    found: list[Move] | None = None
+    for s, func in _moves.values():
+        if s == step:
+            more = func(survey, state)
+            if more is not None:
+                found = (found or []) + list(more)
+    return found
 
 
 def checks(step: Step, transition: str) -> list[Check]:

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.decorators import check, roles_required
-from ..auth.roles import ROLE_LABELS, RoleName
+from ..auth.roles import RoleName
 from ..errors import OperationError
 from ..extensions import db
 from ..navigation import NavItem, register_nav
@@ -23,15 +24,17 @@ from . import operations as ops
 from . import operations_steps, registry, todo, workflow
 from .models import Survey
 from .models_workflow import INITIAL, STEP_LABELS, Step
-from .notifications import UnreadLabel, users_with
+from .notifications import unread_messages, users_with
 from .progress import progress
 from .steps import ensure, plan_of
+from .waiting import names as waiting_names
 from .webforms import SurveyForm
 
 bp = Blueprint("plans", __name__, url_prefix="/surveys")
 
 ALL_ROLES = tuple(RoleName)
-register_nav(NavItem(UnreadLabel(), "plans.notifications", ALL_ROLES))
+register_nav(NavItem(_l("Waiting list"), "plans.notifications", ALL_ROLES))
+bp.add_app_template_global(unread_messages, "unread_messages")
 
 STAFF = (RoleName.MANAGER, RoleName.HOME_AFFAIRS, RoleName.ENUMERATOR, RoleName.SCANNER,
          RoleName.RECHECK)
@@ -125,14 +128,10 @@ def step_context(survey: Survey) -> dict:
     now = today()
     info = {}
     for step, row in rows.items():
-        roles = workflow.waiting_roles(step, row.state)
         actions = [(t, workflow.reasons(t, survey))
                    for t in workflow.out_of(step, row.state) if workflow.may(t, survey,
                                                                             current_user)]
-        waiting = [str(ROLE_LABELS[r]) for r in roles]
-        if RoleName.HOME_AFFAIRS in roles and plan.reviewer is not None:
-            waiting = [w if w != str(ROLE_LABELS[RoleName.HOME_AFFAIRS])
-                       else f"{w} ({plan.reviewer.name})" for w in waiting]
+        waiting = waiting_names(survey, step, row.state)
         not_yet = (row.state == INITIAL[step] and step != Step.PLAN and bool(actions)
                    and all(reasons for _t, reasons in actions))
         info[step] = {"row": row, "actions": actions, "waiting": waiting, "not_yet": not_yet,

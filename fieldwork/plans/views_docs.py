@@ -73,8 +73,7 @@ def notifications_read():
         n = db.session.get(Notification, nid)
         if n is None or n.user_id != current_user.id:
             abort(404)
-        if n.survey is not None:
-            target = url_for("plans.step", code=n.survey.code, n=notifications.step_of(n))
+        target = notifications.link(n)
     notifications.mark_read(current_user, nid)
     db.session.commit()
     return redirect(target or url_for("plans.notifications"))
