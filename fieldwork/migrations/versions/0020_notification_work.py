@@ -3,8 +3,8 @@
 A notification about a hand-off names its work (``step:<survey>:<n>``,
 ``questionnaire:<version>``, ...); when that work is done the notification is cleared.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-06 01:30:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
