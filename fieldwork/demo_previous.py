@@ -263,8 +263,8 @@ def _comments(survey, manager) -> None:
 
 
 def _acceptance(survey, manager, reviewer, final: bytes | None) -> None:
-    """Step 6: council, Home Affairs appraisal, final report (the synthesis draft's PDF, so
-    the published figures are the frozen ones), issue, publication."""
+    """Step 6: council, Home Affairs appraisal, the report issued (the synthesis version's
+    frozen figures, its number, date and recipients recorded), publication."""
     from .plans.operations_review import add_council_member, update_council
     from .reports.operations import generate_report
     _step(survey, Step.ACCEPTANCE, "convene_council", manager)
@@ -286,11 +286,20 @@ def _acceptance(survey, manager, reviewer, final: bytes | None) -> None:
     _step(survey, Step.ACCEPTANCE, "submit", manager)
     _step(survey, Step.ACCEPTANCE, "appraise", reviewer,
           "Báo cáo đạt yêu cầu; đề nghị đơn vị ban hành và công bố.")
-    if final is None:
-        with tempfile.TemporaryDirectory() as tmp:
-            final = generate_report(survey, "pdf", Path(tmp) / "final.pdf", manager,
-                                    narrative=NARRATIVE).read_bytes()
-    _upload(survey, manager, "final_report", "Báo cáo kết quả khảo sát năm 2025",
-            "bao-cao-ket-qua-khao-sat-2025.pdf", final)
+    dispatch = optional_module("fieldwork.reports.dispatch")
+    if dispatch is not None:
+        # Issued with its number and date, sent to every agency, the city and Home Affairs:
+        # the final report is that issued file, its "Nơi nhận" the recorded dispatch.
+        dispatch.issue_report(survey, {
+            "number": "68", "issued_on": "2025-12-26", "to_city": "1",
+            "to_home_affairs": "1", "agency_ids": [str(s.agency_id) for s in survey.scope]},
+            manager)
+    else:
+        if final is None:
+            with tempfile.TemporaryDirectory() as tmp:
+                final = generate_report(survey, "pdf", Path(tmp) / "final.pdf", manager,
+                                        narrative=NARRATIVE).read_bytes()
+        _upload(survey, manager, "final_report", "Báo cáo kết quả khảo sát năm 2025",
+                "bao-cao-ket-qua-khao-sat-2025.pdf", final)
     _step(survey, Step.ACCEPTANCE, "issue", manager)
     _step(survey, Step.ACCEPTANCE, "publish", manager)

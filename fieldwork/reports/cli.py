@@ -17,10 +17,12 @@ FORMATS = ("docx", "pdf")
 @click.option("--previous", default=None,
               help="Compare with this earlier survey only (default: every earlier year on "
                    "record for the same agencies, e.g. DEMO-2025 for DEMO-2026).")
+@click.option("--issued", is_flag=True,
+              help="Write the issued report (number, date, recipients) instead of a draft.")
 @click.option("--format", "fmt", required=True, help="docx or pdf.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
-def report_command(survey_code, agency, field_code, previous, fmt, out):
+def report_command(survey_code, agency, field_code, previous, issued, fmt, out):
     """Generate a report draft: the synthesis, or one agency's or one field's report."""
     from ..documents.fonts import FontMissingError
     from ..errors import OperationError
@@ -40,6 +42,9 @@ def report_command(survey_code, agency, field_code, previous, fmt, out):
     if agency and field_code:
         raise click.ClickException("give --agency or --field, not both")
     survey = _survey(survey_code)
+    if issued:
+        _write_issued(survey, fmt, out, agency or field_code or previous)
+        return
     found_agency = found_field = None
     if agency:
         found_agency = find_agency(agency)
@@ -64,6 +69,26 @@ def report_command(survey_code, agency, field_code, previous, fmt, out):
     for text in document_problems(survey):
         click.echo(f"warning: {text}", err=True)
     click.echo(f"wrote {written}")
+
+
+def _write_issued(survey, fmt: str, out: Path, narrowed) -> None:
+    """Copy the issued report's stored file (the very bytes that were sent)."""
+    from ..plans.attachments import full_path
+    from .dispatch import issue_of
+    if narrowed:
+        raise click.ClickException("--issued writes the issued synthesis report: give no "
+                                   "--agency, --field or --previous")
+    issue = issue_of(survey)
+    if issue is None:
+        raise click.ClickException(f"{survey.code} has no issued report yet (it is issued on "
+                                   "the Reports page once Home Affairs has appraised it)")
+    att = issue.docx if fmt == "docx" else issue.pdf
+    try:
+        out.write_bytes(full_path(att).read_bytes())
+    except OSError as exc:
+        raise click.ClickException(f"cannot write '{out}': {exc.strerror or exc}") from None
+    click.echo(f"wrote {out} (report no. {issue.reference} of {issue.issued_on:%d/%m/%Y}, "
+               f"sent to {len(issue.dispatches)} recipients)")
 
 
 commands = [report_command]

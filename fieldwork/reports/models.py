@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.roles import RoleName
@@ -114,3 +124,64 @@ class ReportDraft(db.Model):
             return True
         return (user.has_role(RoleName.AGENCY) and self.scope == ReportScope.AGENCY
                 and self.agency_id is not None and self.agency_id == user.agency_id)
+
+
+class DispatchKind(enum.StrEnum):
+    """Who an issued report went to (seed 002 III.3.e: the agencies, the city People's
+    Committee; Sở Nội vụ, which appraised it; others)."""
+
+    CITY = "city"
+    HOME_AFFAIRS = "home_affairs"
+    AGENCY = "agency"
+    OTHER = "other"
+
+
+class ReportIssue(db.Model):
+    """The issued report: the synthesis version it issues, its number and date, the files
+    (without "DỰ THẢO", stored as the final report) and whom it was sent to."""
+
+    __tablename__ = "report_issues"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"),
+                                           unique=True)
+    # None when the final report was made outside the system and uploaded.
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("report_drafts.id"), nullable=True)
+    number: Mapped[str] = mapped_column(String(10))
+    symbol: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[date] = mapped_column(Date)
+    docx_id: Mapped[int | None] = mapped_column(ForeignKey("plans_attachments.id"),
+                                                nullable=True)
+    pdf_id: Mapped[int | None] = mapped_column(ForeignKey("plans_attachments.id"),
+                                               nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    draft = relationship("ReportDraft", lazy="joined")
+    docx = relationship("Attachment", foreign_keys=[docx_id], lazy="joined")
+    pdf = relationship("Attachment", foreign_keys=[pdf_id], lazy="joined")
+    created_by = relationship("User", lazy="joined")
+    dispatches: Mapped[list[ReportDispatch]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="ReportDispatch.position")
+
+    @property
+    def reference(self) -> str:
+        """"25/BC-TTKS" (numbers under 10 with a leading 0, as Decree 30 writes them)."""
+        number = f"{int(self.number):02d}" if self.number.isdigit() else self.number
+        return f"{number}/{self.symbol}"
+
+
+class ReportDispatch(db.Model):
+    """One recipient of the issued report, in "Nơi nhận" order, and the day it was sent."""
+
+    __tablename__ = "report_dispatches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("report_issues.id", ondelete="CASCADE"),
+                                          index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[DispatchKind] = mapped_column(enum_column(DispatchKind))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    recipient: Mapped[str] = mapped_column(String(300))
+    sent_on: Mapped[date] = mapped_column(Date)
+
+    issue: Mapped[ReportIssue] = relationship(back_populates="dispatches")
+    agency = relationship("Agency", lazy="joined")

@@ -63,6 +63,15 @@ def _panel(survey) -> dict:
     return {"drafts": draft_status(survey)}
 
 
+def _issued(survey) -> list[str]:
+    """Step 6 "issue" needs the issued report recorded: number, date and recipients."""
+    from .dispatch import issue_of
+    if issue_of(survey) is None:
+        return [_("Issue the report on the Reports page first (number, date and recipients), "
+                  "so that whom it was sent to is recorded and printed in “Nơi nhận”.")]
+    return []
+
+
 def register() -> None:
     """Register the comment rounds' drafts and the check that no draft sent to agencies has an
     empty narrative part; step 4's draft check and panel; the publication of step 6."""
@@ -72,4 +81,5 @@ def register() -> None:
     registry.register_check(Step.PROCESSING, "complete_drafts", "reports.drafts", drafts_ready)
     registry.register_panel(Step.PROCESSING, "reports.drafts", "reports/_step4_panel.html",
                             _panel)
+    registry.register_check(Step.ACCEPTANCE, "issue", "reports.issued", _issued)
     registry.register_effect(Step.ACCEPTANCE, "publish", "reports.publish", _publish)

@@ -80,8 +80,10 @@ def _page(survey: Survey, form: dict | None = None, status: int = 200):
                 "recommendations": latest.recommendations if latest else ""}
     surveys = [s for s in db.session.scalars(select(Survey).order_by(
         Survey.year.desc(), Survey.code)) if s.can_view(current_user)]
+    from .dispatch import issue_form, issue_of
     return render_template(
         "reports/survey.html", survey=survey, surveys=surveys, groups=_groups(survey),
+        issue=issue_of(survey), issue_form=issue_form(survey) if manager else None,
         manager=manager, frozen=frozen, choices=choices, selected=selected, latest=latest,
         form=form, earlier=earlier_surveys(survey) if choices else [],
         problems=document_problems(survey) if choices else [],
@@ -144,6 +146,27 @@ def create(code: str):
         return redirect(url_for("reports.version", code=row.code, draft_id=result["draft_id"]))
     flash(_("The report is being generated; this page shows its progress."), "info")
     return redirect(url_for("jobs.job", job_id=job.id, follow="1"))
+
+
+@bp.route("/<code>/issue", methods=["POST"])
+@roles_required(RoleName.MANAGER)
+def issue(code: str):
+    """Issue the report: number, date and recipients of the newest synthesis version."""
+    from .dispatch import issue_report
+    row = _survey_or_404(code)
+    data = {k: request.form.get(k, "") for k in ("number", "issued_on", "to_city",
+                                                 "to_home_affairs", "others")}
+    data["agency_ids"] = request.form.getlist("agency_ids")
+    try:
+        done = issue_report(row, data, current_user)
+    except OperationError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for("reports.survey", code=row.code) + "#issue")
+    db.session.commit()
+    flash(_("The report was issued as number %(n)s and its recipients recorded.",
+            n=done.reference), "success")
+    return redirect(url_for("reports.survey", code=row.code) + "#issued")
 
 
 @bp.route("/<code>/drafts/<int:draft_id>")

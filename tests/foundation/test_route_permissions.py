@@ -195,6 +195,7 @@ TABLE = {
     "quality.rule_approve":       "POST     403 403 403  ok 403 403 403 403 302",
     "quality.request_decide":     "POST     403 403 403  ok 403 403 403 403 302",
     "reports.create":             "POST      ok 403 403 403 403 403 403 403 302",
+    "reports.issue":              "POST      ok 403 403 403 403 403 403 403 302",
     "reports.index":              "GET      200 403 403 200 200 200 403 403 302",
     "reports.survey":             "GET      200 403 403 200 200 200 403 403 302",
     "reports.version":            "GET      200 403 403 403 200 403 403 403 302",

@@ -87,6 +87,31 @@ def fill_plan(survey) -> None:
         setattr(plan, key, f"Nội dung {key}")
 
 
+def record_issue(db, survey, attachment) -> None:
+    """The issued report's record (a version, number, date, one recipient), as the step-6
+    issue check asks; made directly, like the other records here."""
+    from fieldwork.reports.models import (
+        DispatchKind,
+        ReportDispatch,
+        ReportDraft,
+        ReportIssue,
+        ReportScope,
+    )
+    draft = ReportDraft(survey_id=survey.id, scope=ReportScope.SYNTHESIS,
+                        scope_key="synthesis", number=1, snapshot="-", statistics={},
+                        situation="Lý do chọn lĩnh vực.", shortcomings="Tồn tại.",
+                        recommendations="Kiến nghị.", docx_id=attachment.id,
+                        pdf_id=attachment.id)
+    db.session.add(draft)
+    db.session.flush()
+    db.session.add(ReportIssue(
+        survey_id=survey.id, draft_id=draft.id, number="1", symbol="BC-TEST",
+        issued_on=date(2026, 12, 1), pdf_id=attachment.id,
+        dispatches=[ReportDispatch(position=1, kind=DispatchKind.HOME_AFFAIRS,
+                                   recipient="Sở Nội vụ", sent_on=date(2026, 12, 1))]))
+    db.session.flush()
+
+
 def satisfy_all(db, survey, manager, enumerator, agency) -> None:
     """Create every record any guard of the table asks for."""
     fill_plan(survey)
@@ -99,7 +124,8 @@ def satisfy_all(db, survey, manager, enumerator, agency) -> None:
     upload(survey, manager, DocKind.PLAN_SIGNED)
     upload(survey, manager, DocKind.REPORT_DRAFT)
     upload(survey, manager, DocKind.AGENCY_DRAFT, agency_id=agency.id)
-    upload(survey, manager, DocKind.FINAL_REPORT)
+    final = upload(survey, manager, DocKind.FINAL_REPORT)
+    record_issue(db, survey, final)
     minutes = upload(survey, manager, DocKind.MINUTES)
     db.session.add(PilotRecord(survey_id=survey.id, held_on=date(2026, 5, 5), findings="ổn",
                                version_number=1))

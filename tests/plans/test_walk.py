@@ -196,6 +196,14 @@ def test_walk_from_plan_draft_to_publication(app, client, factory, db, monkeypat
     _ok(m.post("/attachments", {"kind": "final_report", "step": "6",
                                 "title": "Báo cáo kết quả khảo sát 2026"},
                {"file": ("bao-cao-2026.pdf", pdf("final"))}))
+    assert "alert-danger" in m.do(6, "issue")  # its number, date and recipients first
+    token = csrf_token(m.client, f"/reports/{code}")
+    issued = m.client.post(f"/reports/{code}/issue", data={
+        "csrf_token": token, "number": "31", "issued_on": "2026-12-01", "to_city": "1",
+        "to_home_affairs": "1", "agency_ids": [str(stp.id), str(phuong.id)]},
+        follow_redirects=True).get_data(as_text=True)
+    _ok(issued)
+    assert "Số 31/" in issued and "Sở Tư pháp" in issued
     _ok(m.do(6, "issue"))
     _ok(m.do(6, "publish"))
     assert all(r.done for r in ensure(survey).values())

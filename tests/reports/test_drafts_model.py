@@ -1,4 +1,5 @@
-"""The report_drafts table: the migration matches the model; one Alembic head."""
+"""The reports tables (drafts, issues, dispatches) and the plan: the migrations match the
+models; one Alembic head."""
 
 from __future__ import annotations
 
@@ -12,17 +13,17 @@ from alembic.script import ScriptDirectory
 import fieldwork
 
 MIGRATIONS = Path(fieldwork.__file__).parent / "migrations"
-TABLE = "report_drafts"
+TABLES = {"report_drafts", "report_issues", "report_dispatches", "plans_plans"}
 
 
 def _ours(diff) -> bool:
-    """True when an autogenerate difference concerns the report_drafts table."""
+    """True when an autogenerate difference concerns one of ``TABLES``."""
     if isinstance(diff, list):
         return any(_ours(d) for d in diff)
     for part in diff[1:]:
         table = getattr(part, "table", None)
         name = getattr(part, "name", None)
-        if part == TABLE or name == TABLE or getattr(table, "name", None) == TABLE:
+        if part in TABLES or name in TABLES or getattr(table, "name", None) in TABLES:
             return True
     return False
 

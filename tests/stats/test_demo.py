@@ -88,7 +88,12 @@ def test_demo_sheets_are_audited_and_the_previous_year_published(demo_year, db):
     assert draft.snapshot == survey_statistics(before)["snapshot"]
     publication = db.session.scalar(select(Publication).where(
         Publication.survey_id == before.id))
-    assert publication.attachment.sha256 == draft.pdf.sha256
+    # What was published is the issued report: that version's figures, no draft mark, its
+    # number, date and recipients.
+    from fieldwork.reports.dispatch import issue_of
+    issue = issue_of(before)
+    assert issue.draft_id == draft.id and publication.attachment_id == issue.pdf_id
+    assert {d.kind.value for d in issue.dispatches} >= {"city", "home_affairs", "agency"}
 
 
 def test_same_seed_same_sheets(db, factory):
