@@ -155,6 +155,18 @@ def test_comment_round_acceptance_and_publication(page, tmp_path):
 
     switch_user(page, MANAGER)
     _upload(page, 6, "final_report", _pdf(tmp_path / "bao-cao.pdf", "Bao cao chinh thuc"))
+    page.goto(STEP.format(n=6))  # issue waits until the report's number and recipients exist
+    blocked = page.locator("form[action$='/step/6/do/issue'] .blocked").all_inner_texts()
+    assert any("Nơi nhận" in b for b in blocked), blocked
+    page.goto("/reports/DEMO-2026")
+    issue = page.locator("form[action$='/reports/DEMO-2026/issue']")
+    issue.locator("input[name=number]").fill("31")
+    issue.locator("textarea[name=others]").fill("Trung tâm Phục vụ hành chính công thành phố")
+    _submit(page, issue)
+    sent = page.locator("#dispatch tbody tr").all_inner_texts()
+    assert any("Sở Nội vụ (để báo cáo)" in r for r in sent), sent
+    assert any("Sở Tư pháp" in r for r in sent), sent
+    assert any("Trung tâm Phục vụ hành chính công" in r for r in sent), sent
     _move(page, 6, "issue")
     _move(page, 6, "publish")
 
