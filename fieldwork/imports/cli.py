@@ -100,4 +100,28 @@ def import_results_command(survey_code, file, channel, mapping_file, header_row,
                 "--skip-invalid")
 
 
+@click.command("exports")
+@click.option("--rows", default=20_000, show_default=True,
+              help="Dossiers in the one-stop export.")
+@click.option("--empty", default=1_000_000, show_default=True,
+              help="Empty formatted rows after 50 dossiers in the second sheet.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench_exports(rows, empty, as_json):
+    """Read a real-shaped one-stop export and a sheet of empty formatted rows, timed."""
+    from .bench import run
+
+    if rows < 1 or empty < 0:
+        raise click.BadParameter("--rows must be positive and --empty not negative")
+    r = run(rows, empty)
+    if as_json:
+        click.echo(json.dumps(r, indent=1))
+        return
+    for name, f in r.items():
+        click.echo(f"{name}: {f['file_kib']:,} KiB, header rows {f['header']}, "
+                   f"{f['title_rows']} title and {f['footer_rows']} footer rows skipped, "
+                   f"{f['rows']:,} rows read ({f['ok']:,} good) in {f['wall_s']} s "
+                   f"({f['cpu_s']} s CPU)")
+
+
 commands = [import_results_command]
+bench_commands = [bench_exports]

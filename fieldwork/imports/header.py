@@ -183,6 +183,8 @@ def choose(rows: list[tuple[int, list[str]]], fields, merged=(), start: tuple[in
         return lines[0], 1, build(lines[0], 1), True
     need = min(2, len(fields))
     for line in lines[:SCAN_ROWS]:
+        if sum(1 for c in by_line[line] if c) < need:
+            continue  # one cell, merged across or not, is a title: a header names columns
         s, depth = best_depth(line)
         if s >= need:
             return line, depth, build(line, depth), True

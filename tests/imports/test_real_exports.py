@@ -79,6 +79,24 @@ def test_a_header_that_cannot_be_found_says_which_row_was_taken(specs):
     assert "đã tạm lấy dòng 1. Hãy chọn dòng tên cột" in " ".join(table.layout.notes())
 
 
+def test_a_title_merged_across_right_above_the_header_is_not_part_of_it(tmp_path, specs):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỒ SƠ ĐÃ TRẢ KẾT QUẢ"])
+    ws.merge_cells("A1:E1")
+    ws.append(["Mã hồ sơ", "Cơ quan", "Ngày", None, None])
+    ws.append([None, None, "Tiếp nhận", "Hẹn trả", "Trả kết quả"])
+    ws.merge_cells("C2:E2")
+    ws.merge_cells("A2:A3")
+    ws.append(["HS-1", "P. Hải Châu", "02/03/2026", "05/03/2026", "04/03/2026"])
+    wb.save(tmp_path / "t.xlsx")
+    table, mapping, _a, rows = read(tmp_path / "t.xlsx", "t.xlsx", specs)
+    assert table.layout.header_lines == "2-3" and table.headers[0] == "Mã hồ sơ"
+    assert mapping["received_on"] == "Ngày Tiếp nhận" and [r.ok for r in rows] == [True]
+
+
 def test_the_header_row_chosen_by_the_user(tmp_path, specs):
     path = one_stop_xlsx(tmp_path / "ds.xlsx", dossiers())
     table, mapping, _a, rows = read(path, "ds.xlsx", specs, header_row="7")
