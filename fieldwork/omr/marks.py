@@ -264,12 +264,13 @@ def _halo(ii: np.ndarray, rects: np.ndarray, scale: float,
           texts: np.ndarray | None = None) -> np.ndarray:
     """Ink a little away from each box: where a ring drawn around it, or a mark beside it, lie.
 
-    Bands stop half-way to the next box, so a neighbour's own ink is not counted;
+    Bands stop short of the next box, or of the option text printed left of the box (the
+    second column of an option list), so print and a neighbour's own ink are not counted;
     a band with no room is empty (0).
     """
     x, y, w, h = rects.T
     e = LINE_PT * scale
-    gaps = halo_gaps(rects)
+    gaps = halo_gaps(rects, texts)
     out = np.zeros((len(x), 3))
     # Each band faces the box's own side only (a ring around a neighbour passes beside
     # this box's corner, not level with its side).

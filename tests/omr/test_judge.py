@@ -110,3 +110,32 @@ def test_a_page_where_most_boxes_are_marked_keeps_its_baseline():
     answers, _, _ = _page(marks)
     assert (answers["q2"].values, answers["q2"].status) == (list("abcd"), "ok")
     assert answers["q1"].values == ["b"]
+
+
+def test_ink_left_of_a_box_stops_short_of_the_option_text_printed_there():
+    """Two columns of options: the left option's printed text ends 11 points before the right
+    column's box. Looking left of that box for a mark beside it must not see that text."""
+    import cv2
+
+    from fieldwork.omr.judge import BESIDE_LEFT, NEAR_LEFT
+    from fieldwork.omr.marks import measure
+
+    scale = 2.0
+    boxes = [{"question": "occ", "option": o, "x": x, "y": y, "w": 11.34, "h": 11.34,
+              "label": {"x": x + 17.0, "y": y + 2.16, "w": lw, "h": 8.73}}
+             for o, x, y, lw in (("official", 65.2, 100.0, 132.3), ("worker", 225.84, 100.0, 48.7),
+                                 ("farmer", 65.2, 116.7, 43.45),
+                                 ("business", 225.84, 116.7, 98.96))]
+    dark = np.zeros((300, 800), np.uint8)  # darkness: 0 paper, 255 printed black
+    for b in boxes:
+        x, y, w = (round(b[k] * scale) for k in ("x", "y", "w"))
+        cv2.rectangle(dark, (x, y), (x + w, y + w), 255, 2)
+        lab = b["label"]
+        lx, ly = round(lab["x"] * scale), round(lab["y"] * scale)
+        dark[ly:ly + round(lab["h"] * scale), lx:lx + round(lab["w"] * scale)] = 255  # the text
+    m = measure(dark, boxes, scale)
+    assert m.halo[1, 0] < NEAR_LEFT / 4  # "worker": the official's text is not a mark beside
+    # A mark drawn in the gap between that text and the box is still seen.
+    x = round((225.84 - 6.0) * scale)
+    cv2.line(dark, (x, round(101 * scale)), (x + 6, round(110 * scale)), 255, 3)
+    assert measure(dark, boxes, scale).halo[1, 0] > BESIDE_LEFT
