@@ -191,6 +191,12 @@ def app(_app, tmp_path, request):
     data_dir = claim("data", tmp_path / "data")
     data_dir.mkdir()
     _app.config["FIELDWORK_DATA_DIR"] = str(data_dir)
+    # The database rolls back, so survey ids and data revisions repeat between tests:
+    # summaries cached by an earlier test must not answer for this one.
+    from fieldwork.stats.cache import SUMMARIES
+    from fieldwork.stats.dataset import RECENT_ROWS
+    SUMMARIES.clear()
+    RECENT_ROWS.clear()
     with _app.app_context():
         connection = _db.engine.connect()
         trans = connection.begin()

@@ -48,6 +48,7 @@ class SheetSource(enum.StrEnum):
 
     OMR = "omr"
     KEYED = "keyed"
+    INTERVIEW = "interview"  # keyed from an interview or call the contractor made itself
 
 
 class Stage(enum.StrEnum):
@@ -75,7 +76,8 @@ REVIEW_STATE_LABELS = {
 }
 SOURCE_LABELS = {
     "omr": _l("Scan (OMR)"), "verified": _l("Scan, verified by a person"),
-    "keyed": _l("Keyed"), "key1": _l("Key 1"), "key2": _l("Key 2"),
+    "keyed": _l("Keyed"), "interview": _l("Interview by the contractor"),
+    "key1": _l("Key 1"), "key2": _l("Key 2"),
     "adjudicated": _l("Adjudicated"), "edited": _l("Edited after review"),
 }
 STAGE_LABELS = {

@@ -118,8 +118,11 @@ def already_saved(survey, serial: int, user, form_answers) -> EntrySheet | None:
 
 
 def save_keying(target: Target, raw: dict, user, confirmed: bool = False,
-                started_at: datetime | None = None) -> EntrySheet:
-    """Save one keying pass of a sheet (pass 1 creates the record; pass 2 compares)."""
+                started_at: datetime | None = None, interview: bool = False) -> EntrySheet:
+    """Save one keying pass of a sheet (pass 1 creates the record; pass 2 compares).
+
+    ``interview`` marks the first keying as the record of an interview or call the
+    contractor's enumerator made (the independent survey's ``interview`` channel)."""
     checked = _checked(target.version.questionnaire, raw, confirmed)
     sheet = target.sheet
     if sheet is None:
@@ -128,7 +131,7 @@ def save_keying(target: Target, raw: dict, user, confirmed: bool = False,
             survey_id=target.survey.id, serial=target.serial, version_id=target.version.id,
             print_batch_id=target.batch.id, agency_id=target.agency_id,
             enumerator_id=target.enumerator_id, in_assignment=target.in_assignment,
-            source=SheetSource.KEYED, double=double,
+            source=SheetSource.INTERVIEW if interview else SheetSource.KEYED, double=double,
             stage=Stage.AWAITING_KEY2 if double else Stage.FINAL,
             review_state=ReviewState.HAS_ISSUES if checked.warnings else ReviewState.RECEIVED,
             note="\n".join(checked.warning_list()))
@@ -166,7 +169,8 @@ def save_keying(target: Target, raw: dict, user, confirmed: bool = False,
     db.session.flush()
     audit.record(user, "entry.key", sheet, after={
         "serial": target.serial_text, "pass": target.pass_no, "state": sheet.review_state,
-        "stage": sheet.stage, "double": sheet.double, "warnings": checked.warning_list(),
+        "stage": sheet.stage, "double": sheet.double, "source": sheet.source,
+        "warnings": checked.warning_list(),
         "differences": [d.question for d in differences]})
     return sheet
 

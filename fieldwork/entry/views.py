@@ -161,7 +161,8 @@ def sheet(code: str, serial: int):
     if request.method == "POST" and form.validate():
         try:
             save_keying(target, raw_answers(form, qn), current_user,
-                        confirmed=form.confirmed.data, started_at=_started(form.started.data))
+                        confirmed=form.confirmed.data, started_at=_started(form.started.data),
+                        interview=bool(form.interview.data) and target.pass_no == 1)
         except CheckFailed as exc:
             db.session.rollback()
             show_errors(form, exc.checked)

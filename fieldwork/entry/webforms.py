@@ -66,6 +66,8 @@ def keying_form(questionnaire: Questionnaire, formdata=None, data: dict | None =
         """One sheet's answers; the question fields are added below."""
 
         confirmed = BooleanField(_l("Confirmed: the paper says so"))
+        interview = BooleanField(_l("An interview or call by our enumerator (no paper form "
+                                    "filled in by the respondent)"))
         started = HiddenField()
         submit = SubmitField(_l("Save and open the next sheet"))
 

@@ -1,4 +1,4 @@
-"""``fieldwork import-results SURVEY FILE --channel online|call_centre``."""
+"""``fieldwork import-results SURVEY FILE --source city_online|call_centre|DECLARED``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ def print_report(report, dry_run: bool) -> None:
     click.echo(f"{'would add' if dry_run else 'added'}: {report.new if dry_run else report.added}")
     click.echo(f"skipped as duplicates: {report.duplicates}")
     click.echo(f"rejected: {report.rejected}")
+    for note in report.notes:
+        click.echo(f"note: {note}")
     for line, field, msg in report.errors:
         click.echo(f"  row {line}, {field}: {msg}")
     if report.rejected > len(report.errors):
@@ -42,10 +44,16 @@ def print_report(report, dry_run: bool) -> None:
 @click.command("import-results")
 @click.argument("survey_code")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--channel", type=click.Choice(["online", "call_centre"]), required=True)
+@click.option("--source", default=None,
+              help="city_online (the city's online software), call_centre (1022), or a source "
+                   "the survey declared (fieldwork sources declare).")
+@click.option("--channel", type=click.Choice(["online", "call_centre"]), default=None,
+              help="Older spelling: online = --source city_online, call_centre = --source "
+                   "call_centre.")
 @click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False),
               help='JSON {"agency": "Cơ quan", "date": "Ngày", "satisfied": ..., '
-                   '"reasons": ..., "comment": ..., "source_id": ...}; guessed if omitted.')
+                   '"reasons": ..., "comment": ..., "dossier_code": ..., "phone": ..., '
+                   '"cid": ..., "record_id": ...}; guessed if omitted.')
 @click.option("--header-row", default=None, metavar="N[-M]",
               help="The row(s) holding the column names, e.g. 5 or 5-6 (found if omitted).")
 @click.option("--reason-letters", default=None, metavar="MAPPING",
@@ -55,9 +63,9 @@ def print_report(report, dry_run: bool) -> None:
 @click.option("--skip-invalid", is_flag=True,
               help="Import the good rows even if some are rejected (default: none then).")
 @with_appcontext
-def import_results_command(survey_code, file, channel, mapping_file, header_row,
+def import_results_command(survey_code, file, source, channel, mapping_file, header_row,
                            reason_letters, dry_run, skip_invalid):
-    """Import online-survey or call-centre results (CSV or XLSX) for combined reporting."""
+    """Import another source's results (CSV or XLSX), shown beside the independent survey."""
     from sqlalchemy import select
 
     from ..errors import OperationError
@@ -68,6 +76,9 @@ def import_results_command(survey_code, file, channel, mapping_file, header_row,
     survey = db.session.scalar(select(Survey).where(Survey.code == survey_code.upper()))
     if survey is None:
         raise click.ClickException(f"unknown survey '{survey_code}'")
+    if not source and not channel:
+        raise click.ClickException("give the file's source: --source city_online, "
+                                   "--source call_centre or a declared source")
     mapping = None
     if mapping_file:
         try:
@@ -80,7 +91,7 @@ def import_results_command(survey_code, file, channel, mapping_file, header_row,
     try:
         with open(file, "rb") as fh:
             report = import_results(survey, fh, {
-                "name": file.name, "channel": channel, "mapping": mapping,
+                "name": file.name, "source": source, "channel": channel, "mapping": mapping,
                 "header_row": header_row, "reason_letters": reason_letters,
                 "dry_run": dry_run, "skip_invalid": skip_invalid}, "cli")
     except OperationError as exc:

@@ -1,4 +1,5 @@
-"""Demo content: online-survey and call-centre results of DEMO-2026, imported like real files."""
+"""Demo content: results of the city's online software and of the call centre 1022 for
+DEMO-2026, imported like real files, each under its own source."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .operations import import_results
 from .reasons import TEXTS
 
 CHANNELS = {"online": 160, "call_centre": 120}
+SOURCES = {"online": "city_online", "call_centre": "call_centre"}  # each file's source
 # Reasons in words, as each source writes them (never letters: seed 002 letters them
 # a, b, c, d, d, đ, e, g, e): the online software uses the seed's wording (variant 1 of
 # ``reasons.TEXTS`` where it has its own typo or abbreviation), the call centre our form's.
@@ -46,7 +48,7 @@ def results_csv(agencies: list[str], n: int, seed: int, today: date,
 
 
 def load(survey, actor) -> None:
-    """Import one online and one call-centre file for the agencies in scope."""
+    """Import one file of the city's online software and one of the call centre."""
     names = list(db.session.scalars(select(Agency.name).join(
         SurveyScope, SurveyScope.agency_id == Agency.id).where(
         SurveyScope.survey_id == survey.id).order_by(Agency.name)))
@@ -55,4 +57,4 @@ def load(survey, actor) -> None:
     for seed, (channel, n) in enumerate(CHANNELS.items(), 1):
         data = results_csv(names, n, seed, date.today(), channel)
         import_results(survey, io.BytesIO(data), {
-            "name": f"{channel}-{survey.code}.csv", "channel": channel}, actor)
+            "name": f"{SOURCES[channel]}-{survey.code}.csv", "source": SOURCES[channel]}, actor)

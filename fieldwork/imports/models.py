@@ -1,4 +1,5 @@
-"""Import runs and the online / call-centre results they bring in for combined reporting."""
+"""Import runs and the results of other sources they bring in (the city's online software,
+the call centre 1022, declared sources), shown beside the independent survey."""
 
 from __future__ import annotations
 
@@ -26,13 +27,15 @@ from ..timeutil import utcnow
 
 
 class Channel(enum.StrEnum):
-    """Where imported results were collected."""
+    """How imported results were collected (inside their source)."""
 
     ONLINE = "online"
     CALL_CENTRE = "call_centre"
+    IMPORTED = "imported"  # a declared source's file
 
 
-CHANNEL_LABELS = {Channel.ONLINE: _l("Online survey"), Channel.CALL_CENTRE: _l("Call centre")}
+CHANNEL_LABELS = {Channel.ONLINE: _l("Online survey"), Channel.CALL_CENTRE: _l("Call centre"),
+                  Channel.IMPORTED: _l("Imported file")}
 
 
 class ImportRun(db.Model):
@@ -42,6 +45,7 @@ class ImportRun(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32), default="results")
+    source: Mapped[str | None] = mapped_column(String(40), nullable=True)
     channel: Mapped[Channel | None] = mapped_column(enum_column(Channel), nullable=True)
     file_name: Mapped[str] = mapped_column(String(255))
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -62,24 +66,42 @@ class ImportRun(db.Model):
         """The channel in the user's language."""
         return str(CHANNEL_LABELS[self.channel]) if self.channel else ""
 
+    @property
+    def source_label(self) -> str:
+        """The source in the user's language (a declared source by its name)."""
+        from ..stats.sources import label
+        return label(self.source) if self.source else ""
+
 
 class ImportedResponse(db.Model):
-    """One satisfaction answer collected online or by the call centre."""
+    """One satisfaction answer of another source (city online software, call centre 1022,
+    a declared source), imported from a results file.
+
+    ``record_id`` is the file's own id of the row: it tells rows apart within their file
+    only and never stands in for a dossier code. ``dossier_code``, or phone and citizen ID
+    together (encrypted, with blind indexes), count a respondent once within the source.
+    """
 
     __tablename__ = "imported_responses"
     __table_args__ = (
-        UniqueConstraint("survey_id", "channel", "fingerprint", name="uq_imported_response_fp"),
+        UniqueConstraint("survey_id", "source", "fingerprint", name="uq_imported_response_fp"),
         Index("ix_imported_responses_survey_agency", "survey_id", "agency_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
     run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    source: Mapped[str] = mapped_column(String(40))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     response_date: Mapped[date] = mapped_column(Date)
     satisfied: Mapped[bool] = mapped_column(Boolean)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
-    source_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    record_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    dossier_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    phone_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    cid_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cid_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     agency = relationship("Agency")

@@ -1,4 +1,12 @@
-"""Importing online / call-centre results: dry run and commit, idempotent, audited."""
+"""Importing the results of another source (the city's online software, the call centre
+1022, a declared source): dry run and commit, idempotent, audited.
+
+Every row is stored under its source. A file's record ids tell its rows apart within that
+file only (the fingerprint of a keyed row is salted with the file's sha256): ids 1-3 of an
+online file and ids 1-3 of a call-centre file are six answers, and the same file imported
+again adds nothing. A dossier code, or phone and citizen ID together, is what counts a
+respondent once within the source (``stats.dataset.count_once``).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +25,8 @@ from ..errors import OperationError
 from ..extensions import db
 from ..plans.models import SurveyStatus
 from ..plans.operations import require
+from ..privacy.crypto import blind_index, encrypt
+from ..stats import sources as src
 from .models import Channel, ImportedResponse, ImportRun
 from .reasons import letters_in, parse_letter_mapping
 from .results import result_fields, row_rule
@@ -42,6 +52,9 @@ class ImportReport:
     rejected: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # line, field, message
     layout: Layout | None = None  # header rows, rows skipped above and below, zeros put back
+    unmatched: int = 0  # good rows with neither a dossier code nor phone and citizen ID
+    repeated_ids: int = 0  # new rows whose record id an earlier file of the source had
+    source: str = ""
     added: int = 0
     committed: bool = False
     run: ImportRun | None = None
@@ -67,6 +80,27 @@ class ImportReport:
                 if x not in self.letters:
                     self.unmapped_letters[x] = self.unmapped_letters.get(x, 0) + 1
 
+    @property
+    def notes(self) -> list[str]:
+        """What the user should know about rows that were taken (not errors)."""
+        out = []
+        keyed = bool(self.mapping.get("record_id"))
+        if self.unmatched and keyed:
+            out.append(_("%(n)d rows have a record id but no dossier code (nor phone and "
+                         "citizen ID): a record id only tells rows of this file apart, so each "
+                         "of these rows counts as its own answer and cannot be matched to a "
+                         "dossier.", n=self.unmatched))
+        elif self.unmatched:
+            out.append(_("%(n)d rows have no dossier code (nor phone and citizen ID): each "
+                         "counts as its own answer and cannot be matched to a dossier.",
+                         n=self.unmatched))
+        if self.repeated_ids:
+            out.append(_("%(n)d rows carry record ids that an earlier file of this source "
+                         "also had. They are kept (ids only tell rows of one file apart); if "
+                         "this file repeats an earlier export, import only its new rows.",
+                         n=self.repeated_ids))
+        return out
+
 
 def file_sha256(stream: BinaryIO) -> str:
     """sha256 of a whole stream (then rewound)."""
@@ -88,7 +122,9 @@ def fields_for(mapping: dict[str, str] | None, headers: list[str], layout=None,
         mapping, ambiguous = guess(headers, result_fields(agencies))
         if layout is not None:
             layout.ambiguous = ambiguous
-    return mapping, result_fields(agencies, keyed=bool(mapping.get("source_id")),
+    elif "source_id" in mapping and "record_id" not in mapping:  # an old mapping's name
+        mapping = {("record_id" if k == "source_id" else k): v for k, v in mapping.items()}
+    return mapping, result_fields(agencies, keyed=bool(mapping.get("record_id")),
                                   letters=letters)
 
 
@@ -117,24 +153,70 @@ def _letters(given) -> dict[str, str]:
         raise OperationError(str(exc)) from None
 
 
+def import_source(survey, data: dict) -> str:
+    """The source a results file belongs to: ``data["source"]`` (or, as before, the channel
+    "online" or "call_centre"), built in or declared by the survey; OperationError else."""
+    name = (data.get("source") or "").strip().lower()
+    if not name and data.get("channel"):
+        name = {"online": src.CITY_ONLINE, "call_centre": src.CALL_CENTRE}.get(
+            data["channel"], data["channel"])
+    allowed = [*src.IMPORTABLE, *src.declared(survey)]
+    if name == src.INDEPENDENT:
+        raise OperationError(_("The independent survey's answers are its sheets (scanned or "
+                               "keyed), never an imported file."))
+    if name not in allowed:
+        raise OperationError(_("“%(name)s” is not a source of survey %(code)s. Choose one of: "
+                               "%(names)s, or declare the source first.", name=name or "—",
+                               code=survey.code, names=", ".join(allowed)))
+    return name
+
+
 def _chunks(iterable, size):
     it = iter(iterable)
     while chunk := list(islice(it, size)):
         yield chunk
 
 
-def _existing(survey_id: int, channel: Channel) -> set[bytes]:
-    """Fingerprints already imported for this survey and channel, as 16-byte prefixes.
+def _existing(survey_id: int, source: str) -> set[bytes]:
+    """Fingerprints already imported for this survey and source, as 16-byte prefixes.
 
     One streamed query instead of a lookup per chunk: an IN list of thousands of values
     is slow on PostgreSQL without fresh statistics, and 16 bytes a row stays small."""
     rows = db.session.execute(select(ImportedResponse.fingerprint).where(
-        ImportedResponse.survey_id == survey_id, ImportedResponse.channel == channel)
+        ImportedResponse.survey_id == survey_id, ImportedResponse.source == source)
         .execution_options(yield_per=5000)).scalars()
     return {bytes.fromhex(fp)[:16] for fp in rows}
 
 
-def _pass(survey, channel, stream, name, mapping, report, run_id=None,
+def _earlier_ids(survey_id: int, source: str) -> set[str]:
+    """Record ids already imported for this survey and source (from any file)."""
+    return set(db.session.scalars(select(ImportedResponse.record_id).where(
+        ImportedResponse.survey_id == survey_id, ImportedResponse.source == source,
+        ImportedResponse.record_id.is_not(None)).execution_options(yield_per=5000)))
+
+
+def _contact(kind: str, value: str | None) -> dict:
+    if not value:
+        return {f"{kind}_enc": None, f"{kind}_hash": None}
+    return {f"{kind}_enc": encrypt(value), f"{kind}_hash": blind_index(kind, value)}
+
+
+def _row(survey, run_id: int, source: str, channel: Channel, r) -> dict:
+    code = (r.values.get("dossier_code") or "").strip().upper() or None
+    return {"survey_id": survey.id, "run_id": run_id, "source": source, "channel": channel,
+            "agency_id": r.values["agency"], "response_date": r.values["date"],
+            "satisfied": r.values["satisfied"], "reasons": r.values.get("reasons") or [],
+            "comment": r.values.get("comment"), "record_id": r.values.get("record_id"),
+            "dossier_code": code, "fingerprint": r.fingerprint,
+            **_contact("phone", r.values.get("phone")), **_contact("cid", r.values.get("cid"))}
+
+
+def _matched(values: dict) -> bool:
+    return bool((values.get("dossier_code") or "").strip()) or bool(
+        values.get("phone") and values.get("cid"))
+
+
+def _pass(survey, source, stream, name, mapping, report, run_id=None,
           header_row=None) -> None:
     """Read the file once: count (and with ``run_id`` insert) new, duplicate and bad rows."""
     stream.seek(0)
@@ -142,12 +224,17 @@ def _pass(survey, channel, stream, name, mapping, report, run_id=None,
     mapping, fields = fields_for(mapping, table.headers, table.layout, report.letters)
     report.file_format, report.encoding = table.kind, table.encoding
     report.headers, report.mapping, report.layout = table.headers, mapping, table.layout
-    report.read = report.new = report.duplicates = report.rejected = 0
+    report.read = report.new = report.duplicates = report.rejected = report.unmatched = 0
+    report.repeated_ids = 0
     report.errors, report.unknown_agencies, report.unmapped_letters = [], {}, {}
-    keyed = any(f.name == "source_id" and f.identity for f in fields)
-    rows = parse_rows(table, mapping, fields, salt=channel.value, rule=row_rule,
+    keyed = any(f.name == "record_id" and f.identity for f in fields)
+    # A record id identifies a row within its file only: salt its fingerprint with the file.
+    salt = f"{source}\x1f{report.sha256}" if keyed else source
+    channel = Channel(src.IMPORT_CHANNEL.get(source, src.IMPORTED))
+    rows = parse_rows(table, mapping, fields, salt=salt, rule=row_rule,
                       number_repeats=not keyed)
-    seen = _existing(survey.id, channel)
+    seen = _existing(survey.id, source)
+    earlier = _earlier_ids(survey.id, source) if keyed else set()
     for chunk in _chunks(rows, CHUNK):
         good = [r for r in chunk if r.ok]
         report.read += len(chunk)
@@ -162,18 +249,17 @@ def _pass(survey, channel, stream, name, mapping, report, run_id=None,
                 fresh.append(r)
         report.duplicates += len(good) - len(fresh)
         report.new += len(fresh)
+        report.unmatched += sum(not _matched(r.values) for r in fresh)
+        report.repeated_ids += sum(r.values.get("record_id") in earlier for r in fresh)
         if run_id is not None and fresh:
-            db.session.execute(insert(ImportedResponse), [{
-                "survey_id": survey.id, "run_id": run_id, "channel": channel,
-                "agency_id": r.values["agency"], "response_date": r.values["date"],
-                "satisfied": r.values["satisfied"], "reasons": r.values.get("reasons") or [],
-                "comment": r.values.get("comment"), "source_id": r.values.get("source_id"),
-                "fingerprint": r.fingerprint} for r in fresh])
+            db.session.execute(insert(ImportedResponse),
+                               [_row(survey, run_id, source, channel, r) for r in fresh])
 
 
 def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
-    """Import a results file: {name, channel, mapping?, header_row?, reason_letters?,
-    dry_run?, skip_invalid?} (``reason_letters`` {letter: code}: how the file's letters read).
+    """Import a results file: {name, source (or channel), mapping?, header_row?,
+    reason_letters?, dry_run?, skip_invalid?} (``reason_letters`` {letter: code}: how the
+    file's letters read).
 
     A dry run only reports. A real run adds nothing if any row is rejected, unless
     ``skip_invalid``; rows already imported (same fingerprint) are skipped. Flushes and
@@ -182,27 +268,25 @@ def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
     if survey.status == SurveyStatus.CLOSED:
         raise OperationError(_("Survey %(code)s is closed; nothing can change any more.",
                                code=survey.code))
-    try:
-        channel = Channel(data.get("channel") or "")
-    except ValueError:
-        raise OperationError(_("Choose the channel: online or call_centre.")) from None
+    source = import_source(survey, data)
+    channel = Channel(src.IMPORT_CHANNEL.get(source, src.IMPORTED))
     name = (data.get("name") or "upload").strip()[:255]
-    report = ImportReport(file_name=name, sha256=file_sha256(stream),
+    report = ImportReport(file_name=name, sha256=file_sha256(stream), source=source,
                           letters=_letters(data.get("reason_letters")))
     mapping = data.get("mapping")
     try:
-        _pass(survey, channel, stream, name, mapping, report, header_row=data.get("header_row"))
+        _pass(survey, source, stream, name, mapping, report, header_row=data.get("header_row"))
         if data.get("dry_run") or (report.rejected and not data.get("skip_invalid")):
             return report
         actor = user if not isinstance(user, str) else None
-        run = ImportRun(survey_id=survey.id, channel=channel, file_name=name,
+        run = ImportRun(survey_id=survey.id, source=source, channel=channel, file_name=name,
                         file_sha256=report.sha256, file_format=report.file_format,
                         encoding=report.encoding, mapping=report.mapping,
                         created_by_id=getattr(actor, "id", None),
                         created_by_label=getattr(actor, "email", None) or str(user))
         db.session.add(run)
         db.session.flush()
-        _pass(survey, channel, stream, name, report.mapping, report, run_id=run.id,
+        _pass(survey, source, stream, name, report.mapping, report, run_id=run.id,
               header_row=data.get("header_row"))
     except TabularError as exc:
         raise OperationError(str(exc)) from None
@@ -213,8 +297,9 @@ def import_results(survey, stream: BinaryIO, data: dict, user) -> ImportReport:
     report.added, report.committed, report.run = report.new, True, run
     db.session.flush()
     record(user, "imports.results", run, after={
-        "file": name, "sha256": report.sha256, "channel": channel.value, "read": report.read,
-        "added": report.added, "duplicates": report.duplicates, "rejected": report.rejected,
-        **layout_audit(report.layout), **({"reason_letters": report.letters}
-                                         if report.letters else {})})
+        "file": name, "sha256": report.sha256, "source": source, "channel": channel.value,
+        "read": report.read, "added": report.added, "duplicates": report.duplicates,
+        "rejected": report.rejected, "unmatched": report.unmatched,
+        "repeated_ids": report.repeated_ids, **layout_audit(report.layout),
+        **({"reason_letters": report.letters} if report.letters else {})})
     return report

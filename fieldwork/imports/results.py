@@ -1,4 +1,5 @@
-"""The online / call-centre results file: its fields and the row rule (pure)."""
+"""A results file of another source (city online software, call centre 1022, a declared
+source): its fields and the row rule (pure)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,26 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
+from ..privacy.validate import InvalidValue, normalise_cid, normalise_phone
 from .parsers import agency_parser, parse_date, parse_satisfied, parse_text
 from .reasons import reason_parser
 from .tabular import FieldSpec
 
 
+def _contact(normalise):
+    def parse(text: str) -> str:
+        try:
+            return normalise(text)
+        except InvalidValue as exc:
+            raise ValueError(str(exc.message)) from None
+    return parse
+
+
 def result_fields(agencies: Iterable[tuple[int, str]], *, keyed: bool = False,
                   letters: dict[str, str] | None = None) -> list[FieldSpec]:
-    """Field specs for a results file; with ``keyed`` only the source id identifies a row.
+    """Field specs for a results file; with ``keyed`` the file's record id identifies a row
+    (within that file: the caller salts the fingerprint with the file's hash). Phone and
+    citizen ID are never part of a fingerprint (a hash of a phone number is guessable).
     Reasons are read by their text; letters only through ``letters`` {letter: code}."""
     return [
         FieldSpec("agency", str(_l("Agency")), agency_parser(agencies),
@@ -29,7 +42,15 @@ def result_fields(agencies: Iterable[tuple[int, str]], *, keyed: bool = False,
                   synonyms=("ly do", "ly do chua hai long", "reason"), identity=not keyed),
         FieldSpec("comment", str(_l("Comment")), parse_text(2000), required=False,
                   synonyms=("y kien", "gop y", "y kien khac", "comments"), identity=not keyed),
-        FieldSpec("source_id", str(_l("Record id in the source system")), parse_text(64),
+        FieldSpec("dossier_code", str(_l("Dossier code")), parse_text(64), required=False,
+                  synonyms=("ma ho so", "so ho so", "dossier", "dossier code", "ma hs"),
+                  identity=not keyed),
+        FieldSpec("phone", str(_l("Phone")), _contact(normalise_phone), required=False,
+                  synonyms=("so dien thoai", "dien thoai", "sdt", "phone"), identity=False),
+        FieldSpec("cid", str(_l("Citizen ID")), _contact(normalise_cid), required=False,
+                  synonyms=("cccd", "can cuoc", "so cccd", "can cuoc cong dan", "so dinh danh",
+                            "citizen id"), identity=False),
+        FieldSpec("record_id", str(_l("Record id in the source system")), parse_text(64),
                   required=False, synonyms=("id", "ma", "ma phieu", "record id", "ma ban ghi",
                                             "ma cuoc goi", "call id"), identity=keyed),
     ]

@@ -18,14 +18,17 @@ from ..jobs.runner import enqueue
 from ..jobs.views import job_result_url
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
+from ..stats import sources as src
+from ..stats.models import SurveySource
+from ..stats.operations import declare_source
 from . import mapping_page as page
-from .models import CHANNEL_LABELS, Channel, ImportRun
+from .models import ImportRun
 from .operations import fields_for, import_results, open_results
 from .reasons import LETTERS, label
 from .results import result_fields
 from .tabular import TabularError
 from .uploads import RESULTS, drop_upload, save_upload
-from .webforms import UploadForm, letter_field, letters_form, mapping_form
+from .webforms import SourceForm, UploadForm, letter_field, letters_form, mapping_form
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 register_nav(NavItem(_l("Imported results"), "imports.index", (RoleName.MANAGER,)))
@@ -38,18 +41,50 @@ MAX_UPLOAD = 200 * 1024 ** 2
 def index():
     """Import runs and the upload form."""
     request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", MAX_UPLOAD)
+    declared = list(db.session.scalars(select(SurveySource).order_by(SurveySource.name)))
     form = UploadForm()
     surveys = list(db.session.scalars(select(Survey).order_by(Survey.year.desc(), Survey.code)))
     form.survey.choices = [SelectChoice(s.id, f"{s.code} · {s.title}") for s in surveys]
+    form.source.choices = [SelectChoice(s, src.label(s)) for s in src.IMPORTABLE] + [
+        SelectChoice(d.name, f"{d.label} ({d.name})") for d in
+        {d.name: d for d in declared}.values()]
     if form.validate_on_submit():
         upload = form.file.data
         token = save_upload(upload.stream, {
-            "survey_id": form.survey.data, "channel": form.channel.data,
+            "survey_id": form.survey.data, "source": form.source.data,
             "name": upload.filename or "upload", "user_id": current_user.id})
         return redirect(url_for("imports.mapping", token=token))
     runs = list(db.session.scalars(select(ImportRun).order_by(ImportRun.created_at.desc())
                                    .limit(100)))
-    return render_template("imports/index.html", form=form, runs=runs)
+    sources_form = SourceForm(prefix="source")
+    sources_form.survey.choices = form.survey.choices
+    return render_template("imports/index.html", form=form, runs=runs,
+                           sources_form=sources_form, declared=declared,
+                           codes={s.id: s.code for s in surveys})
+
+
+@bp.route("/sources", methods=["POST"])
+@roles_required(RoleName.MANAGER)
+def declare():
+    """Declare a further source of a survey."""
+    form = SourceForm(prefix="source")
+    form.survey.choices = [SelectChoice(s.id, s.code) for s in db.session.scalars(
+        select(Survey))]
+    if not form.validate_on_submit():
+        flash(_("Give the source's survey, name and label."), "danger")
+        return redirect(url_for("imports.index"))
+    survey = db.session.get(Survey, form.survey.data) or abort(404)
+    try:
+        declare_source(survey, {"name": form.name.data, "label": form.label.data,
+                                "owner": form.owner.data, "note": form.note.data},
+                       current_user)
+    except OperationError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for("imports.index"))
+    db.session.commit()
+    flash(_("Source declared."), "success")
+    return redirect(url_for("imports.index"))
 
 
 def _mapping_from(form, fields) -> dict[str, str]:
@@ -92,7 +127,8 @@ def mapping(token: str):
     report = None
     check_again = request.method == "GET" and request.args.get("check") and meta.get("mapping")
     if form.validate_on_submit() or check_again:
-        data = {"name": meta["name"], "channel": meta["channel"],
+        data = {"name": meta["name"], "source": meta.get("source"),
+                "channel": meta.get("channel"),
                 "header_row": meta.get("header_row"),
                 "reason_letters": meta.get("reason_letters") or {},
                 "mapping": meta["mapping"] if check_again else _mapping_from(form, fields),
@@ -118,9 +154,11 @@ def mapping(token: str):
             else:
                 flash(_("The file is being imported; this page shows its progress."), "info")
                 return redirect(url_for("jobs.job", job_id=job.id, follow="1"))
+    source_label = src.label(meta.get("source") or {"online": src.CITY_ONLINE}.get(
+        meta.get("channel"), meta.get("channel") or ""))
     return render_template(
         "imports/mapping.html", form=form, fields=fields, meta=meta, survey=survey,
-        headers=headers, report=report, channel_label=CHANNEL_LABELS[Channel(meta["channel"])],
+        headers=headers, report=report, source_label=source_label,
         labels=labels, layout=layout, header_form=hform, letters_form=lform,
         letter_field=letter_field, reason_label=label,
         notes=(report.layout if report else layout).notes(labels),

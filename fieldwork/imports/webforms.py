@@ -5,21 +5,21 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-
-from .models import CHANNEL_LABELS, Channel
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class UploadForm(FlaskForm):
-    """A results file from the online survey or the call centre."""
+    """A results file of another source: the city's online software, the call centre 1022
+    or a source the survey declared (choices set by the view)."""
 
     survey = SelectField(_l("Survey"), coerce=int)
-    channel = SelectField(_l("Channel"), choices=[SelectChoice(c.value, CHANNEL_LABELS[c])
-                                                    for c in Channel])
+    source = SelectField(_l("Source"))
     file = FileField(_l("File (CSV or XLSX)"), validators=[FileRequired()],
-                     description=_l("Columns: agency, date, satisfied or not, reasons; "
-                                    "UTF-8 (with or without BOM) or Windows-1258."))
+                     description=_l("Columns: agency, date, satisfied or not, reasons, and the "
+                                    "dossier code where the source has it; UTF-8 (with or "
+                                    "without BOM) or Windows-1258."))
     submit = SubmitField(_l("Upload and map columns"))
 
 
@@ -55,6 +55,19 @@ def letters_form(given: dict[str, str]) -> LettersForm:
     for x in LETTERS:
         setattr(Form, letter_field(x), SelectField(x, choices=choices, default=given.get(x, "")))
     return Form(prefix="let")
+
+
+class SourceForm(FlaskForm):
+    """Declare a further source of a survey (e.g. SIPAS results)."""
+
+    survey = SelectField(_l("Survey"), coerce=int)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("Lower-case letters, digits and _, e.g. sipas_2026."))
+    label = StringField(_l("Label"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("Whose results these are, as figures will name them."))
+    owner = StringField(_l("Run by"), validators=[Optional(), Length(max=200)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    declare = SubmitField(_l("Declare the source"))
 
 
 class MappingBase(FlaskForm):

@@ -61,17 +61,36 @@ def signal_rows(survey_id: int) -> list[tuple[str, list[Item], str, str]]:
 
 
 def duplicate_rows(survey) -> list[tuple[str, list[Item], str, str]]:
-    """(kind, items, '', details) of each dossier answered again after it was counted."""
-    from ..stats.dataset import load_rows
-    from ..stats.views import CHANNELS
+    """(kind, items, '', details) of each dossier answered again within one source (the
+    later answer kept, not counted) and of each dossier answered in several sources (every
+    answer counted in its own source: an integrity signal, nothing removed)."""
+    from ..stats.dataset import dataset
+    from ..stats.filters import Filter
+    from ..stats.sources import CHANNEL_LABELS, label
 
-    _rows, meta = load_rows(survey)
+    data = dataset(survey, Filter(combined=True))
+
+    def channel(name):
+        return CHANNEL_LABELS.get(name, name)
+
     out = []
-    for d in meta["duplicates"]:
+    for d in data.duplicates:
         first = d["counted_as"]
-        items = [Item(str(first["serial"]), None, _("%(c)s, counted", c=CHANNELS.get(
-                     first["channel"], first["channel"]))),
+        items = [Item(str(first["serial"]), None, _("%(c)s, counted", c=channel(
+                     first["channel"]))),
                  Item(str(d["serial"]), SimpleNamespace(name=d["agency"]) if d["agency"] else None,
-                      _("%(c)s, not counted (kept)", c=CHANNELS.get(d["channel"], d["channel"])))]
-        out.append(("dossier_twice", items, "", _("Dossier %(code)s", code=d["dossier"])))
+                      _("%(c)s, not counted (kept)", c=channel(d["channel"])))]
+        what = _("Dossier %(code)s", code=d["dossier"]) if d["dossier"] else _(
+            "Same phone and citizen ID")
+        out.append(("dossier_twice", items, "", f"{what} · {label(d['source'], data.declared)}"))
+    for o in data.overlaps:
+        items = [Item(str(a["serial"]), SimpleNamespace(name=a["agency"]) if a["agency"] else None,
+                      _("%(s)s, %(c)s: %(answer)s", s=label(a["source"], data.declared),
+                        c=channel(a["channel"]), answer=_("satisfied") if a["satisfied"]
+                        else _("not satisfied") if a["satisfied"] is False else "—"))
+                 for a in o["answers"]]
+        text = _("Dossier %(code)s", code=o["dossier"])
+        if o["disagree"]:
+            text += " · " + _("the sources disagree")
+        out.append(("dossier_sources", items, "", text))
     return out

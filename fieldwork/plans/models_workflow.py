@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..directory.models import enum_column
@@ -184,6 +184,10 @@ class Plan(db.Model):
     rounding: Mapped[Rounding] = mapped_column(enum_column(Rounding), default=Rounding.FLOOR)
     # Contact attempts before a drawn respondent counts as "not reachable" (and is replaced).
     contact_attempts: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # Thresholds for marking agencies (fractions 0-1), none by default: Decision 2223 names
+    # no bands, so any is the plan's own setting, shown with whose rule it is.
+    bands: Mapped[list] = mapped_column(JSON, default=list)
+    bands_source: Mapped[str] = mapped_column(Text, default="")
     # Home Affairs reviewer in charge; if none is set any Home Affairs reviewer may act.
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     # Document header and signature (Decree 30/2020 layout of the DOCX export).

@@ -228,6 +228,47 @@ def set_policy(survey: Survey, data: dict, user) -> None:
                         "contact_attempts": attempts})
 
 
+MAX_BANDS = 5
+
+
+def parse_bands(text) -> list[float]:
+    """Band thresholds typed as percentages ("80; 90" or "80,5 90") as sorted fractions;
+    OperationError for a value outside 0-100 %, a repeat, or more than ``MAX_BANDS``."""
+    values = []
+    for part in str(text or "").replace(";", " ").replace("%", " ").split():
+        try:
+            value = float(part.replace(",", "."))
+        except ValueError:
+            raise OperationError(_("“%(v)s” is not a percentage.", v=part)) from None
+        if not 0 < value <= 100:
+            raise OperationError(_("A band lies between 0 and 100%%; %(v)s is outside.",
+                                   v=part))
+        values.append(round(value / 100, 6))
+    if len(set(values)) != len(values):
+        raise OperationError(_("A band is given twice."))
+    if len(values) > MAX_BANDS:
+        raise OperationError(_("At most %(n)d bands.", n=MAX_BANDS))
+    return sorted(values)
+
+
+def set_bands(survey: Survey, data: dict, user) -> None:
+    """Set the thresholds that mark agencies (none by default: Decision 2223 names none),
+    with whose rule they are ({bands: "80; 90", bands_source: text}); empty clears them."""
+    require(user, RoleName.MANAGER)
+    _plan_editable(survey)
+    plan = plan_of(survey)
+    bands = parse_bands(data.get("bands"))
+    source = " ".join(str(data.get("bands_source") or "").split())[:500]
+    if bands and not source:
+        raise OperationError(_("Say whose rule the bands are (e.g. “theo Kế hoạch số .../KH-... "
+                               "đã được Sở Nội vụ thẩm định”)."))
+    before = {"bands": list(plan.bands or []), "bands_source": plan.bands_source}
+    plan.bands, plan.bands_source = bands, source if bands else ""
+    db.session.flush()
+    audit.record(user, "plan.bands", plan, before=before,
+                 after={"bands": bands, "bands_source": plan.bands_source})
+
+
 def set_due_dates(survey: Survey, data: dict, user) -> None:
     """Change the due dates of the steps (``due_1`` .. ``due_6``; empty clears)."""
     require(user, RoleName.MANAGER)

@@ -32,6 +32,15 @@ def plan_policy(code: str):
     return back(survey, 1, "scope")
 
 
+@bp.route("/<code>/plan/bands", methods=["POST"])
+@roles_required(RoleName.MANAGER)
+def plan_bands(code: str):
+    """Set or clear the bands that mark agencies, with whose rule they are."""
+    survey = load_survey(code)
+    run(ops.set_bands, survey, form_data(), _("Bands saved."))
+    return back(survey, 1, "bands")
+
+
 @bp.route("/<code>/scope/add", methods=["POST"])
 @roles_required(RoleName.MANAGER)
 def scope_add(code: str):

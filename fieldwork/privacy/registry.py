@@ -60,6 +60,9 @@ register_encrypted("fieldwork.frames.models", "FrameDossier", "cid", hash="cid_i
 # Self-completed answers (online form, kiosk, imported online and call-centre results).
 register_encrypted("fieldwork.online.models", "OnlineResponse", "phone")
 register_encrypted("fieldwork.online.models", "OnlineResponse", "cid")
+# Imported results of other sources that give phone and citizen ID (issue 17).
+register_encrypted("fieldwork.imports.models", "ImportedResponse", "phone")
+register_encrypted("fieldwork.imports.models", "ImportedResponse", "cid")
 # The blind-index key itself, wrapped by the data keys.
 register_encrypted("fieldwork.privacy.models", "PrivacyKey", "index_key", enc="token",
                    hash=None)

@@ -23,7 +23,9 @@ SIGNAL_LABELS = {
     "online_device_burst": _l("Online: many answers from one device in a short time"),
     "online_office_satisfied": _l("Online: one device, every answer in office hours and "
                                   "satisfied (self-evaluation?)"),
-    "dossier_twice": _l("Dossier answered in more than one channel (counted once)"),
+    "dossier_twice": _l("Dossier answered again within one source (counted once)"),
+    "dossier_sources": _l("Dossier answered in more than one source (each answer counts in "
+                          "its own source)"),
 }
 
 
@@ -89,7 +91,8 @@ def integrity_rows(survey_id: int) -> list[SignalRow]:
 
 
 def online_rows(survey_id: int) -> list[SignalRow]:
-    """Signals over online and kiosk answers, and dossiers answered in several channels."""
+    """Signals over online and kiosk answers; dossiers answered twice within a source or in
+    several sources."""
     from ..online.integrity import duplicate_rows, signal_rows
     from ..plans.models import Survey
 

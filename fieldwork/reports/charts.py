@@ -9,7 +9,7 @@ import io
 import textwrap
 
 FONT = "DejaVu Sans"  # ships with matplotlib and covers every Vietnamese letter
-THRESHOLDS = (0.80, 0.90)
+THRESHOLDS = ()  # Decision 2223 names no bands: lines only where the plan sets some
 
 
 def _figure(rows: int):
@@ -53,7 +53,8 @@ def _vn_pct(v: float) -> str:
 
 def agency_rates_chart(rows: list[tuple[str, float]], title: str = "",
                        thresholds=THRESHOLDS) -> bytes:
-    """Horizontal bars of the rate per agency (best on top) with dashed threshold lines.
+    """Horizontal bars of the rate per agency (best on top), with dashed lines at the plan's
+    ``thresholds`` (none by default: no colours, no lines).
 
     ``rows`` are (agency, rate 0-1); rows without a rate are left out.
     """
@@ -63,8 +64,9 @@ def agency_rates_chart(rows: list[tuple[str, float]], title: str = "",
     fig, ax = _figure(len(rows))
     labels = [_label(a) for a, _ in rows][::-1]
     values = [r * 100 for _, r in rows][::-1]
-    colours = ["#c0392b" if r < min(thresholds) * 100 else "#e67e22"
-               if r < max(thresholds) * 100 else "#2e86c1" for r in values]
+    cuts = sorted(t * 100 for t in thresholds)
+    colours = ["#c0392b" if cuts and r < cuts[0] else "#e67e22" if cuts and r < cuts[-1]
+               else "#2e86c1" for r in values]
     bars = ax.barh(range(len(values)), values, color=colours)
     ax.set_yticks(range(len(values)), labels, fontfamily=FONT, fontsize=7)
     for bar, v in zip(bars, values, strict=True):

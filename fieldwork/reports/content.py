@@ -13,6 +13,7 @@ from babel.numbers import format_decimal, format_percent
 
 from ..documents.model import Chart, Para, Section, Table
 from ..stats.compare import compare_proportions
+from ..stats.sources import CHANNEL_LABELS_VI
 from . import charts
 
 __all__ = ["Chart", "Para", "Section", "Table"]  # the document model, for the builders here
@@ -25,9 +26,7 @@ SITUATION = "THỰC TRẠNG VÀ LÝ DO LỰA CHỌN LĨNH VỰC KHẢO SÁT"
 COMPARISON = "SO SÁNH VỚI KẾT QUẢ CÁC NĂM TRƯỚC"
 COMMENTS = "Ý KIẾN GÓP Ý CỦA NGƯỜI DÂN, TỔ CHỨC"
 CHART_AGENCIES = 40  # more bars than this do not fit one page legibly
-CHANNEL_LABELS = {"paper_omr": "Phiếu giấy (quét)", "paper_keyed": "Phiếu giấy (nhập tay)",
-                  "online": "Khảo sát trực tuyến", "call_centre": "Tổng đài",
-                  "kiosk": "Máy tính bảng tại Bộ phận một cửa"}
+CHANNEL_LABELS = CHANNEL_LABELS_VI
 
 
 def pct(value: float | None) -> str:
@@ -112,14 +111,57 @@ def subject_line(survey_title: str, scope: tuple[str, str] | None) -> str:
 
 
 def agency_table(stats: dict) -> Table:
-    """Agencies with answers ranked by rate, their intervals and the threshold each is below."""
+    """Agencies ranked (rank ranges), their intervals and the plan's band each is below;
+    then those below their required sample ("Chưa đủ mẫu"), not ranked."""
     rows = [["Hạng", "Cơ quan, đơn vị", "Số phiếu (n)", "Hài lòng", "Tỷ lệ", "KTC 95%",
              "Ghi chú"]]
-    for a in (a for a in stats["agencies"] if a.get("rank") is not None):
+    for a in stats["agencies"]:
+        if a.get("rank") is not None:
+            place = str(a["rank"])
+        elif a.get("status") == "insufficient":
+            place = "—"
+        else:
+            continue
         mark = f"Dưới {pct(a['below'])}" if a.get("below") else ""
-        rows.append([str(a.get("rank", "—")), a["agency"] or "—", num(a["n"]),
-                     num(a["satisfied"]), pct(a["rate"]), ci(a["ci95"]), mark])
+        if a.get("status") == "insufficient":
+            need = (a.get("adequacy") or {}).get("required")
+            mark = "Chưa đủ mẫu" + (f" (cần {num(need)})" if need else "")
+        rows.append([place, a["agency"] or "—", num(a["n"]), num(a["satisfied"]),
+                     pct(a["rate"]), ci(a["ci95"]), mark])
     return Table(rows, (1.2, 4.4, 1.5, 1.5, 1.7, 3.6, 2.6), (2, 3, 4))
+
+
+SOURCES_NOTE = ("Các chỉ số, xếp hạng và cỡ mẫu trong báo cáo là của khảo sát độc lập do đơn vị "
+                "khảo sát thực hiện; kết quả của phần mềm khảo sát trực tuyến của thành phố, "
+                "Tổng đài 1022 và các nguồn khác (nếu có) được trình bày riêng theo từng nguồn, "
+                "không gộp vào.")
+
+
+def ranking_note(stats: dict) -> str:
+    """How ranks are given, and whose bands mark agencies (only when the plan set some)."""
+    from ..stats.compare import RANK_METHOD_VI
+    text = ("Ghi chú: chỉ xếp hạng các cơ quan, đơn vị đã đủ cỡ mẫu tối thiểu theo kế hoạch; "
+            f"hạng là một khoảng khi khác biệt không có ý nghĩa thống kê ({RANK_METHOD_VI}).")
+    bands = stats.get("bands")
+    if bands:
+        marks = ", ".join(f"“Dưới {pct(v)}”" for v in bands["values"])
+        text += (f" {marks}: tỷ lệ hài lòng thấp hơn ngưỡng do kế hoạch quy định"
+                 + (f" ({bands['source']})" if bands.get("source") else "") + ".")
+    return text
+
+
+def source_table(stats: dict) -> Table | None:
+    """Results by source: the independent survey first, then each other source with its own
+    n, rate and interval, never pooled (None when there is no other source)."""
+    others = [s for s in (stats.get("sources") or {}).values() if s["overall"]["sheets"]]
+    if not others:
+        return None
+    rows = [["STT", "Nguồn kết quả", "Số phiếu (n)", "Tỷ lệ hài lòng", "KTC 95%"]]
+    for i, s in enumerate([stats, *others], 1):
+        label = s.get("source_label_vi") or s.get("source") or "—"
+        rows.append([str(i), label, num(s["overall"]["n"]), pct(s["overall"]["rate"]),
+                     ci(s["overall"]["ci95"])])
+    return Table(rows, (1.2, 6.5, 2.4, 2.6, 3.8), (2, 3))
 
 
 def reason_table(stats: dict, labels: dict) -> Table:
@@ -175,8 +217,9 @@ def change_text(now: dict, before: dict, year: int) -> str | None:
 def agency_chart_rows(stats: dict) -> tuple[list[tuple[str, float]], str]:
     """(agency, rate) bars of the agency chart and its caption: with more than
     ``CHART_AGENCIES`` rated agencies, the lowest rates only (they need attention)."""
-    rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a["rate"] is not None]
-    caption = "Biểu đồ: Tỷ lệ hài lòng theo cơ quan, đơn vị"
+    rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a["rate"] is not None
+             and a.get("status", "ranked") == "ranked"]
+    caption = "Biểu đồ: Tỷ lệ hài lòng theo cơ quan, đơn vị (đã đủ cỡ mẫu)"
     if len(rated) > CHART_AGENCIES:
         rated = sorted(rated, key=lambda x: x[1])[:CHART_AGENCIES]
         caption += f" ({CHART_AGENCIES} cơ quan, đơn vị có tỷ lệ thấp nhất)"
@@ -271,22 +314,26 @@ def build_content(stats: dict, header: Header, scope: tuple[str, str] | None = N
              "vị có giải pháp nâng cao chất lượng phục vụ."),
     ])
     from .fieldwork import fieldwork_blocks
-    method = method_blocks(stats, header) + fieldwork_blocks(stats) + profile_blocks(stats)
+    method = (method_blocks(stats, header) + [Para(SOURCES_NOTE)] + fieldwork_blocks(stats)
+              + profile_blocks(stats))
     overall = [Para(f"Chỉ số hài lòng chung: {pct(o['rate'])} ({num(o['satisfied'])}/"
                     f"{num(o['n'])} phiếu hài lòng), khoảng tin cậy 95%: {ci(o['ci95'])}.")]
     if len(stats.get("channels", [])) > 1:
         overall += [Para("Kết quả theo kênh thu thập:", bold=True),
                     group_table(stats["channels"], "Kênh", CHANNEL_LABELS)]
+    by_source = source_table(stats)
+    if by_source is not None:
+        overall += [Para("Kết quả theo nguồn (mỗi nguồn một mẫu riêng, không gộp):", bold=True),
+                    by_source]
     fields = [f for f in stats.get("fields", []) if f["group"]]
-    ranking = [agency_table(stats),
-               Para("Ghi chú: “Dưới 80,00%”, “Dưới 90,00%”: tỷ lệ hài lòng thấp hơn ngưỡng "
-                    "tương ứng.", italic=True)]
+    ranking = [agency_table(stats), Para(ranking_note(stats), italic=True)]
     reasons = [reason_table(stats, header.reason_labels)] if stats["reasons"] else [
         Para("Không có phiếu chọn lý do chưa hài lòng.")]
     if with_charts:
         rated, caption = agency_chart_rows(stats)
         if rated:
-            ranking.insert(1, Chart(caption, charts.agency_rates_chart(rated)))
+            ranking.insert(1, Chart(caption, charts.agency_rates_chart(
+                rated, thresholds=(stats.get("bands") or {}).get("values", ()))))
         if stats["reasons"]:
             reasons.append(Chart("Biểu đồ: Lý do chưa hài lòng", charts.reason_chart(
                 [(header.reason_labels.get(r["code"], r["code"]), r["count"])

@@ -39,7 +39,8 @@ def chart_png(stats: dict, name: str, reason_labels: dict | None = None) -> byte
     if name not in available(stats):
         return None
     if name == "agencies":
-        return charts.agency_rates_chart(agency_chart_rows(stats)[0])
+        return charts.agency_rates_chart(agency_chart_rows(stats)[0], thresholds=(
+            stats.get("bands") or {}).get("values", ()))
     if name == "reasons":
         labels = reason_labels or {}
         return charts.reason_chart([(labels.get(r["code"], r["code"]), r["count"])

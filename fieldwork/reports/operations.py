@@ -149,47 +149,22 @@ def reason_labels(survey) -> dict:
 def report_statistics(survey, agency=None, field=None) -> tuple[dict, int | None]:
     """The statistics dict of the report and its population N.
 
-    The synthesis is exactly ``survey_statistics``; an agency or field report summarises the
-    same rows filtered to that agency or field, with the same functions.
+    The headline is the independent survey (other sources beside it under ``sources``); an
+    agency or field report is the same ``survey_statistics`` with the filter narrowed to that
+    agency or field: one function, one filter, whatever the scope.
     """
-    from ..stats.dataset import (
-        load_rows,
-        planned_margins,
-        populations,
-        snapshot_id,
-        summarise,
-        survey_statistics,
-        with_planned_margins,
-    )
+    from ..stats.filters import Filter
+    from ..stats.statistics import populations, survey_statistics
     from .fieldwork import fieldwork_summary
 
-    total, per_agency, required = populations(survey)
-    if agency is None and field is None:
-        # A copy: the statistics may be cached; the fieldwork figures are the procedure's.
-        return {**survey_statistics(survey), "fieldwork": fieldwork_summary(survey)}, total
-    rows, meta = load_rows(survey)
-    if agency is not None:
-        rows = [r for r in rows if r["agency"] == agency.name]
-        population = per_agency.get(agency.name)
-        # Only this agency's quota: summarise lists every required agency, answered or not.
-        required = {k: v for k, v in required.items() if k == agency.name}
-    else:
-        rows = [r for r in rows if r["field"] == field.name]
-        population = sum(s.dossiers for s in survey.scope if s.field_id == field.id) or None
-        per_agency = {}
-        for s in survey.scope:
-            if s.field_id == field.id and s.dossiers:
-                per_agency[s.agency.name] = per_agency.get(s.agency.name, 0) + s.dossiers
-        required = {}
-    out = summarise(rows, population, per_agency, required, meta["reason_codes"],
-                    layout=meta["layout"])
-    with_planned_margins(out, planned_margins(survey))
-    out["snapshot"] = snapshot_id(rows)
-    out["survey"] = survey.code
-    out["channels_used"] = sorted({r["channel"] for r in rows})
-    if agency is not None:
-        out["fieldwork"] = fieldwork_summary(survey, agency)
-    return out, population
+    flt = Filter(agency=agency.name if agency is not None else None,
+                 field=field.name if field is not None else None)
+    total = populations(survey, flt)[0]
+    out = survey_statistics(survey, flt)  # a copy: the statistics are cached
+    if field is None:  # the procedure's fieldwork figures: the survey's, or the agency's
+        out["fieldwork"] = fieldwork_summary(survey, agency) if agency is not None \
+            else fieldwork_summary(survey)
+    return out, total
 
 
 def previous_survey(survey):

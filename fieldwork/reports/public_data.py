@@ -65,7 +65,7 @@ def public_statistics(pub: Publication, draft=None) -> dict:
     ``survey_statistics``): the published draft's frozen figures, else the closed survey's."""
     if draft is not None:
         return draft.statistics
-    from ..stats.dataset import survey_statistics
+    from ..stats.statistics import survey_statistics
 
     # Keyed by the publication itself: a survey re-published gets a new row or timestamp.
     key = (pub.id, pub.survey_id, pub.attachment_id, pub.published_at.isoformat())

@@ -55,7 +55,8 @@ def run(n: int = 1_000_000, agencies: int = 200, seed: int = 1) -> dict:
     from ..reports.content import Header, build_content
     from ..reports.docx_report import build_report_docx
     from ..reports.pdf_report import build_report_pdf
-    from .dataset import snapshot_id, summarise
+    from .dataset import snapshot_id
+    from .summary import summarise
 
     started = time.perf_counter()
     rows = synthetic_rows(n, agencies, seed)

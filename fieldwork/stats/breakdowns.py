@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from ..privacy.mask import mask_free_text, mask_numbers  # noqa: F401 - re-exported
-from .proportions import rate_entry, row_flag, satisfaction_rate
+from .proportions import rate_entry, rate_of_counts, satisfaction_rate
 
 PERIODS = ("month", "quarter", "half")
 TOP_PROCEDURES = 15
@@ -74,55 +75,69 @@ def period_of(iso: str, kind: str) -> str:
     raise ValueError(f"unknown period {kind!r}; choose one of {', '.join(PERIODS)}")
 
 
-def _rate(group, rows: list[dict]) -> dict:
-    return rate_entry(group, satisfaction_rate([row_flag(x) for x in rows]))
+def _flag_rate(group, marks: list) -> dict:
+    return rate_entry(group, satisfaction_rate(marks))
 
 
-def period_rates(rows: list[dict]) -> dict:
-    """Rates by month, quarter and half-year in time order; rows without a date counted."""
-    dated = [r for r in rows if r.get("date")]
+def period_rates(rows: list[dict], marks: list | None = None) -> dict:
+    """Rates by month, quarter and half-year in time order; rows without a date counted
+    (``marks``: the rows' flags, when the caller has them)."""
+    from .proportions import flags
+    from .rows import column
     out: dict = {}
-    by_date: dict = defaultdict(list)
-    for r in dated:
-        by_date[r["date"]].append(r)
+    counts = Counter(zip(column(rows, "date"), flags(rows) if marks is None else marks,
+                         strict=True))
+    undated = sum(k for (day, _flag), k in counts.items() if not day)
     for kind in PERIODS:
-        groups: dict = defaultdict(list)
-        for day, day_rows in by_date.items():  # a year has few distinct dates
-            groups[period_of(day, kind)].extend(day_rows)
-        out[kind] = [_rate(g, groups[g]) for g in sorted(groups)]
-    out["undated"] = len(rows) - len(dated)
+        groups: dict = defaultdict(Counter)
+        for (day, flag), k in counts.items():  # a year has few distinct dates
+            if day:
+                groups[period_of(day, kind)][flag] += k
+        out[kind] = [rate_entry(g, rate_of_counts(groups[g])) for g in sorted(groups)]
+    out["undated"] = undated
     return out
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(text: str | None) -> str | None:
-    """A name as written, with runs of spaces collapsed; None when empty."""
+    """A name as written, with runs of spaces collapsed; None when empty (names repeat a lot:
+    cached)."""
     text = _SPACES.sub(" ", text or "").strip()
     return text or None
 
 
-def procedure_rates(rows: list[dict], top: int = TOP_PROCEDURES) -> dict:
+@lru_cache(maxsize=65536)
+def _fold(name: str) -> str:
+    return name.casefold()
+
+
+def procedure_rates(rows: list[dict], top: int = TOP_PROCEDURES,
+                    marks: list | None = None) -> dict:
     """Rates of the ``top`` procedures by number of sheets; the others pooled.
 
     Names are grouped regardless of letter case and spacing and shown in their most
     frequent spelling. ``others`` pools the remaining procedures (``procedures`` says how
     many); ``unnamed`` counts rows without a procedure. Empty dict when none has one.
     """
+    from .proportions import flags
+    from .rows import column
     groups: dict = defaultdict(list)
     spellings: dict = defaultdict(Counter)
-    for r in rows:
-        name = r.get("procedure")
-        name = normalise_name(name) if name else None  # most rows have none: skip the regex
+    for name, mark in zip(column(rows, "procedure"), flags(rows) if marks is None else marks,
+                          strict=True):
+        name = normalise_name(name) if name else None
         if name is not None:
-            groups[name.casefold()].append(r)
-            spellings[name.casefold()][name] += 1
+            key = _fold(name)
+            groups[key].append(mark)
+            spellings[key][name] += 1
     if not groups:
         return {}
     order = sorted(groups, key=lambda k: (-len(groups[k]), k))
-    shown = [_rate(spellings[k].most_common(1)[0][0], groups[k]) for k in order[:top]]
+    shown = [_flag_rate(spellings[k].most_common(1)[0][0], groups[k]) for k in order[:top]]
     rest = order[top:]
     others = None
     if rest:
-        others = _rate(None, [r for k in rest for r in groups[k]])
+        others = _flag_rate(None, [m for k in rest for m in groups[k]])
         others["procedures"] = len(rest)
     return {"rows": shown, "others": others,
             "unnamed": len(rows) - sum(len(g) for g in groups.values())}
@@ -147,8 +162,10 @@ def _sheet_order(row: dict) -> tuple:
 
 def comments_by_agency(rows: list[dict]) -> list[dict]:
     """Comments grouped by agency (agencies by name, unknown last; texts in sheet order)."""
+    from .rows import column
     groups: dict = defaultdict(list)
-    for r in sorted((r for r in rows if r.get("comments")), key=_sheet_order):
+    said = [r for r, c in zip(rows, column(rows, "comments"), strict=True) if c]
+    for r in sorted(said, key=_sheet_order):
         for item, text in r.get("comments") or []:
             groups[r["agency"]].append({"item": item, "text": text})
     order = sorted(groups, key=lambda a: (a is None, str(a or "")))

@@ -1,4 +1,5 @@
-"""Year-over-year comparison of two proportions, agency ranking and sample adequacy."""
+"""Year-over-year comparison of two proportions, rank ranges of agencies, bands and sample
+adequacy."""
 
 from __future__ import annotations
 
@@ -49,16 +50,90 @@ def compare_proportions(sat_now: int, n_now: int, sat_before: int, n_before: int
     return Comparison(p1, p2, d, (lo, hi), float(z), float(p_value), bool(p_value < alpha))
 
 
-def rank_agencies(rates: dict, thresholds=(0.80, 0.90)) -> list[dict]:
-    """Agencies by rate, best first, each marked with the highest threshold it falls below."""
-    rows = [(name, r) for name, r in rates.items() if r.rate is not None]
-    rows.sort(key=lambda kv: (-kv[1].rate, str(kv[0])))
-    out = []
-    for rank, (name, r) in enumerate(rows, 1):
-        below = [t for t in sorted(thresholds) if r.rate < t]
-        out.append({"rank": rank, "agency": name, "n": r.n, "satisfied": r.satisfied,
-                    "rate": r.rate, "ci95": r.ci95, "below": below[0] if below else None})
-    return out
+RANK_ALPHA = 0.05
+RANK_METHOD = ("pairwise two-proportion z tests (pooled variance) between every two ranked "
+               "agencies, Holm's correction over all pairs, family-wise 5%: an agency's rank "
+               "range runs from 1 + the agencies significantly above it to the number ranked "
+               "- the agencies significantly below it")
+RANK_METHOD_VI = ("so sánh từng cặp cơ quan bằng kiểm định z hai tỷ lệ (phương sai gộp), "
+                  "hiệu chỉnh Holm trên mọi cặp, mức ý nghĩa chung 5%: hạng của một cơ quan "
+                  "là khoảng từ 1 + số cơ quan cao hơn có ý nghĩa thống kê đến tổng số cơ quan "
+                  "được xếp hạng - số cơ quan thấp hơn có ý nghĩa thống kê")
+
+
+def pairwise_z(sat, n) -> tuple[np.ndarray, np.ndarray]:
+    """z and two-sided p of the pooled two-proportion z test for every pair (i, j), as
+    K x K matrices (the diagonal is z 0, p 1). Where the pooled rate is 0 or 1 there is no
+    evidence of a difference: z 0, p 1."""
+    sat = np.asarray(sat, dtype=float)
+    n = np.asarray(n, dtype=float)
+    if sat.shape != n.shape or (n <= 0).any() or (sat < 0).any() or (sat > n).any():
+        raise ValueError("need 0 <= satisfied <= n and n > 0 for every group")
+    p = sat / n
+    pooled = (sat[:, None] + sat[None, :]) / (n[:, None] + n[None, :])
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n[:, None] + 1 / n[None, :]))
+    diff = p[:, None] - p[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, diff / np.where(se > 0, se, 1), 0.0)
+    pvalue = np.where(se > 0, 2 * stats.norm.sf(np.abs(z)), 1.0)
+    np.fill_diagonal(z, 0.0)
+    np.fill_diagonal(pvalue, 1.0)
+    return z, pvalue
+
+
+def holm_reject(pvalues, alpha: float = RANK_ALPHA) -> np.ndarray:
+    """Holm's step-down rejections: sort the m p-values, reject while the i-th smallest
+    (from 0) is at most alpha / (m - i), stop at the first that is not (the same decisions as
+    statsmodels' ``multipletests(method="holm")``, which the tests check)."""
+    p = np.asarray(pvalues, dtype=float)
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    passes = p[order] <= alpha / (m - np.arange(m))
+    stop = m if passes.all() else int(np.argmin(passes))
+    reject = np.zeros(m, dtype=bool)
+    reject[order[:stop]] = True
+    return reject
+
+
+def rank_ranges(groups: list[tuple[object, int, int]], alpha: float = RANK_ALPHA
+                ) -> list[dict]:
+    """Ranks that respect uncertainty, by ``RANK_METHOD``.
+
+    ``groups`` are (name, satisfied, n) with n > 0. Returns them best first (rate, then
+    name) as {name, position, rank_min, rank_max}; agencies whose differences are not
+    significant share overlapping ranges. Deterministic: the same counts give the same
+    ranges.
+    """
+    rows = sorted(groups, key=lambda g: (-g[1] / g[2], str(g[0])))
+    k = len(rows)
+    if k == 0:
+        return []
+    if k == 1:
+        return [{"name": rows[0][0], "position": 1, "rank_min": 1, "rank_max": 1}]
+    z, pvalue = pairwise_z([g[1] for g in rows], [g[2] for g in rows])
+    upper = np.triu_indices(k, 1)
+    reject = holm_reject(pvalue[upper], alpha)
+    significant = np.zeros((k, k), dtype=bool)
+    significant[upper] = reject
+    significant |= significant.T
+    above = (significant & (z < 0)).sum(axis=1)  # z[i, j] < 0: j's rate is higher
+    below = (significant & (z > 0)).sum(axis=1)
+    return [{"name": g[0], "position": i + 1, "rank_min": int(1 + above[i]),
+             "rank_max": int(k - below[i])} for i, g in enumerate(rows)]
+
+
+def rank_text(rank_min: int, rank_max: int) -> str:
+    """"3" or "3-7"."""
+    return str(rank_min) if rank_min == rank_max else f"{rank_min}-{rank_max}"
+
+
+def band_below(rate: float | None, bands) -> float | None:
+    """The lowest of the plan's band thresholds the rate falls below (None: none, or no
+    bands set)."""
+    if rate is None:
+        return None
+    below = [t for t in sorted(bands or ()) if rate < t]
+    return below[0] if below else None
 
 
 def sample_adequacy(collected: int, required: int) -> dict:
@@ -76,5 +151,5 @@ def achieved_margin(n: int, population: int | None, confidence: float = 0.95) ->
     return margin_of_error(n, population, 0.5, confidence)
 
 
-__all__ = ["Comparison", "compare_proportions", "rank_agencies", "sample_adequacy",
-           "achieved_margin", "z_value"]
+__all__ = ["Comparison", "compare_proportions", "rank_ranges", "rank_text", "band_below",
+           "pairwise_z", "sample_adequacy", "achieved_margin", "z_value"]

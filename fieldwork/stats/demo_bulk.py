@@ -118,7 +118,8 @@ def insert_approved(survey, batch: PrintBatch, sheets: list[KeyedSheet], approve
                 "serial": format_serial(s.serial), "pass": pass_no,
                 "state": ReviewState.RECEIVED,
                 "stage": Stage.AWAITING_KEY2 if double and pass_no == 1 else Stage.FINAL,
-                "double": double, "warnings": [], "differences": []}))
+                "double": double, "source": SheetSource.KEYED, "warnings": [],
+                "differences": []}))
         events.append(_event(approver, "entry.approve", sheet_id, s.approved_at,
                               before={"state": ReviewState.RECEIVED},
                               after={"state": ReviewState.APPROVED,

@@ -1,11 +1,12 @@
 """Exports of a survey's dataset: CSV, XLSX, SPSS (.sav) and Stata (.dta) with a codebook.
 
-The rows are the statistics' rows (``dataset.load_rows``: every channel, each dossier once),
+The rows are the statistics' rows (``dataset.dataset`` under the same ``Filter`` as
+``fieldwork stats``: by default the independent survey, each dossier once within its source),
 so an export reproduces ``fieldwork stats``: its ``satisfied`` column gives the same n and
-rate, and its codebook names the same snapshot id. Beside each row the full answers are read
-from where it came from (approved sheet, online answer, imported record). Phone and citizen
-ID are left out and free text is masked unless the acting user holds the right to
-identified exports. The table and the files are built by pure functions
+rate, and its codebook names the same snapshot id and the view. Beside each row the full
+answers are read from where it came from (approved sheet, online answer, imported
+record). Phone and citizen ID are left out and free text is masked unless the acting user
+holds the right to identified exports. The table and the files are built by pure functions
 (``export_table``, ``export_writers``).
 """
 
@@ -67,9 +68,11 @@ def _entry_records(survey, identified: bool, versions: dict) -> dict:
     query = approved_sheets(survey).options(
         selectinload(EntrySheet.answers), selectinload(EntrySheet.version),
         selectinload(EntrySheet.enumerator))
+    from .read import CHANNEL_OF_SHEET
+
     for s in db.session.scalars(query):
         versions[s.version.number] = s.version
-        channel = "paper_omr" if s.source == "omr" else "paper_keyed"
+        channel = CHANNEL_OF_SHEET.get(str(s.source), "paper_keyed")
         rec = {"serial": format_serial(s.serial), "review_state": str(s.review_state),
                "enumerator": s.enumerator.name if s.enumerator else None,
                "keyed_at": s.created_at, "approved_at": s.approved_at,
@@ -118,7 +121,7 @@ def _imported_records(survey) -> dict:
             select(ImportedResponse, ImportRun.created_at).join(
                 ImportRun, ImportRun.id == ImportedResponse.run_id).where(
                 ImportedResponse.survey_id == survey.id)):
-        serial = f"{r.channel}-{r.id}"
+        serial = f"{r.source}-{r.id}"
         out[(str(r.channel), serial)] = {"serial": serial, "import_comment": r.comment,
                                          "keyed_at": imported_at}
     return out
@@ -139,11 +142,15 @@ def _questions(survey, versions: dict) -> list:
     return merge_questions(versions[n].questionnaire for n in sorted(versions))
 
 
-def export_table(survey, identified: bool = False, channels=None) -> Table:
-    """The export table of the survey's dataset rows (the statistics' rows, same filter)."""
-    from .dataset import REASON_ITEMS, load_rows, snapshot_id
+def export_table(survey, identified: bool = False, flt=None) -> Table:
+    """The export table of the survey's dataset rows under ``flt`` (the statistics' rows of
+    the same filter; default: the independent survey)."""
+    from .dataset import REASON_ITEMS, dataset, snapshot_id
+    from .filters import Filter
 
-    rows, meta = load_rows(survey, channels)
+    flt = flt or Filter()
+    data = dataset(survey, flt)
+    rows = data.rows
     versions: dict = {}
     records = _entry_records(survey, identified, versions)
     records.update(_online_records(survey, identified, versions))
@@ -162,17 +169,25 @@ def export_table(survey, identified: bool = False, channels=None) -> Table:
                        "source": row.get("source"), "date": row.get("date"),
                        "satisfied": row.get("satisfied"), "answers": answers})
     notes = [] if rows else [NO_ROWS]
-    if meta.get("duplicates"):
-        notes.append(f"{len(meta['duplicates'])} câu trả lời sau của cùng một hồ sơ không được "
-                     "tính (như thống kê; xem fieldwork stats --json, mục duplicates).")
-    facts = {"survey": survey.code, "snapshot": snapshot_id(rows),
-             "channels": " ".join(sorted(channels)) if channels else "all", "notes": notes}
+    if data.duplicates:
+        notes.append(f"{len(data.duplicates)} câu trả lời sau của cùng một hồ sơ trong cùng "
+                     "nguồn không được tính (như thống kê; xem fieldwork stats --json, mục "
+                     "duplicates).")
+    if flt.combined:
+        notes.append("Kết quả gộp các nguồn (" + ", ".join(data.view_sources) + "): mỗi dòng "
+                     "ghi nguồn của nó; không phải kết quả của riêng khảo sát độc lập.")
+    facts = {"survey": survey.code, "snapshot": snapshot_id(rows), "view": flt.view,
+             "channels": " ".join(sorted(flt.channels)) if flt.channels else "all",
+             "agency": flt.agency, "field": flt.field,
+             "from": flt.date_from.isoformat() if flt.date_from else None,
+             "to": flt.date_to.isoformat() if flt.date_to else None, "notes": notes}
     return build_table(questions, sheets, identified, facts)
 
 
 def export_survey(survey, fmt: str, path, user, identified: bool = False,
-                  channels=None) -> Export:
-    """Write the export, refusing identified data to users without the right; audited."""
+                  flt=None) -> Export:
+    """Write the export of the dataset under ``flt`` (default: the independent survey),
+    refusing identified data to users without the right; audited."""
     from .. import audit
     from ..errors import OperationError
     from ..privacy.access import can_export_identified
@@ -186,8 +201,8 @@ def export_survey(survey, fmt: str, path, user, identified: bool = False,
     if not path.parent.is_dir():
         raise OperationError(f"cannot write '{path}': the folder {path.parent} does not exist")
     try:
-        table = export_table(survey, identified, channels)
-    except ValueError as exc:  # an unknown channel name
+        table = export_table(survey, identified, flt)
+    except ValueError as exc:  # a filter the survey cannot answer (FilterError)
         raise OperationError(str(exc)) from None
     try:
         written = write_table(table, fmt, path)
@@ -200,5 +215,6 @@ def export_survey(survey, fmt: str, path, user, identified: bool = False,
     audit.record(user or "cli", "stats.export", survey, after={
         "format": fmt, "identified": identified, "rows": len(table.rows),
         "columns": len(table.columns), "file": Path(path).name,
-        "snapshot": table.meta["snapshot"], "channels": table.meta["channels"]})
+        "snapshot": table.meta["snapshot"], "view": table.meta["view"],
+        "filter": flt.to_dict() if flt is not None else None})
     return Export(written, len(table.rows), table.meta["snapshot"])

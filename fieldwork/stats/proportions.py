@@ -7,6 +7,7 @@ Every figure a report prints comes from one of these functions; each is checked 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -87,12 +88,16 @@ class Rate:
 def satisfaction_rate(answers, satisfied_codes=("yes",), na_codes=("na",),
                       population: int | None = None) -> Rate:
     """Share of answers in ``satisfied_codes``; None/"" are blanks and ``na_codes`` excluded."""
-    values = list(answers)
-    blank = sum(1 for v in values if v is None or v == "")
-    na = sum(1 for v in values if v in na_codes)
-    valid = [v for v in values if v not in (None, "") and v not in na_codes]
-    n = len(valid)
-    sat = sum(1 for v in valid if v in satisfied_codes)
+    return rate_of_counts(Counter(answers), satisfied_codes, na_codes, population)
+
+
+def rate_of_counts(counts: Counter, satisfied_codes=("yes",), na_codes=("na",),
+                   population: int | None = None) -> Rate:
+    """``satisfaction_rate`` from the answers already counted ({answer: count})."""
+    blank = counts[None] + counts[""]
+    na = sum(counts[c] for c in set(na_codes) - {None, ""})
+    n = sum(counts.values()) - blank - na
+    sat = sum(counts[c] for c in set(satisfied_codes) - {None, ""} - set(na_codes))
     if n == 0:
         return Rate(0, 0, None, None, blank, na)
     if population is not None and population < n:
@@ -100,9 +105,18 @@ def satisfaction_rate(answers, satisfied_codes=("yes",), na_codes=("na",),
     return Rate(n, sat, sat / n, wilson_interval(sat, n, population=population), blank, na)
 
 
+FLAGS = {True: "yes", False: "no", None: None}
+
+
 def row_flag(row: dict) -> str | None:
     """A dataset row's satisfied flag as an answer code: "yes", "no" or None (blank)."""
     return "yes" if row["satisfied"] else ("no" if row["satisfied"] is False else None)
+
+
+def flags(rows) -> list:
+    """``row_flag`` of every row, in one pass."""
+    from .rows import column
+    return [FLAGS.get(v) for v in column(rows, "satisfied")]
 
 
 def rate_entry(group, rate: Rate) -> dict:

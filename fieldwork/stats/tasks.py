@@ -12,6 +12,7 @@ from ..extensions import db
 from ..jobs.runner import task
 from ..jobs.storage import fresh_folder
 from ..plans.models import Survey
+from .filters import FilterError, parse_filter
 
 
 def _title(params: dict) -> str:
@@ -30,10 +31,16 @@ def export(job, ctx) -> dict:
     if survey is None or user is None:
         raise OperationError(_("The survey or the person who asked for this export is gone."))
     fmt, identified = job.params["format"], bool(job.params.get("identified"))
+    kept = job.params.get("filter") or {}
+    try:
+        flt = parse_filter(survey, dict(kept, channels=kept.get("channel"),
+                                        combined=kept.get("combined") == "1"))
+    except FilterError as exc:
+        raise OperationError(str(exc)) from None
     folder = fresh_folder(job.id)  # a resumed run starts from an empty folder
     ctx.progress(0, 1, _("Writing the file"), force=True)
     name = f"{survey.code}.{fmt}"
-    made = export_survey(survey, fmt, folder / name, user, identified)
+    made = export_survey(survey, fmt, folder / name, user, identified, flt)
     summary = (_("%(n)s rows, dataset %(snapshot)s.", n=made.rows, snapshot=made.snapshot[:12])
                if made.rows else
                _("No counted answers yet: the file holds the variables, their labels and the "

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
-import time
 
 from flask import (
     Blueprint,
@@ -31,48 +29,15 @@ from ..jobs.storage import result_path
 from ..navigation import NavItem, register_nav
 from ..plans.models import Survey
 from ..privacy.access import can_export_identified
+from . import sources as src
+from .filters import Filter, FilterError, parse_filter
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 VIEWERS = (RoleName.MANAGER, RoleName.HOME_AFFAIRS)
 register_nav(NavItem(_l("Statistics"), "stats.index", VIEWERS))
 COMMENT_CAP = 50  # comments listed per agency on the page
-CHANNELS = {"paper_omr": _l("Paper, scanned"), "paper_keyed": _l("Paper, keyed"),
-            "online": _l("Online survey"), "kiosk": _l("Kiosk"), "call_centre": _l("Call centre")}
-
-
-class RecentStatistics:
-    """The statistics a page view just computed, for the charts its page asks for next.
-
-    The page always computes afresh (and stores its result here); a chart drawn within
-    ``seconds`` of it takes the stored result, so the four charts of a page show the very
-    figures of the page (same snapshot) without computing them four more times. Per process,
-    a few surveys at most; a chart asked later, or of another process, computes its own.
-    """
-
-    def __init__(self, seconds: float = 120, size: int = 8) -> None:
-        self.seconds, self.size = seconds, size
-        self.items: dict[tuple, tuple[float, dict]] = {}
-        self.lock = threading.Lock()
-
-    @staticmethod
-    def key(survey: Survey) -> tuple:
-        return (survey.id, survey.code, str(survey.created_at))
-
-    def put(self, survey: Survey, result: dict) -> None:
-        with self.lock:
-            self.items[self.key(survey)] = (time.monotonic(), result)
-            for old in sorted(self.items, key=lambda k: self.items[k][0])[:-self.size]:
-                del self.items[old]
-
-    def get(self, survey: Survey) -> dict | None:
-        with self.lock:
-            found = self.items.get(self.key(survey))
-        if found is None or time.monotonic() - found[0] > self.seconds:
-            return None
-        return found[1]
-
-
-RECENT = RecentStatistics()
+CHANNELS = src.CHANNEL_LABELS
+FILTER_ARGS = ("source", "channel", "agency", "field", "from", "to", "combined")
 
 
 def _survey_or_404(code: str) -> Survey:
@@ -99,46 +64,64 @@ def period_text(key: str) -> str:
     return f"{part}/{year}"
 
 
+def page_filter(survey: Survey, args) -> tuple[Filter, dict, str | None]:
+    """The view's filter from the query string, the arguments kept for links, and an error
+    message when the query asks for something the survey does not have (then the headline
+    is shown)."""
+    kept = {k: args.get(k) for k in FILTER_ARGS if args.get(k)}
+    options = dict(kept, channels=args.getlist("channel"), combined=args.get("combined") == "1")
+    try:
+        return parse_filter(survey, options), kept, None
+    except FilterError as exc:
+        return Filter(), {}, str(exc)
+
+
 @bp.route("/<code>")
 @roles_required(*VIEWERS)
 def survey(code: str):
-    """Overall rate, ranked agencies, reasons, criteria, profile, breakdowns, comments, charts
-    and export buttons."""
+    """The headline (independent survey, or the view asked for), the other sources beside it,
+    ranked agencies, reasons, criteria, profile, breakdowns, comments, charts and exports."""
     from ..reports.dashboard import available
     from ..reports.operations import reason_labels
-    from .dataset import survey_statistics
+    from .statistics import survey_statistics
 
     row = _survey_or_404(code)
-    result = survey_statistics(row)
-    RECENT.put(row, result)
+    flt, kept, problem = page_filter(row, request.args)
+    if problem:
+        flash(problem, "warning")
+    result = survey_statistics(row, flt)
     labels = reason_labels(row)
+    declared = src.declared(row)
     db.session.rollback()  # a page view changes nothing
     surveys = list(db.session.scalars(select(Survey).order_by(Survey.year.desc(), Survey.code)))
+    views = [(name, src.label(name, declared)) for name in src.order([*src.BUILTIN, *declared])]
     return render_template("stats/index.html", survey=row, surveys=surveys, result=result,
                            identified=can_export_identified(current_user, row),
                            charts=available(result), reason_labels=labels,
                            period_text=period_text, comment_cap=COMMENT_CAP,
-                           channel_labels=CHANNELS)
+                           channel_labels=CHANNELS, views=views, args=kept, flt=flt)
 
 
 @bp.route("/<code>/chart/<name>.png")
 @roles_required(*VIEWERS)
 def chart(code: str, name: str):
-    """One chart of the page as PNG, drawn from the same statistics as the page and report."""
+    """One chart of the page as PNG, drawn from the same statistics (same filter, cached
+    under the same data revision) as the page and the report."""
     from ..reports.dashboard import CHARTS, chart_png
     from ..reports.operations import reason_labels
-    from .dataset import survey_statistics
+    from .statistics import survey_statistics
 
     if name not in CHARTS:
         abort(404)
     row = _survey_or_404(code)
-    result = RECENT.get(row)
-    if result is None:
-        result = survey_statistics(row)
-        RECENT.put(row, result)
+    flt, _kept, problem = page_filter(row, request.args)
+    if problem:
+        abort(404)
+    result = survey_statistics(row, flt)
     labels = reason_labels(row) if name == "reasons" else {}
     db.session.rollback()  # reading only
-    etag = f"{result['snapshot'][:32]}-{name}"
+    # The revision moves with the data and with the plan's bands; the snapshot with the rows.
+    etag = f"r{result['revision']}-{result['snapshot'][:24]}-{name}"
     if request.if_none_match.contains(etag):
         resp = Response(status=304)
     else:
@@ -165,8 +148,12 @@ def export(code: str):
     identified = request.form.get("identified") == "1"
     if identified and not can_export_identified(current_user, row):
         abort(403)
-    job = enqueue("stats.export", {"code": row.code, "format": fmt, "identified": identified},
-                  current_user, survey=row)
+    flt, kept, problem = page_filter(row, request.form)
+    if problem:
+        flash(problem, "danger")
+        return redirect(url_for("stats.survey", code=row.code))
+    job = enqueue("stats.export", {"code": row.code, "format": fmt, "identified": identified,
+                                   "filter": kept}, current_user, survey=row)
     if job.status == JobStatus.FAILED:
         flash(job.error or _("The export could not be made."), "danger")
         return redirect(url_for("stats.survey", code=row.code))

@@ -77,7 +77,7 @@ def _pending_upload(app, manager, survey) -> str:
     client = app.test_client()
     login(client, manager.email, PASSWORD)
     resp = client.post("/imports/", data={
-        "survey": survey.id, "channel": "online", "csrf_token": csrf_token(client, "/imports/"),
+        "survey": survey.id, "source": "city_online", "csrf_token": csrf_token(client, "/imports/"),
         "file": (io.BytesIO(rows_csv([["1", "Sở Tư pháp", "1/3/2026", "1", "", ""]])),
                  "kq.csv")}, content_type="multipart/form-data")
     assert resp.status_code == 302, resp.status_code

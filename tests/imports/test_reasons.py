@@ -120,7 +120,7 @@ def test_a_seed_lettered_file_lands_on_the_right_codes(db, setup):
                             {**opts, "reason_letters": letters}, setup["manager"])
     db.session.commit()
     assert report.committed and report.added == 4 and report.letters == letters
-    got = dict(db.session.execute(select(ImportedResponse.source_id,
+    got = dict(db.session.execute(select(ImportedResponse.record_id,
                                          ImportedResponse.reasons)).all())
     assert got["R1"] == ["e"] and got["R2"] == ["b", "e"] and got["R3"] == ["g"]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "imports.results"))
@@ -147,13 +147,13 @@ def test_the_cli_takes_the_letters_and_says_what_they_mean(runner, db, setup, tm
 def test_the_dry_run_page_asks_what_each_letter_means(client, db, setup):
     login(client, setup["manager"].email, PASSWORD)
     resp = client.post("/imports/", data={
-        "survey": setup["survey"].id, "channel": "online",
+        "survey": setup["survey"].id, "source": "city_online",
         "csrf_token": csrf_token(client, "/imports/"),
         "file": (io.BytesIO(_seed_lettered_file()), "kq.csv")},
         content_type="multipart/form-data")
     url = resp.headers["Location"]
     form = {"csrf_token": csrf_token(client, url), "map_agency": "Cơ quan", "map_date": "Ngày",
-            "map_satisfied": "Hài lòng", "map_reasons": "Lý do", "map_source_id": "Mã phiếu"}
+            "map_satisfied": "Hài lòng", "map_reasons": "Lý do", "map_record_id": "Mã phiếu"}
     page = client.post(url, data={**form, "dry_run": "1"}).get_data(as_text=True)
     card = re.search(r'id="reason-letters".*?</form>', page, re.S).group(0)
     assert re.findall(r'name="let-l_(\w+)"', card) == ["dd", "b", "g"]  # the file's letters

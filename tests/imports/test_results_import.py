@@ -1,4 +1,5 @@
-"""Importing online / call-centre results: dry run, commit, idempotency, rejects, CLI, pages."""
+"""Importing other sources' results: dry run, commit, idempotency per file, record ids that
+tell rows apart within their file only, rejects, declared sources, CLI, pages."""
 
 from __future__ import annotations
 
@@ -67,15 +68,71 @@ def test_same_file_twice_adds_nothing(db, setup, encoding):
     assert event.after["duplicates"] == 5 and event.after["sha256"] == first.sha256
 
 
-def test_a_longer_export_adds_only_the_new_rows(db, setup):
-    run(setup, rows_csv(sample_rows()[:3]))
-    report = run(setup, rows_csv(sample_rows()))
-    assert (report.added, report.duplicates) == (2, 3)
+def test_record_ids_tell_rows_apart_within_their_file_only(db, setup):
+    from fieldwork.stats.statistics import survey_statistics
+    # Ids 1-3 in the city's online file and ids 1-3 in the call centre's file: six answers.
+    online = [[str(i), "Sở Tư pháp", f"0{i}/03/2026", "1", "", ""] for i in (1, 2, 3)]
+    calls = [[str(i), "Sở Y tế", f"0{i}/03/2026", "0", "c", ""] for i in (1, 2, 3)]
+    first = run(setup, rows_csv(online), source="city_online")
+    second = run(setup, rows_csv(calls), source="call_centre")
+    assert (first.added, second.added, second.duplicates) == (3, 3, 0)
+    assert second.unmatched == 3 and "mã bản ghi" in second.notes[0]  # no dossier codes: said
+    stats = survey_statistics(setup["survey"])
+    assert stats["sources"]["city_online"]["overall"]["n"] == 3
+    assert stats["sources"]["call_centre"]["overall"]["n"] == 3
+    assert stats["overall"]["n"] == 0  # neither is the independent survey
+    assert stats["duplicates"]["count"] == 0 and stats["overlaps"]["count"] == 0
+    rows = db.session.scalars(select(ImportedResponse).order_by(ImportedResponse.id)).all()
+    assert [(r.source, r.record_id, r.dossier_code) for r in rows][:4] == [
+        ("city_online", "1", None), ("city_online", "2", None), ("city_online", "3", None),
+        ("call_centre", "1", None)]
+    # Another online file with ids 1-3 holds other answers: kept, the repeat is told.
+    later = [[str(i), "Sở Tư pháp", f"1{i}/03/2026", "0", "a", ""] for i in (1, 2, 3)]
+    third = run(setup, rows_csv(later), source="city_online")
+    assert third.added == 3 and third.repeated_ids == 3
+    assert any("tệp trước" in n for n in third.notes)
+    # The same file again adds nothing.
+    assert run(setup, rows_csv(later), source="city_online").added == 0
 
 
-def test_channels_are_separate(db, setup):
+def test_a_longer_export_with_dossier_codes_counts_each_dossier_once(db, setup):
+    from fieldwork.stats.filters import Filter
+    from fieldwork.stats.statistics import survey_statistics
+    header = ["Mã phiếu", "Cơ quan", "Ngày", "Hài lòng", "Mã hồ sơ"]
+    rows = [[f"R{i}", "Sở Tư pháp", f"0{i}/03/2026", "1", f"HS-{i}"] for i in range(1, 6)]
+    run(setup, rows_csv(rows[:3], header=header), source="call_centre")
+    report = run(setup, rows_csv(rows, header=header), source="call_centre")
+    assert (report.added, report.unmatched, report.repeated_ids) == (5, 0, 3)
+    calls = survey_statistics(setup["survey"], Filter(source="call_centre"))
+    assert calls["overall"]["n"] == 5 and calls["duplicates"]["count"] == 3
+
+
+def test_sources_are_separate(db, setup):
     run(setup, rows_csv(sample_rows()))
     assert run(setup, rows_csv(sample_rows()), channel="call_centre").added == 5
+
+
+def test_an_undeclared_source_is_refused_and_a_declared_one_taken(db, setup):
+    from fieldwork.stats.operations import declare_source
+    before = count(db, AuditEvent)
+    with pytest.raises(OperationError, match="sipas_2026"):
+        run(setup, rows_csv(sample_rows()), source="sipas_2026")
+    with pytest.raises(OperationError, match="khảo sát độc lập"):
+        run(setup, rows_csv(sample_rows()), source="independent")
+    assert count(db, ImportedResponse) == 0 and count(db, AuditEvent) == before
+    for bad in ({"name": "Independent", "label": "x"}, {"name": "x y", "label": "x"},
+                {"name": "sipas_2026", "label": " "}):
+        with pytest.raises(OperationError):
+            declare_source(setup["survey"], bad, setup["manager"])
+    declare_source(setup["survey"], {"name": "sipas_2026", "label": "SIPAS 2026",
+                                     "owner": "Bộ Nội vụ"}, setup["manager"])
+    with pytest.raises(OperationError, match="đã có nguồn"):
+        declare_source(setup["survey"], {"name": "sipas_2026", "label": "again"},
+                       setup["manager"])
+    report = run(setup, rows_csv(sample_rows()), source="sipas_2026")
+    assert report.added == 5
+    rows = db.session.scalars(select(ImportedResponse)).all()
+    assert {(r.source, str(r.channel)) for r in rows} == {("sipas_2026", "imported")}
 
 
 def test_rejected_rows_stop_the_file_unless_skipped(db, setup):
@@ -102,7 +159,7 @@ def test_bad_files_change_nothing(db, setup, data, why, app):
     assert count(db, ImportedResponse) == 0 and count(db, ImportRun) == 0
 
 
-def test_wrong_channel_closed_survey_and_role(db, setup):
+def test_wrong_source_closed_survey_and_role(db, setup):
     with pytest.raises(OperationError):
         run(setup, rows_csv(sample_rows()), channel="kiosk")
     with pytest.raises(OperationError):
@@ -156,15 +213,17 @@ def test_web_flow_upload_map_dry_run_commit(client, db, setup):
     login(client, setup["manager"].email, PASSWORD)
     token = csrf_token(client, "/imports/")
     resp = client.post("/imports/", data={
-        "survey": setup["survey"].id, "channel": "call_centre", "csrf_token": token,
-        "file": (io.BytesIO(rows_csv(sample_rows() + [["Z", "Sở Ma", "1/3/2026", "1", "", ""]])),
-                 "tongdai.csv")}, content_type="multipart/form-data")
+        "survey": setup["survey"].id, "source": "call_centre",
+        "csrf_token": token, "submit": "1",
+        "file": (io.BytesIO(rows_csv(sample_rows() + [
+            ["Z", "Sở Ma", "1/3/2026", "1", "", ""]])), "tongdai.csv")},
+        content_type="multipart/form-data")
     assert resp.status_code == 302
     url = resp.headers["Location"]
     page = client.get(url).get_data(as_text=True)
     assert '<option selected value="Cơ quan">' in page  # guessed mapping
     form = {"csrf_token": csrf_token(client, url), "map_agency": "Cơ quan", "map_date": "Ngày",
-            "map_satisfied": "Hài lòng", "map_reasons": "Lý do", "map_source_id": "Mã phiếu"}
+            "map_satisfied": "Hài lòng", "map_reasons": "Lý do", "map_record_id": "Mã phiếu"}
     page = client.post(url, data={**form, "dry_run": "1"}).get_data(as_text=True)
     assert "Sở Ma" in page and count(db, ImportedResponse) == 0
     page = client.post(url, data={**form, "commit": "1"}).get_data(as_text=True)
@@ -181,26 +240,31 @@ def test_enumerators_cannot_import(client, db, setup):
     assert client.get("/imports/").status_code == 403
 
 
-def test_counts_for_combined_reporting(db, setup):
-    from fieldwork.imports.api import reason_counts, satisfaction_counts
-
-    run(setup, rows_csv(sample_rows()))
-    run(setup, rows_csv(sample_rows()[:2]), channel="call_centre")
-    tuphap, yte = setup["agencies"][0].id, setup["agencies"][1].id
-    counts = satisfaction_counts(setup["survey"].id)
-    assert counts == {(tuphap, "online"): (2, 3), (yte, "online"): (1, 2),
-                      (tuphap, "call_centre"): (1, 2)}
-    assert satisfaction_counts(setup["survey"].id, ["call_centre"]) == {
-        (tuphap, "call_centre"): (1, 2)}
-    assert reason_counts(setup["survey"].id) == {"b": 2, "dd": 2, "c": 1}
-    assert reason_counts(setup["survey"].id, "online") == {"b": 1, "dd": 1, "c": 1}
+def test_declaring_a_source_on_the_page(client, db, setup):
+    from fieldwork.stats.models import SurveySource
+    login(client, setup["manager"].email, PASSWORD)
+    token = csrf_token(client, "/imports/")
+    form = {"source-csrf_token": token, "source-survey": setup["survey"].id,
+            "source-name": "sipas_2026", "source-label": "Khảo sát SIPAS 2026",
+            "source-owner": "Bộ Nội vụ", "source-declare": "1"}
+    resp = client.post("/imports/sources", data=form)
+    assert resp.status_code == 302
+    row = db.session.scalar(select(SurveySource))
+    assert (row.name, row.label, row.owner) == ("sipas_2026", "Khảo sát SIPAS 2026", "Bộ Nội vụ")
+    page = client.get("/imports/").get_data(as_text=True)
+    assert 'id="declared-sources"' in page and "Khảo sát SIPAS 2026 (sipas_2026)" in page
+    resp = client.post("/imports/sources", data={**form, "source-name": "independent"},
+                       follow_redirects=True)
+    assert "built-in" in resp.get_data(as_text=True) or "có sẵn" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(SurveySource)) == 1
 
 
 def test_an_upload_belongs_to_its_uploader(client, db, setup, factory):
     login(client, setup["manager"].email, PASSWORD)
     token = csrf_token(client, "/imports/")
     resp = client.post("/imports/", data={
-        "survey": setup["survey"].id, "channel": "online", "csrf_token": token,
+        "survey": setup["survey"].id, "source": "city_online", "csrf_token": token,
+        "submit": "1",
         "file": (io.BytesIO(rows_csv(sample_rows())), "kq.csv")},
         content_type="multipart/form-data")
     url = resp.headers["Location"]
@@ -216,7 +280,8 @@ def test_an_unreadable_upload_is_refused_with_a_message(client, db, setup):
     login(client, setup["manager"].email, PASSWORD)
     token = csrf_token(client, "/imports/")
     resp = client.post("/imports/", data={
-        "survey": setup["survey"].id, "channel": "online", "csrf_token": token,
+        "survey": setup["survey"].id, "source": "city_online", "csrf_token": token,
+        "submit": "1",
         "file": (io.BytesIO(b"PK\x03\x04 broken"), "kq.xlsx")},
         content_type="multipart/form-data", follow_redirects=True)
     assert resp.status_code == 200 and "XLSX" in resp.get_data(as_text=True)

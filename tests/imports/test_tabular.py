@@ -55,7 +55,7 @@ def test_guessed_mapping_from_vietnamese_headers():
     table = open_table(io.BytesIO(rows_csv([], encoding="utf-8")), "f.csv")
     assert guess_mapping(table.headers, FIELDS) == {
         "agency": "Cơ quan", "date": "Ngày", "satisfied": "Hài lòng", "reasons": "Lý do",
-        "comment": "Ý kiến", "source_id": "Mã phiếu"}
+        "comment": "Ý kiến", "record_id": "Mã phiếu"}
 
 
 def test_semicolon_csv_and_blank_lines_before_the_header():
@@ -76,7 +76,8 @@ def test_xlsx_with_real_dates(tmp_path):
         table, rows = parse(fh.read(), "kq.xlsx")
     assert table.kind == "xlsx"
     assert rows[0].values == {"agency": 2, "date": dt.date(2026, 3, 5), "satisfied": True,
-                              "reasons": None, "comment": None, "source_id": None}
+                              "reasons": None, "comment": None, "dossier_code": None,
+                              "phone": None, "cid": None, "record_id": None}
     assert rows[1].values["satisfied"] is False
 
 
@@ -99,7 +100,7 @@ def test_wrong_columns_name_what_is_missing():
                       FIELDS)
     assert "Tên, Ngày" in str(info.value)
     with pytest.raises(TabularError, match="unknown"):
-        check_mapping(table.headers, {"phone": "Tên"}, FIELDS)
+        check_mapping(table.headers, {"fax": "Tên"}, FIELDS)
 
 
 def test_errors_per_row_and_field():
@@ -142,15 +143,16 @@ def test_fingerprints_stable_and_distinct_for_repeated_rows():
     assert len({r.fingerprint for r in a}) == 3  # three people gave the same answer
 
 
-def test_keyed_rows_are_identified_by_their_source_id():
+def test_keyed_rows_are_identified_by_their_record_id_under_one_salt():
+    # The import salts keyed fingerprints with the file's sha256: the id counts per file.
     fields = result_fields(AGENCIES, keyed=True)
     mapping = {"agency": "Cơ quan", "date": "Ngày", "satisfied": "Hài lòng",
-               "source_id": "Mã phiếu"}
+               "record_id": "Mã phiếu"}
     _t, a = parse(rows_csv([["X1", "Sở Y tế", "01/03/2026", "1", "", ""]]), mapping=mapping,
                   fields=fields)
     _t, b = parse(rows_csv([["X1", "Sở Y tế", "02/03/2026", "0", "", ""]]), mapping=mapping,
                   fields=fields)
-    assert a[0].fingerprint == b[0].fingerprint  # a corrected re-export does not add a row
+    assert a[0].fingerprint == b[0].fingerprint  # one id, one row within the same salt
 
 
 def big_csv(n: int) -> bytes:

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from fieldwork.online import rules
 from fieldwork.online.rules import ResponseFacts
-from fieldwork.stats.dataset import count_once_per_dossier
+from fieldwork.stats.dataset import count_once, overlaps
+from fieldwork.stats.rows import match_key
 
 # Tuesday 10 March 2026, 09:00 in Vietnam.
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
@@ -72,21 +73,41 @@ def test_one_device_always_satisfied_in_office_hours():
     assert kinds == {"online_device_burst", "online_office_satisfied"}
 
 
-def row(serial, channel, dossier, date, agency="A"):
-    return {"serial": serial, "channel": channel, "dossier": dossier, "date": date,
-            "agency": agency}
+SOURCE = {"online": "city_online", "kiosk": "city_online", "paper_keyed": "independent",
+          "paper_omr": "independent", "call_centre": "call_centre"}
 
 
-def test_a_dossier_counts_once_across_channels_the_later_is_kept_aside():
-    rows = [row("web-1", "online", "HS-1", "2026-03-02"),
-            row(7, "paper_keyed", "HS-1", "2026-03-05"),
+def row(serial, channel, dossier, date, agency="A", phone=None, cid=None, satisfied=True):
+    return {"serial": serial, "channel": channel, "source": SOURCE[channel],
+            "dossier": dossier, "date": date, "agency": agency, "satisfied": satisfied,
+            "match": match_key(dossier, phone, cid)}
+
+
+def test_a_dossier_counts_once_within_its_source_and_in_each_source():
+    rows = [row("web-1", "online", "HS-1", "2026-03-01"),
+            row(7, "paper_keyed", "HS-1", "2026-03-05", satisfied=False),
             row(8, "paper_omr", "HS-2", "2026-03-05"),
+            row(11, "paper_keyed", "HS-2", "2026-03-04"),  # earlier: this one counts
             row("kiosk-2", "kiosk", "HS-2", "2026-03-05"),
             row(9, "paper_omr", None, "2026-03-05"),
             row(10, "paper_omr", None, "2026-03-05"),
             row("kiosk-3", "kiosk", "HS-3", None)]
-    counted, dups = count_once_per_dossier(rows)
-    assert [r["serial"] for r in counted] == ["web-1", 8, 9, 10, "kiosk-3"]
-    assert [(d["serial"], d["counted_as"]["serial"]) for d in dups] == [(7, "web-1"),
-                                                                       ("kiosk-2", 8)]
-    assert count_once_per_dossier([]) == ([], [])
+    counted, dups = count_once(rows)
+    # The online answer of 1/3 does not displace the paper answer of 5/3: both count, each
+    # in its own source; only the second paper answer for HS-2 is left out (kept, listed).
+    assert [r["serial"] for r in counted] == ["web-1", 7, 11, "kiosk-2", 9, 10, "kiosk-3"]
+    assert [(d["serial"], d["counted_as"]["serial"]) for d in dups] == [(8, 11)]
+    crossing = overlaps(counted)
+    assert [(o["dossier"], [a["serial"] for a in o["answers"]], o["disagree"])
+            for o in crossing] == [("HS-1", [7, "web-1"], True), ("HS-2", [11, "kiosk-2"], False)]
+    assert count_once([]) == ([], [])
+
+
+def test_phone_and_citizen_id_together_identify_never_the_phone_alone():
+    household = [row(1, "paper_keyed", None, "2026-03-01", phone="p1", cid="c1"),
+                 row(2, "paper_keyed", None, "2026-03-02", phone="p1", cid="c2"),
+                 row(3, "paper_keyed", None, "2026-03-03", phone="p1", cid="c1"),
+                 row(4, "paper_keyed", None, "2026-03-04", phone="p1")]
+    counted, dups = count_once(household)
+    assert [r["serial"] for r in counted] == [1, 2, 4]
+    assert [(d["serial"], d["counted_as"]["serial"]) for d in dups] == [(3, 1)]

@@ -1,6 +1,6 @@
-"""Online and kiosk answers in the statistics beside paper, split by channel, each dossier
-counted once across channels; online signals and cross-channel duplicates in the integrity
-report."""
+"""Online and kiosk answers (the city online source) beside the independent paper survey,
+never pooled into it; a dossier counted once within its source and in each source; online
+signals, repeats and cross-source overlaps in the integrity report."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from fieldwork.online.models import OnlineChannel
 from fieldwork.online.operations import submit_answer
 from fieldwork.quality.report import integrity_rows
-from fieldwork.stats.dataset import load_rows, survey_statistics
+from fieldwork.stats.dataset import dataset
+from fieldwork.stats.filters import Filter
+from fieldwork.stats.statistics import survey_statistics
 
 from ..quality.conftest import add_sheet
 from .conftest import answer
@@ -30,36 +32,39 @@ def web(world, raw, channel=OnlineChannel.ONLINE, device="d" * 64, at=NOW):
     return submit_answer(world.survey, world.a.id, 1, raw, channel, device, at)
 
 
-def test_online_answers_sit_beside_paper_split_by_channel_and_counted_once(db, world):
-    paper(db, world, 1, "hs-0001", satisfied=True)  # the paper came first
+def test_online_answers_sit_beside_paper_never_pooled_and_counted_in_each_source(db, world):
+    paper(db, world, 1, "hs-0001", satisfied=True)
     paper(db, world, 2, None, satisfied=True)
     paper(db, world, 3, "HS-9000", satisfied=False)
-    web(world, answer(dossier_code="HS-0001", q01="no", q02=["reason_b"]))  # later: not counted
+    web(world, answer(dossier_code="HS-0001", q01="no", q02=["reason_b"]))  # counted online
     web(world, answer(dossier_code="HS-0002", q01="yes"), OnlineChannel.KIOSK, "k" * 64)
     web(world, answer(dossier_code="", phone="0912345678", citizen_id="048123456789",
                       q01="no", q02=["reason_c"]))
     db.session.commit()
     stats = survey_statistics(world.survey)
-    assert stats["overall"]["n"] == 5 and stats["overall"]["satisfied"] == 3
-    channels = {c["group"]: (c["n"], c["satisfied"]) for c in stats["channels"]}
-    assert channels == {"paper_keyed": (3, 2), "online": (1, 0), "kiosk": (1, 1)}
-    assert stats["channels_used"] == ["kiosk", "online", "paper_keyed"]
-    dup = stats["duplicates"]
-    assert dup["count"] == 1 and dup["rows"][0]["dossier"] == "HS-0001"
-    assert dup["rows"][0]["channel"] == "online"
-    assert dup["rows"][0]["counted_as"] == {"serial": 1, "channel": "paper_keyed",
-                                            "date": "2026-03-09"}
-    # Reasons of the counted online answer reach the reason table.
-    assert {r["code"]: r["count"] for r in stats["reasons"]}.get("reason_c") == 1
-    # Channels split or combined: online only still leaves out the paper-counted dossier.
-    online_only = survey_statistics(world.survey, ["online"])
-    assert online_only["overall"]["n"] == 1 and online_only["duplicates"]["count"] == 1
-    kiosk_only = survey_statistics(world.survey, ["kiosk", "paper_keyed"])
-    assert kiosk_only["overall"]["n"] == 4 and kiosk_only["duplicates"]["count"] == 0
-    rows, meta = load_rows(world.survey)
-    assert sorted(str(r["serial"]).split("-")[0] for r in rows
-                  if r["channel"] != "paper_keyed") == ["kiosk", "web"]
-    assert [d["serial"].split("-")[0] for d in meta["duplicates"]] == ["web"]
+    # The headline: the independent survey's three paper sheets only.
+    assert stats["overall"]["n"] == 3 and stats["overall"]["satisfied"] == 2
+    assert {c["group"]: c["n"] for c in stats["channels"]} == {"paper_keyed": 3}
+    assert stats["channels_used"] == ["paper_keyed"]
+    online = stats["sources"]["city_online"]
+    assert (online["overall"]["n"], online["overall"]["satisfied"]) == (3, 1)
+    assert {c["group"]: (c["n"], c["satisfied"]) for c in online["channels"]} == {
+        "online": (2, 0), "kiosk": (1, 1)}
+    assert {r["code"]: r["count"] for r in online["reasons"]}.get("reason_c") == 1
+    # HS-0001 answered on paper and online: both count, each in its source; listed.
+    assert stats["duplicates"]["count"] == 0
+    assert stats["overlaps"]["count"] == 1
+    overlap = stats["overlaps"]["rows"][0]
+    assert overlap["dossier"] == "HS-0001" and overlap["disagree"] is True
+    assert [(a["source"], a["serial"]) for a in overlap["answers"]] == [
+        ("independent", 1), ("city_online", overlap["answers"][1]["serial"])]
+    # Channels name their source: --channel kiosk is the city online source's kiosks.
+    kiosk = survey_statistics(world.survey, Filter(source="city_online", channels=("kiosk",)))
+    assert kiosk["overall"]["n"] == 1 and kiosk["source"] == "city_online"
+    pooled = survey_statistics(world.survey, Filter(combined=True))
+    assert pooled["overall"]["n"] == 6 and pooled["view"]["combined"]
+    rows = dataset(world.survey, Filter(source="city_online")).rows
+    assert sorted(str(r["serial"]).split("-")[0] for r in rows) == ["kiosk", "web", "web"]
 
 
 def test_integrity_report_lists_online_signals_and_cross_channel_duplicates(db, world):
@@ -74,11 +79,18 @@ def test_integrity_report_lists_online_signals_and_cross_channel_duplicates(db, 
         web(world, answer(dossier_code=code, phone="0912 345 678"), device=f"{i}" * 64,
             at=NOW + timedelta(days=i + 1, hours=10))
     db.session.commit()
+    web(world, answer(dossier_code="", phone="0905000001", citizen_id="048000000001"),
+        device="t" * 64, at=NOW + timedelta(days=9))
+    web(world, answer(dossier_code="", phone="0905000001", citizen_id="048000000001"),
+        device="u" * 64, at=NOW + timedelta(days=10))
+    db.session.commit()
     rows = {r.signal.kind: r for r in integrity_rows(world.survey.id)}
-    assert {"dossier_twice", "online_device_burst", "online_office_satisfied",
-            "online_phone_many"} <= set(rows)
-    twice = rows["dossier_twice"]
-    assert "HS-0001" in twice.detail_text and len(twice.sheets) == 2
+    assert {"dossier_sources", "dossier_twice", "online_device_burst",
+            "online_office_satisfied", "online_phone_many"} <= set(rows)
+    both = rows["dossier_sources"]
+    assert "HS-0001" in both.detail_text and len(both.sheets) == 2
+    twice = rows["dossier_twice"]  # same phone and citizen ID twice online: counted once
+    assert len(twice.sheets) == 2 and "Nguồn" not in twice.detail_text
     burst = rows["online_device_burst"]
     assert len(burst.sheets) == 5 and burst.sheets[0].serial_text.startswith("web-")
     many = rows["online_phone_many"]
@@ -99,18 +111,45 @@ def test_integrity_page_shows_online_rows(client, db, world):
     assert "Trực tuyến: nhiều đánh giá từ một thiết bị" in html and "web-" in html
 
 
-def test_stats_page_and_cli_split_by_channel_and_tell_the_duplicates(client, runner, db,
-                                                                     world):
+def test_stats_page_and_cli_show_sources_beside_and_tell_the_overlaps(client, runner, db,
+                                                                      world):
     from ..conftest import login
     from ..factories import PASSWORD
 
     paper(db, world, 1, "hs-0001", satisfied=True)
-    web(world, answer(dossier_code="HS-0001", q01="no", q02=["reason_b"]))  # later: kept only
+    web(world, answer(dossier_code="HS-0001", q01="no", q02=["reason_b"]))
     web(world, answer(dossier_code="HS-0002", q01="yes"), OnlineChannel.KIOSK, "k" * 64)
     db.session.commit()
     login(client, world.manager.email, PASSWORD)
     html = client.get(f"/stats/{world.survey.code}").get_data(as_text=True)
-    assert 'id="duplicates"' in html and "1 câu trả lời đến sau" in html
-    res = runner.invoke(args=["stats", world.survey.code, "--channels", "kiosk", "--json"])
+    assert 'id="sources"' in html and 'id="overlaps"' in html
+    res = runner.invoke(args=["stats", world.survey.code, "--channel", "kiosk", "--json"])
     assert res.exit_code == 0, res.output
-    assert '"kiosk"' in res.output
+    out = __import__("json").loads(res.output)
+    assert out["source"] == "city_online" and out["overall"]["n"] == 1
+    assert out["view"]["filter"]["channels"] == ["kiosk"]
+    assert out["sources"]["independent"]["overall"]["n"] == 1
+
+
+def test_an_online_answer_before_the_paper_one_displaces_nothing(db, world):
+    # Issue 17's case: "Hài lòng" online on 1/3, the contractor's paper "Chưa hài lòng" on
+    # 5/3 for the same dossier. Each counts in its own source; the pair is an integrity
+    # signal, and the independent survey keeps its own (unsatisfied) answer.
+    web(world, answer(dossier_code="HS-0003", q01="yes"), at=datetime(2026, 3, 1, 2, 0,
+                                                                     tzinfo=UTC))
+    world.survey.version = world.version
+    add_sheet(db, world.survey, 5, agency=world.a, enumerator=world.manager,
+              at=datetime(2026, 3, 5, 2, 0, tzinfo=UTC),
+              answers={"q01": ["no"], "q02": ["reason_b"], "dossier_code": ["HS-0003"],
+                       "survey_date": list("05032026")})
+    db.session.commit()
+    stats = survey_statistics(world.survey)
+    assert (stats["overall"]["n"], stats["overall"]["satisfied"]) == (1, 0)
+    assert {r["code"]: r["count"] for r in stats["reasons"]}["reason_b"] == 1
+    online = stats["sources"]["city_online"]["overall"]
+    assert (online["n"], online["satisfied"]) == (1, 1)
+    assert stats["duplicates"]["count"] == 0
+    (pair,) = stats["overlaps"]["rows"]
+    assert pair["dossier"] == "HS-0003" and pair["disagree"]
+    assert [(a["source"], a["date"], a["satisfied"]) for a in pair["answers"]] == [
+        ("independent", "2026-03-05", False), ("city_online", "2026-03-01", True)]

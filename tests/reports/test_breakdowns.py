@@ -26,7 +26,8 @@ from fieldwork.reports.content import (
 from fieldwork.reports.docx_report import build_report_docx
 from fieldwork.reports.pdf_report import build_report_pdf
 from fieldwork.stats.criteria import layout
-from fieldwork.stats.dataset import overall_item, sheet_row, snapshot_id, summarise
+from fieldwork.stats.dataset import overall_item, sheet_row, snapshot_id
+from fieldwork.stats.summary import summarise
 
 from ..stats.sipas_data import answers as sipas_answers
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from fieldwork.audit.models import AuditEvent
 from fieldwork.entry.models import EntrySheet
 from fieldwork.reports.content import pct
-from fieldwork.stats.dataset import survey_statistics
+from fieldwork.stats.statistics import survey_statistics
 
 from ..stats.test_dataset import build
 
@@ -48,9 +48,10 @@ def test_synthesis_docx(runner, data, db, tmp_path):
     assert "BÁO CÁO" in text and "Kết quả khảo sát thử" in text
     assert f"Chỉ số hài lòng chung: {pct(stats['overall']['rate'])}" in text
     rows = ["|".join(c.text for c in r.cells) for t in doc.tables for r in t.rows]
-    for a in stats["agencies"]:
-        assert any(f"{a['rank']}|{a['agency']}|{a['n']}|{a['satisfied']}|{pct(a['rate'])}" in r
-                   for r in rows)
+    for a in stats["agencies"]:  # both below their required 169 forms: listed, not ranked
+        assert a["status"] == "insufficient"
+        assert any(f"—|{a['agency']}|{a['n']}|{a['satisfied']}|{pct(a['rate'])}" in r
+                   and "Chưa đủ mẫu (cần 169)" in r for r in rows)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.generate"))
     assert event.actor_label == "cli" and event.after["snapshot"] == stats["snapshot"]
 

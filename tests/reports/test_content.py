@@ -15,6 +15,7 @@ from fieldwork.reports.content import (
     SHORTCOMINGS,
     SITUATION,
     Header,
+    Para,
     Table,
     build_content,
     ci,
@@ -24,7 +25,8 @@ from fieldwork.reports.content import (
 from fieldwork.reports.docx_report import build_report_docx
 from fieldwork.reports.narrative import NO_REASONS
 from fieldwork.reports.pdf_report import build_report_pdf
-from fieldwork.stats.dataset import snapshot_id, summarise
+from fieldwork.stats.dataset import snapshot_id
+from fieldwork.stats.summary import summarise
 
 TITLE = "Khảo sát sự hài lòng năm 2026"
 
@@ -46,8 +48,10 @@ def _rows():
 def stats():
     rows = _rows()
     out = summarise(rows, 2000, {"Sở Tư pháp": 1000, "Sở Y tế": 1000},
-                    {"Sở Tư pháp": 30, "Sở Y tế": 20, "Sở Nội vụ": 10}, ["reason_a", "reason_c"])
-    out.update(snapshot=snapshot_id(rows), survey="T-1", channels_used=["online", "paper_keyed"])
+                    {"Sở Tư pháp": 30, "Sở Y tế": 20, "Sở Nội vụ": 10}, ["reason_a", "reason_c"],
+                    bands=(0.8, 0.9))
+    out.update(snapshot=snapshot_id(rows), survey="T-1", channels_used=["online", "paper_keyed"],
+               bands={"values": [0.8, 0.9], "source": "Kế hoạch số 12/KH-TTKS đã thẩm định"})
     return out
 
 
@@ -89,12 +93,43 @@ def test_outline(stats, header):
     ranking = next(b for b in section(c, "KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ").blocks
                    if isinstance(b, Table))
     assert [r[1] for r in ranking.rows[1:]] == ["Sở Tư pháp", "Sở Y tế"]
-    assert ranking.rows[2][4] == "70,00%" and ranking.rows[2][6] == "Dưới 80,00%"
-    assert ranking.rows[1][6] == ""  # exactly 90% is not below the 90% threshold
+    # Sở Y tế has 10 of the 20 forms it needs: listed after the ranked ones, not ranked.
+    assert ranking.rows[2][0] == "—" and ranking.rows[2][4] == "70,00%"
+    assert ranking.rows[2][6] == "Chưa đủ mẫu (cần 20)"
+    assert ranking.rows[1][:1] == ["1"]
+    assert ranking.rows[1][6] == ""  # exactly 90% is not below the 90% band
+    note = next(b.text for b in section(c, "KẾT QUẢ THEO CƠ QUAN, ĐƠN VỊ").blocks
+                if isinstance(b, Para) and b.italic)
+    assert "Holm" in note and "“Dưới 80,00%”, “Dưới 90,00%”" in note
+    assert "Kế hoạch số 12/KH-TTKS đã thẩm định" in note
     annex = c.sections[-2].blocks[0]
     assert annex.rows[3][1:5] == ["Sở Nội vụ", "10", "0", "—"]  # in scope, no answers yet
     reasons = next(b for b in section(c, "LÝ DO CHƯA HÀI LÒNG").blocks if isinstance(b, Table))
     assert reasons.rows[2] == ["2", "Phải liên hệ nhiều lần", "6", "100,00%"]
+
+
+def test_results_by_source_beside_the_headline_and_no_bands_by_default(header):
+    rows = _rows()
+    paper = [r for r in rows if r["channel"] == "paper_keyed"]
+    online = [{**r, "source": "city_online"} for r in rows if r["channel"] == "online"]
+    stats = summarise(paper, 2000, required={"Sở Tư pháp": 30})
+    stats.update(snapshot=snapshot_id(paper), survey="T-1", channels_used=["paper_keyed"],
+                 bands=None, source="independent",
+                 source_label_vi="Khảo sát độc lập (đơn vị khảo sát)",
+                 sources={"city_online": {**summarise(online), "source": "city_online",
+                                          "source_label_vi": "Phần mềm khảo sát trực tuyến "
+                                                             "của thành phố"}})
+    c = build_content(stats, header, with_charts=False)
+    tables = [b for s in c.sections for b in s.blocks if isinstance(b, Table)]
+    by_source = next(t for t in tables if t.rows[0][1] == "Nguồn kết quả")
+    assert by_source.rows[1:] == [
+        ["1", "Khảo sát độc lập (đơn vị khảo sát)", "30", "90,00%", ci(stats["overall"]["ci95"])],
+        ["2", "Phần mềm khảo sát trực tuyến của thành phố", "10", "70,00%",
+         ci(stats["sources"]["city_online"]["overall"]["ci95"])]]
+    text = " ".join(b.text for s in c.sections for b in s.blocks if isinstance(b, Para))
+    assert "Chỉ số hài lòng chung: 90,00% (27/30 phiếu hài lòng)" in text
+    assert "Dưới" not in text and "Holm" in text
+    assert stats["snapshot"] in text
 
 
 def test_scope_subject(stats, header):

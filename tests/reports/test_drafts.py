@@ -23,7 +23,7 @@ from fieldwork.reports.content import build_content, pct
 from fieldwork.reports.docx_report import build_report_docx
 from fieldwork.reports.models import ReportDraft, ReportScope
 from fieldwork.reports.operations import _header
-from fieldwork.stats.dataset import survey_statistics
+from fieldwork.stats.statistics import survey_statistics
 
 from ..plans.helpers import put_in_state, upload
 from ..quality.conftest import add_sheet

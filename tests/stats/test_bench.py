@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fieldwork.stats.bench import synthetic_rows
-from fieldwork.stats.dataset import summarise
+from fieldwork.stats.summary import summarise
 
 
 def test_bench_command_times_statistics_and_the_report(runner):

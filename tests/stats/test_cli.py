@@ -37,7 +37,11 @@ def test_stats_json_shape_and_numbers(runner, data):
 def test_stats_channels_filter(runner, data):
     res = runner.invoke(args=["stats", "ST-1", "--json", "--channels", "online"])
     assert res.exit_code == 0, res.output
-    assert json.loads(res.output)["overall"]["n"] == 0
+    out = json.loads(res.output)
+    assert out["source"] == "city_online" and out["overall"]["n"] == 0
+    assert out["sources"]["independent"]["overall"]["n"] == 40
+    res = runner.invoke(args=["stats", "ST-1", "--channel", "online"])
+    assert res.exit_code == 0 and "Không có câu trả lời nào khớp" in res.output
 
 
 def test_stats_summary_in_vietnamese_numbers(runner, data):

@@ -1,4 +1,5 @@
-"""The analysis dataset: approved sheets only, pure summaries, reproducible snapshot ids."""
+"""The analysis dataset: approved sheets only, pure summaries, reproducible snapshot ids, other
+sources beside the independent survey."""
 
 from __future__ import annotations
 
@@ -8,16 +9,11 @@ import pytest
 
 from fieldwork.entry.models import ReviewState
 from fieldwork.forms import operations as forms_ops
-from fieldwork.stats.dataset import (
-    filter_channels,
-    load_rows,
-    overall_item,
-    satisfied_flag,
-    snapshot_id,
-    summarise,
-    survey_statistics,
-)
+from fieldwork.stats.dataset import dataset, overall_item, satisfied_flag, snapshot_id
+from fieldwork.stats.filters import Filter
 from fieldwork.stats.proportions import satisfaction_rate, wilson_interval
+from fieldwork.stats.statistics import survey_statistics
+from fieldwork.stats.summary import summarise
 
 from ..quality.conftest import add_sheet
 
@@ -62,8 +58,9 @@ def data(db, factory):
 
 
 def test_rows_come_from_approved_sheets_only(data):
-    rows, meta = load_rows(data.survey)
-    assert len(rows) == 40
+    got = dataset(data.survey)
+    rows, meta = got.rows, got.meta
+    assert len(rows) == 40 and {r["source"] for r in rows} == {"independent"}
     assert sum(r["satisfied"] for r in rows) == 34
     assert {r["channel"] for r in rows} == {"paper_keyed"}
     assert all("reason_e" not in r["reasons"] for r in rows)
@@ -80,8 +77,14 @@ def test_statistics_equal_the_pure_functions(data):
     assert agencies["Sở Tư pháp"]["rate"] == pytest.approx(0.9)
     assert agencies["Sở Tư pháp"]["ci95"] == pytest.approx(
         list(wilson_interval(27, 30, population=1000)))
-    assert agencies["Sở Y tế"]["below"] == 0.8 and agencies["Sở Tư pháp"]["below"] is None
-    assert [x["agency"] for x in result["agencies"]] == ["Sở Tư pháp", "Sở Y tế"]
+    # N = 1000 each needs 169 forms (Decision 2223, e = 7%): both are short, so neither is
+    # ranked; they are listed apart, best rate first, and no band marks them (none set).
+    assert [(x["agency"], x["status"], x["rank"]) for x in result["agencies"]] == [
+        ("Sở Tư pháp", "insufficient", None), ("Sở Y tế", "insufficient", None)]
+    assert agencies["Sở Y tế"]["below"] is None and result["bands"] is None
+    assert agencies["Sở Y tế"]["adequacy"] == {"collected": 10, "required": 169,
+                                              "shortfall": 159, "met": False,
+                                              "share": pytest.approx(10 / 169)}
     reasons = {r["code"]: r["count"] for r in result["reasons"]}
     assert reasons["reason_c"] == 6 and reasons["reason_a"] == 3 and reasons["reason_e"] == 0
 
@@ -107,37 +110,44 @@ def test_pure_helpers():
             {"serial": 2, "channel": "paper_omr", "agency": "A", "field": None, "version": 1,
              "satisfied": None, "reasons": []}]
     assert snapshot_id(rows) == snapshot_id(list(reversed(rows)))
-    assert filter_channels(rows, ["online"]) == rows[:1]
-    with pytest.raises(ValueError):
-        filter_channels(rows, ["fax"])
+    assert [r for r in rows if Filter(channels=("online",)).keeps(r)] == rows[:1]
     s = summarise(rows)
     assert s["overall"]["n"] == 1 and s["overall"]["blank"] == 1 and s["overall"]["sheets"] == 2
 
 
-def test_imported_results_join_with_their_channel(data, db):
+def test_imported_results_stand_beside_the_independent_survey(data, db):
     from datetime import date
 
     from fieldwork.imports.models import Channel, ImportedResponse, ImportRun
-    from fieldwork.stats.dataset import form_reason
+    from fieldwork.stats.rows import form_reason
     assert form_reason("dd") == "reason_dd" and form_reason("other") == "other"
-    run = ImportRun(survey_id=data.survey.id, channel=Channel.ONLINE, file_name="x.csv",
-                    file_sha256="0" * 64, file_format="csv")
+    run = ImportRun(survey_id=data.survey.id, source="city_online", channel=Channel.ONLINE,
+                    file_name="x.csv", file_sha256="0" * 64, file_format="csv")
     db.session.add(run)
     db.session.flush()
     for i, ok in enumerate([True, False]):
         db.session.add(ImportedResponse(
-            survey_id=data.survey.id, run_id=run.id, channel=Channel.ONLINE,
-            agency_id=data.b.id, response_date=date(2026, 3, 1), satisfied=ok,
-            reasons=[] if ok else ["c", "dd"], fingerprint=f"fp{i}"))
+            survey_id=data.survey.id, run_id=run.id, source="city_online",
+            channel=Channel.ONLINE, agency_id=data.b.id, response_date=date(2026, 3, 1),
+            satisfied=ok, reasons=[] if ok else ["c", "dd"], fingerprint=f"fp{i}"))
     db.session.flush()
     both = survey_statistics(data.survey)
-    assert both["overall"]["n"] == 42 and both["overall"]["satisfied"] == 35
-    assert {c["group"]: c["n"] for c in both["channels"]} == {"paper_keyed": 40, "online": 2}
-    assert {r["code"]: r["count"] for r in both["reasons"]}["reason_c"] == 7
-    paper = survey_statistics(data.survey, ["paper_keyed"])
-    assert paper["overall"]["n"] == 40 and paper["snapshot"] != both["snapshot"]
-    online = survey_statistics(data.survey, ["online"])
-    assert online["overall"]["n"] == 2
+    # The headline is the independent survey alone; the online answers stand beside it.
+    assert both["overall"]["n"] == 40 and both["overall"]["satisfied"] == 34
+    assert {c["group"]: c["n"] for c in both["channels"]} == {"paper_keyed": 40}
+    online = both["sources"]["city_online"]
+    assert (online["overall"]["n"], online["overall"]["satisfied"]) == (2, 1)
+    assert {r["code"]: r["count"] for r in online["reasons"]}["reason_c"] == 1
+    assert both["sources"]["call_centre"]["overall"]["n"] == 0
+    assert {r["code"]: r["count"] for r in both["reasons"]}["reason_c"] == 6
+    alone = survey_statistics(data.survey, Filter(source="city_online"))
+    assert alone["overall"]["n"] == 2 and alone["sources"]["independent"]["overall"]["n"] == 40
+    pooled = survey_statistics(data.survey, Filter(combined=True))
+    assert pooled["overall"]["n"] == 42 and pooled["view"]["combined"] is True
+    assert pooled["view"]["method"].startswith("pooled")
+    assert {c["group"]: c["n"] for c in pooled["by_source"]} == {"independent": 40,
+                                                                  "city_online": 2}
+    assert pooled["snapshot"] != both["snapshot"]
 
 
 def test_sipas_overall_levels_4_and_5_are_satisfied(db, factory, tmp_path):
@@ -194,7 +204,7 @@ def test_planned_margin_beside_the_achieved_one(data):
 
 
 def test_with_planned_margins_is_pure():
-    from fieldwork.stats.dataset import with_planned_margins
+    from fieldwork.stats.statistics import with_planned_margins
     stats = {"agencies": [{"agency": "A"}, {"agency": "B"}]}
     assert with_planned_margins(stats, {"A": 0.05}) is stats
     assert stats["agencies"] == [{"agency": "A", "margin_planned": 0.05}, {"agency": "B"}]

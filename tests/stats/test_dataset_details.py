@@ -10,8 +10,10 @@ import pytest
 from fieldwork.forms.builtin import sipas
 from fieldwork.stats.breakdowns import period_rates
 from fieldwork.stats.criteria import aspect_indices, criteria, layout
-from fieldwork.stats.dataset import load_rows, snapshot_id, summarise, survey_statistics
+from fieldwork.stats.dataset import dataset, snapshot_id
 from fieldwork.stats.scales import scale_summary
+from fieldwork.stats.statistics import survey_statistics
+from fieldwork.stats.summary import summarise
 
 from ..quality.conftest import add_sheet
 from .sipas_data import SHEETS, answers, build_sipas
@@ -34,7 +36,8 @@ def test_sipas_criteria_profile_and_groups(db, factory):
     assert got["mean"] == pytest.approx(expected.mean)
     assert items["overall"]["top2"] == result["overall"]["satisfied"] == 15
     lay = layout(sipas())
-    rows, meta = load_rows(d.survey)
+    got = dataset(d.survey)
+    rows, meta = got.rows, got.meta
     assert meta["layout"] == lay
     assert result["aspects"] == aspect_indices(criteria(rows, lay["items"]), lay["aspects"])
     access = result["aspects"][0]
@@ -57,7 +60,7 @@ def test_danang_rows_carry_procedure_date_and_masked_comments(db, factory):
              "q03": ["CCCD của tôi 048012345678"], "phone": ["0905123456"]}
     add_sheet(db, d.survey, 77, agency=d.b, enumerator=d.lan, answers=extra,
               at=datetime(2026, 6, 1, tzinfo=UTC))
-    rows, meta = load_rows(d.survey)
+    rows = dataset(d.survey).rows
     row = next(r for r in rows if r["serial"] == 77)
     assert row["procedure"] == "Đăng ký khai sinh" and row["date"] == "2026-05-14"
     assert row["items"] == {} and row["profile"] == {}
@@ -75,6 +78,15 @@ def test_danang_rows_carry_procedure_date_and_masked_comments(db, factory):
     dumped = json.dumps(result, ensure_ascii=False)
     assert "0905123456" not in dumped and "048012345678" not in dumped
     assert "0905 123 456" not in dumped
+
+
+def test_a_keyed_date_of_eight_digits_is_the_row_date(db, factory):
+    d = build(db, factory)
+    # As keyed entry and the reader store a date: eight single digits, ddmmyyyy.
+    add_sheet(db, d.survey, 78, agency=d.b, enumerator=d.lan, answers={
+        "q01": ["yes"], "survey_date": list("28082026")}, at=datetime(2026, 9, 1, tzinfo=UTC))
+    rows = dataset(d.survey).rows
+    assert next(r for r in rows if r["serial"] == 78)["date"] == "2026-08-28"
 
 
 def test_snapshot_names_the_new_fields_too():

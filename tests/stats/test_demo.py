@@ -14,7 +14,7 @@ from fieldwork.plans.models import Survey, SurveyStatus
 from fieldwork.plans.models_review import Publication
 from fieldwork.plans.steps import ensure
 from fieldwork.stats import demo
-from fieldwork.stats.dataset import survey_statistics
+from fieldwork.stats.statistics import survey_statistics
 
 from ..factories import approved_version
 

@@ -62,12 +62,13 @@ def ex(db, factory):
         device_hash="d" * 64, answers={"q01": ["yes"], "q03": ["Rất tốt, mail a@b.vn"]},
         satisfied=True, phone_enc=encrypt("0912345678"),
         created_at=datetime(2026, 3, 11, 20, 0, tzinfo=UTC)))
-    run = ImportRun(survey_id=survey.id, channel=Channel.CALL_CENTRE, file_name="x.csv",
-                    file_sha256="0" * 64, file_format="csv")
+    run = ImportRun(survey_id=survey.id, source="call_centre", channel=Channel.CALL_CENTRE,
+                    file_name="x.csv", file_sha256="0" * 64, file_format="csv")
     db.session.add(run)
     db.session.flush()
     db.session.add(ImportedResponse(
-        survey_id=survey.id, run_id=run.id, channel=Channel.CALL_CENTRE, agency_id=a.id,
+        survey_id=survey.id, run_id=run.id, source="call_centre", channel=Channel.CALL_CENTRE,
+        agency_id=a.id,
         response_date=date(2026, 3, 5), satisfied=False, reasons=["c"],
         comment="gọi lại 0912 345 678", fingerprint="fp1"))
     db.session.commit()
@@ -88,10 +89,20 @@ def stats_json(runner, *extra) -> dict:
 
 
 def test_rows_are_the_statistics_rows_with_source_and_channel(runner, ex, tmp_path):
+    # By default both are the independent survey: the three paper sheets.
     out, _ = export(runner, tmp_path, "csv")
     with open(out, encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     stats = stats_json(runner)
+    answered = [r for r in rows if r["satisfied"] != ""]
+    assert len(answered) == stats["overall"]["n"] == 3
+    assert sum(int(r["satisfied"]) for r in answered) == stats["overall"]["satisfied"] == 2
+    assert {r["source"] for r in rows} == {"independent"}
+    # Every source pooled, asked for by name: the same five rows in both.
+    out, _ = export(runner, tmp_path, "csv", "--combined")
+    with open(out, encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    stats = stats_json(runner, "--combined")
     answered = [r for r in rows if r["satisfied"] != ""]
     assert len(answered) == stats["overall"]["n"] == 5
     assert sum(int(r["satisfied"]) for r in answered) == stats["overall"]["satisfied"] == 3
@@ -126,7 +137,7 @@ def test_dates_round_trip_through_spss_and_stata(runner, ex, tmp_path, fmt):
 
 
 def test_dates_are_iso_in_csv_and_date_cells_in_xlsx(runner, ex, tmp_path):
-    out, _ = export(runner, tmp_path, "csv")
+    out, _ = export(runner, tmp_path, "csv", "--combined")
     with open(out, encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["survey_date"] for r in rows[:3]] == ["2026-08-28", "2026-03-01", "2025-12-31"]
@@ -191,7 +202,8 @@ def test_snapshot_is_the_same_in_stats_codebook_and_files(runner, ex, tmp_path):
         assert f"snapshot {snapshot}" in printed
         with open(tmp_path / f"ex.{fmt}.codebook.csv", encoding="utf-8-sig") as fh:
             facts = {r["variable"]: r["label"] for r in csv.DictReader(fh)}
-        assert facts["_snapshot"] == snapshot and facts["_rows"] == "5"
+        assert facts["_snapshot"] == snapshot and facts["_rows"] == "3"
+        assert facts["_view"] == "independent"
     _, meta = pyreadstat.read_dta(str(tmp_path / "ex.dta"))
     assert meta.file_label == f"snapshot {snapshot}"
     out, _ = export(runner, tmp_path, "xlsx")
@@ -201,8 +213,9 @@ def test_snapshot_is_the_same_in_stats_codebook_and_files(runner, ex, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "dta"])
 def test_deidentified_free_text_has_no_phone_id_or_email(runner, ex, tmp_path, fmt):
-    out, _ = export(runner, tmp_path, fmt)
-    table = export_table(ex)
+    from fieldwork.stats.filters import Filter
+    out, _ = export(runner, tmp_path, fmt, "--combined")
+    table = export_table(ex, flt=Filter(combined=True))
     texts = [str(r.get(c)) for r in table.rows for c in ("q03", "import_comment")]
     for leak in LEAKS + ["a@b.vn", "0912 345 678"]:
         assert not any(leak in t for t in texts), leak
@@ -218,7 +231,8 @@ def test_identified_export_keeps_free_text_as_written(runner, ex, tmp_path, db, 
     manager = factory.user("manager")
     grant_contact_access(manager, {"survey_id": ex.id}, manager)
     db.session.commit()
-    out, _ = export(runner, tmp_path, "csv", "--identified", "--as-user", manager.email)
+    out, _ = export(runner, tmp_path, "csv", "--identified", "--as-user", manager.email,
+                    "--combined")
     with open(out, encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert rows[0]["q03"] == COMMENT

@@ -68,6 +68,7 @@ def test_csv_and_xlsx_columns(runner, data, tmp_path):
                                   "review_state", "enumerator", "date", "keyed_at",
                                   "approved_at", "satisfied"]
     assert {r["review_state"] for r in rows} == {"approved"}
+    assert {(r["source"], r["channel"]) for r in rows} == {("independent", "paper_keyed")}
     with open(tmp_path / "st1.csv.codebook.csv", encoding="utf-8") as fh:
         assert "q02_reason_a" in fh.read()
     res, out = export(runner, tmp_path, "xlsx")

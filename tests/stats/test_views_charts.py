@@ -6,7 +6,7 @@ import pytest
 
 from fieldwork.reports.content import pct
 from fieldwork.reports.dashboard import CHARTS, available, chart_png
-from fieldwork.stats.dataset import survey_statistics
+from fieldwork.stats.statistics import survey_statistics
 
 from ..entry.conftest import sign_in
 from .sipas_data import build_sipas
@@ -72,25 +72,27 @@ def test_available_charts_follow_the_data():
     assert set(CHARTS) == {"agencies", "reasons", "aspects", "periods"}
 
 
-def test_charts_after_the_page_use_its_figures_without_computing_again(client, sipas_data,
-                                                                       monkeypatch):
-    from fieldwork.stats import dataset
+def test_page_and_charts_share_one_cached_summary_until_the_data_change(
+        client, db, sipas_data, monkeypatch):
+    from fieldwork.stats import statistics
 
     calls = []
-    real = dataset.survey_statistics
+    real = statistics.compute
 
     def counted(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(dataset, "survey_statistics", counted)
+    monkeypatch.setattr(statistics, "compute", counted)
     sign_in(client, sipas_data.manager)
     assert client.get("/stats/SP-2").status_code == 200 and len(calls) == 1
     etags = set()
     for name in ("agencies", "aspects", "periods"):
         res = client.get(f"/stats/SP-2/chart/{name}.png")
         assert res.status_code == 200 and res.data.startswith(PNG)
-        etags.add(res.headers["ETag"].split("-")[0])
+        etags.add(res.headers["ETag"].rsplit("-", 1)[0])
     assert len(calls) == 1  # the page's figures, not three more computations
-    assert len(etags) == 1  # ... so every chart carries the page's snapshot
-    assert client.get("/stats/SP-2").status_code == 200 and len(calls) == 2  # a page: afresh
+    assert len(etags) == 1  # ... so every chart carries the page's revision and snapshot
+    assert client.get("/stats/SP-2").status_code == 200 and len(calls) == 1  # cached
+    # Another view of the same survey is another summary.
+    assert client.get("/stats/SP-2?combined=1").status_code == 200 and len(calls) == 2

@@ -50,7 +50,8 @@ def test_results_import_refuses(client, db, factory, hostile):
     survey = factory.survey("XL-1", agencies=[factory.agency("Sở Tư pháp")])
     login(client, manager.email, PASSWORD)
     resp = client.post("/imports/", data={
-        "survey": survey.id, "channel": "online", "csrf_token": csrf_token(client, "/imports/"),
+        "survey": survey.id, "source": "city_online",
+        "csrf_token": csrf_token(client, "/imports/"),
         "file": (io.BytesIO(hostile), "kq.xlsx")}, content_type="multipart/form-data",
         follow_redirects=True)
     html = resp.get_data(as_text=True)

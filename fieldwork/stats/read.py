@@ -1,0 +1,231 @@
+"""Reading a survey's answers from the database, set-based: the only reader of answers for
+figures (``dataset.dataset`` calls it; everything else reads the dataset).
+
+Approved sheets come in one grouped query that turns each sheet's answer rows into one row
+of just the values the figures use (no ORM object per sheet or per answer); online answers
+and imported results in one column query each.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import Text, case, cast, func, select
+
+from ..extensions import db
+from . import sources as src
+from .breakdowns import COMMENT_ITEMS, mask_numbers, row_date
+from .criteria import layout as questionnaire_layout
+from .criteria import merge_layouts
+from .rows import REASON_ITEMS, Row, dossier_key, form_reason, match_key, overall_item, sheet_row
+
+CHUNK = 20000
+ALWAYS = ("dossier_code", "procedure", "survey_date", *COMMENT_ITEMS)
+
+
+@dataclass
+class Spec:
+    """What the figures read from one questionnaire version."""
+
+    number: int
+    item: tuple | None
+    reason: str | None
+    layout: dict
+    options: list | None  # the reason question's option codes
+    whole: set  # codes read as whole lists (multiple choice, dates, texts)
+    first: set  # codes read as their first value
+
+
+def _spec(version) -> Spec:
+    qn = version.questionnaire
+    questions = list(qn.questions())
+    reason = next((q for q in questions if q.code in REASON_ITEMS), None)
+    lay = questionnaire_layout(qn)
+    item = overall_item(questions)
+    kinds = {q.code: q.kind for q in questions}
+    wanted = {*ALWAYS, *(i["code"] for i in lay["items"]), *(p["code"] for p in lay["profile"])}
+    if item:
+        wanted.add(item[0])
+    if reason:
+        wanted.add(reason.code)
+    whole = {c for c in wanted if kinds.get(c) in ("multiple", "date", "text")
+             or c in COMMENT_ITEMS or c == "survey_date"}
+    return Spec(version.number, item, reason.code if reason else None, lay,
+                [o.code for o in reason.options] if reason else None, whole, wanted - whole)
+
+
+def specs(version_ids) -> dict[int, Spec]:
+    """The figures' view of each questionnaire version."""
+    from ..forms.models import QuestionnaireVersion
+    ids = sorted(set(version_ids))
+    if not ids:
+        return {}
+    return {v.id: _spec(v) for v in db.session.scalars(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.id.in_(ids)))}
+
+
+def names() -> tuple[dict, dict]:
+    """Agency and field names by id."""
+    from ..directory.models import Agency, Field
+    return (dict(db.session.execute(select(Agency.id, Agency.name)).all()),
+            dict(db.session.execute(select(Field.id, Field.name)).all()))
+
+
+def _approved(survey):
+    from ..entry.models import EntrySheet, ReviewState
+    return (EntrySheet.survey_id == survey.id,
+            EntrySheet.review_state == ReviewState.APPROVED)
+
+
+def _sheet_versions(survey) -> list[int]:
+    from ..entry.models import EntrySheet
+    return list(db.session.scalars(select(EntrySheet.version_id).where(
+        *_approved(survey)).distinct()))
+
+
+def _pivot(survey, codes_first: list[str], codes_whole: list[str]):
+    """One row per approved sheet: its columns, then the wanted answers (first value as text,
+    or the whole JSON list as text)."""
+    from ..entry.models import EntryAnswer, EntrySheet
+    value = EntryAnswer.values
+
+    def pick(code, expr):
+        return func.max(case((EntryAnswer.question == code, expr)))
+
+    cols = [pick(c, value[0].as_string()) for c in codes_first]
+    cols += [pick(c, cast(value, Text)) for c in codes_whole]
+    wanted = [*codes_first, *codes_whole]
+    return (select(EntrySheet.id, EntrySheet.serial, EntrySheet.version_id,
+                   EntrySheet.agency_id, EntrySheet.field_id, EntrySheet.source,
+                   EntrySheet.created_at, EntrySheet.phone_hash, EntrySheet.cid_hash, *cols)
+            .outerjoin(EntryAnswer, (EntryAnswer.sheet_id == EntrySheet.id)
+                       & EntryAnswer.question.in_(wanted))
+            .where(*_approved(survey)).group_by(EntrySheet.id).order_by(EntrySheet.serial))
+
+
+@lru_cache(maxsize=4096)
+def parse_cell(text: str) -> tuple:
+    """A stored answer list (JSON text) as a tuple; dates and reason sets repeat a lot."""
+    return tuple(json.loads(text))
+
+
+CHANNEL_OF_SHEET = {"omr": "paper_omr", "keyed": "paper_keyed", "interview": "interview"}
+
+
+def sheet_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -> list[Row]:
+    """Rows of the survey's approved sheets (the independent survey)."""
+    mine = [spec_of[v] for v in _sheet_versions(survey) if v in spec_of]
+    first = sorted(set().union(*(s.first for s in mine)) - set().union(*(s.whole for s in mine)))
+    whole = sorted(set().union(*(s.whole for s in mine)))
+    out = []
+    result = db.session.execute(_pivot(survey, first, whole).execution_options(
+        yield_per=CHUNK))
+    start = 9
+    for rec in result:
+        spec = spec_of[rec[2]]
+        answers = {}
+        for i, code in enumerate(first):
+            v = rec[start + i]
+            if v is not None:
+                answers[code] = [v]
+        base = start + len(first)
+        for i, code in enumerate(whole):
+            v = rec[base + i]
+            if v is not None and v != "[]":
+                answers[code] = parse_cell(v)
+        out.append(sheet_row({
+            "serial": rec[1], "version": spec.number, "agency": agencies.get(rec[3]),
+            "field": fields.get(rec[4]), "source": src.INDEPENDENT,
+            "channel": CHANNEL_OF_SHEET.get(str(rec[5]), "paper_keyed"), "answers": answers,
+            "received": rec[6], "phone_hash": rec[7], "cid_hash": rec[8],
+            "key": f"s:{rec[0]}"}, spec.item, spec.reason, spec.layout))
+    return out
+
+
+def online_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -> list[Row]:
+    """Rows of the answers citizens gave themselves online or at a kiosk (city_online)."""
+    from ..online.models import OnlineResponse as R
+    out = []
+    for rec in db.session.execute(select(
+            R.id, R.version_id, R.agency_id, R.field_id, R.channel, R.dossier_code,
+            R.phone_hash, R.cid_hash, R.answers, R.created_at).where(
+            R.survey_id == survey.id).order_by(R.id)):
+        spec = spec_of[rec.version_id]
+        channel = str(rec.channel)
+        answers = dict(rec.answers or {})
+        if rec.dossier_code and not answers.get("dossier_code"):
+            answers["dossier_code"] = [rec.dossier_code]
+        out.append(sheet_row({
+            "serial": f"{'web' if channel == 'online' else 'kiosk'}-{rec.id}",
+            "version": spec.number, "agency": agencies.get(rec.agency_id),
+            "field": fields.get(rec.field_id), "source": src.CITY_ONLINE, "channel": channel,
+            "answers": answers, "received": rec.created_at, "phone_hash": rec.phone_hash,
+            "cid_hash": rec.cid_hash, "key": f"o:{rec.id}"}, spec.item, spec.reason,
+            spec.layout))
+    return out
+
+
+def imported_rows(survey, agencies: dict) -> list[Row]:
+    """Rows of imported results (city software, call centre 1022, declared sources).
+
+    The file's record id identifies a row within its file only; it never stands in for a
+    dossier code, so it is not part of the row."""
+    from ..imports.models import ImportedResponse as R
+    out = []
+    for rec in db.session.execute(select(
+            R.id, R.source, R.channel, R.agency_id, R.response_date, R.satisfied, R.reasons,
+            R.comment, R.dossier_code, R.phone_hash, R.cid_hash).where(
+            R.survey_id == survey.id).order_by(R.id)):
+        dossier = dossier_key(rec.dossier_code)
+        comment = mask_numbers(rec.comment.strip()) if rec.comment and rec.comment.strip() \
+            else None
+        out.append(Row(
+            serial=f"{rec.source}-{rec.id}", version=None, agency=agencies.get(rec.agency_id),
+            field=None, source=rec.source, channel=str(rec.channel), dossier=dossier,
+            satisfied=bool(rec.satisfied),
+            reasons=sorted(form_reason(c) for c in rec.reasons or []), procedure=None,
+            date=row_date(None, rec.response_date), items={}, profile={},
+            comments=[["q03", comment]] if comment else [],
+            match=match_key(dossier, rec.phone_hash, rec.cid_hash), key=f"i:{rec.id}"))
+    return out
+
+
+def _online_versions(survey) -> list[int]:
+    from ..online.models import OnlineResponse
+    return list(db.session.scalars(select(OnlineResponse.version_id).where(
+        OnlineResponse.survey_id == survey.id).distinct()))
+
+
+@contextmanager
+def no_gc_pauses():
+    """Hold the cyclic garbage collector while a million small rows are made: they hold no
+    cycles, and a collection every few hundred thousand allocations costs seconds."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def read_survey(survey) -> tuple[list[Row], dict]:
+    """Every answer of the survey, of every source (nothing counted once yet), and the meta:
+    the reason codes and the merged questionnaire layout (newest version's wording first)."""
+    with no_gc_pauses():
+        return _read_survey(survey)
+
+
+def _read_survey(survey) -> tuple[list[Row], dict]:
+    agencies, fields = names()
+    spec_of = specs([*_sheet_versions(survey), *_online_versions(survey)])
+    rows = sheet_rows(survey, spec_of, agencies, fields)
+    rows += online_rows(survey, spec_of, agencies, fields)
+    rows += imported_rows(survey, agencies)
+    newest = sorted(spec_of.values(), key=lambda s: -s.number)
+    codes = next((s.options for s in newest if s.options is not None), None)
+    return rows, {"reason_codes": codes, "layout": merge_layouts(s.layout for s in newest)}

@@ -1,0 +1,173 @@
+"""Dataset rows: one per answer, small, from plain values (no database here).
+
+A row is a ``Row`` (slots, read like a dict: ``row["agency"]``, ``row.get("date")``), so a
+city-year of a million answers fits in a few hundred megabytes; the pure summaries read
+rows and plain dicts alike. ``SNAPSHOT`` are the fields the snapshot id hashes; ``match``
+(what counts an answer once within its source) and ``key`` (where the answer is stored)
+are not part of it.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from operator import attrgetter
+
+from .breakdowns import answer_date, comment_texts, normalise_name, row_date
+
+# Overall satisfaction items of the built-in templates: code -> satisfied codes.
+OVERALL_ITEMS = {"q01": ("yes",), "overall": ("4", "5")}
+REASON_ITEMS = ("q02",)
+SNAPSHOT = ("serial", "version", "agency", "field", "source", "channel", "dossier",
+            "satisfied", "reasons", "procedure", "date", "items", "profile", "comments")
+SNAPSHOT_OF = attrgetter(*SNAPSHOT)
+EMPTY: dict = {}
+NONE: tuple = ()
+
+
+class Row:
+    """One answer of the dataset (read-only by convention; shared empty values)."""
+
+    __slots__ = (*SNAPSHOT, "match", "key")
+    __getitem__ = object.__getattribute__
+
+    def __init__(self, serial=None, version=None, agency=None, field=None, source=None,
+                 channel=None, dossier=None, satisfied=None, reasons=None, procedure=None,
+                 date=None, items=None, profile=None, comments=None, match=None,
+                 key=None) -> None:
+        # Spelled out: a million rows are made at a time.
+        self.serial, self.version, self.agency, self.field = serial, version, agency, field
+        self.source, self.channel, self.dossier = source, channel, dossier
+        self.satisfied, self.reasons, self.procedure = satisfied, reasons, procedure
+        self.date, self.items, self.profile, self.comments = date, items, profile, comments
+        self.match, self.key = match, key
+
+    def get(self, name: str, default=None):
+        """Like ``dict.get``."""
+        value = getattr(self, name, default)
+        return default if value is None else value
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.__slots__
+
+    def as_dict(self) -> dict:
+        """The snapshot fields as a plain dict."""
+        return {k: getattr(self, k) for k in SNAPSHOT}
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Row):
+            other = other.as_dict()
+        return isinstance(other, dict) and self.as_dict() == {k: other.get(k) for k in SNAPSHOT}
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Row({self.as_dict()!r})"
+
+
+def column(rows, name: str) -> list:
+    """The value of ``name`` in every row, in one pass (attribute access in C for ``Row``s,
+    ``dict.get`` for plain dict rows)."""
+    try:
+        return list(map(attrgetter(name), rows))
+    except AttributeError:
+        return [r.get(name) for r in rows]
+
+
+def snapshot_values(row) -> tuple | list:
+    """A row's ``SNAPSHOT`` fields in order."""
+    try:
+        return SNAPSHOT_OF(row)
+    except AttributeError:
+        return [row.get(k) for k in SNAPSHOT]
+
+
+def overall_item(questions) -> tuple[str, tuple[str, ...]] | None:
+    """The overall satisfaction question of a questionnaire and its satisfied codes."""
+    codes = {q.code for q in questions}
+    for code, satisfied in OVERALL_ITEMS.items():
+        if code in codes:
+            return code, satisfied
+    return None
+
+
+def satisfied_flag(answers: dict, item: tuple[str, tuple[str, ...]] | None) -> bool | None:
+    """True/False from the overall item's first value; None when blank, N/A or no such item."""
+    if item is None:
+        return None
+    values = answers.get(item[0]) or []
+    value = values[0] if values else None
+    if value in (None, "", "na"):
+        return None
+    return value in item[1]
+
+
+def dossier_key(code) -> str | None:
+    """A dossier code as the frame stores it (trimmed, upper case), None when blank."""
+    key = code.strip().upper() if isinstance(code, str) else ""
+    return key or None
+
+
+def match_key(dossier: str | None, phone_hash: str | None, cid_hash: str | None) -> str | None:
+    """What identifies a respondent's dossier within a source: the dossier code, else phone
+    and citizen ID together (never the phone alone: households share phones)."""
+    if dossier:
+        return "d:" + dossier
+    if phone_hash and cid_hash:
+        return f"p:{phone_hash}:{cid_hash}"
+    return None
+
+
+def form_reason(code: str) -> str:
+    """An imported reason letter ("a".."g", "dd") as the form's code ("reason_a"); "other" stays."""
+    return code if code == "other" or code.startswith("reason_") else f"reason_{code}"
+
+
+@lru_cache(maxsize=2048)
+def _day(values: tuple):
+    return answer_date(values)
+
+
+def _shared(text: str | None) -> str | None:
+    """One string object per distinct date (a year has 365 of them, a dataset a million rows)."""
+    return sys.intern(text) if text else None
+
+
+def survey_day(values):
+    """``answer_date`` of a date question's values (tuples cached: a year has few days)."""
+    if not values:
+        return None
+    return _day(values) if isinstance(values, tuple) else answer_date(values)
+
+
+def sheet_row(sheet: dict, item, reason_code: str | None, lay: dict | None = None) -> Row:
+    """One dataset row from a plain answer dict (serial, version, agency, field, source,
+    channel, answers, received, and optionally phone_hash, cid_hash, key).
+
+    ``dossier`` is the dossier code written on the form (trimmed, upper case) or None.
+    Besides the satisfied flag and reasons it keeps the procedure as written, the date
+    (survey date on the form, else the day received), the 5-level ``items`` and the
+    ``profile`` answers of the layout ``lay`` (codes only), and the free-text comments,
+    masked.
+    """
+    answers = sheet.get("answers") or EMPTY
+    lay = lay or EMPTY
+
+    def first(code):
+        values = answers.get(code)
+        return values[0] if values and values[0] != "" else None
+
+    reasons = sorted(answers.get(reason_code) or NONE) if reason_code else []
+    dossier = dossier_key(first("dossier_code"))
+    items = {i["code"]: first(i["code"]) for i in lay.get("items", NONE)} or EMPTY
+    profile = {p["code"]: first(p["code"]) for p in lay.get("profile", NONE)} or EMPTY
+    return Row(serial=sheet["serial"], version=sheet.get("version"),
+               agency=sheet.get("agency"), field=sheet.get("field"),
+               source=sheet.get("source"), channel=sheet["channel"], dossier=dossier,
+               satisfied=satisfied_flag(answers, item), reasons=reasons,
+               procedure=normalise_name(first("procedure")),
+               date=_shared(row_date(survey_day(answers.get("survey_date")),
+                                     sheet.get("received"))),
+               items=items, profile=profile, comments=comment_texts(answers),
+               match=match_key(dossier, sheet.get("phone_hash"), sheet.get("cid_hash")),
+               key=sheet.get("key"))
