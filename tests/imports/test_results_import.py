@@ -21,6 +21,8 @@ from ..factories import PASSWORD
 from .helpers import rows_csv, sample_rows
 from .test_tabular import big_csv
 
+REASON_C = "Phải liên hệ nhiều lần để hoàn thiện thủ tục hành chính"
+
 
 @pytest.fixture()
 def setup(db, factory):
@@ -72,7 +74,8 @@ def test_record_ids_tell_rows_apart_within_their_file_only(db, setup):
     from fieldwork.stats.statistics import survey_statistics
     # Ids 1-3 in the city's online file and ids 1-3 in the call centre's file: six answers.
     online = [[str(i), "Sở Tư pháp", f"0{i}/03/2026", "1", "", ""] for i in (1, 2, 3)]
-    calls = [[str(i), "Sở Y tế", f"0{i}/03/2026", "0", "c", ""] for i in (1, 2, 3)]
+    calls = [[str(i), "Sở Y tế", f"0{i}/03/2026", "0", REASON_C, ""]
+             for i in (1, 2, 3)]
     first = run(setup, rows_csv(online), source="city_online")
     second = run(setup, rows_csv(calls), source="call_centre")
     assert (first.added, second.added, second.duplicates) == (3, 3, 0)
@@ -87,7 +90,8 @@ def test_record_ids_tell_rows_apart_within_their_file_only(db, setup):
         ("city_online", "1", None), ("city_online", "2", None), ("city_online", "3", None),
         ("call_centre", "1", None)]
     # Another online file with ids 1-3 holds other answers: kept, the repeat is told.
-    later = [[str(i), "Sở Tư pháp", f"1{i}/03/2026", "0", "a", ""] for i in (1, 2, 3)]
+    later = [[str(i), "Sở Tư pháp", f"1{i}/03/2026", "0", REASON_C, ""]
+             for i in (1, 2, 3)]
     third = run(setup, rows_csv(later), source="city_online")
     assert third.added == 3 and third.repeated_ids == 3
     assert any("tệp trước" in n for n in third.notes)
