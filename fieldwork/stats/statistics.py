@@ -50,6 +50,28 @@ def populations(survey, flt: Filter | None = None) -> tuple[int | None, dict, di
     return total, {k: v for k, v in per_agency.items() if v}, dict(required)
 
 
+def approved_sheets(survey, flt: Filter | None = None) -> dict | None:
+    """Approved sheets per agency name as the fieldwork progress counts them
+    (``plans.progress.progress``): the one count behind "below the required sample" in
+    steps 3-4, the statistics, the reports and the public page. None for a view the
+    progress does not measure (another source, the combined view, channels or dates)."""
+    from ..plans.progress import progress
+    flt = flt or Filter()
+    if flt.view != src.INDEPENDENT or flt.channels or flt.date_from or flt.date_to:
+        return None
+    out: dict = {}
+    for ap in progress(survey)[0]:
+        name = ap.agency.name
+        if flt.agency is not None and name != flt.agency:
+            continue
+        if flt.field is None:
+            out[name] = ap.approved
+        else:
+            out[name] = sum(f.approved for f in ap.fields if f.scope.field is not None
+                            and f.scope.field.name == flt.field)
+    return out
+
+
 def planned_margins(survey) -> dict:
     """The plan's margin of error per agency name, where the sample policy sets one (Slovin
     policies); an agency with several scope rows gets the largest of their margins."""
@@ -98,10 +120,10 @@ def _view(data: Dataset, declared: dict) -> dict:
 
 
 def _one(rows, name: str | None, data: Dataset, basis: tuple, bands: dict | None,
-         margins: dict) -> dict:
+         margins: dict, collected: dict | None = None) -> dict:
     total, per_agency, required = basis
     out = summarise(rows, total, per_agency, required, data.meta["reason_codes"],
-                    (bands or {}).get("values", ()), data.meta["layout"])
+                    (bands or {}).get("values", ()), data.meta["layout"], collected)
     if name in (src.INDEPENDENT, None):
         with_planned_margins(out, margins)
     out["snapshot"] = snapshot_id(rows)
@@ -119,7 +141,8 @@ def compute(survey, flt: Filter, revision: int | None = None) -> dict:
     basis = populations(survey, flt)
     bands = plan_bands(survey)
     margins = planned_margins(survey)
-    out = _one(data.rows, None if flt.combined else flt.view, data, basis, bands, margins)
+    out = _one(data.rows, None if flt.combined else flt.view, data, basis, bands, margins,
+               approved_sheets(survey, flt))
     out["view"] = _view(data, data.declared)
     out["bands"] = bands
     out["sources"] = {name: _one(rows, name, data, basis, bands, margins)

@@ -49,16 +49,19 @@ def _plain(by: dict) -> list[dict]:
 
 
 def agencies(rows, agency_populations: dict | None = None, required: dict | None = None,
-             bands=(), marks: list | None = None) -> tuple[list[dict], dict]:
+             bands=(), marks: list | None = None, collected: dict | None = None
+             ) -> tuple[list[dict], dict]:
     """Every agency with its rate, interval, adequacy and place; and the ranking's summary.
 
     Agencies that met their required sample are ranked by rank ranges (``rank_ranges``);
     those below it ("chưa đủ mẫu"), those without answers and answers without an agency are
-    listed after them, unranked. ``below`` marks the plan's band an agency falls under (only
-    when the plan set bands).
+    listed after them, unranked. ``collected`` {agency: forms} is what counts against the
+    required sample (the fieldwork progress's approved sheets); without it, each agency's n.
+    ``below`` marks the plan's band an agency falls under (only when the plan set bands).
     """
     populations = agency_populations or {}
     required = required or {}
+    got = collected or {}
     by_agency = rates(rows, "agency", populations, marks)
     entries = {}
     for name, r in by_agency.items():
@@ -68,13 +71,14 @@ def agencies(rows, agency_populations: dict | None = None, required: dict | None
         pop = populations.get(name)
         if r.n and (pop is None or pop >= r.n):
             e["margin_achieved"] = achieved_margin(r.n, pop)
+        forms = got.get(name, r.n)
         if name in required:
-            e["adequacy"] = sample_adequacy(r.n, required[name])
+            e["adequacy"] = sample_adequacy(forms, required[name])
         if name is None:
             e["status"] = NO_AGENCY
         elif r.rate is None:
             e["status"] = NO_ANSWERS
-        elif name in required and r.n < required[name]:
+        elif name in required and forms < required[name]:
             e["status"] = INSUFFICIENT
         else:
             e["status"] = RANKED
@@ -93,28 +97,30 @@ def agencies(rows, agency_populations: dict | None = None, required: dict | None
     # Agencies in scope without any answer yet still show their shortfall.
     out += [{"agency": a, "n": 0, "satisfied": 0, "rate": None, "ci95": None, "rank": None,
              "rank_min": None, "rank_max": None, "below": None, "status": NO_ANSWERS,
-             "adequacy": sample_adequacy(0, k)}
+             "adequacy": sample_adequacy(got.get(a, 0), k)}
             for a, k in sorted(required.items()) if a not in by_agency]
     summary = {"method": RANK_METHOD, "alpha": RANK_ALPHA, "ranked": len(ranked),
                "insufficient": sum(e["status"] == INSUFFICIENT for e in out),
+               "below_sample": sum(not e["adequacy"]["met"] for e in out if "adequacy" in e),
                "pairs": len(ranked) * (len(ranked) - 1) // 2}
     return out, summary
 
 
 def summarise(rows, population: int | None = None, agency_populations: dict | None = None,
               required: dict | None = None, reason_codes=None, bands=(),
-              layout: dict | None = None) -> dict:
+              layout: dict | None = None, collected: dict | None = None) -> dict:
     """Overall rate, agencies (rank ranges), reasons, fields, channels, sources and adequacy
     of a set of rows; with the questionnaire ``layout`` (``criteria.layout``) also the
     5-level criteria and aspect indices, the respondent profile and groups; periods,
-    procedures and comments. ``bands`` are the plan's thresholds (none by default).
+    procedures and comments. ``bands`` are the plan's thresholds (none by default);
+    ``collected`` the forms that count against each agency's required sample (``agencies``).
 
     Parts a dataset has nothing for are empty (lists, dicts) or None, never missing.
     """
     rows = list(rows)
     marks = flags(rows)
     overall = satisfaction_rate(marks, population=population)
-    listed, ranking = agencies(rows, agency_populations, required, bands, marks)
+    listed, ranking = agencies(rows, agency_populations, required, bands, marks, collected)
     reasons = reason_frequencies(column(rows, "reasons"), reason_codes)
     out = {"overall": {"n": overall.n, "satisfied": overall.satisfied, "rate": overall.rate,
                        "ci95": list(overall.ci95) if overall.ci95 else None,
