@@ -1,4 +1,4 @@
-"""Migration 0020 (declared sources, data revisions, imported rows' source and dossier code,
+"""Migration 0022 (declared sources, data revisions, imported rows' source and dossier code,
 the plan's bands) matches the models on SQLite and PostgreSQL (``--postgres``), and goes
 down and up again."""
 
@@ -19,7 +19,7 @@ def test_down_and_up_again(app, db):
     from sqlalchemy import inspect
 
     with app.app_context():
-        downgrade(revision="0019")
+        downgrade(revision="0021")
         db.session.remove()
         insp = inspect(db.engine)
         assert "survey_sources" not in insp.get_table_names()

@@ -5,8 +5,8 @@ Imported rows keep the file's record id as ``record_id`` (it identifies a row wi
 only) and may carry a dossier code, or phone and citizen ID (encrypted, blind-indexed), to be
 counted once within their source. Existing rows take the source of their channel.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-11-25 09:00:00
 
 """
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0020'
-down_revision = '0019'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
