@@ -1,6 +1,6 @@
 """Report blocks for criteria, respondent profile, periods, procedures, groups and comments.
 
-Each builder reads one part of the statistics dict of ``stats.dataset.summarise`` and
+Each builder reads one part of the statistics dict of ``stats.summary.summarise`` and
 formats its numbers with the same helpers as the rest of the report; none computes a
 figure of its own. An empty part gives no blocks, so a form without 5-level items has no
 criteria section.

@@ -90,7 +90,7 @@ def _recipients(survey, data: dict, issued_on) -> list[ReportDispatch]:
 def issued_document(survey, issue: ReportIssue):
     """The issued report as a Document: the version's frozen figures and texts, the number,
     the date, and the dispatch rows as "Nơi nhận"."""
-    from ..stats.dataset import populations
+    from ..stats.statistics import populations
     from .content import build_content, paragraphs
     from .document import report_document
     from .operations import _header
