@@ -98,7 +98,7 @@ def test_versions_increment_and_stay_unchanged(data, db, tmp_path):
     assert v1.pdf.filename == "ST-1-bao-cao-tong-hop-v1.pdf"
     assert v2.pdf.version == 2 and v2.docx.version == 2  # same document, next version
     events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "report_draft.create")).all()
+        AuditEvent.action == "report_draft.create").order_by(AuditEvent.id)).all()
     assert [e.after["version"] for e in events] == [1, 2]
     assert events[0].after["snapshot"] == stats["snapshot"]
 
