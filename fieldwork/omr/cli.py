@@ -238,5 +238,52 @@ def _print_report(family: str, report: dict, classes: bool) -> None:
         click.echo(f"  rejected {r['serial']} p{r['page']}: {r['reason']} ({where})")
 
 
+@click.command("scan")
+@click.option("--pages", default=60, show_default=True, help="Pages generated (300 dpi).")
+@click.option("--formats", default="tiff,pdf,jpeg", show_default=True,
+              help="Scanner file formats to read: tiff (G4, multi-page), pdf, jpeg.")
+@click.option("--workers", "workers", default="1,2", show_default=True,
+              help="Worker process counts to run, e.g. 1,2.")
+@click.option("--per-file", default=10, show_default=True,
+              help="Pages per multi-page TIFF or PDF file.")
+@click.option("--database-url", default=None,
+              help="An EMPTY PostgreSQL database to use (default: SQLite in a temporary "
+                   "folder).")
+@click.option("--cache", type=click.Path(file_okay=False), default=None,
+              help="Keep the generated pages in this folder and use them again next time.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def bench_scan(pages, formats, workers, per_file, database_url, cache, as_json):
+    """End-to-end scanning throughput: store, decode, read, write images, commit."""
+    from .benchscan import FORMATS, run
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not chosen or any(f not in FORMATS for f in chosen):
+        raise click.BadParameter(f"--formats takes {', '.join(FORMATS)}")
+    try:
+        counts = tuple(int(w) for w in workers.split(","))
+    except ValueError:
+        raise click.BadParameter("--workers takes numbers separated by commas") from None
+    if pages < 1 or any(w < 1 for w in counts):
+        raise click.BadParameter("--pages and --workers must be at least 1")
+    report = run(pages, chosen, counts, per_file, database_url, cache=cache,
+                 progress=lambda msg: click.echo(msg, err=True))
+    if as_json:
+        click.echo(json.dumps(report, indent=1))
+        return
+    click.echo(f"{report['pages']} pages at {report['dpi']} dpi, {report['database']}, "
+               f"{report['cpus']} CPUs, load {report['load_before'][0]:.2f} before, "
+               f"{report['load_after'][0]:.2f} after")
+    for fmt, entry in report["formats"].items():
+        for r in entry["rounds"]:
+            stages = ", ".join(f"{k} {v}" for k, v in r["stages_ms_per_page"].items())
+            click.echo(f"{fmt:<5} {r['workers']} worker(s): {r['pages_per_s']:>6} pages/s wall, "
+                       f"{r['pages_per_cpu_s']:>6} pages per CPU-second "
+                       f"({r['cpu_ms_per_page']} ms CPU/page; stages ms/page: {stages}); "
+                       f"{r['read']} read, {r['rejected']} not read")
+        if "scaling" in entry:
+            click.echo(f"{fmt:<5} scaling {entry['scaling']}x "
+                       f"({entry['bytes_per_page']} bytes per page)")
+
+
 commands = [scan_command]
-bench_commands = [bench_omr]
+bench_commands = [bench_omr, bench_scan]

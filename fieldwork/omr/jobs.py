@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from .models import BatchStatus, ScanBatch, ScanFile, ScanPage
 log = logging.getLogger(__name__)
 GROUP_PAGES = 8
 GROUP_SECONDS = 2.0
+STAGES: dict[str, float] = defaultdict(float)  # seconds per stage, for ``fieldwork bench scan``
 BLANK_DETAIL = "no ink on the page (the back of a one-sided form, or a separator sheet)"
 
 
@@ -65,15 +67,24 @@ def prepare(batch: ScanBatch, file: ScanFile, item, key: bytes) -> Prepared:
     from .read import PageResult
 
     found: dict = {}
-    started = time.perf_counter()
+    started = time.thread_time()
+    try:
+        blank = item.error is None and is_blank(item.image)
+    except ValueError:  # too small to judge: the reader says what it is
+        blank = False
+    checked = time.thread_time()
+    STAGES["blank"] += checked - started
     if item.error:
         result = _rejected(item.error, item.detail)
-    elif is_blank(item.image):
+    elif blank:
         result = PageResult("blank", detail=BLANK_DETAIL)
-        result.seconds = time.perf_counter() - started
+        result.seconds = checked - started
     else:
         result = _read(item.image, batch, key, found)
+    at = time.thread_time()
+    STAGES["read"] += at - checked
     files = storage.write_page_files(batch.id, file.id, item.index, result, item.image)
+    STAGES["files"] += time.thread_time() - at
     return Prepared(item.index, result, found, files)
 
 
@@ -138,14 +149,27 @@ def read_file(batch: ScanBatch, file: ScanFile, key: bytes, limit: int,
     seen = set(db.session.scalars(select(ScanPage.index).where(ScanPage.file_id == file.id)))
     group: list[Prepared] = []
     since = time.monotonic()
-    for item in iter_pages(storage.absolute(file.path), max_pixels=limit):
+    pages = iter_pages(storage.absolute(file.path), max_pixels=limit)
+    while True:
+        at = time.thread_time()
+        item = next(pages, None)
+        STAGES["decode"] += time.thread_time() - at
+        if item is None:
+            break
         if item.index in seen:
             continue
         group.append(prepare(batch, file, item, key))
         if len(group) >= GROUP_PAGES or time.monotonic() - since >= GROUP_SECONDS:
-            _report(store(batch, file, group, last=False), progress)
+            _stored(batch, file, group, False, progress)
             group, since = [], time.monotonic()
-    _report(store(batch, file, group, last=True), progress)
+    _stored(batch, file, group, True, progress)
+
+
+def _stored(batch, file, group, last: bool, progress) -> None:
+    at = time.thread_time()
+    pages = store(batch, file, group, last=last)
+    STAGES["store"] += time.thread_time() - at
+    _report(pages, progress)
 
 
 def _report(pages: list[ScanPage], progress: Callable | None) -> None:
