@@ -154,3 +154,6 @@ def test_a_kobo_form_imports_on_the_page_and_says_what_it_decided(client, factor
     assert resp.status_code == 200 and "câu &#39;age&#39; (integer) không có giá trị tối đa" in html
     version = db.session.scalar(select(QuestionnaireVersion))
     assert version.questionnaire.question("Q1").hint == "Chọn một ô"
+    assert '<div class="small text-muted fst-italic q-hint">Chọn một ô</div>' in html
+    assert '<div class="small fw-semibold q-note">Phần dành cho người trả lời</div>' in html
+    assert "Từ 1 đến 20 lần" in html
