@@ -72,6 +72,16 @@ def _issued(survey) -> list[str]:
     return []
 
 
+def _issue_panel(survey) -> dict | None:
+    """Step 6's view of the issue: the issued report (number, date, recipients, files), or
+    once Home Affairs has appraised it, where to issue it; None before that."""
+    from .dispatch import issue_form, issue_of
+    issue = issue_of(survey)
+    if issue is None and issue_form(survey) is None:
+        return None
+    return {"issue": issue}
+
+
 def register() -> None:
     """Register the comment rounds' drafts and the check that no draft sent to agencies has an
     empty narrative part; step 4's draft check and panel; the publication of step 6."""
@@ -82,4 +92,6 @@ def register() -> None:
     registry.register_panel(Step.PROCESSING, "reports.drafts", "reports/_step4_panel.html",
                             _panel)
     registry.register_check(Step.ACCEPTANCE, "issue", "reports.issued", _issued)
+    registry.register_panel(Step.ACCEPTANCE, "reports.issue", "reports/_step6_panel.html",
+                            _issue_panel)
     registry.register_effect(Step.ACCEPTANCE, "publish", "reports.publish", _publish)

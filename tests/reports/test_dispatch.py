@@ -186,3 +186,23 @@ def test_home_affairs_surveyed_too_is_one_line_and_names_sort_in_vietnamese(data
     assert [d.recipient for d in issue.dispatches] == [
         "UBND thành phố Đà Nẵng (để báo cáo)", "Sở Nội vụ (để báo cáo)", "Sở Tư pháp"]
     assert issue.dispatches[1].agency_id == home.id
+
+
+def test_step_six_page_shows_where_to_issue_then_the_issued_report(client, data, db):
+    login(client, data.manager.email, PASSWORD)
+    put_in_state(db, data.survey, Step.ACCEPTANCE, StepState.SUBMITTED)
+    db.session.commit()
+    assert 'id="report-issue"' not in client.get("/surveys/ST-1/step/6").get_data(as_text=True)
+    put_in_state(db, data.survey, Step.ACCEPTANCE, StepState.APPRAISED)
+    db.session.commit()
+    page = client.get("/surveys/ST-1/step/6").get_data(as_text=True)
+    panel = page[page.index('id="report-issue"'):]
+    assert "Chưa ban hành" in panel and 'href="/reports/ST-1#issue"' in panel
+    issue = issue_report(data.survey, _form(data), data.manager)
+    db.session.commit()
+    page = client.get("/surveys/ST-1/step/6").get_data(as_text=True)
+    panel = page[page.index('id="report-issue"'):page.index("</section>", page.index(
+        'id="report-issue"'))]
+    assert "Số 25/BC-TTKS ngày 01/12/2026" in panel and "số nơi nhận: 5" in panel
+    assert "UBND thành phố Đà Nẵng (để báo cáo); Sở Nội vụ (để báo cáo); Sở Tư pháp" in panel
+    assert f"/attachments/{issue.pdf_id}" in panel and f"/attachments/{issue.docx_id}" in panel
