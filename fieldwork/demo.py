@@ -85,6 +85,8 @@ def load_demo(password: str | None = None) -> list[tuple[str, str, str]]:
     _load_extensions(survey, actor)
     from .demo_previous import load_previous
     load_previous(data, actor)
+    from .demo_story import load_story
+    load_story(data, actor)
     return accounts
 
 

@@ -140,3 +140,48 @@ def test_demo_step_4_shows_approved_independent_sheets_and_response_rates(demo_y
     assert conflict is not None and conflict.stage == Stage.ADJUDICATION
     listing = client.get(f"/entry/adjudication?survey={survey.code}").get_data(as_text=True)
     assert conflict.serial_text in listing
+
+
+def test_demo_2027_waits_for_home_affairs(demo_year, db):
+    """The next year's survey is in step 2 with v1 submitted: Home Affairs acts next."""
+    from fieldwork.plans.waiting import names
+
+    survey = db.session.scalar(select(Survey).where(Survey.code == "DEMO-2027"))
+    steps = ensure(survey)
+    assert steps[Step.PLAN].state == StepState.ISSUED
+    assert steps[Step.QUESTIONNAIRE].state == StepState.CONSULTATION
+    assert [(v.number, str(v.status)) for v in versions(survey)] == [(1, "submitted")]
+    assert plan_of(survey).reviewer.email == "snv@demo.vn"
+    assert any("Phạm Quốc Bảo" in n for n in names(survey, Step.QUESTIONNAIRE))
+
+
+# The work each demo account finds waiting: (queue, survey) pairs at least.
+WAITING = {
+    "quanly@demo.vn": {("plans.steps", "DEMO-2026"), ("entry.review", "DEMO-2026")},
+    # (the paper to key shows in the full demo: tests/e2e/test_start_pages.py)
+    "dtv.lan@demo.vn": {("plans.field", "DEMO-2026"), ("omr.verify", "DEMO-2026")},
+    "dtv.hung@demo.vn": {("plans.field", "DEMO-2026")},
+    "smq@demo.vn": {("omr.verify", "DEMO-2026")},
+    "snv@demo.vn": {("forms.approve", "DEMO-2027")},
+    "phuctra@demo.vn": {("quality.contact", "DEMO-2026")},
+}
+
+
+def test_every_demo_account_has_work_waiting(demo_year, db, app):
+    """Each working demo account finds its work in the queues (counted, with a link)."""
+    from fieldwork.queues import waiting
+
+    for email, wanted in WAITING.items():
+        user = db.session.scalar(select(User).where(User.email == email))
+        with app.test_request_context():
+            found = waiting(user)
+            assert all(w.count > 0 and w.url.startswith("/") for w in found)
+            got = {(w.queue.name, w.survey.code if w.survey else "") for w in found}
+        assert wanted <= got, (email, got)
+    # The other Home Affairs reviewer would not see DEMO-2027's version; nobody but the
+    # assigned reviewer is Home Affairs in the demo, so check the notification instead.
+    from fieldwork.plans.models_docs import Notification
+    snv = db.session.scalar(select(User).where(User.email == "snv@demo.vn"))
+    told = db.session.scalars(select(Notification).where(
+        Notification.user_id == snv.id, Notification.done_at.is_(None))).all()
+    assert any((n.params or {}).get("code") == "DEMO-2027" for n in told)

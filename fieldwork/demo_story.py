@@ -1,0 +1,100 @@
+"""The demo's next year: DEMO-2027 being prepared, its questionnaire waiting for Home Affairs.
+
+So that every demo account has something to do, the demo holds one survey per stage: DEMO-2025
+published, DEMO-2026 in the field, and DEMO-2027 in step 2: its plan written, appraised by Home
+Affairs and issued, the written consultation on the questionnaire open, and questionnaire v1
+(the 2025 Da Nang form, one question reworded) submitted to Home Affairs, who approves or
+returns it (the Home Affairs reviewer's first work on the start page).
+
+Everything goes through the real operations, by the demo accounts.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from sqlalchemy import select
+
+from .auth.models import User
+from .directory.models import Agency
+from .extensions import db
+from .plans.models import Survey
+from .plans.models_workflow import Step
+
+CODE = "DEMO-2027"
+TITLE = ("Khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành "
+         "chính nhà nước thành phố Đà Nẵng năm 2027")
+DOC_NUMBER = "118"
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _step(survey, step: Step, name: str, user, comment: str | None = None) -> None:
+    from .plans.operations_steps import transition
+    transition(survey, {"step": int(step), "name": name, "comment": comment}, user)
+
+
+def load_story(data: dict, actor="demo") -> Survey | None:
+    """Create DEMO-2027 at step 2 with v1 submitted; None when the demo accounts are missing
+    or the survey already exists."""
+    manager, reviewer = _user("quanly@demo.vn"), _user("snv@demo.vn")
+    if manager is None or reviewer is None:
+        return None
+    if db.session.scalar(select(Survey).where(Survey.code == CODE)) is not None:
+        return None
+    survey = _plan(data, manager, reviewer)
+    _questionnaire(survey, manager)
+    return survey
+
+
+def _plan(data: dict, manager, reviewer) -> Survey:
+    """Step 1: the plan written, submitted, appraised, signed and issued."""
+    from .plans import attachments
+    from .plans import operations as ops
+    from .plans.demo import HEADER, SECTIONS, signed_plan
+
+    survey = ops.create_survey({
+        "code": CODE, "year": 2027, "title": TITLE,
+        "contractor": "Trung tâm Khảo sát Độc lập (demo)",
+        "description": "Dữ liệu minh hoạ năm sau (đang chuẩn bị): số hồ sơ là giả định."},
+        manager)
+    for a in data["agencies"]:
+        agency = db.session.scalar(select(Agency).where(Agency.name == a["name"]))
+        row = ops.add_scope(survey, {"agency_id": agency.id, "dossiers": a["dossiers"],
+                                     "state_bodies_only": agency.serves_state_bodies_only},
+                            manager)
+        if row.state_bodies_only:
+            ops.update_scope(survey, {"scope_id": row.id, "dossiers": row.dossiers,
+                                      "state_bodies_only": "1", "bodies_h1": 15,
+                                      "bodies_h2": 12}, manager)
+    sections = {k: v.replace("2026", "2027") for k, v in SECTIONS.items()}
+    header = {**HEADER, "subject": HEADER["subject"].replace("2026", "2027")}
+    ops.update_plan(survey, {**sections, **header}, manager)
+    ops.set_reviewer(survey, {"reviewer_id": reviewer.id}, manager)
+    _step(survey, Step.PLAN, "submit", manager)
+    _step(survey, Step.PLAN, "appraise", reviewer, "Đồng ý với kế hoạch năm 2027; đơn vị ban "
+          "hành và triển khai theo đúng tiến độ.")
+    ops.update_plan(survey, {"doc_number": DOC_NUMBER, "signed_on": date(2026, 11, 20)},
+                    manager)
+    body, ext = signed_plan(survey)
+    attachments.upload(survey, {
+        "kind": "plan_signed", "title": f"Kế hoạch số {DOC_NUMBER}/{HEADER['doc_symbol']} "
+                                        "(bản đã ký)",
+        "filename": f"ke-hoach-{DOC_NUMBER}-{HEADER['doc_symbol']}-da-ky.{ext}",
+        "agency_id": None, "stream": io.BytesIO(body)}, manager)
+    _step(survey, Step.PLAN, "issue", manager)
+    return survey
+
+
+def _questionnaire(survey, manager) -> None:
+    """Step 2: consultation open; v1 drafted from the 2025 form, one question reworded after
+    last year's comments, and submitted to Home Affairs."""
+    from .forms import operations as forms_ops
+    _step(survey, Step.QUESTIONNAIRE, "open_consultation", manager)
+    version = forms_ops.create_from_template(survey, "danang-2025", manager)
+    forms_ops.update_question(version, "q03", {
+        "text": "Ông/Bà có góp ý gì để cơ quan phục vụ tốt hơn? (không bắt buộc)"}, manager)
+    forms_ops.transition(version, "submit", manager)
