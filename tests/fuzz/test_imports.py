@@ -239,3 +239,28 @@ def test_cell_parsers_return_or_raise_value_error(text):
     except ValueError:
         return
     assert dt.date(2000, 1, 1) <= day <= today
+
+
+# --- reasons by text -------------------------------------------------------------------
+
+@settings(max_examples=examples(200))
+@given(codes=st.lists(st.sampled_from(["a", "b", "c", "d", "dd", "e", "f", "g"]), min_size=1,
+                      max_size=4, unique=True),
+       variant=st.integers(0, 3), sep=st.sampled_from(["; ", " | ", "\n", ";"]),
+       upper=st.booleans(), bare=st.booleans())
+def test_any_set_of_reason_texts_reads_back(codes, variant, sep, upper, bare):
+    """Any reasons written in any of their wordings, joined any way, in capitals or without
+    diacritics, read back as exactly those codes; the same cell as letters is refused."""
+    from fieldwork.imports.reasons import TEXTS, ReasonLetters, reason_parser
+
+    texts = [TEXTS[c][min(variant, len(TEXTS[c]) - 1)] for c in codes]
+    cell = sep.join(texts)
+    if bare:
+        cell = "".join(ch for ch in unicodedata.normalize("NFD", cell.replace("đ", "d").replace(
+            "Đ", "D")) if unicodedata.category(ch) != "Mn")
+    cell = cell.upper() if upper else cell
+    order = ["a", "b", "c", "d", "dd", "e", "f", "g"]
+    assert reason_parser()(cell) == [c for c in order if c in codes]
+    letters = ", ".join("đ" if c == "dd" else c for c in codes)
+    with pytest.raises(ReasonLetters):
+        reason_parser()(letters)

@@ -166,3 +166,28 @@ def test_the_dry_run_page_asks_what_each_letter_means(client, db, setup):
     assert "Phải tốn các chi phí không chính thức ngoài quy định" in card
     assert count(db, ImportedResponse) == 0
     assert re.search(r"Bị loại</dt><dd[^>]*>0<", page), page[page.find("import-report"):][:900]
+
+
+def test_the_results_page_offers_unknown_agencies_as_aliases(client, db, setup):
+    from fieldwork.directory.models import AgencyAlias
+
+    login(client, setup["manager"].email, PASSWORD)
+    data = rows_csv([["R1", "UBND Sở Tư pháp", "05/03/2026", "Hài lòng", "", ""],
+                     ["R2", "Sở Tư pháp TP Đà Nẵng", "05/03/2026", "Hài lòng", "", ""]])
+    resp = client.post("/imports/", data={
+        "survey": setup["survey"].id, "source": "call_centre",
+        "csrf_token": csrf_token(client, "/imports/"), "file": (io.BytesIO(data), "kq.csv")},
+        content_type="multipart/form-data")
+    url = resp.headers["Location"]
+    form = {"csrf_token": csrf_token(client, url), "map_agency": "Cơ quan", "map_date": "Ngày",
+            "map_satisfied": "Hài lòng", "map_record_id": "Mã phiếu"}
+    page = client.post(url, data={**form, "dry_run": "1"}).get_data(as_text=True)
+    card = re.search(r'id="unknown-agencies".*?</table>', page, re.S).group(0)
+    assert "Sở Tư pháp TP Đà Nẵng" in card and "UBND Sở Tư pháp" not in card  # known
+    resp = client.post("/directory/aliases", data={
+        "csrf_token": csrf_token(client, url), "name": "Sở Tư pháp TP Đà Nẵng",
+        "agency_id": setup["agency"].id, "kind": "other", "next": url + "?check=1"})
+    assert resp.status_code == 302 and db.session.scalar(select(AgencyAlias.name)) == \
+        "Sở Tư pháp TP Đà Nẵng"
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert 'id="unknown-agencies"' not in page and 'id="import-report"' in page
