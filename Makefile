@@ -6,6 +6,9 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
+# make run PORT=8080 (HOST=0.0.0.0 to serve the local network)
+HOST ?= 127.0.0.1
+PORT ?= 5000
 BIN := $(VENV)/bin
 INSTANCE ?= $(CURDIR)/instance
 export FIELDWORK_INSTANCE ?= $(INSTANCE)
@@ -23,8 +26,8 @@ run: setup
 	@if [ ! -f "$(INSTANCE)/.demo-loaded" ]; then \
 	  $(BIN)/fieldwork demo && touch "$(INSTANCE)/.demo-loaded"; \
 	  echo ">>> Note the demo passwords above: they are shown only once."; fi
-	@echo ">>> fieldwork on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(BIN)/fieldwork run --host 127.0.0.1 --port 5000
+	@echo ">>> fieldwork on http://$(HOST):$(PORT) (Ctrl+C to stop)"
+	$(BIN)/fieldwork run --host $(HOST) --port $(PORT)
 
 # The wheel smoke test (scripts/wheel-smoke.sh: the wheel in a fresh venv runs db upgrade, demo,
 # forms print, serve) runs beside the SQLite pass: it mostly waits on pip and the disk.
