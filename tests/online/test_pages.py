@@ -180,3 +180,24 @@ def test_unknown_and_used_codes_get_the_same_answer(app, client, db, world):
     finally:
         app.config.pop("ONLINE_RATE_LIMIT")
         limiter.reset()
+
+
+def test_the_forms_hints_and_own_messages_show_online(client, db, world):
+    """A form imported from an XLSForm carries hints and its own required message: the
+    respondent sees the hint under the question and that message when skipping it."""
+    from fieldwork.forms import operations as forms_ops
+    from fieldwork.forms.builtin import danang_2025
+
+    q = danang_2025()
+    q.question("q01").hint = "Chọn một ô"
+    q.question("q01").required_message = "Xin cho biết Ông/Bà có hài lòng hay không"
+    q.question("q03").hint = "Viết ngắn gọn, không ghi tên cán bộ"
+    v = forms_ops.create_from_questionnaire(world.survey, q, world.manager, "xlsform:test")
+    forms_ops.transition(v, "submit", world.manager)
+    forms_ops.transition(v, "approve", world.reviewer, "Đồng ý")
+    db.session.commit()
+    html = client.get(url(world)).get_data(as_text=True)
+    assert "Chọn một ô" in html and "Viết ngắn gọn, không ghi tên cán bộ" in html
+    data = form_data(client, url(world), dossier_code="HS-0001", version=str(v.number))
+    html = client.post(url(world), data=data).get_data(as_text=True)
+    assert "Xin cho biết Ông/Bà có hài lòng hay không" in html and count(db) == 0
