@@ -169,6 +169,23 @@ class Dataset:
         return list(self.sources) if self.filter.combined else [self.filter.view]
 
 
+def select_view(counted: list, duplicates: list[dict], crossing: list[dict], flt: Filter,
+                known: list[str]) -> tuple[list, dict[str, list], list[dict], list[dict]]:
+    """What one filter keeps of a survey's counted ``Row``s (pure; see ``Dataset``): the view's
+    rows, every other source's rows under the same filter minus its channels, the view's
+    later answers left out, and the cross-source overlaps the filter touches."""
+    view = set(known) if flt.combined else {flt.view}
+    narrow = flt.narrows
+    rows = [r for r in counted if r.source in view and (not narrow or flt.keeps(r))]
+    wide = flt.same_but(channels=())
+    # Beside a source: the others; beside the combined view: every source on its own.
+    others = {s: [r for r in counted if r.source == s and wide.keeps(r)]
+              for s in known if flt.combined or s not in view}
+    dups = [d for d in duplicates if d["source"] in view and flt.keeps(d)]
+    kept = [o for o in crossing if any(wide.keeps(a) for a in o["answers"])]
+    return rows, others, dups, kept
+
+
 class _Recent:
     """The survey's rows (counted once, with duplicates and overlaps) at one revision, for
     the next reader; a few surveys per process."""
@@ -226,13 +243,5 @@ def dataset(survey, flt: Filter | None = None, revision: int | None = None) -> D
         counted, duplicates, crossing, meta = RECENT_ROWS.get(
             (survey.id, survey.code, str(survey.created_at), revision),
             lambda: _prepared(survey))
-    view = set(known) if flt.combined else {flt.view}
-    narrow = flt.narrows
-    rows = [r for r in counted if r.source in view and (not narrow or flt.keeps(r))]
-    wide = flt.same_but(channels=())
-    # Beside a source: the others; beside the combined view: every source on its own.
-    others = {s: [r for r in counted if r.source == s and wide.keeps(r)]
-              for s in known if flt.combined or s not in view}
-    dups = [d for d in duplicates if d["source"] in view and flt.keeps(d)]
-    kept = [o for o in crossing if any(wide.keeps(a) for a in o["answers"])]
+    rows, others, dups, kept = select_view(counted, duplicates, crossing, flt, known)
     return Dataset(flt, rows, others, dups, kept, meta, known, declared, revision)
