@@ -333,11 +333,12 @@ def _tick_owner(a: int, b: int, c: BoxCalls) -> int | None:
 
 def _missed(idx: list[int], c: BoxCalls) -> list[int]:
     """Positions in ``idx`` of empty boxes with strokes just outside two of their sides or
-    corners, far from any marked box (so the ink is not a neighbour's)."""
+    corners, far from any marked box of the page (so the ink is not a neighbour's: in a
+    digit grid, the next column's tick or cross)."""
     if c.zones is None:
         return []
     sides, corners, centres, w = c.zones
-    marked = [i for i in idx if c.net[i] >= c.low]
+    marked = np.flatnonzero(c.net >= c.low)
     out = []
     for j, i in enumerate(idx):
         if c.net[i] >= c.low:

@@ -139,3 +139,16 @@ def test_ink_left_of_a_box_stops_short_of_the_option_text_printed_there():
     x = round((225.84 - 6.0) * scale)
     cv2.line(dark, (x, round(101 * scale)), (x + 6, round(110 * scale)), 255, 3)
     assert measure(dark, boxes, scale).halo[1, 0] > BESIDE_LEFT
+
+
+def test_ink_beside_an_empty_digit_box_from_the_next_columns_mark_does_not_doubt_a_light_mark():
+    """Column 2 has one light mark (a tick); its empty '0' box has ink outside two corners,
+    which is the neighbouring column's mark, not a mark the respondent missed the box with."""
+    ink = {("d", "0", 1): [0.3, 0.3, 0.02, 0.02]}
+    fills = {("d", "0", 0): 0.8, ("d", "5", 1): 0.15, ("d", "3", 2): 0.8}
+    answers, _, _ = _page(fills, corners=ink)
+    assert (answers["d"].values, answers["d"].status) == (["0", "5", "3"], "ok")
+    # Far from every mark, the same ink still doubts the light mark.
+    fills = {("d", "9", 0): 0.8, ("d", "5", 1): 0.15, ("d", "9", 2): 0.8}
+    answers, _, _ = _page(fills, corners=ink)
+    assert answers["d"].status == "doubtful"
