@@ -70,6 +70,7 @@ def frame():
 def import_command(survey_code, file, mapping_file, header_row, dry_run, skip_invalid):
     """Import a dossier list (CSV or XLSX); codes already in the frame are skipped."""
     from ..extensions import db
+    from ..imports.cli import print_layout
     from .operations import import_frame
 
     survey = _survey(survey_code)
@@ -92,8 +93,7 @@ def import_command(survey_code, file, mapping_file, header_row, dry_run, skip_in
     click.echo(f"file: {report.file_name} ({report.file_format}"
                + (f", {report.encoding}" if report.encoding else "")
                + f") sha256 {report.sha256}")
-    for note in report.layout.notes() if report.layout else ():
-        click.echo(note)
+    print_layout(report.layout)
     click.echo("mapping: " + ", ".join(f"{k} <- {v}" for k, v in report.mapping.items()))
     if report.unused:
         click.echo("columns not used: " + ", ".join(report.unused))

@@ -11,12 +11,23 @@ from flask.cli import with_appcontext
 from .reasons import label
 
 
+def print_layout(layout) -> None:
+    """Where the table was found, and every row left out above and below it."""
+    if layout is None:
+        return
+    for note in layout.notes():
+        click.echo(note)
+    for line, text in layout.title_rows:
+        click.echo(f"  row {line} (title, skipped): {text}")
+    for line, text in layout.footer_rows:
+        click.echo(f"  row {line} (below the table, skipped): {text}")
+
+
 def print_report(report, dry_run: bool) -> None:
     """Rows read, added, skipped as duplicates, rejected with reasons."""
     click.echo(f"file: {report.file_name} ({report.file_format}"
                + (f", {report.encoding}" if report.encoding else "") + f") sha256 {report.sha256}")
-    for note in report.layout.notes() if report.layout else ():
-        click.echo(note)
+    print_layout(report.layout)
     click.echo("mapping: " + ", ".join(f"{k} <- {v}" for k, v in report.mapping.items()))
     if report.letters:
         click.echo("reason letters: " + "; ".join(f"{k} = {label(v)}"

@@ -58,3 +58,22 @@ def test_the_one_stop_export_imports_after_one_mapping_step(client, db, factory,
     assert event.after["header_rows"] == "7-8" and event.after["title_rows"] == 4
     assert event.after["footer_rows"] == 5 and event.after["zeros_restored"] == {
         "phone": 6, "cid": 6}
+
+
+def test_the_cli_lists_what_it_skipped_and_takes_a_header_row(runner, db, factory, tmp_path):
+    ward = factory.agency("Phường Hải Châu", kind=AgencyKind.WARD)
+    factory.field("HT", "Hộ tịch")
+    factory.survey("RX-2", agencies=[ward])
+    path = one_stop_xlsx(tmp_path / "ds.xlsx", dossiers(3))
+    out = runner.invoke(args=["frame", "import", "RX-2", str(path), "--dry-run"])
+    assert out.exit_code == 0, out.output
+    assert "Tên cột được đọc từ dòng 7-8." in out.output
+    assert "row 1 (title, skipped): UBND THÀNH PHỐ ĐÀ NẴNG | CỘNG HÒA" in out.output
+    assert "row 12 (below the table, skipped): Tổng cộng: 3 hồ sơ" in out.output
+    assert "would add: 3" in out.output
+    out = runner.invoke(args=["frame", "import", "RX-2", str(path), "--header-row", "7-7",
+                              "--dry-run"])
+    assert out.exit_code == 1 and "received_on" in out.output  # "Ngày" alone names no date
+    out = runner.invoke(args=["frame", "import", "RX-2", str(path), "--header-row", "x"])
+    assert out.exit_code == 1 and "số thứ tự dòng" in out.output
+    assert db.session.scalar(select(FrameDossier.id)) is None
