@@ -90,7 +90,10 @@ def blankness(gray: np.ndarray) -> Blankness:
     bw, bh = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     edge = max(1, int(round(EDGE_MM * px_mm)))
     border = (x < edge) | (y < edge) | (x + bw > w - edge) | (y + bh > h - edge)
-    frame = (bw > 0.6 * w) | (bh > 0.6 * h)
+    # A long dark line near the scan's edge is the paper's edge or its shadow; one across the
+    # middle of the page is a stroke someone drew.
+    near = (x < 0.08 * w) | (y < 0.08 * h) | (x + bw > 0.92 * w) | (y + bh > 0.92 * h)
+    frame = ((bw > 0.6 * w) | (bh > 0.6 * h)) & near
     kept = ~(border | frame)
     areas = stats[1:, cv2.CC_STAT_AREA][kept].astype(np.float64) / (px_mm * px_mm)
     share = 1.0 - float(stats[1:, cv2.CC_STAT_AREA][~kept].sum()) / (h * w)

@@ -179,6 +179,7 @@ def test_an_inbox_whose_folder_disappears_says_so_and_recovers(db, printed, surv
     watcher.visit_all()
     db.session.refresh(inbox)
     assert inbox.state == InboxState.UNREACHABLE and "marker" in inbox.state_detail
+    assert inbox.problem.startswith("Thư mục không có dấu nhận diện")
     assert (folder / "stray.jpg").exists() and not _rows(db, inbox)
     (folder / "stray.jpg").unlink()
     folder.rmdir()
@@ -277,7 +278,7 @@ def test_the_station_page_sets_up_an_inbox_and_shows_what_the_watcher_found(
     shutil.rmtree(folder)  # the share goes away
     Watcher(clock=Clock()).visit_all()
     station = client.get("/scans/").text
-    assert "Không truy cập được thư mục" in station and "does not exist" in station
+    assert "Không truy cập được thư mục" in station and "ổ mạng chưa được gắn" in station
     scanner = client.application.test_client()
     assert login(scanner, people["scanner"].email, PASSWORD).status_code == 302
     seen = scanner.get("/scans/inboxes")

@@ -4,6 +4,7 @@ ledger of every file taken from it."""
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -38,6 +39,16 @@ class FileState(enum.StrEnum):
 INBOX_STATE_LABELS = {InboxState.WAITING: _l("Waiting for a watcher"),
                       InboxState.WATCHING: _l("Watching"),
                       InboxState.UNREACHABLE: _l("Folder not reachable")}
+# Why a folder cannot be watched (``folder.Unreachable`` codes), shown on the station pages.
+PROBLEM_LABELS = {
+    "missing": _l("The folder does not exist (a network share that is not mounted, or a folder "
+                  "moved away)"),
+    "not_inbox": _l("The folder has no inbox marker: the network share is probably not "
+                    "mounted (its empty mount point shows instead)"),
+    "other_inbox": _l("The folder is marked as another inbox"),
+    "no_access": _l("Files cannot be read or moved in the folder (permissions)"),
+    "io_error": _l("The folder cannot be read (input/output error)"),
+}
 FILE_STATE_LABELS = {FileState.READING: _l("Reading"), FileState.DONE: _l("Read"),
                      FileState.REJECTED: _l("Rejected"),
                      FileState.DUPLICATE: _l("Already read before")}
@@ -74,6 +85,18 @@ class ScanInbox(db.Model):
     def state_label(self) -> str:
         """State in the user's language."""
         return str(INBOX_STATE_LABELS[self.state])
+
+    @property
+    def problem(self) -> str:
+        """Why the folder cannot be watched, in the user's language ("" when it can)."""
+        found = re.match(r"\[(\w+)\]", self.state_detail or "")
+        label = PROBLEM_LABELS.get(found.group(1)) if found else None
+        return str(label) if label else ""
+
+    @property
+    def problem_detail(self) -> str:
+        """The technical detail (path, system error), for whoever fixes the folder."""
+        return re.sub(r"^\[\w+\]\s*", "", self.state_detail or "")
 
 
 class InboxFile(db.Model):

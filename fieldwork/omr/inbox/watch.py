@@ -84,7 +84,8 @@ class Watcher:
             folder.check(inbox.id)
             entries = folder.waiting()
         except (Unreachable, OSError) as exc:
-            detail = exc.detail if isinstance(exc, Unreachable) else f"{inbox.path}: {exc}"
+            detail = (f"[{exc.code}] {exc.detail}" if isinstance(exc, Unreachable)
+                      else f"[io_error] {inbox.path}: {exc}")
             if inbox.state != InboxState.UNREACHABLE:
                 log.warning("inbox %s unreachable: %s", inbox.id, detail)
             if ops.set_state(inbox, InboxState.UNREACHABLE, detail):
