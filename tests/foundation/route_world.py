@@ -21,6 +21,7 @@ from fieldwork.forms import operations as forms_ops
 from fieldwork.forms.batches import print_batch
 from fieldwork.jobs.models import Job
 from fieldwork.omr.contact import is_contact
+from fieldwork.omr.inbox.models import ScanInbox
 from fieldwork.omr.models import ScanBatch, ScanPage, TextRegion, VerificationItem
 from fieldwork.online.rules import kiosk_key
 from fieldwork.plans import operations_review, operations_steps
@@ -161,6 +162,10 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
                    data=pdf("final PUB-1"))
     put_in_state(db, pub, Step.ACCEPTANCE, StepState.ISSUED)
     operations_steps.transition(pub, {"step": 6, "name": "publish"}, manager)
+    # A watched scanner folder (never looked at here: its page shows it as not yet checked).
+    inbox = ScanInbox(name="Máy quét tầng 1", path="/srv/fieldwork-route-world/inbox",
+                      survey=survey, operator=scanner, created_by_id=manager.id)
+    db.session.add(inbox)
     db.session.commit()
 
     users = {"manager": manager, "enumerator": d.lan, "scanner": scanner,
@@ -177,7 +182,7 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
               "round_id": rnd.id, "session_id": session.id, "assignment_id": assignment.id,
               "range_id": rng.id, "run_id": run.run.id, "token": token, "grant_id": grant.id,
               "user_id": d.lan.id, "draw_id": draw.id, "rule_id": recheck_rule.id, "n": 1,
-              "agency_id": d.a.id, "size": "a4",
+              "agency_id": d.a.id, "size": "a4", "inbox_id": inbox.id,
               "key": kiosk_key(app.config["SECRET_KEY"], code, d.a.id),
               "question": answer.question, "qcode": "q01",
               "job_id": db.session.scalar(select(Job.id).where(

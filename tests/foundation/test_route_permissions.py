@@ -131,6 +131,8 @@ TABLE = {
     "omr.batch":                  "GET      200 403 200 403 403 403 403 403 302",
     "omr.crop":                   "GET      200 200 200 403 403 403 403 403 302",
     "omr.decide_item":            "POST      ok  ok  ok 403 403 403 403 403 302",
+    "omr.inbox_active":           "POST      ok 403 403 403 403 403 403 403 302",
+    "omr.inboxes":                "GET,POST 200 403 200 403 403 403 403 403 302",
     "omr.index":                  "GET,POST 200 403 200 403 403 403 403 403 302",
     "omr.key_text":               "POST      ok  ok  ok 403 403 403 403 403 302",
     "omr.page":                   "GET      200 200 200 403 403 403 403 403 302",
