@@ -26,7 +26,6 @@ from ..navigation import NavItem, register_nav
 from ..plans import attachments
 from ..plans.models_review import Publication
 from . import public_data
-from .charts import THRESHOLDS
 
 bp = Blueprint("reports_public", __name__, url_prefix="/bao-cao-khao-sat")
 register_nav(NavItem(_l("Published reports"), "reports_public.index", tuple(RoleName)))
@@ -42,7 +41,9 @@ def _entry(pub: Publication) -> dict:
             "files": public_data.report_files(pub, draft), "chart": bool(rows),
             "chart_lowest": len(rows) if lowest else 0,
             "ranked": [a for a in stats["agencies"] if a.get("rate") is not None],
-            "thresholds": THRESHOLDS}
+            "bands": public_data.plan_bands(stats), "thresholds": public_data.thresholds(stats),
+            "sources": public_data.sources_beside(stats),
+            "ranking_method": (stats.get("ranking") or {}).get("method")}
 
 
 def _published_or_404(code: str) -> Publication:

@@ -87,6 +87,40 @@ def report_files(pub: Publication, draft=None) -> list[tuple[str, object]]:
     return out
 
 
+def plan_bands(stats: dict) -> dict | None:
+    """The plan's bands for marking agencies, with whose rule they are; None when the plan
+    set none (the default: Decision 2223 names no thresholds)."""
+    bands = stats.get("bands")
+    return bands if bands and bands.get("values") else None
+
+
+def thresholds(stats: dict) -> tuple[float, ...]:
+    """The plan's thresholds (rates 0-1) for the chart and the table's bars; () without."""
+    bands = plan_bands(stats)
+    return tuple(bands["values"]) if bands else ()
+
+
+def sources_beside(stats: dict) -> list[dict]:
+    """The headline (the independent survey) and every other source with answers, each
+    with its own n, rate and interval, and the channels inside it; never pooled."""
+    from ..stats import sources as src
+
+    def entry(name, part) -> dict:
+        o = part["overall"]
+        channels = [{"label": src.CHANNEL_LABELS_VI.get(c["group"], c["group"]), "n": c["n"],
+                     "rate": c["rate"], "ci95": c["ci95"]}
+                    for c in part.get("channels", []) if c["n"]] if name != stats.get(
+                        "source") else []
+        return {"source": name, "label": part.get("source_label_vi") or name, "n": o["n"],
+                "rate": o["rate"], "ci95": o["ci95"],
+                "channels": channels if len(channels) > 1 else []}
+    others = [entry(name, part) for name, part in (stats.get("sources") or {}).items()
+              if part["overall"]["n"]]
+    if not others:
+        return []
+    return [entry(stats.get("source") or src.INDEPENDENT, stats), *others]
+
+
 def chart_rows(stats: dict) -> tuple[list[tuple[str, float]], bool]:
     """(agency, rate) pairs for the chart and whether they are only the lowest ones."""
     rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a.get("rate") is not None]
@@ -102,8 +136,9 @@ def chart_png(stats: dict) -> bytes | None:
         return None
     from .charts import agency_rates_chart
 
-    key = (stats.get("snapshot"), tuple(rows))
-    return _remember(_chart_cache, key, lambda: agency_rates_chart(rows))
+    lines = thresholds(stats)
+    key = (stats.get("snapshot"), tuple(rows), lines)
+    return _remember(_chart_cache, key, lambda: agency_rates_chart(rows, thresholds=lines))
 
 
 def find_agencies(agencies: list[dict], query: str) -> list[dict]:

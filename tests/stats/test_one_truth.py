@@ -22,7 +22,7 @@ from fieldwork.stats.summary import INSUFFICIENT, RANKED
 from ..conftest import login
 from ..factories import PASSWORD
 from ..quality.conftest import add_sheet
-from ..reports.test_public import BASE, publish
+from ..reports.test_public import BASE, publish, shown_rank
 from ..reports.test_public import _rows as public_rows
 from .test_sources import city  # noqa: F401  (the fixture)
 
@@ -107,7 +107,7 @@ def test_page_report_export_and_public_page_show_the_same_figures(
     public = public_rows(client.get(f"{BASE}/{city.survey.code}").get_data(as_text=True))
     for name, a in by.items():
         rank, _name, n, rate, interval, _bar = public[name]
-        assert (rank, n, rate, interval) == (a["rank"] or "—", num(a["n"]), pct(a["rate"]),
+        assert (rank, n, rate, interval) == (shown_rank(a), num(a["n"]), pct(a["rate"]),
                                              ci(a["ci95"]))
 
     # Each asked the same function with the same (headline) filter: the page, the report and
@@ -138,3 +138,38 @@ def test_below_sample_is_the_progress_count(city, db, factory):  # noqa: F811
     # Another source's view is not the progress's: its own n counts there.
     online = {a["agency"]: a for a in stats["sources"]["city_online"]["agencies"]}
     assert online["Sở Xây dựng"]["adequacy"]["collected"] == 800
+
+
+def test_the_public_page_leads_with_the_independent_survey_and_marks_only_the_plans_bands(
+        city, client, db, factory):  # noqa: F811
+    publish(db, city.survey, factory.user("manager"))
+    url = f"{BASE}/{city.survey.code}"
+    page = client.get(url).get_data(as_text=True)
+    stats = survey_statistics(city.survey)
+    # The headline is the paper survey's 612 answers, the city software's 800 beside it.
+    sources = _cells(page, "sources")
+    assert sources == [
+        ["Khảo sát độc lập (đơn vị khảo sát)", num(612), pct(stats["overall"]["rate"]),
+         ci(stats["overall"]["ci95"])],
+        ["Phần mềm khảo sát trực tuyến của thành phố", num(800), "100,00%",
+         ci(stats["sources"]["city_online"]["overall"]["ci95"])]]
+    # Ranks are ranges by a stated method; short agencies say so; no bands by default.
+    assert "hiệu chỉnh Holm" in page and 'id="bands-note"' not in page
+    assert "Đường nét đứt" not in page and "low=" not in page
+    assert public_rows(page)["Văn phòng UBND thành phố"][0] == "chưa đủ mẫu"
+
+
+def test_the_public_page_marks_the_bands_the_plan_set_and_says_whose(
+        city, client, db, factory):  # noqa: F811
+    from fieldwork.plans.operations import set_bands
+
+    set_bands(city.survey, {"bands": "80", "bands_source": "theo Kế hoạch số 12/KH-TTKS"},
+              "test")
+    db.session.commit()
+    publish(db, city.survey, factory.user("manager"))
+    page = client.get(f"{BASE}/{city.survey.code}").get_data(as_text=True)
+    note = re.search(r'id="bands-note">(.*?)</span>', page, re.S).group(1)
+    assert "dưới 80,00%" in note and "theo Kế hoạch số 12/KH-TTKS" in note
+    assert public_rows(page)["Sở Công Thương"][1] == "Sở Công Thương dưới 80,00%"  # 75 %
+    assert public_rows(page)["Sở Y tế"][1] == "Sở Y tế"
+    assert "Đường nét đứt: các ngưỡng theo kế hoạch, 80,00%." in page
