@@ -350,8 +350,9 @@ def _missed(idx: list[int], c: BoxCalls) -> list[int]:
     return out
 
 
-def _bridge(lo: int, hi: int, c: BoxCalls) -> bool:
-    """Whether one stroke runs from box ``lo`` up or right into box ``hi`` (a tick's arm)."""
+def _bridge(lo: int, hi: int, c: BoxCalls, into: float = THROUGH) -> bool:
+    """Whether one stroke runs from box ``lo`` up or right into box ``hi`` (a tick's arm);
+    ``into``: the ink it must show entering ``hi``."""
     sides, corners, centres, w = c.zones
     dx, dy = np.sign(centres[hi] - centres[lo]) * (np.abs(centres[hi] - centres[lo]) >
                                                     0.5 * w[lo])
@@ -366,7 +367,7 @@ def _bridge(lo: int, hi: int, c: BoxCalls) -> bool:
         out_lo, in_hi = max(sides[lo, 1], corners[lo, 1]), max(sides[hi, 0], corners[hi, 2])
     else:
         out_lo, in_hi = max(sides[lo, 2], corners[lo, 1]), max(sides[hi, 3], corners[hi, 2])
-    return bool(out_lo > THROUGH / 4 and in_hi > THROUGH)
+    return bool(out_lo > THROUGH / 4 and in_hi > into)
 
 
 def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
@@ -391,6 +392,12 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
     for a in list(picked):  # a tick running on into the next box could be read as two marks
         for b in list(picked):
             if a != b and b in picked and _tick_owner(idx[a], idx[b], c) is not None:
+                picked.remove(b)
+                unsure.append(b)
+    for a in list(picked):  # ... and a light mark that a stroke from a marked box may reach
+        for b in list(picked):
+            if a != b and b in picked and c.zones is not None and c.net[idx[b]] < CLEAR \
+                    and _bridge(idx[a], idx[b], c, THROUGH / 2):
                 picked.remove(b)
                 unsure.append(b)
     if unsure or (note == "" and any(c.cancelled[i] for i in idx)):

@@ -152,3 +152,14 @@ def test_ink_beside_an_empty_digit_box_from_the_next_columns_mark_does_not_doubt
     fills = {("d", "9", 0): 0.8, ("d", "5", 1): 0.15, ("d", "9", 2): 0.8}
     answers, _, _ = _page(fills, corners=ink)
     assert answers["d"].status == "doubtful"
+
+
+def test_a_light_mark_a_tick_from_the_box_before_may_reach_is_doubted_in_a_multiple_choice():
+    """A tick in q2:a whose long arm leaves its top-right corner and enters q2:b's bottom-left
+    one, too faintly to be sure it is that tick: q2:b's light mark goes to a person."""
+    fills = {("q2", "a", None): 0.3, ("q2", "b", None): 0.15, **_digits("1")}
+    answers, _, _ = _page(fills)
+    assert (answers["q2"].values, answers["q2"].status) == (["a", "b"], "ok")  # two marks
+    arm = {("q2", "a", None): [0.02, 0.1, 0.02, 0.02], ("q2", "b", None): [0.02, 0.02, 0.1, 0.02]}
+    answers, _, _ = _page(fills, corners=arm)
+    assert (answers["q2"].values, answers["q2"].status) == (["a", "b"], "doubtful")
