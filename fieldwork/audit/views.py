@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..auth.decorators import roles_required
 from ..auth.roles import RoleName
 from ..extensions import db
+from .actions import words
 from .models import AuditEvent
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -25,4 +26,4 @@ def index():
         q = q.where(AuditEvent.object_type == kind)
     events = db.session.scalars(q.limit(PAGE + 1).offset((page - 1) * PAGE)).all()
     return render_template("audit/index.html", events=events[:PAGE], page=page,
-                           has_next=len(events) > PAGE, kind=kind)
+                           has_next=len(events) > PAGE, kind=kind, words=words)

@@ -109,8 +109,25 @@ def _step(n: int):
     return lambda survey: {"code": survey.code, "n": n}
 
 
+def workflow_words(action: str):
+    """A step transition's audit action in words: "Step 1 – Plan: Submit the plan ..."."""
+    from flask_babel import gettext
+    parts = action.split(".")
+    try:
+        step = Step[parts[1].upper()]
+    except (IndexError, KeyError):
+        return None
+    found = workflow.named(step, parts[2]) if len(parts) == 3 else []
+    if not found:
+        return None
+    return gettext("Step %(n)d – %(step)s: %(action)s", n=int(step), step=STEP_LABELS[step],
+                   action=found[0].label)
+
+
 def register() -> None:
-    """The six steps' queues."""
+    """The six steps' queues, and their transitions' audit actions in words."""
+    from ..audit import actions
+    actions.register("workflow.", workflow_words)
     register_queue(Queue("plans.steps", _l("Steps waiting for you"), (M, HA), step_rows,
                          "plans.index", order=10))
     register_queue(Queue("plans.consultation",
