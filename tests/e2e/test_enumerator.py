@@ -37,12 +37,21 @@ def test_enumerator_keys_a_sheet_and_the_manager_sees_it(page):
     assert page.locator(".entry-serial").inner_text().endswith(str(SERIAL))
 
     kb = page.keyboard
+    # One rule, said on the screen: Enter or Tab moves on, the cursor never moves by itself.
+    assert "con trỏ không tự chuyển câu" in page.content()
     assert _focused(page) == "a_phone"
-    kb.type("0905123456")  # ten digits: the cursor moves on by itself
+    kb.type("0905123456")  # ten digits: the cursor stays
+    assert _focused(page) == "a_phone"
+    kb.press("Tab")  # Tab moves on, like Enter
     assert _focused(page) == "a_citizen_id"
     kb.press("Enter")
-    kb.type("15072026")  # a full date moves on too
+    kb.type("15072026")
+    assert _focused(page) == "a_survey_date"
+    kb.press("Enter")
     assert _focused(page) == "a_dossier_code"
+    kb.press("Shift+Tab")  # back to the date, then on again
+    assert _focused(page) == "a_survey_date"
+    kb.press("Tab")
     kb.press("Enter")
     kb.type("Sở Tư pháp")
     kb.press("Enter")
@@ -51,7 +60,9 @@ def test_enumerator_keys_a_sheet_and_the_manager_sees_it(page):
     kb.type("Chứng thực bản sao từ bản chính")
     kb.press("Enter")
     assert _focused(page) == "a_q01"
-    kb.press("2")  # not satisfied: the reasons question opens and gets the focus
+    kb.press("2")  # not satisfied: the reasons question opens; the cursor stays
+    assert _focused(page) == "a_q01"
+    kb.press("Tab")
     assert _focused(page) == "a_q02"
     kb.press("2")
     kb.press("4")

@@ -1,5 +1,8 @@
-/* Keyboard-first keying: digits pick options, Enter moves on, Ctrl+Enter saves,
-   questions whose "only if" condition does not hold are dimmed and skipped. */
+/* Keyboard-first keying, one rule for moving on: Enter or Tab goes to the next question,
+   Shift+Tab to the previous one, and the cursor never moves by itself (so a keyer who
+   presses Tab out of habit never skips a question). Digits pick options (0 clears),
+   Ctrl+Enter saves; questions whose "only if" condition does not hold are dimmed and
+   skipped. */
 (function () {
   'use strict';
   var form = document.getElementById('keying');
@@ -48,8 +51,13 @@
     }
     form.querySelector('button[type=submit]').focus();
   }
+  function previous(fs) {
+    var at = groups.indexOf(fs);
+    for (var i = at - 1; i >= 0; i -= 1) {
+      if (applies(groups[i])) { focusGroup(groups[i]); return; }
+    }
+  }
   function save() { if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); } }
-  function digitCount(v) { return (v.match(/\d/g) || []).length; }
 
   form.addEventListener('change', refresh);
   form.addEventListener('keydown', function (e) {
@@ -70,19 +78,17 @@
       box.checked = kind === 'multiple' ? !box.checked : true;
       box.focus();
       refresh();
-      if (kind === 'single') { next(fs); }
+      return;
+    }
+    if (e.key === 'Tab') {
+      e.preventDefault();
+      if (e.shiftKey) { previous(fs); } else { next(fs); }
       return;
     }
     if (e.key === 'Enter' && !(e.target.tagName === 'TEXTAREA' && e.shiftKey)) {
       e.preventDefault();
       next(fs);
     }
-  });
-  form.addEventListener('input', function (e) {
-    var fs = e.target.closest ? e.target.closest('fieldset.entry-q') : null;
-    if (!fs || !e.data || !/^\d$/.test(e.data)) { return; }
-    var want = fs.dataset.kind === 'date' ? 8 : parseInt(fs.dataset.digits || '0', 10);
-    if (want && digitCount(e.target.value) === want) { next(fs); }
   });
   refresh();
   var bad = form.querySelector('fieldset.has-error, fieldset.has-warning');
