@@ -1,6 +1,7 @@
-"""Dates are typed and shown as dd/mm/yyyy whatever the browser's locale (no native date input,
-which shows the browser's order), yyyy-mm-dd is accepted too, in both languages; a date that
-is not one gets a clear message and changes nothing."""
+"""The survey page: dates typed and shown as dd/mm/yyyy whatever the browser's locale (no
+native date input, which shows the browser's order), yyyy-mm-dd accepted too, in both
+languages, a bad date refused with a clear message and nothing changed; printing two clicks
+away (the print page opens on its new-batch form)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,14 @@ def test_dates_are_shown_and_typed_as_dd_mm_yyyy(client, db, world, lang):
     assert "Traceback" not in page
     db.session.expire_all()
     assert ensure(survey)[Step.PLAN].due_date == date(2026, 4, 5)  # nothing changed
+
+
+def test_printing_is_two_clicks_from_the_survey_page(client, world, factory):
+    """The survey page's "Print forms" opens the print page with the new-batch form first."""
+    survey, manager = world
+    login(client, manager.email, PASSWORD)
+    html = client.get(f"/surveys/{survey.code}").get_data(as_text=True)
+    link = re.search(r'id="print-forms" href="([^"]+)"', html)
+    assert link and link.group(1).endswith("#new-batch")
+    page = client.get(link.group(1).split("#")[0]).get_data(as_text=True)
+    assert page.index('id="new-batch"') < page.index("<table")
