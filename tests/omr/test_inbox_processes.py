@@ -149,3 +149,43 @@ def test_a_watcher_killed_mid_file_resumes_without_duplicates(instance, tmp_path
         job = db.session.scalars(select(Job)).one()
         assert job.attempts == 2  # killed once, resumed once
     assert [p.name for p in (folder / "done").iterdir()] == ["feeder-batch-0001.pdf"]
+
+
+def test_fieldwork_worker_reads_what_scanners_write_with_nobody_at_the_keyboard(
+        instance, tmp_path, redis_url):
+    """Production's shape: ``fieldwork worker`` (Redis) watches the inboxes set up on the
+    station page; a scanner writes files into the folder, slowly; they are read and filed."""
+    seeded = instance.seed(0, 1, 4)
+    folder = tmp_path / "inbox"
+    inbox_id = _set_up(instance, seeded, folder)
+    env = {**instance.env, "FIELDWORK_JOBS": "rq", "REDIS_URL": redis_url}
+    with open(instance.root / "watch.log", "ab") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", "from fieldwork.cli import main; main()", "worker"],
+            env=env, cwd=instance.root, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            for name, data in seeded.scan_files:  # as a network scanner writes: in pieces
+                target = folder / name
+                with open(target, "wb") as fh:
+                    fh.write(data[:len(data) // 3])
+                    fh.flush()
+                    time.sleep(0.4)
+                    fh.write(data[len(data) // 3:])
+            done = select(func.count()).select_from(InboxFile).where(
+                InboxFile.inbox_id == inbox_id, InboxFile.state == FileState.DONE,
+                InboxFile.moved_to.is_not(None))
+            _wait(lambda: _count(instance, done) == len(seeded.scan_files), 240, every=0.5)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=30)
+    with instance.ctx():
+        pages = db.session.execute(select(ScanPage.status)).all()
+        assert len(pages) == len(seeded.scan_files)  # each file read once, whole
+        assert {p.status for p in pages} == {PageStatus.READ}
+    assert sorted(p.name for p in (folder / "done").iterdir()) == sorted(
+        n for n, _ in seeded.scan_files)
