@@ -108,6 +108,7 @@ def store(batch: ScanBatch, file: ScanFile, group: list[Prepared], last: bool) -
                         exc_info=True)
             db.session.rollback()
     pages = []
+    group = _not_stored(file, group)
     for p in group:  # one at a time, so one bad page cannot hold back the others
         try:
             pages.append(ops.record_page(batch, file, p.index, p.result, p.found, p.files))
@@ -115,6 +116,8 @@ def store(batch: ScanBatch, file: ScanFile, group: list[Prepared], last: bool) -
         except Exception as exc:
             log.exception("storing a page of batch %s failed", batch.id)
             db.session.rollback()
+            if not _not_stored(file, [p]):
+                continue  # another worker stored it meanwhile
             pages.append(ops.record_page(batch, file, p.index, _rejected(
                 "internal_error", f"{type(exc).__name__}: {exc}"), {}, p.files))
             db.session.commit()

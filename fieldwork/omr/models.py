@@ -143,6 +143,9 @@ class ScanPage(db.Model):
         Index("uq_scan_pages_counted", "survey_id", "serial", "page_no", unique=True,
               sqlite_where=text("status = 'read'"), postgresql_where=text("status = 'read'")),
         Index("ix_scan_pages_sheet", "survey_id", "serial"),
+        # A page of a file is stored once, even when two workers read it (one taken for dead
+        # while only slow): the second's group clashes, is undone and stored without it.
+        Index("uq_scan_pages_file_index", "file_id", "index", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("scan_batches.id", ondelete="CASCADE"),
