@@ -103,10 +103,12 @@ def store(batch: ScanBatch, file: ScanFile, group: list[Prepared], last: bool) -
             _file_done(file, group, last)
             db.session.commit()
             return pages
-        except (IntegrityError, OperationalError):
+        except (IntegrityError, OperationalError) as exc:
             log.warning("storing pages of batch %s clashed (attempt %d)", batch.id, attempt + 1,
                         exc_info=True)
             db.session.rollback()
+            if isinstance(exc, OperationalError):  # e.g. SQLite busy: give the other time
+                time.sleep(1.0 * (attempt + 1))
     pages = []
     group = _not_stored(file, group)
     for p in group:  # one at a time, so one bad page cannot hold back the others
@@ -190,16 +192,14 @@ def process_batch(batch_id: int, progress: Callable | None = None) -> ScanBatch:
     batch = db.session.get(ScanBatch, batch_id)
     if batch is None:
         raise ValueError(f"no scan batch {batch_id}")
-    ops.start(batch)
-    db.session.commit()
+    _retrying(lambda: ops.start(db.session.get(ScanBatch, batch_id)))
     key = mac_key()
     limit = int(current_app.config.get("OMR_MAX_PIXELS", MAX_PIXELS))
     try:
         for file in batch.files:
             if not file.done:
                 read_file(batch, file, key, limit, progress)
-        ops.finish(batch)
-        db.session.commit()
+        _retrying(lambda: ops.finish(db.session.get(ScanBatch, batch_id)))
         _hand_over(batch)
     except Exception as exc:
         log.exception("scan batch %s failed", batch_id)
@@ -208,6 +208,22 @@ def process_batch(batch_id: int, progress: Callable | None = None) -> ScanBatch:
         ops.finish(batch, f"{type(exc).__name__}: {exc}")
         db.session.commit()
     return batch
+
+
+def _retrying(change: Callable[[], None], attempts: int = 4) -> None:
+    """Make a small change and commit it, again after a pause if the database was busy (a
+    SQLite file shared by several worker processes): a busy moment must not fail a batch."""
+    for attempt in range(attempts):
+        try:
+            change()
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise
+            log.warning("the database was busy; trying again", exc_info=True)
+            time.sleep(1.0 * (attempt + 1))
 
 
 def _hand_over(batch: ScanBatch) -> None:

@@ -99,7 +99,8 @@ def test_two_watchers_on_one_inbox_take_each_file_once(instance, tmp_path):
     with instance.ctx():
         rows = db.session.scalars(select(InboxFile)).all()
         assert sorted(r.name for r in rows) == sorted(names)  # each file taken once
-        assert {r.state for r in rows} == {FileState.DONE}
+        assert {r.state for r in rows} == {FileState.DONE}, [
+            (r.name, r.reason, r.detail) for r in rows if r.state != FileState.DONE]
         assert db.session.scalar(select(func.count()).select_from(ScanBatch)) == len(names)
         pages = db.session.execute(select(ScanPage.batch_id, ScanPage.status)).all()
         assert len(pages) == len(names) and {p.status for p in pages} == {PageStatus.READ}
