@@ -239,6 +239,7 @@ def _hand_over(batch: ScanBatch) -> None:
     sources = optional_module("fieldwork.entry.sources")
     if sources is None:
         return
+    batch_id = batch.id
     try:
         read: dict[int, set[int]] = {}
         for survey_id, serial in db.session.execute(select(
@@ -249,9 +250,9 @@ def _hand_over(batch: ScanBatch) -> None:
         for survey in db.session.scalars(select(Survey).where(Survey.id.in_(list(read)))):
             sources.sync_from_omr(survey, batch.created_by or "scan", serials=read[survey.id])
         db.session.commit()
-    except Exception:
-        log.exception("handing the sheets of scan batch %s to review failed", batch.id)
-        db.session.rollback()
+    except Exception:  # e.g. another worker handed the same sheet over at the same moment
+        db.session.rollback()  # first: the failed flush left the session unusable
+        log.exception("handing the sheets of scan batch %s to review failed", batch_id)
 
 
 def subject(batch_id: int) -> str:
