@@ -126,8 +126,27 @@ def detail(code: str, number: int):
     others = [v.number for v in survey.questionnaire_versions if v.number != number]
     return render_template("forms/detail.html", survey=survey, version=version,
                            q=version.questionnaire, others=sorted(others),
+                           reader=as_read(version.questionnaire),
                            actions=workflow.available(version.status, current_user),
                            decision_form=DecisionForm())
+
+
+def as_read(qn) -> dict:
+    """Each question's number and its condition in words, as the printed form says them
+    ("Chỉ trả lời nếu câu 8 chọn “Chưa hài lòng”"): the approvers' reading of a version."""
+    from .blocks import describe
+    from .conditions import parse_condition
+    numbers = {x.code: i for i, x in enumerate(qn.questions(), 1)}
+    out = {}
+    for q in qn.questions():
+        words = None
+        if q.relevant:
+            try:
+                words = describe(parse_condition(q.relevant), qn, numbers)
+            except (ValueError, KeyError, StopIteration):
+                words = q.relevant
+        out[q.code] = (numbers[q.code], words)
+    return out
 
 
 @bp.route("/v<int:number>/transition/<name>", methods=["POST"])
