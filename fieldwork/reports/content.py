@@ -215,11 +215,16 @@ def change_text(now: dict, before: dict, year: int) -> str | None:
 
 
 def agency_chart_rows(stats: dict) -> tuple[list[tuple[str, float]], str]:
-    """(agency, rate) bars of the agency chart and its caption: with more than
-    ``CHART_AGENCIES`` rated agencies, the lowest rates only (they need attention)."""
+    """(agency, rate) bars of the agency chart and its caption: the agencies that met their
+    required sample (while none has, every agency with answers, the caption says so); with
+    more than ``CHART_AGENCIES``, the lowest rates only (they need attention)."""
     rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a["rate"] is not None
              and a.get("status", "ranked") == "ranked"]
     caption = "Biểu đồ: Tỷ lệ hài lòng theo cơ quan, đơn vị (đã đủ cỡ mẫu)"
+    if not rated:
+        rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a["rate"] is not None]
+        caption = ("Biểu đồ: Tỷ lệ hài lòng theo cơ quan, đơn vị (chưa cơ quan, đơn vị nào đủ "
+                   "cỡ mẫu: chỉ để tham khảo, không xếp hạng)")
     if len(rated) > CHART_AGENCIES:
         rated = sorted(rated, key=lambda x: x[1])[:CHART_AGENCIES]
         caption += f" ({CHART_AGENCIES} cơ quan, đơn vị có tỷ lệ thấp nhất)"

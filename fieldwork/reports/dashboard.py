@@ -24,7 +24,7 @@ def period_rows(stats: dict) -> list[dict]:
 def available(stats: dict) -> list[str]:
     """The charts this statistics dict has data for, in page order."""
     found = {
-        "agencies": any(a["rate"] is not None for a in stats.get("agencies", [])),
+        "agencies": bool(agency_chart_rows(stats)[0]) if stats.get("agencies") else False,
         "reasons": any(r["count"] for r in stats.get("reasons", [])),
         "aspects": any(a["index"] is not None for a in stats.get("aspects", [])),
         "periods": len(period_rows(stats)) > 1,

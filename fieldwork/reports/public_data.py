@@ -17,8 +17,8 @@ from ..extensions import db
 from ..plans.models import Survey
 from ..plans.models_review import Publication
 from ..plans.operations import CODE_RE
+from .content import CHART_AGENCIES, agency_chart_rows  # the report's own bars
 
-CHART_AGENCIES = 40  # as in the report: more bars than this are not readable
 _CACHE_SIZE = 32
 _lock = threading.Lock()
 _stats_cache: OrderedDict = OrderedDict()
@@ -122,11 +122,11 @@ def sources_beside(stats: dict) -> list[dict]:
 
 
 def chart_rows(stats: dict) -> tuple[list[tuple[str, float]], bool]:
-    """(agency, rate) pairs for the chart and whether they are only the lowest ones."""
-    rated = [(a["agency"], a["rate"]) for a in stats["agencies"] if a.get("rate") is not None]
-    if len(rated) <= CHART_AGENCIES:
-        return rated, False
-    return sorted(rated, key=lambda x: (x[1], str(x[0])))[:CHART_AGENCIES], True
+    """(agency, rate) bars of the chart and whether they are only the lowest ones: the
+    report's own bars (``content.agency_chart_rows``): the agencies that met their required
+    sample (a bar chart in rate order is a ranking), or all while none has."""
+    rows, caption = agency_chart_rows(stats)
+    return rows, f"({CHART_AGENCIES} cơ quan, đơn vị có tỷ lệ thấp nhất)" in caption
 
 
 def chart_png(stats: dict) -> bytes | None:

@@ -173,3 +173,19 @@ def test_the_public_page_marks_the_bands_the_plan_set_and_says_whose(
     assert public_rows(page)["Sở Công Thương"][1] == "Sở Công Thương dưới 80,00%"  # 75 %
     assert public_rows(page)["Sở Y tế"][1] == "Sở Y tế"
     assert "Đường nét đứt: các ngưỡng theo kế hoạch, 80,00%." in page
+
+
+def test_the_charts_show_ranked_agencies_only_and_say_so_when_none_is(city):  # noqa: F811
+    from fieldwork.reports import dashboard, public_data
+    from fieldwork.reports.content import agency_chart_rows
+
+    stats = survey_statistics(city.survey)
+    rows, caption = agency_chart_rows(stats)
+    # Sở Xây dựng (75 %, 200 of 254) and the 12-answer office are short: no bar for them.
+    assert rows == [("Sở Y tế", 0.9), ("Sở Công Thương", 0.75)] and "đã đủ cỡ mẫu" in caption
+    assert public_data.chart_rows(stats) == (rows, False)
+    assert "agencies" in dashboard.available(stats)
+    short = {**stats, "agencies": [{**a, "status": INSUFFICIENT, "rank": None}
+                                   for a in stats["agencies"]]}
+    rows, caption = agency_chart_rows(short)
+    assert len(rows) == 4 and "không xếp hạng" in caption
