@@ -39,7 +39,6 @@ PASSWORD = "load-bench-password-42"  # noqa: S105  (throwaway accounts)
 SURVEY = "LOAD-2026"
 SECRET = "load-bench-" + "k" * 48
 REASONS = ["reason_a", "reason_b", "reason_c", "reason_d", "reason_e"]
-FIELDS = ["Hộ tịch", "Chứng thực", "Xây dựng", "Đất đai"]
 
 
 def free_port() -> int:
@@ -53,10 +52,10 @@ def answers_for(serial: int) -> dict:
     """The typed answers of sheet ``serial`` (deterministic, valid, one in five unhappy)."""
     rng = random.Random(serial)
     unhappy = serial % 5 == 0
+    # The agency and field are chosen from lists (left as the sheet's record has them).
     return {"phone": f"09{serial:08d}", "citizen_id": f"048{serial:09d}",
             "survey_date": f"{rng.randint(1, 28):02d}/{rng.randint(3, 9):02d}/2026",
-            "dossier_code": f"H17.{serial:05d}", "agency": "Sở Tư pháp",
-            "field": rng.choice(FIELDS), "procedure": "", "q01": "no" if unhappy else "yes",
+            "procedure": f"Thủ tục H17.{serial:05d}", "q01": "no" if unhappy else "yes",
             "q02": sorted(rng.sample(REASONS, 2)) if unhappy else [], "q02_other": "",
             "q03": ""}
 
@@ -177,7 +176,7 @@ def _seed(n_keyers: int, sheets: int, scan_pages: int) -> Seeded:
         user = create_user({"email": f"dtv{i:03d}@load.vn", "name": f"Điều tra viên {i}",
                             "password": PASSWORD, "roles": ["enumerator"]}, "bench")
         batch = print_batch(survey, {"count": sheets, "assigned_user_id": user.id,
-                                     "assigned_agency_id": agency.id}, manager)
+                                     "agency_id": agency.id}, manager)
         keyers.append(Keyer(user.email, list(range(batch.first_serial, batch.last_serial + 1))))
         db.session.commit()
     files, scan_serials = [], []
@@ -193,15 +192,18 @@ def _scans(survey, version, manager, pages: int, print_batch) -> tuple[list, lis
 
     import numpy as np
 
+    from ..forms.imprints import imprint_for
     from ..forms.layout import layout_questionnaire
     from ..omr.synth.degrade import Scan
     from ..omr.synth.respondent import Rates
     from ..omr.synth.sheets import fill_and_scan
 
-    per_sheet = len(layout_questionnaire(version.questionnaire, survey.code,
-                                         version.number)["pages"])
+    agency = survey.scope[0].agency
+    per_sheet = len(layout_questionnaire(version.questionnaire, survey.code, version.number,
+                                         imprint=imprint_for(survey, agency))["pages"])
     count = max(1, math.ceil(pages / per_sheet))
-    printed = print_batch(survey, {"count": count, "note": "bench: scanned"}, manager)
+    printed = print_batch(survey, {"count": count, "agency_id": agency.id,
+                                   "note": "bench: scanned"}, manager)
     layout = json.loads(Path(printed.layout_path).read_text(encoding="utf-8"))
     serials = [printed.serial_text(n) for n in range(printed.first_serial,
                                                     printed.last_serial + 1)]
@@ -298,6 +300,7 @@ class _FormParser(HTMLParser):
         super().__init__()
         self.forms: list[dict] = []
         self._in = False
+        self._select: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -306,10 +309,15 @@ class _FormParser(HTMLParser):
             self._in = True
         elif self._in and tag in ("input", "textarea", "select") and a.get("name"):
             self.forms[-1].setdefault(a["name"], (a.get("type") or tag, a.get("value") or ""))
+            self._select = a["name"] if tag == "select" else None
+        elif self._in and tag == "option" and self._select and "selected" in a:
+            self.forms[-1][self._select] = ("select", a.get("value") or "")
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._in = False
+        elif tag == "select":
+            self._select = None
 
 
 def parse_form(html: str, must_have: str) -> dict:
@@ -427,6 +435,9 @@ def prepared(form: dict, answers: dict) -> list[tuple[str, str]]:
     """The data a keying page's ``form`` posts for ``answers`` (kept to re-send the POST)."""
     data = [("csrf_token", form["csrf_token"][1]), ("started", form["started"][1]),
             ("confirmed", "y")]
+    # The lists of agency and field, as the browser sends them (what they start on).
+    data += [(name, value) for name, (kind, value) in form.items()
+             if kind == "select" and name.startswith("sheet_")]
     for code, value in answers.items():
         if "a_" + code not in form:
             raise ValueError(f"the keying form has no field a_{code}")
@@ -463,10 +474,10 @@ def stored_keyings(instance: Instance, survey_id: int) -> dict:
 
 
 def answers_match(stored: dict, serial: int) -> bool:
-    """The stored final answers are what was typed (the choice questions and the code)."""
+    """The stored final answers are what was typed (the choice questions and the procedure)."""
     typed = answers_for(serial)
     return (stored.get("q01") == [typed["q01"]] and stored.get("q02") == typed["q02"]
-            and stored.get("dossier_code") == [typed["dossier_code"]])
+            and stored.get("procedure") == [typed["procedure"]])
 
 
 def check_keying(db_rows: dict, keyers: list[Keyer], acked: dict[str, set],

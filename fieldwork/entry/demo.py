@@ -15,7 +15,7 @@ import random
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..directory.models import Agency
+from ..directory.models import Field
 from ..extensions import db
 from ..forms.api import has_approved_version
 from ..forms.batches import print_batch
@@ -47,7 +47,7 @@ def answers(rng: random.Random, serial: int, agency: str) -> dict:
     out = {"phone": f"09{rng.randrange(10 ** 8):08d}",
            "citizen_id": f"048{rng.randrange(10 ** 9):09d}" if rng.random() < 0.7 else "",
            "survey_date": f"{rng.randint(1, 28):02d}/{rng.randint(3, 9):02d}/2026",
-           "dossier_code": f"H17.{serial:05d}", "agency": agency,
+           "dossier_code": "", "agency": agency,
            "field": rng.choice(FIELDS), "procedure": "", "q01": "yes" if satisfied else "no",
            "q02": [], "q02_other": "", "q03": ""}
     if not satisfied:
@@ -71,13 +71,16 @@ def field(survey, actor) -> None:
                         manager)
     rng = random.Random(2026)
     keyed = []
-    for keyer, count, agency in zip(keyers, SHEETS, AGENCIES, strict=False):
-        found = db.session.scalar(select(Agency).where(Agency.name == agency))
-        assignment = assignment_at(survey, found.id) if found else None
+    scope = {row.agency.name: row.agency for row in survey.scope}
+    names = [a for a in AGENCIES if a in scope] or sorted(scope)
+    for i, (keyer, count) in enumerate(zip(keyers, SHEETS, strict=True)):
+        agency = names[i % len(names)]
+        found = scope[agency]
+        assignment = assignment_at(survey, found.id)
         if assignment is not None:
             keyer = assignment.enumerator
         batch = print_batch(survey, {"count": count, "assigned_user_id": keyer.id,
-                                     "assigned_agency_id": found.id if found else None,
+                                     "agency_id": found.id,
                                      "note": f"Phiếu phát cho {keyer.name} (nhập liệu)"},
                             manager)
         if assignment is not None:
@@ -86,22 +89,26 @@ def field(survey, actor) -> None:
                                         "handed_out_on": "2026-06-04"}, manager)
         for serial in range(batch.first_serial, batch.last_serial + 1):
             typed = answers(rng, serial, agency)
+            field = db.session.scalar(select(Field).where(Field.name == typed["field"]))
+            identity = (found.id, field.id if field else None)
             sheet = ops.save_keying(resolve(survey, serial, keyer), typed, keyer,
-                                    confirmed=True)
-            keyed.append((sheet, typed, keyers[1] if keyer is keyers[0] else keyers[0]))
+                                    confirmed=True, identity=identity)
+            keyed.append((sheet, typed, keyers[1] if keyer is keyers[0] else keyers[0],
+                          identity))
     slips = 0
-    for sheet, typed, other in keyed:
+    for sheet, typed, other, identity in keyed:
         if sheet.stage != Stage.AWAITING_KEY2:
             continue
         second = dict(typed)
         if slips < 2:  # slips of the finger for the adjudicator to catch
             second["survey_date"] = second["survey_date"].replace("/2026", "/2025")
             slips += 1
-        ops.save_keying(resolve(survey, sheet.serial, other), second, other, confirmed=True)
+        ops.save_keying(resolve(survey, sheet.serial, other), second, other, confirmed=True,
+                        identity=identity)
         if slips == 2 and sheet.stage == Stage.ADJUDICATION:  # the second one is decided
             adjudicate(sheet, {"survey_date": {"choice": "key1"}}, manager)
             slips += 1
-    for sheet, _typed, _other in keyed[::2]:
+    for sheet, _typed, _other, _identity in keyed[::2]:
         if sheet.stage == Stage.FINAL and sheet.review_state == ReviewState.RECEIVED:
             ops.transition(sheet, "approve", manager)
     sync_from_omr(survey, manager)

@@ -49,8 +49,10 @@ class CheckFailed(OperationError):
         super().__init__(message)
 
 
-def _checked(questionnaire, raw: dict, confirmed: bool) -> Checked:
+def _checked(questionnaire, raw: dict, confirmed: bool, unasked=()) -> Checked:
     checked = check_answers(questionnaire, raw)
+    for code in unasked:  # not asked on this paper: a blank is nobody's to confirm
+        checked.warnings.pop(code, None)
     if checked.errors or (checked.warnings and not confirmed):
         raise CheckFailed(checked)
     return checked
@@ -118,18 +120,26 @@ def already_saved(survey, serial: int, user, form_answers) -> EntrySheet | None:
 
 
 def save_keying(target: Target, raw: dict, user, confirmed: bool = False,
-                started_at: datetime | None = None, interview: bool = False) -> EntrySheet:
+                started_at: datetime | None = None, interview: bool = False,
+                identity: tuple[int | None, int | None] | None = None) -> EntrySheet:
     """Save one keying pass of a sheet (pass 1 creates the record; pass 2 compares).
 
     ``interview`` marks the first keying as the record of an interview or call the
-    contractor's enumerator made (the independent survey's ``interview`` channel)."""
-    checked = _checked(target.version.questionnaire, raw, confirmed)
+    contractor's enumerator made (the independent survey's ``interview`` channel).
+    ``identity``: (agency id, field id) chosen from the lists (the record's when None): the
+    agency and field answers are their names, never typed; the questions the paper did not
+    ask take what its record knows and are never warned about.
+    """
+    from .identity import for_sheet
+
+    raw, (agency_id, field_id), unasked = for_sheet(target.survey, target.serial, raw, identity)
+    checked = _checked(target.version.questionnaire, raw, confirmed, unasked)
     sheet = target.sheet
     if sheet is None:
         double = drawn(settings_for(target.survey), target.serial)
         sheet = EntrySheet(
             survey_id=target.survey.id, serial=target.serial, version_id=target.version.id,
-            print_batch_id=target.batch.id, agency_id=target.agency_id,
+            print_batch_id=target.batch.id, agency_id=agency_id, field_id=field_id,
             enumerator_id=target.enumerator_id, in_assignment=target.in_assignment,
             source=SheetSource.INTERVIEW if interview else SheetSource.KEYED, double=double,
             stage=Stage.AWAITING_KEY2 if double else Stage.FINAL,
@@ -156,6 +166,8 @@ def save_keying(target: Target, raw: dict, user, confirmed: bool = False,
     differences = []
     if target.pass_no == 1:
         _final_from(sheet, keying, "key1")
+        from ..forms.personal import returned
+        returned(sheet.survey_id, sheet.serial, user, "keying")
     else:
         differences = compare(sheet, sheet.keyings[0], keying)
         agreed = {d.question for d in differences}
@@ -236,6 +248,29 @@ def _dossier_answered(sheet: EntrySheet, user) -> None:
     answer_arrived(sheet.survey, str(written[0]), user, partial=blank, channel="paper")
 
 
+def approve_received(survey, user, serials: list[int] | None = None) -> list[EntrySheet]:
+    """Approve, in one go, the survey's sheets received with no issues (each audited).
+
+    Only "Received" sheets whose keying is finished qualify: a scanned sheet arrives here
+    once every page is read, every doubtful mark verified and every written text typed, so
+    what is left is the person's look at it. ``serials`` limits it to those sheets.
+    """
+    from sqlalchemy import select
+
+    q = select(EntrySheet).where(EntrySheet.survey_id == survey.id,
+                                 EntrySheet.review_state == ReviewState.RECEIVED)
+    if serials is not None:
+        q = q.where(EntrySheet.serial.in_(serials))
+    done = []
+    for sheet in db.session.scalars(q.order_by(EntrySheet.serial)).all():
+        if workflow.blockers(workflow.find("approve"), sheet, user):
+            continue
+        transition(sheet, "approve", user, _("Approved with the other sheets received without "
+                                             "issues."))
+        done.append(sheet)
+    return done
+
+
 def _field_from_answer(sheet: EntrySheet) -> dict:
     """Give an approved sheet the field its "field" answer names (paper forms ask for it in
     writing), so field statistics and reports count it; {"field_id": id} when set."""
@@ -262,8 +297,12 @@ def _shown_contact(sheet: EntrySheet, kind: str) -> str:
 
 
 def edit_answers(sheet: EntrySheet, raw: dict, user, reason: str = "",
-                 confirmed: bool = False) -> list[EntryEdit]:
-    """Change final answers (source becomes ``edited``); audited with before and after."""
+                 confirmed: bool = False,
+                 identity: tuple[int | None, int | None] | None = None) -> list[EntryEdit]:
+    """Change final answers (source becomes ``edited``); audited with before and after.
+
+    ``identity``: the (agency id, field id) chosen from the lists (the sheet's when None).
+    """
     t = workflow.find("edit")
     problems = workflow.blockers(t, sheet, user) or workflow.keying_done(sheet)
     if problems:
@@ -277,8 +316,13 @@ def edit_answers(sheet: EntrySheet, raw: dict, user, reason: str = "",
     for code, kind in CONTACT_QUESTIONS.items():
         if not str(raw.get(code) or "").strip() and getattr(sheet, f"{kind}_enc"):
             raw[code] = decrypt(getattr(sheet, f"{kind}_enc"))
-    checked = _checked(qn, raw, confirmed)
+    from .identity import for_sheet
+
     current = sheet.answer_map()
+    identity = identity if identity is not None else (sheet.agency_id, sheet.field_id)
+    raw, identity, unasked = for_sheet(sheet.survey, sheet.serial, raw, identity,
+                                       {k: a.values for k, a in current.items()})
+    checked = _checked(qn, raw, confirmed, unasked)
     edits = []
     for q in qn.questions():
         kind = CONTACT_QUESTIONS.get(q.code)
@@ -299,15 +343,21 @@ def edit_answers(sheet: EntrySheet, raw: dict, user, reason: str = "",
                          reason=reason, edited_by_id=user.id)
         db.session.add(edit)
         edits.append(edit)
-    if not edits:
+    moved = {}
+    if identity is not None and identity != (sheet.agency_id, sheet.field_id):
+        moved = {"before_ids": [sheet.agency_id, sheet.field_id], "after_ids": list(identity)}
+        sheet.agency_id, sheet.field_id = identity
+    if not edits and not moved:
         raise OperationError(_("Nothing was changed."))
     state = sheet.review_state
     sheet.review_state = ReviewState.EDITED
     sheet.approved_at = sheet.approved_by_id = None
     db.session.flush()
     audit.record(user, "entry.edit", sheet,
-                 before={"state": state, **{e.question: e.before for e in edits}},
-                 after={"state": ReviewState.EDITED, **{e.question: e.after for e in edits}},
+                 before={"state": state, **{e.question: e.before for e in edits},
+                         **({"agency_field": moved["before_ids"]} if moved else {})},
+                 after={"state": ReviewState.EDITED, **{e.question: e.after for e in edits},
+                        **({"agency_field": moved["after_ids"]} if moved else {})},
                  reason=reason or None)
     hand_off(sheet, workflow.find("edit"), user)
     return edits

@@ -65,12 +65,17 @@ def range_for(survey: Survey, serial: int) -> SerialRange | None:
 
 
 def owner(survey: Survey, serial: int, batch: PrintBatch) -> tuple[int | None, int | None]:
-    """(enumerator id, agency id) a printed sheet was handed to, from assignments or batch."""
+    """(enumerator id, agency id) of a printed sheet: the agency printed on it (its record),
+    else the one it was handed to; the enumerator from assignments or the batch."""
+    from ..forms.records import sheet_record
+
+    record = sheet_record(survey.id, serial) if batch.imprint is not None else None
+    printed = record.agency_id if record is not None else None
     found = range_for(survey, serial)
     if found is not None:
         assignment: Assignment = found.assignment
-        return assignment.enumerator_id, assignment.agency_id
-    return batch.assigned_user_id, batch.assigned_agency_id
+        return assignment.enumerator_id, printed or assignment.agency_id
+    return batch.assigned_user_id, printed or batch.assigned_agency_id
 
 
 def _elsewhere(survey: Survey, serial: int) -> Survey | None:
@@ -101,6 +106,11 @@ def resolve(survey: Survey, text, user) -> Target:
     if batch.pilot:
         raise OperationError(_("Sheet %(s)s is from a pilot print; pilot sheets are never "
                                "keyed as survey data.", s=shown))
+    from ..forms.personal import refusal, sheet_of
+
+    refused = refusal(sheet_of(survey.id, serial)) if batch.personal else None
+    if refused is not None:
+        raise OperationError(refused[1])
     enumerator_id, agency_id = owner(survey, serial, batch)
     sheet = find_sheet(survey, serial)
     if sheet is not None:

@@ -16,8 +16,11 @@ from datetime import UTC, datetime
 from sqlalchemy import Select, select
 
 from .. import audit
+from ..directory.models import Field
 from ..extensions import db
+from ..forms.imprint import FIELD
 from ..forms.models import PrintBatch, QuestionnaireVersion
+from ..forms.records import sheet_record
 from ..omr.models import PageStatus, ScanAnswer, ScanPage, ScanSheet, SheetStatus, TextRegion
 from .conflicts import compare_scan, scan_reading
 from .models import CONTACT_QUESTIONS, EntrySheet, ReviewState, SheetSource, Stage
@@ -54,12 +57,21 @@ def _readings(survey_id: int, serial: int) -> tuple[list[ScanPage], dict[str, Sc
     return pages, answers
 
 
-def _texts(pages: list[ScanPage]) -> dict[str, str]:
+def _texts(pages: list[ScanPage]) -> dict[str, str | None]:
+    """Free-text regions of the pages by question: the typed text, or None (nothing typed)."""
     if not pages:
         return {}
     rows = db.session.scalars(select(TextRegion).where(
         TextRegion.page_id.in_([p.id for p in pages]))).all()
-    return {r.question: r.text for r in rows if r.text}
+    return {r.question: r.text or None for r in rows}
+
+
+def _texts_waiting(survey_id: int) -> set[int]:
+    """Serials with writing in a free-text box that nobody has typed yet."""
+    from ..omr.texts import pending_texts
+
+    return set(db.session.scalars(pending_texts(survey_id).with_only_columns(
+        ScanPage.serial).distinct()))
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -77,18 +89,43 @@ def _untouched(sheet: EntrySheet) -> bool:
             and all(a.source in OMR_SOURCES for a in sheet.answers))
 
 
-def _fill(sheet: EntrySheet, answers: dict[str, ScanAnswer], texts: dict[str, str]) -> list:
-    """Copy readings into the sheet's final answers; return the problems found."""
+def _fill(sheet: EntrySheet, answers: dict[str, ScanAnswer],
+          texts: dict[str, str | None]) -> list:
+    """Copy readings into the sheet's final answers; return the problems found.
+
+    What the paper did not ask (agency, field, dossier: printed or known from the sheet's
+    record) is taken from the record; the field the respondent ticked sets the sheet's field.
+    """
     qn = sheet.version.questionnaire
+    record = sheet_record(sheet.survey_id, sheet.serial)
+    known = record.known() if record is not None else {}
+    field_id = record.field_id if record is not None else None
+    ticked = answers.get(FIELD)
+    if record is not None and ticked is not None and ticked.kind == "single":
+        picked = [v for v in ticked.plain_values if v not in ("", "?")]
+        field_id = record.field_for(picked[0]) if len(picked) == 1 else None
+        if field_id is not None:
+            known[FIELD] = db.session.get(Field, field_id).name
     raw = {}
     for q in qn.questions():
-        if q.code in answers:
+        if q.code in answers and not (q.code == FIELD and q.kind == "text"):
             raw[q.code] = [v for v in answers[q.code].plain_values if v not in ("", "?")]
             if q.kind in ("digits", "date") or q.code in CONTACT_QUESTIONS:
                 raw[q.code] = "".join(raw[q.code])
         elif q.code in texts:
-            raw[q.code] = texts[q.code]
+            raw[q.code] = texts[q.code] or ""
+        elif q.code in known:
+            raw[q.code] = known[q.code]
     checked = check_answers(qn, raw)
+    if record is not None and record.bound:
+        # Not asked on this paper (printed, known, or left off a personalised sheet): a blank
+        # is nobody's mistake and no reason to hold the sheet.
+        for q in qn.questions():
+            if q.code not in answers and q.code not in texts:
+                checked.warnings.pop(q.code, None)
+        if record.agency_id is not None:
+            sheet.agency_id = record.agency_id
+        sheet.field_id = field_id
     for q in qn.questions():
         source = answers[q.code].source if q.code in answers else "omr"
         source = source if source in OMR_SOURCES else "omr"
@@ -103,13 +140,18 @@ def _fill(sheet: EntrySheet, answers: dict[str, ScanAnswer], texts: dict[str, st
 
 def sync_from_omr(survey, user=None, serials=None) -> int:
     """Record every complete scanned sheet of the survey (or of those ``serials`` only: what
-    one scan batch touched); return how many were added or updated."""
+    one scan batch touched); return how many were added or updated.
+
+    A sheet comes in once every page is read, every doubt decided and every free text that
+    holds writing is typed; one without writing comes in as soon as its marks are verified.
+    """
     done = 0
+    waiting = _texts_waiting(survey.id)
     q = select(ScanSheet).where(ScanSheet.survey_id == survey.id,
                                 ScanSheet.status == SheetStatus.COMPLETE)
     if serials is not None:
         q = q.where(ScanSheet.serial.in_(sorted(serials)))
-    sheets = db.session.scalars(q).all()
+    sheets = [s for s in db.session.scalars(q) if s.serial not in waiting]
     existing = {s.serial: s for s in db.session.scalars(select(EntrySheet).where(
         EntrySheet.survey_id == survey.id, EntrySheet.serial.in_([s.serial for s in sheets])))}
     for scan in sheets:

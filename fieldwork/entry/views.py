@@ -21,10 +21,18 @@ from ..plans.models import Survey
 from ..plans.models_fieldwork import Assignment, SerialRange
 from ..timeutil import utcnow
 from . import serials
+from .identity import check_choice, for_sheet, lists_for
 from .models import EntrySheet, Keying, Stage
 from .operations import CheckFailed, already_saved, save_keying
-from .validation import display, hint_text
-from .webforms import SerialForm, keying_form, only_if_hints, raw_answers, show_errors
+from .validation import Checked, display, hint_text
+from .webforms import (
+    SerialForm,
+    chosen,
+    keying_form,
+    only_if_hints,
+    raw_answers,
+    show_errors,
+)
 from .workflow import KEYERS, REVIEWERS
 
 bp = Blueprint("entry", __name__, url_prefix="/entry")
@@ -44,6 +52,12 @@ def relevance_json(text: str) -> str:
 
 
 bp.add_app_template_global(hint_text, "hint_text")
+
+
+@bp.app_template_global("form_codes")
+def form_codes(form, prefix: str) -> set[str]:
+    """The question codes a keying form shows (the others are known from the sheet's record)."""
+    return {name[len(prefix):] for name in form._fields if name.startswith(prefix)}
 
 
 @bp.app_template_filter("answer_text")
@@ -131,8 +145,11 @@ def _resent(survey: Survey, serial: int):
     """A sheet sent again with the answers this keyer already saved: say so, go on."""
     if not request.form.get("csrf_token"):
         return None
-    sheet = already_saved(survey, serial, current_user,
-                          lambda qn: raw_answers(keying_form(qn, formdata=request.form), qn))
+    def typed(qn):
+        form = keying_form(qn, formdata=request.form, lists=lists_for(survey, serial))
+        return for_sheet(survey, serial, raw_answers(form, qn), chosen(form))[0]
+
+    sheet = already_saved(survey, serial, current_user, typed)
     if sheet is None:
         return None
     flash(_("Sheet %(s)s was already saved with these answers (your earlier sending arrived); "
@@ -156,13 +173,20 @@ def sheet(code: str, serial: int):
         flash(str(exc), "danger")
         return redirect(url_for(".key", code=code, serial=serial))
     qn = target.version.questionnaire
-    form = keying_form(qn, formdata=request.form if request.method == "POST" else None)
+    lists = lists_for(survey, target.serial)
+    form = keying_form(qn, formdata=request.form if request.method == "POST" else None,
+                       lists=lists)
     status, warned = 200, False
     if request.method == "POST" and form.validate():
+        identity = chosen(form)
         try:
+            problems = check_choice(lists, *identity)
+            if problems:
+                raise CheckFailed(Checked(errors=problems))
             save_keying(target, raw_answers(form, qn), current_user,
                         confirmed=form.confirmed.data, started_at=_started(form.started.data),
-                        interview=bool(form.interview.data) and target.pass_no == 1)
+                        interview=bool(form.interview.data) and target.pass_no == 1,
+                        identity=identity)
         except CheckFailed as exc:
             db.session.rollback()
             show_errors(form, exc.checked)

@@ -16,14 +16,17 @@ from ..privacy.access import can_see_sheet_contact, reveal
 from . import operations as ops
 from . import workflow
 from .double import settings_for
+from .identity import check_choice, lists_for
 from .models import REVIEW_STATE_LABELS, EntryEdit, EntrySheet, ReviewState
 from .sources import sync_from_omr
+from .validation import Checked
 from .views import bp, keyable_surveys, load_survey
 from .webforms import (
     EditForm,
     ReasonForm,
     SettingsForm,
     SyncForm,
+    chosen,
     keying_form,
     only_if_hints,
     raw_answers,
@@ -78,7 +81,7 @@ def reviews():
     return render_template(
         "entry/reviews.html", survey=survey, surveys=keyable_surveys(), state=state,
         sheets=sheets[:PAGE], more=len(sheets) > PAGE, page=page, counts=counts,
-        labels=REVIEW_STATE_LABELS,
+        labels=REVIEW_STATE_LABELS, received=counts.get(ReviewState.RECEIVED, 0),
         contacts={s.id: contact_of(s, can_see_sheet_contact(current_user, s)) for s in sheets},
         sync_form=SyncForm())
 
@@ -91,6 +94,19 @@ def sync(code: str):
     done = sync_from_omr(survey, current_user)
     db.session.commit()
     flash(_("%(n)d scanned sheet(s) taken in.", n=done), "success")
+    return redirect(url_for(".reviews", survey=code))
+
+
+@bp.route("/<code>/approve-received", methods=["POST"])
+@roles_required(*REVIEWERS)
+def approve_received(code: str):
+    """Approve every sheet received without issues (marks verified, texts typed)."""
+    survey = load_survey(code)
+    if not SyncForm().validate_on_submit():
+        abort(400)
+    done = ops.approve_received(survey, current_user)
+    db.session.commit()
+    flash(_("%(n)d sheet(s) received without issues approved.", n=len(done)), "success")
     return redirect(url_for(".reviews", survey=code))
 
 
@@ -148,13 +164,19 @@ def edit(code: str, serial: int):
     qn = sheet.version.questionnaire
     current = {a.question: a.values for a in sheet.answers}
     posted = request.method == "POST"
-    form = keying_form(qn, formdata=request.form if posted else None, data=current)
+    lists = lists_for(survey, sheet.serial, sheet.agency_id, sheet.field_id)
+    form = keying_form(qn, formdata=request.form if posted else None, data=current,
+                       lists=lists)
     reason = EditForm(formdata=request.form if posted else None)
     status = 200
     if posted and form.validate() and reason.validate():
+        identity = chosen(form)
         try:
+            problems = check_choice(lists, *identity)
+            if problems:
+                raise ops.CheckFailed(Checked(errors=problems))
             ops.edit_answers(sheet, raw_answers(form, qn), current_user, reason.reason.data,
-                             confirmed=form.confirmed.data)
+                             confirmed=form.confirmed.data, identity=identity)
         except ops.CheckFailed as exc:
             db.session.rollback()
             put_errors(form, exc.checked)

@@ -59,8 +59,16 @@ def _field(q: Question):
     return StringField(label)
 
 
-def keying_form(questionnaire: Questionnaire, formdata=None, data: dict | None = None):
-    """A form with one field per question of ``questionnaire`` (plus confirm and timing)."""
+AGENCY_FIELD, FIELD_FIELD = "sheet_agency", "sheet_field"
+
+
+def keying_form(questionnaire: Questionnaire, formdata=None, data: dict | None = None,
+                lists=None):
+    """A form with one field per question of ``questionnaire`` (plus confirm and timing).
+
+    ``lists`` (``entry.identity.Lists``): the agency and field are chosen from lists, never
+    typed, and the identity questions the paper did not ask are left out.
+    """
 
     class KeyingForm(FlaskForm):
         """One sheet's answers; the question fields are added below."""
@@ -71,12 +79,24 @@ def keying_form(questionnaire: Questionnaire, formdata=None, data: dict | None =
         started = HiddenField()
         submit = SubmitField(_l("Save and open the next sheet"))
 
+    hidden = lists.hidden if lists is not None else set()
+    if lists is not None:
+        setattr(KeyingForm, AGENCY_FIELD, SelectField(
+            _l("Agency that handled the dossier"), coerce=int, validate_choice=False, choices=[
+                SelectChoice(0, "—")] + [SelectChoice(i, n) for i, n in lists.agencies]))
+        setattr(KeyingForm, FIELD_FIELD, SelectField(
+            _l("Field"), coerce=int, validate_choice=False, choices=[
+                SelectChoice(0, "—")] + [SelectChoice(i, n) for i, n in lists.fields]))
     for q in questionnaire.questions():
-        setattr(KeyingForm, PREFIX + q.code, _field(q))
+        if q.code not in hidden:
+            setattr(KeyingForm, PREFIX + q.code, _field(q))
     prefill = {}
     for q in questionnaire.questions():
-        if data and q.code in data and q.code not in CONTACT_QUESTIONS:
+        if data and q.code in data and q.code not in CONTACT_QUESTIONS and q.code not in hidden:
             prefill[PREFIX + q.code] = as_typed(q, data[q.code])
+    if lists is not None:
+        prefill[AGENCY_FIELD] = lists.agency_id or 0
+        prefill[FIELD_FIELD] = lists.field_id or 0
     return KeyingForm(formdata=formdata, data=prefill)
 
 
@@ -91,16 +111,32 @@ def only_if_hints(questionnaire: Questionnaire) -> dict[str, str]:
 
 
 def raw_answers(form, questionnaire: Questionnaire) -> dict:
-    """The typed answers of a keying form, by question code."""
-    return {q.code: form[PREFIX + q.code].data for q in questionnaire.questions()}
+    """The typed answers of a keying form, by question code (the questions it shows)."""
+    return {q.code: form[PREFIX + q.code].data for q in questionnaire.questions()
+            if PREFIX + q.code in form}
+
+
+def chosen(form) -> tuple[int | None, int | None]:
+    """(agency id, field id) chosen from the lists of a keying form (None: not chosen)."""
+    if AGENCY_FIELD not in form:
+        return None, None
+    return form[AGENCY_FIELD].data or None, form[FIELD_FIELD].data or None
 
 
 def show_errors(form, checked) -> None:
     """Put the checks' errors and warnings next to their fields."""
     for code, messages in checked.errors.items():
-        form[PREFIX + code].errors = list(messages)
+        target = PREFIX + code if PREFIX + code in form else _list_for(code)
+        if target in form:
+            form[target].errors = list(messages)
     for code, messages in checked.warnings.items():
-        form[PREFIX + code].warnings = list(messages)
+        target = PREFIX + code if PREFIX + code in form else _list_for(code)
+        if target in form:
+            form[target].warnings = list(messages)
+
+
+def _list_for(code: str) -> str:
+    return {"agency": AGENCY_FIELD, "field": FIELD_FIELD}.get(code, "")
 
 
 class SerialForm(FlaskForm):

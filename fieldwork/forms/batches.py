@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..errors import OperationError
@@ -87,24 +88,63 @@ def _parse_int(value, what: str) -> int | None:
         raise OperationError(_("%(what)s must be a whole number.", what=what)) from None
 
 
-def print_batch(survey: Survey, data: dict, user) -> PrintBatch:
-    """Print ``count`` sheets of a version into the data directory; returns the batch.
+def _target(survey, data: dict):
+    """(agency, field, picked dossiers or None) of a print request; refuses bad input."""
+    from ..directory.models import Field
+    from . import personal
+    from .imprints import agency_fields, scope_agency
 
-    ``data``: count, version (number, optional: latest approved), start_serial (optional:
-    next free), pilot, assigned_user_id, assigned_agency_id, note.
+    agency_id = data.get("agency_id") or None
+    if data.get("draw"):
+        agency = scope_agency(survey, agency_id) if agency_id else None
+        count = _parse_int(data.get("count"), _("The number of sheets"))
+        if count is not None and count < 1:
+            raise OperationError(_("The number of sheets must be at least 1."))
+        reason = (data.get("reprint_reason") or "").strip()
+        picked = personal.pick(survey, agency.id if agency else None, count, reason)
+        return agency, None, picked
+    agency = scope_agency(survey, agency_id)
+    field = None
+    if data.get("field_id"):
+        field = db.session.get(Field, data["field_id"])
+        known = agency_fields(survey, agency.id)
+        if field is None or (known and field.id not in {f.id for f in known}):
+            raise OperationError(_("That field is not one of %(agency)s's fields in the plan.",
+                                   agency=agency.name))
+    return agency, field, None
+
+
+def print_batch(survey: Survey, data: dict, user, progress=None) -> PrintBatch:
+    """Print a batch into the data directory; returns the batch.
+
+    ``data``: agency_id (a generic batch is for one agency of the scope), field_id
+    (optional), count, or draw (one personalised sheet per drawn dossier not printed yet, of
+    the agency or of all; count optional; reprint_reason prints again the sheets still out
+    and voids their serials), version (number, optional: latest approved), start_serial
+    (optional: next free), pilot, assigned_user_id, note. ``progress(done, total)`` is called
+    while the sheets are drawn.
     """
+    from . import personal
+    from .imprints import imprint_dict, imprint_for
     from .layout import layout_questionnaire
     from .printing import render_batch
 
     pilot = bool(data.get("pilot"))
-    count = _parse_int(data.get("count"), _("The number of sheets"))
+    draw = bool(data.get("draw"))
+    if draw and pilot:
+        raise OperationError(_("Personalised sheets are live sheets; print a pilot as a "
+                               "generic batch."))
     limit = max_batch()
+    # Lock the survey row so that two print jobs cannot take the same serials or the same
+    # drawn dossiers (PostgreSQL; SQLite writes one at a time and the indexes refuse the rest).
+    db.session.execute(select(Survey.id).where(Survey.id == survey.id).with_for_update())
+    agency, field, picked = _target(survey, data)
+    count = len(picked.dossiers) if picked else _parse_int(data.get("count"),
+                                                             _("The number of sheets"))
     if count is None or not 1 <= count <= limit:
         raise OperationError(_("The number of sheets must be between 1 and %(max)d.",
                                max=limit))
     version = _pick_version(survey, _parse_int(data.get("version"), _("The version")), pilot)
-    # Lock the survey row so that two print jobs cannot take the same serials (PostgreSQL).
-    db.session.execute(select(Survey.id).where(Survey.id == survey.id).with_for_update())
     first = _parse_int(data.get("start_serial"), _("The first serial"))
     if first is None:
         first = next_free_serial(survey)
@@ -121,8 +161,9 @@ def print_batch(survey: Survey, data: dict, user) -> PrintBatch:
             free=format_serial(next_free_serial(survey))))
 
     q = version.questionnaire
+    imprint = imprint_for(survey, agency, field, personal=draw)
     try:
-        layout = layout_questionnaire(q, survey.code, version.number)
+        layout = layout_questionnaire(q, survey.code, version.number, imprint=imprint)
     except ValueError as exc:
         raise OperationError(str(exc)) from None
     folder = Path(current_app.config["FIELDWORK_DATA_DIR"]) / "print" / survey.code
@@ -135,9 +176,11 @@ def print_batch(survey: Survey, data: dict, user) -> PrintBatch:
     pdf_path, layout_path = folder / f"{stem}.pdf", folder / f"{stem}.layout.json"
     tmp = folder / f".{stem}.pdf.part"
     serials = [format_serial(n) for n in range(first, last + 1)]
+    dossiers = personal.texts(picked.dossiers, agency is not None) if picked else None
     try:
         with open(tmp, "wb") as fh:
-            render_batch(q, layout, survey.title, serials, mac_key(), pilot=pilot, out=fh)
+            render_batch(q, layout, survey.title, serials, mac_key(), pilot=pilot, out=fh,
+                         imprint=imprint, dossiers=dossiers, progress=progress)
         layout_path.write_text(json.dumps(layout, ensure_ascii=False, indent=1),
                                encoding="utf-8")
         os.replace(tmp, pdf_path)
@@ -150,14 +193,28 @@ def print_batch(survey: Survey, data: dict, user) -> PrintBatch:
         survey_id=survey.id, version_id=version.id, first_serial=first, last_serial=last,
         pilot=pilot, pages_per_sheet=len(layout["pages"]), pdf_path=str(pdf_path),
         layout_path=str(layout_path), pdf_sha256=digest,
+        agency_id=agency.id if agency else None, field_id=field.id if field else None,
+        personal=draw, imprint=imprint_dict(imprint),
         assigned_user_id=data.get("assigned_user_id") or None,
-        assigned_agency_id=data.get("assigned_agency_id") or None,
+        assigned_agency_id=agency.id if agency else None,
         note=(data.get("note") or "").strip(), created_by_id=getattr(user, "id", None))
     db.session.add(batch)
     db.session.flush()
+    if picked:
+        try:
+            with db.session.begin_nested():
+                personal.record(batch, picked, (data.get("reprint_reason") or "").strip(), user)
+        except IntegrityError:
+            Path(pdf_path).unlink(missing_ok=True)
+            layout_path.unlink(missing_ok=True)
+            raise OperationError(_("These dossiers were printed by someone else at the same "
+                                   "moment; nothing was printed. Look at the batches and "
+                                   "print again if some are still missing.")) from None
     audit.record(user, "print.batch", batch, after={
         "survey": survey.code, "version": version.number, "first": format_serial(first),
-        "last": format_serial(last), "pilot": pilot, "sha256": digest})
+        "last": format_serial(last), "pilot": pilot, "sha256": digest,
+        "agency": agency.name if agency else None, "field": field.name if field else None,
+        "personal": draw, "pages_per_sheet": len(layout["pages"])})
     return batch
 
 
@@ -181,6 +238,11 @@ def assign_batch(batch: PrintBatch, data: dict, user) -> None:
             raise OperationError(_("Sheets can only be handed out to an enumerator."))
     if agency_id is not None and db.session.get(Agency, agency_id) is None:
         raise OperationError(_("Unknown agency."))
+    if batch.imprint is not None and agency_id is None:
+        agency_id = batch.assigned_agency_id  # printed on the paper: kept
+    if batch.imprint is not None and agency_id != batch.assigned_agency_id:
+        raise OperationError(_("The agency is printed on these sheets; hand them to an "
+                               "enumerator, or print a batch for the other agency."))
     before = {"user": batch.assigned_user_id, "agency": batch.assigned_agency_id}
     after = {"user": user_id, "agency": agency_id}
     if before == after:

@@ -1,4 +1,4 @@
-"""Printing benchmark: many two-page forms of the 2025 template, timed on one core."""
+"""Printing benchmark: many forms of the 2025 template for a ward, timed on one core."""
 
 from __future__ import annotations
 
@@ -14,18 +14,20 @@ def bench_print(count: int = 2000, pilot: bool = False) -> dict:
     interpreter and libraries; tracemalloc is not used because it halves the speed.
     """
     from fieldwork.forms.builtin import danang_2025
+    from fieldwork.forms.imprint import sample_imprint
     from fieldwork.forms.layout import layout_questionnaire
     from fieldwork.forms.printing import render_batch
 
     if count < 1:
         raise ValueError("count must be at least 1")
     q = danang_2025()
-    layout = layout_questionnaire(q, "BENCH-2026", 1)
+    imprint = sample_imprint()
+    layout = layout_questionnaire(q, "BENCH-2026", 1, imprint=imprint)
     serials = [f"{n:08d}" for n in range(1, count + 1)]
     with tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
         render_batch(q, layout, "Khảo sát mức độ hài lòng (benchmark)", serials,
-                     b"bench-key-not-secret", pilot=pilot, out=out)
+                     b"bench-key-not-secret", pilot=pilot, out=out, imprint=imprint)
         seconds = time.perf_counter() - t0
         size = out.tell()
     pages = count * len(layout["pages"])

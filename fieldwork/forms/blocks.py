@@ -7,7 +7,8 @@ pure and the printer only translates them to ReportLab calls:
 * ``("rect", x, y, w, h, line_width, fill_gray or None)``;
 * ``("line", x1, y1, x2, y2, line_width, gray)``.
 
-``font`` is ``"R"`` (regular) or ``"B"`` (bold).
+``font`` is ``"R"`` (regular) or ``"B"`` (bold). Every text a respondent reads is at
+least ``body_min`` points; only the serial and the footer are smaller.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ from fieldwork.forms.fonts import Fonts
 from fieldwork.forms.spec import Question, Questionnaire, parse_condition
 from fieldwork.omr.geometry import A4, Box, Rect, mm
 
-GRID_KINDS = ("digits", "date")
-DATE_GAPS = (2, 4)  # gaps before positions 2 and 4: dd | mm | yyyy
-DATE_MAX_TENS = {0: 3, 2: 1}  # day tens 0-3, month tens 0-1
+LEAD = 1.2  # line spacing over type size
+# Printed ink (rules, outlines, labels) keeps this far from an answer box: the reader takes
+# ink closer than about 1.8 mm around a box as a mark beside or through it.
+CLEAR = mm(2.0)
+# In a row of options, an option's text ends this far before the next box: the reader looks
+# up to 6.4 mm left of a box for a mark beside it or a ring around it, and 5.6 mm after an
+# option's text for other ink, so printed text there would read as a respondent's ink.
+GAP = mm(7.5)
+MAX_COLUMNS = 5
 
 
 @dataclass(frozen=True)
@@ -39,12 +46,16 @@ class Metrics:
     lw: float
     pitch_x: float
     pitch_y: float
+    write_h: float
     line_h: float
     title_pt: float
     section_pt: float
     question_pt: float
     option_pt: float
+    body_min: float
     small_pt: float
+    header_left: float = 0.0
+    footer: float = 0.0
 
     @property
     def width(self) -> float:
@@ -55,12 +66,16 @@ class Metrics:
     def from_settings(cls, s: dict, fonts: Fonts) -> Metrics:
         """Convert the millimetre settings to points."""
         page, boxes, t = s["page"], s["boxes"], s["type"]
+        body_min = t.get("body_min_pt", t["option_pt"])
         return cls(fonts, mm(page["margin_left_mm"]), mm(page["margin_right_mm"]),
                    mm(page["content_top_mm"]), A4[1] - mm(page["content_bottom_mm"]),
                    mm(boxes["box_mm"]), mm(boxes["grid_box_mm"]), boxes["line_width_pt"],
                    mm(boxes["digit_pitch_x_mm"]), mm(boxes["digit_pitch_y_mm"]),
-                   mm(boxes["text_line_mm"]), t["title_pt"], t["section_pt"],
-                   t["question_pt"], t["option_pt"], t["small_pt"])
+                   mm(boxes.get("digit_write_mm", 6.0)), mm(boxes["text_line_mm"]),
+                   t["title_pt"], t["section_pt"], t["question_pt"], t["option_pt"],
+                   body_min, t["small_pt"], mm(page.get("header_left_mm",
+                                                        page["margin_left_mm"])),
+                   mm(page.get("footer_mm", 10.0)))
 
     def font(self, key: str) -> str:
         """The registered font name for ``"R"`` or ``"B"``."""
@@ -78,6 +93,8 @@ class Block:
     code: str = ""
     keep_with_next: bool = False
     header: Block | None = None  # repeated above this block after a page break
+    contact: list[tuple[str, Rect]] = field(default_factory=list)  # areas showing contact data
+    extra: dict = field(default_factory=dict)  # named areas (e.g. the dossier) for the layout
 
 
 def shift(op: tuple, dy: float) -> tuple:
@@ -104,7 +121,7 @@ def para(ops: list, x: float, y: float, width: float, text: str, m: Metrics, key
          size: float | None = None, align: str = "l", gray: float = 0) -> float:
     """Append a wrapped paragraph with its top at ``y``; return its height."""
     size = size or m.question_pt
-    lead = size * 1.28
+    lead = size * LEAD
     ax = {"l": x, "c": x + width / 2, "r": x + width}[align]
     lines = wrap(text, m.font(key), size, width)
     for i, line in enumerate(lines):
@@ -112,29 +129,59 @@ def para(ops: list, x: float, y: float, width: float, text: str, m: Metrics, key
     return len(lines) * lead
 
 
-def _heading(ops: list, q: Question, qn: Questionnaire, numbers: dict, x: float, y: float,
-             width: float, m: Metrics) -> float:
-    """The question's note (an instruction above it), number (bold), text, the 'only if'
+def rich(ops: list, x: float, y: float, width: float, parts: list[tuple[str, str, float]],
+         m: Metrics, size: float, first: float | None = None) -> float:
+    """Wrapped text made of ``(text, font key, gray)`` parts; return its height.
+
+    Words keep their part's font and grey, so a question's "only if" hint can follow its
+    text on the same line instead of taking a line of its own.
+    """
+    lead, space = size * LEAD, stringWidth(" ", m.font("R"), size)
+    words = [(w, key, gray) for text, key, gray in parts for w in text.split()]
+    line, used, row, limit = [], 0.0, 0, width if first is None else first
+    for word, key, gray in words:
+        w = stringWidth(word, m.font(key), size)
+        if line and used + space + w > limit:
+            _flush(ops, line, x + (width - limit), y + size + row * lead, size, space)
+            line, used, row, limit = [], 0.0, row + 1, width
+        used += (space if line else 0) + w
+        line.append((word, key, gray, w))
+    if line:
+        _flush(ops, line, x + (width - limit), y + size + row * lead, size, space)
+    return (row + 1) * lead if words else 0.0
+
+
+def _flush(ops: list, line: list, x: float, baseline: float, size: float, space: float) -> None:
+    """Runs of words in the same font and grey become one text operation each."""
+    run, run_x, cx, style = [], x, x, None
+    for word, key, gray, w in line:
+        if style is not None and (key, gray) != style:
+            ops.append(("text", run_x, baseline, style[0], size, " ".join(run), "l", style[1]))
+            run, run_x = [], cx
+        run.append(word)
+        style = (key, gray)
+        cx += w + space
+    if run:
+        ops.append(("text", run_x, baseline, style[0], size, " ".join(run), "l", style[1]))
+
+
+def heading(ops: list, q: Question, qn: Questionnaire, numbers: dict, x: float, y: float,
+            width: float, m: Metrics) -> float:
+    """The question's note (an instruction above it), number (bold), text, the grey 'only if'
     hint and its own hint (under it); return the height."""
-    size, lead = m.question_pt, m.question_pt * 1.28
     h = 0.0
     for line in q.note.splitlines() if q.note else ():
         h += para(ops, x, y + h, width, line, m, "B", m.small_pt, gray=0.2)
     if h:
         h += mm(1)
-    prefix = f"{numbers[q.code]}. "
-    pw = stringWidth(prefix, m.font("B"), size)
-    lines = wrap(q.text, m.font("R"), size, width, first=width - pw)
-    ops.append(("text", x, y + h + size, "B", size, prefix, "l", 0))
-    for i, line in enumerate(lines):
-        ops.append(("text", x + (pw if i == 0 else 0), y + h + size + i * lead, "R", size,
-                    line, "l", 0))
-    h += len(lines) * lead
+    parts = [(f"{numbers[q.code]}.", "B", 0), (q.text, "R", 0)] if q.code in numbers else \
+        [(q.text, "R", 0)]
     if q.relevant:
-        hint = f"(Chỉ trả lời nếu {describe(parse_condition(q.relevant), qn, numbers)})"
-        h += para(ops, x + pw, y + h, width - pw, hint, m, size=m.small_pt, gray=0.3)
+        hint = f"(chỉ trả lời nếu {describe(parse_condition(q.relevant), qn, numbers)})"
+        parts.append((hint, "R", 0.35))
+    h += rich(ops, x, y + h, width, parts, m, m.question_pt)
     for line in q.hint.splitlines() if q.hint else ():
-        h += para(ops, x + pw, y + h, width - pw, line, m, size=m.small_pt, gray=0.3)
+        h += para(ops, x, y + h, width, line, m, size=m.small_pt, gray=0.3)
     return h
 
 
@@ -149,7 +196,9 @@ def describe(cond: tuple, qn: Questionnaire, numbers: dict) -> str:
     return f"câu {numbers[code]} {verb} “{label}”"
 
 
-def _box(x: float, y: float, m: Metrics, q: str, option: str, pos: int | None = None) -> Box:
+def answer_box(x: float, y: float, m: Metrics, q: str, option: str,
+               pos: int | None = None) -> Box:
+    """A choice box of the standard size."""
     return Box(x, y, m.box, m.box, q, option, pos)
 
 
@@ -158,109 +207,114 @@ def box_ops(boxes: list[Box], m: Metrics) -> list[tuple]:
     return [("rect", b.x, b.y, b.w, b.h, m.lw, 1.0) for b in boxes]
 
 
-def title_block(title: str, m: Metrics) -> Block:
-    """The questionnaire title, centred in capitals at the top of page 1."""
-    ops: list = []
-    h = para(ops, m.left, 0, m.width, title.upper(), m, "B", m.title_pt, "c")
-    return Block(h + mm(3), ops)
-
-
-INSTRUCTIONS = [
-    "Dùng bút bi màu xanh hoặc đen, tô kín ô ứng với câu trả lời của Ông/Bà; "
-    "không đánh dấu ra ngoài ô.",
-    "Muốn sửa: gạch chéo ô đã tô sai và tô kín ô mới.",
-    "Ô chữ số: viết từng chữ số vào ô trống trên cùng, rồi tô ô có chữ số đó trong cùng cột.",
-    "Thông tin cá nhân của Ông/Bà được giữ bí mật, chỉ dùng cho việc khảo sát và phúc tra.",
-]
-
-
-def instructions_block(m: Metrics) -> Block:
-    """How to mark and how to correct, with drawn examples (not answer boxes)."""
-    ops: list = []
-    pad, ex_w = mm(2.5), mm(52)
-    x, text_w = m.left + pad, m.width - ex_w - 2 * pad
-    y = pad + para(ops, x, pad, text_w, "HƯỚNG DẪN TRẢ LỜI", m, "B", m.option_pt)
-    for line in INSTRUCTIONS:
-        ops.append(("text", x, y + m.option_pt, "R", m.option_pt, "•", "l", 0))
-        y += para(ops, x + mm(3), y, text_w - mm(3), line, m, size=m.option_pt) + mm(0.6)
-    ex_x, b = m.left + m.width - ex_w, m.box
-    rows = [("Tô đúng:", [("fill", "")]), ("Sai:", [("tick", ""), ("dot", "")]),
-            ("Sửa:", [("cross", "bỏ"), ("fill", "chọn lại")])]
-    for i, (label, samples) in enumerate(rows):
-        ry = pad + mm(1) + i * mm(6.5)
-        ops.append(("text", ex_x, ry + b * 0.8, "B", m.small_pt, label, "l", 0))
-        for j, (kind, caption) in enumerate(samples):
-            sx = ex_x + mm(16) + j * mm(17)
-            ops += _sample(kind, sx, ry, m)
-            if caption:
-                ops.append(("text", sx + b + mm(1.5), ry + b * 0.8, "R", m.small_pt, caption,
-                            "l", 0))
-    h = max(y, pad + mm(20)) + pad
-    ops.insert(0, ("rect", m.left, 0, m.width, h, 0.6, 0.96))
-    return Block(h + mm(3), ops)
-
-
-def _sample(kind: str, x: float, y: float, m: Metrics) -> list[tuple]:
-    b = m.box
-    ops: list = [("rect", x, y, b, b, m.lw, 0.0 if kind == "fill" else
-                  (0.55 if kind == "cross" else 1.0))]
-    if kind == "tick":
-        ops += [("line", x + b * 0.15, y + b * 0.5, x + b * 0.4, y + b * 0.85, 1.2, 0),
-                ("line", x + b * 0.4, y + b * 0.85, x + b * 1.1, y - b * 0.2, 1.2, 0)]
-    elif kind == "dot":
-        ops.append(("rect", x + b * 0.4, y + b * 0.4, b * 0.2, b * 0.2, 0, 0.0))
-    elif kind == "cross":
-        ops += [("line", x - b * 0.2, y - b * 0.2, x + b * 1.2, y + b * 1.2, 1.3, 0),
-                ("line", x - b * 0.2, y + b * 1.2, x + b * 1.2, y - b * 0.2, 1.3, 0)]
-    return ops
-
-
 def section_block(title: str, m: Metrics) -> Block:
     """A shaded section heading bar, kept with the block that follows it."""
-    top, bar = mm(1.5), mm(6.5)
+    top, bar = mm(1.0), mm(5.0)
     ops = [("rect", m.left, top, m.width, bar, 0, 0.86),
            ("text", m.left + mm(2), top + bar / 2 + m.section_pt * 0.36, "B", m.section_pt,
             title.upper(), "l", 0)]
-    return Block(top + bar + mm(2.5), ops, keep_with_next=True)
+    return Block(top + bar + mm(1.6), ops, keep_with_next=True)
 
 
-def closing_block(m: Metrics) -> Block:
-    """The closing thank-you line."""
-    ops: list = []
-    h = para(ops, m.left, mm(3), m.width, "Xin trân trọng cảm ơn sự hợp tác của Ông/Bà!",
-             m, "B", m.question_pt, "c")
-    return Block(h + mm(4), ops)
-
-
-def choice_block(q: Question, qn: Questionnaire, numbers: dict, m: Metrics) -> Block:
-    """A single or multiple choice question with its options in columns."""
-    ops: list = []
-    h = _heading(ops, q, qn, numbers, m.left, 0, m.width, m) + mm(1.5)
-    size, lead, b = m.option_pt, m.option_pt * 1.28, m.box
-    x0, avail = m.left + mm(6), m.width - mm(6)
-    widest = max(stringWidth(o.label, m.font("R"), size) for o in q.options)
-    cell = b + mm(2) + widest + mm(4)
-    ncols = next((c for c in range(min(len(q.options), 5), 0, -1) if c * cell <= avail), 1)
-    col_w = min(avail / ncols, max(cell, mm(45)))
-    boxes, y = [], h
+def option_rows(q: Question, m: Metrics, x0: float, y: float, ncols: int, col_w: float,
+                 ops: list, boxes: list) -> float:
+    """Options in ``ncols`` columns from ``y``; return the y below the last row."""
+    size, lead, b = m.option_pt, m.option_pt * LEAD, m.box
+    right = m.left + m.width
     for r in range(0, len(q.options), ncols):
         row_h = b
         for c, o in enumerate(q.options[r:r + ncols]):
             bx = x0 + c * col_w
-            lines = wrap(o.label, m.font("R"), size, col_w - b - mm(4))
-            boxes.append(replace(_box(bx, y, m, q.code, o.code),
-                                 label=_label_rect(bx + b + mm(2), y + b / 2 + size * 0.36,
-                                                   lines, size, lead, m)))
+            # The last column's text may run to the margin; the others stop GAP short of
+            # the next column's box.
+            end = right if c == ncols - 1 else bx + col_w - GAP
+            lines = wrap(o.label, m.font("R"), size, end - bx - b - CLEAR)
+            boxes.append(replace(answer_box(bx, y, m, q.code, o.code),
+                                 label=label_rect(bx + b + CLEAR, y + b / 2 + size * 0.36,
+                                                  lines, size, lead, m)))
             for i, line in enumerate(lines):
-                ops.append(("text", bx + b + mm(2), y + b / 2 + size * 0.36 + i * lead, "R",
+                ops.append(("text", bx + b + CLEAR, y + b / 2 + size * 0.36 + i * lead, "R",
                             size, line, "l", 0))
             row_h = max(row_h, b / 2 + size * 0.36 + (len(lines) - 1) * lead + size * 0.3)
-        y += row_h + mm(1.8)
-    return Block(y + mm(2), ops + box_ops(boxes, m), boxes, code=q.code)
+        y += row_h + CLEAR
+    return y
 
 
-def _label_rect(x: float, baseline: float, lines: list[str], size: float, lead: float,
-                m: Metrics) -> Rect:
+MAX_LINES = 3  # an option text wrapped to more lines than this is hard to read: fewer columns
+
+
+def _readable(q: Question, m: Metrics, ncols: int) -> bool:
+    """Every option text of ``q`` takes at most ``MAX_LINES`` lines in ``ncols`` columns."""
+    col_w = _columns(q, m, m.width - mm(5), ncols)
+    width = col_w - GAP - m.box - CLEAR
+    return width > 0 and all(len(wrap(o.label, m.font("R"), m.option_pt, width)) <= MAX_LINES
+                             for o in q.options)
+
+
+def _columns(q: Question, m: Metrics, avail: float, ncols: int) -> float:
+    size, b = m.option_pt, m.box
+    widest = max(stringWidth(o.label, m.font("R"), size) for o in q.options)
+    return min(avail / ncols, max(b + CLEAR + widest + GAP, mm(40)))
+
+
+def _stacked(q, qn, numbers, m: Metrics, ncols: int) -> Block:
+    ops: list = []
+    h = heading(ops, q, qn, numbers, m.left, 0, m.width, m) + CLEAR
+    x0, avail = m.left + mm(5), m.width - mm(5)
+    boxes: list = []
+    y = option_rows(q, m, x0, h, ncols, _columns(q, m, avail, ncols), ops, boxes)
+    return Block(y + mm(1.2), ops + box_ops(boxes, m), boxes, code=q.code)
+
+
+def _inline(q, qn, numbers, m: Metrics) -> Block | None:
+    """Few short options to the right of the question text, when they fit there."""
+    size, b = m.option_pt, m.box
+    cells = [b + CLEAR + stringWidth(o.label, m.font("R"), size) + GAP for o in q.options]
+    opts_w = sum(cells) - GAP
+    if len(q.options) > 3 or opts_w > 0.5 * m.width:
+        return None
+    ops: list = []
+    text_w = m.width - opts_w - GAP
+    h = heading(ops, q, qn, numbers, m.left, 0, text_w, m)
+    one_line = max(op[1] + stringWidth(op[5], m.font(op[3]), op[4]) for op in ops) - m.left
+    if h <= m.question_pt * LEAD + 0.01:  # a short question: its options follow it
+        text_w = min(text_w, one_line)
+    boxes, x = [], m.left + text_w + GAP
+    by = (m.question_pt * LEAD - b) / 2
+    for o, cell in zip(q.options, cells, strict=True):
+        baseline = by + b / 2 + size * 0.36
+        boxes.append(replace(answer_box(x, by, m, q.code, o.code),
+                             label=label_rect(x + b + CLEAR, baseline, [o.label], size,
+                                              size * LEAD, m)))
+        ops.append(("text", x + b + CLEAR, baseline, "R", size, o.label, "l", 0))
+        x += cell
+    return Block(max(h, by + b) + mm(2.4), ops + box_ops(boxes, m), boxes, code=q.code)
+
+
+SLACK = 1.25  # a roomier arrangement is preferred while at most this much taller
+
+
+def choice_block(q: Question, qn: Questionnaire, numbers: dict, m: Metrics,
+                 compact: bool = False) -> Block:
+    """A single or multiple choice question, its options in columns chosen for room.
+
+    Candidates: the options beside the question (few, short options), or under it in 1 to 5
+    columns. ``compact`` takes the lowest (among equals the fewest columns); otherwise the
+    fewest columns within ``SLACK`` of the lowest, which reads more easily.
+    """
+    candidates = [_stacked(q, qn, numbers, m, n)
+                  for n in range(1, min(len(q.options), MAX_COLUMNS) + 1)
+                  if n == 1 or _readable(q, m, n)]
+    inline = _inline(q, qn, numbers, m) if q.kind == "single" else None
+    if inline is not None:
+        candidates.insert(0, inline)
+    lowest = min(round(blk.height, 1) for blk in candidates)
+    limit = lowest if compact else lowest * SLACK
+    return next(blk for blk in candidates if round(blk.height, 1) <= limit)
+
+
+def label_rect(x: float, baseline: float, lines: list[str], size: float, lead: float,
+               m: Metrics) -> Rect:
     """Where an option's printed text lies: cap height above the first baseline to the
     descenders of the last line (the reader looks for rings around it)."""
     width = max(stringWidth(line, m.font("R"), size) for line in lines)
@@ -270,77 +324,28 @@ def _label_rect(x: float, baseline: float, lines: list[str], size: float, lead: 
 def matrix_blocks(items: list[Question], qn: Questionnaire, numbers: dict,
                   m: Metrics) -> list[Block]:
     """Items sharing one scale as a table: a header row, then one row per item."""
-    opts, size = items[0].options, m.small_pt
+    opts, size = items[0].options, m.body_min
     col_w = min(mm(15.5), m.width * 0.6 / len(opts))
     text_w = m.width - len(opts) * col_w - mm(2)
     cols_x = m.left + text_w + mm(2)
     hops: list = []
-    hh = max(para(hops, cols_x + c * col_w + mm(0.5), mm(1), col_w - mm(1), o.label, m, "B",
-                  size, "c") for c, o in enumerate(opts)) + mm(2)
+    hh = max(para(hops, cols_x + c * col_w + mm(0.3), mm(0.8), col_w - mm(0.6), o.label, m, "B",
+                  size, "c") for c, o in enumerate(opts)) + mm(1.6)
     hops.append(("line", m.left, hh, m.left + m.width, hh, 0.6, 0))
     header = Block(hh, hops, keep_with_next=True)
     out = [header]
     for q in items:
         ops: list = []
-        th = _heading(ops, q, qn, numbers, m.left, mm(1.3), text_w, m)
-        by = mm(1.3) + (m.question_pt * 1.28 - m.box) / 2
-        boxes = [_box(cols_x + c * col_w + (col_w - m.box) / 2, by, m, q.code, o.code)
+        # Rules stay CLEAR of the boxes: ink that close is read as a mark beside the box.
+        pad = CLEAR + mm(0.1)
+        th = heading(ops, q, qn, numbers, m.left, pad, text_w, m)
+        by = pad + max(0.0, (m.question_pt * LEAD - m.box) / 2)
+        boxes = [answer_box(cols_x + c * col_w + (col_w - m.box) / 2, by, m, q.code, o.code)
                  for c, o in enumerate(opts)]
-        rh = max(th, m.box) + mm(2.6)
+        rh = max(pad + th, by + m.box) + pad
         ops.append(("line", m.left, rh, m.left + m.width, rh, 0.3, 0.6))
         out.append(Block(rh, ops + box_ops(boxes, m), boxes, code=q.code, header=header))
     return out
-
-
-def _grid_width(q: Question, m: Metrics) -> float:
-    n = q.digits if q.kind == "digits" else 8
-    return mm(4) + n * m.pitch_x + (len(DATE_GAPS) * mm(2.5) if q.kind == "date" else 0)
-
-
-def grid_rows(items: list[Question], qn: Questionnaire, numbers: dict,
-              m: Metrics) -> list[Block]:
-    """Digit and date bubble grids, packed side by side into rows that fit the width."""
-    rows: list[list[Question]] = [[]]
-    used = 0.0
-    for q in items:
-        w = _grid_width(q, m)
-        if rows[-1] and used + mm(6) + w > m.width:
-            rows.append([])
-            used = 0.0
-        used += (mm(6) if rows[-1] else 0) + w
-        rows[-1].append(q)
-    return [_grid_row(row, qn, numbers, m) for row in rows]
-
-
-def _grid_row(row: list[Question], qn: Questionnaire, numbers: dict, m: Metrics) -> Block:
-    ops: list = []
-    xs, x = [], m.left
-    for q in row:
-        xs.append(x)
-        x += _grid_width(q, m) + mm(6)
-    label_h = max(_heading(ops, q, qn, numbers, qx, 0, _grid_width(q, m), m)
-                  for q, qx in zip(row, xs, strict=True))
-    top = label_h + mm(1.5)
-    rows_top, cell_h, b = top + mm(6) + mm(1.5), mm(6), m.grid_box
-    boxes: list[Box] = []
-    for q, qx in zip(row, xs, strict=True):
-        n = q.digits if q.kind == "digits" else 8
-        for d in range(10):
-            ops.append(("text", qx + mm(2), rows_top + (d + 0.5) * m.pitch_y + m.small_pt * 0.36,
-                        "R", m.small_pt, str(d), "c", 0.25))
-        px = qx + mm(4)
-        for pos in range(n):
-            if q.kind == "date" and pos in DATE_GAPS:
-                ops.append(("text", px + mm(1.25), top + cell_h * 0.7, "R", m.question_pt, "/",
-                            "c", 0))
-                px += mm(2.5)
-            ops.append(("rect", px, top, m.pitch_x, cell_h, 0.5, None))
-            top_digit = DATE_MAX_TENS.get(pos, 9) if q.kind == "date" else 9
-            boxes += [Box(px + (m.pitch_x - b) / 2, rows_top + d * m.pitch_y + (m.pitch_y - b) / 2,
-                          b, b, q.code, str(d), pos) for d in range(top_digit + 1)]
-            px += m.pitch_x
-    height = rows_top + 10 * m.pitch_y + mm(3)
-    return Block(height, ops + box_ops(boxes, m), boxes, code=row[0].code)
 
 
 def text_block(q: Question, qn: Questionnaire, numbers: dict, m: Metrics) -> Block:
@@ -348,14 +353,17 @@ def text_block(q: Question, qn: Questionnaire, numbers: dict, m: Metrics) -> Blo
     ops: list = []
     lines = q.text_lines or 1
     if lines == 1:
-        label_w = mm(62)
-        h = _heading(ops, q, qn, numbers, m.left, mm(1), label_w - mm(4), m) + mm(1)
+        # The label beside the box: wider (up to half the column) if that saves a line.
+        label_w = min((w for w in (mm(62), mm(74), m.width / 2)
+                       if heading([], q, qn, numbers, 0, 0, w - mm(4), m)
+                       <= 2 * m.question_pt * LEAD + 0.01), default=m.width / 2)
+        h = heading(ops, q, qn, numbers, m.left, mm(1), label_w - mm(4), m) + mm(1)
         box = Rect(m.left + label_w, 0, m.width - label_w, m.line_h)
     else:
-        h = _heading(ops, q, qn, numbers, m.left, 0, m.width, m) + mm(1)
-        box = Rect(m.left + mm(6), h, m.width - mm(6), lines * m.line_h)
+        h = heading(ops, q, qn, numbers, m.left, 0, m.width, m) + mm(1)
+        box = Rect(m.left + mm(5), h, m.width - mm(5), lines * m.line_h)
         h = 0
     ops.append(("rect", box.x, box.y, box.w, box.h, 0.6, None))
     ops += [("line", box.x + mm(2), box.y + i * m.line_h, box.right - mm(2),
              box.y + i * m.line_h, 0.3, 0.7) for i in range(1, lines)]
-    return Block(max(h, box.bottom) + mm(3), ops, regions=[(q.code, box)], code=q.code)
+    return Block(max(h, box.bottom) + mm(2.4), ops, regions=[(q.code, box)], code=q.code)

@@ -29,7 +29,7 @@ _REASONS = [
      "Time and quality of answers to complaints and petitions"),
     ("reason_g", "Về chất lượng cung cấp dịch vụ trực tuyến",
      "Quality of online public services"),
-    ("other", "Lý do khác (ghi rõ ở câu dưới)", "Other reason (write it below)"),
+    ("other", "Lý do khác", "Other reason"),
 ]
 
 
@@ -40,20 +40,23 @@ def _text(code: str, text: str, text_en: str, lines: int = 1, required: bool = F
 
 
 def danang_2025() -> Questionnaire:
-    """The 2025 Da Nang paper form (Decision 2223/QĐ-UBND, seed 002)."""
+    """The 2025 Da Nang paper form (Decision 2223/QĐ-UBND, seed 002), on one A4 side.
+
+    The agency, field and dossier are known to the print batch and printed, not asked
+    (``forms.imprint``); the questions stay in the form so every source keeps one shape.
+    """
     respondent = Section("respondent", "Thông tin người nộp hồ sơ", "Respondent", [
         Question("phone", "digits", "Số điện thoại", "Phone number", digits=10,
                  required=True),
-        Question("citizen_id", "digits",
-                 "Số căn cước công dân/căn cước (nếu không có, ghi mã hồ sơ bên dưới)",
-                 "Citizen ID number (if none, write the dossier code below)", digits=12),
-        Question("survey_date", "date", "Ngày khảo sát (ngày/tháng/năm)",
-                 "Survey date (day/month/year)", required=True),
+        Question("citizen_id", "digits", "Số căn cước (12 số)", "Citizen ID number (12 digits)",
+                 digits=12),
+        Question("survey_date", "date", "Ngày khảo sát", "Survey date (day/month/year)",
+                 required=True),
         _text("dossier_code", "Mã hồ sơ", "Dossier code"),
         _text("agency", "Cơ quan, đơn vị giải quyết hồ sơ", "Agency handling the dossier",
               required=True),
         _text("field", "Lĩnh vực", "Field", required=True),
-        _text("procedure", "Tên thủ tục hành chính", "Administrative procedure", lines=2),
+        _text("procedure", "Tên thủ tục hành chính", "Administrative procedure"),
     ])
     satisfaction = Section("satisfaction", "Đánh giá mức độ hài lòng", "Satisfaction", [
         Question("q01", "single",
@@ -68,14 +71,14 @@ def danang_2025() -> Questionnaire:
                  [Option(code, vi, en) for code, vi, en in _REASONS],
                  required=True, relevant="q01 == 'no'"),
         _text("q02_other", "Lý do khác: vui lòng ghi rõ nội dung chưa hài lòng",
-              "Other reason: please describe", lines=2, relevant="selected(q02, 'other')"),
+              "Other reason: please describe", lines=1, relevant="selected(q02, 'other')"),
         _text("q03", "Các ý kiến góp ý khác (không bắt buộc)", "Other comments (optional)",
-              lines=4),
+              lines=3),
     ])
     return Questionnaire(
         "Phiếu khảo sát mức độ hài lòng của tổ chức, công dân đối với dịch vụ hành chính công",
         "Survey of citizen and organisation satisfaction with public administrative services",
-        [respondent, satisfaction])
+        [respondent, satisfaction], max_pages=1)
 
 
 _SCALE = [("1", "Rất không hài lòng", "Very dissatisfied"),
@@ -154,7 +157,7 @@ def sipas() -> Questionnaire:
         "Phiếu khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ "
         "của cơ quan hành chính nhà nước",
         "Survey of satisfaction with the service of public administrative agencies",
-        sections)
+        sections, max_pages=2)
 
 
 BUILTIN: dict[str, Callable[[], Questionnaire]] = {

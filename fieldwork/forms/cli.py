@@ -27,34 +27,76 @@ forms = click.Group("forms", help="Questionnaires and printing.")
 
 @forms.command("print")
 @click.argument("survey")
+@click.option("--agency", default=None,
+              help="The agency the sheets are for (its name; diacritics may be left out).")
+@click.option("--field", "field_name", default=None,
+              help="One of the agency's fields (default: the respondent ticks it).")
+@click.option("--draw", is_flag=True,
+              help="One personalised sheet per drawn dossier not printed yet (of --agency, "
+                   "or of every agency).")
+@click.option("--reprint", default=None, metavar="REASON",
+              help="With --draw: print again the sheets still out; their old serials "
+                   "become void.")
 @click.option("--version", "version", type=int, default=None,
               help="Version number (default: the latest approved).")
-@click.option("--count", type=int, required=True, help="Number of sheets.")
+@click.option("--count", type=int, default=None,
+              help="Number of sheets (required without --draw).")
 @click.option("--start-serial", type=int, default=None, help="First serial (default: next free).")
 @click.option("--pilot", is_flag=True, help="Pilot print: watermarked, never live data.")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="PDF file to write.")
 @click.option("--layout", type=click.Path(dir_okay=False), required=True,
               help="Layout JSON file to write.")
 @with_appcontext
-def print_command(survey, version, count, start_serial, pilot, out, layout):
-    """Print a batch of QR-tagged sheets of SURVEY's questionnaire."""
+def print_command(survey, agency, field_name, draw, reprint, version, count, start_serial,
+                  pilot, out, layout):
+    """Print a batch of QR-tagged sheets of SURVEY's questionnaire for an agency or the draw."""
     from ..extensions import db
     from .batches import print_batch
     s = _survey(survey)
+    if not draw and not agency:
+        raise click.UsageError("say which agency the sheets are for (--agency NAME), or print "
+                               "the drawn dossiers (--draw)")
+    if not draw and count is None:
+        raise click.UsageError("--count is required for a batch for an agency")
+    if reprint is not None and not draw:
+        raise click.UsageError("--reprint goes with --draw")
     try:
-        batch = print_batch(s, {"version": version, "count": count, "start_serial": start_serial,
-                                "pilot": pilot}, "cli")
+        data = {"version": version, "count": count, "start_serial": start_serial,
+                "pilot": pilot, "draw": draw, "reprint_reason": reprint or ""}
+        data.update(_where(s, agency, field_name))
+        batch = print_batch(s, data, "cli")
     except OperationError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     shutil.copyfile(batch.pdf_path, out)
     shutil.copyfile(batch.layout_path, layout)
-    kind = "pilot" if pilot else "live"
-    click.echo(f"printed {batch.count} {kind} sheets of {s.code} v{batch.version.number}, "
-               f"serials {batch.serial_text(batch.first_serial)}-"
+    kind = "pilot" if pilot else ("personalised" if draw else "live")
+    whom = batch.agency.name if batch.agency else "every agency of the draw"
+    click.echo(f"printed {batch.count} {kind} sheets of {s.code} v{batch.version.number} for "
+               f"{whom}, serials {batch.serial_text(batch.first_serial)}-"
                f"{batch.serial_text(batch.last_serial)}, {batch.pages_per_sheet} page(s) each")
     click.echo(f"pdf: {out}\nlayout: {layout}")
+
+
+def _where(survey, agency: str | None, field_name: str | None) -> dict:
+    """{agency_id, field_id} from the names typed on the command line."""
+    from ..directory.matching import fold
+    from .imprints import agency_fields, find_agency
+
+    if not agency:
+        if field_name:
+            raise click.UsageError("--field goes with --agency")
+        return {}
+    found = find_agency(survey, agency)
+    out = {"agency_id": found.id}
+    if field_name:
+        fields = [f for f in agency_fields(survey, found.id)
+                  if fold(field_name) in (fold(f.name), fold(f.code))]
+        if len(fields) != 1:
+            raise OperationError(f"{found.name} has no field called “{field_name}” in the plan")
+        out["field_id"] = fields[0].id
+    return out
 
 
 @forms.command("versions")
@@ -115,7 +157,8 @@ def export_command(survey, version, out):
 
 
 @click.command("print")
-@click.option("--count", type=int, default=2000, show_default=True, help="Two-page forms.")
+@click.option("--count", type=int, default=2000, show_default=True,
+              help="Forms of the 2025 template.")
 @click.option("--json", "as_json", is_flag=True)
 def bench_print(count, as_json):
     """Print COUNT forms of the 2025 template; report pages per second and peak memory."""

@@ -10,6 +10,7 @@ from pathlib import Path
 # print_templates/ at the top of the repository, installed as fieldwork.print_templates.
 SETTINGS = ("fieldwork.print_templates", "print_settings.json")
 REGULAR, BOLD = "FieldworkSans", "FieldworkSans-Bold"
+FORM_REGULAR, FORM_BOLD = "FieldworkForm", "FieldworkForm-Bold"
 # Letters a font must have to print Vietnamese: every vowel with every tone mark
 # family and the extra base letters.  Core fonts (Helvetica) fail this.
 VIETNAMESE_SAMPLE = "ăâđêôơưĂÂĐÊÔƠƯàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
@@ -69,27 +70,45 @@ def find_font(names: list[str], search_dirs: list[str]) -> Path | None:
 
 
 _registered: Fonts | None = None
+_form_registered: Fonts | None = None
+
+
+def _register(conf: dict, prefix: str, names: tuple[str, str]) -> Fonts:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    wanted = conf.get(f"{prefix}regular") or conf["regular"]
+    regular = find_font(wanted, conf["search_dirs"])
+    if regular is None:
+        package = conf.get(f"{prefix}debian_package") or conf["debian_package"]
+        raise FontMissingError(
+            "Không tìm thấy phông chữ TrueType hỗ trợ tiếng Việt "
+            f"({', '.join(wanted)}) trong {', '.join(conf['search_dirs'])}. "
+            f"Hãy cài gói Debian '{package}' (apt-get install {package}).")
+    # A missing bold face is not worth refusing to print: fall back to regular.
+    bold = find_font(conf.get(f"{prefix}bold") or conf["bold"], conf["search_dirs"]) or regular
+    pdfmetrics.registerFont(TTFont(names[0], str(regular)))
+    pdfmetrics.registerFont(TTFont(names[1], str(bold)))
+    return Fonts(names[0], names[1], regular, bold)
 
 
 def register_fonts(settings: dict | None = None) -> Fonts:
     """Find and register the regular and bold fonts with ReportLab, once per process."""
     global _registered
-    if _registered is not None:
-        return _registered
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    conf = (settings or load_print_settings())["fonts"]
-    regular = find_font(conf["regular"], conf["search_dirs"])
-    if regular is None:
-        raise FontMissingError(
-            "Không tìm thấy phông chữ TrueType hỗ trợ tiếng Việt "
-            f"({', '.join(conf['regular'])}) trong {', '.join(conf['search_dirs'])}. "
-            f"Hãy cài gói Debian '{conf['debian_package']}' "
-            f"(apt-get install {conf['debian_package']}).")
-    # A missing bold face is not worth refusing to print: fall back to regular.
-    bold = find_font(conf["bold"], conf["search_dirs"]) or regular
-    pdfmetrics.registerFont(TTFont(REGULAR, str(regular)))
-    pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
-    _registered = Fonts(REGULAR, BOLD, regular, bold)
+    if _registered is None:
+        _registered = _register((settings or load_print_settings())["fonts"], "",
+                                (REGULAR, BOLD))
     return _registered
+
+
+def register_form_fonts(settings: dict | None = None) -> Fonts:
+    """The narrower face printed forms use (``form_regular``), registered once per process.
+
+    Forms must fit one A4 side at 9 pt; an Arial-metric face (Liberation Sans) leaves room
+    that DejaVu Sans does not. Without a ``form_regular`` list the documents' face is used.
+    """
+    global _form_registered
+    if _form_registered is None:
+        _form_registered = _register((settings or load_print_settings())["fonts"], "form_",
+                                     (FORM_REGULAR, FORM_BOLD))
+    return _form_registered

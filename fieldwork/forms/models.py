@@ -12,10 +12,12 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -114,13 +116,29 @@ class PrintBatch(db.Model):
     assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     assigned_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"),
                                                            nullable=True)
+    # What the paper itself says: printed for an agency (and a field), personalised for
+    # drawn dossiers (one ``PrintedSheet`` per serial), and the imprint it was printed with.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True,
+                                                  index=True)
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("fields.id"), nullable=True)
+    personal: Mapped[bool] = mapped_column(Boolean, default=False)
+    imprint: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[QuestionnaireVersion] = relationship(lazy="joined")
     survey = relationship("Survey", backref="print_batches")
     assigned_user = relationship("User", foreign_keys=[assigned_user_id])
-    assigned_agency = relationship("Agency")
+    assigned_agency = relationship("Agency", foreign_keys=[assigned_agency_id])
+    agency = relationship("Agency", foreign_keys=[agency_id])
+    field = relationship("Field")
+
+    @property
+    def kind_label(self) -> str:
+        """Generic, personalised or pilot, in the user's language."""
+        if self.pilot:
+            return str(_l("Pilot"))
+        return str(_l("Personalised (drawn dossiers)") if self.personal else _l("Generic"))
 
     @property
     def count(self) -> int:
@@ -130,6 +148,40 @@ class PrintBatch(db.Model):
     def serial_text(self, n: int) -> str:
         """A serial as printed (zero-padded digits)."""
         return format_serial(n)
+
+
+class PrintedSheet(db.Model):
+    """A personalised sheet: the drawn dossier a serial was printed for (the QR stays short).
+
+    A dossier has at most one live (not void) sheet; printing it again voids the old serial,
+    with a reason. ``returned_at`` is set when the sheet comes back (scanned or keyed).
+    """
+
+    __tablename__ = "printed_sheets"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "serial", name="uq_printed_sheets_serial"),
+        Index("uq_printed_sheets_live_dossier", "dossier_id", unique=True,
+              sqlite_where=text("voided_at IS NULL"),
+              postgresql_where=text("voided_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("print_batches.id", ondelete="CASCADE"),
+                                          index=True)
+    serial: Mapped[int] = mapped_column(Integer)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("frame_dossiers.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    void_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    batch: Mapped[PrintBatch] = relationship()
+    dossier = relationship("FrameDossier", lazy="joined")
+    agency = relationship("Agency")
+
+    @property
+    def serial_text(self) -> str:
+        """The serial as printed."""
+        return format_serial(self.serial)
 
 
 def format_serial(n: int) -> str:

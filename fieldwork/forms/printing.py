@@ -12,31 +12,44 @@ from typing import BinaryIO
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from fieldwork.forms.blocks import Metrics, wrap
+from fieldwork.forms.blocks import LEAD, Metrics
+from fieldwork.forms.imprint import DossierText, Header, Imprint
 from fieldwork.forms.layout import compose
 from fieldwork.forms.qrpayload import QRPayload, sign
 from fieldwork.forms.spec import Questionnaire
-from fieldwork.omr.geometry import A4, Rect, mm
+from fieldwork.omr.geometry import A4, Rect
 
 PAGE_H = A4[1]
 WATERMARK = "PILOT – IN THỬ"
 PILOT_NOTE = "BẢN IN THỬ (PILOT) – KHÔNG TÍNH VÀO KẾT QUẢ KHẢO SÁT"
-FOOTER = "Phiếu được đọc bằng máy: xin giữ phiếu sạch, không gấp, không ghi ra ngoài ô."
 QR_BORDER = 4  # modules of quiet zone inside the layout's qr rectangle
 
 
 def render_batch(q: Questionnaire, layout: dict, survey_title: str, serials: list[str],
-                 mac_key: bytes, pilot: bool = False, out: BinaryIO | None = None) -> None:
-    """Write one PDF with every page of ``layout`` for each serial, to ``out``."""
+                 mac_key: bytes, pilot: bool = False, out: BinaryIO | None = None,
+                 imprint: Imprint | None = None,
+                 dossiers: list[DossierText] | None = None, progress=None) -> None:
+    """Write one PDF with every page of ``layout`` for each serial, to ``out``.
+
+    ``imprint``: what the batch prints besides the questions (agency, field, header; the
+    survey title alone when None); ``dossiers``: one per serial on a personalised batch;
+    ``progress(done, total)``: called as sheets are drawn.
+    """
     from reportlab import rl_config
 
     if out is None:
         raise ValueError("out must be a writable binary file")
     _check_serials(serials)
-    comp = compose(q, layout["survey"], layout["version"])
+    if dossiers is not None and len(dossiers) != len(serials):
+        raise ValueError("one dossier per serial")
+    imprint = imprint or Imprint(Header(survey=survey_title))
+    comp = compose(q, layout["survey"], layout["version"], imprint=imprint)
     if comp.layout["pages"] != layout["pages"]:
         raise ValueError("layout does not belong to this questionnaire (boxes differ)")
+    if dossiers is not None and "dossier" not in layout["pages"][0]:
+        raise ValueError("dossiers given for a layout without a dossier area")
     survey, version, pages = layout["survey"], int(layout["version"]), layout["pages"]
     # Fail on a bad survey code or key before drawing anything.
     sign(QRPayload(survey, version, serials[0], 1, pilot), mac_key)
@@ -44,13 +57,15 @@ def render_batch(q: Questionnaire, layout: dict, survey_title: str, serials: lis
     # Flate streams are smaller and every PDF reader accepts them.
     saved_a85, rl_config.useA85 = rl_config.useA85, 0
     try:
-        _render(comp, pages, survey_title, survey, version, serials, mac_key, pilot, out)
+        _render(comp, pages, survey_title, survey, version, serials, mac_key, pilot, out,
+                dossiers, progress)
     finally:
         rl_config.useA85 = saved_a85
 
 
 def _render(comp, pages: list, survey_title: str, survey: str, version: int,
-            serials: list[str], mac_key: bytes, pilot: bool, out: BinaryIO) -> None:
+            serials: list[str], mac_key: bytes, pilot: bool, out: BinaryIO,
+            dossiers: list[DossierText] | None, progress=None) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
     c = Canvas(out, pagesize=A4, pageCompression=1, invariant=1)
@@ -59,20 +74,50 @@ def _render(comp, pages: list, survey_title: str, survey: str, version: int,
     c.setSubject(f"{survey} v{version}" + (" PILOT" if pilot else ""))
     for i, ops in enumerate(comp.page_ops, 1):
         c.beginForm(f"fwpage{i}")
-        _static_page(c, comp.metrics, pages[i - 1], ops, survey_title, survey, version,
-                     i, len(pages), pilot)
+        _static_page(c, comp.metrics, pages[i - 1], ops + comp.footer_ops[i - 1], pilot)
         c.endForm()
     serial_font, serial_size = comp.metrics.font("B"), 9
-    for serial in serials:
+    for k, serial in enumerate(serials):
         for i, page in enumerate(pages, 1):
             c.doForm(f"fwpage{i}")
             text = sign(QRPayload(survey, version, serial, i, pilot), mac_key)
             c.addLiteral(qr_operators(text, Rect.from_dict(page["qr"])))
             s = Rect.from_dict(page["serial"])
+            c.setFillGray(0)
             c.setFont(serial_font, serial_size)
             c.drawRightString(s.right, PAGE_H - s.bottom + 3, f"Số phiếu {serial}")
+            if dossiers is not None and "dossier" in page:
+                _dossier(c, comp.metrics, Rect.from_dict(page["dossier"]), dossiers[k])
             c.showPage()
+        if progress is not None and (k % 50 == 49 or k == len(serials) - 1):
+            progress(k + 1, len(serials))
     c.save()
+
+
+def _dossier(c, m: Metrics, area: Rect, dossier: DossierText) -> None:
+    """The drawn dossier's procedure and date returned, one line each, cut to fit."""
+    size = m.question_pt
+    y = area.y
+    for label, value in dossier.lines():
+        y += size * LEAD
+        if y > area.bottom + 1:
+            break
+        head = f"{label}: "
+        c.setFillGray(0)
+        c.setFont(m.font("R"), size)
+        c.drawString(area.x, PAGE_H - y, head)
+        x = area.x + stringWidth(head, m.font("R"), size)
+        c.setFont(m.font("B"), size)
+        c.drawString(x, PAGE_H - y, fit(value, m.font("B"), size, area.right - x))
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut with an ellipsis so that it is at most ``width`` points wide."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _check_serials(serials: list[str]) -> None:
@@ -111,8 +156,7 @@ def qr_operators(text: str, rect: Rect) -> str:
     return "\n".join(parts)
 
 
-def _static_page(c, m: Metrics, page: dict, ops: list, survey_title: str, survey: str,
-                 version: int, number: int, total: int, pilot: bool) -> None:
+def _static_page(c, m: Metrics, page: dict, ops: list, pilot: bool) -> None:
     """Everything on a page that is the same on every sheet."""
     w = A4[0]
     if pilot:
@@ -127,24 +171,9 @@ def _static_page(c, m: Metrics, page: dict, ops: list, survey_title: str, survey
     for mark in page["corner_marks"]:
         r = Rect.from_dict(mark)
         c.rect(r.x, PAGE_H - r.bottom, r.w, r.h, stroke=0, fill=1)
-    qr = Rect.from_dict(page["qr"])
-    head_w = qr.x - m.left - mm(5)
-    lines = wrap(survey_title, m.font("B"), 10.5, head_w)
-    if len(lines) > 2:
-        lines = [lines[0], lines[1].rstrip(".,; ") + "…"]
-    y = mm(9)
-    for line in lines:
-        y += 13
-        _draw_text(c, m, ("text", m.left, y, "B", 10.5, line, "l", 0))
-    y += 12
-    _draw_text(c, m, ("text", m.left, y, "R", 8, f"Mẫu phiếu {survey} · phiên bản {version}",
-                      "l", 0.25))
-    _draw_text(c, m, ("text", m.left + head_w, y, "B", 10, f"Trang {number}/{total}", "r", 0))
     if pilot:
-        _draw_text(c, m, ("text", m.left, y + 11, "B", 8, PILOT_NOTE, "l", 0))
-    rule_y = m.content_top - mm(2.5)
-    _draw_op(c, m, ("line", m.left, rule_y, w - m.right_margin, rule_y, 0.8, 0))
-    _draw_text(c, m, ("text", w / 2, PAGE_H - mm(10), "R", 7, FOOTER, "c", 0.35))
+        s = Rect.from_dict(page["serial"])
+        _draw_text(c, m, ("text", m.header_left, s.bottom - 1, "B", 8, PILOT_NOTE, "l", 0))
     for op in ops:
         _draw_op(c, m, op)
 

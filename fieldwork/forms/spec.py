@@ -28,6 +28,7 @@ CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")  # case kept, compared wit
 OPTION_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{0,39}$")
 MAX_DIGITS = 20
 MAX_TEXT_LINES = 12
+MAX_PAGES = 8
 
 
 class SpecError(ValueError):
@@ -93,6 +94,7 @@ class Questionnaire:
     title: str
     title_en: str = ""
     sections: list[Section] = field(default_factory=list)
+    max_pages: int | None = None  # page budget of one printed sheet (None: the printer's)
 
     def questions(self) -> Iterator[Question]:
         """Every question in print order."""
@@ -108,8 +110,11 @@ class Questionnaire:
 
     def to_dict(self) -> dict:
         """A JSON-serialisable dict; empty optional fields are left out."""
-        return {"title": self.title, "title_en": self.title_en,
-                "sections": [_section_dict(s) for s in self.sections]}
+        out = {"title": self.title, "title_en": self.title_en,
+               "sections": [_section_dict(s) for s in self.sections]}
+        if self.max_pages is not None:
+            out["max_pages"] = self.max_pages
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> Questionnaire:
@@ -120,7 +125,8 @@ class Questionnaire:
                 sections=[Section(code=str(s["code"]), title=str(s["title"]),
                                   title_en=str(s.get("title_en") or ""),
                                   questions=[_question_from(q) for q in s.get("questions", [])])
-                          for s in data.get("sections", [])])
+                          for s in data.get("sections", [])],
+                max_pages=_opt_int(data.get("max_pages")))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SpecError(f"Cấu trúc bảng hỏi không hợp lệ: {exc!r}") from exc
 
@@ -175,6 +181,9 @@ def _check(qn: Questionnaire) -> list[str]:
         errors.append("Bảng hỏi chưa có tiêu đề")
     if not qn.sections:
         errors.append("Bảng hỏi chưa có phần nào")
+    if qn.max_pages is not None and not (isinstance(qn.max_pages, int)
+                                         and 1 <= qn.max_pages <= MAX_PAGES):
+        errors.append(f"Số trang tối đa phải từ 1 đến {MAX_PAGES}")
     seen: set[str] = set()
     earlier: dict[str, Question] = {}
     for s in qn.sections:
@@ -268,7 +277,7 @@ _NAMES = {"title": "tiêu đề", "title_en": "tiêu đề tiếng Anh", "text":
           "constraint_message_en": "thông báo khi sai (tiếng Anh)",
           "required_message": "thông báo khi bỏ trống",
           "required_message_en": "thông báo khi bỏ trống (tiếng Anh)",
-          "label_en": "nhãn tiếng Anh"}
+          "label_en": "nhãn tiếng Anh", "max_pages": "số trang tối đa"}
 _YES_NO = {True: "có", False: "không"}
 
 
@@ -281,7 +290,7 @@ def _show(value) -> str:
 def diff(a: Questionnaire, b: Questionnaire) -> list[str]:
     """Human-readable (Vietnamese) list of what changed from version ``a`` to ``b``."""
     out = [f"Đổi {_NAMES[n]} bảng hỏi: {_show(getattr(a, n))} → {_show(getattr(b, n))}"
-           for n in ("title", "title_en") if getattr(a, n) != getattr(b, n)]
+           for n in ("title", "title_en", "max_pages") if getattr(a, n) != getattr(b, n)]
     sa, sb = {s.code: s for s in a.sections}, {s.code: s for s in b.sections}
     out += [f"Xóa phần {c}: {_show(sa[c].title)}" for c in sa if c not in sb]
     out += [f"Thêm phần {c}: {_show(sb[c].title)}" for c in sb if c not in sa]

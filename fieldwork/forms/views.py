@@ -128,7 +128,29 @@ def detail(code: str, number: int):
                            q=version.questionnaire, others=sorted(others),
                            reader=as_read(version.questionnaire),
                            actions=workflow.available(version.status, current_user),
-                           decision_form=DecisionForm())
+                           decision_form=DecisionForm(),
+                           fits=page_fit(survey, version.questionnaire))
+
+
+def page_fit(survey, q) -> list[dict]:
+    """How many pages a generic and a personalised sheet take, or why they do not fit."""
+    from .imprints import imprint_for
+    from .layout import layout_questionnaire, page_budget
+
+    agency = next(iter(sorted((r.agency for r in survey.scope), key=lambda a: a.name)), None)
+    out = []
+    for label, personal in ((_("Generic sheet"), False), (_("Personalised sheet"), True)):
+        try:
+            layout = layout_questionnaire(q, survey.code, 1,
+                                          imprint=imprint_for(survey, agency, None, personal))
+        except SpecError as exc:
+            out.append({"label": label, "pages": None, "error": "; ".join(exc.messages)})
+        else:
+            out.append({"label": label, "pages": len(layout["pages"]), "error": None})
+    budget = page_budget(q, None, {})
+    for row in out:
+        row["budget"] = budget if q.max_pages else None
+    return out
 
 
 def as_read(qn) -> dict:
@@ -231,20 +253,28 @@ def delete_question(code: str, number: int, qcode: str):
 @bp.route("/v<int:number>/preview.pdf")
 @roles_required(*READERS)
 def preview(code: str, number: int):
-    """The real printed PDF of one sheet (watermarked, serial 0), shown inline."""
+    """The real printed PDF of one sheet (watermarked, serial 0), shown inline: a generic
+    sheet for the first agency of the scope (``?agency=ID`` for another)."""
     from .batches import mac_key
+    from .imprints import imprint_for
     from .layout import layout_questionnaire
     from .printing import render_batch
     survey = load_survey(code)
     version = load_version(survey, number)
     q = version.questionnaire
+    agencies = {row.agency_id: row.agency for row in survey.scope}
+    wanted = request.args.get("agency", type=int)
+    agency = agencies.get(wanted) or next(iter(sorted(agencies.values(),
+                                                      key=lambda a: a.name)), None)
+    imprint = imprint_for(survey, agency)
     try:
-        layout = layout_questionnaire(q, survey.code, version.number)
+        layout = layout_questionnaire(q, survey.code, version.number, imprint=imprint)
     except SpecError as exc:
         flash("; ".join(exc.messages), "danger")
         return redirect(url_for(".detail", code=code, number=number))
     buf = io.BytesIO()
-    render_batch(q, layout, survey.title, ["00000000"], mac_key(), pilot=True, out=buf)
+    render_batch(q, layout, survey.title, ["00000000"], mac_key(), pilot=True, out=buf,
+                 imprint=imprint)
     buf.seek(0)
     return send_file(buf, mimetype="application/pdf", as_attachment=False,
                      download_name=f"{survey.code}-v{number}-preview.pdf")

@@ -47,15 +47,27 @@ class DecisionForm(FlaskForm):
     comment = TextAreaField(_l("Comments"), validators=[Length(max=5000)])
 
 
-class PrintForm(FlaskForm):
-    """Print a batch of sheets."""
+class QuickPrintForm(FlaskForm):
+    """Print in two clicks: what (an agency's generic sheets, or drawn dossiers), how many."""
 
+    target = SelectField(_l("Sheets for"), validate_choice=False)
+    count = IntegerField(_l("Number of sheets"), validators=[Optional(), NumberRange(min=1)],
+                         description=_l("For drawn dossiers: empty prints every one not "
+                                        "printed yet."))
+    submit = SubmitField(_l("Print"))
+
+
+class PrintForm(QuickPrintForm):
+    """Print a batch of sheets, with the less common choices."""
+
+    field_id = SelectField(_l("Field"), coerce=int,
+                           description=_l("Empty: the respondent ticks the field among the "
+                                          "agency's fields."))
     version = SelectField(_l("Version"), coerce=int)
-    count = IntegerField(_l("Number of sheets"), validators=[DataRequired(),
-                                                              NumberRange(min=1)])
     start_serial = IntegerField(_l("First serial"), validators=[Optional(), NumberRange(min=1)])
     pilot = BooleanField(_l("Pilot print (watermarked PILOT, never counted as live data)"))
+    reprint_reason = StringField(
+        _l("Print drawn dossiers again, because"), validators=[Length(max=500)],
+        description=_l("Only for sheets still out: their old serials become void."))
     assigned_user_id = SelectField(_l("Hand out to enumerator"), coerce=int)
-    assigned_agency_id = SelectField(_l("For agency"), coerce=int)
     note = StringField(_l("Note"), validators=[Length(max=500)])
-    submit = SubmitField(_l("Print"))

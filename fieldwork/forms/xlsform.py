@@ -56,8 +56,10 @@ def write_xlsform(q: Questionnaire, form_id: str | None = None) -> bytes:
         for code, label, label_en in key:
             xlsx_append(choices, [name, code, label, label_en])
     settings = wb.create_sheet("settings")
-    xlsx_append(settings, ["form_title", "form_id", "default_language", "title_en"])
-    xlsx_append(settings, [q.title, form_id or "fieldwork", "Tiếng Việt (vi)", q.title_en])
+    xlsx_append(settings, ["form_title", "form_id", "default_language", "title_en",
+                           "max_pages"])
+    xlsx_append(settings, [q.title, form_id or "fieldwork", "Tiếng Việt (vi)", q.title_en,
+                           q.max_pages])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -110,7 +112,8 @@ def read_xlsform(source: bytes | str | Path | io.IOBase,
     finally:
         wb.close()
     q = Questionnaire(settings.get("form_title") or "Bảng hỏi nhập từ XLSForm",
-                      settings.get("title_en") or settings.get("form_title_en", ""), sections)
+                      settings.get("title_en") or settings.get("form_title_en", ""), sections,
+                      max_pages=_max_pages(settings.get("max_pages"), errors))
     errors += reader.errors
     row_of = {x.code: n for n, x in reader.questions}
     try:
@@ -125,3 +128,17 @@ def read_xlsform(source: bytes | str | Path | io.IOBase,
     if notices is not None:
         notices.extend(reader.notices)
     return q
+
+
+def _max_pages(raw, errors: list[str]) -> int | None:
+    """The page budget (``max_pages``, our own settings column), None when not given."""
+    if raw in (None, ""):
+        return None
+    try:
+        pages = int(float(str(raw).strip()))
+        if pages != float(str(raw).strip()):
+            raise ValueError(raw)
+    except ValueError:
+        errors.append(f"settings: max_pages phải là số trang (số nguyên), không phải {raw!r}")
+        return None
+    return pages

@@ -61,3 +61,22 @@ def may_see(user, survey_id: int | None) -> bool:
     from ..privacy.access import has_grant
 
     return survey_id is not None and has_grant(user, survey_id)
+
+
+def declared_areas(page) -> list[tuple[float, float, float, float]] | None:
+    """The contact areas (points) the layout of a scanned page declares: the written digits
+    and the bubbles of its phone and citizen-ID grids; None for a layout without them."""
+    from ..extensions import db
+    from ..forms.models import PrintBatch
+    from .operations import _layout
+
+    printed = db.session.get(PrintBatch, page.print_batch_id) if page.print_batch_id else None
+    if printed is None or not page.page_no:
+        return None
+    try:
+        pages = _layout(printed.layout_path).get("pages") or []
+    except (OSError, ValueError):
+        return None
+    if not 1 <= page.page_no <= len(pages) or "contact_areas" not in pages[page.page_no - 1]:
+        return None
+    return [(a["x"], a["y"], a["w"], a["h"]) for a in pages[page.page_no - 1]["contact_areas"]]

@@ -1,14 +1,15 @@
 """Demo content: a printed batch of DEMO-2026, filled in and scanned back, doubts queued.
 
-``field`` runs once the survey is in the field: the manager prints eleven live sheets for
-an agency of Lan's assignment and hands them to her as a serial range; respondents fill ten
-of them (generated, with a few double marks and stray strokes so the verification queue has
-work), and the scanning operator's batch reads them, one page deliberately scanned twice and
-one sheet's second page missing. The eleventh sheet was keyed by Lan at the office before
+``field`` runs once the survey is in the field: the manager prints eleven generic sheets for
+the agency of Lan's assignment (its name printed on them) and hands them to her as a serial
+range; respondents fill ten of them (generated, with a few double marks and stray strokes so
+the verification queue has work). The eleventh sheet was keyed by Lan at the office before
 the batch reached the station, and she typed "Hài lòng" where the respondent left the
 question blank: its scan disagrees and the sheet waits for adjudication with both values and
-the crop. The scanning operator holds the right to see contact data for DEMO-2026, so that
-she can settle doubtful phone numbers and citizen IDs.
+the crop. The manager also prints ten personalised sheets for drawn dossiers of Sở Tư pháp
+(the frame demo's draw); nine come back. The scanning operator's batch reads them all, one
+page deliberately scanned twice. She holds the right to see contact data for DEMO-2026, so
+that she can settle doubtful phone numbers and citizen IDs.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from ..extensions import db
 from ..forms.api import has_approved_version
 from ..forms.batches import print_batch
 
-SHEETS = 10
+SHEETS = 10  # generic, for the agency of Lan's assignment (and one more keyed first)
+PERSONAL = 10  # personalised, for drawn dossiers of AGENCY
+AGENCY, WARD = "Sở Tư pháp", "Phường Hải Châu"
 
 
 def _user(email: str) -> User | None:
@@ -68,12 +71,38 @@ def _key_with_a_slip(survey, serial: int, pages: list, assignment, keyer) -> Non
     save_keying(resolve(survey, serial, keyer), raw, keyer, confirmed=True)
 
 
+def _personal(survey, agency, manager, rng, rates) -> list:
+    """Personalised sheets for ten drawn dossiers of ``agency``, filled; one is still out."""
+    from ..plans.demo import assignment_at
+    from .synth.degrade import Scan
+    from .synth.sheets import fill_and_scan
+
+    if agency is None:
+        return []
+    assignment = assignment_at(survey, agency.id)
+    printed = print_batch(survey, {
+        "count": PERSONAL, "draw": True, "agency_id": agency.id,
+        "assigned_user_id": assignment.enumerator_id if assignment else None,
+        "note": f"Phiếu theo hồ sơ rút mẫu của {agency.name}"}, manager)
+    if assignment is not None:
+        from ..plans.operations_fieldwork import hand_out_range
+        hand_out_range(assignment, {"first_serial": printed.first_serial,
+                                    "last_serial": printed.last_serial,
+                                    "handed_out_on": "2026-06-05"}, manager)
+    layout = json.loads(Path(printed.layout_path).read_text(encoding="utf-8"))
+    serials = [printed.serial_text(n) for n in range(printed.first_serial,
+                                                    printed.last_serial + 1)]
+    return list(fill_and_scan(Path(printed.pdf_path).read_bytes(), layout, serials, rng,
+                              dpis=(150,), rates=rates, scan=Scan(skew=0.8, noise=3, jpeg=85),
+                              only=set(serials[:-1])))
+
+
 def load(survey, actor) -> None:
     """Nothing before the survey is in the field (see ``field``)."""
 
 
 def field(survey, actor) -> None:
-    """Print, fill, scan and read ten sheets of the approved version (and one keyed first)."""
+    """Print, fill, scan and read the sheets of the approved version (and one keyed first)."""
     from .jobs import process_batch
     from .operations import add_file, create_batch
     from .synth.degrade import Scan
@@ -91,10 +120,13 @@ def field(survey, actor) -> None:
             "Kiểm tra số điện thoại, số căn cước đọc chưa chắc chắn trên phiếu quét")}, manager)
     enumerator = _user("dtv.lan@demo.vn")
     assignment = _assignment_of(survey, enumerator)
+    names = {row.agency.name: row.agency for row in survey.scope}
+    agency = assignment.agency if assignment is not None else names.get(WARD)
+    if agency is None:
+        return
     printed = print_batch(survey, {
         "count": SHEETS + 1, "assigned_user_id": enumerator.id if enumerator else None,
-        "assigned_agency_id": assignment.agency_id if assignment else None,
-        "note": "Phiếu phát cho điều tra viên Nguyễn Thị Lan"}, manager)
+        "agency_id": agency.id, "note": "Phiếu phát cho điều tra viên Nguyễn Thị Lan"}, manager)
     if assignment is not None:
         from ..plans.operations_fieldwork import hand_out_range
         hand_out_range(assignment, {"first_serial": printed.first_serial,
@@ -109,9 +141,6 @@ def field(survey, actor) -> None:
     samples = list(fill_and_scan(Path(printed.pdf_path).read_bytes(), layout, serials, rng,
                                  dpis=(150,), rates=rates, scan=Scan(skew=0.8, noise=3,
                                                                       jpeg=85)))
-    pages = len(layout["pages"])
-    if pages > 1:  # the last sheet's second page is still with the enumerator
-        samples = [s for s in samples if not (s.serial == serials[-1] and s.page == 2)]
     samples.append(samples[0])  # the first page fed through the scanner twice
     pdf = Path(printed.pdf_path).read_bytes()
     clean = list(fill_and_scan(pdf, layout, every, np.random.default_rng(7), dpis=(150,),
@@ -120,6 +149,7 @@ def field(survey, actor) -> None:
     if enumerator is not None and assignment is not None:
         _key_with_a_slip(survey, int(keyed_first), clean, assignment, enumerator)
         samples += clean
+    samples += _personal(survey, names.get(AGENCY), manager, rng, rates)
     batch = create_batch({"survey": survey, "note": "Lô quét mẫu"}, scanner or actor,
                          source="demo")
     for i, s in enumerate(samples):

@@ -94,6 +94,9 @@ class ScanBatch(db.Model):
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"),
                                                   nullable=True, index=True)
     pilot: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The agency whose sheets this upload holds, when the operator says so: a sheet printed
+    # for another agency is then refused rather than counted for the wrong one.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
     source: Mapped[str] = mapped_column(String(20), default="upload")
     status: Mapped[BatchStatus] = mapped_column(enum_column(BatchStatus),
                                                 default=BatchStatus.QUEUED)
@@ -104,6 +107,7 @@ class ScanBatch(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     survey = relationship("Survey")
+    agency = relationship("Agency")
     created_by = relationship("User")
     files: Mapped[list[ScanFile]] = relationship(back_populates="batch", order_by="ScanFile.id",
                                                  cascade="all, delete-orphan")

@@ -41,15 +41,21 @@ FLAGGED = ("multiple", "doubtful")
 
 
 def create_batch(data: dict, user, source: str = "upload") -> ScanBatch:
-    """A new, empty scan batch; ``data``: survey (Survey or None), pilot, note."""
-    survey = data.get("survey")
+    """A new, empty scan batch; ``data``: survey (Survey or None), agency (Agency or None:
+    the sheets of one agency only), pilot, note."""
+    survey, agency = data.get("survey"), data.get("agency")
+    if agency is not None and (survey is None or not any(
+            row.agency_id == agency.id for row in survey.scope)):
+        raise OperationError(_("Choose the survey, and an agency of its scope."))
     batch = ScanBatch(survey_id=survey.id if survey else None, pilot=bool(data.get("pilot")),
+                      agency_id=agency.id if agency else None,
                       source=source, note=(data.get("note") or "").strip(),
                       created_by_id=getattr(user, "id", None))
     db.session.add(batch)
     db.session.flush()
     audit.record(user, "scan.batch", batch, after={
-        "survey": survey.code if survey else None, "pilot": batch.pilot, "source": source})
+        "survey": survey.code if survey else None, "pilot": batch.pilot, "source": source,
+        "agency": agency.name if agency else None})
     return batch
 
 
@@ -105,6 +111,7 @@ def resolver(batch: ScanBatch, found: dict):
             raise Rejected("pilot_in_live", f"serial {payload.serial} was printed as a pilot")
         if batch.pilot and not printed.pilot:
             raise Rejected("live_in_pilot", f"serial {payload.serial} is a live sheet")
+        _check_record(batch, survey, int(payload.serial))
         try:
             layout = _layout(printed.layout_path)
         except (OSError, ValueError) as exc:
@@ -113,6 +120,25 @@ def resolver(batch: ScanBatch, found: dict):
         return layout
 
     return resolve
+
+
+def _check_record(batch: ScanBatch, survey: Survey, serial: int) -> None:
+    """A void personalised serial, or a sheet of another agency than the upload's, is refused."""
+    from ..forms.personal import refusal
+    from ..forms.records import sheet_record
+    from .read import Rejected
+
+    record = sheet_record(survey.id, serial)
+    refused = refusal(record.printed) if record is not None else None
+    if refused is not None:
+        raise Rejected(*refused)
+    if batch.agency_id and record is not None and record.agency_id and \
+            record.agency_id != batch.agency_id:
+        from ..directory.models import Agency
+
+        printed_for = db.session.get(Agency, record.agency_id)
+        raise Rejected("other_agency", f"serial {serial} was printed for {printed_for.name}; "
+                                       f"this upload is for {batch.agency.name}")
 
 
 def _save_answers(page: ScanPage, result) -> None:
@@ -137,9 +163,11 @@ def _save_text_regions(page: ScanPage, texts: list[tuple[str, str, bool]]) -> No
 
 
 def open_items(page: ScanPage) -> None:
-    """Queue every flagged answer of a counted page for a person."""
+    """Queue every flagged answer of a counted page for a person (once per answer)."""
+    queued = set(db.session.scalars(select(VerificationItem.answer_id).where(
+        VerificationItem.answer_id.in_([a.id for a in page.answers]))))
     for a in page.answers:
-        if a.status in FLAGGED and a.source == "omr":
+        if a.status in FLAGGED and a.source == "omr" and a.id not in queued:
             db.session.add(VerificationItem(answer_id=a.id, survey_id=page.survey_id,
                                             reason=a.status, read_values=list(a.values)))
     db.session.flush()
@@ -184,6 +212,8 @@ def record_page(batch: ScanBatch, file: ScanFile, index: int, result, found: dic
         if page.status == PageStatus.READ:
             open_items(page)
             refresh_sheet(page.survey_id, page.serial, found["printed"].pages_per_sheet)
+            from ..forms.personal import returned
+            returned(page.survey_id, page.serial, batch.created_by or "system", "scan")
     db.session.flush()
     return page
 

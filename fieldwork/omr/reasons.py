@@ -39,6 +39,8 @@ REASONS = {
     "nothing_read": _l("No page of the file could be read"),
     "all_blank": _l("Every page of the file is blank"),
     "reading_failed": _l("Reading the file failed"),
+    "void_serial": _l("The sheet was printed again for its dossier; this old serial is void"),
+    "other_agency": _l("The sheet was printed for another agency than this batch's"),
 }
 
 

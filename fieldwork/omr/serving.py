@@ -42,12 +42,17 @@ class ImageCut:
 
 
 def contact_areas(page: ScanPage) -> list[tuple[float, float, float, float]]:
-    """Where an upright page shows contact data (grids of phone and citizen ID), in points."""
+    """Where an upright page shows contact data (grids of phone and citizen ID), in points:
+    the areas its layout declares (written digits and bubbles), and in any case each grid's
+    boxes with a margin (older layouts declare none)."""
+    from .contact import declared_areas
+
+    declared = declared_areas(page) or []
     by_q: dict[str, list[dict]] = {}
     for b in page.boxes or []:
         if is_contact(b["question"]):
             by_q.setdefault(b["question"], []).append(b)
-    return [storage.question_rect(rows, A4[0]) for rows in by_q.values()]
+    return declared + [storage.question_rect(rows, A4[0]) for rows in by_q.values()]
 
 
 def known_layout(page: ScanPage) -> bool:

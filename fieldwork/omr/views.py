@@ -83,7 +83,11 @@ def index():
     request.max_content_length = current_app.config.get("OMR_MAX_UPLOAD_BYTES", MAX_UPLOAD)
     try:
         form = UploadForm()
-        form.survey.choices = [(s.id, f"{s.code} · {s.title}") for s in _surveys()]
+        surveys = _surveys()
+        form.survey.choices = [(s.id, f"{s.code} · {s.title}") for s in surveys]
+        names = {row.agency_id: row.agency.name for s in surveys for row in s.scope}
+        form.agency.choices = [(0, _("Any agency (each sheet says its own)"))] + sorted(
+            names.items(), key=lambda kv: kv[1])
         if form.validate_on_submit():
             return _upload(form)
     except RequestEntityTooLarge:
@@ -119,8 +123,16 @@ def _upload(form: UploadForm):
     survey = db.session.get(Survey, form.survey.data)
     if survey is None:
         abort(400)
-    batch = ops.create_batch({"survey": survey, "pilot": form.pilot.data,
-                              "note": form.note.data}, current_user)
+    from ..directory.models import Agency
+
+    agency = db.session.get(Agency, form.agency.data) if form.agency.data else None
+    try:
+        batch = ops.create_batch({"survey": survey, "agency": agency, "pilot": form.pilot.data,
+                                  "note": form.note.data}, current_user)
+    except OperationError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for(".index"))
     for name, data in accepted:
         ops.add_file(batch, name, data)
     db.session.commit()

@@ -20,6 +20,10 @@ class UploadForm(FlaskForm):
 
     survey = SelectField(_l("Survey"), coerce=int,
                          description=_l("Pages of any other survey are rejected."))
+    agency = SelectField(_l("Sheets of one agency only"), coerce=int, default=0,
+                         validate_choice=False,
+                         description=_l("Optional: a sheet printed for another agency is "
+                                        "then refused instead of counted."))
     pilot = BooleanField(_l("Pilot sheets (trial printing)"),
                          description=_l("A live batch rejects pilot sheets and the reverse."))
     files = MultipleFileField(_l("Scanned files (PDF, TIFF, PNG, JPEG)"))

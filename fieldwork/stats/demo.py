@@ -197,16 +197,16 @@ class Handout:
     returned: int
 
 
-def _print(survey, manager, keyer, agency: Agency | None, count: int, note: str):
+def _print(survey, manager, keyer, agency: Agency, count: int, note: str):
     return print_batch(survey, {"count": count, "assigned_user_id": keyer.id,
-                                "assigned_agency_id": agency.id if agency else None,
-                                "note": note}, manager)
+                                "agency_id": agency.id, "note": note}, manager)
 
 
 def _handouts(survey, manager, agencies: list[Agency], keyer_of: dict, spare: float,
               by_enumerator: bool) -> dict[int, Handout]:
-    """Print the sheets: one batch per agency (handed to its enumerator and agency), or one
-    batch per enumerator whose serials are handed out agency by agency (assignments)."""
+    """Print the sheets: one batch per agency (the agency printed on it), handed to its
+    enumerator; or, for each enumerator, the batches of their agencies in a row of serials
+    that the caller hands out agency by agency (assignments)."""
     out = {}
     if not by_enumerator:
         for a in agencies:
@@ -216,14 +216,10 @@ def _handouts(survey, manager, agencies: list[Agency], keyer_of: dict, spare: fl
             out[a.id] = Handout(batch, batch.first_serial, batch.last_serial, a.sheets)
         return out
     for keyer in {id(k): k for k in keyer_of.values()}.values():
-        mine = [a for a in agencies if keyer_of[a.id] is keyer]
-        sizes = [a.sheets + int(a.sheets * spare) for a in mine]
-        batch = _print(survey, manager, keyer, None, sum(sizes),
-                       f"Phiếu phát cho {keyer.name} ({len(mine)} cơ quan, đơn vị)")
-        first = batch.first_serial
-        for a, size in zip(mine, sizes, strict=True):
-            out[a.id] = Handout(batch, first, first + size - 1, a.sheets)
-            first += size
+        for a in [a for a in agencies if keyer_of[a.id] is keyer]:
+            batch = _print(survey, manager, keyer, a, a.sheets + int(a.sheets * spare),
+                           f"Phiếu phát cho {keyer.name} tại {a.name}")
+            out[a.id] = Handout(batch, batch.first_serial, batch.last_serial, a.sheets)
     return out
 
 

@@ -123,9 +123,7 @@ def insert_approved(survey, batch: PrintBatch, sheets: list[KeyedSheet], approve
         events.append(_event(approver, "entry.approve", sheet_id, s.approved_at,
                               before={"state": ReviewState.RECEIVED},
                               after={"state": ReviewState.APPROVED,
-                                     "serial": format_serial(s.serial),
-                                     # as the approval records the field it gives the sheet
-                                     **({"field_id": s.field_id} if s.field_id else {})}))
+                                     "serial": format_serial(s.serial)}))
     db.session.execute(insert(EntryAnswer.__table__), answers)
     db.session.execute(insert(Keying.__table__), keyings)
     db.session.execute(insert(AuditEvent.__table__), events)

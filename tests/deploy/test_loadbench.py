@@ -37,7 +37,7 @@ def _row(serial, keyings, rows=1):
     typed = answers_for(serial)
     return {"rows": rows, "keyings": keyings, "enumerator": keyings[0],
             "answers": {"q01": [typed["q01"]], "q02": typed["q02"],
-                        "dossier_code": [typed["dossier_code"]]}}
+                        "procedure": [typed["procedure"]]}}
 
 
 def test_check_keying_tells_lost_duplicated_and_unexpected_apart():

@@ -27,10 +27,13 @@ def _fetch(page, link) -> bytes:
 def test_manager_prints_a_batch_and_the_operator_uploads_its_scans(page, tmp_path):
     login(page, MANAGER)
     page.goto(PRINT)
+    page.select_option("#target", label="Phường Hải Châu")
     page.fill("#count", "2")
+    page.click("#new-batch summary")
     page.select_option("#assigned_user_id", label="Trần Văn Hùng")
-    page.click("#submit")
-    page.wait_for_url(re.compile(re.escape(PRINT) + "$"))
+    page.click("#new-batch button[type=submit]")
+    # A background job prints the batch; its page follows it and comes back here when done.
+    page.wait_for_url(re.compile(re.escape(PRINT) + "$"), timeout=60_000)
     flash = page.locator(".alert-success").inner_text()
     first, last = re.search(r"(\d{8})-(\d{8})", flash).groups()
     row = page.locator("tbody tr", has_text=f"{first}–{last}")

@@ -35,9 +35,9 @@ def survey(db, factory, people):
 
 @pytest.fixture()
 def batch(db, survey, people):
-    """Live sheets 1-12 of KEY-1, handed to Lan."""
-    b = print_batch(survey, {"count": 12, "assigned_user_id": people["lan"].id},
-                    people["manager"])
+    """Live sheets 1-12 of KEY-1, printed for its agency, handed to Lan."""
+    b = print_batch(survey, {"count": 12, "assigned_user_id": people["lan"].id,
+                             "agency_id": survey.scope[0].agency_id}, people["manager"])
     db.session.commit()
     return b
 
@@ -66,9 +66,10 @@ def sign_in(client, user, lang: str = "en"):
 
 
 def key_sheet(client, survey, serial: int, answers: dict, **extra):
-    """Post one keying of sheet ``serial`` as the signed-in user."""
+    """Post one keying of sheet ``serial`` as the signed-in user (the agency from the list)."""
     url = f"/entry/{survey.code}/key/{serial}"
     token = csrf_token(client, f"/entry/{survey.code}/key")
+    extra.setdefault("sheet_agency", survey.scope[0].agency_id)
     return client.post(url, data=form_data(answers, csrf_token=token, **extra))
 
 

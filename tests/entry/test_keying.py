@@ -43,8 +43,8 @@ def test_save_opens_the_next_sheet(client, db, survey, batch, people):
 
 
 def test_fifty_sheets_in_a_row(client, db, survey, batch, people):
-    big = print_batch(survey, {"count": 51, "assigned_user_id": people["lan"].id},
-                      people["manager"])
+    big = print_batch(survey, {"count": 51, "assigned_user_id": people["lan"].id,
+                               "agency_id": survey.scope[0].agency_id}, people["manager"])
     db.session.commit()
     sign_in(client, people["lan"])
     from ..conftest import csrf_token
@@ -54,7 +54,8 @@ def test_fifty_sheets_in_a_row(client, db, survey, batch, people):
         data = {f"a_{k}": v for k, v in typed(phone=f"09{n:08d}", q01="no" if n % 5 == 0
                                               else "yes", q02=["reason_b"] if n % 5 == 0
                                               else []).items()}
-        res = client.post(url, data={**data, "csrf_token": token})
+        res = client.post(url, data={**data, "csrf_token": token,
+                                     "sheet_agency": survey.scope[0].agency_id})
         assert res.status_code == 302, n
         url = res.headers["Location"]
     assert url.endswith(f"/key/{big.first_serial + 50}")
@@ -73,11 +74,12 @@ def test_bad_serials_are_refused_clearly(client, db, survey, batch, people, seri
 
 
 def test_serial_of_another_survey_and_pilot(client, db, factory, survey, batch, people):
-    other = factory.survey("KEY-2")
+    other = factory.survey("KEY-2", agencies=[factory.agency()])
     approve(db, other, people)
-    print_batch(other, {"count": 30, "start_serial": 101}, people["manager"])
-    pilot = print_batch(survey, {"count": 5, "pilot": True, "start_serial": 500},
-                        people["manager"])
+    print_batch(other, {"count": 30, "start_serial": 101,
+                        "agency_id": other.scope[0].agency_id}, people["manager"])
+    pilot = print_batch(survey, {"count": 5, "pilot": True, "start_serial": 500,
+                                 "agency_id": survey.scope[0].agency_id}, people["manager"])
     db.session.commit()
     sign_in(client, people["manager"])
     res = client.get(f"/entry/{survey.code}/key/120", follow_redirects=True)
@@ -168,3 +170,26 @@ def test_no_plain_phone_or_id_anywhere_in_entry_tables(client, db, survey, batch
         dump += str(db.session.execute(text(f"SELECT * FROM {table}")).all())  # noqa: S608
     assert "0912345678" not in dump and "048123456789" not in dump
     assert "912345678" not in dump.replace(" ", "")
+
+
+def test_agency_and_field_are_chosen_from_lists_never_typed(client, db, factory, survey, batch,
+                                                             people):
+    field = factory.field("HT", "Hộ tịch")
+    agency = survey.scope[0].agency
+    sign_in(client, people["lan"])
+    html = client.get(f"/entry/{survey.code}/key/1").get_data(as_text=True)
+    # Lists (with a type-ahead box), starting on the agency printed on the sheet; no text box.
+    assert 'name="sheet_agency"' in html and 'name="sheet_field"' in html
+    assert f'<option selected value="{agency.id}">' in html
+    assert 'class="form-control entry-typeahead"' in html
+    for code in ("agency", "field", "dossier_code"):
+        assert f'name="a_{code}"' not in html
+    # A value that is not on the list (a forged form) is refused; nothing saved.
+    res = key_sheet(client, survey, 1, typed(), sheet_agency=999999)
+    assert res.status_code == 422 and _count(db, EntrySheet) == 0
+    assert "Choose the agency from the list." in res.get_data(as_text=True)
+    res = key_sheet(client, survey, 1, typed(), sheet_field=field.id)
+    assert res.status_code == 302
+    sheet = db.session.scalar(select(EntrySheet).where(EntrySheet.serial == 1))
+    assert (sheet.agency_id, sheet.field_id) == (agency.id, field.id)
+    assert sheet.answer_map()["field"].values == ["Hộ tịch"]

@@ -148,21 +148,27 @@ def test_phone_masked_per_role(client, db, keyed, survey, people, factory, who, 
     assert ("048123456789" in html) is sees and ("xxx xxx xxx 789" in html) is not sees
 
 
-def test_approval_gives_the_sheet_the_field_written_on_it(db, survey, batch, people, factory):
+def test_agency_and_field_come_from_the_lists_never_from_typing(db, survey, batch, people,
+                                                                 factory):
     civil = factory.field("HT", "Hộ tịch")
-    factory.field("CT", "Chứng thực")
-    sheet = ops.save_keying(resolve(survey, 1, people["lan"]), typed(field="ho  TICH"),
-                            people["lan"])
-    assert sheet.field_id is None
-    ops.transition(sheet, "approve", people["manager"])
-    assert sheet.field_id == civil.id
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.approve"))
-    assert event.after["field_id"] == civil.id
-    # A name that is no field (or could be several) leaves the field unset.
+    agency = survey.scope[0].agency
+    # Whatever was typed for them, the agency and field answers are the lists' names.
+    sheet = ops.save_keying(resolve(survey, 1, people["lan"]),
+                            typed(agency="So Tu phap", field="ho  TICH"), people["lan"],
+                            identity=(agency.id, civil.id))
+    answers = sheet.answer_map()
+    assert (sheet.agency_id, sheet.field_id) == (agency.id, civil.id)
+    assert answers["agency"].values == [agency.name] and answers["field"].values == ["Hộ tịch"]
+    # Without a choice the sheet's record answers: the agency printed on it.
     other = ops.save_keying(resolve(survey, 2, people["lan"]), typed(field="Nhà ở"),
                             people["lan"])
-    ops.transition(other, "approve", people["manager"])
-    assert other.field_id is None
+    assert other.agency_id == agency.id and other.field_id is None
+    assert other.answer_map()["field"].values == []
+    # Correcting moves the sheet to another field from the list, audited.
+    ops.edit_answers(other, typed(), people["manager"], identity=(agency.id, civil.id))
+    assert other.field_id == civil.id and other.answer_map()["field"].values == ["Hộ tịch"]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.edit"))
+    assert event.after["agency_field"] == [agency.id, civil.id]
 
 
 def test_match_field_by_name_or_code_without_diacritics():

@@ -67,8 +67,11 @@ def test_complete_scans_are_taken_in_once(db, survey, batch, people):
     assert answers["phone"].status == "contact" and sheet.phone_hash
     from fieldwork.privacy.crypto import blind_index
     assert sheet.phone_hash == blind_index("phone", "0912345678")
-    # Required text fields the reader leaves to people: the sheet is flagged, not dropped.
-    assert sheet.review_state == ReviewState.HAS_ISSUES and "agency" in sheet.note
+    # The agency is printed on the sheet and taken from its record; nothing else is missing:
+    # the sheet comes in received, with no issues.
+    assert sheet.agency_id == survey.scope[0].agency_id
+    assert answers["agency"].values == [survey.scope[0].agency.name]
+    assert sheet.review_state == ReviewState.RECEIVED and sheet.note == ""
 
 
 def test_a_scanned_sheet_is_not_keyed_again(client, db, survey, batch, people):
@@ -109,8 +112,7 @@ def test_a_rescan_refreshes_only_unreviewed_sheets(db, survey, batch, people):
     from fieldwork.entry import operations as ops
     from fieldwork.timeutil import utcnow
 
-    full = {**READ, "agency": ["x"], "field": ["y"]}
-    scan = scanned(db, survey, batch, 2, full)
+    scan = scanned(db, survey, batch, 2, READ)
     assert sync_from_omr(survey, people["manager"]) == 1
     answer = db.session.scalar(select(ScanAnswer).where(ScanAnswer.question == "q01"))
     answer.values = ["yes"]

@@ -21,21 +21,26 @@ def _count(db, model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def _for(survey, **data) -> dict:
+    """A print request for the survey's agency."""
+    return {"agency_id": survey.scope[0].agency_id, **data}
+
+
 def test_live_print_needs_an_approved_version(db, survey, people):
     manager = people[0]
     ops.create_from_template(survey, "danang-2025", manager)
     with pytest.raises(OperationError, match="phê duyệt"):
-        print_batch(survey, {"count": 5}, manager)
+        print_batch(survey, _for(survey, count=5), manager)
     with pytest.raises(OperationError, match="phê duyệt"):
-        print_batch(survey, {"count": 5, "version": 1}, manager)
+        print_batch(survey, _for(survey, count=5, version=1), manager)
     assert _count(db, PrintBatch) == 0
-    pilot = print_batch(survey, {"count": 3, "pilot": True}, manager)
+    pilot = print_batch(survey, _for(survey, count=3, pilot=True), manager)
     assert pilot.pilot and pilot.version.number == 1
     assert not api.serials_printed(survey, pilot.first_serial, pilot.last_serial)
 
 
 def test_live_batch_writes_pdf_layout_and_audit(db, survey, approved, people, app):
-    batch = print_batch(survey, {"count": 4, "note": "Phường A"}, people[0])
+    batch = print_batch(survey, _for(survey, count=4, note="Phường A"), people[0])
     assert (batch.first_serial, batch.last_serial) == (1, 4)
     pdf = Path(batch.pdf_path)
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -52,13 +57,13 @@ def test_live_batch_writes_pdf_layout_and_audit(db, survey, approved, people, ap
 
 def test_serials_are_unique_per_survey_forever(db, survey, approved, people):
     manager = people[0]
-    print_batch(survey, {"count": 10}, manager)
-    print_batch(survey, {"count": 5, "pilot": True}, manager)  # pilot takes 11-15
+    print_batch(survey, _for(survey, count=10), manager)
+    print_batch(survey, _for(survey, count=5, pilot=True), manager)  # pilot takes 11-15
     with pytest.raises(OperationError, match="trùng"):
-        print_batch(survey, {"count": 3, "start_serial": 9}, manager)
+        print_batch(survey, _for(survey, count=3, start_serial=9), manager)
     with pytest.raises(OperationError, match="trùng"):
-        print_batch(survey, {"count": 1, "start_serial": 15}, manager)
-    later = print_batch(survey, {"count": 2, "start_serial": 100}, manager)
+        print_batch(survey, _for(survey, count=1, start_serial=15), manager)
+    later = print_batch(survey, _for(survey, count=2, start_serial=100), manager)
     assert (later.first_serial, later.last_serial) == (100, 101)
     assert _count(db, PrintBatch) == 3
 
@@ -70,13 +75,14 @@ def test_serials_are_unique_per_survey_forever(db, survey, approved, people):
     ({"count": "abc"}, "số nguyên"),
     ({"count": 5, "version": 9}, "không có phiên bản"),
     ({"count": 5, "start_serial": 0}, "Số phiếu phải nằm"),
+    ({"count": 5, "agency_id": None}, "chọn cơ quan được in"),
 ])
 def test_bad_print_requests_write_nothing(db, survey, approved, people, data, message, app):
     events = _count(db, AuditEvent)
     folder = Path(app.config["FIELDWORK_DATA_DIR"]) / "print" / survey.code
     files = set(folder.glob("*")) if folder.exists() else set()
     with pytest.raises(OperationError, match=message):
-        print_batch(survey, data, people[0])
+        print_batch(survey, _for(survey, **data), people[0])
     assert _count(db, PrintBatch) == 0 and _count(db, AuditEvent) == events
     assert (set(folder.glob("*")) if folder.exists() else set()) == files
 
@@ -84,7 +90,7 @@ def test_bad_print_requests_write_nothing(db, survey, approved, people, data, me
 def test_assign_later_is_audited_and_checked(db, factory, survey, approved, people):
     from fieldwork.forms.batches import assign_batch
     manager = people[0]
-    batch = print_batch(survey, {"count": 3}, manager)
+    batch = print_batch(survey, _for(survey, count=3), manager)
     enumerator = factory.user("enumerator")
     assign_batch(batch, {"assigned_user_id": enumerator.id,
                          "assigned_agency_id": survey.scope[0].agency_id}, manager)

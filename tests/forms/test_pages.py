@@ -70,12 +70,13 @@ def test_manager_builds_gets_approval_and_prints(client, factory, survey, db):
     client.post("/logout", data={"csrf_token": token})
     login(client, manager.email, PASSWORD)
     token = csrf_token(client, base + "/print")
-    resp = client.post(base + "/print", data={"version": "1", "count": "5",
-                                              "assigned_user_id": "0",
-                                              "assigned_agency_id": "0", "csrf_token": token})
+    target = f"agency:{survey.scope[0].agency_id}"
+    resp = client.post(base + "/print", data={"target": target, "version": "1", "count": "5",
+                                              "field_id": "0", "assigned_user_id": "0",
+                                              "csrf_token": token})
     assert resp.status_code == 302
     batch = db.session.scalar(select(PrintBatch))
-    assert batch.count == 5 and not batch.pilot
+    assert batch.count == 5 and not batch.pilot and batch.agency_id == survey.scope[0].agency_id
     pdf = client.get(f"{base}/print/{batch.id}.pdf")
     assert pdf.data.startswith(b"%PDF")
     pdf.close()

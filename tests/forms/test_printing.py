@@ -13,6 +13,7 @@ from pyzbar import pyzbar
 from fieldwork.forms import fonts
 from fieldwork.forms.bench import bench_print
 from fieldwork.forms.builtin import danang_2025, sipas
+from fieldwork.forms.imprint import DossierText, sample_imprint
 from fieldwork.forms.layout import layout_questionnaire
 from fieldwork.forms.printing import render_batch
 from fieldwork.forms.qrpayload import QRPayload, verify
@@ -25,10 +26,13 @@ TITLE = "Khảo sát mức độ hài lòng về dịch vụ hành chính công 
 SERIALS = ["00000041", "00000042", "00000043"]
 
 
-def _print(q, serials, pilot=False, survey="DEMO-2026"):
-    layout = layout_questionnaire(q, survey, 2)
+IMPRINT = sample_imprint()
+
+
+def _print(q, serials, pilot=False, survey="DEMO-2026", imprint=IMPRINT):
+    layout = layout_questionnaire(q, survey, 2, imprint=imprint)
     buf = io.BytesIO()
-    render_batch(q, layout, TITLE, serials, KEY, pilot=pilot, out=buf)
+    render_batch(q, layout, TITLE, serials, KEY, pilot=pilot, out=buf, imprint=imprint)
     return layout, buf.getvalue()
 
 
@@ -69,15 +73,15 @@ def live():
 def test_every_page_is_a4_with_one_page_per_layout_page_and_serial(live):
     layout, _, images, _ = live
     assert layout["page_size"] == [round(A4[0], 2), round(A4[1], 2)]
-    assert len(layout["pages"]) == 2
-    assert len(images) == len(SERIALS) * 2
+    assert len(layout["pages"]) == 1
+    assert len(images) == len(SERIALS)
     w, h = page_pixels(A4, DPI)
     assert all(abs(im.shape[1] - w) <= 1 and abs(im.shape[0] - h) <= 1 for im in images)
 
 
 def test_every_qr_decodes_and_verifies(live):
     layout, _, images, _ = live
-    expected = [(s, p) for s in SERIALS for p in (1, 2)]
+    expected = [(s, 1) for s in SERIALS]
     for image, (serial, page) in zip(images, expected, strict=True):
         payload = verify(_decode_qr(image, layout["pages"][page - 1]["qr"]), KEY)
         assert payload == QRPayload("DEMO-2026", 2, serial, page, False)
@@ -107,7 +111,7 @@ def _ink_at(image: np.ndarray, x: float, y: float) -> bool:
 
 def test_every_box_lands_on_its_drawn_outline_with_a_white_inside(live):
     layout, _, images, _ = live
-    for image, page in zip(images[:2], layout["pages"], strict=True):
+    for image, page in zip(images[:1], layout["pages"], strict=True):
         assert page["boxes"]
         for box in page["boxes"]:
             px = layout_to_pixels(box, DPI)
@@ -119,10 +123,10 @@ def test_every_box_lands_on_its_drawn_outline_with_a_white_inside(live):
 
 def test_text_regions_are_drawn_boxes(live):
     layout, _, images, _ = live
-    pages = zip(images[:2], layout["pages"], strict=True)
+    pages = zip(images[:1], layout["pages"], strict=True)
     regions = [(im, r) for im, p in pages for r in p["text_regions"]]
-    assert {r["question"] for _, r in regions} == {
-        "dossier_code", "agency", "field", "procedure", "q02_other", "q03"}
+    # Only real free text: the agency is printed, its field ticked, no dossier code written.
+    assert {r["question"] for _, r in regions} == {"procedure", "q02_other", "q03"}
     for image, region in regions:
         px = layout_to_pixels(region, DPI)
         assert all(_ink_at(image, *pt) for pt in _edge_points(px))
@@ -138,7 +142,8 @@ def test_layout_boxes_are_complete_and_questions_never_split(live):
         for item in page["boxes"] + page["text_regions"]:
             pages_of.setdefault(item["question"], set()).add(page["page"])
             r = Rect.from_dict(item)
-            assert 0 < r.x and r.right < A4[0] and mm(30) < r.y and r.bottom < A4[1] - mm(15)
+            assert mm(18) < r.x and r.right < A4[0] - mm(18) and mm(40) < r.y and \
+                r.bottom < A4[1] - mm(18)
     assert all(len(p) == 1 for p in pages_of.values())
     boxes = [b for p in layout["pages"] for b in p["boxes"]]
     phone = [b for b in boxes if b["question"] == "phone"]
@@ -148,19 +153,23 @@ def test_layout_boxes_are_complete_and_questions_never_split(live):
     q02 = [b["option"] for b in boxes if b["question"] == "q02"]
     assert q02 == [o.code for o in danang_2025().question("q02").options]
     assert all("position" not in b for b in boxes if b["question"] in ("q01", "q02"))
-    assert [q["code"] for q in layout["questions"]] == [
-        x.code for x in danang_2025().questions()]
+    printed = [x.code for x in danang_2025().questions()
+               if x.code not in ("agency", "field", "dossier_code")]
+    assert [q["code"] for q in layout["questions"]] == ["field"] + printed
+    field = [b["option"] for b in boxes if b["question"] == "field"]
+    assert field == [code for code, _name in IMPRINT.fields]
 
 
 def test_vietnamese_text_is_in_the_text_layer_with_an_embedded_font(live):
     _, pdf, _, texts = live
-    page1, page2 = texts[0], texts[1]
-    for phrase in ("Hài lòng", "Chưa hài lòng", "HƯỚNG DẪN TRẢ LỜI", "tô kín ô",
-                   "gạch chéo ô đã tô sai", "Số điện thoại", "Trang 1/2", "Nẵng năm 2026",
-                   "Số phiếu 00000041"):
+    page1 = texts[0]
+    for phrase in ("Hài lòng", "Chưa hài lòng", "Cách trả lời", "Tô kín ô",
+                   "Muốn sửa", "Số điện thoại", "Trang 1/1", "Nẵng năm 2026",
+                   "Số phiếu 00000041", "PHƯỜNG HẢI CHÂU", "UBND THÀNH PHỐ ĐÀ NẴNG",
+                   "Trung tâm Khảo sát và Tư vấn Độc lập", "giữ bí mật", "Đăng ký kinh doanh",
+                   "Lý do khác"):
         assert phrase in page1, phrase
-    assert "số hóa" in page2 and "Trang 2/2" in page2
-    assert "Số phiếu 00000043" in texts[5]
+    assert "Số phiếu 00000043" in texts[2]
     assert b"/FontFile2" in pdf and b"PILOT" not in pdf
 
 
@@ -186,13 +195,19 @@ def test_a_question_taller_than_a_page_is_refused():
 
 def test_bad_batches_are_refused_before_writing():
     q = danang_2025()
-    layout = layout_questionnaire(q, "S", 1)
+    layout = layout_questionnaire(q, "S", 1, imprint=IMPRINT)
     out = io.BytesIO()
     for serials in ([], ["12a"], ["1", "1"]):
         with pytest.raises(ValueError):
-            render_batch(q, layout, TITLE, serials, KEY, out=out)
+            render_batch(q, layout, TITLE, serials, KEY, out=out, imprint=IMPRINT)
     with pytest.raises(ValueError, match="does not belong"):
-        render_batch(sipas(), layout, TITLE, ["1"], KEY, out=out)
+        render_batch(sipas(), layout, TITLE, ["1"], KEY, out=out, imprint=IMPRINT)
+    with pytest.raises(ValueError, match="does not belong"):  # printed for another agency
+        render_batch(q, layout, TITLE, ["1"], KEY, out=out, imprint=sample_imprint(
+            personal=True))
+    with pytest.raises(ValueError, match="without a dossier area"):
+        render_batch(q, layout, TITLE, ["1"], KEY, out=out, imprint=IMPRINT,
+                     dossiers=[DossierText("Sở Tư pháp", "Đăng ký khai sinh", "01/06/2026")])
     assert out.getvalue() == b""
 
 
@@ -203,8 +218,13 @@ def test_missing_font_names_the_debian_package(monkeypatch, tmp_path):
     with pytest.raises(fonts.FontMissingError, match="fonts-dejavu-core"):
         fonts.register_fonts(settings)
     assert fonts.find_font(["DejaVuSans.ttf"], [str(tmp_path)]) is None
+    monkeypatch.setattr(fonts, "_form_registered", None)
+    settings["fonts"].update(form_regular=["LiberationSans-Regular.ttf"],
+                             form_debian_package="fonts-liberation2")
+    with pytest.raises(fonts.FontMissingError, match="fonts-liberation2"):
+        fonts.register_form_fonts(settings)
 
 
 def test_bench_reports_speed_and_memory():
     result = bench_print(count=3)
-    assert result["pages"] == 6 and result["pages_per_second"] > 0 and result["peak_mb"] > 0
+    assert result["pages"] == 3 and result["pages_per_second"] > 0 and result["peak_mb"] > 0

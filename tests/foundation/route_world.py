@@ -103,7 +103,9 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
                       handed_out_on=date(2026, 6, 2))
     assignment.ranges.append(rng)
     db.session.add_all([session, assignment])
-    batch = print_batch(survey, {"count": 1, "start_serial": 1000}, manager)
+    # Sheet 1000 is scanned below; 1001 stays on paper, not yet keyed.
+    batch = print_batch(survey, {"count": 2, "start_serial": 1000,
+                                 "agency_id": survey.scope[0].agency_id}, manager)
     db.session.commit()
     page = _scan_one_page(app, db, survey, batch, scanner)
     region = db.session.scalars(select(TextRegion).where(TextRegion.page_id == page.id)).first()
@@ -220,7 +222,7 @@ def build_world(app, db, factory, monkeypatch) -> SimpleNamespace:
         "reports_public.survey [unpublished]": {"code": code},
         "reports_public.chart [unpublished]": {"code": code},
         "reports_public.download [agency draft]": {"code": pub.code, "attachment_id": att_a.id},
-        "entry.sheet [not yet keyed]": {"serial": batch.first_serial},
+        "entry.sheet [not yet keyed]": {"serial": batch.last_serial},
         "forms.edit_question [approved v1]": {"number": version},
         "frames.draw_file [call list]": {"draw_id": frame_draw.id, "kind": "calls"},
         "frames.draw_file [invitations PDF]": {"draw_id": frame_draw.id, "kind": "invitations"},

@@ -3,7 +3,8 @@
 Questionnaires are generated at random within what ``Questionnaire.validate`` accepts (kinds,
 option counts, shared scales that become matrices, digit and date grids, text boxes of 1-12
 lines, Vietnamese text of any length, conditions). For each, ``layout_questionnaire`` either
-refuses with ``SpecError`` (a question too tall for a page) or gives a layout in which: every
+refuses with ``SpecError`` (a question too tall for a page, or more pages than the printer's
+page budget) or gives a layout in which: every
 question is listed and has exactly its boxes, on one page; boxes never overlap each other,
 the text regions, corner marks, QR code or serial; everything stays in the content area; the
 JSON, box and QR round trips are identities. Invalid questionnaires raise ``SpecError``.
@@ -20,6 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from fieldwork.forms.fonts import load_print_settings
+from fieldwork.forms.imprint import sample_imprint
 from fieldwork.forms.layout import LAYOUT_FORMAT, layout_questionnaire
 from fieldwork.forms.qrpayload import QRPayload, QRPayloadError, sign, verify
 from fieldwork.forms.spec import MAX_DIGITS, Option, Question, Questionnaire, Section, SpecError
@@ -81,13 +83,18 @@ def questionnaires(draw) -> Questionnaire:
     return Questionnaire(draw(TEXT), sections=sections)
 
 
-def _lay(q: Questionnaire) -> dict | None:
+IMPRINTS = [None, sample_imprint(), sample_imprint(personal=True)]
+
+
+def _lay(q: Questionnaire, imprint=None) -> dict | None:
     with within(PER_CALL_SECONDS, "laying out a questionnaire"):
         try:
-            return layout_questionnaire(q, "FUZZ-1", 3)
+            return layout_questionnaire(q, "FUZZ-1", 3, imprint=imprint)
         except SpecError as exc:
             assert exc.messages and all(m.strip() for m in exc.messages)
-            assert "vượt quá chiều cao" in str(exc)  # the only refusal of a valid form
+            # The only refusals of a valid form: a question taller than a page, or more pages
+            # than a sheet may take.
+            assert "vượt quá chiều cao" in str(exc) or "chỉ được in trên" in str(exc)
             return None
 
 
@@ -125,16 +132,23 @@ def _scale_questionnaire(n: int) -> Questionnaire:
 @example(q=_scale_questionnaire(3))
 def test_generated_questionnaires_lay_out_cleanly(q):
     q.validate()
-    layout = _lay(q)
+    for imprint in IMPRINTS:
+        _check_layout(q, imprint)
+
+
+def _check_layout(q: Questionnaire, imprint) -> None:
+    layout = _lay(q, imprint)
     if layout is None:
         return
     assert layout["format"] == LAYOUT_FORMAT and layout["page_size"] == [595.28, 841.89]
-    assert [x["code"] for x in layout["questions"]] == [x.code for x in q.questions()]
+    ticked = ["field"] if layout["imprint"]["fields"] else []
+    assert [x["code"] for x in layout["questions"]] == ticked + [x.code for x in q.questions()]
     pages_of: dict[str, set[int]] = {}
     for page in layout["pages"]:
         n = page["page"]
         fixed = [g.Rect.from_dict(r) for r in (*page["corner_marks"], page["qr"],
-                                               page["serial"])]
+                                               page["serial"], *([page["dossier"]]
+                                                                 if "dossier" in page else []))]
         boxes = [g.Box.from_dict(b) for b in page["boxes"]]
         regions = [g.Rect.from_dict(r) for r in page["text_regions"]]
         for b in boxes:

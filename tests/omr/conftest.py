@@ -32,7 +32,8 @@ def survey(db, factory, people):
 @pytest.fixture()
 def printed(db, survey, people):
     """Live sheets 1-3 of SCAN-1, printed."""
-    batch = print_batch(survey, {"count": 3}, people["manager"])
+    batch = print_batch(survey, {"count": 3, "agency_id": survey.scope[0].agency_id},
+                        people["manager"])
     db.session.commit()
     return batch
 

@@ -32,8 +32,11 @@ def scans(pdf: bytes, layout: dict, serials: list[str], seed: int = 0, dpi: int 
 def printed(name: str = "sipas", serials=("00000001",), key: bytes = b"test-key",
             survey: str = "BENCH", pilot: bool = False) -> tuple[bytes, dict]:
     """A PDF of a built-in template printed by the production printer, and its layout."""
+    from fieldwork.forms.imprint import sample_imprint
+
     layout = layout_for(name, survey)
-    return print_sheets(template(name), layout, list(serials), key, pilot), layout
+    return print_sheets(template(name), layout, list(serials), key, pilot,
+                        imprint=sample_imprint()), layout
 
 
 def write(samples: list[Sample], folder: Path, stem: str = "scan") -> list[Path]:

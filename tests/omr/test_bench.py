@@ -15,7 +15,7 @@ def test_bench_command_reports_both_families(runner, tmp_path):
     families = json.loads(result.output[result.output.index("{"):])["families"]
     assert set(families) == {"synth", "paper"}
     for report in families.values():
-        assert report["pages"] == 2 and report["answers"] == 21
+        assert report["pages"] == 2 and report["answers"] == 22  # the field ticked, too
         assert report["silent_errors"] + report["flagged"] + round(
             report["accuracy"] * report["answers"]) == report["answers"]
         assert "150" in report["speed_per_core"] and report["max_rss_mib"] > 0

@@ -28,7 +28,8 @@ def scanned(db, factory, people, client):
     """One Da Nang sheet (phone and citizen ID grids) scanned by the operator."""
     survey = factory.survey("SCAN-DN", agencies=[factory.agency()])
     approved_version(db, survey, people, "danang-2025")
-    printed = print_batch(survey, {"count": 1}, people["manager"])
+    printed = print_batch(survey, {"count": 1, "agency_id": survey.scope[0].agency_id},
+                          people["manager"])
     db.session.commit()
     pages = batch_scans(printed, scan=Scan(skew=0.5, noise=2, jpeg=85))
     c = _as(client, people["scanner"])
@@ -78,16 +79,24 @@ def test_pages_and_crops_show_contacts_only_to_the_entitled(db, client, people, 
     assert scanner.get(f"/scans/pages/{page.id}/crop/q01.png").status_code == 200
     grid = [b for b in page.boxes if b["question"] == "phone"]
     x, y = grid[0]["x"] + grid[0]["w"] / 2, grid[0]["y"] + grid[0]["h"] / 2
+    # The layout declares the grid with its row of written digits as a contact area.
+    from fieldwork.omr.contact import declared_areas
+    areas = declared_areas(page)
+    assert areas and any(ax <= x <= ax + aw and ay <= y <= ay + ah for ax, ay, aw, ah in areas)
+    written = min(areas, key=lambda a: abs(a[0] - grid[0]["x"]))
+    assert written[1] < y - 20  # reaches up over the written digits
 
-    def pixel(c) -> int:
+    def pixel(c, at=None) -> int:
+        px, py = at or (x, y)
         resp = c.get(f"/scans/pages/{page.id}/image.jpg")
         image = cv2.imdecode(np.frombuffer(resp.data, np.uint8), cv2.IMREAD_GRAYSCALE)
         resp.close()
-        patch = image[int(y * page.scale) - 3:int(y * page.scale) + 4,
-                      int(x * page.scale) - 3:int(x * page.scale) + 4]
+        patch = image[int(py * page.scale) - 3:int(py * page.scale) + 4,
+                      int(px * page.scale) - 3:int(px * page.scale) + 4]
         return int(np.ptp(patch))
 
     assert pixel(scanner) <= 6  # painted over: a flat grey patch where the grid was
+    assert pixel(scanner, (written[0] + 6, written[1] + 6)) <= 6  # and the written digits
     grant_contact_access(people["manager"], {"survey_id": survey.id}, people["manager"])
     db.session.commit()
     manager = _as(client, people["manager"])

@@ -37,11 +37,13 @@ def _as(client, user):
 
 def _without_qr(data: bytes) -> bytes:
     """The scan with its QR code whited out: the station cannot tell which form it is."""
+    from pyzbar import pyzbar
+
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    found, points = cv2.QRCodeDetector().detect(image)
-    assert found
-    x0, y0 = points[0].min(axis=0).astype(int) - 25
-    x1, y1 = points[0].max(axis=0).astype(int) + 25
+    found = pyzbar.decode(image, symbols=[pyzbar.ZBarSymbol.QRCODE])
+    assert len(found) == 1
+    r = found[0].rect
+    x0, y0, x1, y1 = r.left - 25, r.top - 25, r.left + r.width + 25, r.top + r.height + 25
     image[max(y0, 0):y1, max(x0, 0):x1] = 255
     return cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes()
 
@@ -52,7 +54,8 @@ def sheet(db, factory, people, client):
     (read) and with its QR code whited out (rejected)."""
     survey = factory.survey("SCAN-PII", agencies=[factory.agency()])
     approved_version(db, survey, people, "danang-2025")
-    printed = print_batch(survey, {"count": 1}, people["manager"])
+    printed = print_batch(survey, {"count": 1, "agency_id": survey.scope[0].agency_id},
+                          people["manager"])
     db.session.commit()
     first = batch_scans(printed, scan=Scan(skew=0.5, noise=2, jpeg=85))[0]
     c = _as(client, people["scanner"])

@@ -59,8 +59,11 @@ def test_same_sheet_twice_never_counts_twice(db, runner, printed, tmp_path):
 
 
 def test_rejects_keep_going_and_say_why(db, runner, printed, survey, people, tmp_path):
-    pilot = print_batch(survey, {"count": 1, "pilot": True}, people["manager"])
-    other = print_batch(_other_survey(db, people), {"count": 1}, people["manager"])
+    pilot = print_batch(survey, {"count": 1, "pilot": True,
+                                 "agency_id": survey.scope[0].agency_id}, people["manager"])
+    elsewhere = _other_survey(db, people)
+    other = print_batch(elsewhere, {"count": 1, "agency_id": elsewhere.scope[0].agency_id},
+                        people["manager"])
     db.session.commit()
     folder = tmp_path / "mixed"
     write(batch_scans(printed, only={"00000001"})[:1], folder, stem="a-good")
@@ -100,10 +103,15 @@ def test_doubtful_answers_wait_for_verification(db, runner, printed, tmp_path):
 
 
 def _other_survey(db, people):
+    from fieldwork.directory.models import Agency, AgencyKind
     from fieldwork.forms import operations as forms_ops
-    from fieldwork.plans.operations import create_survey
+    from fieldwork.plans.operations import add_scope, create_survey
 
     s = create_survey({"code": "OTHER-9", "title": "Khảo sát khác", "year": 2026}, "test")
+    agency = Agency(name="Sở Khác", kind=AgencyKind.DEPARTMENT)
+    db.session.add(agency)
+    db.session.flush()
+    add_scope(s, {"agency_id": agency.id, "dossiers": 100}, "test")
     v = forms_ops.create_from_template(s, "sipas", people["manager"])
     forms_ops.transition(v, "submit", people["manager"])
     forms_ops.transition(v, "approve", people["reviewer"], "Đồng ý")

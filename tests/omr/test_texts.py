@@ -20,7 +20,8 @@ from .test_station import _as, _upload
 def test_texts_with_writing_are_typed_one_by_one(db, client, factory, people):
     survey = factory.survey("SCAN-TXT", agencies=[factory.agency()])
     approved_version(db, survey, people, "danang-2025")
-    printed = print_batch(survey, {"count": 3}, people["manager"])
+    printed = print_batch(survey, {"count": 3, "agency_id": survey.scope[0].agency_id},
+                          people["manager"])
     db.session.commit()
     scanner = _as(client, people["scanner"])
     for p in batch_scans(printed, scan=Scan(noise=2, jpeg=85)):

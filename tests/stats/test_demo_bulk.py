@@ -41,7 +41,7 @@ def test_bulk_sheet_matches_a_keyed_and_approved_sheet(db, factory):
     survey = factory.survey("BULK-1", agencies=[agency])
     approved_version(db, survey, {"manager": manager, "reviewer": reviewer}, "danang-2025")
     batch = print_batch(survey, {"count": 20, "assigned_user_id": lan.id,
-                                 "assigned_agency_id": agency.id}, manager)
+                                 "agency_id": agency.id}, manager)
     field = factory.field("HT")
     rng = random.Random(1)
     who = demo.Agency(agency.id, agency.name, 1, [field], 0.5, 20)
@@ -54,11 +54,12 @@ def test_bulk_sheet_matches_a_keyed_and_approved_sheet(db, factory):
         entry_ops.update_settings(survey, {"double_mode": mode}, manager)
         for serial in serials:
             raw = raws[serial - 1]
+            # Agency and field from the keying page's lists, as a keyer picks them.
             sheet = entry_ops.save_keying(resolve(survey, serial, lan), raw, lan,
-                                          confirmed=True)
+                                          confirmed=True, identity=(agency.id, field.id))
             if sheet.double:
                 entry_ops.save_keying(resolve(survey, serial, hung), raw, hung,
-                                      confirmed=True)
+                                      confirmed=True, identity=(agency.id, field.id))
             entry_ops.transition(sheet, "approve", manager)
         insert_approved(survey, batch, [
             KeyedSheet(10 + serial, raws[serial - 1], agency.id, field.id, lan, hung, at,

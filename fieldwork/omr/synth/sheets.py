@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -43,12 +43,15 @@ def template(name: str):
 
 
 def print_sheets(q, layout: dict, serials: list[str], key: bytes, pilot: bool = False,
-                 title: str = "Khảo sát thử nghiệm") -> bytes:
-    """The production printer's PDF for ``serials``."""
+                 title: str = "Khảo sát thử nghiệm", imprint=None) -> bytes:
+    """The production printer's PDF for ``serials``; ``imprint`` (the batch's agency...) is
+    the one ``layout_for`` lays out with unless given."""
+    from fieldwork.forms.imprint import sample_imprint
     from fieldwork.forms.printing import render_batch
 
+    imprint = imprint or sample_imprint()
     buf = io.BytesIO()
-    render_batch(q, layout, title, serials, key, pilot=pilot, out=buf)
+    render_batch(q, layout, title, serials, key, pilot=pilot, out=buf, imprint=imprint)
     return buf.getvalue()
 
 
@@ -109,23 +112,27 @@ def _page_truth(layout: dict, plan: Plan, number: int) -> dict:
 def generate(name: str = "sipas", sheets: int = 10, seed: int = 0, survey: str = "BENCH",
              version: int = 1, key: bytes = b"bench-key", first_serial: int = 1,
              dpis: tuple = DPI_CHOICES, hard: bool = True, rates: Rates | None = None,
-             pilot: bool = False) -> Iterator[Sample]:
-    """Yield every page of ``sheets`` filled and scanned sheets of a built-in template."""
+             pilot: bool = False, rotation: int | None = None) -> Iterator[Sample]:
+    """Yield every page of ``sheets`` filled and scanned sheets of a built-in template
+    (``rotation``: every page turned so, instead of mostly upright)."""
+    from fieldwork.forms.imprint import sample_imprint
     from fieldwork.forms.layout import layout_questionnaire
 
     if sheets < 1:
         raise ValueError(f"sheets must be at least 1, got {sheets}")
     q = template(name)
-    layout = layout_questionnaire(q, survey, version)
+    imprint = sample_imprint()
+    layout = layout_questionnaire(q, survey, version, imprint=imprint)
     serials = [f"{n:08d}" for n in range(first_serial, first_serial + sheets)]
-    pdf = print_sheets(q, layout, serials, key, pilot)
+    pdf = print_sheets(q, layout, serials, key, pilot, imprint=imprint)
     yield from fill_and_scan(pdf, layout, serials, np.random.default_rng(seed), dpis, hard,
-                             rates)
+                             rates, rotation=rotation)
 
 
 def fill_and_scan(pdf: bytes, layout: dict, serials: list[str], rng: np.random.Generator,
                   dpis: tuple = DPI_CHOICES, hard: bool = True, rates: Rates | None = None,
-                  scan: Scan | None = None, only: set | None = None) -> Iterator[Sample]:
+                  scan: Scan | None = None, only: set | None = None,
+                  rotation: int | None = None) -> Iterator[Sample]:
     """Fill and scan the sheets of a printed batch PDF (``scan``: one fixed degradation).
 
     ``serials`` lists every sheet of the PDF in order; ``only`` picks some of them.
@@ -143,6 +150,8 @@ def fill_and_scan(pdf: bytes, layout: dict, serials: list[str], rng: np.random.G
             clean = rasterise(pdf, s * n_pages + p, dpi)
             filled = fill_page(clean, plan, page, dpi, rng, rates)
             degradation = scan or random_scan(rng, pencil=plan.pencil, hard=hard)
+            if rotation is not None:
+                degradation = replace(degradation, rotation=rotation)
             image = degrade(filled, degradation, rng)
             data, ext = encode(image, degradation)
             marks: dict = {}
@@ -155,7 +164,8 @@ def fill_and_scan(pdf: bytes, layout: dict, serials: list[str], rng: np.random.G
 
 
 def layout_for(name: str, survey: str = "BENCH", version: int = 1) -> dict:
-    """The layout the generator prints for a template."""
+    """The layout the generator prints for a template (a generic batch for a ward)."""
+    from fieldwork.forms.imprint import sample_imprint
     from fieldwork.forms.layout import layout_questionnaire
 
-    return layout_questionnaire(template(name), survey, version)
+    return layout_questionnaire(template(name), survey, version, imprint=sample_imprint())

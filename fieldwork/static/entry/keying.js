@@ -59,6 +59,27 @@
   }
   function save() { if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); } }
 
+  /* Type-ahead over a list (agency, field): accents and case ignored, all words must match. */
+  function fold(t) {
+    return (t || '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  }
+  Array.prototype.slice.call(form.querySelectorAll('input.entry-typeahead')).forEach(function (box) {
+    var select = document.getElementById(box.dataset.for);
+    if (!select) { return; }
+    var options = Array.prototype.slice.call(select.options);
+    box.addEventListener('input', function () {
+      var words = fold(box.value).split(' ').filter(Boolean);
+      var hits = options.filter(function (o) {
+        var name = fold(o.text);
+        return o.value !== '0' && words.every(function (w) { return name.indexOf(w) >= 0; });
+      });
+      options.forEach(function (o) { o.hidden = words.length > 0 && hits.indexOf(o) < 0 && o.value !== '0'; });
+      if (words.length && hits.length) { select.value = hits[0].value; }
+      box.classList.toggle('is-invalid', words.length > 0 && !hits.length);
+    });
+  });
+
   form.addEventListener('change', refresh);
   form.addEventListener('keydown', function (e) {
     if ((e.ctrlKey || e.metaKey) && (e.key === 'Enter' || e.key === 's')) { e.preventDefault(); save(); return; }
