@@ -124,24 +124,20 @@ def refusal(sheet: PrintedSheet | None) -> tuple[str, str] | None:
 
 
 def returned(survey_id: int, serial: int, user, how: str) -> PrintedSheet | None:
-    """A personalised sheet came back (``how``: scan or keying): the dossier answered."""
+    """A personalised sheet came back (``how``: scan or keying): never printed again.
+
+    Its dossier's outcome in the draw becomes answered when the sheet is approved, through
+    the frames package's outcome operation (``frames.outcomes.answer_arrived``, called by
+    entry's approval for a sheet naming a drawn dossier: the sheet's record names it).
+    """
     sheet = sheet_of(survey_id, serial)
     if sheet is None or sheet.voided_at is not None or sheet.returned_at is not None:
         return sheet
     sheet.returned_at = utcnow()
     db.session.flush()
-    answered(sheet, user, how)
+    audit.record(user, "print.returned", sheet.batch, after={
+        "serial": sheet.serial_text, "dossier": sheet.dossier.code, "via": how})
     return sheet
-
-
-def answered(sheet: PrintedSheet, user, how: str) -> None:
-    """The one place that records a drawn dossier's outcome "answered" (paper).
-
-    The frames package's outcome operation (issue 19) replaces the audit entry below once
-    it exists; until then the outcome is the sheet's ``returned_at``, shown on the draw page.
-    """
-    audit.record(user, "frames.outcome", sheet.dossier, after={
-        "outcome": "answered", "channel": "paper", "via": how, "serial": sheet.serial_text})
 
 
 def paper_sheets(draw) -> list[dict]:

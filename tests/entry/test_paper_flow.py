@@ -145,6 +145,14 @@ def test_printed_sheets_reach_review_with_no_typing_but_real_comments(client, db
     done = ops.approve_received(survey, manager)
     assert len(done) == generic.count + personal.count
     assert all(s.review_state == ReviewState.APPROVED for s in done)
+    # Each drawn dossier whose personalised sheet came back is answered in the draw.
+    from fieldwork.frames.models import FrameDrawItem, Outcome
+
+    back = {p.dossier_id for p in printed.values()}
+    items = db.session.scalars(select(FrameDrawItem).where(
+        FrameDrawItem.dossier_id.in_(back))).all()
+    assert len(items) == personal.count
+    assert {(i.outcome, i.outcome_source) for i in items} == {(Outcome.ANSWERED, "answer")}
 
 
 def test_a_ringed_answer_is_read_or_shown_to_a_person_never_dropped(client, db, paper, people):
