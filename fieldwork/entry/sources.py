@@ -108,7 +108,9 @@ def _fill(sheet: EntrySheet, answers: dict[str, ScanAnswer],
             known[FIELD] = db.session.get(Field, field_id).name
     raw = {}
     for q in qn.questions():
-        if q.code in answers and not (q.code == FIELD and q.kind == "text"):
+        if q.code in known and q.code != FIELD:  # printed on the paper: the record wins
+            raw[q.code] = known[q.code]
+        elif q.code in answers and not (q.code == FIELD and q.kind == "text"):
             raw[q.code] = [v for v in answers[q.code].plain_values if v not in ("", "?")]
             if q.kind in ("digits", "date") or q.code in CONTACT_QUESTIONS:
                 raw[q.code] = "".join(raw[q.code])
@@ -121,7 +123,9 @@ def _fill(sheet: EntrySheet, answers: dict[str, ScanAnswer],
         # Not asked on this paper (printed, known, or left off a personalised sheet): a blank
         # is nobody's mistake and no reason to hold the sheet.
         for q in qn.questions():
-            if q.code not in answers and q.code not in texts:
+            asked = (q.code in answers or q.code in texts) and \
+                not (q.code == FIELD and not record.ticks)  # no boxes: the field not asked
+            if not asked:
                 checked.warnings.pop(q.code, None)
         if record.agency_id is not None:
             sheet.agency_id = record.agency_id

@@ -94,7 +94,8 @@ def _target(survey, data: dict):
     from . import personal
     from .imprints import agency_fields, scope_agency
 
-    agency_id = data.get("agency_id") or None
+    # ``assigned_agency_id`` (the agency a batch is handed to) is the same agency when given.
+    agency_id = data.get("agency_id") or data.get("assigned_agency_id") or None
     if data.get("draw"):
         agency = scope_agency(survey, agency_id) if agency_id else None
         count = _parse_int(data.get("count"), _("The number of sheets"))

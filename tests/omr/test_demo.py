@@ -28,9 +28,10 @@ def test_demo_reads_its_batches_with_a_duplicate_and_doubts(demo_year, db):
         "complete", "to_verify"}
     assert db.session.scalar(select(func.count(VerificationItem.id)).where(
         VerificationItem.status == ItemStatus.PENDING)) >= 1
-    # The generic sheets carry phone numbers (kept encrypted); the personalised ones do not.
+    # The generic sheets carry phone numbers (kept encrypted: eleven sheets, one fed twice);
+    # the personalised ones do not.
     assert db.session.scalar(select(func.count(ScanAnswer.id)).where(
-        ScanAnswer.question == "phone", ScanAnswer.secret.is_not(None))) == 11
+        ScanAnswer.question == "phone", ScanAnswer.secret.is_not(None))) == 12
     printed = db.session.scalars(select(PrintedSheet)).all()
     assert len(printed) == 10 and {p.agency.name for p in printed} == {"Sở Tư pháp"}
     assert sum(p.returned_at is not None for p in printed) == 9

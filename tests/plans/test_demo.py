@@ -50,8 +50,9 @@ def test_demo_next_move_is_recording_the_last_returns(demo_year, db):
     manager = db.session.scalar(select(User).where(User.email == "quanly@demo.vn"))
     moves = {t.key: reasons for t, reasons in blockers(survey, manager)}
     assert [k for k, reasons in moves.items() if not reasons] == []
-    # The ranges of the scanning and keying demos are still out: their return is the user's.
-    assert "3" in moves["fieldwork.close_fieldwork@in_field"][0]
+    # The ranges of the scanning demo (generic and personalised) and of the keying demo are
+    # still out: their return is the user's.
+    assert "4" in moves["fieldwork.close_fieldwork@in_field"][0]
 
 
 def test_demo_audit_reads_like_a_history(demo_year, db):
