@@ -8,9 +8,10 @@ from .conftest import login, switch_user
 
 ENUMERATOR = "dtv.lan@demo.vn"
 MANAGER = "quanly@demo.vn"
-# Batch 00000001-00000010 is issued to her in the demo: personalised sheets of Sở Tư pháp's
-# drawn dossiers, all but the last scanned back.
-BATCH = range(1, 11)
+# Batch 00000012-00000021 is issued to her in the demo (after the eleven generic sheets of
+# 00000001-00000011): personalised sheets of Sở Tư pháp's drawn dossiers, all but the last
+# scanned back.
+BATCH = range(12, 22)
 
 
 def _focused(page) -> str:
