@@ -203,6 +203,7 @@ def _choose(cands: np.ndarray, image_long: float) -> tuple[np.ndarray, np.ndarra
         pick = cands[list(combo)]
         if quad_ok(pick[:, :2], pick[:, 2], ASPECT, image_long):
             return pick, np.ones(4, bool)
+    found = []  # three marks are one rectangle in two turns: keep the upright labelling
     for missing in range(4):  # a mark cut at the edge, torn off or covered
         vertex = 3 - missing  # the corner diagonally opposite: the right angle of the three
         arms = [k for k in range(4) if k not in (missing, vertex)]
@@ -224,8 +225,13 @@ def _choose(cands: np.ndarray, image_long: float) -> tuple[np.ndarray, np.ndarra
                     quad_ok(pick[:, :2], pick[:, 2], ASPECT, image_long):
                 known = np.ones(4, bool)
                 known[missing] = False
-                return pick, known
-    return None
+                found.append((pick, known))
+                break
+    if not found:
+        return None
+    # Rows are image corners: the labelling whose points lie furthest towards their own
+    # corners (a 90-degree turn of the same three marks scores far lower).
+    return max(found, key=lambda f: float(np.sum(f[0][:, :2] * _DIRECTIONS)))
 
 
 def _right_angle(u: np.ndarray, v: np.ndarray) -> bool:
