@@ -82,10 +82,13 @@ def _seed_pages(pages: int, seed: int, cache: str | None = None) -> tuple[int, l
     seeded = _seed(0, 0, 0)
     survey = db.session.get(Survey, seeded.survey_id)
     manager = db.session.scalar(select(User).where(User.email == "quanly@load.vn"))
-    first = print_batch(survey, {"count": 1, "note": "bench scan"}, manager)
+    agency = survey.scope[0].agency_id  # sheets are printed for an agency of the scope
+    first = print_batch(survey, {"count": 1, "agency_id": agency, "note": "bench scan"},
+                        manager)
     per_sheet = len(json.loads(Path(first.layout_path).read_text(encoding="utf-8"))["pages"])
     count = max(1, math.ceil(pages / per_sheet))
-    printed = print_batch(survey, {"count": count, "note": "bench scan"}, manager)
+    printed = print_batch(survey, {"count": count, "agency_id": agency, "note": "bench scan"},
+                          manager)
     db.session.commit()
     layout = json.loads(Path(printed.layout_path).read_text(encoding="utf-8"))
     serials = [printed.serial_text(n) for n in range(printed.first_serial,

@@ -17,8 +17,9 @@ def test_an_interview_keyed_on_the_page_counts_in_the_independent_survey(client,
     sign_in(client, people["lan"])
     res = key_sheet(client, survey, 1, typed(), interview="y")
     assert res.status_code == 302, res.get_data(as_text=True)[:500]
+    # Another respondent: a generic sheet asks no dossier code, so phone and ID tell them apart.
     res = key_sheet(client, survey, 2, typed(q01="no", q02=["reason_b"],
-                                             dossier_code="H17.00002"))
+                                             phone="0912 345 679", citizen_id="048123456780"))
     assert res.status_code == 302
     sheets = {s.serial: s for s in db.session.query(EntrySheet).filter_by(survey_id=survey.id)}
     assert sheets[1].source == SheetSource.INTERVIEW and sheets[2].source == SheetSource.KEYED
