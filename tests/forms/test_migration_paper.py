@@ -1,4 +1,4 @@
-"""Migration 0023 (printed sheets of drawn dossiers; batches printed for an agency, field and
+"""Migration 0024 (printed sheets of drawn dossiers; batches printed for an agency, field and
 imprint; scan batches of an agency) matches the models, on SQLite and on PostgreSQL
 (``--postgres``), and goes down and up again."""
 
@@ -29,7 +29,7 @@ def test_down_and_up_again(app, db):
     from sqlalchemy import inspect
 
     with app.app_context():
-        downgrade(revision="0022")
+        downgrade(revision="0023")
         db.session.remove()
         assert "printed_sheets" not in inspect(db.engine).get_table_names()
         cols = {c["name"] for c in inspect(db.engine).get_columns("print_batches")}
