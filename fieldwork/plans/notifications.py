@@ -124,6 +124,21 @@ def clear(work: str, user_ids=None) -> int:
     return len(rows)
 
 
+def clear_survey(survey, kind: str | None = None) -> int:
+    """All the survey's open notifications (of ``kind`` only, if given) are cleared: the
+    work they announced is over (fieldwork closed, the survey published)."""
+    q = select(Notification).where(Notification.survey_id == survey.id,
+                                   Notification.done_at.is_(None))
+    if kind is not None:
+        q = q.where(Notification.kind == kind)
+    rows = db.session.scalars(q).all()
+    now = utcnow()
+    for n in rows:
+        n.done_at = now
+    db.session.flush()
+    return len(rows)
+
+
 def unread_count(user) -> int:
     """How many unread notifications the user has (cleared ones no longer count)."""
     return db.session.scalar(select(func.count(Notification.id)).where(

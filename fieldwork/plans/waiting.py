@@ -152,6 +152,11 @@ def hand_off(survey, step: Step, t: workflow.Transition, row, actor) -> int:
     """After ``t``: clear the notifications of the step's earlier hand-off (that work is
     done) and tell whoever now acts next, if that is someone else; returns how many."""
     notifications.clear(work_key(survey, step))
+    if step == Step.FIELDWORK and row.state == DONE[step]:
+        notifications.clear_survey(survey, "assignment")  # nothing left to collect
+    if step == Step.ACCEPTANCE and row.state == DONE[step]:
+        notifications.clear_survey(survey)  # published: the survey's work is over
+        return 0
     target_step, state = step, row.state
     if row.state == DONE[step] and step < Step.ACCEPTANCE:
         target_step = Step(step + 1)

@@ -186,3 +186,12 @@ def test_every_demo_account_has_work_waiting(demo_year, db, app):
     told = db.session.scalars(select(Notification).where(
         Notification.user_id == snv.id, Notification.done_at.is_(None))).all()
     assert any((n.params or {}).get("code") == "DEMO-2027" for n in told)
+
+
+def test_no_message_about_last_year_is_left_open(demo_year, db):
+    """DEMO-2025 is published: none of its notifications still asks anything of anyone."""
+    from fieldwork.plans.models_docs import Notification
+    last = db.session.scalar(select(Survey).where(Survey.code == "DEMO-2025"))
+    left = db.session.scalars(select(Notification).where(
+        Notification.survey_id == last.id, Notification.done_at.is_(None))).all()
+    assert not left, [(n.user_id, n.kind) for n in left]

@@ -176,3 +176,33 @@ def test_submitted_questionnaire_shows_for_the_assigned_reviewer_at_once(client,
     assert login(client, cast["ha_other"].email, PASSWORD).status_code == 302
     html = client.get("/").get_data(as_text=True)
     assert 'data-queue="forms.approve"' not in html
+
+
+def test_closing_fieldwork_clears_the_assignments_and_publishing_clears_the_rest(
+        factory, db, monkeypatch, cast):
+    """The enumerator's "you are assigned" messages end with fieldwork; a published survey
+    leaves nobody anything to do; another survey's messages stay."""
+    use_fake_forms(monkeypatch)
+    survey = factory.survey(agencies=[cast["sent"]])
+    other = factory.survey(agencies=[cast["sent"]])
+    satisfy_all(db, survey, cast["m1"], cast["enum"], cast["sent"])
+    put_in_state(db, survey, Step.FIELDWORK, StepState.IN_FIELD)
+    for s in (survey, other):
+        notifications.notify([cast["enum"]], s, "assignment", {
+            "code": s.code, "quota": 10, "agency": cast["sent"].name})
+    notifications.notify([cast["m2"]], survey, "workflow", {
+        "code": survey.code, "step_no": 3, "state": "in_field"})
+    db.session.commit()
+    operations_steps.transition(survey, {"step": 3, "name": "close_fieldwork"}, cast["m1"])
+    db.session.commit()
+    mine = {n.survey_id: n for n in _open(cast["enum"].id)}
+    assert survey.id not in mine and other.id in mine
+    assert any(n.survey_id == survey.id for n in _open(cast["m2"].id))
+
+    put_in_state(db, survey, Step.ACCEPTANCE, StepState.ISSUED)
+    db.session.commit()
+    operations_steps.transition(survey, {"step": 6, "name": "publish"}, cast["m1"])
+    db.session.commit()
+    assert not any(n.survey_id == survey.id for u in (cast["m2"], cast["enum"])
+                   for n in _open(u.id))
+    assert any(n.survey_id == other.id for n in _open(cast["enum"].id))
