@@ -40,6 +40,8 @@ def _entry(pub: Publication) -> dict:
     return {"pub": pub, "survey": pub.survey, "stats": stats, "draft": draft,
             "files": public_data.report_files(pub, draft), "chart": bool(rows),
             "chart_lowest": len(rows) if lowest else 0,
+            "chart_ranked": any(a.get("status", "ranked") == "ranked" and a.get("rate") is not None
+                                for a in stats["agencies"]),
             "ranked": [a for a in stats["agencies"] if a.get("rate") is not None],
             "bands": public_data.plan_bands(stats), "thresholds": public_data.thresholds(stats),
             "sources": public_data.sources_beside(stats),

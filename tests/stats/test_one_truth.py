@@ -155,6 +155,7 @@ def test_the_public_page_leads_with_the_independent_survey_and_marks_only_the_pl
          ci(stats["sources"]["city_online"]["overall"]["ci95"])]]
     # Ranks are ranges by a stated method; short agencies say so; no bands by default.
     assert "hiệu chỉnh Holm" in page and 'id="bands-note"' not in page
+    assert "biểu đồ không phải là xếp hạng" not in page  # two agencies are ranked
     assert "Đường nét đứt" not in page and "low=" not in page
     assert public_rows(page)["Văn phòng UBND thành phố"][0] == "chưa đủ mẫu"
 
