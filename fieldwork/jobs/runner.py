@@ -458,7 +458,6 @@ class EmbeddedPool:
                                      name=f"job-worker-{len(self.threads) + 1}", daemon=True)
                 self.threads.append(t)
                 t.start()
-        start_services(app)
 
     def put(self, job_id: int) -> None:
         self.jobs.put(job_id)

@@ -40,6 +40,9 @@ def _start_embedded_workers():
     app = current_app._get_current_object()
     if runner.embedded.pid is None and runner.backend(app) == "embedded":
         runner.embedded.start(app)
+        # Services (the scan inboxes' watcher) run in long-lived processes only: this web
+        # process and ``fieldwork worker``, never a command line that queued a job and exits.
+        runner.start_services(app)
 
 
 @bp.app_template_global()

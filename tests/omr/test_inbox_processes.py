@@ -190,3 +190,30 @@ def test_fieldwork_worker_reads_what_scanners_write_with_nobody_at_the_keyboard(
         assert {p.status for p in pages} == {PageStatus.READ}
     assert sorted(p.name for p in (folder / "done").iterdir()) == sorted(
         n for n, _ in seeded.scan_files)
+
+
+def test_the_web_server_watches_the_inboxes_in_the_embedded_set_up(instance, tmp_path):
+    """One machine, no Redis: the web server's own workers watch and read (its first
+    request starts them)."""
+    import requests
+
+    from fieldwork.deploy.loadbench import Server
+
+    seeded = instance.seed(0, 1, 2)
+    folder = tmp_path / "inbox"
+    inbox_id = _set_up(instance, seeded, folder)
+    for name, data in seeded.scan_files:
+        (folder / name).write_bytes(data)
+    instance.env.update(FIELDWORK_JOBS="embedded")
+    server = Server(instance, workers=1, threads=2, sqlite=True)
+    server.start()
+    try:
+        requests.get(server.base + "/login", timeout=30).close()
+        done = select(func.count()).select_from(InboxFile).where(
+            InboxFile.inbox_id == inbox_id, InboxFile.state == FileState.DONE,
+            InboxFile.moved_to.is_not(None))
+        _wait(lambda: _count(instance, done) == len(seeded.scan_files), 240, every=0.5)
+    finally:
+        server.stop()
+    assert sorted(p.name for p in (folder / "done").iterdir()) == sorted(
+        n for n, _ in seeded.scan_files)
