@@ -110,33 +110,31 @@ def notify(users, survey, kind: str, params: dict, actor=None, work: str | None 
     return len(seen)
 
 
+def _done(*where) -> int:
+    """Mark the open notifications matching ``where`` as done (in one UPDATE); how many."""
+    from sqlalchemy import update
+    result = db.session.execute(update(Notification).where(
+        Notification.done_at.is_(None), *where).values(done_at=utcnow())
+        .execution_options(synchronize_session="fetch"))
+    return result.rowcount or 0
+
+
 def clear(work: str, user_ids=None) -> int:
     """The work ``work`` is done: its open notifications (of ``user_ids`` only, if given)
     are cleared; returns how many."""
-    q = select(Notification).where(Notification.work == work, Notification.done_at.is_(None))
+    where = [Notification.work == work]
     if user_ids is not None:
-        q = q.where(Notification.user_id.in_(list(user_ids)))
-    rows = db.session.scalars(q).all()
-    now = utcnow()
-    for n in rows:
-        n.done_at = now
-    db.session.flush()
-    return len(rows)
+        where.append(Notification.user_id.in_(list(user_ids)))
+    return _done(*where)
 
 
 def clear_survey(survey, kind: str | None = None) -> int:
     """All the survey's open notifications (of ``kind`` only, if given) are cleared: the
     work they announced is over (fieldwork closed, the survey published)."""
-    q = select(Notification).where(Notification.survey_id == survey.id,
-                                   Notification.done_at.is_(None))
+    where = [Notification.survey_id == survey.id]
     if kind is not None:
-        q = q.where(Notification.kind == kind)
-    rows = db.session.scalars(q).all()
-    now = utcnow()
-    for n in rows:
-        n.done_at = now
-    db.session.flush()
-    return len(rows)
+        where.append(Notification.kind == kind)
+    return _done(*where)
 
 
 def unread_count(user) -> int:
