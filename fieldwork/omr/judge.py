@@ -70,6 +70,8 @@ class BoxCalls:
     beside: np.ndarray | None = None  # a mark left of a box with nothing printed there
     near: np.ndarray | None = None  # other ink close by (beside a box in a row, after a text)
     ringish: np.ndarray | None = None  # ring-like ink around a box, whatever is next to it
+    text_ring: np.ndarray | None = None  # a ring around the option's text, whatever the box
+    follows: np.ndarray | None = None  # the box whose option text ends just left of each box
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -180,10 +182,10 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
         strays[i] = diagonal(i) < X_RATIO
     usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~grid]
     typical = float(np.median(usual)) if len(usual) >= 3 else 0.0
-    around, beside, near, ringish = _around(m, marked, groups or [list(range(n))])
+    around, beside, near, ringish, text_ring = _around(m, marked, groups or [list(range(n))])
     zones = (raw_sides, raw_corners, m.rects[:, :2] + m.rects[:, 2:] / 2, m.rects[:, 2])
     return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, zones, around,
-                    beside, near, ringish)
+                    beside, near, ringish, text_ring, _follows(m))
 
 
 def _excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
@@ -226,7 +228,7 @@ def _around(m: BoxMeasures, marked: np.ndarray,
     n = len(m.fill)
     z = np.zeros(n, bool)
     if m.halo is None or n == 0:
-        return z, z, z, z
+        return z, z, z, z, z
     halo = np.nan_to_num(_excess(m.halo, groups))
     # A ring must cross all three free sides of a box in a grid or a matrix row (their
     # column headings and digits differ from box to box); two will do in an option list,
@@ -258,7 +260,23 @@ def _around(m: BoxMeasures, marked: np.ndarray,
     beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
     # Any other ink beside a box or after its text: enough to doubt a question read blank.
     near = (after | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
-    return around, beside, near, (ring | text) & ~marked
+    return around, beside, near, (ring | text) & ~marked, text
+
+
+def _follows(m: BoxMeasures) -> np.ndarray:
+    """For each box, the box whose option text ends just left of it on the same line (a ring
+    around that text passes beside this box), else -1."""
+    n = len(m.fill)
+    out = np.full(n, -1)
+    if m.texts is None or n == 0:
+        return out
+    x, y, w, h = m.rects.T
+    ends = m.texts[:, 0] + m.texts[:, 2]
+    for i in np.flatnonzero(np.isfinite(ends)):
+        after = (np.abs(y - y[i]) < 0.5 * h[i]) & (x > ends[i]) & (x - ends[i] < 3 * w[i])
+        if after.any():
+            out[np.flatnonzero(after)] = i
+    return out
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
@@ -420,6 +438,8 @@ def _outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, values: li
     if c.around is None:
         return values, status, conf, note
     ringed = _ring_over_neighbours(idx, c)
+    if ringed is None and status in ("blank", "doubtful"):
+        ringed = _ring_through_box(idx, c)
     if ringed is not None:
         return [opts[idx.index(ringed)]], "ok", 0.6, "ring"
     if status == "ok" and any(c.ringish[idx[k]] and opts[k] not in values
@@ -449,6 +469,25 @@ def _outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, values: li
         return values, status, conf, note
     doubted = sorted(set(values) | set(extra), key=order.get)
     return doubted, "doubtful", 0.4, "outside"
+
+
+def _ring_through_box(idx: list[int], c: BoxCalls) -> int | None:
+    """The option whose text alone is ringed when the ring also crosses its box (a light
+    mark there, the only one): no other ink beside the question's boxes but the ring's own,
+    beside the box right after that text."""
+    if c.text_ring is None or c.follows is None:
+        return None
+    rings = [i for i in idx if c.text_ring[i]]
+    if len(rings) != 1:
+        return None
+    r = rings[0]
+    marked = [i for i in idx if c.net[i] >= c.low]
+    if marked != [r] or c.net[r] >= CLEAR or c.cancelled[r]:
+        return None
+    if any(c.beside[i] or c.around[i] or (c.near[i] and c.follows[i] != r)
+           for i in idx if i != r):
+        return None
+    return r
 
 
 def _ring_over_neighbours(idx: list[int], c: BoxCalls) -> int | None:

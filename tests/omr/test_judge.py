@@ -163,3 +163,34 @@ def test_a_light_mark_a_tick_from_the_box_before_may_reach_is_doubted_in_a_multi
     arm = {("q2", "a", None): [0.02, 0.1, 0.02, 0.02], ("q2", "b", None): [0.02, 0.02, 0.1, 0.02]}
     answers, _, _ = _page(fills, corners=arm)
     assert (answers["q2"].values, answers["q2"].status) == (["a", "b"], "doubtful")
+
+
+def test_a_ring_around_an_options_text_that_crosses_its_box_reads_that_option():
+    """q1's options stand in a row, each text right of its box. A ring drawn around the text of
+    q1:c also crosses c's box (a light mark there): q1 reads c, as a ring, not a doubt."""
+    boxes = [{"question": "q1", "option": o, "x": 60.0 * i, "y": 0, "w": 11.3, "h": 11.3}
+             for i, o in enumerate("abcde")]
+    boxes += [{"question": "d", "option": str(k), "position": p, "x": 10.0 * p, "y": 40 + 10 * k,
+               "w": 9.9, "h": 9.9} for p in range(3) for k in range(10)]
+    n = len(boxes)
+    rng = np.random.default_rng(1)
+    fill = 0.05 + rng.normal(0, 0.002, n)
+    fill[2] += 0.05  # the ring crossing c's box
+    for p, ch in enumerate("123"):
+        fill[5 + 10 * p + int(ch)] += 0.8
+    rects = np.array([[b["x"], b["y"], b["w"], b["h"]] for b in boxes]) * 2
+    texts = np.full((n, 4), np.nan)
+    texts[:5] = [[(60.0 * i + 17) * 2, 4.0, 60.0, 17.0] for i in range(5)]
+    halo, label = np.zeros((n, 3)), np.full((n, 3), np.nan)
+    label[:5] = 0.01
+    label[2, :2] = 0.16  # ink above and below c's text
+    m = BoxMeasures(fill, fill, np.ones(n), np.full((n, 4), 0.02), np.full((n, 4), 0.02),
+                    np.zeros((n, 2)), rects, halo, label, texts)
+    layout = {"questions": [{"code": "q1", "kind": "single"}, {"code": "d", "kind": "digits"}]}
+    answers, _ = judge_page(layout, boxes, m, np.zeros((200, 200), np.uint8))
+    assert (answers["q1"].values, answers["q1"].status, answers["q1"].note) == \
+        (["c"], "ok", "ring")
+    # A light mark in another box as well: a person decides.
+    fill[4] += 0.05
+    answers, _ = judge_page(layout, boxes, m, np.zeros((200, 200), np.uint8))
+    assert answers["q1"].status == "doubtful"
