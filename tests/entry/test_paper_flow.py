@@ -33,7 +33,7 @@ STYLES = ("fill", "tick", "cross")
 @pytest.fixture()
 def paper(db, factory, people):
     """PAPER-1: the 2025 form approved; a ward with three fields and Sở Tư pháp, whose
-    dossiers are in the frame and drawn."""
+    dossiers are in the frame and drawn (24 of Sở Tư pháp's 60, 16 of the ward's 40)."""
     from fieldwork.frames.demo import dossier_list
     from fieldwork.frames.operations import import_frame
     from fieldwork.frames.operations_draw import make_draw
@@ -44,10 +44,10 @@ def paper(db, factory, people):
     fields = {code: factory.field(code, name) for code, name in FIELDS}
     survey = factory.survey("PAPER-1", agencies=[ward, justice])
     approve(db, survey, people)
-    data = dossier_list([(ward.name, 12), (justice.name, 24)],
+    data = dossier_list([(ward.name, 40), (justice.name, 60)],
                         {ward.name: ["HT", "CT", "DD"], justice.name: ["HT", "CT"]}, seed=11)
     import_frame(survey, io.BytesIO(data), {"name": "frame.csv"}, people["manager"])
-    make_draw(survey, {"seed": 2026, "size": 12}, people["manager"])
+    make_draw(survey, {"seed": 2026, "size": 40}, people["manager"])
     db.session.commit()
     return survey, ward, justice, fields
 
@@ -82,11 +82,16 @@ def _scan(client, people, survey, batch, answers, rotations) -> None:
 
 def test_printed_sheets_reach_review_with_no_typing_but_real_comments(client, db, paper,
                                                                      people):
+    """The issue's done-when: 20 personalised sheets for Sở Tư pháp's drawn dossiers and 20
+    generic ones for Phường Hải Châu, each on one A4 side, filled, scanned, in review with
+    no typing but the real comments, the 20 dossiers answered."""
     survey, ward, justice, fields = paper
     manager = people["manager"]
-    generic = print_batch(survey, {"agency_id": ward.id, "count": 8}, manager)
-    personal = print_batch(survey, {"draw": True, "agency_id": justice.id}, manager)
+    generic = print_batch(survey, {"agency_id": ward.id, "count": 20}, manager)
+    personal = print_batch(survey, {"draw": True, "agency_id": justice.id, "count": 20},
+                           manager)
     db.session.commit()
+    assert generic.count == personal.count == 20
     assert generic.pages_per_sheet == personal.pages_per_sheet == 1
     rotations = (0, 90, 180, 270)
 
