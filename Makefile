@@ -17,7 +17,7 @@ PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --du
 
 # Debian packages the app needs at run time, and the extra ones the tests need.
 RUN_PKGS := libzbar0 fonts-dejavu-core fonts-liberation2 poppler-utils
-TEST_PKGS := $(RUN_PKGS) postgresql chromium redis-server pspp libreoffice-writer-nogui
+TEST_PKGS := $(RUN_PKGS) postgresql chromium redis-server pspp libreoffice-writer-nogui zbar-tools
 
 .PHONY: run test wheel-smoke setup setup-test system-run system-test i18n i18n-compile lint clean
 

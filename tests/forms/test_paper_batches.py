@@ -195,3 +195,29 @@ def test_the_header_names_the_city_above_the_agencies_and_the_contractor(db, wor
         survey.title, "UBND thành phố Đà Nẵng", "Công ty Khảo sát ABC")
     batch = print_batch(survey, {"agency_id": a.id, "count": 1}, manager)
     assert batch.imprint["header"]["commissioner"] == "UBND thành phố Đà Nẵng"
+
+
+def test_zbarimg_reads_the_short_qr_code_of_generic_and_personalised_sheets(db, world, survey,
+                                                                           tmp_path):
+    """Checked with the program a user would: poppler rasterises the printed page, zbarimg
+    reads its QR code, which names the serial and nothing of the dossier or agency."""
+    import subprocess
+
+    from fieldwork.forms.batches import mac_key
+    from fieldwork.forms.qrpayload import verify
+
+    manager, a, _b, _fields = world
+    generic = print_batch(survey, {"agency_id": a.id, "count": 1}, manager)
+    personal = print_batch(survey, {"draw": True, "agency_id": a.id, "count": 1}, manager)
+    dossier = db.session.scalar(select(PrintedSheet).where(
+        PrintedSheet.batch_id == personal.id)).dossier
+    for batch in (generic, personal):
+        stem = tmp_path / f"b{batch.id}"
+        subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1",
+                        batch.pdf_path, str(stem)], check=True)
+        png = next(tmp_path.glob(f"b{batch.id}*.png"))
+        out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        payload = verify(out, mac_key())
+        assert payload.serial == batch.serial_text(batch.first_serial) and payload.page == 1
+        assert dossier.code not in out and a.name not in out and len(out) < 50
