@@ -45,6 +45,8 @@ ACTIONS: dict = {
     "plan.update": _l("The plan edited"),
     "print.assign": _l("A print batch handed to an enumerator"),
     "print.batch": _l("Forms printed"),
+    "print.returned": _l("A personalised form came back for its drawn dossier"),
+    "print.void": _l("Personalised forms printed again, their old serials void"),
     "privacy.grant": _l("Access to contact data granted"),
     "progress.shortfall": _l("A shortfall of forms explained"),
     "quality.recheck_draw": _l("A re-check sample drawn"),
