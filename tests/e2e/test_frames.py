@@ -37,8 +37,9 @@ def test_manager_imports_a_dossier_list_draws_and_takes_the_lists(page, tmp_path
     page.locator("form[action$='/draw'] [type=submit]").click()
     page.wait_for_url(re.compile(r"/frames/draws/\d+$"))
     assert page.locator(".alert-success").count() == 1
-    with page.expect_download() as info:
-        page.get_by_role("link", name=re.compile("PDF")).click()
+    # The invitation lists are typeset while the click waits: give a loaded machine time.
+    with page.expect_download(timeout=90_000) as info:
+        page.get_by_role("link", name=re.compile("PDF")).click(timeout=90_000)
     with open(info.value.path(), "rb") as fh:
         assert fh.read(5) == b"%PDF-"
     with page.expect_download() as info:

@@ -26,6 +26,7 @@ NUMBERS = [-5, 3.25, 0, "-5", "+84905123456", "-0,5", "12", "1.5e3"]
 # Files the app writes only as input for its own importers (demo data, benchmarks): never
 # handed to a person, and a quote there would change what the importer reads.
 INPUT_GENERATORS = {"frames/demo.py", "frames/bench.py", "imports/demo.py",
+                    "imports/bench.py",  # fieldwork bench exports: real-shaped one-stop files
                     "xlsx/cli.py"}  # fieldwork bench xlsx: a workbook for the checked reader
 RULE_MODULE = "cells.py"
 

@@ -229,10 +229,14 @@ def test_qr_verify_only_raises_its_error(text):
 
 def _break_code(q: Questionnaire, data) -> None:
     target = data.draw(st.sampled_from(list(q.questions())))
-    target.code = data.draw(st.sampled_from(["", "Q1", "1q", "q-1", "q1\n", "q" * 41, "câu",
-                                             "q1 ", next(iter(q.questions())).code]))
-    if target is next(iter(q.questions())) and target.code == "q01":
-        target.code = "Q1"
+    first = next(iter(q.questions()))
+    own = first.code
+    # Codes keep their case and are compared without it: the first question's code in
+    # capitals is another question's duplicate, as the code itself is.
+    target.code = data.draw(st.sampled_from(["", "1q", "q-1", "q1\n", "q" * 41, "câu", "q1 ",
+                                             own, own.upper()]))
+    if target is first and target.code.lower() == own.lower():
+        target.code = "1q"  # its own code (in any case) is no duplicate: break it otherwise
 
 
 def _break_question(q: Questionnaire, data) -> None:
