@@ -65,7 +65,8 @@ step "db upgrade"
 "$V/fieldwork" demo --password smoke-Password-2026 >"$WORK/demo.log" 2>&1 \
   || { tail -40 "$WORK/demo.log"; fail "demo"; }
 step "demo"
-"$V/fieldwork" forms print DEMO-2026 --count 3 --out forms.pdf --layout forms.json \
+"$V/fieldwork" forms print DEMO-2026 --count 3 --agency "Sở Tư pháp" --out forms.pdf \
+  --layout forms.json \
   >"$WORK/print.log" 2>&1 || { cat "$WORK/print.log"; fail "forms print"; }
 pdftotext -layout forms.pdf forms.txt
 grep -q "PHIẾU" forms.txt || fail "the printed form has no Vietnamese title (forms.txt)"
@@ -134,7 +135,7 @@ step "serve: Vietnamese pages"
 
 # 4. A run-time file missing from the installation is named, without a traceback.
 rm "$SITE/print_templates/print_settings.json"
-if "$V/fieldwork" forms print DEMO-2026 --count 1 --out x.pdf --layout x.json \
+if "$V/fieldwork" forms print DEMO-2026 --count 1 --agency "Sở Tư pháp" --out x.pdf --layout x.json \
     >"$WORK/missing.log" 2>&1; then fail "forms print worked without print_settings.json"; fi
 grep -q "fieldwork/print_templates/print_settings.json is missing" "$WORK/missing.log" \
   || { cat "$WORK/missing.log"; fail "the missing file is not named"; }
