@@ -115,7 +115,7 @@ def load_previous(data: dict, actor="demo") -> Survey | None:
 def _plan(data: dict, manager, reviewer) -> Survey:
     """Step 1: the plan written, submitted, appraised, signed and issued."""
     from .plans import operations as ops
-    from .plans.demo import HEADER, SECTIONS, signed_plan
+    from .plans.demo import HEADER, SECTIONS
     survey = ops.create_survey({
         "code": CODE, "year": 2025, "title": TITLE,
         "contractor": "Trung tâm Khảo sát Độc lập (demo)",
@@ -144,17 +144,28 @@ def _plan(data: dict, manager, reviewer) -> Survey:
         "- Tháng 11-12/2025: xử lý số liệu, lấy ý kiến các cơ quan, đơn vị; nghiệm thu, "
         "Sở Nội vụ thẩm định, ban hành và công bố báo cáo.")
     header = {**HEADER, "subject": HEADER["subject"].replace("2026", "2025")}
-    ops.update_plan(survey, {**sections, **header}, manager)
+    issue_plan(survey, manager, reviewer, {**sections, **header},
+               "Đồng ý với kế hoạch; đơn vị ban hành và triển khai theo đúng tiến độ.",
+               "42", date(2025, 7, 28))
+    return survey
+
+
+def issue_plan(survey, manager, reviewer, plan: dict, appraisal: str, doc_number: str,
+               signed_on: date) -> None:
+    """Step 1 of a demo year: ``plan`` written, submitted, appraised with ``appraisal``,
+    signed as number ``doc_number`` on ``signed_on``, uploaded signed and issued."""
+    from .plans import operations as ops
+    from .plans.demo import HEADER, signed_plan
+    ops.update_plan(survey, plan, manager)
     ops.set_reviewer(survey, {"reviewer_id": reviewer.id}, manager)
     _step(survey, Step.PLAN, "submit", manager)
-    _step(survey, Step.PLAN, "appraise", reviewer, "Đồng ý với kế hoạch; đơn vị ban hành và "
-          "triển khai theo đúng tiến độ.")
-    ops.update_plan(survey, {"doc_number": "42", "signed_on": date(2025, 7, 28)}, manager)
+    _step(survey, Step.PLAN, "appraise", reviewer, appraisal)
+    ops.update_plan(survey, {"doc_number": doc_number, "signed_on": signed_on}, manager)
     body, ext = signed_plan(survey)
-    _upload(survey, manager, "plan_signed", f"Kế hoạch số 42/{HEADER['doc_symbol']} (bản đã ký)",
-            f"ke-hoach-42-{HEADER['doc_symbol']}-da-ky.{ext}", body)
+    symbol = HEADER["doc_symbol"]
+    _upload(survey, manager, "plan_signed", f"Kế hoạch số {doc_number}/{symbol} (bản đã ký)",
+            f"ke-hoach-{doc_number}-{symbol}-da-ky.{ext}", body)
     _step(survey, Step.PLAN, "issue", manager)
-    return survey
 
 
 def _questionnaire(survey, manager, reviewer) -> None:

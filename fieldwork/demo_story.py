@@ -11,12 +11,12 @@ Everything goes through the real operations, by the demo accounts.
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from sqlalchemy import select
 
 from .auth.models import User
+from .demo_previous import _step, issue_plan
 from .directory.models import Agency
 from .extensions import db
 from .plans.models import Survey
@@ -30,11 +30,6 @@ DOC_NUMBER = "118"
 
 def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
-
-
-def _step(survey, step: Step, name: str, user, comment: str | None = None) -> None:
-    from .plans.operations_steps import transition
-    transition(survey, {"step": int(step), "name": name, "comment": comment}, user)
 
 
 def load_story(data: dict, actor="demo") -> Survey | None:
@@ -52,9 +47,8 @@ def load_story(data: dict, actor="demo") -> Survey | None:
 
 def _plan(data: dict, manager, reviewer) -> Survey:
     """Step 1: the plan written, submitted, appraised, signed and issued."""
-    from .plans import attachments
     from .plans import operations as ops
-    from .plans.demo import HEADER, SECTIONS, signed_plan
+    from .plans.demo import HEADER, SECTIONS
 
     survey = ops.create_survey({
         "code": CODE, "year": 2027, "title": TITLE,
@@ -72,20 +66,9 @@ def _plan(data: dict, manager, reviewer) -> Survey:
                                       "bodies_h2": 12}, manager)
     sections = {k: v.replace("2026", "2027") for k, v in SECTIONS.items()}
     header = {**HEADER, "subject": HEADER["subject"].replace("2026", "2027")}
-    ops.update_plan(survey, {**sections, **header}, manager)
-    ops.set_reviewer(survey, {"reviewer_id": reviewer.id}, manager)
-    _step(survey, Step.PLAN, "submit", manager)
-    _step(survey, Step.PLAN, "appraise", reviewer, "Đồng ý với kế hoạch năm 2027; đơn vị ban "
-          "hành và triển khai theo đúng tiến độ.")
-    ops.update_plan(survey, {"doc_number": DOC_NUMBER, "signed_on": date(2026, 11, 20)},
-                    manager)
-    body, ext = signed_plan(survey)
-    attachments.upload(survey, {
-        "kind": "plan_signed", "title": f"Kế hoạch số {DOC_NUMBER}/{HEADER['doc_symbol']} "
-                                        "(bản đã ký)",
-        "filename": f"ke-hoach-{DOC_NUMBER}-{HEADER['doc_symbol']}-da-ky.{ext}",
-        "agency_id": None, "stream": io.BytesIO(body)}, manager)
-    _step(survey, Step.PLAN, "issue", manager)
+    issue_plan(survey, manager, reviewer, {**sections, **header},
+               "Đồng ý với kế hoạch năm 2027; đơn vị ban hành và triển khai theo đúng tiến độ.",
+               DOC_NUMBER, date(2026, 11, 20))
     return survey
 
 
