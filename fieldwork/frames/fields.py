@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..imports.parsers import agency_parser, parse_date, parse_text, restore_cid, restore_phone
 from ..imports.tabular import FieldSpec, fold
-from ..privacy.validate import InvalidValue, normalise_cid, normalise_phone
+from ..privacy.validate import parse_cid, parse_phone
 
 FAR_FUTURE = dt.date(2100, 1, 1)
 CODE_MAX = 64
@@ -44,15 +44,6 @@ def parse_code(text: str) -> str:
 def parse_due(text: str) -> dt.date:
     """A due date (appointment date): may lie in the future."""
     return parse_day(text, latest=FAR_FUTURE)
-
-
-def _contact(normalise) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        try:
-            return normalise(text)
-        except InvalidValue as exc:
-            raise ValueError(str(exc.message)) from None
-    return parse
 
 
 def field_parser(fields: Iterable[tuple[int, str, str]]) -> Callable[[str], int]:
@@ -97,10 +88,10 @@ def frame_fields(agencies: Iterable[tuple[int, str]],
         FieldSpec("name", str(_l("Applicant name")), parse_text(200), required=False,
                   synonyms=("ho ten", "ho va ten", "nguoi nop", "ten nguoi nop", "chu ho so",
                             "applicant", "name"), identity=False),
-        FieldSpec("phone", str(_l("Phone")), _contact(normalise_phone), required=False,
+        FieldSpec("phone", str(_l("Phone")), parse_phone, required=False,
                   synonyms=("so dien thoai", "dien thoai", "sdt", "phone", "so dt",
                             "dien thoai lien he"), identity=False, restore=restore_phone),
-        FieldSpec("cid", str(_l("Citizen ID")), _contact(normalise_cid), required=False,
+        FieldSpec("cid", str(_l("Citizen ID")), parse_cid, required=False,
                   synonyms=("cccd", "can cuoc", "so cccd", "can cuoc cong dan", "so dinh danh",
                             "citizen id", "so cccd/cmnd", "cccd/cmnd", "so giay to tuy than",
                             "so dinh danh ca nhan"), identity=False, restore=restore_cid),

@@ -7,19 +7,10 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
-from ..privacy.validate import InvalidValue, normalise_cid, normalise_phone
+from ..privacy.validate import parse_cid, parse_phone
 from .parsers import agency_parser, parse_date, parse_satisfied, parse_text
 from .reasons import reason_parser
 from .tabular import FieldSpec
-
-
-def _contact(normalise):
-    def parse(text: str) -> str:
-        try:
-            return normalise(text)
-        except InvalidValue as exc:
-            raise ValueError(str(exc.message)) from None
-    return parse
 
 
 def result_fields(agencies: Iterable[tuple[int, str]], *, keyed: bool = False,
@@ -45,9 +36,9 @@ def result_fields(agencies: Iterable[tuple[int, str]], *, keyed: bool = False,
         FieldSpec("dossier_code", str(_l("Dossier code")), parse_text(64), required=False,
                   synonyms=("ma ho so", "so ho so", "dossier", "dossier code", "ma hs"),
                   identity=not keyed),
-        FieldSpec("phone", str(_l("Phone")), _contact(normalise_phone), required=False,
+        FieldSpec("phone", str(_l("Phone")), parse_phone, required=False,
                   synonyms=("so dien thoai", "dien thoai", "sdt", "phone"), identity=False),
-        FieldSpec("cid", str(_l("Citizen ID")), _contact(normalise_cid), required=False,
+        FieldSpec("cid", str(_l("Citizen ID")), parse_cid, required=False,
                   synonyms=("cccd", "can cuoc", "so cccd", "can cuoc cong dan", "so dinh danh",
                             "citizen id"), identity=False),
         FieldSpec("record_id", str(_l("Record id in the source system")), parse_text(64),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 
@@ -49,6 +50,22 @@ def normalise_cid(text: str) -> str:
 
 
 NORMALISERS = {"phone": normalise_phone, "cid": normalise_cid}
+
+
+def cell_parser(normalise: Callable[[str], str]) -> Callable[[str], str]:
+    """A table-cell parser from a normaliser: its ``InvalidValue`` becomes the ``ValueError``
+    (with the same message) that file imports report against the cell."""
+    def parse(text: str) -> str:
+        try:
+            return normalise(text)
+        except InvalidValue as exc:
+            raise ValueError(str(exc.message)) from None
+    parse.__name__ = f"parse_{normalise.__name__.removeprefix('normalise_')}"
+    return parse
+
+
+parse_phone = cell_parser(normalise_phone)
+parse_cid = cell_parser(normalise_cid)
 
 
 def phone_error(text: str) -> str | None:
