@@ -71,6 +71,34 @@ def task(kind: str, title: Callable[[dict], str]):
     return register
 
 
+GIVEN_UP: dict[str, Callable[[Job], None]] = {}
+
+
+def given_up(kind: str):
+    """Register ``handler(job)``, run once a job of ``kind`` has failed for good (its handler
+    failed, or its workers stopped until its attempts ran out), so what it worked on does not
+    stay "running" for ever. It flushes and audits its changes; the runner commits them."""
+    def register(handler):
+        GIVEN_UP[kind] = handler
+        return handler
+    return register
+
+
+def _given_up(job_id: int) -> None:
+    """Run the given-up handler of a job just failed (committed); never raises."""
+    load_tasks()  # the handlers register with their tasks
+    job = db.session.get(Job, job_id)
+    handler = GIVEN_UP.get(job.kind) if job is not None else None
+    if handler is None:
+        return
+    try:
+        handler(job)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("winding up failed job %s (%s) failed", job_id, job.kind)
+
+
 SERVICES: dict[str, Callable[[Flask], object]] = {}
 
 
@@ -343,6 +371,8 @@ def _finish(job_id: int, worker: str, status: JobStatus, result: dict | None = N
                after={"kind": job.kind, "attempt": job.attempts, "result": result,
                       "error": error})
         db.session.commit()
+        if status == JobStatus.FAILED:
+            _given_up(job_id)
     except IntegrityError:
         # The work clashed with another saved at the same moment (e.g. two report versions
         # numbered alike): nothing of it is kept; the job fails with a clear message.
@@ -403,6 +433,7 @@ def recover() -> list[int]:
                          "(the job may be too large for one worker)")
             record("system", "job.failed", job, after={"kind": job.kind, "error": job.error})
             db.session.commit()
+            _given_up(job.id)
             continue
         if chosen == "rq" and job.status == JobStatus.QUEUED and _rq_alive(app, job.dispatch_id):
             continue

@@ -9,6 +9,7 @@ earlier one becomes ``replaced``), and that decision is audited.
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -116,6 +117,15 @@ class ScanBatch(db.Model):
     def status_label(self) -> str:
         """Status in the user's language."""
         return str(BATCH_STATUS_LABELS[self.status])
+
+    @property
+    def failure(self) -> tuple[str, str]:
+        """Why the batch failed: a reason code (``reasons.REASONS``) and the technical detail,
+        from ``error`` written as "[code] detail" (a bare error reads as reading_failed)."""
+        found = re.match(r"\[(\w+)\]\s*", self.error or "")
+        if found:
+            return found.group(1), (self.error or "")[found.end():]
+        return "reading_failed", self.error or ""
 
     def can_view(self, user) -> bool:
         """Scanning operators and the manager see batches."""

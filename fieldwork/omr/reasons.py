@@ -39,6 +39,10 @@ REASONS = {
     "nothing_read": _l("No page of the file could be read"),
     "all_blank": _l("Every page of the file is blank"),
     "reading_failed": _l("Reading the file failed"),
+    "reading_given_up": _l("Reading was started several times and stopped each time before "
+                           "the end (its worker stopped), so it was given up: the file may be "
+                           "very large or damaged. Pages already read are kept; read it again, "
+                           "or split the file."),
     "void_serial": _l("The sheet was printed again for its dossier; this old serial is void"),
     "other_agency": _l("The sheet was printed for another agency than this batch's"),
 }

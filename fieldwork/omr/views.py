@@ -29,7 +29,15 @@ from . import jobs
 from . import operations as ops
 from .contact import may_see
 from .load import check_size, jpeg_size, png_size, sniff
-from .models import UPLOADERS, VERIFIERS, PageStatus, ScanBatch, ScanPage, TextRegion
+from .models import (
+    UPLOADERS,
+    VERIFIERS,
+    BatchStatus,
+    PageStatus,
+    ScanBatch,
+    ScanPage,
+    TextRegion,
+)
 from .reasons import answer_status_label, reason_label
 from .serving import ImageCut, contact_image, known_layout
 from .webforms import ReplaceForm, UploadForm
@@ -174,9 +182,17 @@ def progress(batch_id: int):
 @bp.route("/<int:batch_id>/resume", methods=["POST"])
 @roles_required(*UPLOADERS)
 def resume(batch_id: int):
-    """Restart reading a batch whose worker stopped (pages already read are kept)."""
+    """Restart reading a batch whose worker stopped, or read again one whose reading failed
+    (pages already read are kept; its inbox file waits for the outcome again)."""
     b = _load_batch(batch_id)
-    if jobs.stalled(b):
+    if b.status == BatchStatus.FAILED:
+        from .inbox.operations import read_again
+
+        read_again(b, current_user)
+        db.session.commit()
+        jobs.submit(b, current_user)
+        flash(_("The batch is being read again."), "success")
+    elif jobs.stalled(b):
         jobs.submit(b, current_user)
         flash(_("Reading resumed."), "success")
     return redirect(url_for(".batch", batch_id=b.id))

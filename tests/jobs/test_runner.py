@@ -44,6 +44,15 @@ def _boom(job, ctx):
     return {}
 
 
+GIVEN_UP: list[tuple[int, str]] = []
+
+
+@runner.given_up("test.boom")
+def _boom_given_up(job):
+    GIVEN_UP.append((job.id, job.status.value))
+    record("system", "test.wound_up", object_type="test", object_id=job.id)
+
+
 @runner.task("test.file", title=lambda p: "file")
 def _file(job, ctx):
     (job_folder(job.id) / "out.csv").write_text("a,b\n1,2\n", encoding="utf-8")
@@ -88,6 +97,16 @@ def test_an_unexpected_error_fails_the_job_without_a_trace_for_the_user(db, fact
     assert job.status == JobStatus.FAILED
     assert job.error == "internal error: ZeroDivisionError: division by zero"
     assert not _work(job.id, "test.never")
+
+
+def test_a_failed_job_is_wound_up_by_its_given_up_handler(db, factory):
+    GIVEN_UP.clear()
+    job = runner.enqueue("test.boom", {}, factory.user("manager"))
+    assert job.status == JobStatus.FAILED
+    assert GIVEN_UP == [(job.id, "failed")]  # after the failure is committed
+    assert _work(job.id, "test.wound_up") and not _work(job.id, "test.never")
+    done = runner.enqueue("test.boom", {"fail": False}, factory.user("manager"))
+    assert done.status == JobStatus.DONE and GIVEN_UP == [(job.id, "failed")]
 
 
 def test_unknown_kinds_are_refused(db, factory):

@@ -34,6 +34,9 @@ class FileState(enum.StrEnum):
     DONE = "done"  # read (some pages may be rejected: see its batch); moved to done/
     REJECTED = "rejected"  # nothing could be read from it; moved to rejected/ with the reason
     DUPLICATE = "duplicate"  # the same content was read before; not read again; rejected/
+    # Its batch failed (the reading job gave up): kept in claimed/ until read again from the
+    # batch page, then done or rejected like any other.
+    FAILED = "failed"
 
 
 INBOX_STATE_LABELS = {InboxState.WAITING: _l("Waiting for a watcher"),
@@ -51,7 +54,8 @@ PROBLEM_LABELS = {
 }
 FILE_STATE_LABELS = {FileState.READING: _l("Reading"), FileState.DONE: _l("Read"),
                      FileState.REJECTED: _l("Rejected"),
-                     FileState.DUPLICATE: _l("Already read before")}
+                     FileState.DUPLICATE: _l("Already read before"),
+                     FileState.FAILED: _l("Reading failed")}
 
 
 class ScanInbox(db.Model):

@@ -26,6 +26,7 @@ from .folder import Folder
 from .models import GIVE_UP_SECONDS, SETTLE_SECONDS, FileState, InboxFile, InboxState, ScanInbox
 
 MAX_SETTLE = 3600
+OPEN = (FileState.READING, FileState.FAILED)  # a file whose fate may still change
 FIELDS = ("name", "path", "survey_id", "operator_id", "pilot", "active", "settle_seconds",
           "give_up_seconds")
 
@@ -276,7 +277,7 @@ def outcome(row: InboxFile) -> tuple[FileState, str | None, str] | None:
     if batch is None:
         return FileState.REJECTED, "reading_failed", "its scan batch was deleted"
     if batch.status == BatchStatus.FAILED:
-        return FileState.REJECTED, "reading_failed", batch.error or ""
+        return FileState.FAILED, *batch.failure
     if batch.status != BatchStatus.DONE:
         return None
     counts = dict(db.session.execute(select(ScanPage.status, func.count()).where(
@@ -291,15 +292,15 @@ def outcome(row: InboxFile) -> tuple[FileState, str | None, str] | None:
 
 
 def finish(row: InboxFile) -> FileState | None:
-    """Record the fate of a file whose batch is read (once, even with two watchers);
-    commits. Returns the state, or None while it is still being read or another watcher
-    recorded it first."""
+    """Record the fate of a file whose batch is read, or failed, or failed and then read
+    again (once, even with two watchers); commits. Returns the new state, or None while it is
+    still being read, when nothing changed, or when another watcher recorded it first."""
     fate = outcome(row)
     if fate is None:
         return None
     state, reason, detail = fate
     done = db.session.execute(update(InboxFile).where(
-        InboxFile.id == row.id, InboxFile.state == FileState.READING).values(
+        InboxFile.id == row.id, InboxFile.state.in_(OPEN), InboxFile.state != state).values(
         state=state, reason=reason, detail=detail, finished_at=utcnow())
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:
@@ -310,6 +311,29 @@ def finish(row: InboxFile) -> FileState | None:
                  after={"file": row.name, "batch": row.batch_id, "reason": reason})
     db.session.commit()
     return state
+
+
+def finish_batch_files(batch: ScanBatch) -> list[FileState]:
+    """Record the fate of the inbox files a batch was made of (its reading just ended or
+    failed), without waiting for a watcher's pass; commits."""
+    rows = db.session.scalars(select(InboxFile).where(
+        InboxFile.batch_id == batch.id, InboxFile.state.in_(OPEN))).all()
+    return [state for row in rows if (state := finish(row)) is not None]
+
+
+def read_again(batch: ScanBatch, user) -> None:
+    """Put a failed batch back in the queue, and its failed inbox files back to reading
+    (audited); the caller commits and submits the reading job. Pages read are kept."""
+    if batch.status != BatchStatus.FAILED:
+        raise OperationError(_("Only a batch whose reading failed can be read again."))
+    audit.record(user, "scan.batch.retried", batch, before={"error": batch.error})
+    batch.status, batch.error, batch.finished_at = BatchStatus.QUEUED, None, None
+    for row in db.session.scalars(select(InboxFile).where(
+            InboxFile.batch_id == batch.id, InboxFile.state == FileState.FAILED)):
+        audit.record(user, "scan.inbox.retried", row, before={
+            "state": row.state.value, "reason": row.reason, "detail": row.detail})
+        row.state, row.reason, row.detail, row.finished_at = FileState.READING, None, "", None
+    db.session.flush()
 
 
 def moved(row: InboxFile, where: str) -> None:

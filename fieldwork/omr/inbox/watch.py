@@ -198,19 +198,22 @@ class Watcher:
             InboxFile.inbox_id == inbox.id, InboxFile.moved_to.is_(None))
             .order_by(InboxFile.id)).all()
         for row in rows:
-            if row.state == FileState.READING:
+            if row.state in ops.OPEN:
                 n += self.finish_row(row, folder)
             elif row.finished_at is None or ops.age_seconds(row.finished_at) >= ORPHAN_SECONDS:
                 self.file_away(row, folder)
         return n
 
     def finish_row(self, row: InboxFile, folder: Folder) -> int:
-        """If the row's batch is read, record its fate and move the file; 1 if it was."""
-        if ops.finish(row) is None:
-            if self.resume:
+        """If the row's batch is read, record its fate and move the file; 1 if it was. A file
+        whose reading failed stays in claimed/, to be read again from its batch page."""
+        state = ops.finish(row)
+        if state is None:
+            if self.resume and row.state == FileState.READING:
                 self.resume_lost(row)
             return 0
-        self.file_away(row, folder)
+        if state != FileState.FAILED:
+            self.file_away(row, folder)
         return 1
 
     def resume_lost(self, row: InboxFile) -> None:
@@ -230,7 +233,7 @@ class Watcher:
                         row.name, job.id)
             self.dispatch(job.id)
             db.session.expire_all()
-            if ops.finish(row) is not None:
+            if ops.finish(row) not in (None, FileState.FAILED):
                 self.file_away(row, Folder(row.inbox.path))
 
     def file_away(self, row: InboxFile, folder: Folder) -> None:
