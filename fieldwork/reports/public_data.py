@@ -1,8 +1,8 @@
 """What the public page shows of a published survey: its statistics, chart and report files.
 
 Only surveys with a ``Publication`` are ever loaded here. Their figures come from the frozen
-statistics of the published report draft when there is one, else from the survey's dataset
-(step 6 closed the survey, so its data no longer change and the result can be cached).
+statistics of the published report draft when there is one, else from the survey's dataset,
+cached under the survey's data revision like every summary.
 """
 
 from __future__ import annotations
@@ -65,10 +65,13 @@ def public_statistics(pub: Publication, draft=None) -> dict:
     ``survey_statistics``): the published draft's frozen figures, else the closed survey's."""
     if draft is not None:
         return draft.statistics
+    from ..stats.revision import current
     from ..stats.statistics import survey_statistics
 
-    # Keyed by the publication itself: a survey re-published gets a new row or timestamp.
-    key = (pub.id, pub.survey_id, pub.attachment_id, pub.published_at.isoformat())
+    # Keyed by the publication (a survey re-published gets a new row or timestamp) and by the
+    # survey's data revision: an answer approved or imported after publication shows.
+    key = (pub.id, pub.survey_id, pub.attachment_id, pub.published_at.isoformat(),
+           current(pub.survey_id))
     return _remember(_stats_cache, key, lambda: survey_statistics(pub.survey))
 
 

@@ -4,6 +4,8 @@ A key names the survey, its revision when the summary was made and the filter; a
 the data raises the revision, so a stale summary is never found again (it ages out of the
 LRU). Values are kept as JSON text and handed out freshly parsed, so callers may change
 what they get, and the first caller sees exactly what later ones see (lists, not tuples).
+Bytes made from a summary (a chart's PNG) are kept as they are (``remember_raw``), under a
+key that carries the same revision, so a repeat view draws nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import threading
 from collections import OrderedDict
 
-SIZE = 64
+SIZE = 128  # summaries and the charts drawn from them (a page shows up to four)
 
 
 class SummaryCache:
@@ -51,6 +53,23 @@ class SummaryCache:
             return found
         self.put(key, make())
         return self.get(key)
+
+    def remember_raw(self, key, make):
+        """An immutable value (bytes, a tuple of texts and bytes) under ``key``, handed out as
+        kept (no copy), made by ``make()`` and kept on a miss."""
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
+        value = make()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
 
     @staticmethod
     def fresh(value):

@@ -137,6 +137,12 @@ def _one(rows, name: str | None, data: Dataset, basis: tuple, bands: dict | None
 
 def compute(survey, flt: Filter, revision: int | None = None) -> dict:
     """The statistics of one view, uncached (see ``survey_statistics``)."""
+    from .read import no_gc_pauses
+    with no_gc_pauses():  # many small dicts beside the survey's rows, no cycles among them
+        return _compute(survey, flt, revision)
+
+
+def _compute(survey, flt: Filter, revision: int | None) -> dict:
     data = dataset(survey, flt, revision)
     basis = populations(survey, flt)
     bands = plan_bands(survey)
@@ -163,5 +169,22 @@ def survey_statistics(survey, flt: Filter | None = None) -> dict:
     if uncommitted(db.session, survey.id):  # this transaction's own changes: never cached
         return SUMMARIES.fresh(compute(survey, flt, None))
     revision = current(survey.id)  # first: the rows read next are never older than this
-    key = ("statistics", survey.id, survey.code, str(survey.created_at), revision, flt.key())
-    return SUMMARIES.remember(key, lambda: compute(survey, flt, revision))
+    return SUMMARIES.remember(_key("statistics", survey, revision, flt),
+                              lambda: compute(survey, flt, revision))
+
+
+def _key(kind: str, survey, revision: int, flt: Filter, *more) -> tuple:
+    return (kind, survey.id, survey.code, str(survey.created_at), revision, flt.key(), *more)
+
+
+def derived(survey, flt: Filter, what: tuple, make):
+    """``make(statistics)`` of the view (a chart's PNG with its ETag: an immutable value),
+    cached beside the statistics under the same data revision, so a repeat view neither
+    reads rows nor draws; ``what`` names the derived value within the view."""
+    from ..extensions import db
+    from .revision import current, uncommitted
+    if uncommitted(db.session, survey.id):
+        return make(survey_statistics(survey, flt))
+    revision = current(survey.id)
+    return SUMMARIES.remember_raw(_key("derived", survey, revision, flt, *what),
+                                  lambda: make(survey_statistics(survey, flt)))

@@ -109,7 +109,7 @@ def chart(code: str, name: str):
     under the same data revision) as the page and the report."""
     from ..reports.dashboard import CHARTS, chart_png
     from ..reports.operations import reason_labels
-    from .statistics import survey_statistics
+    from .statistics import derived
 
     if name not in CHARTS:
         abort(404)
@@ -117,17 +117,21 @@ def chart(code: str, name: str):
     flt, _kept, problem = page_filter(row, request.args)
     if problem:
         abort(404)
-    result = survey_statistics(row, flt)
     labels = reason_labels(row) if name == "reasons" else {}
+
+    def draw(result) -> tuple:
+        # The revision moves with the data and with the plan's bands; the snapshot with the
+        # rows.
+        return (f"r{result['revision']}-{result['snapshot'][:24]}-{name}",
+                chart_png(result, name, labels))
+
+    etag, png = derived(row, flt, ("chart", name, tuple(sorted(labels.items()))), draw)
     db.session.rollback()  # reading only
-    # The revision moves with the data and with the plan's bands; the snapshot with the rows.
-    etag = f"r{result['revision']}-{result['snapshot'][:24]}-{name}"
+    if png is None:
+        abort(404)
     if request.if_none_match.contains(etag):
         resp = Response(status=304)
     else:
-        png = chart_png(result, name, labels)
-        if png is None:
-            abort(404)
         resp = Response(png, mimetype="image/png")
     resp.set_etag(etag)
     resp.cache_control.private = True

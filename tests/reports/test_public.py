@@ -126,6 +126,20 @@ def test_without_a_draft_the_closed_surveys_own_statistics(data):
     assert [role for role, _ in public_data.report_files(pub)] == ["final"]
 
 
+def test_without_a_draft_the_public_figures_follow_the_data_revision(client, db, data):
+    """The cache of the public statistics is keyed by the data revision too: an answer
+    approved after publication (an import, a late approval) shows at once, not after a
+    restart."""
+    pub = public_data.publication("ST-1")
+    assert public_data.public_statistics(pub)["overall"]["n"] == 40
+    assert pct(34 / 40) in _html(client, f"{BASE}/ST-1")
+    add_sheet(db, data.survey, 99, agency=data.a, enumerator=data.lan, answers={"q01": ["no"]})
+    db.session.commit()
+    assert public_data.public_statistics(pub)["overall"]["n"] == 41
+    page = _html(client, f"{BASE}/ST-1")
+    assert pct(34 / 41) in page and pct(34 / 40) not in page
+
+
 def test_chart_is_a_png_of_the_ranked_agencies(client, data):
     resp = client.get(f"{BASE}/ST-1/bieu-do.png")
     assert resp.status_code == 200 and resp.mimetype == "image/png"

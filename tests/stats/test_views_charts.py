@@ -96,3 +96,38 @@ def test_page_and_charts_share_one_cached_summary_until_the_data_change(
     assert client.get("/stats/SP-2").status_code == 200 and len(calls) == 1  # cached
     # Another view of the same survey is another summary.
     assert client.get("/stats/SP-2?combined=1").status_code == 200 and len(calls) == 2
+
+
+
+def test_a_repeat_chart_view_draws_nothing_until_the_data_change(client, db, factory,
+                                                                 monkeypatch):
+    """Charts are cached beside the statistics under the data revision: the second view of
+    a chart neither computes nor draws; an approved sheet raises the revision, so the next
+    view draws the new figures under a new ETag."""
+    from fieldwork.reports import dashboard
+    from fieldwork.stats import statistics
+
+    from ..quality.conftest import add_sheet
+
+    d = build(db, factory)
+    drawn, computed = [], []
+    real_png, real_compute = dashboard.chart_png, statistics.compute
+    monkeypatch.setattr(dashboard, "chart_png",
+                        lambda *a, **k: drawn.append(a[1]) or real_png(*a, **k))
+    monkeypatch.setattr(statistics, "compute",
+                        lambda *a, **k: computed.append(1) or real_compute(*a, **k))
+    sign_in(client, d.manager)
+    first = client.get("/stats/ST-1/chart/reasons.png")
+    assert first.status_code == 200 and first.data.startswith(PNG)
+    assert (drawn, len(computed)) == (["reasons"], 1)
+    again = client.get("/stats/ST-1/chart/reasons.png")
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert (drawn, len(computed)) == (["reasons"], 1)  # from the cache: nothing redone
+    other = client.get("/stats/ST-1/chart/reasons.png?combined=1")  # another view
+    assert other.status_code == 200 and len(drawn) == 2
+    add_sheet(db, d.survey, 99, agency=d.a, enumerator=d.lan,
+              answers={"q01": ["no"], "q02": ["reason_g"]})
+    db.session.commit()
+    after = client.get("/stats/ST-1/chart/reasons.png")
+    assert after.status_code == 200 and len(drawn) == 3 and len(computed) == 3
+    assert after.headers["ETag"] != first.headers["ETag"] and after.data != first.data
