@@ -26,8 +26,7 @@ class SummaryCache:
         self.lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key):
-        """A copy of the value under ``key``, or None."""
+    def _found(self, key):
         with self.lock:
             found = self.items.get(key)
             if found is None:
@@ -35,16 +34,23 @@ class SummaryCache:
                 return None
             self.items.move_to_end(key)
             self.hits += 1
-        return json.loads(found)
+            return found
 
-    def put(self, key, value) -> None:
-        """Keep ``value`` (as JSON) under ``key``; the oldest entries go first."""
-        value = json.dumps(value, ensure_ascii=False, default=float)
+    def _keep(self, key, value) -> None:
         with self.lock:
             self.items[key] = value
             self.items.move_to_end(key)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
+
+    def get(self, key):
+        """A copy of the value under ``key``, or None."""
+        found = self._found(key)
+        return None if found is None else json.loads(found)
+
+    def put(self, key, value) -> None:
+        """Keep ``value`` (as JSON) under ``key``; the oldest entries go first."""
+        self._keep(key, json.dumps(value, ensure_ascii=False, default=float))
 
     def remember(self, key, make):
         """The value under ``key``, made by ``make()`` and kept on a miss."""
@@ -57,19 +63,11 @@ class SummaryCache:
     def remember_raw(self, key, make):
         """An immutable value (bytes, a tuple of texts and bytes) under ``key``, handed out as
         kept (no copy), made by ``make()`` and kept on a miss."""
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-                self.hits += 1
-                return found
-            self.misses += 1
-        value = make()
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
+        found = self._found(key)
+        if found is None:
+            found = make()
+            self._keep(key, found)
+        return found
 
     @staticmethod
     def fresh(value):
