@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
+import signal
 import threading
 
 import click
@@ -36,7 +38,8 @@ class _Sweeper(threading.Thread):
 def worker_command(burst: bool, name: str | None) -> None:
     """Run background jobs from Redis (REDIS_URL); start one or more per machine."""
     from redis import Redis
-    from rq import SimpleWorker
+
+    from .worker import Worker
 
     app = current_app._get_current_object()
     url = app.config.get("REDIS_URL")
@@ -47,9 +50,12 @@ def worker_command(burst: bool, name: str | None) -> None:
     if runner.backend(app) != "rq":
         raise click.UsageError("FIELDWORK_JOBS is set to another backend than rq.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # `kill -USR1 <pid>` writes every thread's stack to the log: how to see why a worker that
+    # was asked to stop (SIGTERM) has not.
+    faulthandler.register(signal.SIGUSR1, all_threads=True, chain=False)
     runner.load_tasks()
     connection = Redis.from_url(url)
-    worker = SimpleWorker([runner.QUEUE_NAME], connection=connection, name=name)
+    worker = Worker([runner.QUEUE_NAME], connection=connection, name=name)
     if burst:  # resume what was lost once, then run until the queue is empty
         runner.recover()
         db.session.remove()
