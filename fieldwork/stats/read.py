@@ -13,6 +13,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from sqlalchemy import Text, case, cast, func, select
 
@@ -46,14 +47,16 @@ def _spec(version) -> Spec:
     reason = next((q for q in questions if q.code in REASON_ITEMS), None)
     lay = questionnaire_layout(qn)
     item = overall_item(questions)
-    kinds = {q.code: q.kind for q in questions}
     wanted = {*ALWAYS, *(i["code"] for i in lay["items"]), *(p["code"] for p in lay["profile"])}
     if item:
         wanted.add(item[0])
     if reason:
         wanted.add(reason.code)
-    whole = {c for c in wanted if kinds.get(c) in ("multiple", "date", "text")
-             or c in COMMENT_ITEMS or c == "survey_date"}
+    # Read whole only what ``sheet_row`` reads whole: the reasons, the comments and the
+    # survey date; of everything else (dossier code, procedure, items, profile) it reads the
+    # first value, which the database hands over as text, so no JSON is parsed for it.
+    whole = {c for c in wanted if c in COMMENT_ITEMS or c == "survey_date"
+             or (reason is not None and c == reason.code)}
     return Spec(version.number, item, reason.code if reason else None, lay,
                 [o.code for o in reason.options] if reason else None, whole, wanted - whole)
 
@@ -89,7 +92,8 @@ def _sheet_versions(survey) -> list[int]:
 
 def _pivot(survey, codes_first: list[str], codes_whole: list[str]):
     """One row per approved sheet: its columns, then the wanted answers (first value as text,
-    or the whole JSON list as text)."""
+    or the whole JSON list as text). Unordered: sorting a city-year's wide rows would spill to
+    disk in the database; ``sheet_rows`` orders the small rows it makes instead."""
     from ..entry.models import EntryAnswer, EntrySheet
     value = EntryAnswer.values
 
@@ -104,7 +108,7 @@ def _pivot(survey, codes_first: list[str], codes_whole: list[str]):
                    EntrySheet.created_at, EntrySheet.phone_hash, EntrySheet.cid_hash, *cols)
             .outerjoin(EntryAnswer, (EntryAnswer.sheet_id == EntrySheet.id)
                        & EntryAnswer.question.in_(wanted))
-            .where(*_approved(survey)).group_by(EntrySheet.id).order_by(EntrySheet.serial))
+            .where(*_approved(survey)).group_by(EntrySheet.id))
 
 
 @lru_cache(maxsize=4096)
@@ -124,17 +128,12 @@ def sheet_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -
     out = []
     result = db.session.execute(_pivot(survey, first, whole).execution_options(
         yield_per=CHUNK))
-    start = 9
+    start, base = 9, 9 + len(first)
     for rec in result:
         spec = spec_of[rec[2]]
-        answers = {}
-        for i, code in enumerate(first):
-            v = rec[start + i]
-            if v is not None:
-                answers[code] = [v]
-        base = start + len(first)
-        for i, code in enumerate(whole):
-            v = rec[base + i]
+        answers = {code: [v] for code, v in zip(first, rec[start:base], strict=True)
+                   if v is not None}
+        for code, v in zip(whole, rec[base:], strict=True):
             if v is not None and v != "[]":
                 answers[code] = parse_cell(v)
         out.append(sheet_row({
@@ -143,7 +142,11 @@ def sheet_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -
             "channel": CHANNEL_OF_SHEET.get(str(rec[5]), "paper_keyed"), "answers": answers,
             "received": rec[6], "phone_hash": rec[7], "cid_hash": rec[8],
             "key": f"s:{rec[0]}"}, spec.item, spec.reason, spec.layout))
+    out.sort(key=_by_serial)  # by serial, as entry numbers the sheets (unique in a survey)
     return out
+
+
+_by_serial = attrgetter("serial")
 
 
 def online_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -> list[Row]:
