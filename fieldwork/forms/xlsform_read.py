@@ -6,9 +6,11 @@ a plain ``label`` in the ``settings`` sheet's ``default_language`` (Vietnamese i
 Names keep their case and are matched without it (``${q1}`` finds ``Q1``). Groups with or
 without a label, nested groups (each becomes a printed section; a group's ``relevant``
 applies to its questions), ``note`` rows (an instruction printed above the next question),
-``integer``/``decimal`` without a maximum (digit count from the constraint, else
-``DEFAULT_DIGITS``). What paper cannot carry (repeat, calculate, or_other, ...) gets one
-message per row, every one listed at once, as does a ``relevant`` that forms a cycle.
+``integer`` without a maximum (digit count from the constraint, else ``DEFAULT_DIGITS``),
+``decimal`` as a one-line box the respondent writes the number in (a digit grid has no
+place for the comma of 2,5), read by keying, its range printed in the hint. What paper cannot
+carry (repeat, calculate, or_other, ...) gets one message per row, every one listed at once,
+as does a ``relevant`` that forms a cycle.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from fieldwork.forms.spec import (
     parse_condition,
 )
 
-DEFAULT_DIGITS = 6  # an integer or decimal without a maximum gets a 6-digit grid
+DEFAULT_DIGITS = 6  # an integer without a maximum gets a 6-digit grid
 META_TYPES = {"start", "end", "today", "deviceid", "username", "audit", "phonenumber",
               "simserial", "subscriberid", "email", "start-geopoint", "imei", "uri:email",
               "uri:username", "uri:phonenumber", "uri:deviceid", "background-audio"}
@@ -244,8 +246,8 @@ class Reader:
             q.options = [Option(o.code, o.label, o.label_en) for o in self.lists.get(listname, [])]
         elif kind in ("integer", "decimal", "text", "date"):
             digit_text = row.get("digits") or _REGEX_RE.match(row.get("constraint", ""))
-            q.kind = "digits" if kind in ("integer", "decimal") or (
-                kind == "text" and digit_text) else kind
+            q.kind = "digits" if kind == "integer" or (kind == "text" and digit_text) else (
+                "text" if kind == "decimal" else kind)
         elif kind.startswith("select") or kind in UNSUPPORTED_TYPES:
             what = UNSUPPORTED_TYPES.get(kind, "lựa chọn từ tệp")
             err(f"Dòng {n}: kiểu '{row.get('type')}' ({what}) không in được trên giấy")
@@ -268,7 +270,10 @@ class Reader:
         q.relevant = (f"({group}) and ({own})" if group and own else group or own) or None
         if q.relevant:
             q.relevant = format_condition(parse_condition(q.relevant))
-        _constraint(n, q, row, err)
+        if kind == "decimal":
+            self._decimal(n, q, row, err)
+        else:
+            _constraint(n, q, row, err)
         if q.kind == "digits" and q.digits == DEFAULT_DIGITS and not row.get("digits") and (
                 q.max is None and not _REGEX_RE.match(row.get("constraint", ""))):
             self.notices.append(f"Dòng {n}: câu '{name}' ({kind}) không có giá trị tối đa: in "
@@ -283,6 +288,29 @@ class Reader:
         if len(self.errors) == before:
             self._section().questions.append(q)
             self.questions.append((n, q))
+
+    def _decimal(self, n: int, q: Question, row: dict, err) -> None:
+        """A decimal is written in a box, not marked in a grid (a grid has no comma); its
+        range, which keying does not check, is printed under it with the example."""
+        said = {"vi": "Ghi số, phần thập phân sau dấu phẩy (ví dụ 2,5)",
+                "en": "Write the number, decimals after a comma (e.g. 2,5)"}
+        text = row.get("constraint", "").strip()
+        if text:
+            words = {">=": ("không nhỏ hơn", "at least"), ">": ("lớn hơn", "more than"),
+                     "<=": ("không lớn hơn", "at most"), "<": ("nhỏ hơn", "less than")}
+            found = [_RANGE_RE.match(p.strip().strip("()"))
+                     for p in re.split(r"\s+and\s+", text)]
+            if not all(found):
+                err(f"Dòng {n}: ràng buộc '{text}' không được hỗ trợ (chỉ . >= a and . <= b)")
+                return
+            for lang, i in (("vi", 0), ("en", 1)):
+                said[lang] += "; " + ", ".join(
+                    f"{words[m.group(1)][i]} {m.group(2).replace('.', ',')}" for m in found)
+        q.hint = "\n".join(t for t in (q.hint, said["vi"] + ".") if t)
+        q.hint_en = "\n".join(t for t in (q.hint_en, said["en"] + ".") if t)
+        self.notices.append(f"Dòng {n}: câu '{q.code}' (decimal) in thành ô ghi số (ô lưới "
+                            "chữ số không ghi được dấu phẩy): nhập liệu gõ lại số đã ghi, "
+                            "khoảng giá trị in trong hướng dẫn")
 
     def _relevant(self, n: int, text: str) -> str | None:
         """A relevant condition in our grammar, names as written in the form; None if none

@@ -61,8 +61,9 @@ def test_a_kobo_form_imports(tmp_path):
     q = read_xlsform(KOBO, notices)
     assert notices == ["Dòng 7: câu 'age' (integer) không có giá trị tối đa: in 6 ô chữ số "
                        "(thêm ràng buộc . <= ... để in ít ô hơn)",
-                       "Dòng 8: câu 'wait' (decimal) không có giá trị tối đa: in 6 ô chữ số "
-                       "(thêm ràng buộc . <= ... để in ít ô hơn)"]
+                       "Dòng 8: câu 'wait' (decimal) in thành ô ghi số (ô lưới chữ số không "
+                       "ghi được dấu phẩy): nhập liệu gõ lại số đã ghi, khoảng giá trị in "
+                       "trong hướng dẫn"]
     assert q.title == "Phiếu Kobo"
     q1 = q.question("Q1")  # the name as written
     assert (q1.kind, q1.required, q1.hint, q1.hint_en) == ("single", True, "Chọn một ô",
@@ -74,7 +75,10 @@ def test_a_kobo_form_imports(tmp_path):
     assert q2.relevant == "Q1 == 'no'"
     assert q2.constraint_message == "Từ 1 đến 20 lần"
     assert q.question("age").digits == DEFAULT_DIGITS and q.question("age").max is None
-    assert q.question("wait").kind == "digits" and q.question("wait").min == 0
+    wait = q.question("wait")  # a decimal: written in a box (2,5), not marked in a grid
+    assert (wait.kind, wait.digits, wait.min, wait.max) == ("text", None, None, None)
+    assert wait.hint == "Ghi số, phần thập phân sau dấu phẩy (ví dụ 2,5); không nhỏ hơn 0."
+    assert wait.hint_en == "Write the number, decimals after a comma (e.g. 2,5); at least 0."
     why = q.question("why")
     assert why.relevant == "Q1 == 'no'"  # the outer group's relevant applies
     assert [s.title for s in q.sections] == ["Câu hỏi", "Ý kiến – Chi tiết"]
