@@ -232,3 +232,16 @@ class Publication(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     survey = relationship("Survey", lazy="joined")
     attachment = relationship("Attachment", lazy="joined")
+
+
+class FinalReport(db.Model):
+    """The attachment marked at step 6 as the accepted final report: the one published."""
+
+    __tablename__ = "plans_final_reports"
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("plans_attachments.id"))
+    chosen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    chosen_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    attachment = relationship("Attachment", lazy="joined")
+    chosen_by = relationship("User", lazy="joined")

@@ -119,7 +119,11 @@ def _convene_council(survey: Survey, user) -> dict:
 
 
 def _publish(survey: Survey, user) -> dict:
-    report = attachments.latest(survey, DocKind.FINAL_REPORT)
+    from .final_report import accepted_report
+
+    report, how = accepted_report(survey)  # the guard made sure there is one
+    if report is None:
+        raise OperationError(_("Mark the accepted final report before publishing."))
     pub = db.session.scalar(select(Publication).where(Publication.survey_id == survey.id))
     if pub is None:
         pub = Publication(survey_id=survey.id, attachment_id=report.id,
@@ -128,8 +132,8 @@ def _publish(survey: Survey, user) -> dict:
     survey.status = SurveyStatus.CLOSED
     # Features that publish with the survey (the reports package freezes its drafts) do so
     # through the effects they registered for this transition.
-    return {"report": report.filename, "sha256": report.sha256,
-            "survey_status": SurveyStatus.CLOSED}
+    return {"report": report.filename, "attachment": report.id, "report_is": how,
+            "sha256": report.sha256, "survey_status": SurveyStatus.CLOSED}
 
 
 EFFECTS = {

@@ -13,6 +13,7 @@ from ..documents.checks import problems
 from ..extensions import db
 from . import attachments, forms_link, registry, sampling
 from .docx_export import plan_document
+from .final_report import HOW_LABELS, accepted_report, finals
 from .models import Survey
 from .models_docs import DOC_KIND_LABELS, DocKind
 from .models_fieldwork import (
@@ -161,6 +162,8 @@ def acceptance_page(survey: Survey) -> dict:
         "votes": list(VOTE_LABELS.items()),
         "publication": db.session.scalar(select(Publication).where(
             Publication.survey_id == survey.id)),
+        "accepted": accepted_report(survey), "finals": finals(survey),
+        "accepted_how": HOW_LABELS,
         **_docs(survey, DocKind.FINAL_REPORT, DocKind.APPRAISAL, DocKind.OTHER),
     }
 

@@ -105,3 +105,14 @@ def council_member(code: str):
     survey = load_survey(code)
     run(ops.add_council_member, survey, form_data(), _("Council member added."))
     return back(survey, 6, "council")
+
+
+@bp.route("/<code>/final-report", methods=["POST"])
+@roles_required(RoleName.MANAGER)
+def final_report_mark(code: str):
+    """Mark which attached final report is the accepted one (the one published)."""
+    from .final_report import mark_final_report
+
+    survey = load_survey(code)
+    run(mark_final_report, survey, form_data(), _("The accepted final report is marked."))
+    return back(survey, 6, "documents")

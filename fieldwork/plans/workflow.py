@@ -224,6 +224,13 @@ def final_report(survey) -> list[str]:
     return []
 
 
+def report_to_publish(survey) -> list[str]:
+    """Which attached final report is published is settled (``final_report.accepted_report``)."""
+    from .final_report import publish_gaps
+
+    return publish_gaps(survey)
+
+
 # --- the table --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -314,7 +321,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(Step.ACCEPTANCE, "issue", S.APPRAISED, S.ISSUED, (M,), _l("Issue the report"),
       final_report, style="success"),
     T(Step.ACCEPTANCE, "publish", S.ISSUED, S.PUBLISHED, (M,),
-      _l("Publish on the public page"), final_report, style="success"),
+      _l("Publish on the public page"), report_to_publish, style="success"),
 )
 
 

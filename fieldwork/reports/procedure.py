@@ -72,6 +72,13 @@ def _issued(survey) -> list[str]:
     return []
 
 
+def _issued_report(survey):
+    """The issued report's file for the public (its PDF, else its DOCX), or None."""
+    from .dispatch import issue_of
+    issue = issue_of(survey)
+    return (issue.pdf or issue.docx) if issue is not None else None
+
+
 def _issue_panel(survey) -> dict | None:
     """Step 6's view of the issue: the issued report (number, date, recipients, files), or
     once Home Affairs has appraised it, where to issue it; None before that."""
@@ -95,3 +102,4 @@ def register() -> None:
     registry.register_panel(Step.ACCEPTANCE, "reports.issue", "reports/_step6_panel.html",
                             _issue_panel)
     registry.register_effect(Step.ACCEPTANCE, "publish", "reports.publish", _publish)
+    registry.register_service("issued_report", _issued_report)

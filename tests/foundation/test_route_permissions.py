@@ -164,6 +164,7 @@ TABLE = {
     "plans.council_update":       "POST      ok 403 403 403 403 403 403 403 302",
     "plans.dates":                "POST      ok 403 403 403 403 403 403 403 302",
     "plans.detail":               "GET      200 200 200 200 200 200 200 403 302",
+    "plans.final_report_mark":    "POST      ok 403 403 403 403 403 403 403 302",
     "plans.index":                "GET      200 200 200 200 200 200 200 200 302",
     "plans.new":                  "GET,POST 200 403 403 403 403 403 403 403 302",
     "plans.notifications":        "GET      200 200 200 200 200 200 200 200 302",
