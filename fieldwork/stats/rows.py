@@ -128,6 +128,13 @@ def _day(values: tuple):
     return answer_date(values)
 
 
+@lru_cache(maxsize=2048)
+def _day_text(values: tuple) -> str | None:
+    """The ISO text of a survey date's values, one string object per day."""
+    found = _day(values)
+    return sys.intern(found.isoformat()) if found else None
+
+
 def _shared(text: str | None) -> str | None:
     """One string object per distinct date (a year has 365 of them, a dataset a million rows)."""
     return sys.intern(text) if text else None
@@ -138,6 +145,16 @@ def survey_day(values):
     if not values:
         return None
     return _day(values) if isinstance(values, tuple) else answer_date(values)
+
+
+def _row_date(values, received) -> str | None:
+    """``row_date`` of a survey date's values (the text cached per day when they are a tuple,
+    as the read hands them over), else of the day received."""
+    if values and isinstance(values, tuple):
+        found = _day_text(values)
+        if found:
+            return found
+    return _shared(row_date(survey_day(values), received))
 
 
 def sheet_row(sheet: dict, item, reason_code: str | None, lay: dict | None = None) -> Row:
@@ -166,8 +183,7 @@ def sheet_row(sheet: dict, item, reason_code: str | None, lay: dict | None = Non
                source=sheet.get("source"), channel=sheet["channel"], dossier=dossier,
                satisfied=satisfied_flag(answers, item), reasons=reasons,
                procedure=normalise_name(first("procedure")),
-               date=_shared(row_date(survey_day(answers.get("survey_date")),
-                                     sheet.get("received"))),
+               date=_row_date(answers.get("survey_date"), sheet.get("received")),
                items=items, profile=profile, comments=comment_texts(answers),
                match=match_key(dossier, sheet.get("phone_hash"), sheet.get("cid_hash")),
                key=sheet.get("key"))
