@@ -266,19 +266,28 @@ def bench_stats(sheets, agencies, seed, as_json):
 @click.option("--views", default=30, show_default=True,
               help="Repeated views of the statistics page (0: no page).")
 @click.option("--seed", default=1, show_default=True)
+@click.option("--survey", "code", default=None,
+              help="Measure this survey of the configured database instead (e.g. DEMO-2026 "
+                   "after FIELDWORK_DEMO_SHEETS=30000 fieldwork demo); nothing is written.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench_dataset(sheets, agencies, views, seed, as_json):
+def bench_dataset(sheets, agencies, views, seed, code, as_json):
     """Read, statistics and the statistics page on a PostgreSQL year of approved sheets."""
-    from .bench_dataset import run
+    from .bench_dataset import measure, run
 
     if sheets < 1 or agencies < 1 or views < 0:
         raise click.BadParameter("--sheets and --agencies must be positive, --views >= 0")
-    r = run(sheets, agencies, views, seed, echo=None if as_json else click.echo)
+    if code:
+        try:
+            r = measure(views, code)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    else:
+        r = run(sheets, agencies, views, seed, echo=None if as_json else click.echo)
     if as_json:
         click.echo(json.dumps(r, indent=1, default=str))
         return
-    click.echo(f"{r['sheets']:,} approved sheets over {r['agencies']} agencies, other sources "
-               f"{r['rows']}: read {r['read_s']} s, statistics of every source "
+    click.echo(f"{r.get('sheets') or r['rows']['independent']:,} approved sheets, other "
+               f"sources {r['rows']}: read {r['read_s']} s, statistics of every source "
                f"{r['statistics_s']} s (together {r['read_and_statistics_s']} s); peak RSS "
                f"{r['max_rss_mib']} MiB")
     if views:

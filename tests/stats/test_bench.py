@@ -28,3 +28,21 @@ def test_synthetic_rows_feed_the_real_summaries():
     assert all(r["reasons"] == [] for r in rows if r["satisfied"] is not False)
     with pytest.raises(ValueError):
         synthetic_rows(0, 10)
+
+
+def test_bench_dataset_measures_an_existing_survey_and_its_page(runner, db, factory):
+    """``fieldwork bench dataset --survey CODE``: the read, statistics and page (with its
+    charts) of a survey already in the database, viewed as its manager, nothing written."""
+    from .test_dataset import build
+
+    d = build(db, factory)
+    res = runner.invoke(args=["bench", "dataset", "--survey", "st-1", "--views", "3",
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    r = json.loads(res.output[res.output.index("{"):])
+    assert r["survey"] == d.survey.code and r["rows"]["independent"] == 40
+    assert (r["overall"]["n"], r["overall"]["satisfied"]) == (40, 34)
+    assert r["page_views"] == 3 and r["page_charts"] >= 2
+    assert 0 < r["page_p50_s"] <= r["page_p95_s"] and r["read_cpu_s"] >= 0
+    missing = runner.invoke(args=["bench", "dataset", "--survey", "NOPE-1", "--views", "0"])
+    assert missing.exit_code != 0 and "no survey NOPE-1" in missing.output
