@@ -412,6 +412,32 @@ def _rq_alive(app: Flask, token: str | None) -> bool:
     return str(getattr(status, "value", status)) in ("queued", "deferred", "scheduled")
 
 
+def give_up(job_id: int) -> bool:
+    """Fail a job nobody runs whose attempts are used up (its workers kept stopping): audited,
+    committed, its given-up handler run. False when it is not such a job (any more)."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        return False
+    error = (f"stopped: its worker stopped {job.attempts} times "
+             "(the job may be too large for one worker)")
+    stale = utcnow() - stale_after()
+    res = db.session.execute(update(Job).where(
+        Job.id == job_id, Job.attempts >= Job.max_attempts,
+        or_(Job.status == JobStatus.QUEUED,
+            and_(Job.status == JobStatus.RUNNING,
+                 or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < stale))))
+        .values(status=JobStatus.FAILED, finished_at=utcnow(), error=error)
+        .execution_options(synchronize_session=False))
+    if res.rowcount != 1:  # running again, ended, or failed by another process meanwhile
+        db.session.rollback()
+        return False
+    db.session.refresh(job)
+    record("system", "job.failed", job, after={"kind": job.kind, "error": error})
+    db.session.commit()
+    _given_up(job_id)
+    return True
+
+
 def recover() -> list[int]:
     """Send again the jobs nobody is running: waiting ones the backend lost, stale running ones.
 
@@ -428,12 +454,7 @@ def recover() -> list[int]:
     sent = []
     for job in rows:
         if job.attempts >= job.max_attempts:
-            job.status, job.finished_at = JobStatus.FAILED, utcnow()
-            job.error = (f"stopped: its worker stopped {job.attempts} times "
-                         "(the job may be too large for one worker)")
-            record("system", "job.failed", job, after={"kind": job.kind, "error": job.error})
-            db.session.commit()
-            _given_up(job.id)
+            give_up(job.id)
             continue
         if chosen == "rq" and job.status == JobStatus.QUEUED and _rq_alive(app, job.dispatch_id):
             continue

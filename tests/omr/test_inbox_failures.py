@@ -113,6 +113,33 @@ def test_a_reading_whose_workers_all_stop_fails_its_batch_and_file_until_read_ag
     assert (folder / "done" / "SCAN_0001.jpg").exists()
 
 
+def test_a_foreground_watcher_gives_up_a_reading_that_stopped_too_often(
+        db, printed, survey, people, tmp_path):
+    """``fieldwork scan --watch`` runs no sweeping worker: its watcher gives the reading up."""
+    from fieldwork.omr.inbox.cli import _open
+
+    folder = tmp_path / "inbox"
+    inbox = inbox_ops.create_inbox({"path": str(folder), "survey": survey,
+                                    "operator": people["scanner"], "settle_seconds": 0,
+                                    "give_up_seconds": 60}, people["manager"], web=False)
+    db.session.commit()
+    (folder / "0001.jpg").write_bytes(batch_scans(printed, only={"00000002"})[0].data)
+    Watcher(clock=Clock(), dispatch=lambda job_id: None).visit_all()
+    row = db.session.scalars(select(InboxFile).where(InboxFile.inbox_id == inbox.id)).one()
+    job_id = reading_job(row.batch).id
+    for n in range(3):
+        _die(db, job_id, f"killed-{n}")
+    assert _open(inbox.id) == 1
+    Watcher(clock=Clock(), dispatch=runner.perform, resume=True).visit_all()
+    db.session.expire_all()
+    row = db.session.get(InboxFile, row.id)
+    assert (row.state, row.reason) == (FileState.FAILED, "reading_given_up")
+    assert row.batch.status == BatchStatus.FAILED
+    assert db.session.get(Job, job_id).status == JobStatus.FAILED
+    assert _open(inbox.id) == 0  # ``--until-idle`` ends instead of waiting for ever
+    assert not runner.give_up(job_id)  # once only
+
+
 def test_only_a_failed_batch_is_read_again(app, db, survey, people):
     batch = scan_ops.create_batch({"survey": survey}, people["scanner"])
     db.session.commit()

@@ -218,9 +218,11 @@ class Watcher:
 
     def resume_lost(self, row: InboxFile) -> None:
         """Run again the reading of a file whose worker died (or that was never sent): the
-        job's claim makes sure only one process takes it; pages stored are not read again."""
+        job's claim makes sure only one process takes it; pages stored are not read again.
+        A reading whose workers stopped as often as it may be tried is given up: its batch
+        and file are marked failed (no runner sweeps in a foreground watcher to do it)."""
         from ...jobs.models import JobStatus
-        from ...jobs.runner import stale_after
+        from ...jobs.runner import give_up, stale_after
         from ...timeutil import aware, utcnow
         from ..jobs import reading_job
 
@@ -229,6 +231,12 @@ class Watcher:
             return
         seen = job.heartbeat_at if job.status == JobStatus.RUNNING else job.created_at
         if seen is None or aware(seen) < utcnow() - stale_after():
+            if job.attempts >= job.max_attempts:
+                log.warning("inbox %s: giving up the reading of %s (job %s stopped %d times)",
+                            row.inbox_id, row.name, job.id, job.attempts)
+                give_up(job.id)
+                db.session.expire_all()
+                return
             log.warning("inbox %s: resuming the reading of %s (job %s)", row.inbox_id,
                         row.name, job.id)
             self.dispatch(job.id)
