@@ -39,6 +39,16 @@ def _actions(db, obj) -> list[str]:
         .order_by(AuditEvent.id)))
 
 
+def _inbox_with(db, survey, people, folder, name: str, data: bytes):
+    """An inbox of the survey (files taken at once) with one scanner file written into it."""
+    inbox = inbox_ops.create_inbox({"path": str(folder), "survey": survey,
+                                    "operator": people["scanner"], "settle_seconds": 0,
+                                    "give_up_seconds": 60}, people["manager"], web=False)
+    db.session.commit()
+    (folder / name).write_bytes(data)
+    return inbox
+
+
 def _die(db, job_id: int, worker: str) -> None:
     """A worker takes the job, starts the batch, and is killed (its heartbeat goes stale)."""
     assert runner.claim(job_id, worker)
@@ -52,11 +62,8 @@ def _die(db, job_id: int, worker: str) -> None:
 def test_a_reading_whose_workers_all_stop_fails_its_batch_and_file_until_read_again(
         app, client, db, printed, survey, people, tmp_path):
     folder = tmp_path / "inbox"
-    inbox = inbox_ops.create_inbox({"path": str(folder), "survey": survey,
-                                    "operator": people["scanner"], "settle_seconds": 0,
-                                    "give_up_seconds": 60}, people["manager"], web=False)
-    db.session.commit()
-    (folder / "SCAN_0001.jpg").write_bytes(batch_scans(printed, only={"00000001"})[0].data)
+    inbox = _inbox_with(db, survey, people, folder, "SCAN_0001.jpg",
+                        batch_scans(printed, only={"00000001"})[0].data)
     sent: list[int] = []
     watcher = Watcher(clock=Clock(), dispatch=sent.append)  # no worker picks it up at once
     assert watcher.visit_all()["taken"] == 1
@@ -94,7 +101,8 @@ def test_a_reading_whose_workers_all_stop_fails_its_batch_and_file_until_read_ag
     assert "nên đã ngừng hẳn: tệp có thể rất lớn hoặc bị hỏng" in page
     assert "Đọc lại" in page and "Tiếp tục đọc" not in page
     station = client.get("/scans/inboxes").text
-    assert "Đọc không thành công" in station and f'/scans/{batch.id}/resume' in station
+    assert "Đọc không thành công" in station and "được giữ lại chờ đọc lại" in station
+    assert f'/scans/{batch.id}/resume' in station
 
     # ... and reads it again: the batch is read, the file is done and filed in done/.
     reply = client.post(f"/scans/{batch.id}/resume",
@@ -118,12 +126,8 @@ def test_a_foreground_watcher_gives_up_a_reading_that_stopped_too_often(
     """``fieldwork scan --watch`` runs no sweeping worker: its watcher gives the reading up."""
     from fieldwork.omr.inbox.cli import _open
 
-    folder = tmp_path / "inbox"
-    inbox = inbox_ops.create_inbox({"path": str(folder), "survey": survey,
-                                    "operator": people["scanner"], "settle_seconds": 0,
-                                    "give_up_seconds": 60}, people["manager"], web=False)
-    db.session.commit()
-    (folder / "0001.jpg").write_bytes(batch_scans(printed, only={"00000002"})[0].data)
+    inbox = _inbox_with(db, survey, people, tmp_path / "inbox", "0001.jpg",
+                        batch_scans(printed, only={"00000002"})[0].data)
     Watcher(clock=Clock(), dispatch=lambda job_id: None).visit_all()
     row = db.session.scalars(select(InboxFile).where(InboxFile.inbox_id == inbox.id)).one()
     job_id = reading_job(row.batch).id
