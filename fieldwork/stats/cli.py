@@ -287,12 +287,14 @@ def bench_dataset(sheets, agencies, views, seed, code, as_json):
         click.echo(json.dumps(r, indent=1, default=str))
         return
     click.echo(f"{r.get('sheets') or r['rows']['independent']:,} approved sheets, other "
-               f"sources {r['rows']}: read {r['read_s']} s, statistics of every source "
-               f"{r['statistics_s']} s (together {r['read_and_statistics_s']} s); peak RSS "
-               f"{r['max_rss_mib']} MiB")
+               f"sources {r['rows']}: read {r['read_s']} s (CPU {r['read_cpu_s']} s), "
+               f"statistics of every source {r['statistics_s']} s (CPU "
+               f"{r['statistics_cpu_s']} s), together {r['read_and_statistics_s']} s; peak "
+               f"RSS {r['max_rss_mib']} MiB")
     if views:
-        click.echo(f"statistics page: first view {r['page_cold_s']} s, then {r['page_views']} "
-                   f"views p50 {r['page_p50_s']} s, p95 {r['page_p95_s']} s")
+        click.echo(f"statistics page with its {r['page_charts']} charts: first view "
+                   f"{r['page_cold_s']} s, then {r['page_views']} views p50 {r['page_p50_s']} "
+                   f"s, p95 {r['page_p95_s']} s")
 
 
 bench_commands = [bench_stats, bench_dataset]
