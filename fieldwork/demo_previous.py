@@ -209,6 +209,9 @@ def _fieldwork(survey, manager, keyers) -> None:
         record_return(ranges[agency_id], {
             "returned_on": RETURNED, "completed": got.returned,
             "unused": got.last - got.first + 1 - got.returned}, manager)
+    # The city's online software and the call centre 1022 collected beside it.
+    from .demo_sources import other_sources
+    other_sources(survey, manager, date(2025, 8, 1), date(2025, 11, 28), SEED)
     _step(survey, Step.FIELDWORK, "close_fieldwork", manager)
 
 

@@ -31,15 +31,16 @@ def _reason(code: str, channel: str) -> str:
 
 
 def results_csv(agencies: list[str], n: int, seed: int, today: date,
-                channel: str = "online") -> bytes:
-    """A plausible results export: record id, agency, date, satisfied, reasons in words."""
+                channel: str = "online", rate: float = 0.86, days: int = 150) -> bytes:
+    """A plausible results export: record id, agency, date (within ``days`` before
+    ``today``), satisfied (about ``rate``), reasons in words."""
     rng = random.Random(seed)
     buf = io.StringIO()
     out = csv.writer(buf)
     out.writerow(["Mã bản ghi", "Cơ quan", "Ngày", "Hài lòng", "Lý do"])
     for i in range(n):
-        ok = rng.random() < 0.86
-        day = today - timedelta(days=rng.randint(1, 150))
+        ok = rng.random() < rate
+        day = today - timedelta(days=rng.randint(1, days))
         out.writerow([f"R{seed}-{i:05d}", rng.choice(agencies), day.strftime("%d/%m/%Y"),
                       "Hài lòng" if ok else "Chưa hài lòng",
                       "" if ok else "; ".join(_reason(c, channel) for c in

@@ -26,8 +26,9 @@ COMMENTS = ["Cán bộ hướng dẫn nhiệt tình.", "Nên có thêm chỗ ng�
             "Trả kết quả đúng hẹn, cảm ơn.", ""]
 
 
-def _raw(rng: random.Random, **who) -> dict:
-    ok = rng.random() < 0.85
+def raw_answer(rng: random.Random, rate: float = 0.85, **who) -> dict:
+    """What one citizen sends (satisfied with probability ``rate``); ``who`` identifies them."""
+    ok = rng.random() < rate
     return {"dossier_code": "", "phone": "", "citizen_id": "", "procedure": "",
             "q01": "yes" if ok else "no",
             "q02": [] if ok else sorted(rng.sample(REASONS, rng.randint(1, 2))),
@@ -54,19 +55,20 @@ def finish(survey, actor) -> None:
         .order_by(FrameDrawItem.id).limit(ONLINE)).all()
     for n, (code, agency_id) in enumerate(drawn):
         at = start + timedelta(days=n * 2, hours=rng.randint(0, 9))
-        _submit(survey, agency_id, version.number, _raw(rng, dossier_code=code),
-                OnlineChannel.ONLINE, device_hash(secret, f"demo-phone-{n}"), at)
+        submit(survey, agency_id, version.number, raw_answer(rng, dossier_code=code),
+               OnlineChannel.ONLINE, device_hash(secret, f"demo-phone-{n}"), at)
     agencies = sorted({a for _c, a in drawn})
     for n in range(KIOSK):
         at = start + timedelta(days=n * 3, hours=rng.randint(0, 8), minutes=rng.randint(0, 59))
         who = {"phone": f"09{rng.randrange(10**8):08d}",
                "citizen_id": f"0{rng.randrange(10**11):011d}"}
-        _submit(survey, agencies[n % len(agencies)], version.number, _raw(rng, **who),
-                OnlineChannel.KIOSK, device_hash(secret, f"demo-kiosk-{n % len(agencies)}"), at)
+        submit(survey, agencies[n % len(agencies)], version.number, raw_answer(rng, **who),
+               OnlineChannel.KIOSK, device_hash(secret, f"demo-kiosk-{n % len(agencies)}"), at)
     db.session.flush()
 
 
-def _submit(survey, agency_id, number, raw, channel, device, at) -> None:
+def submit(survey, agency_id, number, raw, channel, device, at) -> None:
+    """Store one answer as the page does; one the rules refuse is not kept (nothing saved)."""
     try:
         with db.session.begin_nested():
             submit_answer(survey, agency_id, number, raw, channel, device, at)

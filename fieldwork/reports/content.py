@@ -161,6 +161,11 @@ def source_table(stats: dict) -> Table | None:
         label = s.get("source_label_vi") or s.get("source") or "—"
         rows.append([str(i), label, num(s["overall"]["n"]), pct(s["overall"]["rate"]),
                      ci(s["overall"]["ci95"])])
+        # A source answered through several channels shows each (e.g. web and kiosk).
+        used = [c for c in s.get("channels", []) if c["n"]] if s is not stats else []
+        for c in used if len(used) > 1 else []:
+            rows.append(["", f"– {CHANNEL_LABELS_VI.get(c['group'], c['group'])}", num(c["n"]),
+                         pct(c["rate"]), ci(c["ci95"])])
     return Table(rows, (1.2, 6.5, 2.4, 2.6, 3.8), (2, 3))
 
 

@@ -15,6 +15,7 @@ def test_demo_imports_results_and_draws_a_recheck(demo_year, db):
         select(ImportedResponse.channel, func.count()).where(
             ImportedResponse.survey_id == survey.id).group_by(ImportedResponse.channel)).all())
     assert per_channel == {Channel.ONLINE: 160, Channel.CALL_CENTRE: 120}
-    assert db.session.scalar(select(func.count()).select_from(ImportRun)) == 2
+    assert db.session.scalar(select(func.count()).select_from(ImportRun).where(
+        ImportRun.survey_id == survey.id)) == 2
     draw = db.session.scalar(select(RecheckDraw).where(RecheckDraw.survey_id == survey.id))
     assert draw.items and any(i.outcome != Outcome.PENDING for i in draw.items)

@@ -1,0 +1,73 @@
+"""The demo's other sources for a year: what the city's own mechanisms collected beside the
+independent survey (Decision 2223, seed 002, III.1), so that every screen shows them apart.
+
+For DEMO-2025, during its fieldwork (before the report draft is made from the data):
+
+- the city's online survey software: its results file imported (channel ``online``),
+  citizens answering on the survey's web page with their phone and citizen ID, and the
+  tablets at the one-stop desks (channel ``kiosk``);
+- the operations centre's call centre 1022: its results file imported.
+
+Everything goes through the real operations (``imports.operations.import_results`` by the
+manager, ``online.operations.submit_answer`` as the public page and the kiosk call it), so the
+counting-once rules, the audit log and the statistics treat them as real answers. Their
+satisfaction differs from the independent survey's on purpose (self-completion at the desk
+rates higher, the call centre a little lower): the screens must show them side by side, never
+pooled into the headline. Drawn from ``random.Random(seed)``: the same seed, the same rows.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+
+from .online.demo import raw_answer, submit
+from .online.models import OnlineChannel
+from .online.operations import newest_approved
+from .online.rules import device_hash
+
+# source -> (channel of its export, rows, satisfied share); each file is that source's own.
+FILES = {"city_online": ("online", 150, 0.93), "call_centre": ("call_centre", 120, 0.84)}
+# Self-completed answers given through fieldwork's own pages: (answers, satisfied share).
+PAGES = {OnlineChannel.ONLINE: (30, 0.90), OnlineChannel.KIOSK: (40, 0.95)}
+
+
+def other_sources(survey, manager, first: date, last: date, seed: int) -> None:
+    """Import the city software's and the call centre's results of ``survey`` (answers
+    dated ``first``..``last``) and add web and kiosk answers through the public operation."""
+    from .imports.demo import results_csv
+    from .imports.operations import import_results
+
+    scope = sorted(survey.scope, key=lambda s: s.agency.name)
+    names = [s.agency.name for s in scope]
+    span = (last - first).days
+    for n, (source, (channel, rows, rate)) in enumerate(FILES.items(), 1):
+        data = results_csv(names, rows, seed * 10 + n, last, channel, rate=rate, days=span)
+        import_results(survey, io.BytesIO(data), {
+            "name": f"{source}-{survey.code}.csv", "source": source}, manager)
+    _page_answers(survey, [s.agency_id for s in scope], first, span, seed)
+
+
+def _page_answers(survey, agency_ids: list[int], first: date, span: int, seed: int) -> None:
+    """Citizens answering on the web page (phone and citizen ID, no dossier code) and on the
+    desks' tablets, at office hours on days spread over the fieldwork."""
+    version = newest_approved(survey)
+    if version is None:
+        return
+    rng = random.Random(f"{seed}:{survey.code}:pages")
+    secret = current_app.config["SECRET_KEY"]
+    for channel, (count, rate) in PAGES.items():
+        for n in range(count):
+            day = first + timedelta(days=rng.randint(0, span))
+            at = datetime(day.year, day.month, day.day, rng.randint(1, 9), rng.randint(0, 59),
+                          tzinfo=UTC)  # 8:00-16:59 in Vietnam
+            agency_id = rng.choice(agency_ids)
+            who = {"phone": f"09{rng.randrange(10 ** 8):08d}",
+                   "citizen_id": f"0{rng.randrange(10 ** 11):011d}"}
+            token = (f"demo-{survey.code}-phone-{n}" if channel == OnlineChannel.ONLINE
+                     else f"demo-{survey.code}-kiosk-{agency_id}")
+            submit(survey, agency_id, version.number, raw_answer(rng, rate=rate, **who),
+                   channel, device_hash(secret, token), at)
