@@ -39,12 +39,18 @@ def finals(survey: Survey) -> list[Attachment]:
         .order_by(Attachment.id.desc())))
 
 
+def marked_report(survey: Survey) -> Attachment | None:
+    """The final report the manager marked as accepted, or None."""
+    row = db.session.get(FinalReport, survey.id)
+    return row.attachment if row is not None else None
+
+
 def accepted_report(survey: Survey) -> tuple[Attachment | None, str]:
     """The accepted final report and how it was settled ("marked", "issued", "only"), or
     (None, "") while several are attached and none is marked."""
-    row = db.session.get(FinalReport, survey.id)
-    if row is not None:
-        return row.attachment, "marked"
+    marked = marked_report(survey)
+    if marked is not None:
+        return marked, "marked"
     issued = registry.service("issued_report")
     found = issued(survey) if issued is not None else None
     if found is not None:

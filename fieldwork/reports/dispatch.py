@@ -40,6 +40,13 @@ def vietnamese_order(name: str) -> str:
                    if not unicodedata.combining(ch)).casefold()
 
 
+def _uploaded(survey):
+    """The uploaded final report issued when there is no synthesis version: the one marked as
+    accepted at step 6, else the newest."""
+    from ..plans.final_report import marked_report
+    return marked_report(survey) or attachments.latest(survey, DocKind.FINAL_REPORT)
+
+
 def issue_of(survey) -> ReportIssue | None:
     """The survey's issued report, or None."""
     return db.session.scalar(select(ReportIssue).where(ReportIssue.survey_id == survey.id))
@@ -128,7 +135,7 @@ def issue_report(survey, data: dict, user) -> ReportIssue:
         raise OperationError(_("The report was already issued as number %(n)s on %(d)s.",
                                n=earlier.reference, d=earlier.issued_on.strftime("%d/%m/%Y")))
     draft = latest_draft(survey, scope_key(ReportScope.SYNTHESIS))
-    uploaded = attachments.latest(survey, DocKind.FINAL_REPORT)
+    uploaded = _uploaded(survey)
     if draft is None and uploaded is None:
         raise OperationError(_("Make a synthesis report version (or upload the final report) "
                                "first: that is what is issued."))
@@ -195,4 +202,4 @@ def issue_form(survey) -> dict | None:
                       key=lambda a: vietnamese_order(a.name))
     return {"agencies": agencies, "city": city_body(survey), "today": local_today(),
             "version": latest_draft(survey, scope_key(ReportScope.SYNTHESIS)),
-            "uploaded": attachments.latest(survey, DocKind.FINAL_REPORT)}
+            "uploaded": _uploaded(survey)}

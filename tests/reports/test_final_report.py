@@ -9,10 +9,11 @@ from sqlalchemy import select
 from fieldwork.audit.models import AuditEvent
 from fieldwork.errors import OperationError
 from fieldwork.plans import operations_steps
-from fieldwork.plans.final_report import accepted_report
+from fieldwork.plans.final_report import accepted_report, mark_final_report
 from fieldwork.plans.models_docs import DocKind
 from fieldwork.plans.models_review import Publication
 from fieldwork.plans.models_workflow import Step, StepState
+from fieldwork.plans.steps import plan_of
 from fieldwork.reports.dispatch import issue_report
 
 from ..conftest import csrf_token, login
@@ -90,6 +91,23 @@ def test_several_uploaded_reports_need_the_accepted_one_marked(app, client, db, 
         "csrf_token": csrf_token(client, path), "attachment_id": str(accepted.id)},
         follow_redirects=True)
     assert "Báo cáo đã được công bố" in late.text
+
+
+def test_an_uploaded_report_issued_is_the_one_marked_not_the_newest(db, factory):
+    manager = factory.user("manager")
+    survey = factory.survey("FR-2")
+    plan = plan_of(survey)
+    plan.signer_title, plan.signer_name = "Giám đốc", "Lê Văn Tâm"
+    put_in_state(db, survey, Step.ACCEPTANCE, StepState.APPRAISED)
+    signed = upload(survey, manager, DocKind.FINAL_REPORT, filename="bao-cao-da-ky.pdf",
+                    data=pdf("signed"))
+    upload(survey, manager, DocKind.FINAL_REPORT, filename="phu-luc.pdf", data=pdf("annex"))
+    db.session.commit()
+    mark_final_report(survey, {"attachment_id": str(signed.id)}, manager)
+    issue = issue_report(survey, {"number": "7", "issued_on": "2026-12-01", "to_city": "1"},
+                         manager)
+    assert issue.draft_id is None and issue.pdf_id == signed.id
+    assert accepted_report(survey) == (signed, "marked")
 
 
 def test_the_migration_matches_the_model_and_goes_down_and_up(app, db):
