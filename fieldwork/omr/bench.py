@@ -246,7 +246,7 @@ def run(templates=("danang-2025", "sipas"), sheets: int = 50, seed: int = 1,
             if sample.dpi == 300 and big_page is None:
                 big_page, big_layout = image, layout
             if save:
-                _save(Path(save), family, name, sample)
+                _save(Path(save), family, name, sample, layout)
             if progress:
                 progress(1)
     report = score.summary()
@@ -280,7 +280,11 @@ def reread(folder: str | Path, progress=None) -> dict:
     with open(folder / "truth.jsonl", encoding="utf-8") as fh:
         entries = [json.loads(line) for line in fh if line.strip()]
     for e in entries:
-        layout = layouts.setdefault(e["template"], layout_for(e["template"]))
+        if e["template"] not in layouts:
+            saved = folder / f"layout-{e['template']}.json"  # the layout it was printed with
+            layouts[e["template"]] = (json.loads(saved.read_text(encoding="utf-8"))
+                                      if saved.is_file() else layout_for(e["template"]))
+        layout = layouts[e["template"]]
         data = (folder / e["file"]).read_bytes()
         scan = e.get("scan") or {}
         page = Page(e["serial"], e["page"], data, e["dpi"], Path(e["file"]).suffix[1:],
@@ -306,10 +310,13 @@ def reread(folder: str | Path, progress=None) -> dict:
     return out
 
 
-def _save(folder: Path, family: str, name: str, sample: Page) -> None:
+def _save(folder: Path, family: str, name: str, sample: Page, layout: dict) -> None:
     import json
 
     folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / f"layout-{name}.json"  # re-read against what was printed, not today's
+    if not kept.is_file():
+        kept.write_text(json.dumps(layout, default=str), encoding="utf-8")
     stem = f"{family}-{name}-{sample.serial}-p{sample.page}"
     (folder / f"{stem}.{sample.ext}").write_bytes(sample.data)
     with open(folder / "truth.jsonl", "a", encoding="utf-8") as fh:

@@ -73,3 +73,29 @@ def test_saved_scans_are_read_again_with_the_same_truth(runner, tmp_path):
     for key in ("pages", "pages_read", "answers", "silent_errors", "flagged"):
         assert after[key] == before[key], key
     assert after["classes"].keys() == before["classes"].keys()
+
+
+def test_a_saved_set_is_read_again_with_the_layout_it_was_printed_with(runner, tmp_path,
+                                                                      monkeypatch):
+    """Held-out sets must not go stale when the built-in forms change (issue 20 did)."""
+    from fieldwork.omr.synth import sheets
+
+    saved = tmp_path / "scans"
+    first = runner.invoke(args=["bench", "omr", "--sheets", "1", "--template", "sipas",
+                                "--dpi", "150", "--family", "synth", "--json", "--save",
+                                str(saved)])
+    assert first.exit_code == 0, first.output
+    assert (saved / "layout-sipas.json").is_file()
+    other = sheets.layout_for("danang-2025")  # "today's" form is now another one
+    monkeypatch.setattr(sheets, "layout_for", lambda name, *a, **k: other)
+    again = runner.invoke(args=["bench", "omr", "--reread", str(saved), "--json"])
+    assert again.exit_code == 0, again.output
+    before = json.loads(first.output[first.output.index("{"):])["families"]["synth"]
+    after = json.loads(again.output[again.output.index("{"):])["families"]["synth"]
+    assert after["pages_read"] == before["pages_read"] == before["pages"]
+    assert after["silent_errors"] == before["silent_errors"]
+    (saved / "layout-sipas.json").unlink()  # without it, today's (wrong) layout is used
+    stale = runner.invoke(args=["bench", "omr", "--reread", str(saved), "--json"])
+    assert stale.exit_code == 0, stale.output
+    worse = json.loads(stale.output[stale.output.index("{"):])["families"]["synth"]
+    assert worse["silent_errors"] + worse["flagged"] > after["silent_errors"] + after["flagged"]
