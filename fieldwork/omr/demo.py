@@ -71,6 +71,21 @@ def _key_with_a_slip(survey, serial: int, pages: list, assignment, keyer) -> Non
     save_keying(resolve(survey, serial, keyer), raw, keyer, confirmed=True)
 
 
+def _print_and_hand_out(survey, data: dict, assignment, handed_out_on: str, manager):
+    """Print a batch, hand its serial range to the assignment's enumerator (when there is
+    one); returns the batch, its layout and its serials as printed."""
+    printed = print_batch(survey, data, manager)
+    if assignment is not None:
+        from ..plans.operations_fieldwork import hand_out_range
+        hand_out_range(assignment, {"first_serial": printed.first_serial,
+                                    "last_serial": printed.last_serial,
+                                    "handed_out_on": handed_out_on}, manager)
+    layout = json.loads(Path(printed.layout_path).read_text(encoding="utf-8"))
+    serials = [printed.serial_text(n) for n in range(printed.first_serial,
+                                                    printed.last_serial + 1)]
+    return printed, layout, serials
+
+
 def _personal(survey, agency, manager, rng, rates) -> list:
     """Personalised sheets for ten drawn dossiers of ``agency``, filled; one is still out."""
     from ..plans.demo import assignment_at
@@ -80,18 +95,11 @@ def _personal(survey, agency, manager, rng, rates) -> list:
     if agency is None:
         return []
     assignment = assignment_at(survey, agency.id)
-    printed = print_batch(survey, {
+    printed, layout, serials = _print_and_hand_out(survey, {
         "count": PERSONAL, "draw": True, "agency_id": agency.id,
         "assigned_user_id": assignment.enumerator_id if assignment else None,
-        "note": f"Phiếu theo hồ sơ rút mẫu của {agency.name}"}, manager)
-    if assignment is not None:
-        from ..plans.operations_fieldwork import hand_out_range
-        hand_out_range(assignment, {"first_serial": printed.first_serial,
-                                    "last_serial": printed.last_serial,
-                                    "handed_out_on": "2026-06-05"}, manager)
-    layout = json.loads(Path(printed.layout_path).read_text(encoding="utf-8"))
-    serials = [printed.serial_text(n) for n in range(printed.first_serial,
-                                                    printed.last_serial + 1)]
+        "note": f"Phiếu theo hồ sơ rút mẫu của {agency.name}"}, assignment, "2026-06-05",
+        manager)
     return list(fill_and_scan(Path(printed.pdf_path).read_bytes(), layout, serials, rng,
                               dpis=(150,), rates=rates, scan=Scan(skew=0.8, noise=3, jpeg=85),
                               only=set(serials[:-1])))
@@ -124,17 +132,10 @@ def field(survey, actor) -> None:
     agency = assignment.agency if assignment is not None else names.get(WARD)
     if agency is None:
         return
-    printed = print_batch(survey, {
+    printed, layout, every = _print_and_hand_out(survey, {
         "count": SHEETS + 1, "assigned_user_id": enumerator.id if enumerator else None,
-        "agency_id": agency.id, "note": "Phiếu phát cho điều tra viên Nguyễn Thị Lan"}, manager)
-    if assignment is not None:
-        from ..plans.operations_fieldwork import hand_out_range
-        hand_out_range(assignment, {"first_serial": printed.first_serial,
-                                    "last_serial": printed.last_serial,
-                                    "handed_out_on": "2026-06-03"}, manager)
-    layout = json.loads(Path(printed.layout_path).read_text(encoding="utf-8"))
-    every = [printed.serial_text(n) for n in range(printed.first_serial,
-                                                  printed.last_serial + 1)]
+        "agency_id": agency.id, "note": "Phiếu phát cho điều tra viên Nguyễn Thị Lan"},
+        assignment, "2026-06-03", manager)
     serials, keyed_first = every[:SHEETS], every[SHEETS]
     rng = np.random.default_rng(2026)
     rates = Rates(double=0.08, stray_per_page=1.0, correction=0.05)
