@@ -87,6 +87,8 @@ def load_demo(password: str | None = None) -> list[tuple[str, str, str]]:
     load_previous(data, actor)
     from .demo_story import load_story
     load_story(data, actor)
+    from .demo_round import load_round
+    load_round(data, actor)
     return accounts
 
 

@@ -156,6 +156,43 @@ def test_demo_2027_waits_for_home_affairs(demo_year, db):
     assert any("Phạm Quốc Bảo" in n for n in names(survey, Step.QUESTIONNAIRE))
 
 
+def test_demo_2026_cd_waits_for_the_agencies_comments(demo_year, db):
+    """The thematic survey went through steps 1-4 with real sheets; its comment round is open
+    and sent each agency in scope its own draft; the agencies act next, nobody commented yet."""
+    from sqlalchemy import func
+
+    from fieldwork.entry.models import EntrySheet, ReviewState
+    from fieldwork.plans.models_docs import Notification
+    from fieldwork.plans.models_review import CommentRound
+    from fieldwork.plans.progress import progress
+    from fieldwork.plans.waiting import names
+
+    survey = db.session.scalar(select(Survey).where(Survey.code == "DEMO-2026-CD"))
+    steps = ensure(survey)
+    assert [steps[s].state for s in Step] == [
+        StepState.ISSUED, StepState.FINAL, StepState.COMPLETED, StepState.DRAFTED,
+        StepState.ROUND_OPEN, StepState.NOT_STARTED]
+    assert survey.status == SurveyStatus.ACTIVE
+    approved = db.session.scalar(select(func.count()).select_from(EntrySheet).where(
+        EntrySheet.survey_id == survey.id, EntrySheet.review_state == ReviewState.APPROVED))
+    assert approved == progress(survey)[1]["approved"] > 0
+    rounds = db.session.scalars(select(CommentRound).where(
+        CommentRound.survey_id == survey.id)).all()
+    assert len(rounds) == 1 and rounds[0].closed_at is None and not rounds[0].comments
+    scope = {row.agency_id for row in survey.scope}
+    assert {d.agency_id for d in rounds[0].drafts} == scope and len(scope) == 3
+    waiting_for = names(survey, Step.COMMENTS)
+    assert any("Sở Tư pháp" in n and "Phường Hải Châu" in n for n in waiting_for), waiting_for
+    # Each agency reviewer was told, and only about a draft of their own agency.
+    for email in ("stp@demo.vn", "phuchau@demo.vn"):
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user.agency_id in scope
+        told = db.session.scalars(select(Notification).where(
+            Notification.user_id == user.id, Notification.survey_id == survey.id,
+            Notification.done_at.is_(None))).all()
+        assert told, email
+
+
 # The work each demo account finds waiting: (queue, survey) pairs at least.
 WAITING = {
     "quanly@demo.vn": {("plans.steps", "DEMO-2026"), ("entry.review", "DEMO-2026")},
@@ -165,6 +202,8 @@ WAITING = {
     "smq@demo.vn": {("omr.verify", "DEMO-2026")},
     "snv@demo.vn": {("forms.approve", "DEMO-2027")},
     "phuctra@demo.vn": {("quality.contact", "DEMO-2026")},
+    "stp@demo.vn": {("plans.round", "DEMO-2026-CD")},
+    "phuchau@demo.vn": {("plans.round", "DEMO-2026-CD")},
 }
 
 

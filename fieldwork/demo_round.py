@@ -1,0 +1,182 @@
+"""The demo's survey in step 5: DEMO-2026-CD, its report drafts out to the agencies.
+
+A thematic survey of 2026 (the first year of two-tier local government) at three of the
+city's one-stop desks: Sở Tư pháp, Phường Hải Châu and Xã Hòa Vang. It has been walked
+through steps 1 to 4 by the demo accounts with the real operations (plan appraised and
+issued, the 2025 Da Nang form consulted on, approved and piloted, enumerators trained and
+handed printed serials, keyed and approved sheets (``stats.demo.fill_year``), every range
+returned, fieldwork closed, a synthesis draft and one draft per agency), and a comment round
+is open: the agency reviewers (``stp@demo.vn``, ``phuchau@demo.vn``) find their agency's
+draft to read and comment on, on their start page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from .auth.models import User
+from .demo_previous import _step, issue_plan
+from .directory.models import Agency
+from .extensions import db
+from .plans.models import Survey
+from .plans.models_workflow import Step
+
+CODE = "DEMO-2026-CD"
+TITLE = ("Khảo sát chuyên đề sự hài lòng của người dân, tổ chức đối với dịch vụ hành chính "
+         "công trong năm đầu vận hành chính quyền địa phương hai cấp tại thành phố Đà Nẵng "
+         "năm 2026")
+AGENCIES = ("Sở Tư pháp", "Phường Hải Châu", "Xã Hòa Vang")
+MONTHS = {7: 45, 8: 55}
+SEED = 20262
+HANDED_OUT, RETURNED = "2026-07-01", "2026-08-31"
+
+SYNTHESIS = {
+    "shortcomings": (
+        "Người dân tại các phường, xã mới sắp xếp còn phải liên hệ nhiều lần để bổ sung hồ "
+        "sơ; một số thủ tục hộ tịch và chứng thực trả kết quả chậm so với giấy hẹn mà không "
+        "được thông báo trước."),
+    "recommendations": (
+        "Hướng dẫn một lần đầy đủ thành phần hồ sơ tại Bộ phận Một cửa; gửi tin nhắn thông "
+        "báo khi hồ sơ có nguy cơ trễ hẹn; bồi dưỡng công chức mới điều động về phường, xã."),
+}
+# What each agency's own draft says (a round cannot send a draft with empty parts).
+BY_AGENCY = {
+    "Sở Tư pháp": {
+        "shortcomings": (
+            "Hồ sơ cấp phiếu lý lịch tư pháp còn phải bổ sung giấy tờ nhiều lần; thời gian "
+            "trả kết quả một số hồ sơ chậm so với giấy hẹn."),
+        "recommendations": (
+            "Niêm yết đầy đủ thành phần hồ sơ trên Cổng dịch vụ công; khai thác dữ liệu dân "
+            "cư thay cho yêu cầu nộp bản sao giấy tờ."),
+    },
+    "Phường Hải Châu": {
+        "shortcomings": (
+            "Thời gian chờ tại Bộ phận Một cửa vào đầu tuần còn dài; một số người dân chưa "
+            "được hướng dẫn nộp hồ sơ trực tuyến."),
+        "recommendations": (
+            "Bố trí thêm quầy tiếp nhận vào sáng thứ Hai; hướng dẫn người dân nộp hồ sơ "
+            "trực tuyến ngay tại quầy."),
+    },
+    "Xã Hòa Vang": {
+        "shortcomings": (
+            "Công chức mới điều động chưa nắm vững quy trình đất đai; người dân ở xa phải đi "
+            "lại nhiều lần."),
+        "recommendations": (
+            "Tập huấn nghiệp vụ đất đai cho công chức mới; tăng cường tiếp nhận, trả kết quả "
+            "qua dịch vụ bưu chính công ích."),
+    },
+}
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def load_round(data: dict, actor="demo") -> Survey | None:
+    """Create DEMO-2026-CD and walk it to step 5 with a comment round open; None when the
+    demo accounts are missing or the survey already exists."""
+    manager, reviewer = _user("quanly@demo.vn"), _user("snv@demo.vn")
+    keyers = [_user("dtv.lan@demo.vn"), _user("dtv.hung@demo.vn")]
+    if manager is None or reviewer is None or None in keyers:
+        return None
+    if db.session.scalar(select(Survey).where(Survey.code == CODE)) is not None:
+        return None
+    survey = _plan(data, manager, reviewer)
+    _questionnaire(survey, manager, reviewer)
+    _fieldwork(survey, manager, keyers)
+    _drafts(survey, manager)
+    _step(survey, Step.COMMENTS, "open_round", manager)
+    return survey
+
+
+def _plan(data: dict, manager, reviewer) -> Survey:
+    """Step 1: the plan of the thematic survey written, appraised, signed and issued."""
+    from .plans import operations as ops
+    from .plans.demo import HEADER, SECTIONS
+
+    survey = ops.create_survey({
+        "code": CODE, "year": 2026, "title": TITLE,
+        "contractor": "Trung tâm Khảo sát Độc lập (demo)",
+        "description": "Dữ liệu minh hoạ (khảo sát chuyên đề): số hồ sơ là giả định."},
+        manager)
+    dossiers = {a["name"]: a["dossiers"] for a in data["agencies"]}
+    for name in AGENCIES:
+        agency = db.session.scalar(select(Agency).where(Agency.name == name))
+        ops.add_scope(survey, {"agency_id": agency.id, "dossiers": dossiers[name] // 2,
+                               "state_bodies_only": False}, manager)
+    sections = {**SECTIONS, "scope_text": (
+        "Khảo sát chuyên đề tại Bộ phận Một cửa của Sở Tư pháp, UBND phường Hải Châu và UBND "
+        "xã Hòa Vang, đối với hồ sơ thủ tục hành chính đã trả kết quả từ ngày 01/01/2026 đến "
+        "ngày 30/6/2026."), "timeline": (
+        "- Tháng 5/2026: xây dựng kế hoạch, gửi Sở Nội vụ thẩm định.\n"
+        "- Tháng 6/2026: phê duyệt phiếu, khảo sát thử, tập huấn điều tra viên.\n"
+        "- Tháng 7-8/2026: triển khai khảo sát.\n"
+        "- Tháng 9-11/2026: xử lý số liệu, lấy ý kiến các cơ quan, đơn vị về dự thảo.\n"
+        "- Tháng 12/2026: nghiệm thu, ban hành và công bố báo cáo.")}
+    header = {**HEADER, "subject": TITLE}
+    issue_plan(survey, manager, reviewer, {**sections, **header},
+               "Đồng ý với kế hoạch khảo sát chuyên đề; đơn vị ban hành và triển khai.",
+               "61", date(2026, 5, 22))
+    return survey
+
+
+def _questionnaire(survey, manager, reviewer) -> None:
+    """Step 2: the 2025 Da Nang form consulted on, approved by Home Affairs, piloted."""
+    from .forms import operations as forms_ops
+    from .plans.operations_fieldwork import add_pilot
+    _step(survey, Step.QUESTIONNAIRE, "open_consultation", manager)
+    version = forms_ops.create_from_template(survey, "danang-2025", manager)
+    forms_ops.transition(version, "submit", manager)
+    forms_ops.transition(version, "approve", reviewer,
+                         "Phê duyệt mẫu phiếu khảo sát chuyên đề năm 2026.")
+    _step(survey, Step.QUESTIONNAIRE, "close_consultation", manager)
+    add_pilot(survey, {"held_on": "2026-06-15", "place": "Xã Hòa Vang",
+                       "version_number": 1, "batch_ref": "Bản in thử 20 phiếu", "sheets": 20,
+                       "findings": "Người trả lời hiểu câu hỏi; không cần sửa phiếu."},
+              manager)
+    _step(survey, Step.QUESTIONNAIRE, "finalise", manager)
+
+
+def _fieldwork(survey, manager, keyers) -> None:
+    """Step 3: training, assignments, printed serials handed out, keyed, all returned;
+    fieldwork closed; step 4 started with the shortfalls (if any) explained."""
+    from .plans.demo import train_and_assign
+    from .plans.operations_fieldwork import (
+        explain_shortfalls,
+        hand_out_range,
+        record_return,
+    )
+    from .plans.progress import progress
+    from .stats.demo import DEFAULT_SHEETS, bulk_size, fill_year
+    _step(survey, Step.FIELDWORK, "start_training", manager)
+    assignments = train_and_assign(survey, manager, keyers, (92, 86), {
+        "held_on": "2026-06-25", "materials": "Tài liệu hướng dẫn khảo sát chuyên đề 2026"},
+        lambda i, agency: keyers[i % len(keyers)])
+    handed = {agency_id: a.enumerator for agency_id, a in assignments.items()}
+    required = sum(a.quota for a in assignments.values())
+    total = round(required * 1.02 * bulk_size() / DEFAULT_SHEETS)
+    handouts = fill_year(survey, total, SEED, manager, keyers, MONTHS, handed, spare=0.02)
+    ranges = {agency_id: hand_out_range(assignments[agency_id], {
+        "first_serial": got.first, "last_serial": got.last, "handed_out_on": HANDED_OUT},
+        manager) for agency_id, got in handouts.items()}
+    _step(survey, Step.FIELDWORK, "start_fieldwork", manager)
+    for agency_id, got in handouts.items():
+        record_return(ranges[agency_id], {
+            "returned_on": RETURNED, "completed": got.returned,
+            "unused": got.last - got.first + 1 - got.returned}, manager)
+    _step(survey, Step.FIELDWORK, "close_fieldwork", manager)
+    _step(survey, Step.PROCESSING, "start_processing", manager)
+    if any(not a.met for a in progress(survey)[0]):
+        explain_shortfalls(survey, {"note_all": "Số hồ sơ trả kết quả trong thời gian khảo "
+                                                "sát thấp hơn dự kiến."}, manager)
+
+
+def _drafts(survey, manager) -> None:
+    """Step 4: the synthesis draft and each agency's draft, then drafts complete."""
+    from .reports.drafts import create_draft
+    create_draft(survey, manager, narrative=SYNTHESIS)
+    for row in survey.scope:
+        create_draft(survey, manager, agency=row.agency, narrative=BY_AGENCY[row.agency.name])
+    _step(survey, Step.PROCESSING, "complete_drafts", manager)
