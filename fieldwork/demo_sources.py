@@ -6,7 +6,9 @@ For DEMO-2025, during its fieldwork (before the report draft is made from the da
 - the city's online survey software: its results file imported (channel ``online``),
   citizens answering on the survey's web page with their phone and citizen ID, and the
   tablets at the one-stop desks (channel ``kiosk``);
-- the operations centre's call centre 1022: its results file imported.
+- the operations centre's call centre 1022: its results file imported;
+- and, inside the independent survey, a few interviews by telephone that the contractor's
+  enumerator made and keyed from the entry page as interviews (its ``interview`` channel).
 
 Everything goes through the real operations (``imports.operations.import_results`` by the
 manager, ``online.operations.submit_answer`` as the public page and the kiosk call it), so the
@@ -23,7 +25,9 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
+from .extensions import db
 from .online.demo import raw_answer, submit
 from .online.models import OnlineChannel
 from .online.operations import newest_approved
@@ -33,6 +37,8 @@ from .online.rules import device_hash
 FILES = {"city_online": ("online", 150, 0.93), "call_centre": ("call_centre", 120, 0.84)}
 # Self-completed answers given through fieldwork's own pages: (answers, satisfied share).
 PAGES = {OnlineChannel.ONLINE: (30, 0.90), OnlineChannel.KIOSK: (40, 0.95)}
+# The contractor's own telephone interviews: at this agency, this many, this many satisfied.
+INTERVIEWS = ("Sở Tư pháp", 10, 8)
 
 
 def other_sources(survey, manager, first: date, last: date, seed: int) -> None:
@@ -49,6 +55,7 @@ def other_sources(survey, manager, first: date, last: date, seed: int) -> None:
         import_results(survey, io.BytesIO(data), {
             "name": f"{source}-{survey.code}.csv", "source": source}, manager)
     _page_answers(survey, [s.agency_id for s in scope], first, span, seed)
+    _interviews(survey, manager, last, seed)
 
 
 def _page_answers(survey, agency_ids: list[int], first: date, span: int, seed: int) -> None:
@@ -71,3 +78,50 @@ def _page_answers(survey, agency_ids: list[int], first: date, span: int, seed: i
                      else f"demo-{survey.code}-kiosk-{agency_id}")
             submit(survey, agency_id, version.number, raw_answer(rng, rate=rate, **who),
                    channel, device_hash(secret, token), at)
+
+
+def _interviews(survey, manager, day: date, seed: int) -> None:
+    """The agency's enumerator phones respondents, keys each call as an interview on a form
+    printed for the purpose (a serial range handed out and returned), the manager approves."""
+    from .directory.models import Field
+    from .entry import operations as entry_ops
+    from .entry.models import Stage
+    from .entry.serials import resolve
+    from .forms.batches import print_batch
+    from .plans.demo import assignment_at
+    from .plans.operations_fieldwork import hand_out_range, record_return
+
+    name, count, satisfied = INTERVIEWS
+    row = next((s for s in survey.scope if s.agency.name == name), None)
+    assignment = assignment_at(survey, row.agency_id) if row is not None else None
+    if assignment is None:
+        return
+    caller, agency = assignment.enumerator, row.agency
+    batch = print_batch(survey, {"count": count, "assigned_user_id": caller.id,
+                                 "agency_id": agency.id,
+                                 "note": f"Phiếu ghi phỏng vấn qua điện thoại ({caller.name})"},
+                        manager)
+    rng_range = hand_out_range(assignment, {"first_serial": batch.first_serial,
+                                            "last_serial": batch.last_serial,
+                                            "handed_out_on": day.isoformat()}, manager)
+    field = db.session.scalar(select(Field).where(Field.name == "Tư pháp, lý lịch tư pháp"))
+    rng = random.Random(f"{seed}:{survey.code}:interviews")
+    flags = [True] * satisfied + [False] * (count - satisfied)
+    rng.shuffle(flags)
+    for serial, ok in zip(range(batch.first_serial, batch.last_serial + 1), flags,
+                          strict=True):
+        typed = {"phone": f"09{rng.randrange(10 ** 8):08d}",
+                 "citizen_id": f"048{rng.randrange(10 ** 9):09d}",
+                 "survey_date": day.strftime("%d/%m/%Y"), "dossier_code": "",
+                 "agency": agency.name, "field": field.name if field else "", "procedure": "",
+                 "q01": "yes" if ok else "no", "q02": [] if ok else ["reason_c"],
+                 "q02_other": "", "q03": ""}
+        identity = (agency.id, field.id if field else None)
+        sheet = entry_ops.save_keying(resolve(survey, serial, caller), typed, caller,
+                                      confirmed=True, interview=True, identity=identity)
+        if sheet.stage == Stage.AWAITING_KEY2:  # drawn for double entry: keyed again
+            sheet = entry_ops.save_keying(resolve(survey, serial, manager), typed, manager,
+                                          confirmed=True, identity=identity)
+        entry_ops.transition(sheet, "approve", manager)
+    record_return(rng_range, {"returned_on": day.isoformat(), "completed": count,
+                              "unused": 0}, manager)

@@ -17,6 +17,7 @@ import lxml.html
 from sqlalchemy import select
 
 from fieldwork.plans.models import Survey
+from fieldwork.plans.models_review import Publication
 
 from ..conftest import login
 
@@ -86,6 +87,8 @@ def test_dashboard_report_and_public_page_show_the_same_sources_and_ranks(
     assert page.status_code == 200
     public = lxml.html.fromstring(page.get_data(as_text=True))
     report = _pdf_text(full_path(draft.pdf))
+    publication = db.session.scalar(select(Publication).where(
+        Publication.survey_id == survey.id))
 
     # Sources: the headline first, the others beside it with their own n, rate, interval.
     head = " ".join(dash.get_element_by_id("overall").text_content().split())
@@ -98,18 +101,21 @@ def test_dashboard_report_and_public_page_show_the_same_sources_and_ranks(
     assert public_rows == expected
     assert _cells(public.xpath('//table[@id="sources"]/tbody/tr')[0])[0].startswith(
         "Khảo sát độc lập")
-    by_source = _between(report, "Kết quả theo nguồn", "V. KẾT QUẢ THEO LĨNH VỰC")
-    assert [tuple(m) for m in NUMBERS.findall(by_source)] == [
-        tuple(re.sub(r"\s+", " ", x) for x in t) for t in expected]
-    assert "Khảo sát độc lập" in by_source and "1022" in by_source
-    assert "Máy tính bảng tại Bộ phận một cửa" in by_source
+    # The report: the published synthesis draft and the issued report made from it.
+    issued = _pdf_text(full_path(publication.attachment))
+    for text in (report, issued):
+        by_source = _between(text, "Kết quả theo nguồn", "V. KẾT QUẢ THEO LĨNH VỰC")
+        assert [tuple(re.sub(r"\s+", " ", x) for x in m) for m in NUMBERS.findall(
+            by_source)] == expected
+        assert "Khảo sát độc lập" in by_source and "1022" in by_source
+        assert "Máy tính bảng tại Bộ phận một cửa" in by_source
 
     # Nothing pooled: neither the pooled count nor the pooled rate appears anywhere.
     parts = [stats["overall"], *(p["overall"] for p in stats["sources"].values())]
     pooled_n = sum(p["n"] for p in parts)
     pooled_rate = _pct(sum(p["satisfied"] for p in parts) / pooled_n)
     texts = {"dashboard": dash.text_content(), "public page": public.text_content(),
-             "report": report}
+             "report": report, "issued report": issued}
     for where, text in texts.items():
         assert _num(pooled_n) not in text, where
         assert pooled_rate not in text, where
@@ -125,9 +131,9 @@ def test_dashboard_report_and_public_page_show_the_same_sources_and_ranks(
         '//table[@id="agencies"]/tbody/tr[@data-status="ranked"]'))}
     public_ranks = {(c[0], c[2], c[3]) for c in map(_cells, public.xpath(
         '//table[@id="agencies"]/tbody/tr'))}
-    ranking = _between(report, "VI. KẾT QUẢ THEO CƠ QUAN", "Ghi chú: chỉ xếp hạng")
-    report_ranks = {(m.group(1), m.group(2), m.group(4)) for m in map(
-        RANK_ROW.match, ranking.splitlines()) if m}
     assert dash_ranks == want
     assert public_ranks == want
-    assert report_ranks == want
+    for text in (report, issued):
+        ranking = _between(text, "VI. KẾT QUẢ THEO CƠ QUAN", "Ghi chú: chỉ xếp hạng")
+        assert {(m.group(1), m.group(2), m.group(4)) for m in map(
+            RANK_ROW.match, ranking.splitlines()) if m} == want

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from fieldwork.audit.models import AuditEvent
+from fieldwork.entry.models import EntrySheet, ReviewState, SheetSource
 from fieldwork.imports.models import ImportedResponse, ImportRun
 from fieldwork.online.models import OnlineResponse
 from fieldwork.plans.models import Survey
@@ -66,4 +67,16 @@ def test_published_year_has_other_sources_from_real_operations(demo_year, db):
     # The headline is the paper survey alone; the plan sets no bands.
     assert {c["group"] for c in frozen["channels"]} <= {"paper_omr", "paper_keyed", "interview"}
     assert frozen["overall"]["n"] == sum(c["n"] for c in frozen["channels"])
+    # The contractor's own telephone interviews, keyed as such, are in the headline.
+    assert {c["group"]: c["n"] for c in frozen["channels"]}["interview"] == 10
+    calls = db.session.scalars(select(EntrySheet).where(
+        EntrySheet.survey_id == survey.id, EntrySheet.source == SheetSource.INTERVIEW)).all()
+    assert len(calls) == 10 and {s.review_state for s in calls} == {ReviewState.APPROVED}
+    assert {s.agency.name for s in calls} == {"Sở Tư pháp"}
+    keyed = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "entry.key",
+        AuditEvent.object_id.in_([str(s.id) for s in calls]))).all()
+    assert {e.after["source"] for e in keyed} == {"interview"}
+    assert {e.actor_id for e in keyed if e.after["pass"] == 1} == {
+        s.enumerator_id for s in calls}
     assert frozen["bands"] is None
