@@ -117,6 +117,12 @@ def parse_cell(text: str) -> tuple:
     return tuple(json.loads(text))
 
 
+def _rows(stmt):
+    """The plain rows of a column query, through the session's connection: no ORM loading
+    step per row (a third of the fetch's time at a city-year)."""
+    return db.session.connection().execute(stmt)
+
+
 CHANNEL_OF_SHEET = {"omr": "paper_omr", "keyed": "paper_keyed", "interview": "interview"}
 
 
@@ -126,8 +132,8 @@ def sheet_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -
     first = sorted(set().union(*(s.first for s in mine)) - set().union(*(s.whole for s in mine)))
     whole = sorted(set().union(*(s.whole for s in mine)))
     out = []
-    result = db.session.execute(_pivot(survey, first, whole).execution_options(
-        yield_per=CHUNK))
+    result = _rows(_pivot(survey, first, whole).execution_options(
+        stream_results=True, max_row_buffer=CHUNK))
     start, base = 9, 9 + len(first)
     for rec in result:
         spec = spec_of[rec[2]]
@@ -153,7 +159,7 @@ def online_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) 
     """Rows of the answers citizens gave themselves online or at a kiosk (city_online)."""
     from ..online.models import OnlineResponse as R
     out = []
-    for rec in db.session.execute(select(
+    for rec in _rows(select(
             R.id, R.version_id, R.agency_id, R.field_id, R.channel, R.dossier_code,
             R.phone_hash, R.cid_hash, R.answers, R.created_at).where(
             R.survey_id == survey.id).order_by(R.id)):
@@ -179,7 +185,7 @@ def imported_rows(survey, agencies: dict) -> list[Row]:
     dossier code, so it is not part of the row."""
     from ..imports.models import ImportedResponse as R
     out = []
-    for rec in db.session.execute(select(
+    for rec in _rows(select(
             R.id, R.source, R.channel, R.agency_id, R.response_date, R.satisfied, R.reasons,
             R.comment, R.dossier_code, R.phone_hash, R.cid_hash).where(
             R.survey_id == survey.id).order_by(R.id)):
