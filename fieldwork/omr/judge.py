@@ -27,6 +27,7 @@ CANCEL_FILL = 0.45  # a crossed-out box was filled first
 CANCEL_CORNERS = 0.1  # ink of the cross's arms beyond at least three corners
 CANCEL_DIAG = 2.5  # a filled box under the cross: ink is not only on the diagonals
 THROUGH = 0.12  # ink leaving through two opposite sides or corners: a passing stroke
+JOINED = 0.03  # a stroke's ink leaving one box and entering its neighbour (a tick's arm)
 X_RATIO = 2.0  # ink on both diagonals over ink between them: a cross
 SOLID = 0.35  # darker than this a mark is filled in, whatever crosses it
 RELATIVE = 0.7  # a light mark well below the respondent's usual marks is not taken as read
@@ -37,6 +38,7 @@ BESIDE_LEFT = 0.035  # ink left of a box in an option list's margin
 NEAR_LEFT = 0.025  # any ink left of a box (doubts a blank question only)
 AFTER_TEXT = 0.025  # ink just after an option's text (doubts a blank question only)
 LOCAL = 15  # boxes whose low fill quantile is a box's empty level
+SIBLINGS_Q = 0.25  # what most sibling boxes show around them (print): this quantile of them
 EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
 
 
@@ -208,8 +210,8 @@ def _excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
             continue
         if len(g) <= 3:
             others = np.stack([np.delete(v, j, axis=0).min(axis=0) for j in range(len(g))])
-        else:
-            others = np.median(v, axis=0)[None, :]
+        else:  # a low quantile: rings around several options must not lift the baseline
+            others = np.quantile(v, SIBLINGS_Q, axis=0)[None, :]
         out[g] = v - others
     return out
 
@@ -314,11 +316,21 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], st
         # A light mark here, and a stroke just outside another option's box, away from
         # every mark: the respondent may have meant that box (drawn under or beside it).
         return [opts[j] for j in sorted(set(missed) | {k})], "doubtful", 0.4, "outside"
-    if c.zones is not None and c.net[idx[k]] < SOLID and any(
-            _bridge(idx[j], idx[k], c) for j in range(len(idx)) if j != k):
+    if c.zones is not None and c.net[idx[k]] < SOLID and not _spreads(idx[k], c) and any(
+            _bridge(idx[j], idx[k], c, JOINED, own=True) for j in range(len(idx)) if j != k):
         # The only mark is a line coming in from another option's box: a tick drawn there
         # whose long arm ran on into this one. A person decides.
         return [opts[j] for j in sorted(set(marked) | {k})], "doubtful", 0.4, "tick into next"
+    if top >= CLEAR and c.zones is not None:
+        # A lighter mark elsewhere that is one end of a stroke joining two boxes is a tick
+        # whose arm ran on into the next box, not a speck: a second answer, for a person.
+        ticks = [j for j in marked if j != k and net[j] >= c.high and not c.through[idx[j]]
+                 and any(
+                     _bridge(idx[a], idx[b], c, JOINED) for o in range(len(idx))
+                     if o not in (j, k) for a, b in ((j, o), (o, j)))]
+        if ticks:
+            return [opts[j] for j in sorted(set(ticks) | {k})], "doubtful", 0.4, \
+                "tick into next"
     stray = bool(c.strays[idx[k]])
     if c.cancelled[idx[k]]:  # crossed out and nothing chosen instead
         return [opts[k]], "doubtful", 0.4, "cancelled"
@@ -368,9 +380,17 @@ def _missed(idx: list[int], c: BoxCalls) -> list[int]:
     return out
 
 
-def _bridge(lo: int, hi: int, c: BoxCalls, into: float = THROUGH) -> bool:
+def _spreads(i: int, c: BoxCalls) -> bool:
+    """Whether a mark's ink runs out of its box on three sides or corners or more: its own
+    arms (a cross, a scribble), not one stroke coming in."""
+    sides, corners = c.zones[0][i], c.zones[1][i]
+    return bool((sides > JOINED).sum() >= 3 or (corners > JOINED).sum() >= 3)
+
+
+def _bridge(lo: int, hi: int, c: BoxCalls, into: float = THROUGH, own: bool = False) -> bool:
     """Whether one stroke runs from box ``lo`` up or right into box ``hi`` (a tick's arm);
-    ``into``: the ink it must show entering ``hi``."""
+    ``into``: the ink it must show entering ``hi``; ``own``: ink of ``lo``'s own (a tick's
+    hook) also shows where the stroke started, wherever it left the box."""
     sides, corners, centres, w = c.zones
     dx, dy = np.sign(centres[hi] - centres[lo]) * (np.abs(centres[hi] - centres[lo]) >
                                                     0.5 * w[lo])
@@ -381,11 +401,13 @@ def _bridge(lo: int, hi: int, c: BoxCalls, into: float = THROUGH) -> bool:
     # corner always counts: the long arm of a tick leaves there).
     if dx > 0 and dy < 0:
         out_lo, in_hi = corners[lo, 1], corners[hi, 2]
-    elif dx > 0:
-        out_lo, in_hi = max(sides[lo, 1], corners[lo, 1]), max(sides[hi, 0], corners[hi, 2])
+    elif dx > 0:  # level: the stroke may leave from the lower right corner (a tick's hook)
+        out_lo = max(sides[lo, 1], corners[lo, 1], corners[lo, 3])
+        in_hi = max(sides[hi, 0], corners[hi, 2])
     else:
         out_lo, in_hi = max(sides[lo, 2], corners[lo, 1]), max(sides[hi, 3], corners[hi, 2])
-    return bool(out_lo > THROUGH / 4 and in_hi > into)
+    started = out_lo > THROUGH / 4 or (own and c.net[lo] >= c.low / 2)
+    return bool(started and in_hi > into)
 
 
 def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:

@@ -24,6 +24,8 @@ INSET_PT = 1.7  # the measured interior starts this far inside the box edge
 NEIGHBOURS = 6
 UNIT = 1.0 / 255  # darkness images are uint8: 255 is printed black
 LABEL_SPAN_PT = 170.0  # how much of a long option text a ring is looked for around (60 mm)
+PEN_INK = 51  # darkness (of 255: printed black) below which a pixel is not counted as drawn
+# ink around a box (rings, marks beside): the back page showing through, scanner noise
 
 
 @dataclass
@@ -215,8 +217,13 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
         _means(ii, x + 0.2 * w, y - e - z, x + 0.8 * w, y - e),
         _means(ii, x + 0.2 * w, y + h + e, x + 0.8 * w, y + h + e + z)])
     texts = label_rects(boxes, offsets, scale)
-    halo = _halo(ii, rects, scale, texts)
-    label = _label_bands(ii, rects, scale, texts)
+    # Rings and marks beside a box are pen or pencil strokes: darker than a fifth of printed
+    # black. A faint grey there (the back page showing through, noise) is not a stroke.
+    import cv2
+
+    pen = integral(cv2.threshold(dark, PEN_INK, 0, cv2.THRESH_TOZERO)[1])
+    halo = _halo(pen, rects, scale, texts)
+    label = _label_bands(pen, rects, scale, texts)
     return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects,
                        halo, label, texts)
 

@@ -1,0 +1,138 @@
+"""Marks drawn by hand (OpenCV strokes on the printed page, placed from the printed PDF's own
+layout), each a class of silent error the bench found on fresh seed 11: ghost print of the back
+page read as a ring, rings around several option texts of a multiple choice, ticks whose arm
+runs flat into the next box. Never read wrong without a person seeing it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from fieldwork.omr.read import read_page
+
+from .generator import printed
+
+KEY = b"test-key"
+DPI = 200
+F = DPI / 72
+PEN = round(0.35 / 25.4 * DPI)  # a ballpoint's stroke, pixels (0.35 mm)
+
+
+@pytest.fixture(scope="module")
+def forms():
+    """Each built-in form printed once: its pages as grey images at 200 dpi, and its layout."""
+    out = {}
+    for name in ("sipas", "danang-2025"):
+        pdf, layout = printed(name, ["00000001"], KEY)
+        doc = pdfium.PdfDocument(pdf)
+        pages = [np.asarray(doc[i].render(scale=F, grayscale=True).to_pil().convert("L"))
+                 for i in range(len(doc))]
+        doc.close()
+        out[name] = pages, layout
+    return out
+
+
+def _boxes(layout: dict, page: int, question: str) -> list[dict]:
+    return [b for b in layout["pages"][page]["boxes"] if b["question"] == question]
+
+
+def _px(*pts) -> np.ndarray:
+    return np.round(np.array(pts, float) * F).astype(np.int32)
+
+
+def _read(image: np.ndarray, layout: dict):
+    result = read_page(np.ascontiguousarray(image), KEY, lambda p: layout)
+    assert result.status == "read", (result.reason, result.detail)
+    return result.answers
+
+
+def _answered(image: np.ndarray, layout: dict, page: int, *skip: str) -> np.ndarray:
+    """The page with every question but ``skip`` answered in its first box (a page of
+    blanks goes to a person whole)."""
+    ink = np.zeros_like(image)
+    done = set(skip)
+    for b in layout["pages"][page]["boxes"]:
+        if b["question"] in skip or (b["question"], b.get("position")) in done:
+            continue
+        done.add((b["question"], b.get("position")))  # a grid: each position's first digit
+        x, y, w = b["x"], b["y"], b["w"]
+        cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)),
+                      255, -1)
+    return _blend(image, ink, 0.85)
+
+
+def _blend(image: np.ndarray, ink: np.ndarray, opacity: float) -> np.ndarray:
+    """Ink (0..255 coverage) laid over the page at ``opacity`` of black."""
+    return (image * (1 - opacity * ink / 255.0)).astype(np.uint8)
+
+
+def test_the_back_page_showing_through_around_a_box_is_not_a_ring(forms):
+    pages, layout = forms["sipas"]
+    image = _answered(pages[1], layout, 1, "education")
+    # The back's print, a box outline and its text line, shows through faintly, a little
+    # bigger and offset: grey strokes around the first option's box of a blank question.
+    ghost = np.zeros_like(image)
+    b = _boxes(layout, 1, "education")[0]
+    cv2.rectangle(ghost, tuple(_px(b["x"] - 4, b["y"] - 5)),
+                  tuple(_px(b["x"] + b["w"] + 3, b["y"] + b["h"] + 5)), 255, int(2.2 * F))
+    image = _blend(image, ghost, 0.12)
+    answers = _read(image, layout)
+    assert (answers["education"].status, answers["education"].values) == ("blank", [])
+    # The same stroke in pen is a ring, and is read as one.
+    pen = _blend(_answered(pages[1], layout, 1, "education"), ghost, 0.8)
+    assert (_read(pen, layout)["education"].values, _read(pen, layout)["education"].status) \
+        == ([b["option"]], "ok")
+
+
+def test_rings_around_the_texts_of_many_options_of_a_multiple_choice_are_all_seen(forms):
+    pages, layout = forms["danang-2025"]
+    boxes = _boxes(layout, 0, "q02")
+    chosen = boxes[4:]  # five of its nine options, in both columns, the last rows
+    ink = np.zeros_like(pages[0])
+    for b in chosen:
+        t = b["label"]
+        centre = _px(t["x"] + t["w"] / 2, t["y"] + t["h"] / 2)
+        axes = _px(t["w"] / 2 + 3, t["h"] / 2 + 5)  # clear of the box, left of the text
+        cv2.ellipse(ink, tuple(centre), tuple(axes), 0, 0, 360, 255, PEN)
+    answers = _read(_blend(_answered(pages[0], layout, 0, "q02"), ink, 0.9), layout)
+    a = answers["q02"]
+    # Read as the five options: the rings lie under most of the question's texts, so what
+    # most options show around their text is not print alone.
+    assert (a.status, a.values, a.note) == ("ok", [b["option"] for b in chosen], "ring"), a
+
+
+@pytest.mark.parametrize("question", ["feedback_1", "results_2"])
+def test_a_tick_whose_arm_runs_flat_into_the_next_box_is_not_read_as_that_box(forms,
+                                                                             question):
+    pages, layout = forms["sipas"]
+    first, second = _boxes(layout, 1, question)[:2]
+    ink = np.zeros_like(pages[1])
+    s = first["w"]
+    # A small hook at the bottom of the first box, then the long arm almost level, ending
+    # inside the second box.
+    hook = (first["x"] + 0.2 * s, first["y"] + 0.75 * s)
+    low = (first["x"] + 0.4 * s, first["y"] + 1.05 * s)
+    end = (second["x"] + 0.85 * s, second["y"] + 0.7 * s)
+    cv2.polylines(ink, [_px(hook, low, end)], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[1], layout, 1, question), ink, 0.9), layout)[question]
+    assert a.status == "doubtful" or a.values == [first["option"]], a
+
+
+def test_a_tick_running_into_the_next_box_beside_a_filled_answer_is_a_second_mark(forms):
+    pages, layout = forms["sipas"]
+    boxes = _boxes(layout, 0, "procedure_4")
+    tick_box, into, filled = boxes[2], boxes[3], boxes[5]
+    ink = np.zeros_like(pages[0])
+    x, y, w = filled["x"], filled["y"], filled["w"]
+    cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)), 255,
+                  -1)
+    s = tick_box["w"]
+    start = (tick_box["x"] + 0.15 * s, tick_box["y"] + 0.5 * s)
+    bottom = (tick_box["x"] + 0.35 * s, tick_box["y"] + 0.8 * s)
+    end = (into["x"] + 0.6 * s, into["y"] + 0.45 * s)
+    cv2.polylines(ink, [_px(start, bottom, end)], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[0], layout, 0, "procedure_4"), ink, 0.6),
+              layout)["procedure_4"]
+    assert a.status in ("doubtful", "multiple") and tick_box["option"] in a.values, a
