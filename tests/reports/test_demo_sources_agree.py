@@ -20,6 +20,7 @@ from fieldwork.plans.models import Survey
 from fieldwork.plans.models_review import Publication
 
 from ..conftest import login
+from ..documents.office import pages_text, to_pdf
 
 NUMBERS = re.compile(r"(\d[\d.]*)\s+(\d{1,3},\d\d%)\s+(\d{1,3},\d\d%\s+–\s+\d{1,3},\d\d%)")
 RANK_ROW = re.compile(r"^\s*(\d+-\d+|\d+)\s+(?:\S.*?\s)??(\d[\d.]*)\s+(\d[\d.]*)\s+"
@@ -137,3 +138,42 @@ def test_dashboard_report_and_public_page_show_the_same_sources_and_ranks(
         ranking = _between(text, "VI. KẾT QUẢ THEO CƠ QUAN", "Ghi chú: chỉ xếp hạng")
         assert {(m.group(1), m.group(2), m.group(4)) for m in map(
             RANK_ROW.match, ranking.splitlines()) if m} == want
+
+
+def test_current_year_dashboard_and_report_docx_show_the_same_sources(
+        demo_year, db, client, runner, tmp_path):
+    """DEMO-2026, in the field: the dashboard and a report DOCX made by ``fieldwork report``
+    (opened in LibreOffice) show the same sources, web and kiosk apart; no agency has met
+    its sample yet, so none is ranked on either."""
+    from fieldwork.stats.statistics import survey_statistics
+
+    survey = db.session.scalar(select(Survey).where(Survey.code == "DEMO-2026"))
+    stats = survey_statistics(survey)
+    expected = _expected(stats)
+    assert set(stats["sources"]) == {"city_online", "call_centre"}
+    assert {c["group"] for c in stats["sources"]["city_online"]["channels"] if c["n"]} == {
+        "online", "kiosk"}
+
+    login(client, "quanly@demo.vn", demo_year.password)
+    dash = lxml.html.fromstring(client.get("/stats/DEMO-2026").get_data(as_text=True))
+    assert [tuple(_cells(r)[1:4]) for r in dash.xpath(
+        '//table[@id="sources"]/tbody/tr')] == expected[1:]
+    statuses = dash.xpath('//table[@id="agencies"]/tbody/tr/@data-status')
+    assert len(statuses) == len(stats["agencies"])
+
+    out = tmp_path / "DEMO-2026.docx"
+    done = runner.invoke(args=["report", "DEMO-2026", "--format", "docx", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    [pdf] = to_pdf([out], tmp_path / "pdf", tmp_path / "profile")
+    text = "\n".join(pages_text(pdf))
+    by_source = _between(text, "Kết quả theo nguồn", "V. KẾT QUẢ THEO LĨNH VỰC")
+    assert [tuple(re.sub(r"\s+", " ", x) for x in m) for m in NUMBERS.findall(
+        by_source)] == expected
+    pooled = sum(p["n"] for p in [stats["overall"], *(
+        s["overall"] for s in stats["sources"].values())])
+    assert _num(pooled) not in text and _num(pooled) not in dash.text_content()
+    # Mid-fieldwork, no agency has its sample: listed apart on both, ranked on neither.
+    assert {a["status"] for a in stats["agencies"]} == {"insufficient"} == set(statuses)
+    ranking = _between(text, "VI. KẾT QUẢ THEO CƠ QUAN", "Ghi chú: chỉ xếp hạng")
+    assert not [m for m in map(RANK_ROW.match, ranking.splitlines()) if m]
+    assert ranking.count("Chưa đủ mẫu") == len(stats["agencies"])
