@@ -27,6 +27,7 @@ CANCEL_FILL = 0.45  # a crossed-out box was filled first
 CANCEL_CORNERS = 0.1  # ink of the cross's arms beyond at least three corners
 CANCEL_DIAG = 2.5  # a filled box under the cross: ink is not only on the diagonals
 THROUGH = 0.12  # ink leaving through two opposite sides or corners: a passing stroke
+RING_GAP = 0.08  # a ring's arc in the gap beside a box of a tight grid
 JOINED = 0.03  # a stroke's ink leaving one box and entering its neighbour (a tick's arm)
 X_RATIO = 2.0  # ink on both diagonals over ink between them: a cross
 SOLID = 0.35  # darker than this a mark is filled in, whatever crosses it
@@ -527,6 +528,24 @@ def _ring_over_neighbours(idx: list[int], c: BoxCalls) -> int | None:
     return r if beside else None
 
 
+def _ringed_in_column(group: list[int], c: BoxCalls) -> int | None:
+    """The digit ringed in a grid column: in a tight grid a ring has no room of its own, it
+    runs through the gaps around its box (on three sides at least) and its arcs cross
+    the boxes next to it. One box of the column with such ink round it, no clear mark in the
+    column, and the other marks light and right beside it; else None."""
+    if c.zones is None or any(c.net[i] >= CLEAR or c.cancelled[i] for i in group):
+        return None
+    sides, centres, w = c.zones[0], c.zones[2], c.zones[3]
+    round_ = [i for i in group if (sides[i] > RING_GAP).sum() >= 3]
+    if len(round_) != 1:
+        return None
+    r = round_[0]
+    marked = [i for i in group if c.net[i] >= c.low and i != r]
+    if any(np.abs(centres[i] - centres[r]).max() > 1.7 * w[r] for i in marked):
+        return None
+    return r
+
+
 def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     """A digit or date grid: each position is a single choice among its digits."""
     positions: dict[int, list[int]] = {}
@@ -537,6 +556,13 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
         group = positions[pos]
         opts = [boxes[i]["option"] for i in group]
         vals, status, conf, _ = _outside(group, opts, c, "single", *_single(group, opts, c))
+        ringed = _ringed_in_column(group, c)
+        if ringed is not None and status != "ok":
+            vals, status, conf = [boxes[ringed]["option"]], "ok", 0.6
+        elif ringed is not None and vals != [boxes[ringed]["option"]]:
+            # Read from light ink in the boxes (a ring's arcs look like a tick running on into
+            # the next box), with a ring round another box of the column: a person decides.
+            vals, status, conf = vals + [boxes[ringed]["option"]], "doubtful", 0.4
         marked = [i for i in group if c.net[i] >= c.low]
         if status == "doubtful" and len(marked) == 1 and c.net[marked[0]] >= CLEAR and \
                 not c.cancelled[marked[0]] and not c.around[marked[0]]:

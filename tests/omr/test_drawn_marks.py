@@ -136,3 +136,39 @@ def test_a_tick_running_into_the_next_box_beside_a_filled_answer_is_a_second_mar
     a = _read(_blend(_answered(pages[0], layout, 0, "procedure_4"), ink, 0.6),
               layout)["procedure_4"]
     assert a.status in ("doubtful", "multiple") and tick_box["option"] in a.values, a
+
+
+def test_a_page_reads_the_same_at_every_quarter_turn(forms):
+    """Fresh seed 11 flagged more at 90 degrees; turning its pages showed the turn itself
+    changes nothing (the sheets scanned turned were others): here, one page turned four ways."""
+    pages, layout = forms["danang-2025"]
+    ink = np.zeros_like(pages[0])
+    for b in _boxes(layout, 0, "q02")[4:7]:  # rings around three option texts
+        t = b["label"]
+        cv2.ellipse(ink, tuple(_px(t["x"] + t["w"] / 2, t["y"] + t["h"] / 2)),
+                    tuple(_px(t["w"] / 2 + 3, t["h"] / 2 + 5)), 0, 0, 360, 255, PEN)
+    image = _blend(_answered(pages[0], layout, 0, "q02"), ink, 0.9)
+    readings = []
+    for k in range(4):
+        answers = _read(np.rot90(image, k), layout)
+        readings.append({q: (a.status, a.values) for q, a in answers.items()})
+    assert readings[0]["q02"][0] == "ok"
+    assert all(r == readings[0] for r in readings[1:])
+
+
+def test_digits_ringed_in_a_tight_grid_are_read(forms):
+    """A ring in a digit grid has no room of its own: it runs through the gaps around its
+    box and its arcs cross the next boxes. The digits are read, not the whole grid doubted."""
+    pages, layout = forms["danang-2025"]
+    number = "0352741968"
+    boxes = {(b["position"], b["option"]): b for b in _boxes(layout, 0, "phone")}
+    ink = np.zeros_like(pages[0])
+    rng = np.random.default_rng(11)
+    for pos, digit in enumerate(number):
+        b = boxes[(pos, digit)]
+        cx, cy, s = b["x"] + b["w"] / 2, b["y"] + b["h"] / 2, b["w"]
+        axes = _px(s * rng.uniform(0.85, 1.0), s * rng.uniform(0.85, 1.0))
+        cv2.ellipse(ink, tuple(_px(cx + rng.normal(0, 0.5), cy + rng.normal(0, 0.5))),
+                    tuple(axes), float(rng.uniform(0, 360)), 0, 340, 255, PEN)
+    a = _read(_blend(_answered(pages[0], layout, 0, "phone"), ink, 0.85), layout)["phone"]
+    assert (a.status, "".join(a.values)) == ("ok", number), a
