@@ -171,48 +171,64 @@ def issue_plan(survey, manager, reviewer, plan: dict, appraisal: str, doc_number
 def _questionnaire(survey, manager, reviewer) -> None:
     """Step 2: consultation (the agencies agreed without comments), the 2025 Da Nang form
     approved by Home Affairs, piloted, final."""
+    approve_form(survey, manager, reviewer, "Phê duyệt mẫu phiếu khảo sát năm 2025.", {
+        "held_on": "2025-08-20", "place": "Phường Hải Châu", "batch_ref": "Bản in thử 30 phiếu",
+        "sheets": 30, "findings": "Người trả lời hiểu câu hỏi; thời gian điền khoảng 4 phút."})
+
+
+def approve_form(survey, manager, reviewer, approval: str, pilot: dict) -> None:
+    """Step 2 of a demo year: consultation opened, the 2025 Da Nang form submitted, approved
+    by ``reviewer`` with ``approval``, consultation closed, ``pilot`` recorded, final."""
     from .forms import operations as forms_ops
     from .plans.operations_fieldwork import add_pilot
     _step(survey, Step.QUESTIONNAIRE, "open_consultation", manager)
     version = forms_ops.create_from_template(survey, "danang-2025", manager)
     forms_ops.transition(version, "submit", manager)
-    forms_ops.transition(version, "approve", reviewer, "Phê duyệt mẫu phiếu khảo sát năm 2025.")
+    forms_ops.transition(version, "approve", reviewer, approval)
     _step(survey, Step.QUESTIONNAIRE, "close_consultation", manager)
-    add_pilot(survey, {"held_on": "2025-08-20", "place": "Phường Hải Châu",
-                       "version_number": 1, "batch_ref": "Bản in thử 30 phiếu", "sheets": 30,
-                       "findings": "Người trả lời hiểu câu hỏi; thời gian điền khoảng 4 phút."},
-              manager)
+    add_pilot(survey, {"version_number": 1, **pilot}, manager)
     _step(survey, Step.QUESTIONNAIRE, "finalise", manager)
 
 
 def _fieldwork(survey, manager, keyers) -> None:
     """Step 3: training, assignments, printed serials handed out, keyed, returned."""
-    from .plans.demo import train_and_assign
-    from .plans.operations_fieldwork import hand_out_range, record_return
-    from .stats.demo import DEFAULT_SHEETS, bulk_size, fill_year
-    _step(survey, Step.FIELDWORK, "start_training", manager)
-    assignments = train_and_assign(survey, manager, keyers, (88, 81), {
+    collect_on_paper(survey, manager, keyers, (88, 81), {
         "held_on": "2025-08-25", "materials": "Tài liệu hướng dẫn điều tra viên 2025"},
-        lambda i, agency: keyers[i % len(keyers)])
-    handed = {agency_id: a.enumerator for agency_id, a in assignments.items()}
-    required = {agency_id: a.quota for agency_id, a in assignments.items()}
-    # A little over the required sample, as a contractor aims (smaller in the tests).
-    total = round(sum(required.values()) * 1.03 * bulk_size() / DEFAULT_SHEETS)
-    handouts = fill_year(survey, total, SEED, manager, keyers, MONTHS, handed, spare=0.03)
-    ranges = {}
-    for agency_id, got in handouts.items():
-        ranges[agency_id] = hand_out_range(assignments[agency_id], {
-            "first_serial": got.first, "last_serial": got.last, "handed_out_on": HANDED_OUT},
-            manager)
-    _step(survey, Step.FIELDWORK, "start_fieldwork", manager)
-    for agency_id, got in handouts.items():
-        record_return(ranges[agency_id], {
-            "returned_on": RETURNED, "completed": got.returned,
-            "unused": got.last - got.first + 1 - got.returned}, manager)
+        SEED, MONTHS, HANDED_OUT, RETURNED, 1.03)
     # The city's online software and the call centre 1022 collected beside it.
     from .demo_sources import other_sources
     other_sources(survey, manager, date(2025, 8, 1), date(2025, 11, 28), SEED)
     _step(survey, Step.FIELDWORK, "close_fieldwork", manager)
+
+
+def collect_on_paper(survey, manager, keyers, scores, training: dict, seed: int, months: dict,
+                     handed_out: str, returned: str, aim: float) -> None:
+    """Step 3 of a demo year up to its close: ``keyers`` trained (``scores``) and assigned
+    the agencies in turn, ``aim`` times the required sample printed, handed out on
+    ``handed_out``, filled in over ``months`` (``stats.demo.fill_year``: keyed and approved),
+    and every range's return recorded on ``returned``."""
+    from .plans.demo import train_and_assign
+    from .plans.operations_fieldwork import hand_out_range, record_return
+    from .stats.demo import DEFAULT_SHEETS, bulk_size, fill_year
+    _step(survey, Step.FIELDWORK, "start_training", manager)
+    assignments = train_and_assign(survey, manager, keyers, scores, training,
+                                   lambda i, agency: keyers[i % len(keyers)])
+    handed = {agency_id: a.enumerator for agency_id, a in assignments.items()}
+    required = {agency_id: a.quota for agency_id, a in assignments.items()}
+    # A little over the required sample, as a contractor aims (smaller in the tests).
+    total = round(sum(required.values()) * aim * bulk_size() / DEFAULT_SHEETS)
+    handouts = fill_year(survey, total, seed, manager, keyers, months, handed,
+                         spare=round(aim - 1, 6))
+    ranges = {}
+    for agency_id, got in handouts.items():
+        ranges[agency_id] = hand_out_range(assignments[agency_id], {
+            "first_serial": got.first, "last_serial": got.last, "handed_out_on": handed_out},
+            manager)
+    _step(survey, Step.FIELDWORK, "start_fieldwork", manager)
+    for agency_id, got in handouts.items():
+        record_return(ranges[agency_id], {
+            "returned_on": returned, "completed": got.returned,
+            "unused": got.last - got.first + 1 - got.returned}, manager)
 
 
 def _draft(survey, manager, agency=None) -> bytes | None:

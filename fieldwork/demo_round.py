@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import select
 
 from .auth.models import User
-from .demo_previous import _step, issue_plan
+from .demo_previous import _step, approve_form, collect_on_paper, issue_plan
 from .directory.models import Agency
 from .extensions import db
 from .plans.models import Survey
@@ -84,8 +84,7 @@ def load_round(data: dict, actor="demo") -> Survey | None:
     if db.session.scalar(select(Survey).where(Survey.code == CODE)) is not None:
         return None
     survey = _plan(data, manager, reviewer)
-    _questionnaire(survey, manager, reviewer)
-    _fieldwork(survey, manager, keyers)
+    _fieldwork(survey, manager, reviewer, keyers)
     _drafts(survey, manager)
     _step(survey, Step.COMMENTS, "open_round", manager)
     return survey
@@ -122,50 +121,17 @@ def _plan(data: dict, manager, reviewer) -> Survey:
     return survey
 
 
-def _questionnaire(survey, manager, reviewer) -> None:
-    """Step 2: the 2025 Da Nang form consulted on, approved by Home Affairs, piloted."""
-    from .forms import operations as forms_ops
-    from .plans.operations_fieldwork import add_pilot
-    _step(survey, Step.QUESTIONNAIRE, "open_consultation", manager)
-    version = forms_ops.create_from_template(survey, "danang-2025", manager)
-    forms_ops.transition(version, "submit", manager)
-    forms_ops.transition(version, "approve", reviewer,
-                         "Phê duyệt mẫu phiếu khảo sát chuyên đề năm 2026.")
-    _step(survey, Step.QUESTIONNAIRE, "close_consultation", manager)
-    add_pilot(survey, {"held_on": "2026-06-15", "place": "Xã Hòa Vang",
-                       "version_number": 1, "batch_ref": "Bản in thử 20 phiếu", "sheets": 20,
-                       "findings": "Người trả lời hiểu câu hỏi; không cần sửa phiếu."},
-              manager)
-    _step(survey, Step.QUESTIONNAIRE, "finalise", manager)
-
-
-def _fieldwork(survey, manager, keyers) -> None:
-    """Step 3: training, assignments, printed serials handed out, keyed, all returned;
-    fieldwork closed; step 4 started with the shortfalls (if any) explained."""
-    from .plans.demo import train_and_assign
-    from .plans.operations_fieldwork import (
-        explain_shortfalls,
-        hand_out_range,
-        record_return,
-    )
+def _fieldwork(survey, manager, reviewer, keyers) -> None:
+    """Steps 2 and 3: the form approved and piloted; paper handed out, keyed, approved, all
+    returned; fieldwork closed; step 4 started with the shortfalls (if any) explained."""
+    from .plans.operations_fieldwork import explain_shortfalls
     from .plans.progress import progress
-    from .stats.demo import DEFAULT_SHEETS, bulk_size, fill_year
-    _step(survey, Step.FIELDWORK, "start_training", manager)
-    assignments = train_and_assign(survey, manager, keyers, (92, 86), {
+    approve_form(survey, manager, reviewer, "Phê duyệt mẫu phiếu khảo sát chuyên đề năm 2026.", {
+        "held_on": "2026-06-15", "place": "Xã Hòa Vang", "batch_ref": "Bản in thử 20 phiếu",
+        "sheets": 20, "findings": "Người trả lời hiểu câu hỏi; không cần sửa phiếu."})
+    collect_on_paper(survey, manager, keyers, (92, 86), {
         "held_on": "2026-06-25", "materials": "Tài liệu hướng dẫn khảo sát chuyên đề 2026"},
-        lambda i, agency: keyers[i % len(keyers)])
-    handed = {agency_id: a.enumerator for agency_id, a in assignments.items()}
-    required = sum(a.quota for a in assignments.values())
-    total = round(required * 1.02 * bulk_size() / DEFAULT_SHEETS)
-    handouts = fill_year(survey, total, SEED, manager, keyers, MONTHS, handed, spare=0.02)
-    ranges = {agency_id: hand_out_range(assignments[agency_id], {
-        "first_serial": got.first, "last_serial": got.last, "handed_out_on": HANDED_OUT},
-        manager) for agency_id, got in handouts.items()}
-    _step(survey, Step.FIELDWORK, "start_fieldwork", manager)
-    for agency_id, got in handouts.items():
-        record_return(ranges[agency_id], {
-            "returned_on": RETURNED, "completed": got.returned,
-            "unused": got.last - got.first + 1 - got.returned}, manager)
+        SEED, MONTHS, HANDED_OUT, RETURNED, 1.02)
     _step(survey, Step.FIELDWORK, "close_fieldwork", manager)
     _step(survey, Step.PROCESSING, "start_processing", manager)
     if any(not a.met for a in progress(survey)[0]):
