@@ -48,3 +48,12 @@ def test_public_page_on_a_phone_shows_the_published_index(phone, live_server):
     survey.locator(".pub-survey-title a").click()
     page.wait_for_url(re.compile(r"/bao-cao-khao-sat/DEMO-2025$"))
     _no_sideways_scroll(page)
+    # The sources beside the headline: each name spans its card, each figure has its label.
+    rows = page.locator("#sources tbody tr")
+    assert rows.count() >= 4
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        name, card = row.locator("th").bounding_box(), row.bounding_box()
+        assert name["width"] > 0.7 * card["width"], row.inner_text()
+        labels = [c.get_attribute("data-label") for c in row.locator("td").all()]
+        assert len(labels) == 3 and all(labels), row.inner_text()
