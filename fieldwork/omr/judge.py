@@ -282,8 +282,13 @@ def _follows(m: BoxMeasures) -> np.ndarray:
     return out
 
 
-def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
-    """Values, status, confidence and note of one single-choice group of boxes."""
+def _single(idx: list[int], opts: list[str], c: BoxCalls,
+            grid: bool = False) -> tuple[list[str], str, float, str]:
+    """Values, status, confidence and note of one single-choice group of boxes (``grid``: a
+    digit grid's column, whose boxes share the gaps between them)."""
+    # A tick's arm is seen leaving one box and entering the next; in a tight grid the two
+    # boxes share the gap between them, so only a clear stroke counts there.
+    joined = THROUGH if grid else JOINED
     net = c.net[idx]
     order = [int(k) for k in np.argsort(-net)]
     top = net[order[0]]
@@ -318,11 +323,11 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], st
         # every mark: the respondent may have meant that box (drawn under or beside it).
         return [opts[j] for j in sorted(set(missed) | {k})], "doubtful", 0.4, "outside"
     if c.zones is not None and c.net[idx[k]] < SOLID and not _spreads(idx[k], c) and any(
-            _bridge(idx[j], idx[k], c, JOINED, own=True) for j in range(len(idx)) if j != k):
+            _bridge(idx[j], idx[k], c, joined, own=not grid) for j in range(len(idx)) if j != k):
         # The only mark is a line coming in from another option's box: a tick drawn there
         # whose long arm ran on into this one. A person decides.
         return [opts[j] for j in sorted(set(marked) | {k})], "doubtful", 0.4, "tick into next"
-    if top >= CLEAR and c.zones is not None:
+    if top >= CLEAR and c.zones is not None and not grid:
         # A lighter mark elsewhere that is one end of a stroke joining two boxes is a tick
         # whose arm ran on into the next box, not a speck: a second answer, for a person.
         ticks = [j for j in marked if j != k and net[j] >= c.high and not c.through[idx[j]]
@@ -555,7 +560,8 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     for n, pos in enumerate(sorted(positions)):
         group = positions[pos]
         opts = [boxes[i]["option"] for i in group]
-        vals, status, conf, _ = _outside(group, opts, c, "single", *_single(group, opts, c))
+        vals, status, conf, _ = _outside(group, opts, c, "single",
+                                         *_single(group, opts, c, grid=True))
         ringed = _ringed_in_column(group, c)
         if ringed is not None and status != "ok":
             vals, status, conf = [boxes[ringed]["option"]], "ok", 0.6
