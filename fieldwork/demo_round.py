@@ -1,4 +1,4 @@
-"""The demo's survey in step 5: DEMO-2026-CD, its report drafts out to the agencies.
+"""The demo's thematic surveys: DEMO-2026-CD in step 5, DEMO-2026-DN in step 4.
 
 A thematic survey of 2026 (the first year of two-tier local government) at three of the
 city's one-stop desks: Sở Tư pháp, Phường Hải Châu and Xã Hòa Vang. It has been walked
@@ -8,6 +8,10 @@ handed printed serials, keyed and approved sheets (``stats.demo.fill_year``), ev
 returned, fieldwork closed, a synthesis draft and one draft per agency), and a comment round
 is open: the agency reviewers (``stp@demo.vn``, ``phuchau@demo.vn``) find their agency's
 draft to read and comment on, on their start page.
+
+DEMO-2026-DN, a thematic survey of businesses and investors at Sở Tài chính, Sở Xây dựng and
+Sở Công Thương, is walked the same way to step 4: its data are in (approved sheets, every
+range returned, fieldwork closed), and the manager's next work is its report drafts.
 """
 
 from __future__ import annotations
@@ -28,6 +32,20 @@ TITLE = ("Khảo sát chuyên đề sự hài lòng của người dân, tổ ch
          "công trong năm đầu vận hành chính quyền địa phương hai cấp tại thành phố Đà Nẵng "
          "năm 2026")
 AGENCIES = ("Sở Tư pháp", "Phường Hải Châu", "Xã Hòa Vang")
+SCOPE_TEXT = (
+    "Khảo sát chuyên đề tại Bộ phận Một cửa của Sở Tư pháp, UBND phường Hải Châu và UBND xã "
+    "Hòa Vang, đối với hồ sơ thủ tục hành chính đã trả kết quả từ ngày 01/01/2026 đến ngày "
+    "30/6/2026.")
+# The survey in step 4: (code, title, agencies, scope text, plan number, seed).
+PROCESSING = (
+    "DEMO-2026-DN",
+    "Khảo sát chuyên đề sự hài lòng của doanh nghiệp, nhà đầu tư đối với thủ tục đăng ký kinh "
+    "doanh, đầu tư và xây dựng tại thành phố Đà Nẵng năm 2026",
+    ("Sở Tài chính", "Sở Xây dựng", "Sở Công Thương"),
+    "Khảo sát chuyên đề tại Bộ phận Một cửa của Sở Tài chính, Sở Xây dựng và Sở Công Thương, "
+    "đối với hồ sơ của doanh nghiệp, nhà đầu tư đã trả kết quả từ ngày 01/01/2026 đến ngày "
+    "30/6/2026.",
+    "64", 20263)
 MONTHS = {7: 45, 8: 55}
 SEED = 20262
 HANDED_OUT, RETURNED = "2026-07-01", "2026-08-31"
@@ -75,53 +93,56 @@ def _user(email: str) -> User | None:
 
 
 def load_round(data: dict, actor="demo") -> Survey | None:
-    """Create DEMO-2026-CD and walk it to step 5 with a comment round open; None when the
-    demo accounts are missing or the survey already exists."""
+    """Create DEMO-2026-CD and walk it to step 5 with a comment round open, and DEMO-2026-DN
+    to step 4; None when the demo accounts are missing or DEMO-2026-CD already exists."""
     manager, reviewer = _user("quanly@demo.vn"), _user("snv@demo.vn")
     keyers = [_user("dtv.lan@demo.vn"), _user("dtv.hung@demo.vn")]
     if manager is None or reviewer is None or None in keyers:
         return None
     if db.session.scalar(select(Survey).where(Survey.code == CODE)) is not None:
         return None
-    survey = _plan(data, manager, reviewer)
-    _fieldwork(survey, manager, reviewer, keyers)
+    survey = _plan(data, manager, reviewer, CODE, TITLE, AGENCIES, SCOPE_TEXT, "61")
+    _fieldwork(survey, manager, reviewer, keyers, SEED)
     _drafts(survey, manager)
     _step(survey, Step.COMMENTS, "open_round", manager)
+    code, title, agencies, scope_text, number, seed = PROCESSING
+    if db.session.scalar(select(Survey).where(Survey.code == code)) is None:
+        other = _plan(data, manager, reviewer, code, title, agencies, scope_text, number)
+        _fieldwork(other, manager, reviewer, keyers, seed)
     return survey
 
 
-def _plan(data: dict, manager, reviewer) -> Survey:
-    """Step 1: the plan of the thematic survey written, appraised, signed and issued."""
+def _plan(data: dict, manager, reviewer, code: str, title: str, agencies: tuple,
+          scope_text: str, number: str) -> Survey:
+    """Step 1: the plan of a thematic survey of ``agencies`` (half their yearly dossiers)
+    written, appraised, signed as ``number`` and issued."""
     from .plans import operations as ops
     from .plans.demo import HEADER, SECTIONS
 
     survey = ops.create_survey({
-        "code": CODE, "year": 2026, "title": TITLE,
+        "code": code, "year": 2026, "title": title,
         "contractor": "Trung tâm Khảo sát Độc lập (demo)",
         "description": "Dữ liệu minh hoạ (khảo sát chuyên đề): số hồ sơ là giả định."},
         manager)
     dossiers = {a["name"]: a["dossiers"] for a in data["agencies"]}
-    for name in AGENCIES:
+    for name in agencies:
         agency = db.session.scalar(select(Agency).where(Agency.name == name))
         ops.add_scope(survey, {"agency_id": agency.id, "dossiers": dossiers[name] // 2,
                                "state_bodies_only": False}, manager)
-    sections = {**SECTIONS, "scope_text": (
-        "Khảo sát chuyên đề tại Bộ phận Một cửa của Sở Tư pháp, UBND phường Hải Châu và UBND "
-        "xã Hòa Vang, đối với hồ sơ thủ tục hành chính đã trả kết quả từ ngày 01/01/2026 đến "
-        "ngày 30/6/2026."), "timeline": (
+    sections = {**SECTIONS, "scope_text": scope_text, "timeline": (
         "- Tháng 5/2026: xây dựng kế hoạch, gửi Sở Nội vụ thẩm định.\n"
         "- Tháng 6/2026: phê duyệt phiếu, khảo sát thử, tập huấn điều tra viên.\n"
         "- Tháng 7-8/2026: triển khai khảo sát.\n"
         "- Tháng 9-11/2026: xử lý số liệu, lấy ý kiến các cơ quan, đơn vị về dự thảo.\n"
         "- Tháng 12/2026: nghiệm thu, ban hành và công bố báo cáo.")}
-    header = {**HEADER, "subject": TITLE}
+    header = {**HEADER, "subject": title}
     issue_plan(survey, manager, reviewer, {**sections, **header},
                "Đồng ý với kế hoạch khảo sát chuyên đề; đơn vị ban hành và triển khai.",
-               "61", date(2026, 5, 22))
+               number, date(2026, 5, 22))
     return survey
 
 
-def _fieldwork(survey, manager, reviewer, keyers) -> None:
+def _fieldwork(survey, manager, reviewer, keyers, seed: int) -> None:
     """Steps 2 and 3: the form approved and piloted; paper handed out, keyed, approved, all
     returned; fieldwork closed; step 4 started with the shortfalls (if any) explained."""
     from .plans.operations_fieldwork import explain_shortfalls
@@ -131,7 +152,7 @@ def _fieldwork(survey, manager, reviewer, keyers) -> None:
         "sheets": 20, "findings": "Người trả lời hiểu câu hỏi; không cần sửa phiếu."})
     collect_on_paper(survey, manager, keyers, (92, 86), {
         "held_on": "2026-06-25", "materials": "Tài liệu hướng dẫn khảo sát chuyên đề 2026"},
-        SEED, MONTHS, HANDED_OUT, RETURNED, 1.02)
+        seed, MONTHS, HANDED_OUT, RETURNED, 1.02)
     _step(survey, Step.FIELDWORK, "close_fieldwork", manager)
     _step(survey, Step.PROCESSING, "start_processing", manager)
     if any(not a.met for a in progress(survey)[0]):

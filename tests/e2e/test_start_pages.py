@@ -21,8 +21,8 @@ from .conftest import login
 
 # (queue, survey) each account must find; more may be listed.
 EXPECTED = {
-    "quanly@demo.vn": {("plans.steps", "DEMO-2026"), ("entry.review", "DEMO-2026"),
-                       ("omr.verify", "DEMO-2026")},
+    "quanly@demo.vn": {("plans.steps", "DEMO-2026"), ("plans.steps", "DEMO-2026-DN"),
+                       ("entry.review", "DEMO-2026"), ("omr.verify", "DEMO-2026")},
     "dtv.lan@demo.vn": {("entry.key", "DEMO-2026"), ("plans.field", "DEMO-2026")},
     "dtv.hung@demo.vn": {("entry.key", "DEMO-2026"), ("plans.field", "DEMO-2026")},
     "smq@demo.vn": {("omr.verify", "DEMO-2026"), ("omr.texts", "DEMO-2026")},

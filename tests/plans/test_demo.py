@@ -193,9 +193,32 @@ def test_demo_2026_cd_waits_for_the_agencies_comments(demo_year, db):
         assert told, email
 
 
+def test_demo_2026_dn_waits_in_step_4_for_its_drafts(demo_year, db):
+    """The businesses' thematic survey has its data in (fieldwork closed, sheets approved):
+    the manager's next move is the report drafts, which do not exist yet."""
+    from sqlalchemy import func
+
+    from fieldwork.entry.models import EntrySheet, ReviewState
+    from fieldwork.plans.progress import progress
+
+    survey = db.session.scalar(select(Survey).where(Survey.code == "DEMO-2026-DN"))
+    steps = ensure(survey)
+    assert [steps[s].state for s in Step] == [
+        StepState.ISSUED, StepState.FINAL, StepState.COMPLETED, StepState.PROCESSING,
+        StepState.NOT_STARTED, StepState.NOT_STARTED]
+    approved = db.session.scalar(select(func.count()).select_from(EntrySheet).where(
+        EntrySheet.survey_id == survey.id, EntrySheet.review_state == ReviewState.APPROVED))
+    assert approved == progress(survey)[1]["approved"] > 0
+    manager = db.session.scalar(select(User).where(User.email == "quanly@demo.vn"))
+    moves = {t.key: reasons for t, reasons in blockers(survey, manager)}
+    reasons = moves["processing.complete_drafts@processing"]
+    assert any("Sở Tài chính" in r for r in reasons), reasons
+
+
 # The work each demo account finds waiting: (queue, survey) pairs at least.
 WAITING = {
-    "quanly@demo.vn": {("plans.steps", "DEMO-2026"), ("entry.review", "DEMO-2026")},
+    "quanly@demo.vn": {("plans.steps", "DEMO-2026"), ("entry.review", "DEMO-2026"),
+                       ("plans.steps", "DEMO-2026-DN")},
     # (the paper to key shows in the full demo: tests/e2e/test_start_pages.py)
     "dtv.lan@demo.vn": {("plans.field", "DEMO-2026"), ("omr.verify", "DEMO-2026")},
     "dtv.hung@demo.vn": {("plans.field", "DEMO-2026")},
