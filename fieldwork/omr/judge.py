@@ -7,40 +7,35 @@ siblings is an answer even when lightly marked, two clear marks in a single
 choice are ``multiple``, and the printed correction rule applies ("to correct,
 cross out the wrongly filled box and fill the new one"): a filled box crossed
 out beside a clean filled box is cancelled.  Anything else unclear is
-``doubtful`` and goes to a person with its crop.
+``doubtful`` and goes to a person with its crop.  Marks outside the boxes (rings,
+marks beside) are judged in ``outside``; the levels are in ``levels``.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import outside
+from .levels import (
+    BESIDE_SOLID,
+    CANCEL_CORNERS,
+    CANCEL_DIAG,
+    CANCEL_FILL,
+    CLEAR,
+    DOMINANCE,
+    EMPTY_MAX,
+    HIGH,
+    JOINED,
+    LOCAL,
+    LOW,
+    RELATIVE,
+    SOLID,
+    THROUGH,
+    X_RATIO,
+)
 from .marks import BoxMeasures, diagonal_ratio
-
-CLEAR = 0.2  # net darkness of an unmistakable mark (most ticks and light pencil reach it)
-LOW = 0.035  # below this (and 4 noise sigmas) a box is empty
-HIGH = 0.07  # a lone mark at least this dark (and 8 noise sigmas) counts when unambiguous
-DOMINANCE = 4.0  # ... and when this many times darker than its siblings
-CANCEL_FILL = 0.45  # a crossed-out box was filled first
-CANCEL_CORNERS = 0.1  # ink of the cross's arms beyond at least three corners
-CANCEL_DIAG = 2.5  # a filled box under the cross: ink is not only on the diagonals
-THROUGH = 0.12  # ink leaving through two opposite sides or corners: a passing stroke
-RING_GAP = 0.08  # a ring's arc in the gap beside a box of a tight grid
-JOINED = 0.03  # a stroke's ink leaving one box and entering its neighbour (a tick's arm)
-X_RATIO = 2.0  # ink on both diagonals over ink between them: a cross
-SOLID = 0.35  # darker than this a mark is filled in, whatever crosses it
-RELATIVE = 0.7  # a light mark well below the respondent's usual marks is not taken as read
-BESIDE_SOLID = 0.4  # ... or well below a filled box of the same multiple-choice question
-RING_BOX = 0.03  # ink crossing the free paper around a box (two sides of three at least)
-RING_TEXT = 0.06  # ... above and below an option's text
-BESIDE_LEFT = 0.035  # ink left of a box in an option list's margin
-NEAR_LEFT = 0.025  # any ink left of a box (doubts a blank question only)
-AFTER_TEXT = 0.025  # ink just after an option's text (doubts a blank question only)
-LOCAL = 15  # boxes whose low fill quantile is a box's empty level
-SIBLINGS_Q = 0.25  # what most sibling boxes show around them (print): this quantile of them
-EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
 
 
 @dataclass
@@ -185,101 +180,11 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
         strays[i] = diagonal(i) < X_RATIO
     usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~grid]
     typical = float(np.median(usual)) if len(usual) >= 3 else 0.0
-    around, beside, near, ringish, text_ring = _around(m, marked, groups or [list(range(n))])
+    around, beside, near, ringish, text_ring = outside.around(m, marked,
+                                                              groups or [list(range(n))])
     zones = (raw_sides, raw_corners, m.rects[:, :2] + m.rects[:, 2:] / 2, m.rects[:, 2])
     return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, zones, around,
-                    beside, near, ringish, text_ring, _follows(m))
-
-
-def _excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
-    """Each box's values above its siblings' (same question, or grid column), which share its
-    printed surroundings: the least of one or two siblings, the median of more."""
-    out = np.full(values.shape, np.nan)
-    for g in groups:
-        if len(g) < 2:
-            continue
-        g = np.asarray(g)
-        v = values[g]
-        finite = np.isfinite(v)
-        if not finite.any():  # boxes without an option text: nothing to compare
-            continue
-        if not finite.all():  # bands without room in some columns: compare the others
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                base = np.nanmin(v, axis=0) if len(g) <= 3 else np.nanmedian(v, axis=0)
-            out[g] = v - base[None, :]
-            continue
-        if len(g) <= 3:
-            others = np.stack([np.delete(v, j, axis=0).min(axis=0) for j in range(len(g))])
-        else:  # a low quantile: rings around several options must not lift the baseline
-            others = np.quantile(v, SIBLINGS_Q, axis=0)[None, :]
-        out[g] = v - others
-    return out
-
-
-def _around(m: BoxMeasures, marked: np.ndarray,
-            groups: list[list[int]]) -> tuple[np.ndarray, ...]:
-    """Rings around boxes or option texts, marks beside boxes, and other ink close by.
-
-    A ring crosses the free paper on at least two of a box's left, top and bottom
-    sides, or both above and below its option's text; a mark beside a box lies
-    left of it where nothing is printed (an option list's margin).  Ink a box's
-    own fill spills over is not counted.
-    """
-    from .marks import halo_gaps
-
-    n = len(m.fill)
-    z = np.zeros(n, bool)
-    if m.halo is None or n == 0:
-        return z, z, z, z, z
-    halo = np.nan_to_num(_excess(m.halo, groups))
-    # A ring must cross all three free sides of a box in a grid or a matrix row (their
-    # column headings and digits differ from box to box); two will do in an option list,
-    # where the option's text is printed right of the box. In a tight grid's rows there
-    # is no room to see a ring (its band is empty): such rings go to a person.
-    listed = np.isfinite(m.texts[:, 0]) if m.texts is not None else np.zeros(n, bool)
-    ring = np.where(listed, np.median(halo, axis=1), halo.min(axis=1)) > RING_BOX
-    text = z.copy()
-    after = z.copy()
-    if m.label is not None and np.isfinite(m.label).any():
-        lab = _excess(m.label, groups)
-        text = np.nan_to_num(np.minimum(lab[:, 0], lab[:, 1])) > RING_TEXT
-        after = np.nan_to_num(lab[:, 2]) > AFTER_TEXT
-    free_left = halo_gaps(m.rects, m.texts)[:, 0] > 2 * m.rects[:, 2]
-    left = halo[:, 0] > BESIDE_LEFT
-    # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm).
-    centres = m.rects[:, :2] + m.rects[:, 2:] / 2
-    reach = np.abs(centres[:, None, :] - centres[None, :, :]).max(axis=2) < \
-        1.7 * m.rects[:, 2:3]
-    np.fill_diagonal(reach, False)
-    clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
-    around = (ring | text) & clear
-    # Beside a box of an option list (its text printed right of it, its margin left of it),
-    # or of a matrix row with a box further left (not the first, which has the question's
-    # text beside it); a fill spilling over from the box above or below does not reach a
-    # box's left side level with it, so marks beside count next to marked boxes too.
-    gaps = halo_gaps(m.rects, m.texts)[:, 0]
-    row_inner = ~listed & (gaps < 6 * m.rects[:, 2]) & (gaps > 2 * m.rects[:, 2])
-    beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
-    # Any other ink beside a box or after its text: enough to doubt a question read blank.
-    near = (after | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
-    return around, beside, near, (ring | text) & ~marked, text
-
-
-def _follows(m: BoxMeasures) -> np.ndarray:
-    """For each box, the box whose option text ends just left of it on the same line (a ring
-    around that text passes beside this box), else -1."""
-    n = len(m.fill)
-    out = np.full(n, -1)
-    if m.texts is None or n == 0:
-        return out
-    x, y, w, h = m.rects.T
-    ends = m.texts[:, 0] + m.texts[:, 2]
-    for i in np.flatnonzero(np.isfinite(ends)):
-        after = (np.abs(y - y[i]) < 0.5 * h[i]) & (x > ends[i]) & (x - ends[i] < 3 * w[i])
-        if after.any():
-            out[np.flatnonzero(after)] = i
-    return out
+                    beside, near, ringish, text_ring, outside.follows(m))
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls,
@@ -454,103 +359,6 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
     return [opts[k] for k in picked], "ok", conf, note
 
 
-def _outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, values: list[str],
-             status: str, conf: float, note: str) -> tuple[list[str], str, float, str]:
-    """Marks made outside the boxes: rings and marks beside read, other ink doubted.
-
-    A question with no mark inside its boxes takes its ringed option (or its
-    options, in a multiple choice), or the one marked beside; a ring or mark
-    beside an option other than the one filled, or any ink just after a text
-    or between boxes of a row, sends the question to a person.
-    """
-    if c.around is None:
-        return values, status, conf, note
-    ringed = _ring_over_neighbours(idx, c)
-    if ringed is None and status in ("blank", "doubtful"):
-        ringed = _ring_through_box(idx, c)
-    if ringed is not None:
-        return [opts[idx.index(ringed)]], "ok", 0.6, "ring"
-    if status == "ok" and any(c.ringish[idx[k]] and opts[k] not in values
-                              for k in range(len(idx))):
-        # A ring around another option whose ink reaches into the box read: a big ring
-        # drawn over its neighbour looks like a light mark there.
-        if max(c.net[idx[opts.index(v)]] for v in values) < SOLID:
-            order = {o: i for i, o in enumerate(opts)}
-            others = [opts[k] for k in range(len(idx)) if c.ringish[idx[k]]]
-            return sorted(set(values) | set(others), key=order.get), "doubtful", 0.4, "ring"
-    ring = [k for k in range(len(idx)) if c.around[idx[k]]]
-    side = [k for k in range(len(idx)) if c.beside[idx[k]]]
-    near = [k for k in range(len(idx)) if c.near[idx[k]]]
-    if not (ring or side or near):
-        return values, status, conf, note
-    order = {o: i for i, o in enumerate(opts)}
-    if status == "blank" and not near:
-        if ring and not side and (len(ring) == 1 or kind == "multiple"):
-            return [opts[k] for k in ring], "ok", 0.6, "ring"
-        if side and not ring and len(side) == 1:
-            return [opts[side[0]]], "ok", 0.6, "beside"
-    # Ink near an option (not a ring, not beside an option list) only matters where
-    # nothing was marked: a question read from its boxes keeps its reading.
-    extra = [opts[k] for k in ring + side + (near if status == "blank" else [])
-             if opts[k] not in values]
-    if status in ("ok", "blank") and not extra:
-        return values, status, conf, note
-    doubted = sorted(set(values) | set(extra), key=order.get)
-    return doubted, "doubtful", 0.4, "outside"
-
-
-def _ring_through_box(idx: list[int], c: BoxCalls) -> int | None:
-    """The option whose text alone is ringed when the ring also crosses its box (a light
-    mark there, the only one): no other ink beside the question's boxes but the ring's own,
-    beside the box right after that text."""
-    if c.text_ring is None or c.follows is None:
-        return None
-    rings = [i for i in idx if c.text_ring[i]]
-    if len(rings) != 1:
-        return None
-    r = rings[0]
-    marked = [i for i in idx if c.net[i] >= c.low]
-    if marked != [r] or c.net[r] >= CLEAR or c.cancelled[r]:
-        return None
-    if any(c.beside[i] or c.around[i] or (c.near[i] and c.follows[i] != r)
-           for i in idx if i != r):
-        return None
-    return r
-
-
-def _ring_over_neighbours(idx: list[int], c: BoxCalls) -> int | None:
-    """The box ringed when the ring's arcs cross its neighbours (a tight grid, a big ring):
-    one clean box with ink all round it, the only other marks light and right beside it."""
-    if c.zones is None:
-        return None
-    ringish = [i for i in idx if c.ringish[i]]
-    marked = [i for i in idx if c.net[i] >= c.low]
-    if len(ringish) != 1 or not marked or any(c.net[i] >= CLEAR for i in marked):
-        return None
-    r = ringish[0]
-    centres, w = c.zones[2], c.zones[3]
-    beside = all(np.abs(centres[i] - centres[r]).max() < 1.7 * w[r] for i in marked)
-    return r if beside else None
-
-
-def _ringed_in_column(group: list[int], c: BoxCalls) -> int | None:
-    """The digit ringed in a grid column: in a tight grid a ring has no room of its own, it
-    runs through the gaps around its box (on three sides at least) and its arcs cross
-    the boxes next to it. One box of the column with such ink round it, no clear mark in the
-    column, and the other marks light and right beside it; else None."""
-    if c.zones is None or any(c.net[i] >= CLEAR or c.cancelled[i] for i in group):
-        return None
-    sides, centres, w = c.zones[0], c.zones[2], c.zones[3]
-    round_ = [i for i in group if (sides[i] > RING_GAP).sum() >= 3]
-    if len(round_) != 1:
-        return None
-    r = round_[0]
-    marked = [i for i in group if c.net[i] >= c.low and i != r]
-    if any(np.abs(centres[i] - centres[r]).max() > 1.7 * w[r] for i in marked):
-        return None
-    return r
-
-
 def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     """A digit or date grid: each position is a single choice among its digits."""
     positions: dict[int, list[int]] = {}
@@ -560,9 +368,9 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     for n, pos in enumerate(sorted(positions)):
         group = positions[pos]
         opts = [boxes[i]["option"] for i in group]
-        vals, status, conf, _ = _outside(group, opts, c, "single",
+        vals, status, conf, _ = outside.judge_outside(group, opts, c, "single",
                                          *_single(group, opts, c, grid=True))
-        ringed = _ringed_in_column(group, c)
+        ringed = outside.ringed_in_column(group, c)
         if ringed is not None and status != "ok":
             vals, status, conf = [boxes[ringed]["option"]], "ok", 0.6
         elif ringed is not None and vals != [boxes[ringed]["option"]]:
@@ -618,7 +426,8 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
             continue
         opts = [boxes[i]["option"] for i in idx]
         fn = _multiple if q["kind"] == "multiple" else _single
-        values, status, conf, note = _outside(idx, opts, c, q["kind"], *fn(idx, opts, c))
+        values, status, conf, note = outside.judge_outside(idx, opts, c, q["kind"],
+                                                           *fn(idx, opts, c))
         answers[code] = Answer(code, q["kind"], values, status, conf, idx, note)
     rows = [{"question": b["question"], "option": b["option"], "position": b.get("position"),
              "x": b["x"], "y": b["y"], "w": b["w"], "h": b["h"],

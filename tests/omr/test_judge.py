@@ -117,7 +117,7 @@ def test_ink_left_of_a_box_stops_short_of_the_option_text_printed_there():
     column's box. Looking left of that box for a mark beside it must not see that text."""
     import cv2
 
-    from fieldwork.omr.judge import BESIDE_LEFT, NEAR_LEFT
+    from fieldwork.omr.levels import BESIDE_LEFT, NEAR_LEFT
     from fieldwork.omr.marks import measure
 
     scale = 2.0

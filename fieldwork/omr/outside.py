@@ -1,0 +1,217 @@
+"""Marks outside the boxes: rings around a box or its option's text, marks beside a box,
+and other ink close by, read or sent to a person.
+
+Ink around a box is compared with its siblings' (the same question's boxes, or a grid
+column), which share its printed surroundings; what most of them show there is print.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .levels import (
+    AFTER_TEXT,
+    BESIDE_LEFT,
+    CLEAR,
+    NEAR_LEFT,
+    RING_BOX,
+    RING_GAP,
+    RING_TEXT,
+    SIBLINGS_Q,
+    SOLID,
+)
+from .marks import BoxMeasures
+
+if TYPE_CHECKING:
+    from .judge import BoxCalls
+
+
+def excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
+    """Each box's values above its siblings' (same question, or grid column), which share its
+    printed surroundings: the least of one or two siblings, a low quantile of more."""
+    out = np.full(values.shape, np.nan)
+    for g in groups:
+        if len(g) < 2:
+            continue
+        g = np.asarray(g)
+        v = values[g]
+        finite = np.isfinite(v)
+        if not finite.any():  # boxes without an option text: nothing to compare
+            continue
+        if not finite.all():  # bands without room in some columns: compare the others
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                base = np.nanmin(v, axis=0) if len(g) <= 3 else np.nanmedian(v, axis=0)
+            out[g] = v - base[None, :]
+            continue
+        if len(g) <= 3:
+            others = np.stack([np.delete(v, j, axis=0).min(axis=0) for j in range(len(g))])
+        else:  # a low quantile: rings around several options must not lift the baseline
+            others = np.quantile(v, SIBLINGS_Q, axis=0)[None, :]
+        out[g] = v - others
+    return out
+
+
+def around(m: BoxMeasures, marked: np.ndarray,
+            groups: list[list[int]]) -> tuple[np.ndarray, ...]:
+    """Rings around boxes or option texts, marks beside boxes, and other ink close by.
+
+    A ring crosses the free paper on at least two of a box's left, top and bottom
+    sides, or both above and below its option's text; a mark beside a box lies
+    left of it where nothing is printed (an option list's margin).  Ink a box's
+    own fill spills over is not counted.
+    """
+    from .marks import halo_gaps
+
+    n = len(m.fill)
+    z = np.zeros(n, bool)
+    if m.halo is None or n == 0:
+        return z, z, z, z, z
+    halo = np.nan_to_num(excess(m.halo, groups))
+    # A ring must cross all three free sides of a box in a grid or a matrix row (their
+    # column headings and digits differ from box to box); two will do in an option list,
+    # where the option's text is printed right of the box. In a tight grid's rows there
+    # is no room to see a ring (its band is empty): such rings go to a person.
+    listed = np.isfinite(m.texts[:, 0]) if m.texts is not None else np.zeros(n, bool)
+    ring = np.where(listed, np.median(halo, axis=1), halo.min(axis=1)) > RING_BOX
+    text = z.copy()
+    after = z.copy()
+    if m.label is not None and np.isfinite(m.label).any():
+        lab = excess(m.label, groups)
+        text = np.nan_to_num(np.minimum(lab[:, 0], lab[:, 1])) > RING_TEXT
+        after = np.nan_to_num(lab[:, 2]) > AFTER_TEXT
+    free_left = halo_gaps(m.rects, m.texts)[:, 0] > 2 * m.rects[:, 2]
+    left = halo[:, 0] > BESIDE_LEFT
+    # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm).
+    centres = m.rects[:, :2] + m.rects[:, 2:] / 2
+    reach = np.abs(centres[:, None, :] - centres[None, :, :]).max(axis=2) < \
+        1.7 * m.rects[:, 2:3]
+    np.fill_diagonal(reach, False)
+    clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
+    around = (ring | text) & clear
+    # Beside a box of an option list (its text printed right of it, its margin left of it),
+    # or of a matrix row with a box further left (not the first, which has the question's
+    # text beside it); a fill spilling over from the box above or below does not reach a
+    # box's left side level with it, so marks beside count next to marked boxes too.
+    gaps = halo_gaps(m.rects, m.texts)[:, 0]
+    row_inner = ~listed & (gaps < 6 * m.rects[:, 2]) & (gaps > 2 * m.rects[:, 2])
+    beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
+    # Any other ink beside a box or after its text: enough to doubt a question read blank.
+    near = (after | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
+    return around, beside, near, (ring | text) & ~marked, text
+
+
+def follows(m: BoxMeasures) -> np.ndarray:
+    """For each box, the box whose option text ends just left of it on the same line (a ring
+    around that text passes beside this box), else -1."""
+    n = len(m.fill)
+    out = np.full(n, -1)
+    if m.texts is None or n == 0:
+        return out
+    x, y, w, h = m.rects.T
+    ends = m.texts[:, 0] + m.texts[:, 2]
+    for i in np.flatnonzero(np.isfinite(ends)):
+        after = (np.abs(y - y[i]) < 0.5 * h[i]) & (x > ends[i]) & (x - ends[i] < 3 * w[i])
+        if after.any():
+            out[np.flatnonzero(after)] = i
+    return out
+
+
+def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, values: list[str],
+             status: str, conf: float, note: str) -> tuple[list[str], str, float, str]:
+    """Marks made outside the boxes: rings and marks beside read, other ink doubted.
+
+    A question with no mark inside its boxes takes its ringed option (or its
+    options, in a multiple choice), or the one marked beside; a ring or mark
+    beside an option other than the one filled, or any ink just after a text
+    or between boxes of a row, sends the question to a person.
+    """
+    if c.around is None:
+        return values, status, conf, note
+    ringed = _ring_over_neighbours(idx, c)
+    if ringed is None and status in ("blank", "doubtful"):
+        ringed = _ring_through_box(idx, c)
+    if ringed is not None:
+        return [opts[idx.index(ringed)]], "ok", 0.6, "ring"
+    if status == "ok" and any(c.ringish[idx[k]] and opts[k] not in values
+                              for k in range(len(idx))):
+        # A ring around another option whose ink reaches into the box read: a big ring
+        # drawn over its neighbour looks like a light mark there.
+        if max(c.net[idx[opts.index(v)]] for v in values) < SOLID:
+            order = {o: i for i, o in enumerate(opts)}
+            others = [opts[k] for k in range(len(idx)) if c.ringish[idx[k]]]
+            return sorted(set(values) | set(others), key=order.get), "doubtful", 0.4, "ring"
+    ring = [k for k in range(len(idx)) if c.around[idx[k]]]
+    side = [k for k in range(len(idx)) if c.beside[idx[k]]]
+    near = [k for k in range(len(idx)) if c.near[idx[k]]]
+    if not (ring or side or near):
+        return values, status, conf, note
+    order = {o: i for i, o in enumerate(opts)}
+    if status == "blank" and not near:
+        if ring and not side and (len(ring) == 1 or kind == "multiple"):
+            return [opts[k] for k in ring], "ok", 0.6, "ring"
+        if side and not ring and len(side) == 1:
+            return [opts[side[0]]], "ok", 0.6, "beside"
+    # Ink near an option (not a ring, not beside an option list) only matters where
+    # nothing was marked: a question read from its boxes keeps its reading.
+    extra = [opts[k] for k in ring + side + (near if status == "blank" else [])
+             if opts[k] not in values]
+    if status in ("ok", "blank") and not extra:
+        return values, status, conf, note
+    doubted = sorted(set(values) | set(extra), key=order.get)
+    return doubted, "doubtful", 0.4, "outside"
+
+
+def _ring_through_box(idx: list[int], c: BoxCalls) -> int | None:
+    """The option whose text alone is ringed when the ring also crosses its box (a light
+    mark there, the only one): no other ink beside the question's boxes but the ring's own,
+    beside the box right after that text."""
+    if c.text_ring is None or c.follows is None:
+        return None
+    rings = [i for i in idx if c.text_ring[i]]
+    if len(rings) != 1:
+        return None
+    r = rings[0]
+    marked = [i for i in idx if c.net[i] >= c.low]
+    if marked != [r] or c.net[r] >= CLEAR or c.cancelled[r]:
+        return None
+    if any(c.beside[i] or c.around[i] or (c.near[i] and c.follows[i] != r)
+           for i in idx if i != r):
+        return None
+    return r
+
+
+def _ring_over_neighbours(idx: list[int], c: BoxCalls) -> int | None:
+    """The box ringed when the ring's arcs cross its neighbours (a tight grid, a big ring):
+    one clean box with ink all round it, the only other marks light and right beside it."""
+    if c.zones is None:
+        return None
+    ringish = [i for i in idx if c.ringish[i]]
+    marked = [i for i in idx if c.net[i] >= c.low]
+    if len(ringish) != 1 or not marked or any(c.net[i] >= CLEAR for i in marked):
+        return None
+    r = ringish[0]
+    centres, w = c.zones[2], c.zones[3]
+    beside = all(np.abs(centres[i] - centres[r]).max() < 1.7 * w[r] for i in marked)
+    return r if beside else None
+
+
+def ringed_in_column(group: list[int], c: BoxCalls) -> int | None:
+    """The digit ringed in a grid column: in a tight grid a ring has no room of its own, it
+    runs through the gaps around its box (on three sides at least) and its arcs cross
+    the boxes next to it. One box of the column with such ink round it, no clear mark in the
+    column, and the other marks light and right beside it; else None."""
+    if c.zones is None or any(c.net[i] >= CLEAR or c.cancelled[i] for i in group):
+        return None
+    sides, centres, w = c.zones[0], c.zones[2], c.zones[3]
+    round_ = [i for i in group if (sides[i] > RING_GAP).sum() >= 3]
+    if len(round_) != 1:
+        return None
+    r = round_[0]
+    marked = [i for i in group if c.net[i] >= c.low and i != r]
+    if any(np.abs(centres[i] - centres[r]).max() > 1.7 * w[r] for i in marked):
+        return None
+    return r
