@@ -3,7 +3,8 @@ independent survey (Decision 2223, seed 002, III.1), so that every screen shows 
 
 For DEMO-2025, during its fieldwork (before the report draft is made from the data):
 
-- the city's online survey software: its results file imported (channel ``online``),
+- the city's online survey software: its results file imported (channel ``online``; a few
+  of its answers are for dossiers also answered on paper: both kept, listed as an overlap),
   citizens answering on the survey's web page with their phone and citizen ID, and the
   tablets at the one-stop desks (channel ``kiosk``);
 - the operations centre's call centre 1022: its results file imported;
@@ -37,6 +38,8 @@ from .online.rules import device_hash
 FILES = {"city_online": ("online", 150, 0.93), "call_centre": ("call_centre", 120, 0.84)}
 # Self-completed answers given through fieldwork's own pages: (answers, satisfied share).
 PAGES = {OnlineChannel.ONLINE: (30, 0.90), OnlineChannel.KIOSK: (40, 0.95)}
+# Dossiers answered both on paper and in the city software (an integrity signal, both kept).
+OVERLAPS = 4
 # The contractor's own telephone interviews: at this agency, this many, this many satisfied.
 INTERVIEWS = ("Sở Tư pháp", 10, 8)
 
@@ -51,11 +54,28 @@ def other_sources(survey, manager, first: date, last: date, seed: int) -> None:
     names = [s.agency.name for s in scope]
     span = (last - first).days
     for n, (source, (channel, rows, rate)) in enumerate(FILES.items(), 1):
-        data = results_csv(names, rows, seed * 10 + n, last, channel, rate=rate, days=span)
+        # The city software knows each answer's dossier: a few were also drawn on paper.
+        dossiers = _on_paper(survey, OVERLAPS) if source == "city_online" else None
+        data = results_csv(names, rows, seed * 10 + n, last, channel, rate=rate, days=span,
+                           dossiers=dossiers)
         import_results(survey, io.BytesIO(data), {
             "name": f"{source}-{survey.code}.csv", "source": source}, manager)
     _page_answers(survey, [s.agency_id for s in scope], first, span, seed)
     _interviews(survey, manager, last, seed)
+
+
+def _on_paper(survey, count: int) -> list[tuple[str, str]]:
+    """(agency, dossier code) of the first ``count`` approved paper sheets with a code."""
+    from .entry.models import EntryAnswer, EntrySheet, ReviewState
+    found = db.session.execute(
+        select(EntrySheet.agency_id, EntryAnswer.values).join(
+            EntryAnswer, EntryAnswer.sheet_id == EntrySheet.id).where(
+            EntrySheet.survey_id == survey.id,
+            EntrySheet.review_state == ReviewState.APPROVED,
+            EntryAnswer.question == "dossier_code").order_by(EntrySheet.serial)).all()
+    names = {s.agency_id: s.agency.name for s in survey.scope}
+    codes = [(names[a], v[0]) for a, v in found if v and a in names]
+    return codes[:count]
 
 
 def _page_answers(survey, agency_ids: list[int], first: date, span: int, seed: int) -> None:

@@ -31,20 +31,28 @@ def _reason(code: str, channel: str) -> str:
 
 
 def results_csv(agencies: list[str], n: int, seed: int, today: date,
-                channel: str = "online", rate: float = 0.86, days: int = 150) -> bytes:
+                channel: str = "online", rate: float = 0.86, days: int = 150,
+                dossiers: list[tuple[str, str]] | None = None) -> bytes:
     """A plausible results export: record id, agency, date (within ``days`` before
-    ``today``), satisfied (about ``rate``), reasons in words."""
+    ``today``), satisfied (about ``rate``), reasons in words; with ``dossiers`` (agency,
+    dossier code) a dossier code column too, the first rows answering for those dossiers."""
     rng = random.Random(seed)
     buf = io.StringIO()
     out = csv.writer(buf)
-    out.writerow(["Mã bản ghi", "Cơ quan", "Ngày", "Hài lòng", "Lý do"])
+    extra = ["Mã hồ sơ"] if dossiers is not None else []
+    out.writerow(["Mã bản ghi", "Cơ quan", "Ngày", "Hài lòng", "Lý do", *extra])
     for i in range(n):
         ok = rng.random() < rate
         day = today - timedelta(days=rng.randint(1, days))
-        out.writerow([f"R{seed}-{i:05d}", rng.choice(agencies), day.strftime("%d/%m/%Y"),
+        agency = rng.choice(agencies)
+        code = ""
+        if dossiers is not None and i < len(dossiers):
+            agency, code = dossiers[i]
+        out.writerow([f"R{seed}-{i:05d}", agency, day.strftime("%d/%m/%Y"),
                       "Hài lòng" if ok else "Chưa hài lòng",
                       "" if ok else "; ".join(_reason(c, channel) for c in
-                                              sorted(rng.sample(REASONS, rng.randint(1, 2))))])
+                                              sorted(rng.sample(REASONS, rng.randint(1, 2)))),
+                      *([code] if dossiers is not None else [])])
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -97,6 +97,8 @@ def test_dashboard_report_and_public_page_show_the_same_sources_and_ranks(
     assert rate in head and f"trên {n} ý kiến" in head and ci in head
     dash_rows = [tuple(_cells(r)[1:4]) for r in dash.xpath('//table[@id="sources"]/tbody/tr')]
     assert dash_rows == expected[1:]
+    overlap = " ".join(dash.get_element_by_id("overlaps").text_content().split())
+    assert overlap.startswith(f"{stats['overlaps']['count']} hồ sơ") and "nguồn" in overlap
     public_rows = [tuple(_cells(r)[1:4]) for r in public.xpath(
         '//table[@id="sources"]/tbody/tr')]
     assert public_rows == expected

@@ -64,6 +64,15 @@ def test_published_year_has_other_sources_from_real_operations(demo_year, db):
     channels = {c["group"]: c["n"] for c in city["channels"]}
     assert channels == {"online": 180, "kiosk": 40}
     assert city["overall"]["n"] == 220 and frozen["sources"]["call_centre"]["overall"]["n"] == 120
+    # Four dossiers answered on paper were answered in the city software too: both answers
+    # kept, each counted in its own source, listed as an overlap (an integrity signal).
+    crossing = frozen["overlaps"]
+    assert crossing["count"] == 4 and [o["dossier"] for o in crossing["rows"]] == [
+        o["dossier"] for o in live["overlaps"]["rows"]]
+    for item in crossing["rows"]:
+        assert [(a["source"], a["dossier"]) for a in item["answers"]] == [
+            ("independent", item["dossier"]), ("city_online", item["dossier"])]
+    assert frozen["duplicates"]["count"] == 0
     # The headline is the paper survey alone; the plan sets no bands.
     assert {c["group"] for c in frozen["channels"]} <= {"paper_omr", "paper_keyed", "interview"}
     assert frozen["overall"]["n"] == sum(c["n"] for c in frozen["channels"])
