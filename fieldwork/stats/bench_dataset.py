@@ -17,6 +17,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -335,6 +336,7 @@ def run(sheets: int = 50_000, agencies: int = 120, views: int = 30, seed: int = 
                 "database": "postgresql", **result}
     finally:
         cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)  # the throwaway instance folder
 
 
 def _main() -> None:  # the measuring process
