@@ -65,7 +65,8 @@ def other_sources(survey, manager, first: date, last: date, seed: int) -> None:
 
 
 def _on_paper(survey, count: int) -> list[tuple[str, str]]:
-    """(agency, dossier code) of the first ``count`` approved paper sheets with a code."""
+    """(agency, dossier code) of approved paper sheets with a code, one for each of the
+    first ``count`` agencies (by serial)."""
     from .entry.models import EntryAnswer, EntrySheet, ReviewState
     found = db.session.execute(
         select(EntrySheet.agency_id, EntryAnswer.values).join(
@@ -74,8 +75,11 @@ def _on_paper(survey, count: int) -> list[tuple[str, str]]:
             EntrySheet.review_state == ReviewState.APPROVED,
             EntryAnswer.question == "dossier_code").order_by(EntrySheet.serial)).all()
     names = {s.agency_id: s.agency.name for s in survey.scope}
-    codes = [(names[a], v[0]) for a, v in found if v and a in names]
-    return codes[:count]
+    codes: dict[int, tuple[str, str]] = {}
+    for agency_id, values in found:
+        if values and agency_id in names and len(codes) < count:
+            codes.setdefault(agency_id, (names[agency_id], values[0]))
+    return list(codes.values())
 
 
 def _page_answers(survey, agency_ids: list[int], first: date, span: int, seed: int) -> None:

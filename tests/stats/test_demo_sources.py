@@ -72,6 +72,7 @@ def test_published_year_has_other_sources_from_real_operations(demo_year, db):
     for item in crossing["rows"]:
         assert [(a["source"], a["dossier"]) for a in item["answers"]] == [
             ("independent", item["dossier"]), ("city_online", item["dossier"])]
+    assert len({o["answers"][0]["agency"] for o in crossing["rows"]}) == 4  # four agencies
     assert frozen["duplicates"]["count"] == 0
     # The headline is the paper survey alone; the plan sets no bands.
     assert {c["group"] for c in frozen["channels"]} <= {"paper_omr", "paper_keyed", "interview"}
