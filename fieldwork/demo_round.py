@@ -133,12 +133,16 @@ def _plan(data: dict, manager, reviewer, code: str, title: str, agencies: tuple,
         "- Tháng 5/2026: xây dựng kế hoạch, gửi Sở Nội vụ thẩm định.\n"
         "- Tháng 6/2026: phê duyệt phiếu, khảo sát thử, tập huấn điều tra viên.\n"
         "- Tháng 7-8/2026: triển khai khảo sát.\n"
-        "- Tháng 9-11/2026: xử lý số liệu, lấy ý kiến các cơ quan, đơn vị về dự thảo.\n"
-        "- Tháng 12/2026: nghiệm thu, ban hành và công bố báo cáo.")}
+        "- Tháng 9-11/2026: xử lý số liệu, lập dự thảo báo cáo.\n"
+        "- Tháng 12/2026: lấy ý kiến các cơ quan, đơn vị về dự thảo (đến ngày 18/12/2026); "
+        "nghiệm thu, ban hành và công bố báo cáo.")}
     header = {**HEADER, "subject": title}
     issue_plan(survey, manager, reviewer, {**sections, **header},
                "Đồng ý với kế hoạch khảo sát chuyên đề; đơn vị ban hành và triển khai.",
                number, date(2026, 5, 22))
+    # A thematic survey sets its own comment deadline (the decision's 30 November is for the
+    # yearly survey), as its plan's timeline says.
+    ops.set_due_dates(survey, {"due_5": "18/12/2026"}, manager)
     return survey
 
 
