@@ -1,5 +1,7 @@
-"""A realistic demo year: the city, its agencies and fields, survey DEMO-2026, one user per role,
-and the previous year DEMO-2025, closed and published (``demo_previous``)."""
+"""A realistic demo year: the city, its agencies and fields, survey DEMO-2026 (in the field), one
+user per role, the previous year DEMO-2025, closed and published (``demo_previous``), the next
+year DEMO-2027 in step 2 (``demo_story``), and two thematic surveys, DEMO-2026-DN in step 4 and
+DEMO-2026-CD in step 5 with its comment round open (``demo_round``)."""
 
 from __future__ import annotations
 
