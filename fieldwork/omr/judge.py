@@ -370,10 +370,10 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
         opts = [boxes[i]["option"] for i in group]
         vals, status, conf, _ = outside.judge_outside(group, opts, c, "single",
                                          *_single(group, opts, c, grid=True))
-        ringed = outside.ringed_in_column(group, c)
-        if ringed is not None and status != "ok":
+        ringed, alone = outside.ringed_in_column(group, c)
+        if ringed is not None and alone and status != "ok":
             vals, status, conf = [boxes[ringed]["option"]], "ok", 0.6
-        elif ringed is not None and vals != [boxes[ringed]["option"]]:
+        elif ringed is not None and status == "ok" and vals != [boxes[ringed]["option"]]:
             # Read from light ink in the boxes (a ring's arcs look like a tick running on into
             # the next box), with a ring round another box of the column: a person decides.
             vals, status, conf = vals + [boxes[ringed]["option"]], "doubtful", 0.4

@@ -74,16 +74,19 @@ def around(m: BoxMeasures, marked: np.ndarray,
     # A ring must cross all three free sides of a box in a grid or a matrix row (their
     # column headings and digits differ from box to box); two will do in an option list,
     # where the option's text is printed right of the box. In a tight grid's rows there
-    # is no room to see a ring (its band is empty): such rings go to a person.
+    # is no room to see a ring (its band is empty): such rings go to a person. Where an
+    # option list leaves room left of the box, the ring passes there too: above and below
+    # alone is the question's text over the first row and a ring around the option below.
     listed = np.isfinite(m.texts[:, 0]) if m.texts is not None else np.zeros(n, bool)
+    free_left = halo_gaps(m.rects, m.texts)[:, 0] > 2 * m.rects[:, 2]
     ring = np.where(listed, np.median(halo, axis=1), halo.min(axis=1)) > RING_BOX
+    ring &= ~(listed & free_left) | (halo[:, 0] > RING_BOX)
     text = z.copy()
     after = z.copy()
     if m.label is not None and np.isfinite(m.label).any():
         lab = excess(m.label, groups)
         text = np.nan_to_num(np.minimum(lab[:, 0], lab[:, 1])) > RING_TEXT
         after = np.nan_to_num(lab[:, 2]) > AFTER_TEXT
-    free_left = halo_gaps(m.rects, m.texts)[:, 0] > 2 * m.rects[:, 2]
     left = halo[:, 0] > BESIDE_LEFT
     # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm).
     centres = m.rects[:, :2] + m.rects[:, 2:] / 2
@@ -199,19 +202,20 @@ def _ring_over_neighbours(idx: list[int], c: BoxCalls) -> int | None:
     return r if beside else None
 
 
-def ringed_in_column(group: list[int], c: BoxCalls) -> int | None:
-    """The digit ringed in a grid column: in a tight grid a ring has no room of its own, it
-    runs through the gaps around its box (on three sides at least) and its arcs cross
-    the boxes next to it. One box of the column with such ink round it, no clear mark in the
-    column, and the other marks light and right beside it; else None."""
+def ringed_in_column(group: list[int], c: BoxCalls) -> tuple[int | None, bool]:
+    """The digit ringed in a grid column, and whether it can be read as the column's answer.
+
+    In a tight grid a ring has no room of its own: it runs through the gaps around its box
+    (on three sides at least) and its arcs cross the boxes next to it. The box is the one of
+    the column with such ink round it, when the column has no clear mark (else None); it is
+    the answer when the column's other marks are light and right beside it (its arcs).
+    """
     if c.zones is None or any(c.net[i] >= CLEAR or c.cancelled[i] for i in group):
-        return None
+        return None, False
     sides, centres, w = c.zones[0], c.zones[2], c.zones[3]
     round_ = [i for i in group if (sides[i] > RING_GAP).sum() >= 3]
     if len(round_) != 1:
-        return None
+        return None, False
     r = round_[0]
     marked = [i for i in group if c.net[i] >= c.low and i != r]
-    if any(np.abs(centres[i] - centres[r]).max() > 1.7 * w[r] for i in marked):
-        return None
-    return r
+    return r, all(np.abs(centres[i] - centres[r]).max() <= 1.7 * w[r] for i in marked)

@@ -172,3 +172,18 @@ def test_digits_ringed_in_a_tight_grid_are_read(forms):
                     tuple(axes), float(rng.uniform(0, 360)), 0, 340, 255, PEN)
     a = _read(_blend(_answered(pages[0], layout, 0, "phone"), ink, 0.85), layout)["phone"]
     assert (a.status, "".join(a.values)) == ("ok", number), a
+
+
+@pytest.mark.parametrize("option", ["reason_c", "reason_d"])
+def test_a_ring_around_a_box_of_the_second_row_does_not_add_the_option_above(forms, option):
+    """The first row of an option list has the question's text printed above it; a ring
+    around the box below reaches its other side. Two sides is not a ring there: a ring
+    around a box with room left of it passes left of it too."""
+    pages, layout = forms["danang-2025"]
+    b = next(b for b in _boxes(layout, 0, "q02") if b["option"] == option)
+    ink = np.zeros_like(pages[0])
+    s = b["w"]
+    cv2.ellipse(ink, tuple(_px(b["x"] + s / 2, b["y"] + s / 2)), tuple(_px(1.2 * s, 1.25 * s)),
+                0, 0, 350, 255, PEN)
+    a = _read(_blend(_answered(pages[0], layout, 0, "q02"), ink, 0.9), layout)["q02"]
+    assert (a.status, a.values) == ("ok", [option]), a
