@@ -240,11 +240,12 @@ def _draft(survey, manager, agency=None) -> bytes | None:
         from .plans.attachments import full_path
         draft = drafts.create_draft(survey, manager, agency=agency, narrative=narrative)
         return full_path(draft.pdf).read_bytes()
+    from .reports.drafts import file_stem
     from .reports.operations import generate_report
     with tempfile.TemporaryDirectory() as tmp:
         out = generate_report(survey, "docx", Path(tmp) / "draft.docx", manager, agency=agency,
                               narrative=narrative)
-        name = "tong-hop" if agency is None else f"co-quan-{agency.id}"
+        name = "tong-hop" if agency is None else file_stem(agency.name)
         _upload(survey, manager, "report_draft" if agency is None else "agency_draft",
                 f"Dự thảo báo cáo {agency.name if agency else 'tổng hợp'} năm 2025",
                 f"du-thao-bao-cao-{name}-2025.docx", out.read_bytes(),

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import math
+import re
 import unicodedata
 
 from flask_babel import gettext as _
@@ -92,12 +93,18 @@ def _jsonable(stats: dict) -> dict:
     return finite(json.loads(json.dumps(stats, default=float)))
 
 
+def file_stem(name: str) -> str:
+    """A name as a file name agencies recognise: "Sở Tư pháp" gives "so-tu-phap"."""
+    from ..directory.matching import fold
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60] or "co-quan"
+
+
 def _titles(survey: Survey, scope: ReportScope, agency, field, number: int):
     """Attachment kind, agency id, title stem and file-name stem of a scope."""
     if scope == ReportScope.AGENCY:
         return (DocKind.AGENCY_DRAFT, agency.id,
                 f"Dự thảo kết quả khảo sát: {agency.name[:_NAME_MAX]}",
-                f"{survey.code}-co-quan-{agency.id}-v{number}")
+                f"{survey.code}-{file_stem(agency.name)}-v{number}")
     if scope == ReportScope.FIELD:
         return (DocKind.REPORT_DRAFT, None,
                 f"Dự thảo báo cáo lĩnh vực {field.name[:_NAME_MAX]}",

@@ -149,6 +149,8 @@ def test_agency_and_field_drafts(data, db, tmp_path):
     assert drafts.round_attachment(data.survey, data.b.id).id == a2.pdf_id
     assert a2.statistics["overall"]["n"] == 10
     assert "Cơ quan, đơn vị: Sở Y tế" in pdf_text(a2.pdf, tmp_path)
+    # The file an agency receives is named after it, not by a number of ours.
+    assert a2.pdf.filename.startswith(f"{data.survey.code}-so-y-te-v2")
     assert f1.pdf.kind == DocKind.REPORT_DRAFT and "Hộ tịch" in f1.pdf.title
     assert "Lĩnh vực: Hộ tịch" in docx_text(f1.docx)
     assert [d.id for d in drafts.drafts_of(data.survey)] == [syn.id, a2.id, a1.id, f1.id]
