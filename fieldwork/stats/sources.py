@@ -56,7 +56,8 @@ SOURCE_LABELS_VI = {
 CHANNEL_LABELS = {
     "paper_omr": _l("Paper, scanned"), "paper_keyed": _l("Paper, keyed"),
     "interview": _l("Interview by the contractor"), "online": _l("Online survey"),
-    "kiosk": _l("Kiosk at the one-stop desk"), "call_centre": _l("Call centre"), IMPORTED: _l("Imported file"),
+    "kiosk": _l("Kiosk at the one-stop desk"), "call_centre": _l("Call centre"),
+    IMPORTED: _l("Imported file"),
 }
 CHANNEL_LABELS_VI = {
     "paper_omr": "Phiếu giấy (quét)", "paper_keyed": "Phiếu giấy (nhập tay)",
