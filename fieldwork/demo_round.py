@@ -20,8 +20,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from .auth.models import User
-from .demo_previous import _step, approve_form, collect_on_paper, issue_plan
+from .demo_previous import _step, _user, approve_form, collect_on_paper, issue_plan
 from .directory.models import Agency
 from .extensions import db
 from .plans.models import Survey
@@ -86,10 +85,6 @@ BY_AGENCY = {
             "qua dịch vụ bưu chính công ích."),
     },
 }
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def load_round(data: dict, actor="demo") -> Survey | None:
