@@ -73,6 +73,7 @@ class Score:
     wall_seconds: dict = field(default_factory=dict)  # dpi -> wall-clock seconds per page
     total_seconds: dict = field(default_factory=dict)  # (dpi, file type) -> decode + read
     by_class: dict = field(default_factory=lambda: defaultdict(_tally))
+    why: dict = field(default_factory=dict)  # flags by reason: overall, per kind, per class
     rejects: list = field(default_factory=list)
     errors: list = field(default_factory=list)
 
@@ -105,6 +106,8 @@ class Score:
             for c in classes:
                 self.by_class[c]["answers"] += 1
                 self.by_class[c][outcome] += 1
+            if outcome == "flagged":
+                self._count_why(got, result.reason, classes)
             if outcome == "silent":
                 self.errors.append({"serial": sample.serial, "page": sample.page,
                                     "question": code, "truth": truth,
@@ -112,6 +115,14 @@ class Score:
                                              "note": got.note},
                                     "classes": sorted(classes), "dpi": sample.dpi,
                                     "scan": sample.detail})
+
+    def _count_why(self, got, rejected: str | None, classes: set) -> None:
+        """Count one flag under the judge's reason (its note), per question kind and class."""
+        why = f"page {rejected}" if got is None else (got.note or got.status)
+        kind = "rejected page" if got is None else got.kind
+        for group, key in [("all", "all"), ("kind", kind)] + [("class", c) for c in classes]:
+            counts = self.why.setdefault(group, {}).setdefault(key, {})
+            counts[why] = counts.get(why, 0) + 1
 
     def _outcome(self, got, truth: dict) -> str:
         self.answers += 1
@@ -152,6 +163,9 @@ class Score:
             "flagged_true_double_marks": self.flagged_true_double,
             "speed_per_core": speed,
             "classes": {c: dict(t) for c, t in sorted(self.by_class.items())},
+            "flag_reasons": {g: {k: dict(sorted(v.items(), key=lambda kv: -kv[1]))
+                                 for k, v in sorted(keys.items())}
+                             for g, keys in self.why.items()},
         }
 
 

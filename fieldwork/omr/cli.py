@@ -233,6 +233,11 @@ def _print_report(family: str, report: dict, classes: bool) -> None:
         for name, t in report["classes"].items():
             click.echo(f"{name:<24}{t['pages']:>7}{t['pages_read']:>7}{t['answers']:>9}"
                        f"{t['silent']:>8}{t['flagged'] / max(t['answers'], 1):>9.2%}")
+    why = report.get("flag_reasons", {})
+    for group, title in (("all", "flags by reason"), ("kind", "by question kind")):
+        for key, counts in why.get(group, {}).items():
+            shown = ", ".join(f"{r} {k}" for r, k in counts.items())
+            click.echo(f"{title if group == 'all' else key}: {shown}")
     for r in report["rejects"][:10]:
         where = ", ".join(r["classes"])
         click.echo(f"  rejected {r['serial']} p{r['page']}: {r['reason']} ({where})")

@@ -214,7 +214,7 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         cancel = [k for k in clear if c.cancelled[idx[k]]]
         keep = [k for k in clear if not c.cancelled[idx[k]]]
         if not cancel or len(keep) > 1:
-            return [opts[k] for k in sorted(clear)], "multiple", 0.9, ""
+            return [opts[k] for k in sorted(clear)], "multiple", 0.9, "two marks"
         if not keep:
             return [opts[k] for k in sorted(clear)], "doubtful", 0.4, "cancelled"
         rest = [k for k in marked if k not in clear]
@@ -226,7 +226,7 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
     if missed:
         # A light mark here, and a stroke just outside another option's box, away from
         # every mark: the respondent may have meant that box (drawn under or beside it).
-        return [opts[j] for j in sorted(set(missed) | {k})], "doubtful", 0.4, "outside"
+        return [opts[j] for j in sorted(set(missed) | {k})], "doubtful", 0.4, "missed box"
     if c.zones is not None and c.net[idx[k]] < SOLID and not _spreads(idx[k], c) and any(
             _bridge(idx[j], idx[k], c, joined, own=not grid) for j in range(len(idx)) if j != k):
         # The only mark is a line coming in from another option's box: a tick drawn there
@@ -250,7 +250,8 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         return [opts[k]], "ok", float(c.confidence[idx[k]]) if second < c.low else 0.6, ""
     if top >= c.high and dominant and not stray:
         return [opts[k]], "ok", 0.6, ""
-    return [opts[j] for j in sorted(marked)], "doubtful", 0.4, ""
+    why = "stray stroke" if stray else ("second mark" if not dominant else "light")
+    return [opts[j] for j in sorted(marked)], "doubtful", 0.4, why
 
 
 def _tick_owner(a: int, b: int, c: BoxCalls) -> int | None:
@@ -324,7 +325,7 @@ def _bridge(lo: int, hi: int, c: BoxCalls, into: float = THROUGH, own: bool = Fa
 def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
     """Values, status, confidence and note of a multiple-choice question."""
     net = c.net[idx]
-    picked, unsure, note = [], [], ""
+    picked, unsure, note, why = [], [], "", ""
     plain = any(net[k] >= CLEAR and not c.cancelled[idx[k]] for k in range(len(idx)))
     # A light mark far below the respondent's usual marks on the page, or far below a
     # filled-in mark of the same question, is more likely a passing stroke than an answer.
@@ -340,19 +341,24 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
             picked.append(k)
         else:
             unsure.append(k)
+            why = why or ("cancelled" if c.cancelled[idx[k]] else "stray stroke"
+                          if c.strays[idx[k]] else "light")
     for a in list(picked):  # a tick running on into the next box could be read as two marks
         for b in list(picked):
             if a != b and b in picked and _tick_owner(idx[a], idx[b], c) is not None:
                 picked.remove(b)
                 unsure.append(b)
+                why = why or "tick into next"
     for a in list(picked):  # ... and a light mark that a stroke from a marked box may reach
         for b in list(picked):
             if a != b and b in picked and c.zones is not None and c.net[idx[b]] < CLEAR \
                     and _bridge(idx[a], idx[b], c, THROUGH / 2):
                 picked.remove(b)
                 unsure.append(b)
+                why = why or "tick into next"
     if unsure or (note == "" and any(c.cancelled[i] for i in idx)):
-        return [opts[k] for k in sorted(picked + unsure)], "doubtful", 0.4, note
+        return [opts[k] for k in sorted(picked + unsure)], "doubtful", 0.4, \
+            why or note or "cancelled"
     if not picked:
         return [], "blank", float(np.clip(1 - net.max() / c.low, 0.5, 1.0)), note
     conf = min(float(c.confidence[idx[k]]) for k in picked)
@@ -364,12 +370,12 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     positions: dict[int, list[int]] = {}
     for i in idx:
         positions.setdefault(int(boxes[i]["position"]), []).append(i)
-    digits, states, confs, lone = [], [], [], {}
+    digits, states, confs, lone, whys = [], [], [], {}, []
     for n, pos in enumerate(sorted(positions)):
         group = positions[pos]
         opts = [boxes[i]["option"] for i in group]
-        vals, status, conf, _ = outside.judge_outside(group, opts, c, "single",
-                                         *_single(group, opts, c, grid=True))
+        vals, status, conf, why = outside.judge_outside(group, opts, c, "single",
+                                           *_single(group, opts, c, grid=True))
         ringed, alone = outside.ringed_in_column(group, c)
         if ringed is not None and alone and status != "ok":
             vals, status, conf = [boxes[ringed]["option"]], "ok", 0.6
@@ -377,6 +383,7 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
             # Read from light ink in the boxes (a ring's arcs look like a tick running on into
             # the next box), with a ring round another box of the column: a person decides.
             vals, status, conf = vals + [boxes[ringed]["option"]], "doubtful", 0.4
+            why = "ring"
         marked = [i for i in group if c.net[i] >= c.low]
         if status == "doubtful" and len(marked) == 1 and c.net[marked[0]] >= CLEAR and \
                 not c.cancelled[marked[0]] and not c.around[marked[0]]:
@@ -386,6 +393,7 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
         digits.append(vals[0] if status == "ok" else ("" if status == "blank" else "?"))
         states.append(status)
         confs.append(conf)
+        whys.append(why if status in ("doubtful", "multiple") else "")
     for n, digit in lone.items():  # ... taken when the columns beside it are read too
         if all(states[k] == "ok" or k in lone for k in (n - 1, n + 1) if 0 <= k < len(states)):
             digits[n], states[n], confs[n] = digit, "ok", 0.6
@@ -403,6 +411,10 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
         ans.status = "doubtful"
     else:
         ans.status = "ok"
+    if ans.status != "ok":  # why: the first doubted column's reason, else the gap
+        ans.note = "digit " + next((w or "doubtful" for s, w in zip(states, whys, strict=True)
+                                    if s in ("doubtful", "multiple")),
+                                   "gap" if gap else "incomplete date")
     return ans
 
 

@@ -146,7 +146,8 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
         if max(c.net[idx[opts.index(v)]] for v in values) < SOLID:
             order = {o: i for i, o in enumerate(opts)}
             others = [opts[k] for k in range(len(idx)) if c.ringish[idx[k]]]
-            return sorted(set(values) | set(others), key=order.get), "doubtful", 0.4, "ring"
+            return sorted(set(values) | set(others), key=order.get), "doubtful", 0.4, \
+                "ring over mark"
     ring = [k for k in range(len(idx)) if c.around[idx[k]]]
     side = [k for k in range(len(idx)) if c.beside[idx[k]]]
     near = [k for k in range(len(idx)) if c.near[idx[k]]]
@@ -165,7 +166,11 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
     if status in ("ok", "blank") and not extra:
         return values, status, conf, note
     doubted = sorted(set(values) | set(extra), key=order.get)
-    return doubted, "doubtful", 0.4, "outside"
+    if status in ("doubtful", "multiple") and note:
+        return doubted, "doubtful", 0.4, note  # doubted already, for its own reason
+    why = "ring other" if any(opts[k] in extra for k in ring) else \
+        "beside other" if any(opts[k] in extra for k in side) else "ink near"
+    return doubted, "doubtful", 0.4, why
 
 
 def _ring_through_box(idx: list[int], c: BoxCalls) -> int | None:

@@ -48,6 +48,29 @@ def test_score_counts_flags_and_silent_errors_per_class():
     assert s["classes"]["blank"]["silent"] == 1 and s["classes"]["dpi_150"]["answers"] == 3
 
 
+def test_flags_are_counted_by_the_judges_reason_per_kind_and_class():
+    from types import SimpleNamespace as NS
+
+    from fieldwork.omr.judge import Answer
+
+    truth = {q: {"values": ["1"], "status": "ok"} for q in "abc"}
+    sample = Page("1", 1, b"", 150, "png", 0, truth, ["dpi_150"], {"a": ["ring_box"]})
+    result = NS(status="read", seconds=0.05, reason=None, detail="", answers={
+        "a": Answer("a", "single", ["1", "2"], "doubtful", note="ring other"),
+        "b": Answer("b", "digits", ["?"], "doubtful", note="digit light"),
+        "c": Answer("c", "single", ["1"], "ok", note="ring")})
+    score = Score()
+    score.add_page(sample, result, 0.01)
+    rejected = NS(status="rejected", seconds=0.05, reason="no_qr", detail="", answers={})
+    score.add_page(Page("2", 1, b"", 150, "png", 0, truth, ["dpi_150"]), rejected, 0.0)
+    why = score.summary()["flag_reasons"]
+    assert why["all"]["all"] == {"page no_qr": 3, "ring other": 1, "digit light": 1}
+    assert why["kind"]["single"] == {"ring other": 1}
+    assert why["kind"]["digits"] == {"digit light": 1}
+    assert why["class"]["ring_box"] == {"ring other": 1}
+    assert why["class"]["dpi_150"]["page no_qr"] == 3
+
+
 def test_damaged_pages_are_counted_apart():
     from types import SimpleNamespace as NS
 

@@ -194,3 +194,15 @@ def test_a_ring_around_an_options_text_that_crosses_its_box_reads_that_option():
     fill[4] += 0.05
     answers, _ = judge_page(layout, boxes, m, np.zeros((200, 200), np.uint8))
     assert answers["q1"].status == "doubtful"
+
+
+def test_every_flag_says_why():
+    """The judge's reason is the note of every flagged answer (the bench counts flags by it)."""
+    answers, _, _ = _page({("q1", "c", None): 0.1, ("q1", "d", None): 0.06, **_digits("1")})
+    assert (answers["q1"].status, answers["q1"].note) == ("doubtful", "second mark")
+    answers, _, _ = _page({("q1", "a", None): 0.7, ("q1", "e", None): 0.5, **_digits("1")})
+    assert (answers["q1"].status, answers["q1"].note) == ("multiple", "two marks")
+    answers, _, _ = _page({("q1", "a", None): 0.7, **_digits("1"), ("d", "4", 2): 0.8})
+    assert (answers["d"].status, answers["d"].note) == ("doubtful", "digit gap")
+    answers, _, _ = _page({("q1", "a", None): 0.7, **_digits("12"), ("d", "5", 1): 0.8})
+    assert (answers["d"].status, answers["d"].note) == ("multiple", "digit two marks")
