@@ -109,7 +109,8 @@ def _close_round(survey: Survey, user) -> dict:
     if rnd is None:
         return {}
     rnd.closed_at = utcnow()
-    return {"round": rnd.number, "comments": len(rnd.comments)}
+    return {"round": rnd.number, "comments": len(rnd.comments),
+            "no_comment_from": [d.agency.name for d in workflow.silent_agencies(rnd)]}
 
 
 def _convene_council(survey: Survey, user) -> dict:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from ..auth.roles import RoleName
 from ..extensions import db
+from ..timeutil import local_today
 from . import forms_link, registry
 from .models_docs import Attachment, DocKind
 from .models_fieldwork import Assignment, ConsultationComment, PilotRecord, SerialRange
@@ -179,7 +180,27 @@ def round_answered(survey) -> list[str]:
     open_tasks = [t for c in rnd.comments for t in c.verifications if t.closed_at is None]
     if open_tasks:
         reasons.append(_("%(n)d on-site verification(s) are still open.", n=len(open_tasks)))
+    silent = silent_agencies(rnd)
+    due = ensure(survey)[Step.COMMENTS].due_date
+    if silent and (due is None or local_today() <= due):
+        # An agency has until the due date to send its comments; closing earlier would take
+        # that time from it. After the due date its silence is recorded with the closing.
+        names = ", ".join(d.agency.name for d in silent)
+        if due is None:
+            reasons.append(_("No comment yet from %(names)s; the round closes once every "
+                             "agency has commented, or after the step's due date (set one).",
+                             names=names))
+        else:
+            reasons.append(_("No comment yet from %(names)s; the round closes once every "
+                             "agency has commented, or after the due date %(due)s.",
+                             names=names, due=due.strftime("%d/%m/%Y")))
     return reasons
+
+
+def silent_agencies(rnd: CommentRound) -> list:
+    """The round's drafts whose agency has sent no comment."""
+    commented = {c.agency_id for c in rnd.comments}
+    return [d for d in rnd.drafts if d.agency_id not in commented]
 
 
 def comments_completed(survey) -> list[str]:
