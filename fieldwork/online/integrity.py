@@ -60,6 +60,14 @@ def signal_rows(survey_id: int) -> list[tuple[str, list[Item], str, str]]:
     return out
 
 
+def record_text(serial) -> str:
+    """A dataset row's serial as people read it: a paper sheet's as printed (00000007), an
+    online or imported answer's record key as the export names it (web-12, call_centre-3)."""
+    from ..forms.models import format_serial
+
+    return format_serial(serial) if isinstance(serial, int) else str(serial)
+
+
 def duplicate_rows(survey) -> list[tuple[str, list[Item], str, str]]:
     """(kind, items, '', details) of each dossier answered again within one source (the
     later answer kept, not counted) and of each dossier answered in several sources (every
@@ -76,15 +84,17 @@ def duplicate_rows(survey) -> list[tuple[str, list[Item], str, str]]:
     out = []
     for d in data.duplicates:
         first = d["counted_as"]
-        items = [Item(str(first["serial"]), None, _("%(c)s, counted", c=channel(
+        items = [Item(record_text(first["serial"]), None, _("%(c)s, counted", c=channel(
                      first["channel"]))),
-                 Item(str(d["serial"]), SimpleNamespace(name=d["agency"]) if d["agency"] else None,
+                 Item(record_text(d["serial"]),
+                      SimpleNamespace(name=d["agency"]) if d["agency"] else None,
                       _("%(c)s, not counted (kept)", c=channel(d["channel"])))]
         what = _("Dossier %(code)s", code=d["dossier"]) if d["dossier"] else _(
             "Same phone and citizen ID")
         out.append(("dossier_twice", items, "", f"{what} · {label(d['source'], data.declared)}"))
     for o in data.overlaps:
-        items = [Item(str(a["serial"]), SimpleNamespace(name=a["agency"]) if a["agency"] else None,
+        items = [Item(record_text(a["serial"]),
+                      SimpleNamespace(name=a["agency"]) if a["agency"] else None,
                       _("%(s)s, %(c)s: %(answer)s", s=label(a["source"], data.declared),
                         c=channel(a["channel"]), answer=_("satisfied") if a["satisfied"]
                         else _("not satisfied") if a["satisfied"] is False else "—"))

@@ -89,6 +89,9 @@ def test_integrity_report_lists_online_signals_and_cross_channel_duplicates(db, 
             "online_office_satisfied", "online_phone_many"} <= set(rows)
     both = rows["dossier_sources"]
     assert "HS-0001" in both.detail_text and len(both.sheets) == 2
+    # The paper sheet is named as printed, the online answer by the export's record key.
+    assert sorted(s.serial_text[:4] for s in both.sheets) == ["0000", "web-"]
+    assert "00000001" in [s.serial_text for s in both.sheets]
     twice = rows["dossier_twice"]  # same phone and citizen ID twice online: counted once
     assert len(twice.sheets) == 2 and "Nguồn" not in twice.detail_text
     burst = rows["online_device_burst"]
