@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy import select
 
-from .auth.models import User
+from .auth.models import user_by_email as _user
 from .directory.models import Agency
 from .extensions import db
 from .features import optional_module
@@ -56,10 +56,6 @@ AGENCY_NARRATIVE = {
         "Niêm yết đầy đủ thành phần hồ sơ tại Bộ phận Một cửa và trên Cổng dịch vụ công; gửi "
         "tin nhắn thông báo khi hồ sơ có nguy cơ trễ hẹn."),
 }
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _step(survey, step: Step, name: str, user, comment: str | None = None) -> None:

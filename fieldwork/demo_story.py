@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from .auth.models import User
+from .auth.models import user_by_email as _user
 from .demo_previous import _step, issue_plan
 from .directory.models import Agency
 from .extensions import db
@@ -26,10 +26,6 @@ CODE = "DEMO-2027"
 TITLE = ("Khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành "
          "chính nhà nước thành phố Đà Nẵng năm 2027")
 DOC_NUMBER = "118"
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def load_story(data: dict, actor="demo") -> Survey | None:

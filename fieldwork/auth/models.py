@@ -99,3 +99,10 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+def user_by_email(email: str) -> User | None:
+    """The account with this e-mail address, if any."""
+    from sqlalchemy import select
+
+    return db.session.scalar(select(User).where(User.email == email))

@@ -14,7 +14,7 @@ import random
 
 from sqlalchemy import select
 
-from ..auth.models import User
+from ..auth.models import user_by_email as _user
 from ..directory.models import Field
 from ..extensions import db
 from ..forms.api import has_approved_version
@@ -31,10 +31,6 @@ SHEETS = (18, 12)  # per enumerator
 AGENCIES = ["Sở Tư pháp", "Phường Hải Châu", "Sở Xây dựng", "Phường Thanh Khê"]
 FIELDS = ["Hộ tịch", "Chứng thực", "Xây dựng", "Đất đai"]
 REASONS = ["reason_a", "reason_b", "reason_c", "reason_d", "reason_e", "other"]
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def load(survey, actor) -> None:

@@ -8,17 +8,10 @@ comment (the edit-and-compare path).
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from ..auth.models import User
-from ..extensions import db
+from ..auth.models import user_by_email as _user
 from . import operations as ops
 from .api import versions
 from .models import VersionStatus
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def load(survey, actor) -> None:

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ..auth.models import user_by_email as _user
 from ..demo import DATA
 from ..directory.models import Field
 from ..errors import OperationError
@@ -87,11 +88,6 @@ def load(survey, actor) -> None:
     db.session.flush()
     make_draw(survey, {"seed": SEED, "late_first": True}, actor)
     db.session.flush()
-
-
-def _user(email: str):
-    from ..auth.models import User
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def field(survey, actor) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
-from ..auth.models import User
+from ..auth.models import user_by_email as _user
 from ..extensions import db
 from ..forms.api import has_approved_version
 from ..forms.batches import print_batch
@@ -28,10 +28,6 @@ from ..forms.batches import print_batch
 SHEETS = 10  # generic, for the agency of Lan's assignment (and one more keyed first)
 PERSONAL = 10  # personalised, for drawn dossiers of AGENCY
 AGENCY, WARD = "Sở Tư pháp", "Phường Hải Châu"
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _assignment_of(survey, user):

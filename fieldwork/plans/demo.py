@@ -18,7 +18,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..auth.models import User
+from ..auth.models import user_by_email as _user
 from ..documents.fonts import FontMissingError
 from ..extensions import db
 from . import attachments, forms_link
@@ -128,10 +128,6 @@ CONSULTATION = [
      "Tiếp thu một phần: phiên bản 1 giữ nguyên để trình phê duyệt; câu q03 được viết lại "
      "thành câu hỏi trực tiếp trong dự thảo phiên bản 2, sẽ khảo sát thử trước khi áp dụng."),
 ]
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _step(survey, step: Step, name: str, user, comment: str | None = None) -> None:

@@ -26,7 +26,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from .. import audit
-from ..auth.models import User
+from ..auth.models import user_by_email as _user
 from ..directory.models import Field
 from ..extensions import db
 from ..forms.api import has_approved_version
@@ -63,10 +63,6 @@ def city_data() -> dict:
     """The demo city (agencies, fields, rates by year) from ``demo_city.json``."""
     from ..demo import DATA
     return json.loads(DATA.read_text(encoding="utf-8"))
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def bulk_size() -> int:
