@@ -35,10 +35,21 @@ def _live(survey) -> dict[int, PrintedSheet]:
     return {r.dossier_id: r for r in rows}
 
 
+def unsettled():
+    """The condition on a draw item that it still waits for an answer: no outcome yet, or
+    not reachable (by telephone; paper may reach it). Answered, refused and ineligible
+    dossiers get no form: one would waste paper or be counted twice."""
+    from ..frames.models import FrameDrawItem, Outcome
+
+    settled = (Outcome.ANSWERED, Outcome.PARTIAL, Outcome.REFUSED, Outcome.INELIGIBLE)
+    return FrameDrawItem.outcome.is_(None) | FrameDrawItem.outcome.not_in(settled)
+
+
 def pick(survey, agency_id: int | None, count: int | None, reprint: str = "") -> Picked:
     """Drawn dossiers (the sample, not reserves) to print, of one agency or all.
 
-    Without ``reprint``: those without a live sheet. With a reason: those whose live sheet
+    Dossiers with a final outcome (answered, refused, ineligible) are left out. Without
+    ``reprint``: those without a live sheet. With a reason: those whose live sheet
     has not come back (they are printed again and the old serials become void); a dossier
     whose sheet came back is never printed again.
     """
@@ -50,7 +61,8 @@ def pick(survey, agency_id: int | None, count: int | None, reprint: str = "") ->
         raise OperationError(_("Survey %(code)s has no draw of respondents yet: import the "
                                "dossier list and draw first.", code=survey.code))
     q = select(FrameDossier).join(FrameDrawItem, FrameDrawItem.dossier_id == FrameDossier.id) \
-        .where(FrameDrawItem.draw_id == draw.id, FrameDrawItem.reserve.is_(False))
+        .where(FrameDrawItem.draw_id == draw.id, FrameDrawItem.reserve.is_(False),
+               unsettled())
     if agency_id is not None:
         q = q.where(FrameDrawItem.agency_id == agency_id)
     # By agency, then round the agency's strata (fields) in draw order, so that a part of
@@ -58,7 +70,9 @@ def pick(survey, agency_id: int | None, count: int | None, reprint: str = "") ->
     rows = db.session.execute(q.add_columns(FrameDrawItem.rank, FrameDrawItem.position)).all()
     drawn = [d for d, _rank, _pos in sorted(rows, key=lambda r: (r[0].agency.name, r[1], r[2]))]
     if not drawn:
-        raise OperationError(_("The draw has no dossier of this agency."))
+        raise OperationError(_("The draw has no dossier of this agency still waiting for an "
+                               "answer (answered, refused and ineligible dossiers get no "
+                               "form)."))
     live = _live(survey)
     if reprint:
         out = [d for d in drawn if d.id in live and live[d.id].returned_at is None]

@@ -58,9 +58,11 @@ def paper_sheets(draw) -> dict:
 
 
 def _drawn_waiting(survey) -> dict[int, int]:
-    """Drawn dossiers (sample) without a live printed sheet, per agency."""
+    """Drawn dossiers (sample) still waiting for an answer without a live printed sheet, per
+    agency: what ``personal.pick`` prints."""
     from ..frames.models import FrameDrawItem
     from ..frames.operations_draw import active_draw
+    from .personal import unsettled
 
     draw = active_draw(survey)
     if draw is None:
@@ -69,7 +71,7 @@ def _drawn_waiting(survey) -> dict[int, int]:
                                                  PrintedSheet.voided_at.is_(None))
     rows = db.session.execute(select(FrameDrawItem.agency_id, func.count()).where(
         FrameDrawItem.draw_id == draw.id, FrameDrawItem.reserve.is_(False),
-        FrameDrawItem.dossier_id.not_in(live)).group_by(FrameDrawItem.agency_id)).all()
+        FrameDrawItem.dossier_id.not_in(live), unsettled()).group_by(FrameDrawItem.agency_id)).all()
     return {a: n for a, n in rows if n}
 
 

@@ -221,3 +221,35 @@ def test_zbarimg_reads_the_short_qr_code_of_generic_and_personalised_sheets(db, 
         payload = verify(out, mac_key())
         assert payload.serial == batch.serial_text(batch.first_serial) and payload.page == 1
         assert dossier.code not in out and a.name not in out and len(out) < 50
+
+
+def test_the_draw_prints_no_form_for_a_dossier_already_settled(db, world, survey):
+    """Answered online or by telephone, refused or ineligible: no paper for it; a dossier the
+    call centre could not reach still gets its form (paper may reach it)."""
+    from fieldwork.frames.models import FrameDrawItem, Outcome
+
+    manager, a, _b, _fields = world
+    items = db.session.scalars(select(FrameDrawItem).where(
+        FrameDrawItem.reserve.is_(False), FrameDrawItem.agency_id == a.id)
+        .order_by(FrameDrawItem.id)).all()
+    settled = (Outcome.ANSWERED, Outcome.PARTIAL, Outcome.REFUSED, Outcome.INELIGIBLE)
+    for item, outcome in zip(items, (*settled, Outcome.NOT_REACHABLE), strict=False):
+        item.outcome = outcome
+    db.session.commit()
+    from fieldwork.forms.print_views import print_targets
+
+    offered = {t["value"]: t["count"] for t in print_targets(survey)}
+    batch = print_batch(survey, {"draw": True, "agency_id": a.id}, manager)
+    assert offered[f"draw:{a.id}"] == batch.count  # the print page offers what is printed
+    printed = set(db.session.scalars(select(PrintedSheet.dossier_id).where(
+        PrintedSheet.batch_id == batch.id)))
+    assert printed == {i.dossier_id for i in items[len(settled):]}
+    assert batch.count == len(items) - len(settled)
+    # Once the rest is printed too, a dossier's settled outcome is no reason to print more.
+    with pytest.raises(OperationError, match="đã được in phiếu"):
+        print_batch(survey, {"draw": True, "agency_id": a.id}, manager)
+    for item in items[len(settled):]:
+        item.outcome = Outcome.REFUSED
+    db.session.commit()
+    with pytest.raises(OperationError, match="đang chờ trả lời"):
+        print_batch(survey, {"draw": True, "agency_id": a.id}, manager)
