@@ -31,6 +31,7 @@ from .levels import (
     LOCAL,
     LOW,
     RELATIVE,
+    RING_GAP,
     SOLID,
     THROUGH,
     X_RATIO,
@@ -371,22 +372,38 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     for i in idx:
         positions.setdefault(int(boxes[i]["position"]), []).append(i)
     digits, states, confs, lone, whys = [], [], [], {}, []
+    rings = [r for r in (outside.ring_in_column(positions[p], c) for p in positions)
+             if r is not None]
+    rung = _ringed(c)
+    rung[rings] = True
     for n, pos in enumerate(sorted(positions)):
         group = positions[pos]
         opts = [boxes[i]["option"] for i in group]
         vals, status, conf, why = outside.judge_outside(group, opts, c, "single",
                                            *_single(group, opts, c, grid=True))
-        ringed, alone = outside.ringed_in_column(group, c)
-        if ringed is not None and alone and status != "ok":
+        ringed, alone = outside.ringed_in_column(group, c, rings)
+        if ringed is not None and alone:  # light ink elsewhere only rings' arcs
             vals, status, conf = [boxes[ringed]["option"]], "ok", 0.6
         elif ringed is not None and status == "ok" and vals != [boxes[ringed]["option"]]:
             # Read from light ink in the boxes (a ring's arcs look like a tick running on into
             # the next box), with a ring round another box of the column: a person decides.
             vals, status, conf = vals + [boxes[ringed]["option"]], "doubtful", 0.4
             why = "ring"
+        elif status == "ok" and _arc_of_ring(group, [boxes[i]["option"] in vals for i in group],
+                                             c):
+            # The mark read is light and right beside a box with ink round it: the arc of a
+            # ring drawn round that box (too loose to tell for sure). A person decides.
+            vals, status, conf, why = vals, "doubtful", 0.4, "ring over mark"
+        elif status == "ok" and any(rung[i] and c.net[i] < c.low and
+                                    boxes[i]["option"] not in vals for i in group) and \
+                max(c.net[i] for i in group if boxes[i]["option"] in vals) < CANCEL_FILL:
+            # A mark read, and a ring round another digit of the column: the mark may be the
+            # arc of a ring drawn round the next column's box, or two answers. A person decides.
+            vals, status, conf, why = vals, "doubtful", 0.4, "ring other"
         marked = [i for i in group if c.net[i] >= c.low]
         if status == "doubtful" and len(marked) == 1 and c.net[marked[0]] >= CLEAR and \
-                not c.cancelled[marked[0]] and not c.around[marked[0]]:
+                not c.cancelled[marked[0]] and not c.around[marked[0]] and \
+                not any(rung[i] for i in group if i != marked[0]):
             # One clear mark in the column, doubted only for ink running off it: in a
             # tight grid that is the neighbouring columns' ticks and crosses.
             lone[n] = boxes[marked[0]]["option"]
@@ -418,6 +435,28 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
     return ans
 
 
+def _arc_of_ring(group: list[int], read: list[bool], c: BoxCalls) -> bool:
+    """Whether the light mark read in a grid column lies right beside another box of it with
+    ink past at least five of its sides and corners (a loose ring's arc over the mark)."""
+    sides, corners, centres, w = c.zones
+    for k, i in enumerate(group):
+        if not read[k] or c.net[i] >= CLEAR:
+            continue
+        for j in group:
+            if j != i and c.net[j] < c.low and \
+                    np.abs(centres[j] - centres[i]).max() <= 1.7 * w[i] and \
+                    (sides[j] > RING_GAP).sum() + (corners[j] > RING_GAP).sum() >= 5:
+                return True
+    return False
+
+
+def _ringed(c: BoxCalls) -> np.ndarray:
+    """Clean boxes with a pen stroke round them on three sides (a ring), or ring-like ink."""
+    if c.zones is None:
+        return np.zeros(len(c.net), bool)
+    return (c.net < CLEAR) & (((c.zones[0] > RING_GAP).sum(axis=1) >= 3) | c.ringish)
+
+
 def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
                dark: np.ndarray) -> tuple[dict[str, Answer], list[dict]]:
     """Answers of the questions whose boxes are on this page, and a row per box."""
@@ -441,9 +480,13 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
         values, status, conf, note = outside.judge_outside(idx, opts, c, q["kind"],
                                                            *fn(idx, opts, c))
         answers[code] = Answer(code, q["kind"], values, status, conf, idx, note)
+    # A clean box with a pen stroke round it on three sides (a ring): its printed outline is
+    # hard to see against the ring, but the box is in plain view.
+    ringed = _ringed(c)
     rows = [{"question": b["question"], "option": b["option"], "position": b.get("position"),
              "x": b["x"], "y": b["y"], "w": b["w"], "h": b["h"],
              "net": round(float(c.net[i]), 4), "confidence": round(float(c.confidence[i]), 3),
-             "marked": bool(c.net[i] >= c.low), "cancelled": bool(c.cancelled[i])}
+             "marked": bool(c.net[i] >= c.low), "cancelled": bool(c.cancelled[i]),
+             "ringed": bool(ringed[i])}
             for i, b in enumerate(boxes)]
     return answers, rows

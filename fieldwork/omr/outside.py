@@ -207,20 +207,36 @@ def _ring_over_neighbours(idx: list[int], c: BoxCalls) -> int | None:
     return r if beside else None
 
 
-def ringed_in_column(group: list[int], c: BoxCalls) -> tuple[int | None, bool]:
+def ring_in_column(group: list[int], c: BoxCalls) -> int | None:
+    """The one box of a grid column with a ring's ink round it, else None (see below)."""
+    if c.zones is None:
+        return None
+    sides, corners = c.zones[0], c.zones[1]
+    # Ink on three sides; or above and below it and past most corners (a ring wider than
+    # the gap, its arcs beside the box outside the zones measured). Neighbouring columns'
+    # marks put ink left and right of a box, never above and below it.
+    round_ = [i for i in group if (sides[i] > RING_GAP).sum() >= 3] or [
+        i for i in group if min(sides[i, 2], sides[i, 3]) > RING_GAP and
+        (sides[i] > RING_GAP).sum() + (corners[i] > RING_GAP).sum() >= 5]
+    return round_[0] if len(round_) == 1 else None
+
+
+def ringed_in_column(group: list[int], c: BoxCalls,
+                     rings: list[int] | None = None) -> tuple[int | None, bool]:
     """The digit ringed in a grid column, and whether it can be read as the column's answer.
 
     In a tight grid a ring has no room of its own: it runs through the gaps around its box
     (on three sides at least) and its arcs cross the boxes next to it. The box is the one of
     the column with such ink round it, when the column has no clear mark (else None); it is
-    the answer when the column's other marks are light and right beside it (its arcs).
+    the answer when the column's other marks are light and right beside it or beside another
+    column's ringed box (``rings``: its arcs).
     """
     if c.zones is None or any(c.net[i] >= CLEAR or c.cancelled[i] for i in group):
         return None, False
-    sides, centres, w = c.zones[0], c.zones[2], c.zones[3]
-    round_ = [i for i in group if (sides[i] > RING_GAP).sum() >= 3]
-    if len(round_) != 1:
+    r = ring_in_column(group, c)
+    if r is None:
         return None, False
-    r = round_[0]
+    centres, w = c.zones[2], c.zones[3]
     marked = [i for i in group if c.net[i] >= c.low and i != r]
-    return r, all(np.abs(centres[i] - centres[r]).max() <= 1.7 * w[r] for i in marked)
+    return r, all(any(np.abs(centres[i] - centres[k]).max() <= 1.7 * w[k]
+                      for k in {r, *(rings or ())}) for i in marked)

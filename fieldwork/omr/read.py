@@ -76,8 +76,10 @@ def _layout_page(layout: dict, payload) -> dict:
     return pages[payload.page - 1]
 
 
-def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray) -> set[str]:
-    """Questions with a box outside the image, or whose printed outline is hidden."""
+def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray,
+            ringed: np.ndarray | None = None) -> set[str]:
+    """Questions with a box outside the image, or whose printed outline is hidden (not by a
+    ring drawn round it: ``ringed``)."""
     if not boxes:
         return set()
     r = rect_array(boxes)
@@ -87,6 +89,8 @@ def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray)
         (centres[:, 0] < shape[1] - margin) & (centres[:, 1] < shape[0] - margin)
     usual = float(np.median(outline))
     hidden = (outline < UNSEEN * usual) if usual > 0.3 else np.zeros(len(boxes), bool)
+    if ringed is not None:
+        hidden &= ~ringed
     return {b["question"] for b, ok, hid in zip(boxes, inside, hidden, strict=True)
             if not ok or hid}
 
@@ -149,7 +153,8 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     boxes = page["boxes"]
     measures = measure(dark, boxes, scale)
     result.answers, result.boxes = judge_page(layout, boxes, measures, dark)
-    unseen = _unseen(work.shape, h, boxes, measures.outline)
+    unseen = _unseen(work.shape, h, boxes, measures.outline,
+                     np.array([r.get("ringed", False) for r in result.boxes], bool))
     if unseen:
         # Boxes outside the scan, or under something (a finger, another sheet, a torn
         # corner): what they hold is not known, so their questions go to a person.

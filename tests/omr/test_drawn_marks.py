@@ -187,3 +187,45 @@ def test_a_ring_around_a_box_of_the_second_row_does_not_add_the_option_above(for
                 0, 0, 350, 255, PEN)
     a = _read(_blend(_answered(pages[0], layout, 0, "q02"), ink, 0.9), layout)["q02"]
     assert (a.status, a.values) == ("ok", [option]), a
+
+
+def _ring(ink: np.ndarray, b: dict, rx: float, ry: float, start: float = 0,
+          end: float = 345) -> None:
+    """A pen ring round box ``b``: half-axes ``rx``, ``ry`` in box widths."""
+    s = b["w"]
+    cv2.ellipse(ink, tuple(_px(b["x"] + s / 2, b["y"] + s / 2)), tuple(_px(rx * s, ry * s)),
+                0, start, end, 255, PEN)
+
+
+def test_digits_ringed_wide_in_a_tight_grid_are_read_not_hidden(forms):
+    """A ring wider than the gaps lies over the box's printed outline and the paper round it:
+    the outline no longer stands out, but the box is in plain view (it was "not visible"), and
+    the ring's arcs over the next columns' boxes are not marks of theirs."""
+    pages, layout = forms["danang-2025"]
+    number = "0378215964"
+    boxes = {(b["position"], b["option"]): b for b in _boxes(layout, 0, "phone")}
+    ink = np.zeros_like(pages[0])
+    for pos, digit in enumerate(number):
+        _ring(ink, boxes[(pos, digit)], 1.05, 0.9)
+    a = _read(_blend(_answered(pages[0], layout, 0, "phone"), ink, 0.85), layout)["phone"]
+    assert (a.status, "".join(a.values)) == ("ok", number), a
+
+
+@pytest.mark.parametrize("pen", [1, 2])
+def test_a_rings_arc_over_the_next_columns_box_is_not_read_as_its_digit(forms, pen):
+    """Columns 1 and 3 have their 3 and 9 ringed; a big ring round column 2's 0, in a fine or
+    a heavy pen, runs through the 0 boxes of columns 1 and 3. Those arcs are not their answers:
+    read 3 and 9, or ask a person, never 0."""
+    pages, layout = forms["danang-2025"]
+    number = "0300000000"
+    boxes = {(b["position"], b["option"]): b for b in _boxes(layout, 0, "phone")}
+    ink = np.zeros_like(pages[0])
+    for pos, digit in enumerate(number):
+        if pos not in (2, 3):
+            _ring(ink, boxes[(pos, digit)], 0.95, 0.9)
+    b = boxes[(2, "0")]
+    cv2.ellipse(ink, tuple(_px(b["x"] + b["w"] / 2, b["y"] + b["w"] / 2)),
+                tuple(_px(1.45 * b["w"], b["w"])), 0, 0, 345, 255, pen * PEN)
+    _ring(ink, boxes[(3, "9")], 1.0, 0.9)
+    a = _read(_blend(_answered(pages[0], layout, 0, "phone"), ink, 0.85), layout)["phone"]
+    assert a.status != "ok" or "".join(a.values) == "0309000000", a
