@@ -32,6 +32,8 @@ from .levels import (
     LOW,
     RELATIVE,
     RING_GAP,
+    RUBBED,
+    RUBBED_USUAL,
     SOLID,
     THROUGH,
     X_RATIO,
@@ -251,6 +253,11 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         return [opts[k]], "ok", float(c.confidence[idx[k]]) if second < c.low else 0.6, ""
     if top >= c.high and dominant and not stray:
         return [opts[k]], "ok", 0.6, ""
+    if top >= CLEAR and not stray and second < CLEAR and top >= RUBBED * second and \
+            c.typical > 0 and top >= RUBBED_USUAL * c.typical:
+        # A mark as dark as the respondent's usual ones, the others faint smears far below
+        # it: pencil rubbed out to change the answer (the printed rule is for pen).
+        return [opts[k]], "ok", 0.6, "rubbed out"
     why = "stray stroke" if stray else ("second mark" if not dominant else "light")
     return [opts[j] for j in sorted(marked)], "doubtful", 0.4, why
 

@@ -23,3 +23,5 @@ AFTER_TEXT = 0.025  # ink just after an option's text (doubts a blank question o
 LOCAL = 15  # boxes whose low fill quantile is a box's empty level
 SIBLINGS_Q = 0.25  # what most sibling boxes show around them (print): this quantile of them
 EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
+RUBBED = 2.5  # a mark this many times darker than every other of its question (none clear)...
+RUBBED_USUAL = 0.7  # ... and as dark as the respondent's usual marks: the rest is rubbed out

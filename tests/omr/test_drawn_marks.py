@@ -48,9 +48,10 @@ def _read(image: np.ndarray, layout: dict):
     return result.answers
 
 
-def _answered(image: np.ndarray, layout: dict, page: int, *skip: str) -> np.ndarray:
+def _answered(image: np.ndarray, layout: dict, page: int, *skip: str,
+              opacity: float = 0.85) -> np.ndarray:
     """The page with every question but ``skip`` answered in its first box (a page of
-    blanks goes to a person whole)."""
+    blanks goes to a person whole), at ``opacity`` of black (pencil is lighter)."""
     ink = np.zeros_like(image)
     done = set(skip)
     for b in layout["pages"][page]["boxes"]:
@@ -60,7 +61,7 @@ def _answered(image: np.ndarray, layout: dict, page: int, *skip: str) -> np.ndar
         x, y, w = b["x"], b["y"], b["w"]
         cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)),
                       255, -1)
-    return _blend(image, ink, 0.85)
+    return _blend(image, ink, opacity)
 
 
 def _blend(image: np.ndarray, ink: np.ndarray, opacity: float) -> np.ndarray:
@@ -229,3 +230,23 @@ def test_a_rings_arc_over_the_next_columns_box_is_not_read_as_its_digit(forms, p
     _ring(ink, boxes[(3, "9")], 1.0, 0.9)
     a = _read(_blend(_answered(pages[0], layout, 0, "phone"), ink, 0.85), layout)["phone"]
     assert a.status != "ok" or "".join(a.values) == "0309000000", a
+
+
+@pytest.mark.parametrize("smear", [0.13, 0.16])
+def test_pencil_rubbed_out_beside_the_new_mark_is_the_new_mark(forms, smear):
+    """A page marked in pencil; one answer rubbed out (a faint grey smear is left in its box)
+    and another box filled as dark as the respondent's other marks: that box is the answer.
+    A smear nearly as dark as the marks stays for a person."""
+    pages, layout = forms["sipas"]
+    old, new = _boxes(layout, 0, "access_3")[1:3]
+    image = _answered(pages[0], layout, 0, "access_3", opacity=0.4)
+    ink, smudge = np.zeros_like(image), np.zeros_like(image)
+    for b, layer in ((new, ink), (old, smudge)):
+        x, y, w = b["x"], b["y"], b["w"]
+        cv2.rectangle(layer, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)),
+                      255, -1)
+    smudge = cv2.GaussianBlur(smudge, (0, 0), 2.5)
+    a = _read(_blend(_blend(image, ink, 0.4), smudge, smear), layout)["access_3"]
+    assert (a.status, a.values) == ("ok", [new["option"]]), a
+    heavy = _read(_blend(_blend(image, ink, 0.4), smudge, 0.3), layout)["access_3"]
+    assert heavy.status in ("doubtful", "multiple") and old["option"] in heavy.values, heavy
