@@ -308,24 +308,61 @@ def _pages(views: int, code: str = SURVEY) -> dict:
             "page_p95_s": round(_percentile(times, 0.95), 3)}
 
 
+def _kept_cluster(folder: Path):
+    """A PostgreSQL cluster whose files stay in ``folder`` between runs (``--keep``): made
+    and seeded on the first run, started as it is on the next ones."""
+    from ..deploy.pgcluster import Cluster
+
+    class Kept(Cluster):
+        def __init__(self) -> None:
+            super().__init__()
+            shutil.rmtree(self.dir, ignore_errors=True)  # the temporary folder is not used
+            self.dir = folder
+            self.data = folder / "data"
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self.existed = (self.data / "PG_VERSION").exists()
+
+        def start(self) -> str:
+            if not self.existed:
+                return super().start()
+            if self.as_root:
+                shutil.chown(self.dir, "postgres", "postgres")
+            opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
+            self._run(self.bin / "pg_ctl", "-D", self.data, "-o", opts, "-l",
+                      self.dir / "log", "-w", "start")
+            return self.url("fieldwork_test")
+
+        def stop(self) -> None:
+            self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "stop")
+
+    return Kept()
+
+
 def run(sheets: int = 50_000, agencies: int = 120, views: int = 30, seed: int = 1,
-        echo=None) -> dict:
-    """Seed a throwaway PostgreSQL instance, then measure it in a fresh process."""
+        echo=None, keep: str | None = None) -> dict:
+    """Seed a throwaway PostgreSQL instance, then measure it in a fresh process. With
+    ``keep`` (a folder) the cluster stays there: seeded on the first run, reused as it is
+    (``sheets``, ``agencies`` and ``seed`` then ignored) on the next ones."""
     from ..deploy.loadbench import Instance
     from ..deploy.pgcluster import Cluster
 
     say = echo or (lambda _text: None)
-    cluster = Cluster()
-    root = Path(tempfile.mkdtemp(prefix="fieldwork-bench-dataset-"))
+    cluster = _kept_cluster(Path(keep).resolve()) if keep else Cluster()
+    root = Path(keep).resolve() if keep else Path(tempfile.mkdtemp(
+        prefix="fieldwork-bench-dataset-"))
     try:
         url = cluster.start()
         instance = Instance(root / "instance", url)
-        instance.migrate()
-        t0 = time.perf_counter()
-        with instance.ctx():
-            counts = fill(sheets, agencies, seed)
-        seeded = round(time.perf_counter() - t0, 1)
-        say(f"seeded {counts} in {seeded} s")
+        if keep and cluster.existed:
+            counts, seeded = {"kept": str(root)}, 0.0
+            say(f"reusing the seeded cluster in {root}")
+        else:
+            instance.migrate()
+            t0 = time.perf_counter()
+            with instance.ctx():
+                counts = fill(sheets, agencies, seed)
+            seeded = round(time.perf_counter() - t0, 1)
+            say(f"seeded {counts} in {seeded} s")
         instance.close()
         proc = subprocess.run([sys.executable, "-m", __name__, str(views)], env=instance.env,
                               capture_output=True, text=True, check=False)
@@ -336,7 +373,8 @@ def run(sheets: int = 50_000, agencies: int = 120, views: int = 30, seed: int = 
                 "database": "postgresql", **result}
     finally:
         cluster.stop()
-        shutil.rmtree(root, ignore_errors=True)  # the throwaway instance folder
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)  # the throwaway instance folder
 
 
 def _main() -> None:  # the measuring process

@@ -269,8 +269,11 @@ def bench_stats(sheets, agencies, seed, as_json):
 @click.option("--survey", "code", default=None,
               help="Measure this survey of the configured database instead (e.g. DEMO-2026 "
                    "after FIELDWORK_DEMO_SHEETS=30000 fieldwork demo); nothing is written.")
+@click.option("--keep", default=None, metavar="DIR",
+              help="Keep the PostgreSQL cluster in DIR: seeded on the first run, reused as it "
+                   "is on the next (--sheets, --agencies, --seed then ignored).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench_dataset(sheets, agencies, views, seed, code, as_json):
+def bench_dataset(sheets, agencies, views, seed, code, keep, as_json):
     """Read, statistics and the statistics page on a PostgreSQL year of approved sheets."""
     from .bench_dataset import measure, run
 
@@ -282,7 +285,7 @@ def bench_dataset(sheets, agencies, views, seed, code, as_json):
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
     else:
-        r = run(sheets, agencies, views, seed, echo=None if as_json else click.echo)
+        r = run(sheets, agencies, views, seed, echo=None if as_json else click.echo, keep=keep)
     if as_json:
         click.echo(json.dumps(r, indent=1, default=str))
         return

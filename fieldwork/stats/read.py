@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,11 +21,22 @@ from sqlalchemy import Text, case, cast, func, select
 from ..extensions import db
 from . import sources as src
 from .breakdowns import COMMENT_ITEMS, mask_numbers, row_date
+from .copyout import batches
 from .criteria import layout as questionnaire_layout
 from .criteria import merge_layouts
-from .rows import REASON_ITEMS, Row, dossier_key, form_reason, match_key, overall_item, sheet_row
+from .rows import (
+    EMPTY,
+    NO_COMMENTS,
+    REASON_ITEMS,
+    Row,
+    dossier_key,
+    form_reason,
+    match_key,
+    overall_item,
+    record_maker,
+    row_maker,
+)
 
-CHUNK = 20000
 ALWAYS = ("dossier_code", "procedure", "survey_date", *COMMENT_ITEMS)
 
 
@@ -90,6 +102,24 @@ def _sheet_versions(survey) -> list[int]:
         *_approved(survey)).distinct()))
 
 
+def _received_day(column):
+    """The day a stored time falls on in Vietnam (UTC+7, no daylight saving time), as ISO
+    text on PostgreSQL (what ``breakdowns.row_date`` makes of the time); the time itself
+    elsewhere, for ``row_date``."""
+    from sqlalchemy import literal_column
+    if db.session.get_bind().dialect.name != "postgresql":
+        return column
+    return func.to_char(func.timezone(literal_column("INTERVAL '+07:00'"), column),
+                        "YYYY-MM-DD")
+
+
+def _day_text(column):
+    """A stored date as ISO text on PostgreSQL; the date itself elsewhere."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return column
+    return func.to_char(column, "YYYY-MM-DD")
+
+
 def _pivot(survey, codes_first: list[str], codes_whole: list[str]):
     """One row per approved sheet: its columns, then the wanted answers (first value as text,
     or the whole JSON list as text). Unordered: sorting a city-year's wide rows would spill to
@@ -105,7 +135,8 @@ def _pivot(survey, codes_first: list[str], codes_whole: list[str]):
     wanted = [*codes_first, *codes_whole]
     return (select(EntrySheet.id, EntrySheet.serial, EntrySheet.version_id,
                    EntrySheet.agency_id, EntrySheet.field_id, EntrySheet.source,
-                   EntrySheet.created_at, EntrySheet.phone_hash, EntrySheet.cid_hash, *cols)
+                   _received_day(EntrySheet.created_at), EntrySheet.phone_hash,
+                   EntrySheet.cid_hash, *cols)
             .outerjoin(EntryAnswer, (EntryAnswer.sheet_id == EntrySheet.id)
                        & EntryAnswer.question.in_(wanted))
             .where(*_approved(survey)).group_by(EntrySheet.id))
@@ -117,10 +148,15 @@ def parse_cell(text: str) -> tuple:
     return tuple(json.loads(text))
 
 
-def _rows(stmt):
-    """The plain rows of a column query, through the session's connection: no ORM loading
-    step per row (a third of the fetch's time at a city-year)."""
-    return db.session.connection().execute(stmt)
+def _batches(stmt, width: int):
+    """Lists of plain row tuples of a column query, in the session's transaction (see
+    ``copyout``): no ORM step, no result processing per row."""
+    return batches(db.session.connection(), stmt, width)
+
+
+def _by_id(names: dict) -> dict:
+    """A lookup by id that also takes the id as text (as COPY hands it over)."""
+    return {**names, **{str(k): v for k, v in names.items()}}
 
 
 CHANNEL_OF_SHEET = {"omr": "paper_omr", "keyed": "paper_keyed", "interview": "interview"}
@@ -131,23 +167,22 @@ def sheet_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -
     mine = [spec_of[v] for v in _sheet_versions(survey) if v in spec_of]
     first = sorted(set().union(*(s.first for s in mine)) - set().union(*(s.whole for s in mine)))
     whole = sorted(set().union(*(s.whole for s in mine)))
-    out = []
-    result = _rows(_pivot(survey, first, whole).execution_options(
-        stream_results=True, max_row_buffer=CHUNK))
     start, base = 9, 9 + len(first)
-    for rec in result:
-        spec = spec_of[rec[2]]
-        answers = {code: [v] for code, v in zip(first, rec[start:base], strict=True)
-                   if v is not None}
-        for code, v in zip(whole, rec[base:], strict=True):
-            if v is not None and v != "[]":
-                answers[code] = parse_cell(v)
-        out.append(sheet_row({
-            "serial": rec[1], "version": spec.number, "agency": agencies.get(rec[3]),
-            "field": fields.get(rec[4]), "source": src.INDEPENDENT,
-            "channel": CHANNEL_OF_SHEET.get(str(rec[5]), "paper_keyed"), "answers": answers,
-            "received": rec[6], "phone_hash": rec[7], "cid_hash": rec[8],
-            "key": f"s:{rec[0]}"}, spec.item, spec.reason, spec.layout))
+    makers = _by_id({v: (s.number, record_maker(s.item, s.reason, s.layout, first, whole,
+                                                 start)) for v, s in spec_of.items()})
+    agencies, fields = _by_id(agencies), _by_id(fields)
+    channel_of = {**CHANNEL_OF_SHEET, **{str(k): v for k, v in CHANNEL_OF_SHEET.items()}}
+    source = src.INDEPENDENT
+    out = []
+    for batch in _batches(_pivot(survey, first, whole), base + len(whole)):
+        for rec in batch:
+            number, make = makers[rec[2]]
+            serial = rec[1]
+            out.append(make(rec, serial if isinstance(serial, int) else int(serial), number,
+                            agencies.get(rec[3]), fields.get(rec[4]), source,
+                            channel_of.get(rec[5]) or channel_of.get(str(rec[5]),
+                                                                     "paper_keyed"),
+                            rec[6], rec[7], rec[8], f"s:{rec[0]}"))
     out.sort(key=_by_serial)  # by serial, as entry numbers the sheets (unique in a survey)
     return out
 
@@ -158,24 +193,40 @@ _by_serial = attrgetter("serial")
 def online_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -> list[Row]:
     """Rows of the answers citizens gave themselves online or at a kiosk (city_online)."""
     from ..online.models import OnlineResponse as R
+    makers = _by_id({v: (s.number, row_maker(s.item, s.reason, s.layout))
+                     for v, s in spec_of.items()})
+    agencies, fields = _by_id(agencies), _by_id(fields)
+    loads = json.loads
     out = []
-    for rec in _rows(select(
-            R.id, R.version_id, R.agency_id, R.field_id, R.channel, R.dossier_code,
-            R.phone_hash, R.cid_hash, R.answers, R.created_at).where(
-            R.survey_id == survey.id).order_by(R.id)):
-        spec = spec_of[rec.version_id]
-        channel = str(rec.channel)
-        answers = dict(rec.answers or {})
-        if rec.dossier_code and not answers.get("dossier_code"):
-            answers["dossier_code"] = [rec.dossier_code]
-        out.append(sheet_row({
-            "serial": f"{'web' if channel == 'online' else 'kiosk'}-{rec.id}",
-            "version": spec.number, "agency": agencies.get(rec.agency_id),
-            "field": fields.get(rec.field_id), "source": src.CITY_ONLINE, "channel": channel,
-            "answers": answers, "received": rec.created_at, "phone_hash": rec.phone_hash,
-            "cid_hash": rec.cid_hash, "key": f"o:{rec.id}"}, spec.item, spec.reason,
-            spec.layout))
+    stmt = select(R.id, R.version_id, R.agency_id, R.field_id, R.channel, R.dossier_code,
+                  R.phone_hash, R.cid_hash, cast(R.answers, Text),
+                  _received_day(R.created_at)).where(R.survey_id == survey.id).order_by(R.id)
+    for batch in _batches(stmt, 10):
+        for rid, version, agency, field_id, channel, code, phone, cid, text, received \
+                in batch:
+            number, make = makers[version]
+            channel = str(channel)
+            answers = loads(text) if text else {}
+            if not isinstance(answers, dict):
+                answers = {}
+            if code and not answers.get("dossier_code"):
+                answers["dossier_code"] = [code]
+            out.append(make(answers, f"{'web' if channel == 'online' else 'kiosk'}-{rid}",
+                            number, agencies.get(agency), fields.get(field_id),
+                            src.CITY_ONLINE, channel, received, phone, cid, f"o:{rid}"))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _imported_reasons(text: str | None) -> list:
+    """An imported row's reason letters (JSON text) as the form's codes, sorted (one list
+    per distinct set, shared by the rows, which never change it)."""
+    return sorted(form_reason(c) for c in (json.loads(text) if text else None) or [])
+
+
+def _yes(value) -> bool:
+    """A stored boolean as COPY ("t", "f") or a cursor (True, 1, None) hands it over."""
+    return value == "t" if isinstance(value, str) else bool(value)
 
 
 def imported_rows(survey, agencies: dict) -> list[Row]:
@@ -184,22 +235,26 @@ def imported_rows(survey, agencies: dict) -> list[Row]:
     The file's record id identifies a row within its file only; it never stands in for a
     dossier code, so it is not part of the row."""
     from ..imports.models import ImportedResponse as R
+    agencies = _by_id(agencies)
+    days: dict = {}
     out = []
-    for rec in _rows(select(
-            R.id, R.source, R.channel, R.agency_id, R.response_date, R.satisfied, R.reasons,
-            R.comment, R.dossier_code, R.phone_hash, R.cid_hash).where(
-            R.survey_id == survey.id).order_by(R.id)):
-        dossier = dossier_key(rec.dossier_code)
-        comment = mask_numbers(rec.comment.strip()) if rec.comment and rec.comment.strip() \
-            else None
-        out.append(Row(
-            serial=f"{rec.source}-{rec.id}", version=None, agency=agencies.get(rec.agency_id),
-            field=None, source=rec.source, channel=str(rec.channel), dossier=dossier,
-            satisfied=bool(rec.satisfied),
-            reasons=sorted(form_reason(c) for c in rec.reasons or []), procedure=None,
-            date=row_date(None, rec.response_date), items={}, profile={},
-            comments=[["q03", comment]] if comment else [],
-            match=match_key(dossier, rec.phone_hash, rec.cid_hash), key=f"i:{rec.id}"))
+    stmt = select(R.id, R.source, R.channel, R.agency_id, _day_text(R.response_date),
+                  R.satisfied, cast(R.reasons, Text), R.comment, R.dossier_code,
+                  R.phone_hash, R.cid_hash).where(R.survey_id == survey.id).order_by(R.id)
+    for batch in _batches(stmt, 11):
+        for rid, source, channel, agency, day, sat, reasons, comment, code, phone, cid \
+                in batch:
+            dossier = dossier_key(code)
+            comment = comment.strip() if comment else None
+            if day is not None and day not in days:
+                days[day] = sys.intern(day) if isinstance(day, str) else row_date(None, day)
+            out.append(Row(
+                serial=f"{source}-{rid}", version=None, agency=agencies.get(agency),
+                field=None, source=source, channel=str(channel), dossier=dossier,
+                satisfied=_yes(sat), reasons=_imported_reasons(reasons), procedure=None,
+                date=days.get(day), items=EMPTY, profile=EMPTY,
+                comments=[["q03", mask_numbers(comment)]] if comment else NO_COMMENTS,
+                match=match_key(dossier, phone, cid), key=f"i:{rid}"))
     return out
 
 

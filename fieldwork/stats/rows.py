@@ -13,7 +13,7 @@ import sys
 from functools import lru_cache
 from operator import attrgetter
 
-from .breakdowns import answer_date, comment_texts, normalise_name, row_date
+from .breakdowns import COMMENT_ITEMS, answer_date, comment_texts, normalise_name, row_date
 
 # Overall satisfaction items of the built-in templates: code -> satisfied codes.
 OVERALL_ITEMS = {"q01": ("yes",), "overall": ("4", "5")}
@@ -23,6 +23,7 @@ SNAPSHOT = ("serial", "version", "agency", "field", "source", "channel", "dossie
 SNAPSHOT_OF = attrgetter(*SNAPSHOT)
 EMPTY: dict = {}
 NONE: tuple = ()
+COMMENT_CODES = COMMENT_ITEMS
 
 
 class Row:
@@ -187,3 +188,183 @@ def sheet_row(sheet: dict, item, reason_code: str | None, lay: dict | None = Non
                items=items, profile=profile, comments=comment_texts(answers),
                match=match_key(dossier, sheet.get("phone_hash"), sheet.get("cid_hash")),
                key=sheet.get("key"))
+
+
+@lru_cache(maxsize=4096)
+def _sorted_reasons(values: tuple) -> list:
+    """The sorted reasons of a selection (a year has few distinct ones: one list each,
+    shared by the rows that chose them, which never change it)."""
+    return sorted(values)
+
+
+@lru_cache(maxsize=4096)
+def _flag_of(value, satisfied: tuple) -> bool | None:
+    return None if value in (None, "", "na") else value in satisfied
+
+
+NO_COMMENTS: list = []  # shared by the rows without a comment (rows are read-only)
+
+
+def _hashable(values):
+    """``values`` as a tuple (for the caches), or as they are when they hold lists."""
+    try:
+        found = values if isinstance(values, tuple) else tuple(values)
+        hash(found)
+        return found
+    except TypeError:
+        return values
+
+
+def row_maker(item, reason_code: str | None, lay: dict | None = None):
+    """``sheet_row`` for many sheets of one questionnaire version: ``make(answers, serial,
+    version, agency, field, source, channel, received, phone_hash, cid_hash, key)`` gives
+    exactly the row ``sheet_row`` gives for the same values, with what repeats (flags,
+    reason sets, days, names) looked up once. ``received`` may also be the day it stands
+    for, as ISO text (the database's reader works it out)."""
+    lay = lay or EMPTY
+    item_code, satisfied = (item[0], tuple(item[1])) if item else (None, ())
+    item_codes = [i["code"] for i in lay.get("items", NONE)]
+    profile_codes = [p["code"] for p in lay.get("profile", NONE)]
+    comment_codes = COMMENT_CODES
+
+    def first(answers, code):
+        values = answers.get(code)
+        return values[0] if values and values[0] != "" else None
+
+    def make(answers, serial, version, agency, field, source, channel, received, phone_hash,
+             cid_hash, key) -> Row:
+        if reason_code:
+            chosen = answers.get(reason_code)
+            chosen = _hashable(chosen) if chosen else NONE
+            reasons = _sorted_reasons(chosen) if isinstance(chosen, tuple) else sorted(chosen)
+        else:
+            reasons = []
+        dossier = dossier_key(first(answers, "dossier_code"))
+        if item_code is None:
+            flag = None
+        else:
+            value = first(answers, item_code)
+            try:
+                flag = _flag_of(value, satisfied)
+            except TypeError:  # an unhashable answer
+                flag = None if value in (None, "", "na") else value in satisfied
+        day_values = answers.get("survey_date")
+        day = None
+        if day_values:
+            day_values = _hashable(day_values)
+            if isinstance(day_values, tuple):
+                day = _day_text(day_values)
+            elif survey_day(day_values):
+                day = _shared(row_date(survey_day(day_values), None))
+        if day is None:
+            day = _shared(received) if isinstance(received, str) else \
+                _shared(row_date(None, received))
+        has_comment = False
+        for code in comment_codes:
+            if answers.get(code):
+                has_comment = True
+                break
+        return Row(serial=serial, version=version, agency=agency, field=field, source=source,
+                   channel=channel, dossier=dossier, satisfied=flag, reasons=reasons,
+                   procedure=normalise_name(first(answers, "procedure")), date=day,
+                   items={c: first(answers, c) for c in item_codes} or EMPTY,
+                   profile={c: first(answers, c) for c in profile_codes} or EMPTY,
+                   comments=(comment_texts(answers) or NO_COMMENTS) if has_comment
+                   else NO_COMMENTS,
+                   match=match_key(dossier, phone_hash, cid_hash), key=key)
+
+    return make
+
+
+def _parsed(text: str | None) -> tuple | None:
+    """A stored answer list (JSON text) as the read hands it over: None when absent or
+    empty, else a tuple (``read.parse_cell``)."""
+    if text is None or text == "[]":
+        return None
+    from .read import parse_cell
+    return parse_cell(text)
+
+
+def record_maker(item, reason_code: str | None, lay: dict | None, first_codes: list[str],
+                 whole_codes: list[str], base: int):
+    """``row_maker`` reading the answers straight from a pivoted record: the answers of
+    ``first_codes`` (their first value as text, or None) from ``base`` on, then those of
+    ``whole_codes`` (the stored list as JSON text, or None). The row is the one
+    ``sheet_row`` makes of ``{code: [text]}`` and ``{code: parse_cell(json)}`` ("[]" and
+    None left out), without making that dict."""
+    lay = lay or EMPTY
+    where = {c: (base + i, False) for i, c in enumerate(first_codes)}
+    where.update({c: (base + len(first_codes) + i, True) for i, c in enumerate(whole_codes)})
+
+    def getter(code):
+        """The first answer of ``code`` as ``sheet_row``'s ``first`` reads it."""
+        if code not in where:
+            return lambda rec: None
+        i, whole = where[code]
+        if not whole:
+            return lambda rec: rec[i] if rec[i] is not None and rec[i] != "" else None
+
+        def first_of_list(rec):
+            values = _parsed(rec[i])
+            return values[0] if values and values[0] != "" else None
+        return first_of_list
+
+    item_code, satisfied = (item[0], tuple(item[1])) if item else (None, ())
+    flag_of = getter(item_code) if item_code else None
+    dossier_of, procedure_of = getter("dossier_code"), getter("procedure")
+    items = [(c, getter(c)) for c in (i["code"] for i in lay.get("items", NONE))]
+    profile = [(c, getter(c)) for c in (p["code"] for p in lay.get("profile", NONE))]
+    reason_at = where[reason_code][0] if reason_code in where else None
+    reason_whole = reason_code in where and where[reason_code][1]
+    day_at = where["survey_date"][0] if "survey_date" in where else None
+    day_whole = "survey_date" in where and where["survey_date"][1]
+    comment_at = [(c, *where[c]) for c in COMMENT_CODES if c in where]
+    days: dict = {}
+
+    def reasons_of(rec):
+        if reason_at is None:
+            return [] if not reason_code else _sorted_reasons(NONE)
+        text = rec[reason_at]
+        if not reason_whole:
+            return _sorted_reasons((text,)) if text is not None else _sorted_reasons(NONE)
+        values = _hashable(_parsed(text) or NONE)
+        return _sorted_reasons(values) if isinstance(values, tuple) else sorted(values)
+
+    def day_of(rec, received):
+        text = rec[day_at] if day_at is not None else None
+        if text is not None:
+            found = days.get(text, False)
+            if found is False:
+                values = _parsed(text) if day_whole else (text,)
+                found = _row_date(values, None) if values else None
+                days[text] = found
+            if found:
+                return found
+        if isinstance(received, str):
+            return _shared(received)
+        return _shared(row_date(None, received))
+
+    def make(rec, serial, version, agency, field, source, channel, received, phone_hash,
+             cid_hash, key) -> Row:
+        dossier = dossier_key(dossier_of(rec))
+        if flag_of is None:
+            flag = None
+        else:
+            value = flag_of(rec)
+            flag = None if value in (None, "", "na") else value in satisfied
+        comments = NO_COMMENTS
+        for _code, i, whole in comment_at:
+            if rec[i] is not None and (not whole or rec[i] != "[]"):
+                comments = comment_texts({c: (_parsed(rec[j]) if w else [rec[j]])
+                                          for c, j, w in comment_at
+                                          if rec[j] is not None}) or NO_COMMENTS
+                break
+        return Row(serial=serial, version=version, agency=agency, field=field, source=source,
+                   channel=channel, dossier=dossier, satisfied=flag, reasons=reasons_of(rec),
+                   procedure=normalise_name(procedure_of(rec)), date=day_of(rec, received),
+                   items={c: get(rec) for c, get in items} or EMPTY,
+                   profile={c: get(rec) for c, get in profile} or EMPTY,
+                   comments=comments, match=match_key(dossier, phone_hash, cid_hash),
+                   key=key)
+
+    return make
