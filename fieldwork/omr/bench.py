@@ -23,7 +23,7 @@ import sys
 import time
 import tracemalloc
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ import numpy as np
 FLAGS = ("multiple", "doubtful")
 FAMILIES = ("synth", "paper")
 BAD_INPUT = ("two_torn", "overlap", "finger")  # read if certain, else rejected: not in "read"
+PAPER_CHUNK = 25  # paper sheets per printed PDF (and per random stream)
 
 
 @dataclass
@@ -48,6 +49,15 @@ class Page:
     answer_classes: dict = field(default_factory=dict)  # code -> [classes]
     image: np.ndarray | None = None
     detail: dict = field(default_factory=dict)
+
+
+def _merged(a, b):
+    """``b`` added into ``a``: numbers summed, lists joined, dicts merged key by key."""
+    if isinstance(a, dict):
+        for k, v in b.items():
+            a[k] = _merged(a[k], v) if k in a else v
+        return a
+    return a + b
 
 
 def _tally() -> dict:
@@ -136,6 +146,11 @@ class Score:
         self.silent += 1
         return "silent"
 
+    def merge(self, other: Score) -> None:
+        """Add another score's totals, lists and tables to this one (units of a run)."""
+        for f in fields(self):
+            setattr(self, f.name, _merged(getattr(self, f.name), getattr(other, f.name)))
+
     def summary(self) -> dict:
         """The headline figures, speed per resolution and the per-class table."""
         n = max(self.answers, 1)
@@ -209,71 +224,40 @@ def paper_family():
 
 
 def paper_pages(name: str, layout: dict, sheets: int, seed: int, key: bytes, dpis,
-                chunk: int = 25):
+                chunk: int = PAPER_CHUNK):
     """Pages of the second family: printed to PDF, found, filled and scanned from the PDF."""
+    for start in range(0, sheets, chunk):
+        yield from paper_chunk(name, layout, start, min(sheets, start + chunk), seed, key, dpis)
+
+
+def paper_chunk(name: str, layout: dict, start: int, stop: int, seed: int, key: bytes, dpis):
+    """Sheets ``start+1..stop`` of the paper family: one printed PDF, its own random stream
+    (``seed * 1000 + start``), so chunks can be made in any order or process."""
     import tempfile
 
     from .synth.sheets import print_sheets, template
 
     generate = paper_family()
-    q = template(name)
+    serials = [f"{n:08d}" for n in range(start + 1, stop + 1)]
     with tempfile.TemporaryDirectory(prefix="omr-bench-") as tmp:
-        for start in range(0, sheets, chunk):
-            serials = [f"{n:08d}" for n in range(start + 1, min(sheets, start + chunk) + 1)]
-            pdf = Path(tmp) / f"{name}-{start}.pdf"
-            pdf.write_bytes(print_sheets(q, layout, serials, key))
-            for s in generate(pdf, layout, serials, seed * 1000 + start, dpis):
-                truth = {c: {"values": t["values"], "status": t["status"]}
-                         for c, t in s.truth.items()}
-                yield Page(s.serial, s.page, s.data, s.dpi, s.ext, s.feed.quarter, truth,
-                           s.classes + [f"habit_{s.habit}"],
-                           {c: t["classes"] for c, t in s.truth.items()},
-                           detail=s.feed.to_dict())
-            pdf.unlink()
+        pdf = Path(tmp) / f"{name}-{start}.pdf"
+        pdf.write_bytes(print_sheets(template(name), layout, serials, key))
+        for s in generate(pdf, layout, serials, seed * 1000 + start, dpis):
+            truth = {c: {"values": t["values"], "status": t["status"]}
+                     for c, t in s.truth.items()}
+            yield Page(s.serial, s.page, s.data, s.dpi, s.ext, s.feed.quarter, truth,
+                       s.classes + [f"habit_{s.habit}"],
+                       {c: t["classes"] for c, t in s.truth.items()},
+                       detail=s.feed.to_dict())
 
 
 def run(templates=("danang-2025", "sipas"), sheets: int = 50, seed: int = 1,
         dpis=(150, 200, 300), save: str | Path | None = None, progress=None,
-        family: str = "synth") -> dict:
+        family: str = "synth", jobs: int = 1) -> dict:
     """Generate, read and score ``sheets`` sheets of each template; returns the report."""
-    import cv2
+    from .benchrun import run_many
 
-    from .load import iter_pages
-    from .read import read_page
-    from .synth.sheets import layout_for
-
-    if family not in FAMILIES:
-        raise ValueError(f"family must be one of {', '.join(FAMILIES)}, got {family!r}")
-    cv2.setNumThreads(1)  # per-core figures
-    key = b"bench-key"
-    pages = synth_pages if family == "synth" else paper_pages
-    score, big_page, big_layout = Score(), None, None
-    for t, name in enumerate(templates):
-        layout = layout_for(name)
-        for sample in pages(name, layout, sheets, seed + 7919 * t, key, dpis):
-            started = time.thread_time()
-            image = next(iter_pages(sample.data)).image
-            decode_s = time.thread_time() - started
-            started = time.thread_time()
-            result = read_page(image, key, lambda p, lay=layout: lay, keep_page=False)
-            score.add_page(sample, result, decode_s, time.thread_time() - started)
-            if sample.dpi == 300 and big_page is None:
-                big_page, big_layout = image, layout
-            if save:
-                _save(Path(save), family, name, sample, layout)
-            if progress:
-                progress(1)
-    report = score.summary()
-    if big_page is not None:
-        report["peak_traced_memory_mib_one_page"] = round(peak_memory_mb(
-            big_page, lambda img: read_page(img, key, lambda p: big_layout)), 1)
-    report["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    report["rejects"] = score.rejects[:40]
-    report["errors"] = score.errors[:80]
-    report["settings"] = {"family": family, "templates": list(templates),
-                          "sheets_per_template": sheets, "seed": seed,
-                          "dpis": list(dpis) if dpis else "family default"}
-    return report
+    return run_many((family,), templates, sheets, seed, dpis, save, progress, jobs)[family]
 
 
 def reread(folder: str | Path, progress=None) -> dict:
@@ -322,20 +306,3 @@ def reread(folder: str | Path, progress=None) -> dict:
         report["settings"] = {"family": family, "reread": str(folder)}
         out[family] = report
     return out
-
-
-def _save(folder: Path, family: str, name: str, sample: Page, layout: dict) -> None:
-    import json
-
-    folder.mkdir(parents=True, exist_ok=True)
-    kept = folder / f"layout-{name}.json"  # re-read against what was printed, not today's
-    if not kept.is_file():
-        kept.write_text(json.dumps(layout, default=str), encoding="utf-8")
-    stem = f"{family}-{name}-{sample.serial}-p{sample.page}"
-    (folder / f"{stem}.{sample.ext}").write_bytes(sample.data)
-    with open(folder / "truth.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"file": f"{stem}.{sample.ext}", "family": family,
-                             "template": name, "serial": sample.serial, "page": sample.page,
-                             "dpi": sample.dpi, "truth": sample.truth,
-                             "classes": sample.classes, "answer_classes": sample.answer_classes,
-                             "scan": sample.detail}, default=str) + "\n")

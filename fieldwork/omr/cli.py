@@ -170,11 +170,14 @@ def scan_command(paths, as_json, survey, pilot, watch, as_user, settle, give_up,
               help="Read scans saved with --save again instead of generating new ones.")
 @click.option("--classes/--no-classes", default=True, show_default=True,
               help="Print the per-class table.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes generating and reading (default: one per core). The pages of "
+                   "a seed are the same with any number.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-def bench_omr(sheets, seed, family, dpis, templates, save, reread, classes, as_json):
+def bench_omr(sheets, seed, family, dpis, templates, save, reread, classes, jobs, as_json):
     """Pages read, silent errors, flag rate, pages/s per core and memory, per class."""
     from .bench import reread as read_again
-    from .bench import run
+    from .benchrun import run_many
 
     if reread:
         with click.progressbar(length=0, label="re-reading", file=sys.stderr) as bar:
@@ -190,17 +193,14 @@ def bench_omr(sheets, seed, family, dpis, templates, save, reread, classes, as_j
         raise click.BadParameter("--dpi takes numbers separated by commas") from None
     templates = templates or ("danang-2025", "sipas")
     families = ("synth", "paper") if family == "both" else (family,)
-    reports = {}
-    for fam in families:
-        total = sheets * len(templates) * 2
-        with click.progressbar(length=total, label=f"{fam}: generating and reading",
-                               file=sys.stderr) as bar:
-            try:
-                reports[fam] = run(templates, sheets, seed,
-                                   dpi_list or ((150, 200, 300) if fam == "synth" else None),
-                                   save, progress=bar.update, family=fam)
-            except RuntimeError as exc:
-                raise click.ClickException(str(exc)) from None
+    total = sum(sheets * len(templates) * 2 for _ in families)  # about two pages a sheet
+    with click.progressbar(length=total, label=f"{family}: generating and reading",
+                           file=sys.stderr) as bar:
+        try:
+            reports = run_many(families, templates, sheets, seed, dpi_list, save,
+                               progress=bar.update, jobs=jobs)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps({"families": reports}, indent=1, default=str))
         return
@@ -227,6 +227,10 @@ def _print_report(family: str, report: dict, classes: bool) -> None:
                    f"{s['wall_pages_per_s']}); with file decoding: {decoded}")
     click.echo(f"peak memory: {report.get('peak_traced_memory_mib_one_page')} MiB traced per "
                f"page, {report['max_rss_mib']} MiB process RSS")
+    if "run" in report:
+        r = report["run"]
+        click.echo(f"run ({'+'.join(r['families'])}): {r['wall_s']} s wall, {r['cpu_s']} s CPU "
+                   f"on {r['jobs']} process(es), {r['cpus']} cores")
     if classes:
         click.echo(f"{'class':<24}{'pages':>7}{'read':>7}{'answers':>9}{'silent':>8}"
                    f"{'flagged':>9}")

@@ -87,14 +87,16 @@ def degrade(img: np.ndarray, s: Scan, rng: np.random.Generator) -> np.ndarray:
     import cv2
 
     out = _geometry(img, s, rng).astype(np.float32)
-    out = s.black + out * ((s.white - s.black) / 255.0)
+    out *= (s.white - s.black) / 255.0  # in place: the same float32 steps, less memory traffic
+    out += s.black
     if s.light:
         out *= _light(out.shape, s.light, rng)
     if s.blur:
         out = cv2.GaussianBlur(out, (0, 0), s.blur)
     if s.noise:
         out += rng.normal(0, s.noise, out.shape).astype(np.float32)
-    out = np.clip(out, 0, 255).astype(np.uint8)
+    np.clip(out, 0, 255, out=out)
+    out = out.astype(np.uint8)
     if s.bilevel:
         threshold = s.black + 0.6 * (s.white - s.black)
         out = np.where(out < threshold, 0, 255).astype(np.uint8)

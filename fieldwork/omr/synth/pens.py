@@ -36,22 +36,45 @@ def pen_for(rng: np.random.Generator, px_per_mm: float, pencil: bool = False) ->
     return Pen(rng.uniform(0.3, 0.55) * px_per_mm, level)
 
 
+def _window(layer: np.ndarray, pts: np.ndarray, pad: float) -> tuple[int, int, int, int]:
+    """The part of ``layer`` a drawing of ``pts`` (16ths of a pixel) can touch, ``pad`` px
+    around them: drawing there, not on a whole-page buffer, gives the same pixels."""
+    h, w = layer.shape
+    lo, hi = pts.reshape(-1, 2).min(axis=0) / 16, pts.reshape(-1, 2).max(axis=0) / 16
+    x0, y0 = (max(0, int(np.floor(v - pad))) for v in lo)
+    x1, y1 = min(w, int(np.ceil(hi[0] + pad)) + 1), min(h, int(np.ceil(hi[1] + pad)) + 1)
+    return x0, y0, max(x0, x1), max(y0, y1)
+
+
+def _stamp(layer: np.ndarray, box: tuple[int, int, int, int], tmp: np.ndarray,
+           opacity: float) -> None:
+    x0, y0, x1, y1 = box
+    view = layer[y0:y1, x0:x1]
+    np.maximum(view, tmp.astype(np.float32) * (opacity / 255.0), out=view)
+
+
 def _stroke(layer: np.ndarray, pts, pen: Pen, opacity: float | None = None) -> None:
     import cv2
 
-    tmp = np.zeros(layer.shape, np.uint8)
     pts = np.round(np.asarray(pts, np.float64) * 16).astype(np.int32).reshape(-1, 1, 2)
-    cv2.polylines(tmp, [pts], False, 255, max(1, int(round(pen.width))), cv2.LINE_AA, shift=4)
-    np.maximum(layer, tmp.astype(np.float32) * ((opacity or pen.opacity) / 255.0), out=layer)
+    thick = max(1, int(round(pen.width)))
+    box = _window(layer, pts, thick + 4)
+    x0, y0, x1, y1 = box
+    tmp = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.polylines(tmp, [pts - np.int32([x0 * 16, y0 * 16])], False, 255, thick, cv2.LINE_AA,
+                  shift=4)
+    _stamp(layer, box, tmp, opacity or pen.opacity)
 
 
 def _fill_poly(layer: np.ndarray, pts, opacity: float) -> None:
     import cv2
 
-    tmp = np.zeros(layer.shape, np.uint8)
     pts = np.round(np.asarray(pts, np.float64) * 16).astype(np.int32).reshape(-1, 1, 2)
-    cv2.fillPoly(tmp, [pts], 255, cv2.LINE_AA, shift=4)
-    np.maximum(layer, tmp.astype(np.float32) * (opacity / 255.0), out=layer)
+    box = _window(layer, pts, 4)
+    x0, y0, x1, y1 = box
+    tmp = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(tmp, [pts - np.int32([x0 * 16, y0 * 16])], 255, cv2.LINE_AA, shift=4)
+    _stamp(layer, box, tmp, opacity)
 
 
 def _zigzag(rng, x, y, s, pen: Pen, lo: float, hi: float, left: float, right: float):
@@ -125,15 +148,26 @@ def write_text(layer: np.ndarray, text: str, org: tuple[float, float], height: f
     """Hand-writing stand-in (Hershey script) with its baseline starting at ``org``."""
     import cv2
 
-    tmp = np.zeros(layer.shape, np.uint8)
     scale = height / 22.0
-    cv2.putText(tmp, text, (int(org[0]), int(org[1])), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, scale,
-                255, max(1, int(round(pen.width))), cv2.LINE_AA)
-    np.maximum(layer, tmp.astype(np.float32) * (pen.opacity / 255.0), out=layer)
+    thick = max(1, int(round(pen.width)))
+    (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, scale, thick)
+    x, y = int(org[0]), int(org[1])
+    pad = 2 * (th + base) + 2 * thick + 8  # script glyphs lean past the measured box
+    pts = np.int32([[x - pad, y - th - pad], [x + tw + pad, y + base + pad]]) * 16
+    box = _window(layer, pts, 0)
+    x0, y0, x1, y1 = box
+    tmp = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.putText(tmp, text, (x - x0, y - y0), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, scale, 255,
+                thick, cv2.LINE_AA)
+    _stamp(layer, box, tmp, pen.opacity)
 
 
 def apply_ink(page: np.ndarray, layer: np.ndarray, texture: np.ndarray | None = None) -> np.ndarray:
     """The page (uint8 grey) darkened by an ink layer, optionally grained like pencil."""
     alpha = layer if texture is None else layer * texture
-    out = page.astype(np.float32) * (1.0 - np.clip(alpha, 0, 1))
-    return np.clip(out, 0, 255).astype(np.uint8)
+    keep = np.clip(alpha, 0, 1)
+    np.subtract(1.0, keep, out=keep)
+    out = page.astype(np.float32)
+    out *= keep
+    np.clip(out, 0, 255, out=out)
+    return out.astype(np.uint8)
