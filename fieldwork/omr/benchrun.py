@@ -74,7 +74,26 @@ def _init_worker(queue) -> None:
     import cv2
 
     cv2.setNumThreads(1)
+    _keep_freed_memory()
     _PROGRESS = queue
+
+
+def _keep_freed_memory() -> None:
+    """Let glibc keep and reuse freed memory instead of mapping every large array afresh:
+    pages are tens of megabytes and each new mapping is zeroed by the kernel page by page,
+    which cost as much system CPU time as the work itself (a bench worker only)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt(-4, 0)  # M_MMAP_MAX: no mmap, the heap only
+        libc.mallopt(-1, 2 ** 31 - 1)  # M_TRIM_THRESHOLD: do not give it back
+    except (OSError, AttributeError):  # not glibc
+        return
 
 
 def run_unit(unit: Unit, progress=None) -> tuple[Score, list, bytes | None]:

@@ -66,7 +66,7 @@ def generate(pdf_path: Path, layout: dict, serials: list[str], seed: int,
             for region in found_regions(pdf, p) if rng.random() < 0.3 else []:
                 ink.write("Can cai thien", region[0] + 3 * printed.MM,
                           region[1] + 5 * printed.MM, 4.5 * printed.MM, hands.pen(rng))
-            page = np.clip(clean[p].astype(np.float32) * (1 - ink.layer / 255.0), 0, 255)
+            page = _inked(clean[p], ink.layer)
             back = clean[(p + 1) % n_pages] if n_pages > 1 else clean[p]
             other = clean[(p + 1) % n_pages]
             image = scanner.scan(page, back, other, solids[p], f, rng)
@@ -74,6 +74,17 @@ def generate(pdf_path: Path, layout: dict, serials: list[str], seed: int,
             codes = {sq.question for sq in named[p]}
             truth = {c: t for c, t in hands.settle(answers.truth).items() if c in codes}
             yield Sample(serial, p + 1, data, ext, dpi, f, truth, answers.habit)
+
+
+def _inked(clean: np.ndarray, layer: np.ndarray) -> np.ndarray:
+    """The clean page darkened by the ink layer (float32): computed where there is ink only,
+    with the same float64 steps as over the whole page (elsewhere it is the page itself)."""
+    page = clean.astype(np.float32)
+    where = np.flatnonzero(layer)
+    if len(where):
+        dark = clean.ravel()[where].astype(np.float32) * (1 - layer.ravel()[where] / 255.0)
+        page.ravel()[where] = np.clip(dark, 0, 255)
+    return page
 
 
 _REGIONS: dict = {}

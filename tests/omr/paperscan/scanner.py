@@ -139,8 +139,13 @@ def scan(page: np.ndarray, back: np.ndarray | None, other: np.ndarray | None,
         cv2.fillPoly(paper, [np.round(poly).astype(np.int32)], 0)
     inside = cv2.warpAffine(paper, m, (fw, fh), flags=cv2.INTER_LINEAR, borderValue=0)
     frame = cv2.warpAffine(img, m, (fw, fh), flags=cv2.INTER_LINEAR, borderValue=255)
-    a = inside.astype(np.float32) / 255.0
-    frame = frame * a + f.background * (1 - a)
+    a = inside.astype(np.float32)
+    a /= 255.0
+    frame *= a  # in place, the same float32 steps as frame * a + background * (1 - a)
+    np.subtract(1, a, out=a)
+    a *= f.background
+    frame += a
+    del a, inside
     if f.bad == "overlap" and other is not None:
         frame = _overlap(frame, other, rng, px)
     elif f.bad == "finger":
@@ -195,15 +200,21 @@ def _finger(frame, rng, px, m, marks, dpi) -> np.ndarray:
 def _photometric(img: np.ndarray, f: Feed, rng, px: float) -> np.ndarray:
     import cv2
 
-    out = f.black + img * ((f.white - f.black) / 255.0)
+    out = img  # in place (``img`` is the caller's last use): the same float32 steps
+    out *= (f.white - f.black) / 255.0
+    out += f.black
     if f.light:
         small = rng.uniform(1 - f.light, 1.0, (3, 3)).astype(np.float32)
         out *= cv2.resize(small, (out.shape[1], out.shape[0]), interpolation=cv2.INTER_CUBIC)
     if f.blur:
         out = cv2.GaussianBlur(out, (0, 0), f.blur * px)
-    if f.noise:
-        out += rng.normal(0, f.noise, out.shape).astype(np.float32)
-    out = np.clip(out, 0, 255).astype(np.uint8)
+    if f.noise:  # drawn a band of rows at a time: the same numbers, less memory
+        step = max(1, (1 << 20) // out.shape[1])
+        for y in range(0, out.shape[0], step):
+            band = out[y:y + step]
+            band += rng.normal(0, f.noise, band.shape).astype(np.float32)
+    np.clip(out, 0, 255, out=out)
+    out = out.astype(np.uint8)
     if f.mode == "bilevel":
         level = f.black + rng.uniform(0.45, 0.65) * (f.white - f.black)
         out = np.where(out < level, 0, 255).astype(np.uint8)
