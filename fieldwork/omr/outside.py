@@ -151,6 +151,8 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
     ring = [k for k in range(len(idx)) if c.around[idx[k]]]
     side = [k for k in range(len(idx)) if c.beside[idx[k]]]
     near = [k for k in range(len(idx)) if c.near[idx[k]]]
+    if ring and near:  # ink a neighbouring option's ring explains: not a mark of its own
+        near = [k for k in near if not _by_ring(idx[k], [idx[j] for j in ring], c)]
     if not (ring or side or near):
         return values, status, conf, note
     order = {o: i for i, o in enumerate(opts)}
@@ -159,6 +161,8 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
             return [opts[k] for k in ring], "ok", 0.6, "ring"
         if side and not ring and len(side) == 1:
             return [opts[side[0]]], "ok", 0.6, "beside"
+        if kind == "multiple":  # each option ringed or marked beside is chosen
+            return [opts[k] for k in sorted(set(ring) | set(side))], "ok", 0.6, "ring"
     # Ink near an option (not a ring, not beside an option list) only matters where
     # nothing was marked: a question read from its boxes keeps its reading.
     extra = [opts[k] for k in ring + side + (near if status == "blank" else [])
@@ -171,6 +175,20 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
     why = "ring other" if any(opts[k] in extra for k in ring) else \
         "beside other" if any(opts[k] in extra for k in side) else "ink near"
     return doubted, "doubtful", 0.4, why
+
+
+def _by_ring(i: int, rings: list[int], c: BoxCalls) -> bool:
+    """Whether ink near box ``i`` is a ring's: ``i`` is the box right after a ringed option's
+    text or its text ends right before a ringed box (the ring passes between them), or it is
+    the next box of its column to a ringed one."""
+    if c.follows is not None and (c.follows[i] in rings or
+                                  any(c.follows[r] == i for r in rings)):
+        return True  # a ring round the text before the box, or round the box after the text
+    if c.zones is None:
+        return False
+    centres, w = c.zones[2], c.zones[3]
+    return any(abs(centres[i, 0] - centres[r, 0]) < 0.5 * w[r] and
+               abs(centres[i, 1] - centres[r, 1]) < 2.2 * w[r] for r in rings)
 
 
 def _ring_through_box(idx: list[int], c: BoxCalls) -> int | None:

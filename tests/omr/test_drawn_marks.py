@@ -250,3 +250,38 @@ def test_pencil_rubbed_out_beside_the_new_mark_is_the_new_mark(forms, smear):
     assert (a.status, a.values) == ("ok", [new["option"]]), a
     heavy = _read(_blend(_blend(image, ink, 0.4), smudge, 0.3), layout)["access_3"]
     assert heavy.status in ("doubtful", "multiple") and old["option"] in heavy.values, heavy
+
+
+@pytest.mark.parametrize("ringed", ["text of the first", "box of the second"])
+def test_a_ring_in_a_row_of_options_is_not_ink_beside_the_next_option(forms, ringed):
+    """Options in one row ("Có [ ]  Không [ ]"): a ring round the first option's text passes
+    just left of the second box, and a ring round the second box passes just after the first
+    option's text. That ink is the ring's, not a mark near the other option."""
+    pages, layout = forms["danang-2025"]
+    first, second = _boxes(layout, 0, "q01")
+    assert abs(first["y"] - second["y"]) < 1  # one row
+    ink = np.zeros_like(pages[0])
+    if ringed.startswith("text"):
+        t, chosen = first["label"], first
+        cv2.ellipse(ink, tuple(_px(t["x"] + t["w"] / 2, t["y"] + t["h"] / 2)),
+                    tuple(_px(t["w"] / 2 + 4, t["h"] / 2 + 5)), 0, 0, 355, 255, PEN)
+    else:
+        chosen = second
+        _ring(ink, second, 1.1, 1.1, 0, 355)
+    a = _read(_blend(_answered(pages[0], layout, 0, "q01"), ink, 0.9), layout)["q01"]
+    assert (a.status, a.values) == ("ok", [chosen["option"]]), a
+
+
+def test_a_ring_and_a_mark_beside_in_one_multiple_choice_are_both_chosen(forms):
+    """A multiple choice answered by a ring round one option's box and a tick left of
+    another's (in the list's margin): both options are chosen."""
+    pages, layout = forms["danang-2025"]
+    boxes = _boxes(layout, 0, "q02")
+    ringed, ticked = boxes[0], boxes[4]
+    ink = np.zeros_like(pages[0])
+    _ring(ink, ringed, 1.15, 1.15, 0, 355)
+    s, x, y = ticked["w"], ticked["x"], ticked["y"]
+    cv2.polylines(ink, [_px((x - 1.6 * s, y + 0.5 * s), (x - 1.3 * s, y + 0.85 * s),
+                            (x - 0.6 * s, y + 0.05 * s))], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[0], layout, 0, "q02"), ink, 0.9), layout)["q02"]
+    assert (a.status, a.values) == ("ok", [ringed["option"], ticked["option"]]), a
