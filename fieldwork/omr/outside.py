@@ -151,8 +151,9 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
     ring = [k for k in range(len(idx)) if c.around[idx[k]]]
     side = [k for k in range(len(idx)) if c.beside[idx[k]]]
     near = [k for k in range(len(idx)) if c.near[idx[k]]]
-    if ring and near:  # ink a neighbouring option's ring explains: not a mark of its own
+    if ring:  # ink a neighbouring option's ring explains: not a mark of its own
         near = [k for k in near if not _by_ring(idx[k], [idx[j] for j in ring], c)]
+        side = [k for k in side if not _by_ring(idx[k], [idx[j] for j in ring], c)]
     if not (ring or side or near):
         return values, status, conf, note
     order = {o: i for i, o in enumerate(opts)}

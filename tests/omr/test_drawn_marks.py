@@ -285,3 +285,19 @@ def test_a_ring_and_a_mark_beside_in_one_multiple_choice_are_both_chosen(forms):
                             (x - 0.6 * s, y + 0.05 * s))], False, 255, PEN, cv2.LINE_AA)
     a = _read(_blend(_answered(pages[0], layout, 0, "q02"), ink, 0.9), layout)["q02"]
     assert (a.status, a.values) == ("ok", [ringed["option"], ticked["option"]]), a
+
+
+def test_a_ring_round_a_text_is_not_a_mark_beside_the_box_after_it(forms):
+    """Two columns of options: a ring round the text of a left-column option passes just
+    left of the right-column box after it, in that box's margin. Read as the ringed options,
+    never with the box after the text added."""
+    pages, layout = forms["danang-2025"]
+    boxes = {b["option"]: b for b in _boxes(layout, 0, "q02")}
+    ink = np.zeros_like(pages[0])
+    for option in ("reason_c", "reason_e"):
+        t = boxes[option]["label"]
+        cv2.ellipse(ink, tuple(_px(t["x"] + t["w"] / 2, t["y"] + t["h"] / 2)),
+                    tuple(_px(t["w"] / 2 + 6, t["h"] / 2 + 5)), 0, 0, 355, 255, PEN)
+    a = _read(_blend(_answered(pages[0], layout, 0, "q02"), ink, 0.9), layout)["q02"]
+    assert "reason_d" not in a.values and (a.status != "ok" or a.values == [
+        "reason_c", "reason_e"]), a
