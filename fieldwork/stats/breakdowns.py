@@ -123,13 +123,16 @@ def procedure_rates(rows: list[dict], top: int = TOP_PROCEDURES,
     from .rows import column
     groups: dict = defaultdict(list)
     spellings: dict = defaultdict(Counter)
-    for name, mark in zip(column(rows, "procedure"), flags(rows) if marks is None else marks,
-                          strict=True):
+    # Rows share few (name, flag) pairs: each is looked at once, with its count, in the order
+    # first seen (so the most frequent spelling's ties go to the one seen first).
+    for (name, mark), k in Counter(zip(column(rows, "procedure"),
+                                       flags(rows) if marks is None else marks,
+                                       strict=True)).items():
         name = normalise_name(name) if name else None
         if name is not None:
             key = _fold(name)
-            groups[key].append(mark)
-            spellings[key][name] += 1
+            groups[key] += [mark] * k
+            spellings[key][name] += k
     if not groups:
         return {}
     order = sorted(groups, key=lambda k: (-len(groups[k]), k))

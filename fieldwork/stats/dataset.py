@@ -21,6 +21,7 @@ from .rows import (  # noqa: F401  (the dataset's row helpers, imported from her
     OVERALL_ITEMS,
     REASON_ITEMS,
     SNAPSHOT,
+    SNAPSHOT_OF,
     Row,
     column,
     dossier_key,
@@ -116,6 +117,14 @@ def overlaps(rows: list) -> list[dict]:
 _canonical = snapshot_values
 
 
+def _canonical_rows(rows: list) -> list:
+    """``snapshot_values`` of each row (in C for ``Row``s)."""
+    try:
+        return list(map(SNAPSHOT_OF, rows))
+    except AttributeError:  # plain dict rows
+        return [_canonical(r) for r in rows]
+
+
 def _ordered(rows: list) -> list:
     """Rows in the snapshot's order: source, channel, serial (as text)."""
     keys = zip([str(s or "") for s in column(rows, "source")], column(rows, "channel"),
@@ -137,7 +146,7 @@ def snapshot_id(rows: list) -> str:
     ordered = _ordered(rows)
     h = hashlib.sha256()
     for i in range(0, len(ordered), 5000):
-        h.update(json.dumps([_canonical(r) for r in ordered[i:i + 5000]], sort_keys=True,
+        h.update(json.dumps(_canonical_rows(ordered[i:i + 5000]), sort_keys=True,
                             ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return h.hexdigest()
 

@@ -21,7 +21,6 @@ from sqlalchemy import Text, case, cast, func, select
 from ..extensions import db
 from . import sources as src
 from .breakdowns import COMMENT_ITEMS, mask_numbers, row_date
-from .copyout import batches
 from .criteria import layout as questionnaire_layout
 from .criteria import merge_layouts
 from .rows import (
@@ -36,6 +35,7 @@ from .rows import (
     record_maker,
     row_maker,
 )
+from .stream import batches
 
 ALWAYS = ("dossier_code", "procedure", "survey_date", *COMMENT_ITEMS)
 
@@ -148,15 +148,10 @@ def parse_cell(text: str) -> tuple:
     return tuple(json.loads(text))
 
 
-def _batches(stmt, width: int):
+def _batches(stmt):
     """Lists of plain row tuples of a column query, in the session's transaction (see
-    ``copyout``): no ORM step, no result processing per row."""
-    return batches(db.session.connection(), stmt, width)
-
-
-def _by_id(names: dict) -> dict:
-    """A lookup by id that also takes the id as text (as COPY hands it over)."""
-    return {**names, **{str(k): v for k, v in names.items()}}
+    ``stream``): no ORM step, no result processing per row."""
+    return batches(db.session.connection(), stmt)
 
 
 CHANNEL_OF_SHEET = {"omr": "paper_omr", "keyed": "paper_keyed", "interview": "interview"}
@@ -167,14 +162,13 @@ def sheet_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -
     mine = [spec_of[v] for v in _sheet_versions(survey) if v in spec_of]
     first = sorted(set().union(*(s.first for s in mine)) - set().union(*(s.whole for s in mine)))
     whole = sorted(set().union(*(s.whole for s in mine)))
-    start, base = 9, 9 + len(first)
-    makers = _by_id({v: (s.number, record_maker(s.item, s.reason, s.layout, first, whole,
-                                                 start)) for v, s in spec_of.items()})
-    agencies, fields = _by_id(agencies), _by_id(fields)
-    channel_of = {**CHANNEL_OF_SHEET, **{str(k): v for k, v in CHANNEL_OF_SHEET.items()}}
+    start = 9  # the sheet's columns, then the answers
+    makers = {v: (s.number, record_maker(s.item, s.reason, s.layout, first, whole, start))
+              for v, s in spec_of.items()}
+    channel_of = CHANNEL_OF_SHEET
     source = src.INDEPENDENT
     out = []
-    for batch in _batches(_pivot(survey, first, whole), base + len(whole)):
+    for batch in _batches(_pivot(survey, first, whole)):
         for rec in batch:
             number, make = makers[rec[2]]
             serial = rec[1]
@@ -193,15 +187,14 @@ _by_serial = attrgetter("serial")
 def online_rows(survey, spec_of: dict[int, Spec], agencies: dict, fields: dict) -> list[Row]:
     """Rows of the answers citizens gave themselves online or at a kiosk (city_online)."""
     from ..online.models import OnlineResponse as R
-    makers = _by_id({v: (s.number, row_maker(s.item, s.reason, s.layout))
-                     for v, s in spec_of.items()})
-    agencies, fields = _by_id(agencies), _by_id(fields)
+    makers = {v: (s.number, row_maker(s.item, s.reason, s.layout))
+              for v, s in spec_of.items()}
     loads = json.loads
     out = []
     stmt = select(R.id, R.version_id, R.agency_id, R.field_id, R.channel, R.dossier_code,
                   R.phone_hash, R.cid_hash, cast(R.answers, Text),
                   _received_day(R.created_at)).where(R.survey_id == survey.id).order_by(R.id)
-    for batch in _batches(stmt, 10):
+    for batch in _batches(stmt):
         for rid, version, agency, field_id, channel, code, phone, cid, text, received \
                 in batch:
             number, make = makers[version]
@@ -225,7 +218,7 @@ def _imported_reasons(text: str | None) -> list:
 
 
 def _yes(value) -> bool:
-    """A stored boolean as COPY ("t", "f") or a cursor (True, 1, None) hands it over."""
+    """A stored boolean as a cursor hands it over (True, 1, None; "t" or "f" as text)."""
     return value == "t" if isinstance(value, str) else bool(value)
 
 
@@ -235,13 +228,12 @@ def imported_rows(survey, agencies: dict) -> list[Row]:
     The file's record id identifies a row within its file only; it never stands in for a
     dossier code, so it is not part of the row."""
     from ..imports.models import ImportedResponse as R
-    agencies = _by_id(agencies)
     days: dict = {}
     out = []
     stmt = select(R.id, R.source, R.channel, R.agency_id, _day_text(R.response_date),
                   R.satisfied, cast(R.reasons, Text), R.comment, R.dossier_code,
                   R.phone_hash, R.cid_hash).where(R.survey_id == survey.id).order_by(R.id)
-    for batch in _batches(stmt, 11):
+    for batch in _batches(stmt):
         for rid, source, channel, agency, day, sat, reasons, comment, code, phone, cid \
                 in batch:
             dossier = dossier_key(code)

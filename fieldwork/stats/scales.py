@@ -56,10 +56,11 @@ def reason_frequencies(selections, codes=None) -> list[tuple[str, int]]:
     Returns (code, count) in the questionnaire's order when ``codes`` is given (zeros kept),
     else by descending count.
     """
-    counts = Counter()
-    for chosen in selections:
-        if chosen:
-            counts.update(set(chosen))
+    counts: Counter = Counter()
+    # The same selections repeat across sheets: each distinct one is counted once, in C.
+    for chosen, k in Counter(map(tuple, filter(None, selections))).items():
+        for code in set(chosen):
+            counts[code] += k
     if codes is not None:
         return [(c, counts.get(c, 0)) for c in codes]
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -1,7 +1,10 @@
-"""The export job: write a survey's data file (SPSS, Stata, CSV, XLSX) off the request thread."""
+"""The export job: write a survey's data file (SPSS, Stata, CSV, XLSX) off the request thread;
+and charts made ready when a worker starts."""
 
 from __future__ import annotations
 
+import logging
+import threading
 import zipfile
 
 from flask_babel import gettext as _
@@ -9,7 +12,7 @@ from flask_babel import gettext as _
 from ..auth.models import User
 from ..errors import OperationError
 from ..extensions import db
-from ..jobs.runner import task
+from ..jobs.runner import service, task
 from ..jobs.storage import fresh_folder
 from ..plans.models import Survey
 from .filters import FilterError, parse_filter
@@ -52,3 +55,22 @@ def export(job, ctx) -> dict:
         for path in made.files:
             zf.write(path, path.name)
     return {"file": f"{name}.zip", "download_name": f"{name}.zip", **facts}
+
+
+def _import_charts() -> None:
+    try:
+        import matplotlib
+        matplotlib.use("Agg", force=False)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+        from matplotlib.figure import Figure  # noqa: F401  (loads the font list)
+    except Exception:  # the first chart will say what is wrong
+        logging.getLogger(__name__).exception("importing matplotlib failed")
+
+
+@service("stats.charts")
+def preload_charts(app) -> threading.Thread:
+    """Import matplotlib in the background when a worker (or the embedded pool) starts, so
+    the first chart of the process does not wait for it (about 2 s on a loaded machine)."""
+    loader = threading.Thread(target=_import_charts, name="stats-charts-import", daemon=True)
+    loader.start()
+    return loader

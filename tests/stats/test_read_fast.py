@@ -2,9 +2,10 @@
 
 ``rows.record_maker`` (a pivoted record straight to a row) and ``rows.row_maker`` (an
 answer dict to a row, with lookups cached) are checked against ``rows.sheet_row`` over
-generated answers, including odd stored values; ``copyout.batches`` (COPY on PostgreSQL) is
-checked against the values a plain cursor returns, including tabs, newlines, backslashes
-and NULLs, across batch boundaries.
+generated answers, including odd stored values; ``stream.batches`` (a server-side cursor fetched
+ahead by a helper thread on PostgreSQL) is checked against the values a plain cursor
+returns, including tabs, newlines, backslashes and NULLs, across batch boundaries, and
+hands on the database's error.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Integer, Text, literal, select, union_all
 
-from fieldwork.stats import copyout
+from fieldwork.stats import stream
 from fieldwork.stats.read import parse_cell
 from fieldwork.stats.rows import record_maker, row_maker, sheet_row
 
@@ -103,14 +105,22 @@ ODD = ["plain", "tab\there", "line\nbreak", "back\\slash", "\\N", "\\\\N", "", "
 
 
 def test_batches_hand_over_what_the_cursor_returns(db, monkeypatch):
-    monkeypatch.setattr(copyout, "BATCH", 3)  # rows cross batch boundaries
+    monkeypatch.setattr(stream, "BATCH", 3)  # rows cross batch boundaries
     parts = [select(literal(i, Integer).label("i"), literal(v, Text).label("v"),
                     literal(ODD[-1 - i], Text).label("w")) for i, v in enumerate(ODD)]
     stmt = union_all(*parts).subquery()
     query = select(stmt.c.i, stmt.c.v, stmt.c.w).order_by(stmt.c.i)
     connection = db.session.connection()
     expected = [tuple(r) for r in connection.execute(query)]
-    got = [r for batch in copyout.batches(connection, query, 3) for r in batch]
+    got = [r for batch in stream.batches(connection, query) for r in batch]
     assert len(got) == len(ODD)
     assert [(int(i), v, w) for i, v, w in got] == expected
     assert [v for _i, v, _w in got] == ODD
+
+
+@pytest.mark.postgres_only
+def test_batches_raise_the_database_error(db):
+    from psycopg.errors import DivisionByZero
+    bad = select(literal(1, Integer) / literal(0, Integer))
+    with pytest.raises(DivisionByZero):
+        list(stream.batches(db.session.connection(), bad))
