@@ -73,6 +73,7 @@ class BoxCalls:
     ringish: np.ndarray | None = None  # ring-like ink around a box, whatever is next to it
     text_ring: np.ndarray | None = None  # a ring around the option's text, whatever the box
     follows: np.ndarray | None = None  # the box whose option text ends just left of each box
+    crosses: bool = False  # the respondent marks with crosses (most clear marks are an X)
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -186,8 +187,12 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     around, beside, near, ringish, text_ring = outside.around(m, marked,
                                                               groups or [list(range(n))])
     zones = (raw_sides, raw_corners, m.rects[:, :2] + m.rects[:, 2:] / 2, m.rects[:, 2])
+    # Many clear marks of the page with ink past three corners: this respondent marks with
+    # an X, so a heavy X alone in its question is an answer, not a box crossed out.
+    xs = ((raw_corners > CANCEL_CORNERS).sum(axis=1) >= 3) & (net >= CLEAR)
+    crosses = bool(xs.sum() >= 3 and xs.sum() >= 0.25 * (net >= CLEAR).sum())
     return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, zones, around,
-                    beside, near, ringish, text_ring, outside.follows(m))
+                    beside, near, ringish, text_ring, outside.follows(m), crosses)
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls,
@@ -246,6 +251,8 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
             return [opts[j] for j in sorted(set(ticks) | {k})], "doubtful", 0.4, \
                 "tick into next"
     stray = bool(c.strays[idx[k]])
+    if c.cancelled[idx[k]] and c.crosses and top >= CLEAR and second < c.low:
+        return [opts[k]], "ok", 0.6, "cross"  # this respondent's way of marking
     if c.cancelled[idx[k]]:  # crossed out and nothing chosen instead
         return [opts[k]], "doubtful", 0.4, "cancelled"
     dominant = top >= DOMINANCE * max(second, c.low / 2)

@@ -301,3 +301,27 @@ def test_a_ring_round_a_text_is_not_a_mark_beside_the_box_after_it(forms):
     a = _read(_blend(_answered(pages[0], layout, 0, "q02"), ink, 0.9), layout)["q02"]
     assert "reason_d" not in a.values and (a.status != "ok" or a.values == [
         "reason_c", "reason_e"]), a
+
+
+def test_a_respondent_who_marks_with_heavy_crosses_is_read(forms):
+    """Every answer on the page a heavy X whose arms run past the box's corners (a broad pen
+    over a small box nearly fills it, like a box filled then crossed out): this respondent's
+    way of marking, read as answers, not as corrections with nothing chosen."""
+    pages, layout = forms["danang-2025"]
+    ink = np.zeros_like(pages[0])
+    done, chosen = set(), {}
+    for b in layout["pages"][0]["boxes"]:
+        key = (b["question"], b.get("position"))
+        if key in done or b["question"] == "q02":
+            continue
+        done.add(key)
+        chosen[key] = b["option"]
+        x, y, s = b["x"], b["y"], b["w"]
+        for a, z in (((-0.25, -0.25), (1.25, 1.25)), ((-0.25, 1.25), (1.25, -0.25))):
+            cv2.line(ink, tuple(_px(x + a[0] * s, y + a[1] * s)),
+                     tuple(_px(x + z[0] * s, y + z[1] * s)), 255, 4 * PEN, cv2.LINE_AA)
+    answers = _read(_blend(pages[0], ink, 0.9), layout)
+    phone = answers["phone"]
+    expected = "".join(chosen[("phone", p)] for p in range(len(phone.values)))
+    assert (phone.status, "".join(phone.values)) == ("ok", expected), phone
+    assert (answers["q01"].status, answers["q01"].values) == ("ok", [chosen[("q01", None)]])
