@@ -143,6 +143,14 @@ def _scale(h: np.ndarray, at) -> float:
     return float(np.sqrt(abs(ax * by - ay * bx) / 100.0))
 
 
+def _paper(upright: np.ndarray, outside: np.ndarray) -> float:
+    """The paper's grey on the flattened page, from the part of it inside the scan: where a
+    page reaches past the scan's edge the warp fills white, which would make the paper seem
+    whiter than it is and its print fainter (the box outlines then too faint to find)."""
+    seen = upright[::7, ::7][outside[::7, ::7] < 128]
+    return max(float(np.percentile(seen if seen.size >= 100 else upright, 90)), 1.0)
+
+
 def refine(gray: np.ndarray, h: np.ndarray, page: dict, size: tuple[float, float],
            scale: float, passes: int = 2) -> np.ndarray:
     """The transform corrected by the printed box outlines (``Unregistered`` if too few)."""
@@ -158,8 +166,8 @@ def refine(gray: np.ndarray, h: np.ndarray, page: dict, size: tuple[float, float
         pick = np.arange(0, len(boxes), max(1, len(boxes) // (SAMPLE_BOXES * (n + 1))))
         rects, centres_pt = every[pick], centres_all[pick]
         upright = warp(gray, h, size, scale)
-        paper = max(float(np.percentile(upright[::7, ::7], 90)), 1.0)
-        dark = cv2.subtract(255, cv2.convertScaleAbs(upright, alpha=255.0 / paper))
+        dark = cv2.subtract(255, cv2.convertScaleAbs(upright, alpha=255.0 / _paper(
+            upright, warp(np.zeros_like(gray), h, size, scale))))
         ii = integral(dark)
         own, strength = outlines(ii, rects, scale, search)
         good = strength > 0.25
