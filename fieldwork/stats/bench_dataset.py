@@ -197,6 +197,39 @@ def _rss_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+SERVER_PID = "FIELDWORK_BENCH_PG_PID"  # the PostgreSQL postmaster whose CPU to count
+
+
+def server_cpu(pid: int | None = None) -> float | None:
+    """CPU seconds the PostgreSQL server has used (its postmaster, the processes under it
+    and those it has reaped), from Linux's /proc; None where that cannot be read."""
+    pid = pid or int(os.environ.get(SERVER_PID) or 0)
+    if not pid:
+        return None
+
+    def fields(p) -> list[str]:  # /proc/<p>/stat after the command name: state is [0]
+        return Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+
+    try:
+        ticks = sum(int(x) for x in fields(pid)[11:15])  # utime, stime, cutime, cstime
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    f = fields(entry.name)
+                except OSError:
+                    continue
+                if f[1] == str(pid):
+                    ticks += int(f[11]) + int(f[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _spent(before: float | None) -> float | None:
+    after = server_cpu()
+    return None if before is None or after is None else round(after - before, 2)
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
@@ -220,17 +253,19 @@ def measure(views: int, code: str = SURVEY) -> dict:
         raise LookupError(f"no survey {code.upper()} in this database")
     out = {"survey": survey.code, "database": db.engine.dialect.name,
            "rss_start_mib": _rss_mib()}
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, s0 = time.perf_counter(), time.process_time(), server_cpu()
     data = dataset(survey, Filter())
     out["read_s"] = round(time.perf_counter() - t0, 2)
     out["read_cpu_s"] = round(time.process_time() - c0, 2)
+    out["read_server_cpu_s"] = _spent(s0)
     out["rows"] = {"independent": len(data.rows),
                    **{k: len(v) for k, v in data.others.items()}}
     del data  # the cache holds the rows; the page's cold view must not find two copies
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, s0 = time.perf_counter(), time.process_time(), server_cpu()
     stats = compute(survey, Filter(), current(survey.id))
     out["statistics_s"] = round(time.perf_counter() - t0, 2)
     out["statistics_cpu_s"] = round(time.process_time() - c0, 2)
+    out["statistics_server_cpu_s"] = _spent(s0)
     out["read_and_statistics_s"] = round(out["read_s"] + out["statistics_s"], 2)
     out["overall"] = stats["overall"]
     out["rss_after_statistics_mib"] = _rss_mib()
@@ -323,10 +358,15 @@ def _kept_cluster(folder: Path):
             self.existed = (self.data / "PG_VERSION").exists()
 
         def start(self) -> str:
+            if self.as_root:  # the server runs as postgres: it must reach the folder
+                shutil.chown(self.dir, "postgres", "postgres")
+                if subprocess.run(["runuser", "-u", "postgres", "--", "test", "-w",
+                                   str(self.dir)], check=False).returncode != 0:
+                    raise RuntimeError(f"the postgres user cannot write to {self.dir} (a "
+                                       "folder above it is closed to it): keep the cluster "
+                                       "elsewhere, e.g. under /tmp or /var/tmp")
             if not self.existed:
                 return super().start()
-            if self.as_root:
-                shutil.chown(self.dir, "postgres", "postgres")
             opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
             self._run(self.bin / "pg_ctl", "-D", self.data, "-o", opts, "-l",
                       self.dir / "log", "-w", "start")
@@ -350,6 +390,7 @@ def run(sheets: int = 50_000, agencies: int = 120, views: int = 30, seed: int = 
     cluster = _kept_cluster(Path(keep).resolve()) if keep else Cluster()
     root = Path(keep).resolve() if keep else Path(tempfile.mkdtemp(
         prefix="fieldwork-bench-dataset-"))
+    url = None
     try:
         url = cluster.start()
         instance = Instance(root / "instance", url)
@@ -364,7 +405,9 @@ def run(sheets: int = 50_000, agencies: int = 120, views: int = 30, seed: int = 
             seeded = round(time.perf_counter() - t0, 1)
             say(f"seeded {counts} in {seeded} s")
         instance.close()
-        proc = subprocess.run([sys.executable, "-m", __name__, str(views)], env=instance.env,
+        postmaster = (cluster.data / "postmaster.pid").read_text().split()[0]
+        proc = subprocess.run([sys.executable, "-m", __name__, str(views)],
+                              env={**instance.env, SERVER_PID: postmaster},
                               capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise RuntimeError("the measuring process failed:\n" + proc.stderr[-3000:])
@@ -372,7 +415,8 @@ def run(sheets: int = 50_000, agencies: int = 120, views: int = 30, seed: int = 
         return {"sheets": sheets, "agencies": agencies, "seeded": counts, "seed_s": seeded,
                 "database": "postgresql", **result}
     finally:
-        cluster.stop()
+        if url is not None or not keep:  # a kept cluster that did not start: nothing to stop
+            cluster.stop()
         if not keep:
             shutil.rmtree(root, ignore_errors=True)  # the throwaway instance folder
 

@@ -289,11 +289,16 @@ def bench_dataset(sheets, agencies, views, seed, code, keep, as_json):
     if as_json:
         click.echo(json.dumps(r, indent=1, default=str))
         return
+    def server(key):
+        return f", server {r[key]} s" if r.get(key) is not None else ""
+
     click.echo(f"{r.get('sheets') or r['rows']['independent']:,} approved sheets, other "
-               f"sources {r['rows']}: read {r['read_s']} s (CPU {r['read_cpu_s']} s), "
-               f"statistics of every source {r['statistics_s']} s (CPU "
-               f"{r['statistics_cpu_s']} s), together {r['read_and_statistics_s']} s; peak "
-               f"RSS {r['max_rss_mib']} MiB")
+               f"sources {r['rows']}")
+    click.echo(f"read {r['read_s']} s (CPU {r['read_cpu_s']} s{server('read_server_cpu_s')})")
+    click.echo(f"statistics of every source {r['statistics_s']} s (CPU "
+               f"{r['statistics_cpu_s']} s{server('statistics_server_cpu_s')})")
+    click.echo(f"read and statistics {r['read_and_statistics_s']} s; peak RSS "
+               f"{r['max_rss_mib']} MiB")
     if views:
         click.echo(f"statistics page with its {r['page_charts']} charts: first view "
                    f"{r['page_cold_s']} s, then {r['page_views']} views p50 {r['page_p50_s']} "
