@@ -38,7 +38,7 @@ from .levels import (
     THROUGH,
     X_RATIO,
 )
-from .marks import BoxMeasures, diagonal_ratio
+from .marks import BoxMeasures, diagonal_ratio, low_point
 
 
 @dataclass
@@ -74,6 +74,7 @@ class BoxCalls:
     text_ring: np.ndarray | None = None  # a ring around the option's text, whatever the box
     follows: np.ndarray | None = None  # the box whose option text ends just left of each box
     crosses: bool = False  # the respondent marks with crosses (most clear marks are an X)
+    vertex: object = None  # (i, j) -> where the lowest ink between two boxes lies (x, y)
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -216,6 +217,8 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         marked = [k for k in marked if k in clear or net[k] < CLEAR]
     if len(marked) == 2:  # one tick whose long arm ran on into the next box
         owner = _tick_owner(idx[marked[0]], idx[marked[1]], c)
+        if owner is None and not grid and top < CLEAR:
+            owner = _vertex_owner(idx[marked[0]], idx[marked[1]], c)
         if owner is not None:
             return [opts[idx.index(owner)]], "ok", 0.6, "tick into next"
     if len(clear) >= 2:
@@ -235,10 +238,17 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         # A light mark here, and a stroke just outside another option's box, away from
         # every mark: the respondent may have meant that box (drawn under or beside it).
         return [opts[j] for j in sorted(set(missed) | {k})], "doubtful", 0.4, "missed box"
-    if c.zones is not None and c.net[idx[k]] < SOLID and not _spreads(idx[k], c) and any(
-            _bridge(idx[j], idx[k], c, joined, own=not grid) for j in range(len(idx)) if j != k):
+    sources = [j for j in range(len(idx)) if j != k and c.zones is not None and
+               c.net[idx[k]] < SOLID and not _spreads(idx[k], c) and
+               _bridge(idx[j], idx[k], c, joined, own=not grid)]
+    if sources:
         # The only mark is a line coming in from another option's box: a tick drawn there
-        # whose long arm ran on into this one. A person decides.
+        # whose long arm ran on into this one. Its vertex (the lowest ink) tells which box it
+        # was drawn in; else a person decides.
+        owner = _vertex_owner(idx[sources[0]], idx[k], c) if len(sources) == 1 and \
+            len(marked) == 1 and not grid else None
+        if owner is not None:
+            return [opts[idx.index(owner)]], "ok", 0.6, "tick vertex"
         return [opts[j] for j in sorted(set(marked) | {k})], "doubtful", 0.4, "tick into next"
     if top >= CLEAR and c.zones is not None and not grid:
         # A lighter mark elsewhere that is one end of a stroke joining two boxes is a tick
@@ -286,6 +296,22 @@ def _tick_owner(a: int, b: int, c: BoxCalls) -> int | None:
     if c.net[hi] < SOLID and c.net[lo] >= c.low and _bridge(lo, hi, c):
         return lo
     return None
+
+
+def _vertex_owner(a: int, b: int, c: BoxCalls) -> int | None:
+    """Of two boxes side by side in a row joined by one stroke, the one its vertex (lowest
+    ink, in the lower half of the row) lies in or next to, else None."""
+    if c.vertex is None or c.zones is None:
+        return None
+    centres, w = c.zones[2], c.zones[3]
+    d = centres[b] - centres[a]
+    if abs(d[1]) > 0.5 * w[a] or not 0.5 * w[a] < abs(d[0]) < 4.5 * w[a]:
+        return None
+    p = c.vertex(a, b)
+    if p is None or not 0.05 * w[a] <= p[1] - centres[a][1] <= 0.9 * w[a]:
+        return None
+    t = (p[0] - centres[a][0]) / d[0]  # 0 at a's centre, 1 at b's
+    return a if -0.6 < t < 0.35 else b if 0.65 < t < 1.6 else None
 
 
 def _missed(idx: list[int], c: BoxCalls) -> list[int]:
@@ -482,6 +508,9 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
     c = call_boxes(m, lambda i: diagonal_ratio(dark, m.rects[i]),
                    np.array([b.get("position") is not None for b in boxes], bool),
                    list(siblings.values()))
+    if boxes:
+        scale = float(m.rects[0, 2]) / float(boxes[0]["w"])
+        c.vertex = lambda i, j: low_point(dark, m.rects, (i, j), scale)
     kinds = {q["code"]: q for q in layout.get("questions", [])}
     answers: dict[str, Answer] = {}
     for code, idx in by_q.items():

@@ -326,3 +326,33 @@ def diagonal_ratio(dark: np.ndarray, rect) -> float:
     on = inside & (near < 0.12)
     off = inside & (near > 0.25)
     return float((patch[on].mean() * UNIT + 0.02) / (patch[off].mean() * UNIT + 0.02))
+
+
+def low_point(dark: np.ndarray, rects: np.ndarray, pair: tuple[int, int],
+              scale: float) -> tuple[float, float] | None:
+    """Where the lowest drawn ink lies between two boxes of a row (x, y in page pixels; None if
+    none): a tick's vertex, which tells the box it was drawn in when its arm runs on into the
+    other. Printed outlines of every box in the window are left out."""
+    r = rects[list(pair)]
+    w = float(r[:, 2].max())
+    x0, x1 = int(r[:, 0].min() - 0.3 * w), int((r[:, 0] + r[:, 2]).max() + 0.3 * w)
+    y0, y1 = int(r[:, 1].min() - 0.5 * w), int((r[:, 1] + r[:, 3]).max() + 0.35 * w)
+    x0, y0 = max(x0, 0), max(y0, 0)
+    ink = (dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
+    if not ink.any():
+        return None
+    import cv2
+
+    t = max(1, int(round((LINE_PT + 0.5) * scale)))
+    near = (rects[:, 0] < x1) & (rects[:, 0] + rects[:, 2] > x0) & \
+        (rects[:, 1] < y1) & (rects[:, 1] + rects[:, 3] > y0)
+    for x, y, bw, bh in rects[near]:
+        cv2.rectangle(ink, (int(round(x - x0)), int(round(y - y0))),
+                      (int(round(x + bw - x0)), int(round(y + bh - y0))), 0, 2 * t)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= max(4, (0.1 * w) ** 2)]
+    if not keep:
+        return None
+    ys, xs = np.nonzero(np.isin(labels, keep))
+    low = ys >= ys.max() - max(1.0, 0.05 * w)  # the lowest few rows of ink
+    return float(xs[low].mean() + x0), float(ys.max() + y0)

@@ -325,3 +325,32 @@ def test_a_respondent_who_marks_with_heavy_crosses_is_read(forms):
     expected = "".join(chosen[("phone", p)] for p in range(len(phone.values)))
     assert (phone.status, "".join(phone.values)) == ("ok", expected), phone
     assert (answers["q01"].status, answers["q01"].values) == ("ok", [chosen[("q01", None)]])
+
+
+@pytest.mark.parametrize("question", ["feedback_1", "results_2", "access_2"])
+def test_a_tick_running_flat_into_the_next_box_belongs_to_the_box_of_its_vertex(forms,
+                                                                              question):
+    """A tick's small hook at the bottom of one box, its long arm almost level into the middle
+    of the next: most of its ink is in the next box, but its vertex (the lowest ink) is in the
+    first, where it was drawn. Read as the first box."""
+    pages, layout = forms["sipas"]
+    page = 1 if question != "access_2" else 0
+    first, second = _boxes(layout, page, question)[1:3]
+    s = first["w"]
+    ink = np.zeros_like(pages[page])
+    hook = (first["x"] + 0.15 * s, first["y"] + 0.65 * s)
+    low = (first["x"] + 0.35 * s, first["y"] + 0.95 * s)
+    end = (second["x"] + 0.6 * s, second["y"] + 0.55 * s)
+    cv2.polylines(ink, [_px(hook, low, end)], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[page], layout, page, question), ink, 0.8),
+              layout)[question]
+    assert (a.status, a.values) == ("ok", [first["option"]]), a
+    # A tick drawn in the second box, its hook starting in the gap: the second box.
+    ink = np.zeros_like(pages[page])
+    hook = (second["x"] - 0.3 * s, second["y"] + 0.45 * s)
+    low = (second["x"] + 0.35 * s, second["y"] + 0.85 * s)
+    end = (second["x"] + 1.0 * s, second["y"] - 0.1 * s)
+    cv2.polylines(ink, [_px(hook, low, end)], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[page], layout, page, question), ink, 0.8),
+              layout)[question]
+    assert a.status != "ok" or a.values == [second["option"]], a
