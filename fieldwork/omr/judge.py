@@ -33,12 +33,13 @@ from .levels import (
     RELATIVE,
     RING_GAP,
     RUBBED,
+    RUBBED_PEAK,
     RUBBED_USUAL,
     SOLID,
     THROUGH,
     X_RATIO,
 )
-from .marks import BoxMeasures, diagonal_ratio, low_point
+from .marks import BoxMeasures, diagonal_ratio, low_point, peak
 
 
 @dataclass
@@ -75,6 +76,7 @@ class BoxCalls:
     follows: np.ndarray | None = None  # the box whose option text ends just left of each box
     crosses: bool = False  # the respondent marks with crosses (most clear marks are an X)
     vertex: object = None  # (i, j) -> where the lowest ink between two boxes lies (x, y)
+    peak: object = None  # i -> the darkest ink inside box i (a stroke's own darkness)
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -271,9 +273,11 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
     if top >= c.high and dominant and not stray:
         return [opts[k]], "ok", 0.6, ""
     if top >= CLEAR and not stray and second < CLEAR and top >= RUBBED * second and \
-            c.typical > 0 and top >= RUBBED_USUAL * c.typical:
+            c.typical > 0 and top >= RUBBED_USUAL * c.typical and c.peak is not None and \
+            all(c.peak(idx[j]) < RUBBED_PEAK * c.peak(idx[k]) for j in marked if j != k):
         # A mark as dark as the respondent's usual ones, the others faint smears far below
-        # it: pencil rubbed out to change the answer (the printed rule is for pen).
+        # it with no stroke of their own (a light tick keeps its pen's darkness): pencil
+        # rubbed out to change the answer (the printed rule is for pen).
         return [opts[k]], "ok", 0.6, "rubbed out"
     why = "stray stroke" if stray else ("second mark" if not dominant else "light")
     return [opts[j] for j in sorted(marked)], "doubtful", 0.4, why
@@ -511,6 +515,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
     if boxes:
         scale = float(m.rects[0, 2]) / float(boxes[0]["w"])
         c.vertex = lambda i, j: low_point(dark, m.rects, (i, j), scale)
+        c.peak = lambda i: peak(dark, m.rects[i])
     kinds = {q["code"]: q for q in layout.get("questions", [])}
     answers: dict[str, Answer] = {}
     for code, idx in by_q.items():

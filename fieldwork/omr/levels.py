@@ -25,3 +25,4 @@ SIBLINGS_Q = 0.25  # what most sibling boxes show around them (print): this quan
 EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds this
 RUBBED = 2.5  # a mark this many times darker than every other of its question (none clear)...
 RUBBED_USUAL = 0.7  # ... and as dark as the respondent's usual marks: the rest is rubbed out
+RUBBED_PEAK = 0.6  # ... and its darkest ink well below the mark's (no stroke: a smear)

@@ -356,3 +356,13 @@ def low_point(dark: np.ndarray, rects: np.ndarray, pair: tuple[int, int],
     ys, xs = np.nonzero(np.isin(labels, keep))
     low = ys >= ys.max() - max(1.0, 0.05 * w)  # the lowest few rows of ink
     return float(xs[low].mean() + x0), float(ys.max() + y0)
+
+
+def peak(dark: np.ndarray, rect) -> float:
+    """The darkest ink inside a box (its 95th percentile, share of printed black): a pen or
+    pencil stroke keeps its own darkness however little of the box it covers, a smear left
+    by an eraser does not."""
+    x, y, w, h = (int(round(v)) for v in rect)
+    i = max(1, int(round(0.15 * w)))
+    patch = dark[max(0, y + i):y + h - i, max(0, x + i):x + w - i]
+    return float(np.percentile(patch, 95)) / 255 if patch.size else 0.0

@@ -354,3 +354,21 @@ def test_a_tick_running_flat_into_the_next_box_belongs_to_the_box_of_its_vertex(
     a = _read(_blend(_answered(pages[page], layout, page, question), ink, 0.8),
               layout)[question]
     assert a.status != "ok" or a.values == [second["option"]], a
+
+
+def test_a_light_tick_beside_a_filled_box_is_a_second_answer_not_a_smear(forms):
+    """A pencil page; one box filled, and a small tick in another box (little ink, so far
+    lighter than the fill, but a stroke as dark as the pencil's): two answers, for a person;
+    never the fill alone as if the tick were rubbed out."""
+    pages, layout = forms["sipas"]
+    filled, ticked = _boxes(layout, 0, "access_3")[1:3]
+    image = _answered(pages[0], layout, 0, "access_3", opacity=0.4)
+    ink = np.zeros_like(image)
+    x, y, s = filled["x"], filled["y"], filled["w"]
+    cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + s - 1.5, y + s - 1.5)), 255,
+                  -1)
+    x, y = ticked["x"], ticked["y"]
+    cv2.polylines(ink, [_px((x + 0.3 * s, y + 0.55 * s), (x + 0.45 * s, y + 0.75 * s),
+                            (x + 0.75 * s, y + 0.3 * s))], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(image, ink, 0.45), layout)["access_3"]
+    assert a.status in ("doubtful", "multiple") and ticked["option"] in a.values, a
