@@ -127,6 +127,15 @@ def _before_flush(session, flush_context, instances) -> None:
 
 
 @event.listens_for(Session, "after_commit")
+def _committed(session) -> None:
+    """The revisions raised are now what readers see: make their statistics again in the
+    background (``warm``), so the next view finds them."""
+    from .warm import changed
+    ids = session.info.pop(PENDING, None)
+    if ids:
+        changed(ids)
+
+
 @event.listens_for(Session, "after_rollback")
 def _ended(session) -> None:
     session.info.pop(PENDING, None)
