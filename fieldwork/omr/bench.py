@@ -60,6 +60,13 @@ def _merged(a, b):
     return a + b
 
 
+def _share(answers: int, flagged: int, silent: int) -> dict:
+    """Answers, flags and silent errors of a part of the pages, with their rates."""
+    n = max(answers, 1)
+    return {"answers": answers, "flagged": flagged, "flag_rate": round(flagged / n, 4),
+            "silent_errors": silent, "silent_error_rate": round(silent / n, 5)}
+
+
 def _tally() -> dict:
     return {"pages": 0, "pages_read": 0, "answers": 0, "correct": 0, "flagged": 0, "silent": 0}
 
@@ -83,6 +90,9 @@ class Score:
     wall_seconds: dict = field(default_factory=dict)  # dpi -> wall-clock seconds per page
     total_seconds: dict = field(default_factory=dict)  # (dpi, file type) -> decode + read
     by_class: dict = field(default_factory=lambda: defaultdict(_tally))
+    bad_answers: int = 0  # answers on damaged input, and how they came out: the headline
+    bad_flagged: int = 0  # rates include them; the undamaged pages' rates are given apart
+    bad_silent: int = 0
     why: dict = field(default_factory=dict)  # flags by reason: overall, per kind, per class
     rejects: list = field(default_factory=list)
     errors: list = field(default_factory=list)
@@ -113,6 +123,10 @@ class Score:
             got = result.answers.get(code) if ok else None
             classes = set(sample.classes) | set(sample.answer_classes.get(code, ()))
             outcome = self._outcome(got, truth)
+            if bad:
+                self.bad_answers += 1
+                self.bad_flagged += outcome == "flagged"
+                self.bad_silent += outcome == "silent"
             for c in classes:
                 self.by_class[c]["answers"] += 1
                 self.by_class[c][outcome] += 1
@@ -176,6 +190,9 @@ class Score:
             "silent_errors": self.silent, "silent_error_rate": round(self.silent / n, 5),
             "flagged": self.flagged, "flag_rate": round(self.flagged / n, 4),
             "flagged_true_double_marks": self.flagged_true_double,
+            "undamaged": _share(self.answers - self.bad_answers, self.flagged - self.bad_flagged,
+                                self.silent - self.bad_silent),
+            "bad_input": _share(self.bad_answers, self.bad_flagged, self.bad_silent),
             "speed_per_core": speed,
             "classes": {c: dict(t) for c, t in sorted(self.by_class.items())},
             "flag_reasons": {g: {k: dict(sorted(v.items(), key=lambda kv: -kv[1]))

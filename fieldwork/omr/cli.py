@@ -219,6 +219,12 @@ def _print_report(family: str, report: dict, classes: bool) -> None:
                f"{report['silent_errors']} (1 in {n // max(report['silent_errors'], 1):,}), "
                f"flagged {report['flagged']} ({report['flag_rate']:.2%}; "
                f"{report['flagged_true_double_marks']} were real double marks)")
+    good, bad = report["undamaged"], report["bad_input"]
+    click.echo(f"of which undamaged pages: {good['answers']} answers, flagged {good['flagged']} "
+               f"({good['flag_rate']:.2%}), silent errors {good['silent_errors']}; damaged "
+               f"input (torn, overlapping, covered; its rejected pages' answers count as "
+               f"flagged): {bad['answers']} answers, flagged {bad['flagged']}, silent errors "
+               f"{bad['silent_errors']}")
     for dpi, s in report["speed_per_core"].items():
         decoded = ", ".join(f"{k.split('_')[0].upper()} {v}" for k, v in s.items()
                             if k.endswith("_decode_and_read_pages_per_s"))

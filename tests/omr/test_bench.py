@@ -77,10 +77,41 @@ def test_damaged_pages_are_counted_apart():
     score = Score()
     rejected = NS(status="rejected", seconds=0.05, reason="no_corner_marks", detail="",
                   answers={})
-    score.add_page(Page("1", 1, b"", 300, "jpg", 0, {}, ["overlap"]), rejected, 0.0)
-    score.add_page(Page("2", 1, b"", 300, "jpg", 0, {}, ["dpi_300"]), rejected, 0.0)
+    truth = {"a": {"values": ["1"], "status": "ok"}, "b": {"values": [], "status": "blank"}}
+    score.add_page(Page("1", 1, b"", 300, "jpg", 0, truth, ["overlap"]), rejected, 0.0)
+    score.add_page(Page("2", 1, b"", 300, "jpg", 0, {"a": truth["a"]}, ["dpi_300"]), rejected,
+                   0.0)
     s = score.summary()
     assert (s["pages"], s["bad_input_pages"], s["pages_read_share"]) == (2, 1, 0.0)
+    # A rejected page's answers go to a person: flagged, in the damaged and undamaged parts.
+    assert (s["answers"], s["flagged"]) == (3, 3)
+    assert s["bad_input"] == {"answers": 2, "flagged": 2, "flag_rate": 1.0, "silent_errors": 0,
+                              "silent_error_rate": 0.0}
+    assert (s["undamaged"]["answers"], s["undamaged"]["flagged"]) == (1, 1)
+
+
+def test_scores_of_units_add_up_to_the_score_of_the_whole():
+    from types import SimpleNamespace as NS
+
+    from fieldwork.omr.judge import Answer
+
+    pages = [(Page(str(i), 1, b"", 150 + 50 * (i % 3), "png", 90 * (i % 4),
+                   {"a": {"values": ["1"], "status": "ok"}}, [f"dpi_{i % 3}"] +
+                   ["finger"] * (i == 3)),
+              NS(status="read" if i % 5 else "rejected", seconds=0.01 * i,
+                 reason=None if i % 5 else "no_qr", detail="",
+                 answers={"a": Answer("a", "single", [str(i % 2)],
+                                      "ok" if i % 3 else "doubtful", note="light")}))
+             for i in range(12)]
+    whole, parts = Score(), [Score(), Score(), Score()]
+    for i, (page, result) in enumerate(pages):
+        whole.add_page(page, result, 0.001)
+        parts[i // 4].add_page(page, result, 0.001)
+    merged = Score()
+    for part in parts:
+        merged.merge(part)
+    assert merged.summary() == whole.summary()
+    assert merged.rejects == whole.rejects and merged.errors == whole.errors
 
 
 def test_saved_scans_are_read_again_with_the_same_truth(runner, tmp_path):
@@ -152,7 +183,7 @@ def test_a_seed_gives_the_same_pages_with_any_number_of_jobs(tmp_path):
     assert one == two
     for family in ("synth", "paper"):
         for key in ("pages", "pages_read", "answers", "accuracy", "silent_errors", "flagged",
-                    "classes"):
+                    "classes", "flag_reasons", "undamaged", "bad_input"):
             assert reports[1][family][key] == reports[2][family][key], (family, key)
 
 
