@@ -445,6 +445,13 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
             # arc of a ring drawn round the next column's box, or two answers. A person decides.
             vals, status, conf, why = vals, "doubtful", 0.4, "ring other"
         marked = [i for i in group if c.net[i] >= c.low]
+        if status == "doubtful" and why == "ink near" and not marked and n and \
+                states[n - 1] == "ok" and all(boxes[i]["option"] == digits[n - 1]
+                                              for i in group if c.near[i]):
+            # Nothing in the column but ink left of the box level with the previous column's
+            # mark: that mark spilling over (after the last digit of a 9-digit old ID in the
+            # 12-digit grid, say), not a digit.
+            vals, status, conf, why = [], "blank", 0.6, ""
         if status == "doubtful" and len(marked) == 1 and c.net[marked[0]] >= CLEAR and \
                 not c.cancelled[marked[0]] and not c.around[marked[0]] and \
                 not any(rung[i] for i in group if i != marked[0]):

@@ -372,3 +372,22 @@ def test_a_light_tick_beside_a_filled_box_is_a_second_answer_not_a_smear(forms):
                             (x + 0.75 * s, y + 0.3 * s))], False, 255, PEN, cv2.LINE_AA)
     a = _read(_blend(image, ink, 0.45), layout)["access_3"]
     assert a.status in ("doubtful", "multiple") and ticked["option"] in a.values, a
+
+
+@pytest.mark.parametrize("number", ["012345678", "055555555", "077777777"])
+def test_a_9_digit_old_id_in_the_12_digit_grid_is_read_as_9_digits(forms, number):
+    """An old 9-digit ID ticked into the 12-digit grid, each tick's long arm reaching past its
+    box towards the next column: the last tick's ink left of the 10th column's box is that
+    tick's, not a 10th digit (nor a reason to doubt the ID)."""
+    pages, layout = forms["danang-2025"]
+    boxes = {(b["position"], b["option"]): b for b in _boxes(layout, 0, "citizen_id")}
+    ink = np.zeros_like(pages[0])
+    for pos, digit in enumerate(number):
+        b = boxes[(pos, digit)]
+        s, x, y = b["w"], b["x"], b["y"]
+        pts = [(x + 0.15 * s, y + 0.5 * s), (x + 0.42 * s, y + 0.85 * s),
+               (x + 1.8 * s, y - 0.5 * s)]
+        cv2.polylines(ink, [_px(*pts)], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[0], layout, 0, "citizen_id"), ink, 0.85),
+              layout)["citizen_id"]
+    assert (a.status, "".join(a.values)) == ("ok", number), a
