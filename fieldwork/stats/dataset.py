@@ -223,10 +223,11 @@ RECENT_ROWS = _Recent()
 
 
 def _prepared(survey) -> tuple:
-    from .read import read_survey
-    rows, meta = read_survey(survey)
-    counted, duplicates = count_once(rows)
-    return counted, duplicates, overlaps(counted), meta
+    from .read import no_gc_pauses, read_survey
+    with no_gc_pauses():  # a million acyclic rows, then the dicts counting them once
+        rows, meta = read_survey(survey)
+        counted, duplicates = count_once(rows)
+        return counted, duplicates, overlaps(counted), meta
 
 
 def dataset(survey, flt: Filter | None = None, revision: int | None = None) -> Dataset:
