@@ -160,7 +160,7 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
     if status == "blank" and not near:
         if ring and not side and (len(ring) == 1 or kind == "multiple"):
             return [opts[k] for k in ring], "ok", 0.6, "ring"
-        if side and not ring and len(side) == 1:
+        if side and not ring and len(side) == 1 and not _from_left(idx, idx[side[0]], c):
             return [opts[side[0]]], "ok", 0.6, "beside"
         if kind == "multiple":  # each option ringed or marked beside is chosen
             return [opts[k] for k in sorted(set(ring) | set(side))], "ok", 0.6, "ring"
@@ -176,6 +176,21 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
     why = "ring other" if any(opts[k] in extra for k in ring) else \
         "beside other" if any(opts[k] in extra for k in side) else "ink near"
     return doubted, "doubtful", 0.4, why
+
+
+def _from_left(idx: list[int], i: int, c: BoxCalls) -> bool:
+    """Whether the ink left of box ``i`` is a stroke whose lowest point lies at the box
+    before it in its row (a tick drawn there running on to this one), not a mark beside it."""
+    if c.vertex is None or c.zones is None:
+        return False
+    centres, w = c.zones[2], c.zones[3]
+    before = [j for j in idx if abs(centres[j, 1] - centres[i, 1]) < 0.5 * w[i] and
+              0.5 * w[i] < centres[i, 0] - centres[j, 0] < 4.5 * w[i]]
+    if not before:
+        return False
+    j = max(before, key=lambda k: centres[k, 0])
+    p = c.vertex(j, i)
+    return p is not None and (p[0] - centres[j, 0]) / (centres[i, 0] - centres[j, 0]) < 0.35
 
 
 def _by_ring(i: int, rings: list[int], c: BoxCalls) -> bool:

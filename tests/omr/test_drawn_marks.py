@@ -391,3 +391,21 @@ def test_a_9_digit_old_id_in_the_12_digit_grid_is_read_as_9_digits(forms, number
     a = _read(_blend(_answered(pages[0], layout, 0, "citizen_id"), ink, 0.85),
               layout)["citizen_id"]
     assert (a.status, "".join(a.values)) == ("ok", number), a
+
+
+@pytest.mark.parametrize("question", ["feedback_3", "results_1"])
+def test_a_stroke_from_one_box_ending_at_the_next_is_not_a_mark_beside_it(forms, question):
+    """A light stroke starting with a small hook at one box's lower left corner and running
+    almost level to the next box's left side, ending there: its ink lies left of the next box,
+    where a mark beside it would be, but it starts at the box before. Never read as the next
+    box without a person."""
+    pages, layout = forms["sipas"]
+    first, second = _boxes(layout, 1, question)[:2]
+    s = first["w"]
+    ink = np.zeros_like(pages[1])
+    hook = (first["x"] - 0.05 * s, first["y"] + 0.8 * s)
+    low = (first["x"] + 0.05 * s, first["y"] + 1.02 * s)
+    end = (second["x"] - 0.1 * s, second["y"] + 0.75 * s)
+    cv2.polylines(ink, [_px(hook, low, end)], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[1], layout, 1, question), ink, 0.6), layout)[question]
+    assert a.status != "ok" or a.values == [first["option"]], a
