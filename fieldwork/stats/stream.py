@@ -27,8 +27,10 @@ def batches(connection, stmt):
             if not chunk:
                 return
             yield [tuple(r) for r in chunk]
+    # Values written into the statement; the dialect doubles every "%" for a driver that
+    # fills in parameters, and none are filled in here: undone, the text is as written.
     sql = str(stmt.compile(dialect=connection.dialect,
-                           compile_kwargs={"literal_binds": True}))
+                           compile_kwargs={"literal_binds": True})).replace("%%", "%")
     raw = connection.connection.driver_connection
     ahead: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()

@@ -101,7 +101,8 @@ def test_record_maker_and_row_maker_make_what_sheet_row_makes(sheet):
 
 
 ODD = ["plain", "tab\there", "line\nbreak", "back\\slash", "\\N", "\\\\N", "", "ends\\",
-       "carriage\rreturn", "Tiếng Việt có dấu", json.dumps(["a\tb", "c\\d"]), None]
+       "carriage\rreturn", "Tiếng Việt có dấu", json.dumps(["a\tb", "c\\d"]), "100% %(x)s %s %%",
+       None]
 
 
 def test_batches_hand_over_what_the_cursor_returns(db, monkeypatch):
