@@ -6,12 +6,14 @@ Every approval, edit, import or online answer raises its survey's data revision
 process's warmer: a thread that, once the changes have paused for ``STATS_WARM_DELAY``
 seconds (a burst of approvals makes one computation), computes each survey's default view
 into the summary cache (``statistics.survey_statistics``, the function the pages call).
+Only surveys this process has read lately are warmed (someone looks at them), and a survey
+waits for a pause at least as long as its last warm-up took.
 
 The cache is per process, so the warmer runs in the web process that saw the change (a
 request, or a job of its embedded pool): a job on a ``fieldwork worker``'s queue would warm
 that worker's cache, not the one the next page view reads; a command serves no page.
-``STATS_WARM`` (environment ``FIELDWORK_STATS_WARM``) turns it off; tests leave it off
-unless they ask.
+On by default with PostgreSQL (see ``enabled``); ``STATS_WARM`` (environment
+``FIELDWORK_STATS_WARM``) turns it off or on; tests leave it off unless they ask.
 """
 
 from __future__ import annotations
@@ -26,11 +28,17 @@ DELAY = 2.0  # seconds without a further change before the statistics are made a
 
 
 def enabled(app) -> bool:
-    """Whether this app warms statistics after changes (off in tests unless asked)."""
+    """Whether this app warms statistics after changes: by default on PostgreSQL, outside
+    tests. On SQLite a reading transaction holds writers back (no WAL here), so reads are
+    left to the views that ask for them unless ``FIELDWORK_STATS_WARM=1`` asks."""
     setting = app.config.get("STATS_WARM")
     if setting is None:
         flag = os.environ.get("FIELDWORK_STATS_WARM", "").strip().lower()
-        setting = flag not in ("0", "false", "no", "off") if flag else not app.testing
+        if flag:
+            setting = flag not in ("0", "false", "no", "off")
+        else:
+            uri = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+            setting = not app.testing and uri.startswith("postgresql")
     return bool(setting)
 
 
@@ -44,6 +52,7 @@ class Warmer:
         self.app = None
         self.busy = False  # making statistics now
         self.made = 0  # computations done (tests, logs)
+        self.took: dict[int, float] = {}  # survey id -> seconds its last warm-up took
 
     def ask(self, app, survey_ids) -> None:
         """Make the statistics of ``survey_ids`` again once their changes pause."""
@@ -69,8 +78,11 @@ class Warmer:
                             return None
                     continue
                 delay = float(self.app.config.get("STATS_WARM_DELAY", DELAY))
-                sid, since = min(self.pending.items(), key=lambda kv: kv[1])
-                left = since + delay - time.monotonic()
+                # A survey waits for a pause as long as its last warm-up took, so a long
+                # year under steady approvals is not made again and again in the background.
+                sid, since = min(self.pending.items(),
+                                 key=lambda kv: kv[1] + max(delay, self.took.get(kv[0], 0)))
+                left = since + max(delay, self.took.get(sid, 0.0)) - time.monotonic()
                 if left <= 0:
                     del self.pending[sid]
                     self.busy = True
@@ -82,8 +94,10 @@ class Warmer:
             sid = self._next()
             if sid is None:
                 return
+            start = time.monotonic()
             try:
                 self._make(sid)
+                self.took[sid] = time.monotonic() - start
             except Exception:  # a failed warm-up costs only the next view's wait
                 log.exception("warming the statistics of survey %s failed", sid)
             finally:
@@ -132,6 +146,14 @@ def changed(survey_ids) -> None:
     if not has_request_context() and threading.current_thread() is threading.main_thread():
         return
     app = current_app._get_current_object()
-    ids = {s for s in survey_ids if isinstance(s, int)}
+    ids = {s for s in survey_ids if isinstance(s, int)} & recently_read()
     if ids and enabled(app):
         WARMER.ask(app, ids)
+
+
+def recently_read() -> set[int]:
+    """Surveys whose rows this process read lately (``dataset.RECENT_ROWS``): someone looks
+    at their figures; the others are left for the view that asks."""
+    from .dataset import RECENT_ROWS
+    with RECENT_ROWS.lock:
+        return {key[0] for key in RECENT_ROWS.items}
