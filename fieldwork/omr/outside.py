@@ -157,6 +157,12 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
     if not (ring or side or near):
         return values, status, conf, note
     order = {o: i for i, o in enumerate(opts)}
+    chosen = [k for k in ring + side if not c.cancelled[idx[k]]]
+    if note == "cancelled" and len(set(chosen)) == 1 and kind != "multiple" and all(
+            c.cancelled[i] for i in idx if c.net[i] >= c.low):
+        # The printed correction rule, the new answer ringed or marked beside instead of
+        # filled: the crossed-out box is cancelled, the other one chosen.
+        return [opts[chosen[0]]], "ok", 0.6, "correction"
     if status == "blank" and not near:
         if ring and not side and (len(ring) == 1 or kind == "multiple"):
             return [opts[k] for k in ring], "ok", 0.6, "ring"

@@ -409,3 +409,23 @@ def test_a_stroke_from_one_box_ending_at_the_next_is_not_a_mark_beside_it(forms,
     cv2.polylines(ink, [_px(hook, low, end)], False, 255, PEN, cv2.LINE_AA)
     a = _read(_blend(_answered(pages[1], layout, 1, question), ink, 0.6), layout)[question]
     assert a.status != "ok" or a.values == [first["option"]], a
+
+
+def test_a_fill_crossed_out_and_another_box_ringed_is_the_ringed_box(forms):
+    """The printed correction rule, with the new answer ringed instead of filled: a filled
+    box crossed out (the cross's arms past its corners) and a ring round another box of the
+    question. The ringed option is the answer."""
+    pages, layout = forms["sipas"]
+    boxes = _boxes(layout, 0, "procedure_4")
+    old, new = boxes[1], boxes[3]
+    ink = np.zeros_like(pages[0])
+    x, y, s = old["x"], old["y"], old["w"]
+    cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + s - 1.5, y + s - 1.5)), 255,
+                  -1)
+    for a, z in (((-0.3, -0.3), (1.3, 1.3)), ((-0.3, 1.3), (1.3, -0.3))):
+        cv2.line(ink, tuple(_px(x + a[0] * s, y + a[1] * s)),
+                 tuple(_px(x + z[0] * s, y + z[1] * s)), 255, PEN, cv2.LINE_AA)
+    _ring(ink, new, 1.15, 1.15, 0, 355)
+    a = _read(_blend(_answered(pages[0], layout, 0, "procedure_4"), ink, 0.9),
+              layout)["procedure_4"]
+    assert (a.status, a.values) == ("ok", [new["option"]]), a
