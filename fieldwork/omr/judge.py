@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import outside
+from . import hug, outside
 from .levels import (
     BESIDE_SOLID,
     CANCEL_CORNERS,
@@ -523,6 +523,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
         scale = float(m.rects[0, 2]) / float(boxes[0]["w"])
         c.vertex = lambda i, j: low_point(dark, m.rects, (i, j), scale)
         c.peak = lambda i: peak(dark, m.rects[i])
+    hug.add_rings(c, m, dark, boxes)  # rings drawn tightly round a box
     kinds = {q["code"]: q for q in layout.get("questions", [])}
     answers: dict[str, Answer] = {}
     for code, idx in by_q.items():

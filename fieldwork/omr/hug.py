@@ -1,0 +1,173 @@
+"""Rings drawn tightly around a box: a quick hand's loop that runs over the box's own outline,
+cuts its corners and crosses the thin paper beside it, too close for the halo bands.
+
+Each box is looked at in a narrow band around its printed outline, from a little inside
+it to a little outside, split into sectors by angle round its centre. The printed outline
+itself, every other box (its outline and what is in it) and the option texts are left out;
+the ink most boxes of the same size show in a sector is print or the scan's noise, and is
+not counted. A ring is ink in most of the remaining sectors, on at least three sides,
+round a box that holds no mark of its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .levels import CLEAR, LOW
+
+SECTORS = 16
+OUTLINE_PT = 0.75  # half the printed outline and its blur, points: never counted
+INSIDE = 0.15  # the band reaches this share of the box's side inside its outline
+OUTSIDE = 0.45  # ... and this share outside it
+INK = 90  # darkness (of 255: printed black) of a pen stroke: the back page's ghost is fainter
+HIT_PT2 = 0.9  # ink (square points) beyond the usual that makes a sector's stroke
+PRINT = 0.5  # a sector where the usual ink covers this share of its paper is print
+COVER = 0.7  # share of the counted sectors a ring shows ink in
+MIN_COUNTED = 10  # ... of at least this many sectors
+NEAREST = 8  # boxes whose usual ink is a box's print
+
+
+def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale: float,
+           marked: np.ndarray, inked: np.ndarray | None = None) -> np.ndarray:
+    """Boxes (N bool) with a tight ring drawn round them, but for those ``marked``.
+
+    Paper facing a box with ink in it (``inked``: a fill spilling over, a cross's arms, a
+    tick's stroke) is not looked at; two boxes side by side both with ink round them are
+    neither (a bigger ring round one, its arcs across the other: left to the reader's
+    other rules).
+    """
+    n = len(rects)
+    out = np.zeros(n, bool)
+    if n == 0:
+        return out
+    room = _room(rects, texts)
+    centres = rects[:, :2] + rects[:, 2:] / 2
+    rel = (centres[None, :, :] - centres[:, None, :]) / rects[:, 2, None, None]
+    close = np.abs(rel).max(axis=2) < 1.9
+    np.fill_diagonal(close, False)
+    step = np.where(rel > 0.5, 1, np.where(rel < -0.5, -1, 0))  # N×N×2: x, y
+    shun = np.zeros((n, 3, 3), bool)  # [box, y + 1, x + 1]: paper facing an inked box
+    if inked is not None:
+        for i, j in zip(*np.nonzero(close & inked[None, :]), strict=True):
+            sx, sy = step[i, j]
+            if sx and sy:
+                shun[i, sy + 1, sx + 1] = True
+            elif sx:
+                shun[i, :, sx + 1] = True
+            else:
+                shun[i, sy + 1, :] = True
+    sizes = np.round(rects[:, 2] / scale, 1)
+    for s in np.unique(sizes):
+        group = np.flatnonzero(sizes == s)
+        ink, paper = _sector_ink(dark, rects[group], room[group], shun[group], scale)
+        # What the nearest boxes of this size show in a sector is print (its weight varies
+        # over a page) or the scan's noise.
+        usual = _usual(ink, centres[group])
+        need = HIT_PT2 * scale * scale
+        hits = ink - usual >= need
+        use = (paper >= 4 * need) & (usual < PRINT * np.median(paper, axis=0)[None, :])
+        n_use = use.sum(axis=1)
+        cover = (hits & use).sum(axis=1) / np.maximum(n_use, 1)
+        sides = np.zeros((len(group), 4), bool)  # right, bottom, left, top
+        for k in range(4):  # a side's sectors: 45 degrees either way of its middle
+            sec = (4 * k - 2 + np.arange(4)) % SECTORS
+            sides[:, k] = (hits & use)[:, sec].any(axis=1) | ~use[:, sec].any(axis=1)
+        out[group] = (cover >= COVER) & (n_use >= MIN_COUNTED) & (sides.sum(axis=1) >= 3)
+    out &= ~marked
+    pairs = close & out[:, None] & out[None, :]
+    return out & ~pairs.any(axis=1)
+
+
+def _usual(ink: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Each box's usual ink per sector: the median of its nearest boxes of the same size."""
+    if len(ink) < 4:
+        return np.zeros_like(ink, dtype=np.float64)
+    k = min(NEAREST, len(ink) - 1)
+    d = np.linalg.norm(centres[:, None, :] - centres[None, :, :], axis=2)
+    np.fill_diagonal(d, np.inf)
+    near = np.argpartition(d, k - 1, axis=1)[:, :k]
+    return np.median(ink[near], axis=1)
+
+
+def _room(rects: np.ndarray, texts: np.ndarray | None) -> np.ndarray:
+    """Free paper (pixels) from each box to the nearest box or option text right of it, below
+    it, left of it and above it (N×4; large where there is none)."""
+    x, y, w, h = rects.T
+    others = [rects]
+    if texts is not None and np.isfinite(texts[:, 0]).any():
+        others.append(texts[np.isfinite(texts[:, 0])])
+    ox, oy, ow, oh = np.concatenate(others).T
+    far = 1e6
+    level = (oy[None, :] < (y + h)[:, None]) & ((oy + oh)[None, :] > y[:, None])
+    column = (ox[None, :] < (x + w)[:, None]) & ((ox + ow)[None, :] > x[:, None])
+    right = ox[None, :] - (x + w)[:, None]
+    down = oy[None, :] - (y + h)[:, None]
+    left = x[:, None] - (ox + ow)[None, :]
+    up = y[:, None] - (oy + oh)[None, :]
+    out = np.empty((len(x), 4))
+    for k, (gap, along) in enumerate(((right, level), (down, column), (left, level),
+                                      (up, column))):
+        out[:, k] = np.where(along & (gap > -0.5), gap, far).min(axis=1)
+    return out
+
+
+def _sector_ink(dark: np.ndarray, rects: np.ndarray, room: np.ndarray, shun: np.ndarray,
+                scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per box and sector: pixels of ink, and pixels looked at.
+
+    Boxes of one size share one pattern of band and sectors, laid on each box's nearest
+    whole pixel (half a pixel off at most, within the outline's margin); the band stops
+    short of the next box or text (``room``) on each side.
+    """
+    side, tall = float(rects[0, 2]), float(rects[0, 3])
+    pad = int(np.ceil(OUTSIDE * max(side, tall))) + 2
+    kx, ky = int(np.ceil(side)) + 2 * pad, int(np.ceil(tall)) + 2 * pad
+    cx, cy = rects[:, 0] + rects[:, 2] / 2, rects[:, 1] + rects[:, 3] / 2
+    x0 = np.round(cx - kx / 2).astype(np.intp)
+    y0 = np.round(cy - ky / 2).astype(np.intp)
+    # The pattern: pixel centres from the box centre, their signed distance to the outline.
+    u = np.arange(kx) + 0.5 - kx / 2
+    v = np.arange(ky) + 0.5 - ky / 2
+    dx = np.abs(u)[None, :] - side / 2
+    dy = np.abs(v)[:, None] - tall / 2
+    sd = np.where((dx > 0) | (dy > 0), np.hypot(np.maximum(dx, 0), np.maximum(dy, 0)),
+                  np.maximum(dx, dy))
+    e = OUTLINE_PT * scale
+    band = (sd > -INSIDE * side) & (sd < OUTSIDE * side) & (np.abs(sd) > e)
+    ang = np.arctan2(v[:, None], u[None, :])  # 0 right, pi/2 down (image rows)
+    sector = np.floor(ang / (2 * np.pi) * SECTORS).astype(np.intp) % SECTORS
+    flat = np.flatnonzero(band)
+    flat = flat[np.argsort(sector.ravel()[flat], kind="stable")]  # sector by sector
+    starts = np.searchsorted(sector.ravel()[flat], np.arange(SECTORS))
+    # How far past each side a band pixel lies (negative: not past it); the band stops
+    # short of the next box or text.
+    pu, pv = u[flat % kx], v[flat // kx]
+    own = np.ones((len(rects), len(flat)), bool)
+    for k, past in enumerate((pu - side / 2, pv - tall / 2, -pu - side / 2, -pv - tall / 2)):
+        limit = room[:, k] - e
+        close = np.flatnonzero(limit < past.max())
+        if len(close):
+            own[close] &= (past[None, :] < limit[close, None]) | (past[None, :] <= 0)
+    zone = (np.sign(np.maximum(np.abs(pv) - tall / 2, 0)) * np.sign(pv) + 1) * 3 + \
+        np.sign(np.maximum(np.abs(pu) - side / 2, 0)) * np.sign(pu) + 1
+    own &= ~shun.reshape(len(rects), 9)[:, zone.astype(np.intp)]
+    h, w = dark.shape
+    x0 = np.clip(x0, 0, w - kx)  # boxes lie well inside the page; never read off it
+    y0 = np.clip(y0, 0, h - ky)
+    at = (y0 * w + x0)[:, None] + ((flat // kx) * w + flat % kx)[None, :]
+    ink = own & (dark.ravel()[at] >= INK)
+    return (np.add.reduceat(ink, starts, axis=1, dtype=np.int32),
+            np.add.reduceat(own, starts, axis=1, dtype=np.int32))
+
+
+def add_rings(c, m, dark: np.ndarray, boxes: list[dict]) -> None:
+    """Count tight rings among the rings around boxes of ``c`` (``judge.BoxCalls``)."""
+    if c.around is None or not len(boxes):
+        return
+    scale = float(np.median(m.rects[:, 2] / np.array([b["w"] for b in boxes], float)))
+    # A ring cutting the box's corners or running along inside its edge puts a little ink in
+    # it; the middle of the box stays clean (else it holds a mark of its own).
+    held = (c.net >= CLEAR) | (m.core - np.median(m.core) >= LOW)
+    tight = hugged(dark, m.rects, m.texts, scale, held, c.net >= c.low)
+    c.around |= tight
+    c.ringish |= tight
