@@ -128,6 +128,23 @@ def _qr_fits(h: np.ndarray, page: dict, hit: QRHit) -> bool:
     return bool(np.linalg.norm(where - np.array(hit.center)) <= 0.35 * qr.w * pixels_per_point(h))
 
 
+def _other_sheets_qr(gray: np.ndarray, h: np.ndarray, page: dict) -> bool:
+    """Whether a QR code is read beside a corner mark other than the one this page prints it
+    beside: another sheet lies over this one, and some of the marks used are its marks (they
+    place the page wrongly; it is then located from its own QR code and its boxes)."""
+    qr = Rect.from_dict(page["qr"])
+    centres = np.array(mark_centers(page["corner_marks"]))
+    own = int(np.argmin(np.linalg.norm(centres - qr.center, axis=1)))
+    half = 0.6 * qr.w * np.array([(-1, -1), (1, -1), (-1, 1), (1, 1)])
+    module = pixels_per_point(h) * qr.w / QR_MODULES
+    for k, c in enumerate(centres):
+        region = project(h, c + (np.array(qr.center) - centres[own]) + half)
+        if k != own and _qr_likeness(gray, region) > 0.2 and \
+                decode_region(gray, region, module, 2) is not None:
+            return True
+    return False
+
+
 def register(work: np.ndarray, quad: MarkQuad | None, rotation: int | None, hit: QRHit,
              page: dict, size: tuple, scale: float) -> tuple[np.ndarray, int]:
     """Points-to-pixels transform and rotation: four marks, three, else QR, marks and boxes."""
@@ -137,7 +154,7 @@ def register(work: np.ndarray, quad: MarkQuad | None, rotation: int | None, hit:
         dst = quad.page_points(rotation)
         h = homography(layout_marks, dst) if known.all() else fit(layout_marks[known],
                                                                   dst[known])
-        if h is not None and _qr_fits(h, page, hit):
+        if h is not None and _qr_fits(h, page, hit) and not _other_sheets_qr(work, h, page):
             return h, rotation
     try:
         h, rotation, _ = from_qr(work, hit, page)

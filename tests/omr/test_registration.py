@@ -58,3 +58,18 @@ def test_a_page_skewed_past_2_degrees_with_two_marks_lost_is_located(danang_pdf,
         assert agrees(answer, truth), (code, truth, answer)
         exact += answer.status == truth["status"] and answer.values == truth["values"]
     assert exact >= 0.8 * len(sample.truth)
+
+
+def test_another_sheets_marks_are_not_taken_for_this_pages(danang_pdf, monkeypatch):
+    """A second sheet over the bottom of this one (upside down in the scan) hides this page's
+    two bottom marks and shows its own two top marks there, with its QR code beside one of
+    them. The four marks still make a rectangle of the page's shape, but the page placed by it
+    is wrong in the middle: a fill was read as blank, unflagged. A QR code read beside a mark
+    other than this page's own sends the page to its QR code and boxes instead."""
+    feed = Feed(dpi=200, quarter=180, skew=0.5, scale=0.997, shift=(-0.4, -0.8), bad="overlap",
+                container="png", black=60, white=211, noise=7.9)
+    sample, result = _read(danang_pdf, monkeypatch, feed, 78)
+    assert result.status == "read", (result.reason, result.detail)
+    for code, truth in sample.truth.items():
+        assert agrees(result.answers.get(code), truth), (code, truth, result.answers.get(code))
+    assert sum(a.status == "ok" for a in result.answers.values()) >= 4  # read, not just flagged
