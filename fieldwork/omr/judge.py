@@ -32,6 +32,7 @@ from .levels import (
     LOW,
     RELATIVE,
     RING_GAP,
+    RING_TEXT,
     RUBBED,
     RUBBED_PEAK,
     RUBBED_USUAL,
@@ -77,6 +78,7 @@ class BoxCalls:
     crosses: bool = False  # the respondent marks with crosses (most clear marks are an X)
     vertex: object = None  # (i, j) -> where the lowest ink between two boxes lies (x, y)
     peak: object = None  # i -> the darkest ink inside box i (a stroke's own darkness)
+    inked_text: np.ndarray | None = None  # pen ink above and below the option's text itself
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -194,8 +196,11 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     # an X, so a heavy X alone in its question is an answer, not a box crossed out.
     xs = ((raw_corners > CANCEL_CORNERS).sum(axis=1) >= 3) & (net >= CLEAR)
     crosses = bool(xs.sum() >= 3 and xs.sum() >= 0.25 * (net >= CLEAR).sum())
+    inked = None if m.label is None else \
+        np.nan_to_num(np.minimum(m.label[:, 0], m.label[:, 1])) > RING_TEXT
     return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, zones, around,
-                    beside, near, ringish, text_ring, outside.follows(m), crosses)
+                    beside, near, ringish, text_ring, outside.follows(m), crosses,
+                    inked_text=inked)
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls,

@@ -132,6 +132,20 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
     beside an option other than the one filled, or any ink just after a text
     or between boxes of a row, sends the question to a person.
     """
+    values, status, conf, note = _judge_outside(idx, opts, c, kind, values, status, conf, note)
+    if status == "ok" and kind == "single" and len(idx) <= 3 and c.inked_text is not None and \
+            sum(bool(c.inked_text[i]) for i in idx) >= 2:
+        # Pen ink round the texts of two options of a short list: each ring is the other's
+        # baseline among so few siblings, so neither stands out; two answers, for a person.
+        inked = [opts[k] for k in range(len(idx)) if c.inked_text[idx[k]]]
+        order = {o: i for i, o in enumerate(opts)}
+        return sorted(set(values) | set(inked), key=order.get), "doubtful", 0.4, "ring other"
+    return values, status, conf, note
+
+
+def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
+                   values: list[str], status: str, conf: float,
+                   note: str) -> tuple[list[str], str, float, str]:
     if c.around is None:
         return values, status, conf, note
     ringed = _ring_over_neighbours(idx, c)

@@ -429,3 +429,19 @@ def test_a_fill_crossed_out_and_another_box_ringed_is_the_ringed_box(forms):
     a = _read(_blend(_answered(pages[0], layout, 0, "procedure_4"), ink, 0.9),
               layout)["procedure_4"]
     assert (a.status, a.values) == ("ok", [new["option"]]), a
+
+
+@pytest.mark.parametrize("wider", [3, 9])
+def test_both_texts_of_a_yes_no_question_ringed_go_to_a_person(forms, wider):
+    """Both option texts of a two-option question ringed, the second ring wider to the left,
+    over or beside its box: with two options each ring is the other's baseline, so neither
+    stands out; never read as the second option alone."""
+    pages, layout = forms["danang-2025"]
+    first, second = _boxes(layout, 0, "q01")
+    ink = np.zeros_like(pages[0])
+    for b, extra in ((first, 0), (second, wider)):
+        t = b["label"]
+        cv2.ellipse(ink, tuple(_px(t["x"] + t["w"] / 2 - extra, t["y"] + t["h"] / 2)),
+                    tuple(_px(t["w"] / 2 + 3 + extra, t["h"] / 2 + 5)), 0, 0, 355, 255, PEN)
+    a = _read(_blend(_answered(pages[0], layout, 0, "q01"), ink, 0.9), layout)["q01"]
+    assert a.status != "ok" or a.values == [first["option"], second["option"]], a
