@@ -22,7 +22,7 @@ OUTSIDE = 0.45  # ... and this share outside it
 INK = 90  # darkness (of 255: printed black) of a pen stroke: the back page's ghost is fainter
 HIT_PT2 = 0.9  # ink (square points) beyond the usual that makes a sector's stroke
 PRINT = 0.5  # a sector where the usual ink covers this share of its paper is print
-COVER = 0.7  # share of the counted sectors a ring shows ink in
+COVER = 0.65  # share of the counted sectors a ring shows ink in
 MIN_COUNTED = 10  # ... of at least this many sectors
 NEAREST = 8  # boxes whose usual ink is a box's print
 
@@ -71,7 +71,7 @@ def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale:
         sides = np.zeros((len(group), 4), bool)  # right, bottom, left, top
         for k in range(4):  # a side's sectors: 45 degrees either way of its middle
             sec = (4 * k - 2 + np.arange(4)) % SECTORS
-            sides[:, k] = (hits & use)[:, sec].any(axis=1) | ~use[:, sec].any(axis=1)
+            sides[:, k] = (hits & use)[:, sec].any(axis=1)  # a side not looked at is not one
         out[group] = (cover >= COVER) & (n_use >= MIN_COUNTED) & (sides.sum(axis=1) >= 3)
     out &= ~marked
     pairs = close & out[:, None] & out[None, :]
