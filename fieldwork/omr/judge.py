@@ -495,14 +495,15 @@ def _arc_of_ring(group: list[int], read: list[bool], c: BoxCalls) -> bool:
     """Whether the light mark read in a grid column lies right beside another box of it with
     ink past at least five of its sides and corners (a loose ring's arc over the mark)."""
     sides, corners, centres, w = c.zones
+    g = np.asarray(group)
     for k, i in enumerate(group):
         if not read[k] or c.net[i] >= CLEAR:
             continue
-        for j in group:
-            if j != i and c.net[j] < c.low and \
-                    np.abs(centres[j] - centres[i]).max() <= 1.7 * w[i] and \
-                    (sides[j] > RING_GAP).sum() + (corners[j] > RING_GAP).sum() >= 5:
-                return True
+        arcs = (g != i) & (c.net[g] < c.low) & \
+            (np.abs(centres[g] - centres[i]).max(axis=1) <= 1.7 * w[i]) & \
+            ((sides[g] > RING_GAP).sum(axis=1) + (corners[g] > RING_GAP).sum(axis=1) >= 5)
+        if arcs.any():
+            return True
     return False
 
 

@@ -269,10 +269,13 @@ def ring_in_column(group: list[int], c: BoxCalls) -> int | None:
     # Ink on three sides; or above and below it and past most corners (a ring wider than
     # the gap, its arcs beside the box outside the zones measured). Neighbouring columns'
     # marks put ink left and right of a box, never above and below it.
-    round_ = [i for i in group if (sides[i] > RING_GAP).sum() >= 3] or [
-        i for i in group if min(sides[i, 2], sides[i, 3]) > RING_GAP and
-        (sides[i] > RING_GAP).sum() + (corners[i] > RING_GAP).sum() >= 5]
-    return round_[0] if len(round_) == 1 else None
+    g = np.asarray(group)
+    inked = (sides[g] > RING_GAP).sum(axis=1)
+    round_ = g[inked >= 3]
+    if not len(round_):
+        inked = inked + (corners[g] > RING_GAP).sum(axis=1)
+        round_ = g[(np.minimum(sides[g, 2], sides[g, 3]) > RING_GAP) & (inked >= 5)]
+    return int(round_[0]) if len(round_) == 1 else None
 
 
 def ringed_in_column(group: list[int], c: BoxCalls,
