@@ -66,3 +66,42 @@ ANSWER_STATUS = {
 def answer_status_label(code: str | None) -> str:
     """An answer's reading status (ok, blank, multiple, doubtful) in the user's language."""
     return str(ANSWER_STATUS.get(code or "", code or ""))
+
+
+# Why the reader doubted (or how it read) an answer: the judge's notes, for the people who
+# verify. A grid's note is "digit " + the note of its column.
+NOTE_LABELS = {
+    "two marks": _l("two boxes marked"),
+    "second mark": _l("a second, lighter mark"),
+    "light": _l("a light mark"),
+    "stray stroke": _l("a stroke running across the box"),
+    "ring": _l("ringed"),
+    "ring other": _l("another option ringed"),
+    "ring over mark": _l("a ring reaching a marked box"),
+    "ink near": _l("ink near the box"),
+    "beside": _l("marked beside the box"),
+    "beside other": _l("a mark beside another option"),
+    "tick into next": _l("a tick running into the next box"),
+    "tick vertex": _l("a tick read by where it turns"),
+    "cancelled": _l("a box crossed out"),
+    "correction": _l("corrected: another option chosen"),
+    "cross": _l("marked with a cross"),
+    "rubbed out": _l("a rubbed-out pencil mark beside"),
+    "not visible": _l("hidden or outside the scan"),
+    "alignment": _l("the printed boxes are not where expected"),
+    "empty page": _l("most of the page blank (light pencil may be lost)"),
+    "missed box": _l("a mark beside the box"),
+    "gap": _l("a digit left out in the middle"),
+    "incomplete date": _l("an incomplete date"),
+    "doubtful": _l("uncertain"),
+}
+
+
+def note_label(note: str | None) -> str:
+    """The reader's note on an answer in the user's language (unknown notes as they are)."""
+    if not note:
+        return ""
+    if note.startswith("digit "):
+        inner = note.removeprefix("digit ")
+        return str(_l("digit grid: %(what)s", what=note_label(inner)))
+    return str(NOTE_LABELS.get(note, note))

@@ -38,7 +38,7 @@ from .models import (
     ScanPage,
     TextRegion,
 )
-from .reasons import answer_status_label, reason_label
+from .reasons import answer_status_label, note_label, reason_label
 from .serving import ImageCut, contact_image, known_layout
 from .webforms import ReplaceForm, UploadForm
 
@@ -61,6 +61,12 @@ def omr_reason(code: str | None) -> str:
 def omr_answer_status(code: str | None) -> str:
     """An answer's reading status in the user's language."""
     return answer_status_label(code)
+
+
+@bp.app_template_global()
+def omr_note(note: str | None) -> str:
+    """Why the reader doubted an answer (or how it read it), in the user's language."""
+    return note_label(note)
 
 
 def _surveys() -> list[Survey]:
