@@ -82,7 +82,6 @@ NOTE_LABELS = {
     "beside": _l("marked beside the box"),
     "beside other": _l("a mark beside another option"),
     "tick into next": _l("a tick running into the next box"),
-    "tick vertex": _l("a tick read by where it turns"),
     "cancelled": _l("a box crossed out"),
     "correction": _l("corrected: another option chosen"),
     "cross": _l("marked with a cross"),

@@ -10,6 +10,7 @@ from fieldwork.forms.batches import print_batch
 from fieldwork.omr.synth.degrade import Scan
 
 from ..factories import approved_version
+from .generator import printed as printed_form
 from .generator import scans
 
 
@@ -46,3 +47,13 @@ def batch_scans(batch, seed: int = 0, scan: Scan | None = None, only=None, rates
     serials = [batch.serial_text(n) for n in range(batch.first_serial, batch.last_serial + 1)]
     return scans(Path(batch.pdf_path).read_bytes(), layout, serials, seed=seed, dpi=150,
                  scan=scan or Scan(skew=1.0, noise=4, jpeg=80), only=only, rates=rates)
+
+
+@pytest.fixture(scope="module")
+def danang_pdf(tmp_path_factory):
+    """The 2025 Da Nang form (one A4 side: six field tick boxes, a phone grid) printed for
+    serial 00000001 with the generator's key, as a PDF file, and its layout."""
+    pdf, layout = printed_form("danang-2025", ["00000001"])
+    path = tmp_path_factory.mktemp("danang") / "danang.pdf"
+    path.write_bytes(pdf)
+    return path, layout

@@ -10,20 +10,11 @@ import pytest
 from fieldwork.omr.load import iter_pages
 from fieldwork.omr.read import read_page
 
-from .generator import agrees, printed
+from .generator import agrees
 from .paperscan import generate, hands
 from .paperscan.scanner import Feed
 
 KEY = b"test-key"
-
-
-@pytest.fixture(scope="module")
-def danang_pdf(tmp_path_factory):
-    """One printed 2025 Da Nang sheet (one A4 side) as a PDF file, and its layout."""
-    pdf, layout = printed("danang-2025", ["00000001"], KEY)
-    path = tmp_path_factory.mktemp("registration") / "danang.pdf"
-    path.write_bytes(pdf)
-    return path, layout
 
 
 def _read(danang_pdf, monkeypatch, feed: Feed, seed: int):

@@ -14,18 +14,7 @@ import pytest
 
 from fieldwork.omr.read import read_page
 
-from .generator import printed
-
 KEY = b"test-key"
-
-
-@pytest.fixture(scope="module")
-def form(tmp_path_factory):
-    """The 2025 form printed for a ward with six fields (tick boxes) and a phone grid."""
-    pdf, layout = printed("danang-2025", ["00000001"], KEY)
-    path = tmp_path_factory.mktemp("rings") / "form.pdf"
-    path.write_bytes(pdf)
-    return path, layout
 
 
 def _raster(pdf: Path, dpi: int) -> np.ndarray:
@@ -96,8 +85,8 @@ SHAPES = [(0.71, 0.62, 0.0, 0.18), (0.62, 0.72, 0.03, -0.04), (0.68, 0.64, -0.12
 
 @pytest.mark.parametrize("dpi", [150, 200, 300])
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])
-def test_a_ring_drawn_tightly_round_a_box_is_read_as_that_box(form, dpi, rotation):
-    pdf, layout = form
+def test_a_ring_drawn_tightly_round_a_box_is_read_as_that_box(danang_pdf, dpi, rotation):
+    pdf, layout = danang_pdf
     pen = Pen(_raster(pdf, dpi), dpi)
     shape = SHAPES[(dpi // 50 + rotation // 90) % len(SHAPES)]
     # A single choice, an option of a multiple choice, the agency's field and a phone digit
@@ -122,10 +111,10 @@ def test_a_ring_drawn_tightly_round_a_box_is_read_as_that_box(form, dpi, rotatio
 
 @pytest.mark.parametrize("rotation", [0, 90])
 @pytest.mark.parametrize("other", ["fill", "tick"])
-def test_a_ring_beside_another_mark_of_the_question_goes_to_a_person(form, rotation, other):
+def test_a_ring_beside_another_mark_of_the_question_goes_to_a_person(danang_pdf, rotation, other):
     """A ring round one option and a fill or tick in another (a correction made the wrong
     way, or two answers): never one of them alone, unflagged."""
-    pdf, layout = form
+    pdf, layout = danang_pdf
     pen = Pen(_raster(pdf, 200), 200)
     pen.ring(_box(layout, "q01", "yes"), *SHAPES[0])
     getattr(pen, other)(_box(layout, "q01", "no"))

@@ -163,3 +163,19 @@ def put_in_state(db, survey, step: Step, state) -> None:
             rnd.closed_at = utcnow()
         db.session.add(rnd)
     db.session.flush()
+
+
+def open_round(db, survey, manager, drafts: dict) -> CommentRound:
+    """Step 4 drafted, each agency's draft uploaded (``{agency: filename}``), then round 1
+    opened by the manager through the real transition."""
+    from sqlalchemy import select
+
+    from fieldwork.plans import operations_steps
+    from fieldwork.plans.models_workflow import StepState
+
+    for agency, filename in drafts.items():
+        upload(survey, manager, DocKind.AGENCY_DRAFT, agency_id=agency.id, filename=filename)
+    put_in_state(db, survey, Step.COMMENTS, StepState.NOT_STARTED)
+    ensure(survey)[Step.PROCESSING].state = StepState.DRAFTED
+    operations_steps.transition(survey, {"step": 5, "name": "open_round"}, manager)
+    return db.session.scalar(select(CommentRound).where(CommentRound.survey_id == survey.id))

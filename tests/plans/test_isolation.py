@@ -10,13 +10,12 @@ from sqlalchemy import select
 from fieldwork.errors import OperationError
 from fieldwork.plans import operations_review as review
 from fieldwork.plans import operations_steps
-from fieldwork.plans.models_docs import DocKind
-from fieldwork.plans.models_review import AgencyComment, CommentRound
-from fieldwork.plans.models_workflow import Step, StepState
+from fieldwork.plans.models_review import AgencyComment
+from fieldwork.plans.models_workflow import StepState
 
 from ..conftest import csrf_token, login
 from ..factories import PASSWORD
-from .helpers import put_in_state, upload
+from .helpers import open_round
 
 
 @pytest.fixture()
@@ -24,13 +23,7 @@ def world(factory, db):
     a, b = factory.agency("Sở A"), factory.agency("Sở B")
     survey = factory.survey("ISO-2026", agencies=[a, b])
     manager = factory.user("manager")
-    upload(survey, manager, DocKind.AGENCY_DRAFT, agency_id=a.id, filename="du-thao-A.pdf")
-    upload(survey, manager, DocKind.AGENCY_DRAFT, agency_id=b.id, filename="du-thao-B.pdf")
-    put_in_state(db, survey, Step.COMMENTS, StepState.NOT_STARTED)
-    from fieldwork.plans.steps import ensure
-    ensure(survey)[Step.PROCESSING].state = StepState.DRAFTED
-    operations_steps.transition(survey, {"step": 5, "name": "open_round"}, manager)
-    rnd = db.session.scalar(select(CommentRound).where(CommentRound.survey_id == survey.id))
+    rnd = open_round(db, survey, manager, {a: "du-thao-A.pdf", b: "du-thao-B.pdf"})
     ra, rb = factory.user("agency", agency=a), factory.user("agency", agency=b)
     review.file_comment(rnd, {"text": "Ý kiến riêng của Sở B về bảng 2"}, rb)
     db.session.commit()

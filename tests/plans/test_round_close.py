@@ -11,13 +11,12 @@ from fieldwork.audit.models import AuditEvent
 from fieldwork.errors import OperationError
 from fieldwork.plans import operations_review as review
 from fieldwork.plans import operations_steps
-from fieldwork.plans.models_docs import DocKind
 from fieldwork.plans.models_review import CommentRound
 from fieldwork.plans.models_workflow import Step, StepState
 from fieldwork.plans.steps import ensure
 from fieldwork.timeutil import local_today
 
-from .helpers import put_in_state, upload
+from .helpers import open_round
 
 
 @pytest.fixture()
@@ -25,12 +24,7 @@ def world(factory, db):
     a, b = factory.agency("Sở Tư pháp"), factory.agency("Phường Hải Châu")
     survey = factory.survey("RND-2026", agencies=[a, b])
     manager = factory.user("manager")
-    upload(survey, manager, DocKind.AGENCY_DRAFT, agency_id=a.id, filename="du-thao-A.pdf")
-    upload(survey, manager, DocKind.AGENCY_DRAFT, agency_id=b.id, filename="du-thao-B.pdf")
-    put_in_state(db, survey, Step.COMMENTS, StepState.NOT_STARTED)
-    ensure(survey)[Step.PROCESSING].state = StepState.DRAFTED
-    operations_steps.transition(survey, {"step": 5, "name": "open_round"}, manager)
-    rnd = db.session.scalar(select(CommentRound).where(CommentRound.survey_id == survey.id))
+    rnd = open_round(db, survey, manager, {a: "du-thao-A.pdf", b: "du-thao-B.pdf"})
     rb = factory.user("agency", agency=b)
     comment = review.file_comment(rnd, {"text": "Đề nghị làm rõ bảng 2."}, rb)
     review.respond(comment, {"response_kind": "explained",
