@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import hug, outside
+from . import hug, outside, strokes
 from .levels import (
     BESIDE_SOLID,
     CANCEL_CORNERS,
@@ -79,6 +79,7 @@ class BoxCalls:
     vertex: object = None  # (i, j) -> where the lowest ink between two boxes lies (x, y)
     peak: object = None  # i -> the darkest ink inside box i (a stroke's own darkness)
     inked_text: np.ndarray | None = None  # pen ink above and below the option's text itself
+    joined: object = None  # (i, j) -> whether one stroke's ink runs inside both boxes
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -223,9 +224,12 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
                  or net[k] * DOMINANCE > top]
         marked = [k for k in marked if k in clear or net[k] < CLEAR]
     if len(marked) == 2:  # one tick whose long arm ran on into the next box
-        owner = _tick_owner(idx[marked[0]], idx[marked[1]], c)
+        a, b = idx[marked[0]], idx[marked[1]]
+        owner = _tick_owner(a, b, c)
+        if owner is not None and not _one_stroke(owner, b if owner == a else a, c):
+            owner = None
         if owner is None and not grid and top < CLEAR:
-            owner = _vertex_owner(idx[marked[0]], idx[marked[1]], c)
+            owner = _vertex_owner(a, b, c)
         if owner is not None:
             return [opts[idx.index(owner)]], "ok", 0.6, "tick into next"
     if len(clear) >= 2:
@@ -264,7 +268,7 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         if ticks:
             return [opts[j] for j in sorted(set(ticks) | {k})], "doubtful", 0.4, \
                 "tick into next"
-    stray = bool(c.strays[idx[k]])
+    stray = bool(c.strays[idx[k]]) or (top < CLEAR and _streak(idx[k], c))
     if c.cancelled[idx[k]] and c.crosses and top >= CLEAR and second < c.low:
         return [opts[k]], "ok", 0.6, "cross"  # this respondent's way of marking
     if c.cancelled[idx[k]]:  # crossed out and nothing chosen instead
@@ -304,6 +308,16 @@ def _tick_owner(a: int, b: int, c: BoxCalls) -> int | None:
     return None
 
 
+def _one_stroke(lo: int, hi: int, c: BoxCalls) -> bool:
+    """Whether the ink of ``lo`` and ``hi`` can be one tick drawn in ``lo``: the box it starts in
+    is not crossed out (a correction beside the new answer), the other holds less ink than the
+    tick's own box (a line's end, not a mark of its own), and one connected stroke reaches
+    inside both (two ticks drawn apart are two answers: fresh seeds read such doubles as one)."""
+    if c.cancelled[lo] or c.cancelled[hi] or c.net[hi] >= c.net[lo]:
+        return False
+    return c.joined is None or bool(c.joined(lo, hi))
+
+
 def _vertex_owner(a: int, b: int, c: BoxCalls) -> int | None:
     """Of two boxes side by side in a row joined by one stroke, the one its vertex (lowest
     ink, in the lower half of the row) lies in or next to, else None."""
@@ -317,7 +331,29 @@ def _vertex_owner(a: int, b: int, c: BoxCalls) -> int | None:
     if p is None or not 0.05 * w[a] <= p[1] - centres[a][1] <= 0.9 * w[a]:
         return None
     t = (p[0] - centres[a][0]) / d[0]  # 0 at a's centre, 1 at b's
-    return a if -0.6 < t < 0.35 else b if 0.65 < t < 1.6 else None
+    owner = a if -0.6 < t < 0.35 else b if 0.65 < t < 1.6 else None
+    if owner is None or c.cancelled[a] or c.cancelled[b] or \
+            (c.joined is not None and not c.joined(a, b)):
+        return None  # two marks made apart (a lowest point is in each): two answers
+    return owner
+
+
+def _streak(i: int, c: BoxCalls) -> bool:
+    """Whether the light ink in box ``i`` is a straight line across the page (a scanner's
+    streak, a ruler's line): it leaves through two opposite sides, and so it does through at
+    least two other boxes in line with it (a pen stroke never runs that far)."""
+    if c.zones is None:
+        return False
+    sides, _, centres, w = c.zones
+    for a, b, axis in ((2, 3, 0), (0, 1, 1)):  # top and bottom: boxes at the same x, ...
+        level = min(sides[i, a], sides[i, b])
+        if level < JOINED * 2:
+            continue
+        inline = np.abs(centres[:, axis] - centres[i, axis]) < 0.25 * w[i]
+        inline[i] = False
+        if (inline & (np.minimum(sides[:, a], sides[:, b]) > level / 2)).sum() >= 2:
+            return True
+    return False
 
 
 def _missed(idx: list[int], c: BoxCalls) -> list[int]:
@@ -384,12 +420,14 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
                  or (net[k] < SOLID and net[k] < BESIDE_SOLID * darkest))
         if c.cancelled[idx[k]] and plain:
             note = "correction"
-        elif net[k] >= c.high and not c.strays[idx[k]] and not light:
+            continue
+        stray = c.strays[idx[k]] or (net[k] < CLEAR and _streak(idx[k], c))
+        if net[k] >= c.high and not stray and not light:
             picked.append(k)
         else:
             unsure.append(k)
             why = why or ("cancelled" if c.cancelled[idx[k]] else "stray stroke"
-                          if c.strays[idx[k]] else "light")
+                          if stray else "light")
     for a in list(picked):  # a tick running on into the next box could be read as two marks
         for b in list(picked):
             if a != b and b in picked and _tick_owner(idx[a], idx[b], c) is not None:
@@ -526,6 +564,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
         scale = float(m.rects[0, 2]) / float(boxes[0]["w"])
         c.vertex = lambda i, j: low_point(dark, m.rects, (i, j), scale)
         c.peak = lambda i: peak(dark, m.rects[i])
+        c.joined = lambda i, j: strokes.joined(dark, m.rects, (i, j), scale)
     hug.add_rings(c, m, dark, boxes)  # rings drawn tightly round a box
     kinds = {q["code"]: q for q in layout.get("questions", [])}
     answers: dict[str, Answer] = {}

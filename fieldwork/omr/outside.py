@@ -269,12 +269,17 @@ def ring_in_column(group: list[int], c: BoxCalls) -> int | None:
     # Ink on three sides; or above and below it and past most corners (a ring wider than
     # the gap, its arcs beside the box outside the zones measured). Neighbouring columns'
     # marks put ink left and right of a box, never above and below it.
+    # Ink is counted over what the column's boxes usually show on that side (a grid printed or
+    # scanned a little off puts the next column's outline in every box's zone): two sides
+    # inked by the marks above and beside, plus that, read a tick's neighbour as ringed.
     g = np.asarray(group)
-    inked = (sides[g] > RING_GAP).sum(axis=1)
+    sides = sides[g] - np.median(sides[g], axis=0) if len(g) >= 5 else sides[g]
+    corners = corners[g] - np.median(corners[g], axis=0) if len(g) >= 5 else corners[g]
+    inked = (sides > RING_GAP).sum(axis=1)
     round_ = g[inked >= 3]
     if not len(round_):
-        inked = inked + (corners[g] > RING_GAP).sum(axis=1)
-        round_ = g[(np.minimum(sides[g, 2], sides[g, 3]) > RING_GAP) & (inked >= 5)]
+        inked = inked + (corners > RING_GAP).sum(axis=1)
+        round_ = g[(np.minimum(sides[:, 2], sides[:, 3]) > RING_GAP) & (inked >= 5)]
     return int(round_[0]) if len(round_) == 1 else None
 
 

@@ -57,3 +57,21 @@ def danang_pdf(tmp_path_factory):
     path = tmp_path_factory.mktemp("danang") / "danang.pdf"
     path.write_bytes(pdf)
     return path, layout
+
+
+@pytest.fixture(scope="module")
+def forms():
+    """Each built-in form printed once (generator key ``test-key``): its pages as grey images
+    at 200 dpi, and its layout (the drawn-mark tests draw on these)."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    out = {}
+    for name in ("sipas", "danang-2025"):
+        pdf, layout = printed_form(name, ["00000001"], b"test-key")
+        doc = pdfium.PdfDocument(pdf)
+        pages = [np.asarray(doc[i].render(scale=200 / 72, grayscale=True).to_pil().convert("L"))
+                 for i in range(len(doc))]
+        doc.close()
+        out[name] = pages, layout
+    return out

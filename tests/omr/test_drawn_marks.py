@@ -7,31 +7,14 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
 
 from fieldwork.omr.read import read_page
-
-from .generator import printed
 
 KEY = b"test-key"
 DPI = 200
 F = DPI / 72
 PEN = round(0.35 / 25.4 * DPI)  # a ballpoint's stroke, pixels (0.35 mm)
-
-
-@pytest.fixture(scope="module")
-def forms():
-    """Each built-in form printed once: its pages as grey images at 200 dpi, and its layout."""
-    out = {}
-    for name in ("sipas", "danang-2025"):
-        pdf, layout = printed(name, ["00000001"], KEY)
-        doc = pdfium.PdfDocument(pdf)
-        pages = [np.asarray(doc[i].render(scale=F, grayscale=True).to_pil().convert("L"))
-                 for i in range(len(doc))]
-        doc.close()
-        out[name] = pages, layout
-    return out
 
 
 def _boxes(layout: dict, page: int, question: str) -> list[dict]:

@@ -1,0 +1,36 @@
+"""Whether one pen stroke joins two boxes: the evidence a tick's arm ran on from one box into
+the next, rather than two marks made apart (a real double answer, a correction)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .marks import INSET_PT, PEN_INK
+
+
+def joined(dark: np.ndarray, rects: np.ndarray, pair: tuple[int, int], scale: float) -> bool:
+    """Whether the ink inside box ``a`` and the ink inside box ``b`` are one connected piece.
+
+    The printed outlines are kept: a stroke crossing a box's edge joins its outline, and a
+    tick drawn in each box joins only its own. Ink of each box's interior (inside its
+    outline and blur) must be reached by the same piece for the two to be joined.
+    """
+    import cv2
+
+    r = rects[list(pair)]
+    w = float(r[:, 2].max())
+    h, wd = dark.shape
+    x0, y0 = max(int(r[:, 0].min() - 0.6 * w), 0), max(int(r[:, 1].min() - 0.6 * w), 0)
+    x1 = min(int((r[:, 0] + r[:, 2]).max() + 0.6 * w) + 1, wd)
+    y1 = min(int((r[:, 1] + r[:, 3]).max() + 0.6 * w) + 1, h)
+    if x1 <= x0 or y1 <= y0:
+        return False
+    ink = (dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
+    _, labels = cv2.connectedComponents(ink, connectivity=8)
+    i = INSET_PT * scale
+    pieces = []
+    for x, y, bw, bh in r:
+        inside = labels[max(int(round(y + i)) - y0, 0):max(int(round(y + bh - i)) - y0, 0),
+                        max(int(round(x + i)) - x0, 0):max(int(round(x + bw - i)) - x0, 0)]
+        pieces.append(set(np.unique(inside[inside > 0]).tolist()))
+    return bool(pieces[0] & pieces[1])

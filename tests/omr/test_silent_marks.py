@@ -1,0 +1,98 @@
+"""Marks drawn by hand on the printed page (OpenCV strokes placed from the printed PDF's own
+layout), each a class of silent error found on fresh paper seeds: a real double answer read as
+one tick running into the next box, a correction read as the crossed-out box, a ticked digit
+read as the next digit ringed. Each must go to a person (or be read right), never be read
+wrong silently."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from . import test_drawn_marks as d
+from .test_drawn_marks import PEN, _answered, _blend, _boxes, _px, _read
+
+
+def _tick(ink: np.ndarray, b: dict, k: float = 1.0, reach=None, width: int = PEN) -> None:
+    """A check mark centred on box ``b`` (``k``: its size over the box's side; ``reach``: where
+    its long arm ends, points)."""
+    s, cx, cy = b["w"], b["x"] + b["w"] / 2, b["y"] + b["h"] / 2
+    pts = [(cx - 0.35 * k * s, cy - 0.05 * k * s), (cx - 0.08 * k * s, cy + 0.32 * k * s),
+           reach or (cx + 0.5 * k * s, cy - 0.55 * k * s)]
+    cv2.polylines(ink, [_px(*pts)], False, 255, width, cv2.LINE_AA)
+
+
+@pytest.mark.parametrize("question", ["results_1", "feedback_1"])
+def test_two_ticks_drawn_apart_in_a_row_are_two_answers_not_one_running_on(forms, question):
+    """Two light ticks in neighbouring boxes of a row, the second's arm running on to the
+    right: each box has its own lowest point, but no stroke joins them. Tuning seed 51 read
+    such a real double as the second box alone ('tick into next', by the lowest ink)."""
+    pages, layout = forms["sipas"]
+    first, second = _boxes(layout, 1, question)[2:4]
+    ink = np.zeros_like(pages[1])
+    _tick(ink, first, 0.8)
+    s = second["w"]
+    _tick(ink, second, 1.2, reach=(second["x"] + 1.6 * s, second["y"] - 0.2 * s))
+    a = _read(_blend(_answered(pages[1], layout, 1, question), ink, 0.5), layout)[question]
+    assert a.status in ("doubtful", "multiple") and a.values == [
+        first["option"], second["option"]], a
+
+
+def test_a_fill_crossed_out_below_a_ticked_answer_is_not_read_as_the_crossed_box(forms):
+    """The printed correction rule with the new answer ticked in the box above: the crossed
+    fill's arm runs up to the tick's vertex. Tuning seed 51 read the crossed-out box, taking
+    the tick for the end of a stroke drawn from it ('tick into next')."""
+    pages, layout = forms["sipas"]
+    boxes = {b["option"]: b for b in _boxes(layout, 1, "age_group")}
+    ticked, crossed = boxes["u25"], boxes["a50_60"]
+    ink = np.zeros_like(pages[1])
+    x, y, w = crossed["x"], crossed["y"], crossed["w"]
+    cv2.rectangle(ink, tuple(_px(x + 1, y + 1)), tuple(_px(x + w - 1, y + w - 1)), 255, -1)
+    o = 0.3 * w
+    for a, b in (((x - o, y - o), (x + w + o, y + w + o)),
+                 ((x - o, y + w + o), (x + w + o, y - o))):
+        cv2.line(ink, tuple(_px(*a)), tuple(_px(*b)), 255, PEN, cv2.LINE_AA)
+    s = ticked["w"]
+    _tick(ink, ticked, 1.0, reach=None)
+    cv2.line(ink, tuple(_px(ticked["x"] + 0.4 * s, ticked["y"] + 0.8 * s)),
+             tuple(_px(ticked["x"] + 0.1 * s, ticked["y"] + 1.5 * s)), 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[1], layout, 1, "age_group"), ink, 0.75),
+              layout)["age_group"]
+    assert a.status != "ok" or a.values == [ticked["option"]], a
+
+
+@pytest.mark.parametrize("left", [0.3, 0.2])
+def test_a_scanner_streak_through_an_unanswered_row_is_not_its_answer(forms, left):
+    """A thin dark line down the whole scan (dust on the scanner's glass, 0.4 mm; ``left``: the
+    share of light it lets through) crosses one box of every row of a matrix: in a row whose
+    answer was marked outside its boxes, the streak is the only ink in a box. Tuning seed 51
+    read it as the answer of two such rows."""
+    pages, layout = forms["sipas"]
+    box = _boxes(layout, 0, "procedure_4")[4]
+    image = _answered(pages[0], layout, 0, "procedure_4")
+    x = int(round((box["x"] + 0.45 * box["w"]) * d.F))
+    image[:, x:x + 3] = (image[:, x:x + 3] * left).astype(np.uint8)
+    a = _read(image, layout)["procedure_4"]
+    assert a.status != "ok", a
+
+
+def test_ink_along_a_whole_grid_column_and_a_tick_above_are_not_a_ring(forms):
+    """Faint lines down the gaps either side of a digit column (a scan can show as much when the
+    next columns' outlines fall into the gaps), and a tick whose vertex dips below its box: the
+    box under the tick has ink on three sides. Tuning seed 51 read two such columns as the
+    digit next to the one ticked, as if ringed; every box of the column shows the lines."""
+    pages, layout = forms["danang-2025"]
+    boxes = {(b["position"], b["option"]): b for b in _boxes(layout, 0, "phone")}
+    digits = "0182023117"
+    ink = np.zeros_like(pages[0])
+    for p, digit in enumerate(digits):
+        b = boxes[(p, digit)]
+        _tick(ink, {**b, "y": b["y"] + (0.2 * b["w"] if p == 3 else 0)}, 1.2)
+    top, bottom = boxes[(3, "0")], boxes[(3, "9")]
+    gap = boxes[(4, "0")]["x"] - top["x"] - top["w"]
+    for x in (top["x"] - 0.55 * gap, top["x"] + top["w"] + 0.45 * gap):
+        cv2.line(ink, tuple(_px(x, top["y"] - 2)), tuple(_px(x, bottom["y"] + bottom["h"] + 2)),
+                 80, 2, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[0], layout, 0, "phone"), ink, 0.8), layout)["phone"]
+    assert a.status != "ok" or "".join(a.values) == digits, a
