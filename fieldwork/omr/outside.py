@@ -77,12 +77,19 @@ def around(m: BoxMeasures, marked: np.ndarray,
     # is no room to see a ring (its band is empty): such rings go to a person. Where an
     # option list leaves room left of the box, the ring passes there too: above and below
     # alone is the question's text over the first row and a ring around the option below.
+    # In an option's first row the band above a box reaches the question's text: ink there
+    # is print, so a ring must cross the left and the bottom (a tick just left of the box
+    # with the text above is no ring: seed 61 read such a tick as a ring round the next box).
     listed = np.isfinite(m.texts[:, 0]) if m.texts is not None else np.zeros(n, bool)
-    free_left = halo_gaps(m.rects, m.texts)[:, 0] > 2 * m.rects[:, 2]
+    room = halo_gaps(m.rects, m.texts)
+    free_left = room[:, 0] > 2 * m.rects[:, 2]
+    open_above = room[:, 1] > 1.5 * m.rects[:, 2]
     ring = np.where(listed, np.median(halo, axis=1), halo.min(axis=1)) > RING_BOX
     ring &= ~(listed & free_left) | (halo[:, 0] > RING_BOX)
+    ring &= ~(listed & open_above) | (np.minimum(halo[:, 0], halo[:, 2]) > RING_BOX)
     text = z.copy()
     after = z.copy()
+    lab = None
     if m.label is not None and np.isfinite(m.label).any():
         lab = excess(m.label, groups)
         text = np.nan_to_num(np.minimum(lab[:, 0], lab[:, 1])) > RING_TEXT
@@ -96,15 +103,63 @@ def around(m: BoxMeasures, marked: np.ndarray,
     clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
     around = (ring | text) & clear
     # Beside a box of an option list (its text printed right of it, its margin left of it),
-    # or of a matrix row with a box further left (not the first, which has the question's
-    # text beside it); a fill spilling over from the box above or below does not reach a
+    # or of a matrix row with room left of it (the row's text ends further left than the
+    # band reaches); a fill spilling over from the box above or below does not reach a
     # box's left side level with it, so marks beside count next to marked boxes too.
-    gaps = halo_gaps(m.rects, m.texts)[:, 0]
-    row_inner = ~listed & (gaps < 6 * m.rects[:, 2]) & (gaps > 2 * m.rects[:, 2])
+    gaps = room[:, 0]
+    level = _level(m, groups)
+    row_inner = ~listed & (gaps > 2 * m.rects[:, 2]) & ((gaps < 6 * m.rects[:, 2]) | level)
     beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
     # Any other ink beside a box or after its text: enough to doubt a question read blank.
     near = (after | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
-    return around, beside, near, (ring | text) & ~marked, text
+    owned = _owned(m, marked, groups, halo, lab, listed | row_inner, around)
+    return around, beside | owned, near & ~owned, (ring | text) & ~marked, text
+
+
+def _level(m: BoxMeasures, groups: list[list[int]]) -> np.ndarray:
+    """Boxes of a question whose boxes lie side by side in one row (a matrix row)."""
+    level = np.zeros(len(m.fill), bool)
+    for g in groups:
+        cy = m.rects[g, 1] + m.rects[g, 3] / 2
+        if len(g) >= 2 and np.ptp(cy) < 0.5 * m.rects[g, 3].min():
+            level[g] = True
+    return level
+
+
+def _owned(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]], halo: np.ndarray,
+           lab: np.ndarray | None, room: np.ndarray, around: np.ndarray) -> np.ndarray:
+    """Marks beside that only one option of a question with nothing marked can own.
+
+    Left of a box with room there (``room``: an option list's, a matrix row's) whose
+    previous option's text has no ink after it, or after an option's text where the box
+    that follows it (if any) has no ink beside it. Ink between an option's text and
+    the next option's box with both sides inked is either's: it stays doubted.
+    """
+    n = len(m.fill)
+    left = halo[:, 0] > BESIDE_LEFT
+    after = np.zeros(n, bool) if lab is None else np.nan_to_num(lab[:, 2]) > BESIDE_LEFT
+    # Whether another option could own the ink is asked of the bands themselves, not of
+    # their excess over the siblings: two options marked alike cancel out there.
+    raw_left = m.halo[:, 0] > NEAR_LEFT
+    raw_after = np.zeros(n, bool) if m.label is None else \
+        np.nan_to_num(m.label[:, 2]) > AFTER_TEXT
+    prev = follows(m)
+    has = prev >= 0
+    prev_after = np.zeros(n, bool)
+    prev_after[has] = raw_after[prev[has]]
+    next_left = np.zeros(n, bool)  # the box right after the option's text has ink beside it
+    next_left[prev[has & raw_left]] = True
+    next_marked = np.zeros(n, bool)
+    next_marked[prev[has & marked]] = True
+    own = (left & room & ~prev_after) | (after & ~next_left & ~next_marked)
+    own &= ~around & ~marked
+    inked = raw_left | raw_after
+    out = np.zeros(n, bool)
+    for g in groups:
+        # Nothing marked in the boxes, and every inked option owns its ink.
+        if not marked[g].any() and not (inked[g] & ~own[g]).any():
+            out[g] = own[g]
+    return out
 
 
 def follows(m: BoxMeasures) -> np.ndarray:
