@@ -42,6 +42,8 @@ class BoxMeasures:
     halo: np.ndarray | None = None  # (N, 3) ink in bands a little away: left, above, below
     label: np.ndarray | None = None  # (N, 3) around the option's text: above, below, after
     texts: np.ndarray | None = None  # (N, 4) the option's text in page pixels (NaN: none)
+    lines: np.ndarray | None = None  # (N, 2) a straight line (a scanner's streak) runs through
+    # the band left of the box / after its text, and on past it: not a mark of a hand
 
 
 def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[np.ndarray, float]:
@@ -226,8 +228,9 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
     pen = integral(cv2.threshold(dark, PEN_INK, 0, cv2.THRESH_TOZERO)[1])
     halo = _halo(pen, rects, scale, texts)
     label = _label_bands(pen, rects, scale, texts)
+    lines = _lines(dark, rects, scale, texts, halo, label)
     return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects,
-                       halo, label, texts)
+                       halo, label, texts, lines)
 
 
 def label_rects(boxes: list[dict], offsets: np.ndarray, scale: float) -> np.ndarray:
@@ -269,6 +272,58 @@ def _band(start: float, room: np.ndarray, w: np.ndarray,
     return near, np.where(far - near > 0.12 * w, far, near)
 
 
+def _left_band(rects: np.ndarray, scale: float, gaps: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The band left of each box where a mark beside it lies: x0, y0, x1, y1 (pixels)."""
+    x, y, w, h = rects.T
+    n0, n1 = _band(LINE_PT * scale, gaps[:, 0], w, 1.6)
+    return x - n1, y + 0.1 * h, x - n0, y + 0.9 * h
+
+
+def _after_band(rects: np.ndarray, i: int, text: np.ndarray) -> tuple[float, ...] | None:
+    """The band just after box ``i``'s option text (x0, y0, x1, y1), up to the next column's
+    box; None where there is no room."""
+    x, y, bh = rects[:, 0], rects[:, 1], rects[:, 3]
+    w = rects[i, 2]
+    lx, _, lw, _ = text
+    ahead = x[(x > lx + lw) & (np.abs(y - rects[i, 1]) < bh)]  # the next column's box
+    end = min(lx + lw + 1.4 * w, (ahead.min() if len(ahead) else np.inf) - 0.3 * w)
+    if end <= lx + lw + 0.5 * w:
+        return None
+    return lx + lw + 0.2 * w, rects[i, 1] - 0.1 * w, end, rects[i, 1] + 1.1 * w
+
+
+def _lines(dark: np.ndarray, rects: np.ndarray, scale: float, texts: np.ndarray,
+           halo: np.ndarray, label: np.ndarray) -> np.ndarray:
+    """Whether a straight line runs right through the band left of each inked box, or after
+    its text, and on past the band's ends (a scanner's streak down the page, a rule): a
+    hand's tick or dash stops. Only inked bands are looked at."""
+    out = np.zeros((len(rects), 2), bool)
+    left = _left_band(rects, scale, halo_gaps(rects, texts))
+    for i in np.flatnonzero(halo[:, 0] > 0.02):
+        out[i, 0] = _crossed(dark, [v[i] for v in left], rects[i, 2])
+    for i in np.flatnonzero(np.nan_to_num(label[:, 2]) > 0.02):
+        band = _after_band(rects, i, texts[i])
+        out[i, 1] = band is not None and _crossed(dark, band, rects[i, 2])
+    return out
+
+
+def _crossed(dark: np.ndarray, band, w: float) -> bool:
+    """Whether some column (row) of drawn ink spans the band's height (width) and half a box
+    beyond it each way."""
+    x0, y0, x1, y1 = band
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return False
+    m = 0.5 * w
+    h, wd = dark.shape
+    for ax, (a0, a1, b0, b1) in enumerate(((y0 - m, y1 + m, x0, x1), (x0 - m, x1 + m, y0, y1))):
+        a0, a1 = max(0, int(a0)), int(a1)
+        b0, b1 = max(0, int(b0)), int(b1)
+        patch = dark[a0:a1, b0:b1] if ax == 0 else dark[b0:b1, a0:a1].T
+        if patch.size and (patch > PEN_INK).mean(axis=0).max() >= 0.9:
+            return True
+    return False
+
+
 def _halo(ii: np.ndarray, rects: np.ndarray, scale: float,
           texts: np.ndarray | None = None) -> np.ndarray:
     """Ink a little away from each box: where a ring drawn around it, or a mark beside it, lie.
@@ -283,8 +338,7 @@ def _halo(ii: np.ndarray, rects: np.ndarray, scale: float,
     out = np.zeros((len(x), 3))
     # Each band faces the box's own side only (a ring around a neighbour passes beside
     # this box's corner, not level with its side).
-    n0, n1 = _band(e, gaps[:, 0], w, 1.6)
-    out[:, 0] = _means(ii, x - n1, y + 0.1 * h, x - n0, y + 0.9 * h)
+    out[:, 0] = _means(ii, *_left_band(rects, scale, gaps))
     for k, (sign, edge) in enumerate(((-1, y), (1, y + h)), start=1):
         a0, a1 = _band(e, gaps[:, k], w)
         lo, hi = (edge - a1, edge - a0) if sign < 0 else (edge + a0, edge + a1)
@@ -295,9 +349,7 @@ def _halo(ii: np.ndarray, rects: np.ndarray, scale: float,
 def _label_bands(ii, rects: np.ndarray, scale: float, texts: np.ndarray) -> np.ndarray:
     """Ink just above and below each option's printed text, and just after it (NaN: no text)."""
     out = np.full((len(rects), 3), np.nan)
-    x, y, bw, bh = rects.T
     for i in np.flatnonzero(np.isfinite(texts[:, 0])):
-        w = rects[i, 2]
         lx, ly, lw, lh = texts[i]
         span = min(lw, LABEL_SPAN_PT * scale)
         x0, x1 = lx + 0.1 * span, lx + 0.9 * span
@@ -305,11 +357,9 @@ def _label_bands(ii, rects: np.ndarray, scale: float, texts: np.ndarray) -> np.n
         # below: paper in print, where a ring around the text passes.
         out[i, 0] = _means(ii, x0, ly - 8.5 * scale, x1, ly - 2.5 * scale)
         out[i, 1] = _means(ii, x0, ly + lh + 1.0 * scale, x1, ly + lh + 7.0 * scale)
-        ahead = x[(x > lx + lw) & (np.abs(y - rects[i, 1]) < bh)]  # the next column's box
-        end = min(lx + lw + 1.4 * w, (ahead.min() if len(ahead) else np.inf) - 0.3 * w)
-        if end > lx + lw + 0.5 * w:
-            out[i, 2] = _means(ii, lx + lw + 0.2 * w, rects[i, 1] - 0.1 * w, end,
-                               rects[i, 1] + 1.1 * w)
+        band = _after_band(rects, i, texts[i])
+        if band is not None:
+            out[i, 2] = _means(ii, *band)
     return out
 
 

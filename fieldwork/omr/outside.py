@@ -109,10 +109,13 @@ def around(m: BoxMeasures, marked: np.ndarray,
     gaps = room[:, 0]
     level = _level(m, groups)
     row_inner = ~listed & (gaps > 2 * m.rects[:, 2]) & ((gaps < 6 * m.rects[:, 2]) | level)
+    # A line running on past the band (a scanner's streak) is no hand's mark beside a box.
+    streak = np.zeros((n, 2), bool) if m.lines is None else m.lines
+    left &= ~streak[:, 0]
     beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
     # Any other ink beside a box or after its text: enough to doubt a question read blank.
     near = (after | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
-    owned = _owned(m, marked, groups, halo, lab, listed | row_inner, around)
+    owned = _owned(m, marked, groups, halo, lab, listed | row_inner, around, streak)
     return around, beside | owned, near & ~owned, (ring | text) & ~marked, text
 
 
@@ -127,7 +130,8 @@ def _level(m: BoxMeasures, groups: list[list[int]]) -> np.ndarray:
 
 
 def _owned(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]], halo: np.ndarray,
-           lab: np.ndarray | None, room: np.ndarray, around: np.ndarray) -> np.ndarray:
+           lab: np.ndarray | None, room: np.ndarray, around: np.ndarray,
+           streak: np.ndarray) -> np.ndarray:
     """Marks beside that only one option of a question with nothing marked can own.
 
     Left of a box with room there (``room``: an option list's, a matrix row's) whose
@@ -136,8 +140,9 @@ def _owned(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]], halo: np
     the next option's box with both sides inked is either's: it stays doubted.
     """
     n = len(m.fill)
-    left = halo[:, 0] > BESIDE_LEFT
-    after = np.zeros(n, bool) if lab is None else np.nan_to_num(lab[:, 2]) > BESIDE_LEFT
+    left = (halo[:, 0] > BESIDE_LEFT) & ~streak[:, 0]
+    after = np.zeros(n, bool) if lab is None else \
+        (np.nan_to_num(lab[:, 2]) > BESIDE_LEFT) & ~streak[:, 1]
     # Whether another option could own the ink is asked of the bands themselves, not of
     # their excess over the siblings: two options marked alike cancel out there.
     raw_left = m.halo[:, 0] > NEAR_LEFT

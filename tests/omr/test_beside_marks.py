@@ -174,3 +174,20 @@ def test_a_tick_left_of_the_first_box_beside_a_filled_box_is_a_second_answer(for
     _left_of(sheet, boxes[0])
     a = sheet.read()["access_3"]
     assert a.status != "ok" and boxes[0]["option"] in a.values, a
+
+
+@pytest.mark.parametrize("where", ["after a text", "left of a box"])
+def test_a_scanner_streak_beside_a_blank_question_is_not_a_mark_beside(forms, where):
+    """A scanner's streak (a thin grey line down the whole page) passing just after an
+    option's text, or through the margin left of an option list's box, in a question left
+    blank: it runs on past the band, so it is no hand's mark beside that option (seed 51 read
+    one as the option; a real mark there is a tick or a dash, which stops)."""
+    sheet = Sheet(forms, "danang-2025", 0, 200)
+    boxes = {b["option"]: b for b in sheet.boxes("field")}
+    b = boxes["dd"]
+    x = b["label"]["x"] + b["label"]["w"] + 2.5 if where.startswith("after") else b["x"] - 5
+    sheet.fill_all_but("field")
+    xs = int(round(x * sheet.f))
+    sheet.image[:, xs:xs + 2] = (sheet.image[:, xs:xs + 2] * 0.45).astype(np.uint8)
+    a = sheet.read()["field"]
+    assert a.status in ("blank", "doubtful") and a.note != "beside", a
