@@ -492,6 +492,11 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
             # mark: that mark spilling over (after the last digit of a 9-digit old ID in the
             # 12-digit grid, say), not a digit.
             vals, status, conf, why = [], "blank", 0.6, ""
+        elif status == "doubtful" and why == "ink near" and not marked and n == 0 and \
+                all(_spilled(i, c, rung) for i in group if c.near[i]):
+            # The grid's first column: ink left of a box level with a mark or ring of the
+            # grid printed left of this one (its last column's ring reaching over the gap).
+            vals, status, conf, why = [], "blank", 0.6, ""
         if status == "doubtful" and len(marked) == 1 and c.net[marked[0]] >= CLEAR and \
                 not c.cancelled[marked[0]] and not c.around[marked[0]] and \
                 not any(rung[i] for i in group if i != marked[0]):
@@ -524,6 +529,18 @@ def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
                                     if s in ("doubtful", "multiple")),
                                    "gap" if gap else "incomplete date")
     return ans
+
+
+def _spilled(i: int, c: BoxCalls, rung: np.ndarray) -> bool:
+    """Whether a box has a marked or ringed box level with it just left of it, whose ink
+    can reach the band beside it."""
+    if c.zones is None:
+        return False
+    centres, w = c.zones[2], c.zones[3]
+    dx = centres[i, 0] - centres[:, 0]
+    level = np.abs(centres[:, 1] - centres[i, 1]) < 0.5 * w[i]
+    near = level & (dx > 0.5 * w[i]) & (dx < 3.5 * w[i])
+    return bool((near & ((c.net >= c.low) | rung | c.around)).any())
 
 
 def _arc_of_ring(group: list[int], read: list[bool], c: BoxCalls) -> bool:

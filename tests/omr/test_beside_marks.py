@@ -191,3 +191,30 @@ def test_a_scanner_streak_beside_a_blank_question_is_not_a_mark_beside(forms, wh
     sheet.image[:, xs:xs + 2] = (sheet.image[:, xs:xs + 2] * 0.45).astype(np.uint8)
     a = sheet.read()["field"]
     assert a.status in ("blank", "doubtful") and a.note != "beside", a
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_a_ring_round_the_last_digit_of_a_grid_leaves_the_next_grid_blank(forms, dpi):
+    """Two digit grids side by side (phone, citizen ID): a ring round a box of the phone's
+    last column reaches over the gap to the left of the citizen ID's first column. The
+    citizen ID left blank is blank, not doubted for ink near its first column (seed 51
+    flagged it "digit ink near")."""
+    sheet = Sheet(forms, "danang-2025", 0, dpi)
+    phone = sheet.boxes("phone")
+    last = max(b["position"] for b in phone)
+    digits = "0905123455"  # the ring's left arc over the filled 5 of the column before
+    for b in phone:
+        if b["option"] == digits[b["position"]]:
+            s = b["w"]
+            if b["position"] == last:
+                cv2.ellipse(sheet.ink, tuple(sheet.px(b["x"] + 0.5 * s, b["y"] + 0.5 * s)),
+                            tuple(sheet.px(1.3 * s, 0.75 * s)), 0, 0, 360, 255, sheet.pen,
+                            cv2.LINE_AA)
+            else:
+                cv2.rectangle(sheet.ink, tuple(sheet.px(b["x"] + 1.5, b["y"] + 1.5)),
+                              tuple(sheet.px(b["x"] + s - 1.5, b["y"] + s - 1.5)), 255, -1)
+    sheet.fill_all_but("phone", "citizen_id")
+    answers = sheet.read()
+    assert (answers["citizen_id"].status, answers["citizen_id"].values) == ("blank", []), \
+        answers["citizen_id"]
+    assert answers["phone"].values[:-1] == list(digits[:-1]), answers["phone"]
