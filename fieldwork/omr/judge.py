@@ -40,7 +40,7 @@ from .levels import (
     THROUGH,
     X_RATIO,
 )
-from .marks import BoxMeasures, diagonal_ratio, low_point, peak
+from .marks import PEN_INK, UNIT, BoxMeasures, diagonal_ratio, low_point, peak
 
 
 @dataclass
@@ -424,6 +424,11 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
         stray = c.strays[idx[k]] or (net[k] < CLEAR and _streak(idx[k], c))
         if net[k] >= c.high and not stray and not light:
             picked.append(k)
+        elif net[k] >= c.high and not c.strays[idx[k]] and _own_stroke(idx[k], idx, c):
+            picked.append(k)  # light beside a darker mark, but drawn as firmly: a tick, a part fill
+        elif (c.strays[idx[k]] or light) and _ring_arc(idx[k], c):
+            picked.append(k)  # the ink is the arc of a ring round this option's text
+            note = note or "ring"
         else:
             unsure.append(k)
             why = why or ("cancelled" if c.cancelled[idx[k]] else "stray stroke"
@@ -448,6 +453,31 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
         return [], "blank", float(np.clip(1 - net.max() / c.low, 0.5, 1.0)), note
     conf = min(float(c.confidence[idx[k]]) for k in picked)
     return [opts[k] for k in picked], "ok", conf, note
+
+
+def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
+    """Whether a light mark of a multiple choice, beside a darker one of the same question,
+    was drawn as firmly as it (its darkest ink as dark, a tick or a part fill beside a full
+    one, and drawn ink at all), not a smear left by an eraser or a brush of the hand (tuning
+    sets: smears at most 0.42 of the darker mark's darkest ink, light answers at least 0.65)."""
+    if c.peak is None:
+        return False
+    darker = [j for j in idx if c.net[j] > c.net[i] and not c.cancelled[j]]
+    if not darker:
+        return False
+    top = max(darker, key=lambda j: c.net[j])
+    return c.peak(i) >= max(PEN_INK * UNIT, RUBBED_PEAK * c.peak(top))
+
+
+def _ring_arc(i: int, c: BoxCalls) -> bool:
+    """Whether the ink in box ``i`` is the arc of a ring drawn round its own option's text:
+    a ring there, and the ink crosses the box from the side or below (a ring round the text
+    beside it passes so; ink coming in from above is something else: another sheet's print)."""
+    if c.text_ring is None or c.zones is None or not c.text_ring[i] or c.cancelled[i] or \
+            c.net[i] >= SOLID:
+        return False
+    sides, corners = c.zones[0][i], c.zones[1][i]
+    return bool(sides[2] <= THROUGH and corners[0] <= THROUGH and corners[1] <= THROUGH)
 
 
 def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:

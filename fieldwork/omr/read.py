@@ -119,13 +119,17 @@ def read_page(gray: np.ndarray, key: bytes, resolve: Resolver, scale: float = SC
     return result
 
 
-def _one_bit(gray: np.ndarray) -> bool:
-    """Whether a page holds only black and white (a one-bit scan, maybe dithered)."""
+def _one_bit(gray: np.ndarray, grey: float = 0.002) -> bool:
+    """Whether a page holds only black and white (a one-bit scan, maybe dithered), but for
+    ``grey`` of its pixels (a one-bit scan put in a PDF and resampled has grey edges)."""
     sample = gray[::17, ::13]
-    return bool(np.count_nonzero((sample > 0) & (sample < 255)) < 0.002 * sample.size)
+    return bool(np.count_nonzero((sample > 0) & (sample < 255)) < grey * sample.size)
 
 
 def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> None:
+    # Grey scans keep between 57 % and all of their pixels grey on the tuning sets, one-bit
+    # ones at most 4 % (their edges resampled inside a PDF).
+    thresholded = _one_bit(gray, 0.1)
     if _one_bit(gray):
         # Dithered grey (pencil, light ink) is a scatter of black dots: averaged over a few
         # pixels it is grey again, as the reader measures everything else.
@@ -166,9 +170,12 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
         _doubt(result.answers, ("ok", "blank"), "alignment")
     else:
         blank = [a for a in result.answers.values() if a.status == "blank"]
-        if len(result.answers) >= 3 and len(blank) >= max(2, 0.5 * len(result.answers)):
-            # Most questions without a mark: faint pencil lost by a one-bit scanner, or ink
-            # the scanner dropped, looks the same.
+        if thresholded and len(result.answers) >= 3 and \
+                len(blank) >= max(2, 0.5 * len(result.answers)):
+            # Most questions without a mark on a one-bit scan: pencil lighter than the
+            # scanner's threshold is lost whole, and looks like questions skipped. A grey scan
+            # keeps pencil as grey (read, or doubted as light): there a page of blanks is a
+            # respondent who skipped questions.
             _doubt(result.answers, ("blank",), "empty page")
     if keep_page:
         result.page = upright
