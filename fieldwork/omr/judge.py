@@ -26,6 +26,8 @@ from .levels import (
     CLEAR,
     DOMINANCE,
     EMPTY_MAX,
+    FAINT,
+    FAINT_NOISE,
     HIGH,
     JOINED,
     LOCAL,
@@ -80,6 +82,7 @@ class BoxCalls:
     peak: object = None  # i -> the darkest ink inside box i (a stroke's own darkness)
     inked_text: np.ndarray | None = None  # pen ink above and below the option's text itself
     joined: object = None  # (i, j) -> whether one stroke's ink runs inside both boxes
+    paper_noise: float = -1.0  # how far empty boxes stray from their level (-1: not yet known)
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -217,6 +220,9 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
     second = net[order[1]] if len(idx) > 1 else 0.0
     marked = [k for k in order if net[k] >= c.low]
     if not marked:
+        faint = [] if grid else _faint(idx, c)
+        if faint:
+            return [opts[k] for k in faint], "doubtful", 0.4, "light"
         return [], "blank", float(np.clip(1 - top / c.low, 0.5, 1.0)), ""
     clear = [k for k in marked if net[k] >= CLEAR]
     if len(clear) >= 2:  # strokes passing through, far lighter than the top mark, are not marks
@@ -356,6 +362,25 @@ def _streak(i: int, c: BoxCalls) -> bool:
     return False
 
 
+def _faint(idx: list[int], c: BoxCalls) -> list[int]:
+    """Positions in ``idx`` of boxes with a little ink, below a mark's level, on a page whose
+    empty boxes are clean to the pixel (a one-bit scan): a light pencil or pen mark loses most
+    of its ink to the scanner's threshold, and what is left still stands out of paper that
+    is exactly white. Tuning seed 51 read two such questions blank or short of two options."""
+    if c.paper_noise < 0:
+        empty = np.abs(c.net[c.net < c.low])
+        c.paper_noise = float(np.quantile(empty, 0.9)) if len(empty) >= 10 else 1.0
+    level = max(FAINT, FAINT_NOISE * c.paper_noise)
+    faint = [k for k, i in enumerate(idx) if level <= c.net[i] < c.low]
+    if faint and c.ringish is not None and c.zones is not None:
+        # ... but not the arc of a ring drawn round this box or the next one (read as a ring)
+        centres, w = c.zones[2], c.zones[3]
+        rings = [i for i in idx if c.ringish[i]]
+        faint = [k for k in faint if not any(
+            np.abs(centres[idx[k]] - centres[r]).max() < 1.7 * w[r] for r in rings)]
+    return faint
+
+
 def _missed(idx: list[int], c: BoxCalls) -> list[int]:
     """Positions in ``idx`` of empty boxes with strokes just outside two of their sides or
     corners, far from any marked box of the page (so the ink is not a neighbour's: in a
@@ -446,6 +471,10 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
                 picked.remove(b)
                 unsure.append(b)
                 why = why or "tick into next"
+    faint = [k for k in _faint(idx, c) if k not in picked + unsure]
+    if faint:
+        unsure += faint
+        why = why or "light"
     if unsure or (note == "" and any(c.cancelled[i] for i in idx)):
         return [opts[k] for k in sorted(picked + unsure)], "doubtful", 0.4, \
             why or note or "cancelled"

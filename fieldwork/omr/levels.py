@@ -26,3 +26,5 @@ EMPTY_MAX = 0.06  # an empty box's own fill (paper, outline blur) never exceeds 
 RUBBED = 2.5  # a mark this many times darker than every other of its question (none clear)...
 RUBBED_USUAL = 0.7  # ... and as dark as the respondent's usual marks: the rest is rubbed out
 RUBBED_PEAK = 0.6  # ... and its darkest ink well below the mark's (no stroke: a smear)
+FAINT = 0.006  # a box's ink that, on a page whose empty boxes are clean (one-bit), is a mark's
+FAINT_NOISE = 8  # ... and this many times the page's own noise (q90 of its empty boxes)
