@@ -449,7 +449,7 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
         stray = c.strays[idx[k]] or (net[k] < CLEAR and _streak(idx[k], c))
         if net[k] >= c.high and not stray and not light:
             picked.append(k)
-        elif net[k] >= c.high and not c.strays[idx[k]] and _own_stroke(idx[k], idx, c):
+        elif net[k] >= c.high and not stray and _own_stroke(idx[k], idx, c):
             picked.append(k)  # light beside a darker mark, but drawn as firmly: a tick, a part fill
         elif (c.strays[idx[k]] or light) and _ring_arc(idx[k], c):
             picked.append(k)  # the ink is the arc of a ring round this option's text
