@@ -44,6 +44,8 @@ class BoxMeasures:
     texts: np.ndarray | None = None  # (N, 4) the option's text in page pixels (NaN: none)
     lines: np.ndarray | None = None  # (N, 2) a straight line (a scanner's streak) runs through
     # the band left of the box / after its text, and on past it: not a mark of a hand
+    gap_ink: np.ndarray | None = None  # (N, 2) drawn ink between the option text ending just
+    # left of the box and the box: its distance from that text's end and from the box (NaN)
 
 
 def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[np.ndarray, float]:
@@ -229,8 +231,9 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
     halo = _halo(pen, rects, scale, texts)
     label = _label_bands(pen, rects, scale, texts)
     lines = _lines(dark, rects, scale, texts, halo, label)
+    gap_ink = _gap_ink(dark, rects, scale, texts, halo)
     return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects,
-                       halo, label, texts, lines)
+                       halo, label, texts, lines, gap_ink)
 
 
 def label_rects(boxes: list[dict], offsets: np.ndarray, scale: float) -> np.ndarray:
@@ -304,6 +307,32 @@ def _lines(dark: np.ndarray, rects: np.ndarray, scale: float, texts: np.ndarray,
     for i in np.flatnonzero(np.nan_to_num(label[:, 2]) > 0.02):
         band = _after_band(rects, i, texts[i])
         out[i, 1] = band is not None and _crossed(dark, band, rects[i, 2])
+    return out
+
+
+def _gap_ink(dark: np.ndarray, rects: np.ndarray, scale: float, texts: np.ndarray,
+             halo: np.ndarray) -> np.ndarray:
+    """For boxes with ink left of them and an option's text ending just before them on their
+    line: how far the drawn ink between the two lies from the text's end and from the box
+    (pixels; NaN elsewhere). Which of the two a mark there is nearer to tells its option."""
+    out = np.full((len(rects), 2), np.nan)
+    if not np.isfinite(texts).any():
+        return out
+    x, y, w, h = rects.T
+    ends = texts[:, 0] + texts[:, 2]
+    for b in np.flatnonzero(halo[:, 0] > 0.02):
+        before = np.isfinite(ends) & (np.abs(y - y[b]) < 0.5 * h[b]) & (ends < x[b]) & \
+            (x[b] - ends < 3 * w[b])
+        if not before.any():
+            continue
+        end = float(ends[before].max())
+        x0, x1 = int(end + 0.5 * scale), int(x[b] - LINE_PT * scale)
+        y0, y1 = max(0, int(y[b] - 0.1 * w[b])), int(y[b] + 1.1 * w[b])
+        if x1 - x0 < 3:
+            continue
+        cols = np.flatnonzero((dark[y0:y1, x0:x1] > PEN_INK).sum(axis=0) >= 2)
+        if len(cols):
+            out[b] = (x0 + cols[0] - end, x[b] - (x0 + cols[-1] + 1))
     return out
 
 

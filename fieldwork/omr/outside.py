@@ -25,6 +25,9 @@ from .levels import (
 )
 from .marks import BoxMeasures
 
+NEARER = 0.5  # a mark between a text and the next box this much nearer one is that one's,
+WIDE_GAP = 2.7  # ... where the gap is this many box widths at least
+
 if TYPE_CHECKING:
     from .judge import BoxCalls
 
@@ -115,8 +118,9 @@ def around(m: BoxMeasures, marked: np.ndarray,
     beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
     # Any other ink beside a box or after its text: enough to doubt a question read blank.
     near = (after | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
-    owned = _owned(m, marked, groups, halo, lab, listed | row_inner, around, streak)
-    return around, beside | owned, near & ~owned, (ring | text) & ~marked, text
+    owned, other = _owned(m, marked, groups, halo, lab, listed | row_inner, around, streak)
+    return around, (beside & ~other) | owned, near & ~owned & ~other, (ring | text) & ~marked, \
+        text
 
 
 def _level(m: BoxMeasures, groups: list[list[int]]) -> np.ndarray:
@@ -131,14 +135,18 @@ def _level(m: BoxMeasures, groups: list[list[int]]) -> np.ndarray:
 
 def _owned(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]], halo: np.ndarray,
            lab: np.ndarray | None, room: np.ndarray, around: np.ndarray,
-           streak: np.ndarray) -> np.ndarray:
-    """Marks beside that only one option of a question with nothing marked can own.
+           streak: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Marks beside that only one option of a question with nothing marked can own, and the
+    options whose beside ink is that mark (not theirs).
 
     Left of a box with room there (``room``: an option list's, a matrix row's) whose
     previous option's text has no ink after it, or after an option's text where the box
     that follows it (if any) has no ink beside it. Ink between an option's text and
-    the next option's box with both sides inked is either's: it stays doubted.
+    the next option's box is the one's it lies far nearer to, else either's: it stays
+    doubted.
     """
+    from .marks import halo_gaps
+
     n = len(m.fill)
     left = (halo[:, 0] > BESIDE_LEFT) & ~streak[:, 0]
     after = np.zeros(n, bool) if lab is None else \
@@ -157,14 +165,33 @@ def _owned(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]], halo: np
     next_marked = np.zeros(n, bool)
     next_marked[prev[has & marked]] = True
     own = (left & room & ~prev_after) | (after & ~next_left & ~next_marked)
+    ink_left, ink_after = raw_left.copy(), raw_after.copy()  # ink no other mark explains
+    if m.gap_ink is not None:
+        # Ink both after one option's text and left of the next option's box: a mark far
+        # nearer one of the two than the other is that one's (a tick touching the box with
+        # room before it, a dash right after the text with room after it).
+        # Only across a wide gap: in a narrow one ("Có ✓ [ ] Không") a tick beside the box
+        # touches the text too, and people put marks there for either option.
+        to_text, to_box = m.gap_ink[:, 0], m.gap_ink[:, 1]
+        wide = halo_gaps(m.rects, m.texts)[:, 0] >= WIDE_GAP * m.rects[:, 2]
+        both = has & raw_left & prev_after & np.isfinite(to_text) & wide
+        box = both & left & room & (to_box < NEARER * to_text)
+        own |= box
+        ink_after[prev[box]] = False
+        text = both & (to_text < NEARER * to_box) & ~marked
+        text[text] = after[prev[text]]
+        own[prev[text]] = True
+        ink_left[text] = False
     own &= ~around & ~marked
-    inked = raw_left | raw_after
-    out = np.zeros(n, bool)
+    inked = ink_left | ink_after
+    explained = (raw_left | raw_after) & ~inked  # its beside ink is another option's mark
+    out, other = np.zeros(n, bool), np.zeros(n, bool)
     for g in groups:
         # Nothing marked in the boxes, and every inked option owns its ink.
         if not marked[g].any() and not (inked[g] & ~own[g]).any():
             out[g] = own[g]
-    return out
+            other[g] = explained[g] & ~own[g]
+    return out, other
 
 
 def follows(m: BoxMeasures) -> np.ndarray:

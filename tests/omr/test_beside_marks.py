@@ -218,3 +218,27 @@ def test_a_ring_round_the_last_digit_of_a_grid_leaves_the_next_grid_blank(forms,
     assert (answers["citizen_id"].status, answers["citizen_id"].values) == ("blank", []), \
         answers["citizen_id"]
     assert answers["phone"].values[:-1] == list(digits[:-1]), answers["phone"]
+
+
+@pytest.mark.parametrize("nearer", ["text", "box"])
+def test_a_mark_across_a_wide_gap_far_nearer_the_text_or_the_box_is_that_options(forms,
+                                                                                 nearer):
+    """"Đăng ký kinh doanh  —      [ ] Lao động...": a wide gap between one option's text and
+    the next option's box. A dash right after the text (its end inside the next box's band)
+    is the text's option; a tick touching the box, reaching back over half the gap, is the
+    box's. Across a narrow gap ("Có ✓ [ ] Không") the same goes to a person (see above)."""
+    sheet = Sheet(forms, "danang-2025", 0, 200)
+    boxes = {b["option"]: b for b in sheet.boxes("field")}
+    a, b = boxes["dkkd"], boxes["ld"]
+    end, s = a["label"]["x"] + a["label"]["w"], b["w"]
+    gap = b["x"] - end
+    assert gap >= 2.7 * s
+    sheet.fill_all_but("field")
+    cy = b["y"] + 0.5 * s
+    if nearer == "text":
+        sheet.dash(end + 0.12 * gap, end + 0.55 * gap, cy)
+    else:
+        sheet.dash(end + 0.3 * gap, b["x"] - 1.5, cy + 0.1 * s)
+    got = sheet.read()["field"]
+    want = a if nearer == "text" else b
+    assert (got.status, got.values, got.note) == ("ok", [want["option"]], "beside"), got
