@@ -498,7 +498,7 @@ def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
     """Whether a light mark of a multiple choice, beside a darker one of the same question,
     was drawn as firmly as it (its darkest ink as dark, a tick or a part fill beside a full
     one, and drawn ink at all), not a smear left by an eraser or a brush of the hand (tuning
-    sets: smears at most 0.42 of the darker mark's darkest ink, light answers at least 0.65)."""
+    sets: smears at most 0.42 of the darker mark's darkest ink, light answers 0.70 or more)."""
     if c.peak is None:
         return False
     darker = [j for j in idx if c.net[j] > c.net[i] and not c.cancelled[j]]
