@@ -297,7 +297,13 @@ def _from_left(idx: list[int], i: int, c: BoxCalls) -> bool:
         return False
     j = max(before, key=lambda k: centres[k, 0])
     p = c.vertex(j, i)
-    return p is not None and (p[0] - centres[j, 0]) / (centres[i, 0] - centres[j, 0]) < 0.35
+    if p is None:
+        return False
+    # Ink reaching the bottom of the window looked in runs on below it (a scanner's streak
+    # down the page): its lowest point there is no tick's vertex.
+    bottom = max(centres[j, 1], centres[i, 1]) + 0.85 * max(w[j], w[i])
+    return p[1] < bottom - 2 and \
+        (p[0] - centres[j, 0]) / (centres[i, 0] - centres[j, 0]) < 0.35
 
 
 def _by_ring(i: int, rings: list[int], c: BoxCalls) -> bool:

@@ -242,3 +242,18 @@ def test_a_mark_across_a_wide_gap_far_nearer_the_text_or_the_box_is_that_options
     got = sheet.read()["field"]
     want = a if nearer == "text" else b
     assert (got.status, got.values, got.note) == ("ok", [want["option"]], "beside"), got
+
+
+def test_a_streak_between_two_boxes_is_no_tick_running_on_to_the_mark_beside_the_next(forms):
+    """A matrix row with a tick left of box 3, and a scanner's streak down the page just right
+    of box 2: the lowest ink between the two boxes is the streak's, at the bottom of the
+    window looked in, not a tick's vertex at box 2. The tick is box 3's (beside-heavy tuning
+    set b61 sent one to a person as a mark of box 2 running on)."""
+    sheet = Sheet(forms, "sipas", 1, 200)
+    boxes = sheet.boxes("results_2")
+    sheet.fill_all_but("results_2")
+    _left_of(sheet, boxes[2])
+    xs = int(round((boxes[1]["x"] + boxes[1]["w"] + 2.5) * sheet.f))
+    sheet.image[:, xs:xs + 2] = (sheet.image[:, xs:xs + 2] * 0.4).astype(np.uint8)
+    a = sheet.read()["results_2"]
+    assert (a.status, a.values, a.note) == ("ok", [boxes[2]["option"]], "beside"), a
