@@ -77,6 +77,33 @@ def test_a_tick_whose_arm_runs_out_through_the_right_side_is_the_answer(sipas, q
     assert (a.status, a.values) == ("ok", [b["option"]]), a
 
 
+@pytest.mark.parametrize("question,option", [("procedure_1", 3), ("access_3", 4)])
+def test_a_small_light_tick_whose_arm_leaves_through_the_right_side_is_the_answer(
+        sipas, question, option):
+    """A small tick in the lower half of the box (little ink: lighter than a clear mark),
+    its arm rising past the right side."""
+    page, layout = sipas
+    b = _boxes(layout, question)[option]
+    x, y, s = b["x"], b["y"], b["w"]
+    ink = _page(page, layout, question)
+    cv2.polylines(ink, [_px((x + 0.3 * s, y + 0.7 * s), (x + 0.45 * s, y + 0.85 * s),
+                            (x + 1.4 * s, y + 0.55 * s))], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(page, ink, 0.75), layout, question)
+    assert (a.status, a.values) == ("ok", [b["option"]]), a
+
+
+def test_a_tick_from_the_box_before_ending_in_an_empty_box_goes_to_a_person(sipas):
+    """Ink leaving a light box at the left only: a stroke from the box before it."""
+    page, layout = sipas
+    b = _boxes(layout, "procedure_1")[3]
+    x, y, s = b["x"], b["y"], b["w"]
+    ink = _page(page, layout, "procedure_1")
+    cv2.polylines(ink, [_px((x - 0.9 * s, y + 0.55 * s), (x + 0.5 * s, y + 0.45 * s))], False,
+                  255, PEN, cv2.LINE_AA)
+    a = _read(_blend(page, ink, 0.75), layout, "procedure_1")
+    assert a.status != "ok" or a.values != [b["option"]], a
+
+
 def test_a_stroke_across_an_empty_questions_box_goes_to_a_person(sipas):
     page, layout = sipas
     b = _boxes(layout, "procedure_1")[3]
