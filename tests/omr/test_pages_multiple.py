@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
 
 from fieldwork.omr.read import read_page
-
-from .generator import printed
 
 KEY = b"test-key"
 DPI = 200
@@ -21,13 +18,11 @@ PEN = round(0.35 / 25.4 * DPI)  # a ballpoint's stroke, pixels (0.35 mm)
 
 
 @pytest.fixture(scope="module")
-def danang():
+def danang(forms):
     """The 2025 Da Nang form printed, rendered grey at 200 dpi, with every question but the
     multiple choice q02 answered (a fill in its first box), and its q02 boxes by option."""
-    pdf, layout = printed("danang-2025", ["00000001"], KEY)
-    doc = pdfium.PdfDocument(pdf)
-    page = np.asarray(doc[0].render(scale=F, grayscale=True).to_pil().convert("L"))
-    doc.close()
+    pages, layout = forms["danang-2025"]
+    page = pages[0]
     ink = np.zeros_like(page)
     done = set()
     for b in layout["pages"][0]["boxes"]:

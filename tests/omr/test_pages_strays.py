@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
 
 from fieldwork.omr.read import read_page
-
-from .generator import printed
 
 KEY = b"test-key"
 DPI = 200
@@ -21,13 +18,10 @@ PEN = round(0.35 / 25.4 * DPI)  # a ballpoint's stroke, pixels (0.35 mm)
 
 
 @pytest.fixture(scope="module")
-def sipas():
-    """The SIPAS form's first page printed, rendered grey at 200 dpi, and its layout."""
-    pdf, layout = printed("sipas", ["00000001"], KEY)
-    doc = pdfium.PdfDocument(pdf)
-    page = np.asarray(doc[0].render(scale=F, grayscale=True).to_pil().convert("L"))
-    doc.close()
-    return page, layout
+def sipas(forms):
+    """The SIPAS form's first page (printed, rendered grey at 200 dpi) and its layout."""
+    pages, layout = forms["sipas"]
+    return pages[0], layout
 
 
 def _px(*pts) -> np.ndarray:
