@@ -38,6 +38,7 @@ from .levels import (
     RUBBED,
     RUBBED_PEAK,
     RUBBED_USUAL,
+    RUNS_ON,
     SOLID,
     THROUGH,
     X_RATIO,
@@ -83,6 +84,7 @@ class BoxCalls:
     inked_text: np.ndarray | None = None  # pen ink above and below the option's text itself
     joined: object = None  # (i, j) -> whether one stroke's ink runs inside both boxes
     paper_noise: float = -1.0  # how far empty boxes stray from their level (-1: not yet known)
+    reach: object = None  # i -> how far (box sides) the ink drawn in box i runs on past it
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -288,7 +290,8 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         if ticks:
             return [opts[j] for j in sorted(set(ticks) | {k})], "doubtful", 0.4, \
                 "tick into next"
-    stray = bool(c.strays[idx[k]]) or (top < CLEAR and _streak(idx[k], c))
+    stray = bool(c.strays[idx[k]]) or (top < CLEAR and (_streak(idx[k], c) or (
+        not grid and _runs_on(idx[k], idx, c))))
     if c.cancelled[idx[k]] and c.crosses and top >= CLEAR and second < c.low:
         return [opts[k]], "ok", 0.6, "cross"  # this respondent's way of marking
     if c.cancelled[idx[k]]:  # crossed out and nothing chosen instead
@@ -372,6 +375,23 @@ def _streak(i: int, c: BoxCalls) -> bool:
         inline = np.abs(centres[:, axis] - centres[i, axis]) < 0.25 * w[i]
         inline[i] = False
         if (inline & (np.minimum(sides[:, a], sides[:, b]) > level / 2)).sum() >= 2:
+            return True
+    return False
+
+
+def _runs_on(i: int, idx: list[int], c: BoxCalls) -> bool:
+    """Whether the light ink in box ``i`` leaves it up and to the right (as a tick's arm does)
+    and runs on past an empty option's box above it: a long stroke across the question (a
+    scribble, a line to a comment), not a tick, whose arm ends a little past its own box
+    (tuning seed 52 read such a stroke on a blank question as the answer)."""
+    if c.zones is None or max(c.zones[1][i, 1], c.zones[0][i, 2]) <= THROUGH:
+        return False
+    sides, corners, centres, w = c.zones
+    for j in idx:
+        d = (centres[j] - centres[i]) / w[i]
+        if j == i or c.net[j] >= c.low or not (-2.5 < d[1] < -0.5 and -0.5 < d[0] < 2.5):
+            continue
+        if max(sides[j].max(), corners[j].max()) > 2 * THROUGH:
             return True
     return False
 
@@ -463,7 +483,8 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
         stray = c.strays[idx[k]] or (net[k] < CLEAR and _streak(idx[k], c))
         if net[k] >= c.high and not stray and not light:
             picked.append(k)
-        elif net[k] >= c.high and not stray and _own_stroke(idx[k], idx, c):
+        elif net[k] >= c.high and not stray and _own_stroke(idx[k], idx, c) and \
+                (c.reach is None or c.reach(idx[k]) < RUNS_ON):
             picked.append(k)  # light beside a darker mark, but drawn as firmly: a tick, a part fill
         elif (c.strays[idx[k]] or light) and _ring_arc(idx[k], c):
             picked.append(k)  # the ink is the arc of a ring round this option's text
@@ -655,6 +676,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
         c.vertex = lambda i, j: low_point(dark, m.rects, (i, j), scale)
         c.peak = lambda i: peak(dark, m.rects[i])
         c.joined = lambda i, j: strokes.joined(dark, m.rects, (i, j), scale)
+        c.reach = lambda i: strokes.reach(dark, m.rects, i, scale)
     hug.add_rings(c, m, dark, boxes)  # rings drawn tightly round a box
     kinds = {q["code"]: q for q in layout.get("questions", [])}
     answers: dict[str, Answer] = {}

@@ -28,3 +28,4 @@ RUBBED_USUAL = 0.7  # ... and as dark as the respondent's usual marks: the rest 
 RUBBED_PEAK = 0.6  # ... and its darkest ink well below the mark's (no stroke: a smear)
 FAINT = 0.006  # a box's ink that, on a page whose empty boxes are clean (one-bit), is a mark's
 FAINT_NOISE = 8  # ... and this many times the page's own noise (q90 of its empty boxes)
+RUNS_ON = 1.0  # a light stroke running on this many box sides past its box is no tick's arm

@@ -34,3 +34,32 @@ def joined(dark: np.ndarray, rects: np.ndarray, pair: tuple[int, int], scale: fl
                         max(int(round(x + i)) - x0, 0):max(int(round(x + bw - i)) - x0, 0)]
         pieces.append(set(np.unique(inside[inside > 0]).tolist()))
     return bool(pieces[0] & pieces[1])
+
+
+def reach(dark: np.ndarray, rects: np.ndarray, i: int, scale: float) -> float:
+    """How far (in box sides, beyond the box's edges) the ink drawn inside box ``i`` runs on as
+    one connected piece: a tick's arm ends about half a side past its box, a scribble or a
+    line across the question runs on much further (looked at up to 3 sides around).
+
+    The printed outline is kept (a stroke crossing the box's edge joins it; the outline
+    itself adds nothing past the edges); printed text the stroke crosses joins it too, which
+    only lengthens it.
+    """
+    import cv2
+
+    x, y, w, h = (float(v) for v in rects[i])
+    hgt, wd = dark.shape
+    x0, y0 = max(int(x - 3 * w), 0), max(int(y - 3 * w), 0)
+    x1, y1 = min(int(x + 4 * w) + 1, wd), min(int(y + 4 * w) + 1, hgt)
+    ink = (dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
+    _, labels = cv2.connectedComponents(ink, connectivity=8)
+    i0 = INSET_PT * scale
+    inside = labels[max(int(round(y + i0)) - y0, 0):max(int(round(y + h - i0)) - y0, 0),
+                    max(int(round(x + i0)) - x0, 0):max(int(round(x + w - i0)) - x0, 0)]
+    own = np.unique(inside[inside > 0])
+    if not len(own):
+        return 0.0
+    ys, xs = np.nonzero(np.isin(labels, own))
+    xs, ys = xs + x0, ys + y0
+    past = max(x - xs.min(), xs.max() - (x + w), y - ys.min(), ys.max() - (y + h), 0.0)
+    return float(past / w)

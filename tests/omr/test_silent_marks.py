@@ -132,3 +132,59 @@ def test_a_light_pencil_mark_mostly_lost_to_a_one_bit_scan_goes_to_a_person(form
     a = _read(_one_bit(image), layout)[question]
     assert a.status != "ok" or a.values == [boxes[k]["option"] for k in sorted(lost + kept)], a
     assert a.status != "blank", a
+
+
+def test_a_scanner_streak_through_a_multiple_choice_beside_a_filled_reason_is_not_a_reason(
+        forms):
+    """The streak is as dark as pen, so beside a filled reason it looks drawn as firmly as that
+    one (the rule that takes a light tick beside a fill): it is still a line through boxes in
+    line down the page, not a second reason."""
+    pages, layout = forms["danang-2025"]
+    boxes = _boxes(layout, 0, "q02")
+    image = _answered(pages[0], layout, 0)  # q02 answered in its first box, reason_a
+    right = boxes[1]  # the second column of reasons: the streak runs down through it
+    x = int(round((right["x"] + 0.45 * right["w"]) * d.F))
+    image[:, x:x + 3] = (image[:, x:x + 3] * 0.3).astype(np.uint8)
+    a = _read(image, layout)["q02"]
+    assert a.status != "ok" or a.values == [boxes[0]["option"]], a
+
+
+def test_a_long_stroke_from_a_box_across_the_option_above_is_not_a_tick(forms):
+    """A blank question with a scribble that starts in one box and runs up and to the right, past
+    the box above and over its text: the box holds a tick-like bit of line, but a tick's arm
+    ends just past its own box. Tuning seed 52 read such a blank question as that option."""
+    pages, layout = forms["sipas"]
+    boxes = {b["option"]: b for b in _boxes(layout, 1, "occupation")}
+    start, above = boxes["business"], boxes["worker"]
+    s = start["w"]
+    ink = np.zeros_like(pages[1])
+    pts = [(start["x"] + 0.3 * s, start["y"] + 0.6 * s),
+           (above["x"] + 1.1 * s, above["y"] + 1.2 * s),
+           (above["x"] + 3.0 * s, above["y"] + 0.8 * s),
+           (above["x"] + 3.3 * s, above["y"] - 0.8 * s)]
+    cv2.polylines(ink, [_px(*pts)], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(pages[1], layout, 1, "occupation"), ink, 0.8),
+              layout)["occupation"]
+    assert a.status != "ok", a
+
+
+def test_a_scribble_through_a_reason_beside_a_filled_one_is_not_a_second_reason(forms):
+    """A multiple choice with one reason filled, and a zigzag stroke (a pen tried out, a
+    gesture) crossing the top of another reason's box and running on over the texts: the
+    light ink in that box is as dark as pen, like a tick beside a fill, but it runs on far
+    past the box. Tuning seed 52 read three such questions with the extra reason."""
+    pages, layout = forms["danang-2025"]
+    boxes = {b["option"]: b for b in _boxes(layout, 0, "q02")}
+    crossed = boxes["reason_b"]
+    s = crossed["w"]
+    image = _answered(pages[0], layout, 0, "q02")
+    ink = np.zeros_like(pages[0])
+    b = boxes["reason_dd"]
+    cv2.rectangle(ink, tuple(_px(b["x"] + 1.5, b["y"] + 1.5)),
+                  tuple(_px(b["x"] + s - 1.5, b["y"] + s - 1.5)), 255, -1)
+    x, y = crossed["x"], crossed["y"]
+    pts = [(x - 6 * s, y - 0.8 * s), (x - 3 * s, y - 1.6 * s), (x - 0.6 * s, y - 0.6 * s),
+           (x + 0.45 * s, y + 0.45 * s), (x + 1.3 * s, y - 0.3 * s), (x + 2.5 * s, y - 2.0 * s)]
+    cv2.polylines(ink, [_px(*pts)], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(image, ink, 0.6), layout)["q02"]
+    assert a.status != "ok" or a.values == ["reason_dd"], a
