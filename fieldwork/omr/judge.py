@@ -358,6 +358,11 @@ def _vertex_owner(a: int, b: int, c: BoxCalls) -> int | None:
     if owner is None or c.cancelled[a] or c.cancelled[b] or \
             (c.joined is not None and not c.joined(a, b)):
         return None  # two marks made apart (a lowest point is in each): two answers
+    left = a if d[0] > 0 else b
+    if owner != left and c.net[left] >= c.high:
+        # A tick drawn in the right box leaves only its hook's start in the left one; a mark
+        # there is the left box's own tick running flat into a ticked right box (a double).
+        return None
     return owner
 
 

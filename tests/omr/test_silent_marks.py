@@ -188,3 +188,22 @@ def test_a_scribble_through_a_reason_beside_a_filled_one_is_not_a_second_reason(
     cv2.polylines(ink, [_px(*pts)], False, 255, PEN, cv2.LINE_AA)
     a = _read(_blend(image, ink, 0.6), layout)["q02"]
     assert a.status != "ok" or a.values == ["reason_dd"], a
+
+
+def test_a_tick_running_flat_into_a_ticked_box_is_two_answers(forms):
+    """A tick in one box whose arm runs flat into the next box, and a tick of its own in that
+    next box, its vertex lower: one stroke joins the boxes and the lowest ink is in the second,
+    but the first holds a mark of its own, not a hook's start. Tuning seed 53 read such a real
+    double as the second box ('tick into next')."""
+    pages, layout = forms["sipas"]
+    first, second = _boxes(layout, 0, "procedure_2")[3:5]
+    s = first["w"]
+    ink = np.zeros_like(pages[0])
+    cv2.polylines(ink, [_px((first["x"] + 0.1 * s, first["y"] + 0.45 * s),
+                            (first["x"] + 0.3 * s, first["y"] + 0.8 * s),
+                            (second["x"] + 0.4 * s, second["y"] + 0.75 * s))],
+                  False, 255, PEN, cv2.LINE_AA)
+    _tick(ink, {**second, "y": second["y"] + 0.3 * s}, 1.1)
+    a = _read(_blend(_answered(pages[0], layout, 0, "procedure_2"), ink, 0.7),
+              layout)["procedure_2"]
+    assert a.status != "ok" or a.values == [first["option"], second["option"]], a
