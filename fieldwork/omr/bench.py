@@ -277,12 +277,16 @@ def run(templates=("danang-2025", "sipas"), sheets: int = 50, seed: int = 1,
     return run_many((family,), templates, sheets, seed, dpis, save, progress, jobs)[family]
 
 
-def reread(folder: str | Path, progress=None) -> dict:
+def reread(folder: str | Path, progress=None, turn: int | None = None) -> dict:
     """Read and score scans saved by ``run(save=...)`` again (held-out sets: same pages,
-    today's reader); returns a report per family."""
+    today's reader); returns a report per family. With ``turn`` (0, 90, 180 or 270) every
+    decoded page is first given lossless quarter turns so that it lies at that rotation:
+    each rotation measured on the same pages and marks."""
     import json
+    from collections import Counter
 
     import cv2
+    import numpy as np
 
     from .load import iter_pages
     from .read import read_page
@@ -291,6 +295,7 @@ def reread(folder: str | Path, progress=None) -> dict:
     cv2.setNumThreads(1)
     folder, key = Path(folder), b"bench-key"
     scores: dict[str, Score] = {}
+    verdicts: dict[str, Counter] = {}
     layouts: dict[str, dict] = {}
     with open(folder / "truth.jsonl", encoding="utf-8") as fh:
         entries = [json.loads(line) for line in fh if line.strip()]
@@ -302,16 +307,25 @@ def reread(folder: str | Path, progress=None) -> dict:
         layout = layouts[e["template"]]
         data = (folder / e["file"]).read_bytes()
         scan = e.get("scan") or {}
+        quarter = int(scan.get("rotation", scan.get("quarter", 0)))
+        classes = e.get("classes", [])
+        if turn is not None:
+            classes = [c for c in classes if not c.startswith("rotation_")] + \
+                [f"rotation_{turn}"]
         page = Page(e["serial"], e["page"], data, e["dpi"], Path(e["file"]).suffix[1:],
-                    int(scan.get("rotation", scan.get("quarter", 0))), e["truth"],
-                    e.get("classes", []), e.get("answer_classes", {}), detail=scan)
+                    quarter if turn is None else turn, e["truth"], classes,
+                    e.get("answer_classes", {}), detail=scan)
         started = time.thread_time()
         image = next(iter_pages(data)).image
         decode_s = time.thread_time() - started
+        if turn is not None and (turn - quarter) % 360:
+            image = np.ascontiguousarray(np.rot90(image, -((turn - quarter) // 90 % 4)))
         started = time.thread_time()
         result = read_page(image, key, lambda p, lay=layout: lay, keep_page=False)
-        scores.setdefault(e.get("family", "synth"), Score()).add_page(
+        family = e.get("family", "synth")
+        scores.setdefault(family, Score()).add_page(
             page, result, decode_s, time.thread_time() - started)
+        verdicts.setdefault(family, Counter())[str(result.rotation)] += 1
         if progress:
             progress(1)
     out = {}
@@ -320,6 +334,9 @@ def reread(folder: str | Path, progress=None) -> dict:
         report["rejects"], report["errors"] = score.rejects[:40], score.errors[:80]
         report["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                                       1)
-        report["settings"] = {"family": family, "reread": str(folder)}
+        report["settings"] = {"family": family, "reread": str(folder), "turn": turn}
+        # The rotation the reader found for each page (None: not read); with ``turn`` every
+        # page read must show that rotation, which checks the turn's direction.
+        report["read_rotations"] = dict(verdicts.get(family, {}))
         out[family] = report
     return out

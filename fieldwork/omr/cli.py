@@ -168,20 +168,27 @@ def scan_command(paths, as_json, survey, pilot, watch, as_user, settle, give_up,
               help="Also write the scans and truth.jsonl to this folder.")
 @click.option("--reread", type=click.Path(exists=True, file_okay=False), default=None,
               help="Read scans saved with --save again instead of generating new ones.")
+@click.option("--turn", type=click.Choice(["0", "90", "180", "270"]), default=None,
+              help="With --reread: turn every page to this rotation first (lossless quarter "
+                   "turns), so that each rotation is measured on the same pages.")
 @click.option("--classes/--no-classes", default=True, show_default=True,
               help="Print the per-class table.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes generating and reading (default: one per core). The pages of "
                    "a seed are the same with any number.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-def bench_omr(sheets, seed, family, dpis, templates, save, reread, classes, jobs, as_json):
+def bench_omr(sheets, seed, family, dpis, templates, save, reread, turn, classes, jobs,
+              as_json):
     """Pages read, silent errors, flag rate, pages/s per core and memory, per class."""
     from .bench import reread as read_again
     from .benchrun import run_many
 
+    if turn is not None and not reread:
+        raise click.UsageError("--turn turns saved pages: give it with --reread DIR.")
     if reread:
         with click.progressbar(length=0, label="re-reading", file=sys.stderr) as bar:
-            reports = read_again(reread, progress=bar.update)
+            reports = read_again(reread, progress=bar.update,
+                                 turn=None if turn is None else int(turn))
         if as_json:
             click.echo(json.dumps({"families": reports}, indent=1, default=str))
         for fam, report in ({} if as_json else reports).items():

@@ -129,6 +129,30 @@ def test_saved_scans_are_read_again_with_the_same_truth(runner, tmp_path):
     assert after["classes"].keys() == before["classes"].keys()
 
 
+def test_saved_pages_turned_to_one_rotation_are_all_read_at_it(runner, tmp_path):
+    """Issue 20's "no worse at any rotation", measured on the same pages at every turn."""
+    saved = tmp_path / "scans"
+    first = runner.invoke(args=["bench", "omr", "--sheets", "2", "--template", "sipas",
+                                "--dpi", "150", "--family", "synth", "--json", "--save",
+                                str(saved)])
+    assert first.exit_code == 0, first.output
+    before = json.loads(first.output[first.output.index("{"):])["families"]["synth"]
+    for turn in ("90", "270"):
+        again = runner.invoke(args=["bench", "omr", "--reread", str(saved), "--turn", turn,
+                                    "--json"])
+        assert again.exit_code == 0, again.output
+        after = json.loads(again.output[again.output.index("{"):])["families"]["synth"]
+        assert after["pages_read"] == before["pages_read"] == before["pages"]
+        assert after["answers"] == before["answers"]
+        # The reader finds every page at the turn asked for: pages drawn at another
+        # rotation were turned, and the right way.
+        assert after["read_rotations"] == {turn: after["pages"]}
+        assert [k for k in after["classes"] if k.startswith("rotation_")] == \
+            [f"rotation_{turn}"]
+    alone = runner.invoke(args=["bench", "omr", "--turn", "90"])
+    assert alone.exit_code == 2 and "--reread" in alone.output
+
+
 def test_a_saved_set_is_read_again_with_the_layout_it_was_printed_with(runner, tmp_path,
                                                                       monkeypatch):
     """Held-out sets must not go stale when the built-in forms change (issue 20 did)."""
