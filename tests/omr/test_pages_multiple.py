@@ -11,10 +11,7 @@ import pytest
 
 from fieldwork.omr.read import read_page
 
-KEY = b"test-key"
-DPI = 200
-F = DPI / 72
-PEN = round(0.35 / 25.4 * DPI)  # a ballpoint's stroke, pixels (0.35 mm)
+from .test_drawn_marks import KEY, PEN, _blend, _px
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +31,6 @@ def danang(forms):
     return _blend(page, ink, 0.85), layout, q02
 
 
-def _px(*pts) -> np.ndarray:
-    return np.round(np.array(pts, float) * F).astype(np.int32)
-
-
 def _fill(ink: np.ndarray, b: dict) -> None:
     x, y, w = b["x"], b["y"], b["w"]
     cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)), 255,
@@ -49,11 +42,6 @@ def _tick(ink: np.ndarray, b: dict) -> None:
     x, y, s = b["x"], b["y"], b["w"]
     cv2.polylines(ink, [_px((x + 0.25 * s, y + 0.5 * s), (x + 0.45 * s, y + 0.75 * s),
                             (x + 0.75 * s, y + 0.25 * s))], False, 255, PEN, cv2.LINE_AA)
-
-
-def _blend(image: np.ndarray, ink: np.ndarray, opacity: float) -> np.ndarray:
-    """Ink (0..255 coverage) laid over the page at ``opacity`` of black."""
-    return (image * (1 - opacity * ink / 255.0)).astype(np.uint8)
 
 
 def _q02(image: np.ndarray, layout: dict):

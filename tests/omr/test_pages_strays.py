@@ -11,10 +11,7 @@ import pytest
 
 from fieldwork.omr.read import read_page
 
-KEY = b"test-key"
-DPI = 200
-F = DPI / 72
-PEN = round(0.35 / 25.4 * DPI)  # a ballpoint's stroke, pixels (0.35 mm)
+from .test_drawn_marks import KEY, PEN, _blend, _px
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +19,6 @@ def sipas(forms):
     """The SIPAS form's first page (printed, rendered grey at 200 dpi) and its layout."""
     pages, layout = forms["sipas"]
     return pages[0], layout
-
-
-def _px(*pts) -> np.ndarray:
-    return np.round(np.array(pts, float) * F).astype(np.int32)
 
 
 def _boxes(layout: dict, question: str) -> list[dict]:
@@ -44,10 +37,6 @@ def _page(page: np.ndarray, layout: dict, question: str) -> np.ndarray:
         cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)),
                       255, -1)
     return ink
-
-
-def _blend(image: np.ndarray, ink: np.ndarray, opacity: float) -> np.ndarray:
-    return (image * (1 - opacity * ink / 255.0)).astype(np.uint8)
 
 
 def _read(image: np.ndarray, layout: dict, question: str):
