@@ -12,12 +12,14 @@ are whole, corrected by the printed box outlines (``register``).
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 
 from .align import MarkQuad, find_marks, homography, ink_mask, pixels_per_point, project, shrink
 from .geometry import A4, Rect, corner_marks, mark_centers, qr_rect
 from .qr import QRHit, decode_anywhere, decode_region
-from .register import Unregistered, fit, from_qr, refine
+from .register import Unregistered, fit, from_qr, qr_corners, refine, similar
 
 QR_MODULES = 37  # modules across the printed QR square, quiet zone included (version 3)
 _DEFAULT_MARKS = corner_marks(A4)
@@ -161,6 +163,26 @@ def register(work: np.ndarray, quad: MarkQuad | None, rotation: int | None, hit:
         return refine(work, h, page, size, scale), rotation
     except Unregistered as exc:
         raise Unlocated(f"{exc} (corner marks covered, torn off or outside the scan)") from None
+
+
+def placings(work: np.ndarray, quad: MarkQuad | None, rotation: int | None, hit: QRHit,
+             page: dict, size: tuple, scale: float):
+    """Other transforms to try when the first one puts the boxes off their outlines (a mark
+    used may be another sheet's, lying over this one): each three of four corner marks, then
+    the QR code with each two marks beside it, then the QR code, the marks whole near where it
+    puts them and the box outlines (``Unregistered`` if those are not found)."""
+    if quad is not None and rotation is not None:
+        layout_marks = np.array(mark_centers(page["corner_marks"]))
+        dst, known = quad.page_points(rotation), np.flatnonzero(quad.page_known(rotation))
+        if len(known) == 4:
+            for keep in combinations(known, 3):
+                yield fit(layout_marks[list(keep)], dst[list(keep)])
+        if hit.corners is not None:
+            sym = qr_corners(page, hit.text)
+            for keep in combinations(known, 2):
+                yield similar(np.vstack([sym, layout_marks[list(keep)]]),
+                              np.vstack([hit.corners, dst[list(keep)]]))
+    yield refine(work, from_qr(work, hit, page)[0], page, size, scale)
 
 
 def is_blank(gray: np.ndarray) -> bool:

@@ -12,17 +12,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
 from .align import pixels_per_point, project, warp
 from .geometry import A4, rect_array
 from .judge import Answer, judge_page
-from .locate import Unlocated, is_blank, locate, register
-from .marks import darkness, measure
+from .locate import Unlocated, is_blank, locate, placings, register
+from .marks import darkness, integral, measure, outlines
+from .register import MIN_ANCHORS, Unregistered
 
 SCALE = 2.0  # pixels per point of the upright page that boxes are measured on (144 dpi)
 UNSEEN = 0.3  # a box whose outline shows less than this share of the page's usual is hidden
+MISPLACED = 0.05  # more of the clearly printed boxes than this measured off their outlines:
+# the page is placed wrongly (on the tuning sets 0 on every page but one misregistered, 0.23)
+DITHERED = 0.11  # a one-bit page with more lone black pixels than this share is dithered
+MARK_INK = 0.5  # ... placed again only where two corner marks are at least this dark
 
 
 class Rejected(Exception):
@@ -77,9 +83,9 @@ def _layout_page(layout: dict, payload) -> dict:
 
 
 def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray,
-            ringed: np.ndarray | None = None) -> set[str]:
-    """Questions with a box outside the image, or whose printed outline is hidden (not by a
-    ring drawn round it: ``ringed``)."""
+            ringed: np.ndarray | None = None, off: np.ndarray | None = None) -> set[str]:
+    """Questions with a box outside the image, or whose printed outline is hidden or found
+    only beside it (``off``: another sheet's box), not by a ring drawn round it (``ringed``)."""
     if not boxes:
         return set()
     r = rect_array(boxes)
@@ -89,10 +95,74 @@ def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray,
         (centres[:, 0] < shape[1] - margin) & (centres[:, 1] < shape[0] - margin)
     usual = float(np.median(outline))
     hidden = (outline < UNSEEN * usual) if usual > 0.3 else np.zeros(len(boxes), bool)
+    if off is not None:
+        hidden |= off
     if ringed is not None:
         hidden &= ~ringed
     return {b["question"] for b, ok, hid in zip(boxes, inside, hidden, strict=True)
             if not ok or hid}
+
+
+def _measured(work: np.ndarray, h: np.ndarray, page: dict, size: tuple,
+              scale: float) -> tuple:
+    """The page flattened by ``h``, its dark ink, its box measures and the raw darkness of
+    the corner marks where ``h`` puts them (the second darkest: see ``darkness``)."""
+    upright = warp(work, h, size, scale)
+    mark_rects = rect_array(page["corner_marks"], scale)
+    dark, ink = darkness(upright, mark_rects, 2.0 * mark_rects[0, 2])
+    return upright, dark, measure(dark, page["boxes"], scale), ink
+
+
+def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, size: tuple,
+            scale: float, result: PageResult) -> tuple:
+    """The transform whose boxes sit on their printed outlines (``h`` first, then the
+    ``others``, built lazily), with the page it flattens, its dark ink, box measures, the
+    boxes with a ring drawn round them and those measured off a printed outline beside them;
+    the answers read on it go into ``result``."""
+    # When the boxes are measured off their printed outlines, a corner mark used was not this
+    # sheet's (another sheet lies over it, with its own marks) or was misread: the page is
+    # placed without each mark in turn, then from its QR code and printed box outlines. A
+    # placing is taken only with at least two corner marks printed black where it puts them
+    # (boxes of a grid shifted by one column also sit on printed outlines).
+    try:
+        for n, at in enumerate(chain([h], others)):
+            upright, dark, m, ink = _measured(work, at, page, size, scale)
+            if n and ink < MARK_INK:
+                continue
+            result.answers, result.boxes = judge_page(layout, page["boxes"], m, dark)
+            ringed = np.array([r.get("ringed", False) for r in result.boxes], bool)
+            off = _off(dark, m, scale) & ~ringed
+            if _misplaced(off, m, ringed, n > 0) <= MISPLACED:
+                return at, upright, dark, m, ringed, off
+    except Unregistered as exc:
+        raise Rejected("not_located", f"{exc} (the corner marks and the printed boxes "
+                                      "disagree: another sheet over this one?)") from None
+    raise Rejected("not_located", "the printed boxes are not where the corner marks and the "
+                                  "QR code put them (another sheet over this one, or a "
+                                  "crumpled page)")
+
+
+def _off(dark: np.ndarray, m, scale: float) -> np.ndarray:
+    """Boxes measured off a clear printed outline found beside them: exactly where the box is
+    measured its outline is much fainter than the one found near it (a page placed wrongly;
+    on a page placed rightly, another sheet's box beside this sheet's hidden one)."""
+    if not len(m.outline):
+        return np.zeros(0, bool)
+    _, exact = outlines(integral(dark), m.rects, scale, 0.0)
+    usual = float(np.median(m.outline))
+    return (m.outline > 0.5 * usual) & (exact < 0.5 * m.outline) & (exact < UNSEEN * usual)
+
+
+def _misplaced(off: np.ndarray, m, ringed: np.ndarray, other: bool = False) -> float:
+    """The share of the boxes with a clear printed outline (no ring round them) that are
+    measured off it; for a placing ``other`` than the first, 1 unless most boxes show a clear
+    outline where it puts them (see ``register.MIN_ANCHORS``)."""
+    if len(off) < 8:
+        return 0.0
+    clear = (m.outline > 0.5 * float(np.median(m.outline))) & ~ringed
+    if other and np.count_nonzero(clear & ~off) < max(MIN_ANCHORS, 0.5 * len(off)):
+        return 1.0
+    return float(np.count_nonzero(off)) / max(int(np.count_nonzero(clear)), 1)
 
 
 def _doubt(answers: dict[str, Answer], statuses: tuple, note: str) -> None:
@@ -119,20 +189,37 @@ def read_page(gray: np.ndarray, key: bytes, resolve: Resolver, scale: float = SC
     return result
 
 
-def _one_bit(gray: np.ndarray, grey: float = 0.002) -> bool:
+def _one_bit(gray: np.ndarray, grey: float = 0.1) -> bool:
     """Whether a page holds only black and white (a one-bit scan, maybe dithered), but for
     ``grey`` of its pixels (a one-bit scan put in a PDF and resampled has grey edges)."""
     sample = gray[::17, ::13]
     return bool(np.count_nonzero((sample > 0) & (sample < 255)) < grey * sample.size)
 
 
+def _dithered(gray: np.ndarray) -> bool:
+    """Whether a one-bit page was dithered (grey kept as a scatter of dots): on the tuning
+    sets at least 15 % of its black pixels have at most one black neighbour, against at most
+    7 % on a page thresholded at one level (there only noise at the edges of print is)."""
+    import cv2
+
+    rows = np.linspace(0, max(gray.shape[0] - 16, 0), 24).astype(int)
+    black = np.vstack([gray[y:y + 16] for y in rows]) < 128  # bands across the page: fast
+    black = black.astype(np.uint8)
+    cross = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], np.float32)
+    near = cv2.filter2D(black, -1, cross, borderType=cv2.BORDER_CONSTANT)
+    lone = np.count_nonzero(black.astype(bool) & (near <= 1))
+    return lone > DITHERED * max(int(np.count_nonzero(black)), 1)
+
+
 def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> None:
     # Grey scans keep between 57 % and all of their pixels grey on the tuning sets, one-bit
     # ones at most 4 % (their edges resampled inside a PDF).
-    thresholded = _one_bit(gray, 0.1)
-    if _one_bit(gray):
+    thresholded = _one_bit(gray)
+    dithered = thresholded and _dithered(gray)
+    if thresholded:
         # Dithered grey (pencil, light ink) is a scatter of black dots: averaged over a few
-        # pixels it is grey again, as the reader measures everything else.
+        # pixels it is grey again, as the reader measures everything else (also when the
+        # one-bit scan was resampled inside a PDF and its edges turned grey).
         import cv2
 
         gray = cv2.blur(gray, (3, 3))
@@ -151,14 +238,11 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     except Unlocated as exc:
         raise Rejected("not_located", str(exc)) from None
     result.rotation = rotation
-    upright = warp(work, h, size, scale)
-    mark_rects = rect_array(page["corner_marks"], scale)
-    dark, _ = darkness(upright, mark_rects, 2.0 * mark_rects[0, 2])
     boxes = page["boxes"]
-    measures = measure(dark, boxes, scale)
-    result.answers, result.boxes = judge_page(layout, boxes, measures, dark)
-    unseen = _unseen(work.shape, h, boxes, measures.outline,
-                     np.array([r.get("ringed", False) for r in result.boxes], bool))
+    others = placings(work, quad, rotation, hit, page, size, scale)
+    h, upright, dark, measures, ringed, off = _placed(work, h, others, layout, page, size, scale,
+                                                      result)
+    unseen = _unseen(work.shape, h, boxes, measures.outline, ringed, off)
     if unseen:
         # Boxes outside the scan, or under something (a finger, another sheet, a torn
         # corner): what they hold is not known, so their questions go to a person.
@@ -170,11 +254,13 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
         _doubt(result.answers, ("ok", "blank"), "alignment")
     else:
         blank = [a for a in result.answers.values() if a.status == "blank"]
-        if thresholded and len(result.answers) >= 3 and \
+        if thresholded and not dithered and len(result.answers) >= 3 and \
                 len(blank) >= max(2, 0.5 * len(result.answers)):
-            # Most questions without a mark on a one-bit scan: pencil lighter than the
-            # scanner's threshold is lost whole, and looks like questions skipped. A grey scan
-            # keeps pencil as grey (read, or doubted as light): there a page of blanks is a
+            # Most questions without a mark on a one-bit scan thresholded at one level: pencil
+            # lighter than the threshold is lost whole (on the tuning sets most such pages hold
+            # no ink at all in their boxes), and looks like questions skipped. A grey scan
+            # keeps pencil as grey, a dithered one as dots (read, or doubted as light: every
+            # pencil answer of the tuning sets' dithered pages): there a page of blanks is a
             # respondent who skipped questions.
             _doubt(result.answers, ("blank",), "empty page")
     if keep_page:
