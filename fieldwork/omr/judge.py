@@ -46,6 +46,7 @@ from .levels import (
 from .marks import PEN_INK, UNIT, BoxMeasures, diagonal_ratio, low_point, peak
 
 LONE_CORE = 0.5  # a lone light mark's ink in the box's middle third, over its whole fill
+SECOND_PEAK = 0.5  # a lighter mark's darkest ink over the first mark's: drawn, not a smear
 
 
 @dataclass
@@ -299,6 +300,12 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         return [opts[k]], "ok", 0.6, "cross"  # this respondent's way of marking
     if c.cancelled[idx[k]]:  # crossed out and nothing chosen instead
         return [opts[k]], "doubtful", 0.4, "cancelled"
+    firm = [j for j in marked if j != k and _firm(idx[j], idx[k], c)] if not grid else []
+    if firm and not stray:
+        # A second mark far lighter than the first, but drawn with a stroke as dark as a pen's
+        # or pencil's (a light tick beside a fill): a second answer, not a smear left by an
+        # eraser (tuning sets: smears' darkest ink at most 0.42 of the mark's).
+        return [opts[j] for j in sorted(firm + [k])], "doubtful", 0.4, "second mark"
     dominant = top >= DOMINANCE * max(second, c.low / 2)
     if top >= CLEAR and dominant and not stray:
         return [opts[k]], "ok", float(c.confidence[idx[k]]) if second < c.low else 0.6, ""
@@ -316,6 +323,18 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
     # "second mark" only when another box holds a mark: a lone one is just too light.
     why = "stray stroke" if stray else ("second mark" if len(marked) > 1 else "light")
     return [opts[j] for j in sorted(marked)], "doubtful", 0.4, why
+
+
+def _firm(j: int, k: int, c: BoxCalls) -> bool:
+    """Whether box ``j``, lighter than the mark in box ``k`` of the same question, holds a mark's
+    worth of ink drawn as firmly as a stroke (its darkest ink at least ``SECOND_PEAK`` of the
+    mark's), kept to the box as a mark is: not crossed out, not a line passing through or out
+    of it, nor one running on past it (synth seed 52: long strays across a row, 7 of them)."""
+    if c.peak is None or c.net[j] < c.high or c.cancelled[j] or c.through[j] or c.strays[j]:
+        return False
+    if c.peak(j) < SECOND_PEAK * c.peak(k):
+        return False
+    return c.reach is None or c.reach(j) < RUNS_ON
 
 
 def _lone_fill(idx: list[int], i: int, c: BoxCalls) -> bool:
