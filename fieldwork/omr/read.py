@@ -21,6 +21,7 @@ from .geometry import A4, rect_array
 from .judge import Answer, judge_page
 from .locate import Unlocated, is_blank, locate, placings, register
 from .marks import darkness, integral, measure, outlines
+from .qr import decode_anywhere
 from .register import MIN_ANCHORS, Unregistered
 
 SCALE = 2.0  # pixels per point of the upright page that boxes are measured on (144 dpi)
@@ -83,9 +84,9 @@ def _layout_page(layout: dict, payload) -> dict:
 
 
 def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray,
-            ringed: np.ndarray | None = None, off: np.ndarray | None = None) -> set[str]:
-    """Questions with a box outside the image, or whose printed outline is hidden or found
-    only beside it (``off``: another sheet's box), not by a ring drawn round it (``ringed``)."""
+            ringed: np.ndarray | None = None) -> set[str]:
+    """Questions with a box outside the image, or whose printed outline is hidden (not by a
+    ring drawn round it: ``ringed``)."""
     if not boxes:
         return set()
     r = rect_array(boxes)
@@ -95,8 +96,6 @@ def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray,
         (centres[:, 0] < shape[1] - margin) & (centres[:, 1] < shape[0] - margin)
     usual = float(np.median(outline))
     hidden = (outline < UNSEEN * usual) if usual > 0.3 else np.zeros(len(boxes), bool)
-    if off is not None:
-        hidden |= off
     if ringed is not None:
         hidden &= ~ringed
     return {b["question"] for b, ok, hid in zip(boxes, inside, hidden, strict=True)
@@ -116,9 +115,8 @@ def _measured(work: np.ndarray, h: np.ndarray, page: dict, size: tuple,
 def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, size: tuple,
             scale: float, result: PageResult) -> tuple:
     """The transform whose boxes sit on their printed outlines (``h`` first, then the
-    ``others``, built lazily), with the page it flattens, its dark ink, box measures, the
-    boxes with a ring drawn round them and those measured off a printed outline beside them;
-    the answers read on it go into ``result``."""
+    ``others``, built lazily), with the page it flattens, its dark ink, box measures and the
+    boxes with a ring drawn round them; the answers read on it go into ``result``."""
     # When the boxes are measured off their printed outlines, a corner mark used was not this
     # sheet's (another sheet lies over it, with its own marks) or was misread: the page is
     # placed without each mark in turn, then from its QR code and printed box outlines. A
@@ -133,7 +131,7 @@ def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, s
             ringed = np.array([r.get("ringed", False) for r in result.boxes], bool)
             off = _off(dark, m, scale) & ~ringed
             if _misplaced(off, m, ringed, n > 0) <= MISPLACED:
-                return at, upright, dark, m, ringed, off
+                return at, upright, dark, m, ringed
     except Unregistered as exc:
         raise Rejected("not_located", f"{exc} (the corner marks and the printed boxes "
                                       "disagree: another sheet over this one?)") from None
@@ -144,8 +142,7 @@ def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, s
 
 def _off(dark: np.ndarray, m, scale: float) -> np.ndarray:
     """Boxes measured off a clear printed outline found beside them: exactly where the box is
-    measured its outline is much fainter than the one found near it (a page placed wrongly;
-    on a page placed rightly, another sheet's box beside this sheet's hidden one)."""
+    measured its outline is much fainter than the one found near it (a page placed wrongly)."""
     if not len(m.outline):
         return np.zeros(0, bool)
     _, exact = outlines(integral(dark), m.rects, scale, 0.0)
@@ -211,6 +208,44 @@ def _dithered(gray: np.ndarray) -> bool:
     return lone > DITHERED * max(int(np.count_nonzero(black)), 1)
 
 
+def _identified(work: np.ndarray, quad, rotation, hit, key: bytes, resolve: Resolver,
+                scale: float, result: PageResult) -> tuple:
+    """The layout (and its page and size) of the QR code the page is located by, and the
+    transform: the code found first, else another form code on the scan (a copy of the sheet,
+    or another sheet, lying over it shows its own code, which may be the one found first)."""
+    unlocated = None
+    for n, code in enumerate(chain([hit], _other_codes(work, hit))):
+        try:
+            payload = _payload(code.text, key)
+            if n == 0:  # kept with a rejection of the page by the resolver
+                result.payload = payload
+            layout = resolve(payload)
+            page = _layout_page(layout, payload)
+            if n == 0:
+                result.layout_page = page
+        except Rejected:
+            if n == 0:
+                raise
+            continue
+        size = tuple(layout.get("page_size") or A4)
+        marks = (quad, rotation) if n == 0 else (None, None)  # the marks agreed with the first
+        try:
+            h, turned = register(work, *marks, code, page, size, scale)
+        except Unlocated as exc:
+            unlocated = unlocated or exc
+            continue
+        result.payload, result.layout_page = payload, page
+        return layout, page, size, h, turned, code, marks[0]
+    raise Rejected("not_located", str(unlocated))
+
+
+def _other_codes(work: np.ndarray, hit):
+    """Form codes anywhere on the scan other than ``hit`` (looked for only when needed)."""
+    far = 0.1 * min(work.shape)
+    yield from (h for h in decode_anywhere(work)
+                if np.hypot(*np.subtract(h.center, hit.center)) > far)
+
+
 def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> None:
     # Grey scans keep between 57 % and all of their pixels grey on the tuning sets, one-bit
     # ones at most 4 % (their edges resampled inside a PDF).
@@ -229,20 +264,14 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
             raise Rejected("blank_page", "the page has no print on it")
         raise Rejected("no_qr", "no readable QR code: not a fieldwork form, or the code is "
                                 "covered, torn or badly printed")
-    payload = result.payload = _payload(hit.text, key)
-    layout = resolve(payload)
-    page = result.layout_page = _layout_page(layout, payload)
-    size = tuple(layout.get("page_size") or A4)
-    try:
-        h, rotation = register(work, quad, rotation, hit, page, size, scale)
-    except Unlocated as exc:
-        raise Rejected("not_located", str(exc)) from None
+    layout, page, size, h, rotation, hit, quad = _identified(work, quad, rotation, hit, key,
+                                                             resolve, scale, result)
     result.rotation = rotation
     boxes = page["boxes"]
     others = placings(work, quad, rotation, hit, page, size, scale)
-    h, upright, dark, measures, ringed, off = _placed(work, h, others, layout, page, size, scale,
-                                                      result)
-    unseen = _unseen(work.shape, h, boxes, measures.outline, ringed, off)
+    h, upright, dark, measures, ringed = _placed(work, h, others, layout, page, size, scale,
+                                                 result)
+    unseen = _unseen(work.shape, h, boxes, measures.outline, ringed)
     if unseen:
         # Boxes outside the scan, or under something (a finger, another sheet, a torn
         # corner): what they hold is not known, so their questions go to a person.

@@ -70,3 +70,27 @@ def test_a_sheet_lying_over_the_left_of_the_page_hides_its_questions_not_misread
                 "digits", "date"), (q, a)
     # The questions in plain view are read, not sent to a person.
     assert result.answers["q01"].values == ["yes"] and result.answers["q01"].status == "ok"
+
+
+@pytest.mark.parametrize("reach,turn", [(0.25, 0.0), (0.3, -3.0)])
+def test_a_sheet_over_the_left_third_showing_its_own_qr_code_is_read_where_in_view(
+        forms, reach, turn):
+    """The other sheet is a copy of this one (the same QR code) and its code, beside its
+    right-hand marks, is in view: the page was placed by that code (the first found), most of
+    its boxes outside the scan, and rejected. It is placed by its own code and read."""
+    pages, layout = forms["danang-2025"]
+    truth = {"field": "xd", "q01": "yes", "q02": "reason_a"}
+    other = _ticked(pages[0], layout, {"field": "ld", "q01": "no", "q02": "reason_g"})
+    result = read_page(_covered(_ticked(pages[0], layout, truth), other, reach, turn), KEY,
+                       lambda p: layout)
+    assert result.status == "read", (result.reason, result.detail)
+    covered = 0
+    for q, a in result.answers.items():
+        if any(b["x"] < reach * W_PT + 8 for b in _boxes(layout, q)):
+            covered += 1
+            assert a.status == "doubtful", (q, a)
+        else:  # in view: read as drawn (the digit grids are blank)
+            assert a.status in ("ok", "blank") and a.values in (
+                [truth[q]] if q in truth else [], [""] * len(a.values)), (q, a)
+    assert covered >= 2
+
