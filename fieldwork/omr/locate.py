@@ -17,7 +17,7 @@ from itertools import combinations
 import numpy as np
 
 from .align import MarkQuad, find_marks, homography, ink_mask, pixels_per_point, project, shrink
-from .geometry import A4, Rect, corner_marks, mark_centers, qr_rect
+from .geometry import A4, Rect, corner_marks, mark_centers, mm, qr_rect
 from .qr import QRHit, decode_anywhere, decode_region
 from .register import Unregistered, fit, from_qr, qr_corners, refine, similar
 
@@ -107,6 +107,75 @@ def qr_in_corners(gray: np.ndarray) -> QRHit | None:
     return None
 
 
+def _function_modules(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which modules of an ``n``-module QR symbol (versions 3 and 4: one alignment pattern)
+    are its fixed patterns, and their colours (True dark): finder patterns with their light
+    separators, timing rows, the alignment pattern and the dark module."""
+    fixed, dark = np.zeros((n, n), bool), np.zeros((n, n), bool)
+    finder = np.ones((7, 7), bool)
+    finder[1:6, 1:6] = False
+    finder[2:5, 2:5] = True
+    for r, c in ((0, 0), (0, n - 7), (n - 7, 0)):
+        fixed[max(r - 1, 0):r + 8, max(c - 1, 0):c + 8] = True  # with the separator
+        dark[r:r + 7, c:c + 7] = finder
+    fixed[6, :], fixed[:, 6] = True, True
+    dark[6, 8:n - 8] = dark[8:n - 8, 6] = np.arange(8, n - 8) % 2 == 0
+    a = n - 7  # the alignment pattern's centre (versions 2 to 6)
+    fixed[a - 2:a + 3, a - 2:a + 3] = True
+    dark[a - 2:a + 3, a - 2:a + 3] = True
+    dark[a - 1:a + 2, a - 1:a + 2] = False
+    dark[a, a] = True
+    fixed[n - 8, 8] = dark[n - 8, 8] = True
+    return fixed, dark
+
+
+def _printed() -> tuple[np.ndarray, Rect]:
+    """The corner mark centres and the QR square as the forms are printed (print settings)."""
+    from fieldwork.forms.fonts import load_print_settings
+
+    s = load_print_settings()
+    marks = corner_marks(A4, mm(s["corner_mark"]["size_mm"]), mm(s["corner_mark"]["offset_mm"]))
+    q = s["qr"]
+    return np.array(mark_centers(marks)), qr_rect(A4, mm(q["size_mm"]),
+                                                  mm(q.get("right_mm", 15)), mm(q["top_mm"]))
+
+
+def qr_mended(gray: np.ndarray, quad: MarkQuad) -> tuple[QRHit | None, int | None]:
+    """The QR code read where the corner marks put it, with its fixed patterns drawn again:
+    a fingertip over a finder pattern hides what the decoder looks for first. Each module is
+    read against the paper around it; modules lost under the finger are mended by the code's
+    own error correction (else nothing is read), and the payload's MAC then says whether the
+    code is this form's."""
+    import cv2
+
+    from .qr import _zbar
+
+    marks, qr = _printed()
+    for rotation in quad.rotations():
+        h = homography(marks, quad.page_points(rotation))
+        for n in (29, 33):  # versions 3 and 4, a quiet zone of four modules round them
+            side, px = n + 8, 6
+            to_grid = np.array([[px * side / qr.w, 0, -qr.x * px * side / qr.w],
+                                [0, px * side / qr.h, -qr.y * px * side / qr.h], [0, 0, 1]])
+            grid = cv2.warpPerspective(gray, to_grid @ np.linalg.inv(h), (side * px,) * 2,
+                                       flags=cv2.INTER_AREA, borderValue=255)
+            cells = grid.reshape(side, px, side, px)[:, 2:4, :, 2:4].mean(axis=(1, 3))
+            paper = cv2.dilate(cells.astype(np.float32), np.ones((7, 7), np.uint8))
+            modules = (cells < 0.6 * np.maximum(paper, 1.0))[4:4 + n, 4:4 + n]
+            fixed, dark = _function_modules(n)
+            image = np.full((side, side), 255, np.uint8)
+            image[4:4 + n, 4:4 + n] = np.where(np.where(fixed, dark, modules), 0, 255)
+            image = cv2.resize(image, None, fx=4, fy=4, interpolation=cv2.INTER_NEAREST)
+            for hit in _zbar(image):
+                sym = qr.inset(qr.w * 4 / side)
+                corners = project(h, [(sym.x, sym.y), (sym.right, sym.y),
+                                      (sym.right, sym.bottom), (sym.x, sym.bottom)])
+                centre = project(h, [qr.center])[0]
+                return QRHit(hit.text, (float(centre[0]), float(centre[1])), corners,
+                             rotation), rotation
+    return None, None
+
+
 def locate(gray: np.ndarray, scale: float):
     """Marks, QR and orientation on a working copy; full resolution only if the QR needs it.
 
@@ -120,6 +189,8 @@ def locate(gray: np.ndarray, scale: float):
         hit, rotation = find_qr(gray, None if quad is None else quad.scaled(k))
         if hit is not None:
             hit = hit.moved(k)
+    if hit is None and quad is not None:
+        hit, rotation = qr_mended(work, quad)
     return work, quad, hit, rotation
 
 
