@@ -328,9 +328,11 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
 def _firm(j: int, k: int, c: BoxCalls) -> bool:
     """Whether box ``j``, lighter than the mark in box ``k`` of the same question, holds a mark's
     worth of ink drawn as firmly as a stroke (its darkest ink at least ``SECOND_PEAK`` of the
-    mark's), kept to the box as a mark is: not crossed out, not a line passing through or out
-    of it, nor one running on past it (synth seed 52: long strays across a row, 7 of them)."""
-    if c.peak is None or c.net[j] < c.high or c.cancelled[j] or c.through[j] or c.strays[j]:
+    mark's), kept near the box as a mark is: not crossed out, not a line passing through it,
+    nor one running on past it (synth seed 52: long strays across a row, 7 of them). A tick
+    drawn bigger than its box, its vertex well below it, counts (it leaves the box as a stray
+    line does; such a double, drawn, was read as the fill alone)."""
+    if c.peak is None or c.net[j] < c.high or c.cancelled[j] or c.through[j]:
         return False
     if c.peak(j) < SECOND_PEAK * c.peak(k):
         return False
