@@ -8,7 +8,8 @@ choice are ``multiple``, and the printed correction rule applies ("to correct,
 cross out the wrongly filled box and fill the new one"): a filled box crossed
 out beside a clean filled box is cancelled.  Anything else unclear is
 ``doubtful`` and goes to a person with its crop.  Marks outside the boxes (rings,
-marks beside) are judged in ``outside``; the levels are in ``levels``.
+marks beside) are judged in ``outside``, digit and date grids in ``grids``; the levels are in
+``levels``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import hug, outside, strokes
+from . import grids, hug, outside, strokes
 from .levels import (
     BESIDE_SOLID,
     CANCEL_CORNERS,
@@ -33,7 +34,6 @@ from .levels import (
     LOCAL,
     LOW,
     RELATIVE,
-    RING_GAP,
     RING_TEXT,
     RUBBED,
     RUBBED_PEAK,
@@ -591,122 +591,6 @@ def _ring_arc(i: int, c: BoxCalls) -> bool:
     return bool(sides[2] <= THROUGH and corners[0] <= THROUGH and corners[1] <= THROUGH)
 
 
-def _grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
-    """A digit or date grid: each position is a single choice among its digits."""
-    positions: dict[int, list[int]] = {}
-    for i in idx:
-        positions.setdefault(int(boxes[i]["position"]), []).append(i)
-    digits, states, confs, lone, whys = [], [], [], {}, []
-    rings = [r for r in (outside.ring_in_column(positions[p], c) for p in positions)
-             if r is not None]
-    rung = _ringed(c)
-    rung[rings] = True
-    for n, pos in enumerate(sorted(positions)):
-        group = positions[pos]
-        opts = [boxes[i]["option"] for i in group]
-        vals, status, conf, why = outside.judge_outside(group, opts, c, "single",
-                                           *_single(group, opts, c, grid=True))
-        ringed, alone = outside.ringed_in_column(group, c, rings)
-        if ringed is not None and alone:  # light ink elsewhere only rings' arcs
-            vals, status, conf = [boxes[ringed]["option"]], "ok", 0.6
-        elif ringed is not None and status == "ok" and vals != [boxes[ringed]["option"]]:
-            # Read from light ink in the boxes (a ring's arcs look like a tick running on into
-            # the next box), with a ring round another box of the column: a person decides.
-            vals, status, conf = vals + [boxes[ringed]["option"]], "doubtful", 0.4
-            why = "ring"
-        elif status == "ok" and _arc_of_ring(group, [boxes[i]["option"] in vals for i in group],
-                                             c):
-            # The mark read is light and right beside a box with ink round it: the arc of a
-            # ring drawn round that box (too loose to tell for sure). A person decides.
-            vals, status, conf, why = vals, "doubtful", 0.4, "ring over mark"
-        elif status == "ok" and any(rung[i] and c.net[i] < c.low and
-                                    boxes[i]["option"] not in vals for i in group) and \
-                max(c.net[i] for i in group if boxes[i]["option"] in vals) < CANCEL_FILL:
-            # A mark read, and a ring round another digit of the column: the mark may be the
-            # arc of a ring drawn round the next column's box, or two answers. A person decides.
-            vals, status, conf, why = vals, "doubtful", 0.4, "ring other"
-        marked = [i for i in group if c.net[i] >= c.low]
-        if status == "doubtful" and why == "ink near" and not marked and n and \
-                states[n - 1] == "ok" and all(boxes[i]["option"] == digits[n - 1]
-                                              for i in group if c.near[i]):
-            # Nothing in the column but ink left of the box level with the previous column's
-            # mark: that mark spilling over (after the last digit of a 9-digit old ID in the
-            # 12-digit grid, say), not a digit.
-            vals, status, conf, why = [], "blank", 0.6, ""
-        elif status == "doubtful" and why == "ink near" and not marked and n == 0 and \
-                all(_spilled(i, c, rung) for i in group if c.near[i]):
-            # The grid's first column: ink left of a box level with a mark or ring of the
-            # grid printed left of this one (its last column's ring reaching over the gap).
-            vals, status, conf, why = [], "blank", 0.6, ""
-        if status == "doubtful" and len(marked) == 1 and c.net[marked[0]] >= CLEAR and \
-                not c.cancelled[marked[0]] and not c.around[marked[0]] and \
-                not any(rung[i] for i in group if i != marked[0]):
-            # One clear mark in the column, doubted only for ink running off it: in a
-            # tight grid that is the neighbouring columns' ticks and crosses.
-            lone[n] = boxes[marked[0]]["option"]
-        digits.append(vals[0] if status == "ok" else ("" if status == "blank" else "?"))
-        states.append(status)
-        confs.append(conf)
-        whys.append(why if status in ("doubtful", "multiple") else "")
-    for n, digit in lone.items():  # ... taken when the columns beside it are read too
-        if all(states[k] == "ok" or k in lone for k in (n - 1, n + 1) if 0 <= k < len(states)):
-            digits[n], states[n], confs[n] = digit, "ok", 0.6
-    ans = Answer(q["code"], q["kind"], boxes=idx, confidence=float(min(confs)))
-    filled = [s != "blank" for s in states]
-    if not any(filled):
-        ans.status = "blank"
-        return ans
-    last = max(i for i, f in enumerate(filled) if f)
-    gap = not all(filled[:last + 1])
-    ans.values = digits[:last + 1]
-    if "multiple" in states:
-        ans.status = "multiple"
-    elif "doubtful" in states or gap or (q["kind"] == "date" and not all(filled)):
-        ans.status = "doubtful"
-    else:
-        ans.status = "ok"
-    if ans.status != "ok":  # why: the first doubted column's reason, else the gap
-        ans.note = "digit " + next((w or "doubtful" for s, w in zip(states, whys, strict=True)
-                                    if s in ("doubtful", "multiple")),
-                                   "gap" if gap else "incomplete date")
-    return ans
-
-
-def _spilled(i: int, c: BoxCalls, rung: np.ndarray) -> bool:
-    """Whether a box has a marked or ringed box level with it just left of it, whose ink
-    can reach the band beside it."""
-    if c.zones is None:
-        return False
-    centres, w = c.zones[2], c.zones[3]
-    dx = centres[i, 0] - centres[:, 0]
-    level = np.abs(centres[:, 1] - centres[i, 1]) < 0.5 * w[i]
-    near = level & (dx > 0.5 * w[i]) & (dx < 3.5 * w[i])
-    return bool((near & ((c.net >= c.low) | rung | c.around)).any())
-
-
-def _arc_of_ring(group: list[int], read: list[bool], c: BoxCalls) -> bool:
-    """Whether the light mark read in a grid column lies right beside another box of it with
-    ink past at least five of its sides and corners (a loose ring's arc over the mark)."""
-    sides, corners, centres, w = c.zones
-    g = np.asarray(group)
-    for k, i in enumerate(group):
-        if not read[k] or c.net[i] >= CLEAR:
-            continue
-        arcs = (g != i) & (c.net[g] < c.low) & \
-            (np.abs(centres[g] - centres[i]).max(axis=1) <= 1.7 * w[i]) & \
-            ((sides[g] > RING_GAP).sum(axis=1) + (corners[g] > RING_GAP).sum(axis=1) >= 5)
-        if arcs.any():
-            return True
-    return False
-
-
-def _ringed(c: BoxCalls) -> np.ndarray:
-    """Clean boxes with a pen stroke round them on three sides (a ring), or ring-like ink."""
-    if c.zones is None:
-        return np.zeros(len(c.net), bool)
-    return (c.net < CLEAR) & (((c.zones[0] > RING_GAP).sum(axis=1) >= 3) | c.ringish)
-
-
 def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
                dark: np.ndarray) -> tuple[dict[str, Answer], list[dict]]:
     """Answers of the questions whose boxes are on this page, and a row per box."""
@@ -730,7 +614,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
     for code, idx in by_q.items():
         q = kinds.get(code, {"code": code, "kind": "single"})
         if q["kind"] in ("digits", "date"):
-            answers[code] = _grid(q, idx, boxes, c)
+            answers[code] = grids.judge_grid(q, idx, boxes, c)
             continue
         opts = [boxes[i]["option"] for i in idx]
         fn = _multiple if q["kind"] == "multiple" else _single
@@ -739,7 +623,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
         answers[code] = Answer(code, q["kind"], values, status, conf, idx, note)
     # A clean box with a pen stroke round it on three sides (a ring): its printed outline is
     # hard to see against the ring, but the box is in plain view.
-    ringed = _ringed(c)
+    ringed = grids.ringed_boxes(c)
     rows = [{"question": b["question"], "option": b["option"], "position": b.get("position"),
              "x": b["x"], "y": b["y"], "w": b["w"], "h": b["h"],
              "net": round(float(c.net[i]), 4), "confidence": round(float(c.confidence[i]), 3),
