@@ -46,6 +46,7 @@ class BoxMeasures:
     # the band left of the box / after its text, and on past it: not a mark of a hand
     gap_ink: np.ndarray | None = None  # (N, 2) drawn ink between the option text ending just
     # left of the box and the box: its distance from that text's end and from the box (NaN)
+    strokes: object | None = None  # runs.Strokes: whether a band's ink runs on far past it
 
 
 def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[np.ndarray, float]:
@@ -232,8 +233,10 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
     label = _label_bands(pen, rects, scale, texts)
     lines = _lines(dark, rects, scale, texts, halo, label)
     gap_ink = _gap_ink(dark, rects, scale, texts, halo)
+    from .runs import Strokes
+
     return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects,
-                       halo, label, texts, lines, gap_ink)
+                       halo, label, texts, lines, gap_ink, Strokes(dark, rects, texts, scale))
 
 
 def label_rects(boxes: list[dict], offsets: np.ndarray, scale: float) -> np.ndarray:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import runs
 from .levels import (
     AFTER_TEXT,
     BESIDE_LEFT,
@@ -98,6 +99,13 @@ def around(m: BoxMeasures, marked: np.ndarray,
         text = np.nan_to_num(np.minimum(lab[:, 0], lab[:, 1])) > RING_TEXT
         after = np.nan_to_num(lab[:, 2]) > AFTER_TEXT
     left = halo[:, 0] > BESIDE_LEFT
+    streak = np.zeros((n, 2), bool) if m.lines is None else m.lines.copy()
+    stray = z.copy()
+    if m.strokes is not None:
+        answered = np.zeros(n, bool)  # a question with a mark: its other ink is doubted
+        for g in groups:
+            answered[g] = marked[g].any()
+        ring, text, stray = runs.strays(m, answered, halo, lab, ring, text, streak)
     # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm).
     centres = m.rects[:, :2] + m.rects[:, 2:] / 2
     reach = np.abs(centres[:, None, :] - centres[None, :, :]).max(axis=2) < \
@@ -112,12 +120,12 @@ def around(m: BoxMeasures, marked: np.ndarray,
     gaps = room[:, 0]
     level = _level(m, groups)
     row_inner = ~listed & (gaps > 2 * m.rects[:, 2]) & ((gaps < 6 * m.rects[:, 2]) | level)
-    # A line running on past the band (a scanner's streak) is no hand's mark beside a box.
-    streak = np.zeros((n, 2), bool) if m.lines is None else m.lines
+    # A line running on past the band (a scanner's streak, a stroke drawn across the page) is
+    # no hand's mark beside a box.
     left &= ~streak[:, 0]
     beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
     # Any other ink beside a box or after its text: enough to doubt a question read blank.
-    near = (after | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
+    near = (after | stray | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
     owned, other = _owned(m, marked, groups, halo, lab, listed | row_inner, around, streak)
     return around, (beside & ~other) | owned, near & ~owned & ~other, (ring | text) & ~marked, \
         text

@@ -1,0 +1,279 @@
+"""Whether ink near a box is a hand's mark there or part of a stroke running on far past it.
+
+A respondent's mark beside a box (a tick, a dash) is about a box's size; a ring round a
+box or an option's text stays close round it. A stroke that comes in from, or runs on
+to, a box sides or more away (a slip of the pen, a test scribble, a line drawn across
+the page) belongs to no option: it may make a person look, never an answer.
+
+Strokes are followed as connected pen ink with the boxes and the straight rules of tables
+taken out (the letters of a text a stroke crosses join it: a letter or two more).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .levels import BESIDE_LEFT, NEAR_LEFT, RING_BOX
+from .marks import LABEL_SPAN_PT, LINE_PT, PEN_INK, _after_band, _band, _left_band, halo_gaps
+
+REACH = 2.5  # strokes are followed this many box sides round a box's bands (a box's own:
+# one more), a mark beside it or a ring round it ends within
+SPAN = 2.0  # a mark beside a box (a tick, a dash) is at most this many box sides tall,
+DASH = 3.5  # ... and this many wide (a dash drawn across a wide gap to the box)
+RING_SPAN = 2.5  # a ring's strokes reach at most this many box sides past what they go round
+RING_COVER = 0.75  # ... and pass round its middle in this share of directions at least
+TEXT_REACH = 3.0  # ... round an option's text, of its ends
+TEXT = ("over", "under")  # the bands round an option's text
+HUG = 0.45  # a tight ring runs within this share of a side round the box (``hug.OUTSIDE``)
+RULE = 0.5  # a row or column of the window this share inked, from one of its ends, is a
+# rule, not a hand's stroke,
+THIN = 5  # ... in a run of at most this many (pixels): a rule or a streak, not a text line,
+CLEAN = 0.2  # ... with rows (columns) inked less than this share just either side of it
+
+
+class Strokes:
+    """Asks, band by band, whether the ink a box's bands hold runs on far past them."""
+
+    def __init__(self, dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None,
+                 scale: float):
+        self.dark, self.rects, self.scale = dark, rects, scale
+        self.texts = texts if texts is not None else np.full((len(rects), 4), np.nan)
+        self._gaps = None
+        self._memo: dict = {}
+
+    def bands(self, i: int) -> dict:
+        """Box ``i``'s bands (x0, y0, x1, y1): left, above, below, text above/below, after."""
+        if self._gaps is None:
+            self._gaps = halo_gaps(self.rects, self.texts)
+        x, y, w, h = self.rects[i]
+        e = LINE_PT * self.scale
+        out = {"hug": (x - HUG * w, y - HUG * h, x + (1 + HUG) * w, y + (1 + HUG) * h),
+               "left": tuple(float(v[0]) for v in
+                             _left_band(self.rects[i:i + 1], self.scale, self._gaps[i:i + 1]))}
+        for k, name in ((1, "above"), (2, "below")):
+            a0, a1 = _band(e, self._gaps[i:i + 1, k], np.array([w]))
+            a0, a1 = float(a0[0]), float(a1[0])
+            lo, hi = (y - a1, y - a0) if k == 1 else (y + h + a0, y + h + a1)
+            out[name] = (x + 0.1 * w, lo, x + 0.9 * w, hi)
+        if np.isfinite(self.texts[i, 0]):
+            lx, ly, lw, lh = self.texts[i]
+            span = min(lw, LABEL_SPAN_PT * self.scale)
+            x0, x1 = lx + 0.1 * span, lx + 0.9 * span
+            out["over"] = (x0, ly - 8.5 * self.scale, x1, ly - 2.5 * self.scale)
+            out["under"] = (x0, ly + lh + 1.0 * self.scale, x1, ly + lh + 7.0 * self.scale)
+            band = _after_band(self.rects, i, self.texts[i])
+            if band is not None:
+                out["after"] = band
+        return out
+
+    def strokes(self, i: int, name: str) -> np.ndarray:
+        """The strokes through box ``i``'s band ``name``: one row per connected stroke of pen
+        ink with pixels in the band, its bounding box in page pixels (x0, y0, x1, y1) and
+        whether it leaves the window looked in (1, else 0); a band holding only a rule's or a
+        streak's ink gives one row for it (2)."""
+        key = (i, name)
+        if key not in self._memo:
+            band = self.bands(i).get(name)
+            w = float(self.rects[i, 2])
+            self._memo[key] = np.zeros((0, 5)) if band is None else \
+                self._strokes(band, self.window(i, name), w, name not in TEXT)
+        return self._memo[key]
+
+    def runs_on(self, i: int, name: str) -> bool:
+        """Whether pen ink in box ``i``'s band ``name`` belongs to a stroke leaving the window,
+        or taller than ``SPAN`` box sides (wider than ``DASH``): no mark beside a box is so
+        big."""
+        s = self.strokes(i, name)
+        w = self.rects[i, 2]
+        big = (s[:, 3] - s[:, 1] > SPAN * w) | (s[:, 2] - s[:, 0] > DASH * w)
+        return bool(((s[:, 4] > 0) | big).any())
+
+    def window(self, i: int, name: str) -> tuple[float, float, float, float]:
+        """Where the strokes through box ``i``'s band ``name`` are followed: round the box (its
+        own bands), the option's text, or the band after the text."""
+        w = float(self.rects[i, 2])
+        if name in ("over", "under"):  # round the text and the box before it
+            b = self.bands(i)
+            lx, _, lw, _ = self.texts[i]
+            x0 = min(lx, self.rects[i, 0])
+            x1 = max(lx + min(lw, LABEL_SPAN_PT * self.scale), self.rects[i, 0] + w)
+            y0, y1 = b["over"][1], b["under"][3]
+            r = TEXT_REACH * w
+        elif name == "after":
+            x0, y0, x1, y1 = self.bands(i)["after"]
+            r = REACH * w
+        else:
+            x, y, _, h = self.rects[i]
+            x0, y0, x1, y1 = x, y, x + w, y + h
+            r = (REACH + 1) * w
+        return x0 - r, y0 - r, x1 + r, y1 + r
+
+    def cover(self, i: int, names: list[str], centre: tuple[float, float]) -> float:
+        """Share of the directions round ``centre`` (twelve sectors) that the strokes through
+        box ``i``'s bands ``names`` pass in: a ring goes all the way round, a line by."""
+        import cv2
+
+        bands = [b for b in (self.bands(i).get(n) for n in names) if b is not None]
+        if not bands:
+            return 0.0
+        w = float(self.rects[i, 2])
+        wx0, wy0, wx1, wy1 = self.window(i, names[0])
+        hgt, wid = self.dark.shape
+        x0, y0 = max(0, int(wx0)), max(0, int(wy0))
+        x1, y1 = min(wid, int(np.ceil(wx1))), min(hgt, int(np.ceil(wy1)))
+        ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
+        self._unprint(ink, x0, y0, w, names[0] not in TEXT)
+        n, lab = cv2.connectedComponents(ink, connectivity=8)
+        keep = np.zeros(n, bool)
+        for b in bands:
+            inner = lab[max(0, int(b[1]) - y0):int(np.ceil(b[3])) - y0,
+                        max(0, int(b[0]) - x0):int(np.ceil(b[2])) - x0]
+            keep |= np.bincount(inner.ravel(), minlength=n) >= 3
+        keep[0] = False
+        ys, xs = np.nonzero(keep[lab])
+        if not len(xs):
+            return 0.0
+        ang = np.arctan2(ys + y0 + 0.5 - centre[1], xs + x0 + 0.5 - centre[0])
+        sector = np.floor((ang + np.pi) / (2 * np.pi) * 12).astype(np.intp) % 12
+        return float((np.bincount(sector, minlength=12) >= 2).mean())
+
+    def _strokes(self, band, window, w: float, rules: bool) -> np.ndarray:
+        import cv2
+
+        bx0, by0, bx1, by1 = band
+        if bx1 - bx0 < 2 or by1 - by0 < 2:
+            return np.zeros((0, 5))
+        hgt, wid = self.dark.shape
+        x0, y0 = max(0, int(window[0])), max(0, int(window[1]))
+        x1, y1 = min(wid, int(np.ceil(window[2]))), min(hgt, int(np.ceil(window[3])))
+        ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
+        lines = self._unprint(ink, x0, y0, w, rules)
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        rows = slice(max(0, int(by0) - y0), int(np.ceil(by1)) - y0)
+        cols = slice(max(0, int(bx0) - x0), int(np.ceil(bx1)) - x0)
+        ids = np.flatnonzero(np.bincount(lab[rows, cols].ravel(), minlength=n)[1:] >= 3) + 1
+        # A line through the band (a streak, a rule, a long straight stroke) runs on.
+        line = [[bx0, by0, bx1, by1, 2.0]] if lines[rows, cols].sum() >= 3 else []
+        if not len(ids):
+            return np.array(line).reshape(-1, 5)
+        # Edges of the window that are the page's own edge are no stroke's way out.
+        lo_x, lo_y = (0 if x0 > 0 else -1), (0 if y0 > 0 else -1)
+        hi_x, hi_y = (x1 - x0 if x1 < wid else -1), (y1 - y0 if y1 < hgt else -1)
+        sx, sy, sw, sh = stats[ids, :4].T
+        out = (sx == lo_x) | (sy == lo_y) | (sx + sw == hi_x) | (sy + sh == hi_y)
+        return np.vstack([np.column_stack([sx + x0, sy + y0, sx + sw + x0, sy + sh + y0,
+                                           out]).astype(np.float64), np.reshape(line, (-1, 5))])
+
+    def _unprint(self, ink: np.ndarray, x0: int, y0: int, w: float,
+                 rules: bool = True) -> np.ndarray:
+        """Take the print out of a window of pen ink (in place): the boxes and straight rules
+        (``rules``: not round an option's text, where a ring's long arcs look like rules).
+        Printed text stays: a stroke across it takes in a letter or two. Returns the rules'
+        and streaks' ink taken out."""
+
+        hgt, wid = ink.shape
+        e = int(np.ceil(LINE_PT * self.scale)) + 1
+        rx, ry, rw, rh = (self.rects - np.array([x0, y0, 0, 0])).T
+        near = (rx + rw > -e) & (rx < wid + e) & (ry + rh > -e) & (ry < hgt + e)
+        for a, b, c, d in zip(rx[near], ry[near], rw[near], rh[near], strict=True):
+            xa, ya = max(0, int(a) - e), max(0, int(b) - e)
+            xb, yb = int(np.ceil(a + c)) + e, int(np.ceil(b + d)) + e
+            ink[ya:yb, xa:xb] = 0  # boxes asked about hold no mark; the others' are theirs
+        lines = np.zeros_like(ink)
+        if not rules:
+            return lines
+        # A printed rule (or a scanner's streak) crosses the whole window, as a thin row or
+        # column of ink, broken in places maybe (a thin grey rule thresholded): no hand's
+        # stroke is so long and straight. A line of text is no rule: it is thick.
+        import cv2
+
+        for axis, k in ((1, (3, 1)), (0, (1, 3))):
+            dil = cv2.dilate(ink, np.ones(k, np.uint8))
+            end = max(1, int(0.1 * dil.shape[axis]))
+            ends = dil[:, :end].any(axis=1) | dil[:, -end:].any(axis=1) if axis == 1 else \
+                dil[:end, :].any(axis=0) | dil[-end:, :].any(axis=0)
+            frac = dil.mean(axis=axis)
+            full = (frac >= RULE) & ends  # from an end of the window on
+            edges = np.flatnonzero(np.diff(np.concatenate([[0], full.astype(np.int8), [0]])))
+            line = np.zeros_like(full)
+            for a, b in zip(edges[::2], edges[1::2], strict=True):
+                # Thin, with paper either side (a stroke through a line of text is no rule).
+                beside = np.concatenate([frac[max(0, a - 6):max(0, a - 2)], frac[b + 2:b + 6]])
+                if b - a <= THIN and (not len(beside) or beside.max() < CLEAN):
+                    line[max(0, a - 2):b + 2] = True  # with its blurred edges
+            if axis == 1:
+                lines[line, :] = ink[line, :]
+            else:
+                lines[:, line] |= ink[:, line]
+        ink &= 1 - lines
+        return lines
+
+
+def strays(m, answered: np.ndarray, halo: np.ndarray, lab: np.ndarray | None,
+            ring: np.ndarray, text: np.ndarray,
+            streak: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rings and marks beside the boxes of questions with nothing marked whose ink runs on far
+    past the box (``runs``): a stroke across the page, no respondent's mark there. Such a
+    box's ring is dropped and its ink beside or after its text counted as a streak
+    (``streak``, in place): enough to doubt a blank question, never an answer (the third
+    array: rings dropped). In a question with a mark (``answered``) such ink still sends it
+    to a person: the stroke may end in a box and be read as a mark there."""
+    st = m.strokes
+    ring, text, dropped = ring.copy(), text.copy(), np.zeros(len(ring), bool)
+    after = np.zeros(len(ring), bool) if lab is None else np.nan_to_num(lab[:, 2]) > BESIDE_LEFT
+    # A loose ring round a box of a question with nothing marked, its arcs outside the bands
+    # or broken (a one-bit scan): ink in two of them, going round the box, is that ring.
+    tight = tight_column(m)
+    loose = ~answered & ~ring & ~text & ~tight & ((halo > NEAR_LEFT).sum(axis=1) >= 2)
+    for i in np.flatnonzero(loose):
+        loose[i] = encircles(st, i, ["hug", "left", "above", "below"], m.rects[i])
+    for i in np.flatnonzero(~answered & (ring | text | (halo[:, 0] > BESIDE_LEFT) | after)):
+        # A tight grid's rings run through the gaps, over the outlines: not followed here.
+        inked = [b for k, b in enumerate(("left", "above", "below")) if halo[i, k] > RING_BOX]
+        if ring[i] and not tight[i] and not encircles(st, i, inked, m.rects[i]):
+            ring[i], dropped[i] = False, True
+        if text[i] and not encircles(st, i, ["over", "under"], ringed_text(m, i)):
+            text[i], dropped[i] = False, True
+        if halo[i, 0] > BESIDE_LEFT and st.runs_on(i, "left"):
+            # Too long for a mark beside: a ring's arc, if it goes round the box, else a stray.
+            if not tight[i] and encircles(st, i, ["hug", "left", "above", "below"], m.rects[i]):
+                loose[i] = True
+            else:
+                streak[i, 0] = True
+        if after[i] and st.runs_on(i, "after"):
+            streak[i, 1] = True
+    return ring | loose, text, dropped & ~ring & ~text
+
+
+def tight_column(m) -> np.ndarray:
+    """Boxes with the next box of their column right above or below (a digit grid)."""
+    gaps = halo_gaps(m.rects, m.texts)
+    return np.minimum(gaps[:, 1], gaps[:, 2]) < 0.5 * m.rects[:, 2]
+
+
+def ringed_text(m, i: int) -> np.ndarray:
+    """What a ring round box ``i``'s option text goes round (x, y, w, h): the text (its start,
+    if long), and the box before it (a ring often takes it in too)."""
+    lx, ly, lw, lh = m.texts[i]
+    bx, by, bw, bh = m.rects[i]
+    x0, y0 = min(lx, bx), min(ly, by)
+    x1, y1 = max(lx + min(lw, LABEL_SPAN_PT * m.strokes.scale), bx + bw), max(ly + lh, by + bh)
+    return np.array([x0, y0, x1 - x0, y1 - y0])
+
+
+def encircles(st, i: int, bands: list[str], target: np.ndarray) -> bool:
+    """Whether the strokes through box ``i``'s ``bands`` go round ``target`` (x, y, w, h): they
+    end near it (none leaves the window looked in, none longer than a ring round a box, or
+    than the text's), and together they pass round its middle in most directions."""
+    strokes = np.concatenate([st.strokes(i, b) for b in bands]) if bands else np.zeros((0, 5))
+    strokes = strokes[strokes[:, 4] < 2]  # a rule's or streak's ink: none of the ring's
+    if not len(strokes):
+        return False
+    x, y, w, h = target
+    side = float(st.rects[i, 2])
+    size = strokes[:, 2:4] - strokes[:, :2]
+    # Rings round the texts of options one under the other touch: their strokes run on.
+    if bands[0] not in TEXT and ((strokes[:, 4] > 0).any() or
+                                 (size > np.array([w, h]) + RING_SPAN * side).any()):
+        return False
+    return st.cover(i, bands, (x + w / 2, y + h / 2)) >= RING_COVER
