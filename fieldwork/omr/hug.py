@@ -169,10 +169,5 @@ def add_rings(c, m, dark: np.ndarray, boxes: list[dict]) -> None:
     # it; the middle of the box stays clean (else it holds a mark of its own).
     held = (c.net >= CLEAR) | (m.core - np.median(m.core) >= LOW)
     tight = hugged(dark, m.rects, m.texts, scale, held, c.net >= c.low)
-    if m.strokes is not None:  # a stroke passing close by, not round the box, is no ring
-        from .runs import encircles, tight_column
-
-        for i in np.flatnonzero(tight & ~tight_column(m)):  # a grid's rings cross outlines
-            tight[i] = encircles(m.strokes, i, ["hug"], m.rects[i])
     c.around |= tight
     c.ringish |= tight

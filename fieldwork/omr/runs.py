@@ -20,15 +20,13 @@ REACH = 2.5  # strokes are followed this many box sides round a box's bands (a b
 # one more), a mark beside it or a ring round it ends within
 SPAN = 2.0  # a mark beside a box (a tick, a dash) is at most this many box sides tall,
 DASH = 3.5  # ... and this many wide (a dash drawn across a wide gap to the box)
-RING_SPAN = 2.5  # a ring's strokes reach at most this many box sides past what they go round
-RING_COVER = 0.75  # ... and pass round its middle in this share of directions at least
+RING_COVER = 0.75  # a ring's strokes pass round its middle in this share of directions
 TEXT_REACH = 3.0  # ... round an option's text, of its ends
 TEXT = ("over", "under")  # the bands round an option's text
 HUG = 0.45  # a tight ring runs within this share of a side round the box (``hug.OUTSIDE``)
-RULE = 0.5  # a row or column of the window this share inked, from one of its ends, is a
-# rule, not a hand's stroke,
-THIN = 5  # ... in a run of at most this many (pixels): a rule or a streak, not a text line,
-CLEAN = 0.2  # ... with rows (columns) inked less than this share just either side of it
+RULE = 0.5  # a straight run of ink across this share of the window is a rule (or a streak),
+# not a hand's stroke,
+THIN = 5  # ... in a run of at most this many rows (columns) of pixels
 
 
 class Strokes:
@@ -76,7 +74,7 @@ class Strokes:
             band = self.bands(i).get(name)
             w = float(self.rects[i, 2])
             self._memo[key] = np.zeros((0, 5)) if band is None else \
-                self._strokes(band, self.window(i, name), w, name not in TEXT)
+                self._strokes(band, self.window(i, name), w, name not in (*TEXT, "after"))
         return self._memo[key]
 
     def runs_on(self, i: int, name: str) -> bool:
@@ -122,7 +120,7 @@ class Strokes:
         x0, y0 = max(0, int(wx0)), max(0, int(wy0))
         x1, y1 = min(wid, int(np.ceil(wx1))), min(hgt, int(np.ceil(wy1)))
         ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
-        self._unprint(ink, x0, y0, w, names[0] not in TEXT)
+        self._unprint(ink, x0, y0, w, names[0] not in (*TEXT, "after"))
         n, lab = cv2.connectedComponents(ink, connectivity=8)
         keep = np.zeros(n, bool)
         for b in bands:
@@ -167,7 +165,8 @@ class Strokes:
     def _unprint(self, ink: np.ndarray, x0: int, y0: int, w: float,
                  rules: bool = True) -> np.ndarray:
         """Take the print out of a window of pen ink (in place): the boxes and straight rules
-        (``rules``: not round an option's text, where a ring's long arcs look like rules).
+        (``rules``: round a box; not round an option's text, where a ring's long arcs, or a
+        dash joining the text's last word, look like rules).
         Printed text stays: a stroke across it takes in a letter or two. Returns the rules'
         and streaks' ink taken out."""
 
@@ -182,24 +181,21 @@ class Strokes:
         lines = np.zeros_like(ink)
         if not rules:
             return lines
-        # A printed rule (or a scanner's streak) crosses the whole window, as a thin row or
-        # column of ink, broken in places maybe (a thin grey rule thresholded): no hand's
-        # stroke is so long and straight. A line of text is no rule: it is thick.
+        # A printed rule (or a scanner's streak) runs straight across much of the window, a
+        # thin row or column of ink: no hand's stroke is so long and straight, and a line of
+        # text is broken between its words.
         import cv2
 
-        for axis, k in ((1, (3, 1)), (0, (1, 3))):
-            dil = cv2.dilate(ink, np.ones(k, np.uint8))
-            end = max(1, int(0.1 * dil.shape[axis]))
-            ends = dil[:, :end].any(axis=1) | dil[:, -end:].any(axis=1) if axis == 1 else \
-                dil[:end, :].any(axis=0) | dil[-end:, :].any(axis=0)
-            frac = dil.mean(axis=axis)
-            full = (frac >= RULE) & ends  # from an end of the window on
+        for axis, across, along in ((1, (3, 1), (1, 4)), (0, (1, 3), (4, 1))):
+            # A line a little slanted or blurred: a pixel across it either way, gaps of a few
+            # pixels along it closed (a thin grey rule thresholded).
+            dil = cv2.morphologyEx(cv2.dilate(ink, np.ones(across, np.uint8)), cv2.MORPH_CLOSE,
+                                   np.ones(along, np.uint8))
+            full = _longest(dil if axis == 1 else dil.T) >= RULE * ink.shape[1 - axis]
             edges = np.flatnonzero(np.diff(np.concatenate([[0], full.astype(np.int8), [0]])))
             line = np.zeros_like(full)
             for a, b in zip(edges[::2], edges[1::2], strict=True):
-                # Thin, with paper either side (a stroke through a line of text is no rule).
-                beside = np.concatenate([frac[max(0, a - 6):max(0, a - 2)], frac[b + 2:b + 6]])
-                if b - a <= THIN and (not len(beside) or beside.max() < CLEAN):
+                if b - a <= THIN:
                     line[max(0, a - 2):b + 2] = True  # with its blurred edges
             if axis == 1:
                 lines[line, :] = ink[line, :]
@@ -262,18 +258,26 @@ def ringed_text(m, i: int) -> np.ndarray:
 
 
 def encircles(st, i: int, bands: list[str], target: np.ndarray) -> bool:
-    """Whether the strokes through box ``i``'s ``bands`` go round ``target`` (x, y, w, h): they
-    end near it (none leaves the window looked in, none longer than a ring round a box, or
-    than the text's), and together they pass round its middle in most directions."""
+    """Whether the strokes through box ``i``'s ``bands`` go round ``target`` (x, y, w, h):
+    together they pass round its middle in most directions, and round a box they end near it
+    (none leaves the window looked in)."""
     strokes = np.concatenate([st.strokes(i, b) for b in bands]) if bands else np.zeros((0, 5))
     strokes = strokes[strokes[:, 4] < 2]  # a rule's or streak's ink: none of the ring's
     if not len(strokes):
         return False
     x, y, w, h = target
-    side = float(st.rects[i, 2])
-    size = strokes[:, 2:4] - strokes[:, :2]
     # Rings round the texts of options one under the other touch: their strokes run on.
-    if bands[0] not in TEXT and ((strokes[:, 4] > 0).any() or
-                                 (size > np.array([w, h]) + RING_SPAN * side).any()):
+    if bands[0] not in TEXT and (strokes[:, 4] > 0).any():
         return False
     return st.cover(i, bands, (x + w / 2, y + h / 2)) >= RING_COVER
+
+
+def _longest(a: np.ndarray) -> np.ndarray:
+    """The longest run of set pixels in each row of ``a``."""
+    pad = np.zeros((a.shape[0], 1), np.int8)
+    d = np.diff(np.concatenate([pad, a.astype(np.int8), pad], axis=1), axis=1)
+    rows, starts = np.nonzero(d == 1)
+    ends = np.nonzero(d == -1)[1]
+    out = np.zeros(a.shape[0], np.intp)
+    np.maximum.at(out, rows, ends - starts)
+    return out
