@@ -68,7 +68,6 @@ def around(m: BoxMeasures, marked: np.ndarray,
     left of it where nothing is printed (an option list's margin).  Ink a box's
     own fill spills over is not counted.
     """
-    from .marks import halo_gaps
 
     n = len(m.fill)
     z = np.zeros(n, bool)
@@ -85,7 +84,7 @@ def around(m: BoxMeasures, marked: np.ndarray,
     # is print, so a ring must cross the left and the bottom (a tick just left of the box
     # with the text above is no ring: seed 61 read such a tick as a ring round the next box).
     listed = np.isfinite(m.texts[:, 0]) if m.texts is not None else np.zeros(n, bool)
-    room = halo_gaps(m.rects, m.texts)
+    room = runs.gaps(m)
     free_left = room[:, 0] > 2 * m.rects[:, 2]
     open_above = room[:, 1] > 1.5 * m.rects[:, 2]
     ring = np.where(listed, np.median(halo, axis=1), halo.min(axis=1)) > RING_BOX
@@ -153,7 +152,6 @@ def _owned(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]], halo: np
     the next option's box is the one's it lies far nearer to, else either's: it stays
     doubted.
     """
-    from .marks import halo_gaps
 
     n = len(m.fill)
     left = (halo[:, 0] > BESIDE_LEFT) & ~streak[:, 0]
@@ -181,7 +179,7 @@ def _owned(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]], halo: np
         # Only across a wide gap: in a narrow one ("Có ✓ [ ] Không") a tick beside the box
         # touches the text too, and people put marks there for either option.
         to_text, to_box = m.gap_ink[:, 0], m.gap_ink[:, 1]
-        wide = halo_gaps(m.rects, m.texts)[:, 0] >= WIDE_GAP * m.rects[:, 2]
+        wide = runs.gaps(m)[:, 0] >= WIDE_GAP * m.rects[:, 2]
         both = has & raw_left & prev_after & np.isfinite(to_text) & wide
         box = both & left & room & (to_box < NEARER * to_text)
         own |= box

@@ -38,18 +38,25 @@ class Strokes:
         self.texts = texts if texts is not None else np.full((len(rects), 4), np.nan)
         self._gaps = None
         self._memo: dict = {}
+        self._windows: dict = {}
+
+    @property
+    def gaps(self) -> np.ndarray:
+        """``marks.halo_gaps`` of the page's boxes (worked out once)."""
+        if self._gaps is None:
+            self._gaps = halo_gaps(self.rects, self.texts)
+        return self._gaps
 
     def bands(self, i: int) -> dict:
         """Box ``i``'s bands (x0, y0, x1, y1): left, above, below, text above/below, after."""
-        if self._gaps is None:
-            self._gaps = halo_gaps(self.rects, self.texts)
+        gaps = self.gaps
         x, y, w, h = self.rects[i]
         e = LINE_PT * self.scale
         out = {"hug": (x - HUG * w, y - HUG * h, x + (1 + HUG) * w, y + (1 + HUG) * h),
                "left": tuple(float(v[0]) for v in
-                             _left_band(self.rects[i:i + 1], self.scale, self._gaps[i:i + 1]))}
+                             _left_band(self.rects[i:i + 1], self.scale, gaps[i:i + 1]))}
         for k, name in ((1, "above"), (2, "below")):
-            a0, a1 = _band(e, self._gaps[i:i + 1, k], np.array([w]))
+            a0, a1 = _band(e, gaps[i:i + 1, k], np.array([w]))
             a0, a1 = float(a0[0]), float(a1[0])
             lo, hi = (y - a1, y - a0) if k == 1 else (y + h + a0, y + h + a1)
             out[name] = (x + 0.1 * w, lo, x + 0.9 * w, hi)
@@ -144,9 +151,12 @@ class Strokes:
         hgt, wid = self.dark.shape
         x0, y0 = max(0, int(window[0])), max(0, int(window[1]))
         x1, y1 = min(wid, int(np.ceil(window[2]))), min(hgt, int(np.ceil(window[3])))
-        ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
-        lines = self._unprint(ink, x0, y0, w, rules)
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        key = (x0, y0, x1, y1, rules)  # a box's own bands share one window
+        if key not in self._windows:
+            ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
+            lines = self._unprint(ink, x0, y0, w, rules)
+            self._windows[key] = (lines, *cv2.connectedComponentsWithStats(ink, connectivity=8))
+        lines, n, lab, stats, _ = self._windows[key]
         rows = slice(max(0, int(by0) - y0), int(np.ceil(by1)) - y0)
         cols = slice(max(0, int(bx0) - x0), int(np.ceil(bx1)) - x0)
         ids = np.flatnonzero(np.bincount(lab[rows, cols].ravel(), minlength=n)[1:] >= 3) + 1
@@ -241,10 +251,15 @@ def strays(m, answered: np.ndarray, halo: np.ndarray, lab: np.ndarray | None,
     return ring | loose, text, dropped & ~ring & ~text
 
 
+def gaps(m) -> np.ndarray:
+    """``marks.halo_gaps`` of a page's boxes, worked out once a page."""
+    return m.strokes.gaps if m.strokes is not None else halo_gaps(m.rects, m.texts)
+
+
 def tight_column(m) -> np.ndarray:
     """Boxes with the next box of their column right above or below (a digit grid)."""
-    gaps = halo_gaps(m.rects, m.texts)
-    return np.minimum(gaps[:, 1], gaps[:, 2]) < 0.5 * m.rects[:, 2]
+    g = gaps(m)
+    return np.minimum(g[:, 1], g[:, 2]) < 0.5 * m.rects[:, 2]
 
 
 def ringed_text(m, i: int) -> np.ndarray:
