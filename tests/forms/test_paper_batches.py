@@ -145,7 +145,7 @@ def test_a_returned_personalised_sheet_is_recorded_once(db, world, survey):
     returned(survey.id, batch.first_serial, manager, "keying")  # scanned and keyed: once
     returned(survey.id, batch.last_serial, manager, "keying")
     events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "print.returned")).all()
+        AuditEvent.action == "print.returned").order_by(AuditEvent.id)).all()
     assert [e.after["via"] for e in events] == ["scan", "keying"]
     assert _count(db, PrintedSheet, PrintedSheet.returned_at.is_not(None)) == 2
     assert returned(survey.id, 99999, manager, "scan") is None  # not a personalised serial

@@ -43,7 +43,7 @@ def test_sav_has_variable_and_value_labels(runner, data, tmp_path, db):
     assert "phone" not in df.columns and "citizen_id" not in df.columns
     assert (tmp_path / "st1.sav.codebook.csv").exists()
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "stats.export")
-                               ).all()[-1]
+                               .order_by(AuditEvent.id)).all()[-1]
     assert event.after["format"] == "sav" and event.after["identified"] is False
 
 
