@@ -46,6 +46,7 @@ from .levels import (
 from .marks import PEN_INK, UNIT, BoxMeasures, diagonal_ratio, low_point, peak
 
 LONE_CORE = 0.5  # a lone light mark's ink in the box's middle third, over its whole fill
+LONE_EVEN = 2.0  # at most: a line through the middle puts 3 times its share there, a fill ~1
 SECOND_PEAK = 0.5  # a lighter mark's darkest ink over the first mark's: drawn, not a smear
 
 
@@ -345,13 +346,15 @@ def _lone_fill(idx: list[int], i: int, c: BoxCalls) -> bool:
     fill, much of it lost to a one-bit scan), and no ink lies round any of the question's
     boxes (the edge of a ring or a stroke from outside touches only the box's border).
     Tuning seed 51: 11 such marks on one page, 0.05-0.064 of black, all answers; a ring's
-    arc crossing a box's corner showed 0.04 there and nothing in the middle."""
+    arc crossing a box's corner showed 0.04 there and nothing in the middle. Nor is ink packed
+    in the middle a fill: a thin line through the box (a scanner streak down the page) puts
+    three times its share there, and was read as the answer (held-out seed 14)."""
     if c.core is None or c.around is None:
         return False
     if any(c.around[j] or c.beside[j] or c.near[j] or c.ringish[j] or c.text_ring[j] or
            c.cancelled[j] for j in idx):
         return False
-    return bool(c.core[i] >= LONE_CORE * c.net[i])
+    return bool(LONE_CORE * c.net[i] <= c.core[i] <= LONE_EVEN * c.net[i])
 
 
 def _tick_owner(a: int, b: int, c: BoxCalls) -> int | None:
