@@ -114,16 +114,23 @@ def test_scores_of_units_add_up_to_the_score_of_the_whole():
     assert merged.rejects == whole.rejects and merged.errors == whole.errors
 
 
+def _bench(runner, *args: str) -> dict:
+    """``fieldwork bench omr ARGS --json`` run to success: the report's families."""
+    result = runner.invoke(args=["bench", "omr", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output[result.output.index("{"):])["families"]
+
+
+def _saved(runner, saved, sheets: str, family: str) -> dict:
+    """A one-template bench set at 150 dpi saved to ``saved``: its report for ``family``."""
+    return _bench(runner, "--sheets", sheets, "--template", "sipas", "--dpi", "150",
+                  "--family", family, "--save", str(saved))[family]
+
+
 def test_saved_scans_are_read_again_with_the_same_truth(runner, tmp_path):
     saved = tmp_path / "scans"
-    first = runner.invoke(args=["bench", "omr", "--sheets", "1", "--template", "sipas",
-                                "--dpi", "150", "--family", "paper", "--json", "--save",
-                                str(saved)])
-    assert first.exit_code == 0, first.output
-    again = runner.invoke(args=["bench", "omr", "--reread", str(saved), "--json"])
-    assert again.exit_code == 0, again.output
-    before = json.loads(first.output[first.output.index("{"):])["families"]["paper"]
-    after = json.loads(again.output[again.output.index("{"):])["families"]["paper"]
+    before = _saved(runner, saved, "1", "paper")
+    after = _bench(runner, "--reread", str(saved))["paper"]
     for key in ("pages", "pages_read", "answers", "silent_errors", "flagged"):
         assert after[key] == before[key], key
     assert after["classes"].keys() == before["classes"].keys()
@@ -132,16 +139,9 @@ def test_saved_scans_are_read_again_with_the_same_truth(runner, tmp_path):
 def test_saved_pages_turned_to_one_rotation_are_all_read_at_it(runner, tmp_path):
     """Issue 20's "no worse at any rotation", measured on the same pages at every turn."""
     saved = tmp_path / "scans"
-    first = runner.invoke(args=["bench", "omr", "--sheets", "2", "--template", "sipas",
-                                "--dpi", "150", "--family", "synth", "--json", "--save",
-                                str(saved)])
-    assert first.exit_code == 0, first.output
-    before = json.loads(first.output[first.output.index("{"):])["families"]["synth"]
+    before = _saved(runner, saved, "2", "synth")
     for turn in ("90", "270"):
-        again = runner.invoke(args=["bench", "omr", "--reread", str(saved), "--turn", turn,
-                                    "--json"])
-        assert again.exit_code == 0, again.output
-        after = json.loads(again.output[again.output.index("{"):])["families"]["synth"]
+        after = _bench(runner, "--reread", str(saved), "--turn", turn)["synth"]
         assert after["pages_read"] == before["pages_read"] == before["pages"]
         assert after["answers"] == before["answers"]
         # The reader finds every page at the turn asked for: pages drawn at another
@@ -159,23 +159,15 @@ def test_a_saved_set_is_read_again_with_the_layout_it_was_printed_with(runner, t
     from fieldwork.omr.synth import sheets
 
     saved = tmp_path / "scans"
-    first = runner.invoke(args=["bench", "omr", "--sheets", "1", "--template", "sipas",
-                                "--dpi", "150", "--family", "synth", "--json", "--save",
-                                str(saved)])
-    assert first.exit_code == 0, first.output
+    before = _saved(runner, saved, "1", "synth")
     assert (saved / "layout-sipas.json").is_file()
     other = sheets.layout_for("danang-2025")  # "today's" form is now another one
     monkeypatch.setattr(sheets, "layout_for", lambda name, *a, **k: other)
-    again = runner.invoke(args=["bench", "omr", "--reread", str(saved), "--json"])
-    assert again.exit_code == 0, again.output
-    before = json.loads(first.output[first.output.index("{"):])["families"]["synth"]
-    after = json.loads(again.output[again.output.index("{"):])["families"]["synth"]
+    after = _bench(runner, "--reread", str(saved))["synth"]
     assert after["pages_read"] == before["pages_read"] == before["pages"]
     assert after["silent_errors"] == before["silent_errors"]
     (saved / "layout-sipas.json").unlink()  # without it, today's (wrong) layout is used
-    stale = runner.invoke(args=["bench", "omr", "--reread", str(saved), "--json"])
-    assert stale.exit_code == 0, stale.output
-    worse = json.loads(stale.output[stale.output.index("{"):])["families"]["synth"]
+    worse = _bench(runner, "--reread", str(saved))["synth"]
     assert worse["silent_errors"] + worse["flagged"] > after["silent_errors"] + after["flagged"]
 
 
