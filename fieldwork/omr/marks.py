@@ -229,14 +229,16 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
     import cv2
 
     pen = integral(cv2.threshold(dark, PEN_INK, 0, cv2.THRESH_TOZERO)[1])
-    halo = _halo(pen, rects, scale, texts)
+    gaps = halo_gaps(rects, texts)  # worked out once a page: the bands and strokes share it
+    halo = _halo(pen, rects, scale, gaps)
     label = _label_bands(pen, rects, scale, texts)
-    lines = _lines(dark, rects, scale, texts, halo, label)
+    lines = _lines(dark, rects, scale, texts, halo, label, gaps)
     gap_ink = _gap_ink(dark, rects, scale, texts, halo)
     from .runs import Strokes
 
     return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects,
-                       halo, label, texts, lines, gap_ink, Strokes(dark, rects, texts, scale))
+                       halo, label, texts, lines, gap_ink,
+                       Strokes(dark, rects, texts, scale, gaps))
 
 
 def label_rects(boxes: list[dict], offsets: np.ndarray, scale: float) -> np.ndarray:
@@ -299,12 +301,12 @@ def _after_band(rects: np.ndarray, i: int, text: np.ndarray) -> tuple[float, ...
 
 
 def _lines(dark: np.ndarray, rects: np.ndarray, scale: float, texts: np.ndarray,
-           halo: np.ndarray, label: np.ndarray) -> np.ndarray:
+           halo: np.ndarray, label: np.ndarray, gaps: np.ndarray) -> np.ndarray:
     """Whether a straight line runs right through the band left of each inked box, or after
     its text, and on past the band's ends (a scanner's streak down the page, a rule): a
     hand's tick or dash stops. Only inked bands are looked at."""
     out = np.zeros((len(rects), 2), bool)
-    left = _left_band(rects, scale, halo_gaps(rects, texts))
+    left = _left_band(rects, scale, gaps)
     for i in np.flatnonzero(halo[:, 0] > 0.02):
         out[i, 0] = _crossed(dark, [v[i] for v in left], rects[i, 2])
     for i in np.flatnonzero(np.nan_to_num(label[:, 2]) > 0.02):
@@ -356,8 +358,7 @@ def _crossed(dark: np.ndarray, band, w: float) -> bool:
     return False
 
 
-def _halo(ii: np.ndarray, rects: np.ndarray, scale: float,
-          texts: np.ndarray | None = None) -> np.ndarray:
+def _halo(ii: np.ndarray, rects: np.ndarray, scale: float, gaps: np.ndarray) -> np.ndarray:
     """Ink a little away from each box: where a ring drawn around it, or a mark beside it, lie.
 
     Bands stop short of the next box, or of the option text printed left of the box (the
@@ -366,7 +367,6 @@ def _halo(ii: np.ndarray, rects: np.ndarray, scale: float,
     """
     x, y, w, h = rects.T
     e = LINE_PT * scale
-    gaps = halo_gaps(rects, texts)
     out = np.zeros((len(x), 3))
     # Each band faces the box's own side only (a ring around a neighbour passes beside
     # this box's corner, not level with its side).

@@ -33,10 +33,10 @@ class Strokes:
     """Asks, band by band, whether the ink a box's bands hold runs on far past them."""
 
     def __init__(self, dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None,
-                 scale: float):
+                 scale: float, gaps: np.ndarray | None = None):
         self.dark, self.rects, self.scale = dark, rects, scale
         self.texts = texts if texts is not None else np.full((len(rects), 4), np.nan)
-        self._gaps = None
+        self._gaps = gaps
         self._memo: dict = {}
         self._windows: dict = {}
 
