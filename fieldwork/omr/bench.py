@@ -85,6 +85,8 @@ class Score:
     correct: int = 0
     flagged: int = 0
     flagged_true_double: int = 0  # flags that were double marks on paper (unavoidable)
+    rejected_answers: int = 0  # answers of rejected pages (all flagged: the page goes back)
+    needless: int = 0  # flags on read pages of answers whose truth is one clear answer or none
     silent: int = 0
     read_seconds: dict = field(default_factory=dict)  # dpi -> CPU seconds per page (read only)
     wall_seconds: dict = field(default_factory=dict)  # dpi -> wall-clock seconds per page
@@ -123,6 +125,8 @@ class Score:
             got = result.answers.get(code) if ok else None
             classes = set(sample.classes) | set(sample.answer_classes.get(code, ()))
             outcome = self._outcome(got, truth)
+            self.rejected_answers += not ok
+            self.needless += ok and outcome == "flagged" and truth["status"] != "multiple"
             if bad:
                 self.bad_answers += 1
                 self.bad_flagged += outcome == "flagged"
@@ -160,6 +164,17 @@ class Score:
         self.silent += 1
         return "silent"
 
+    def _causes(self) -> dict:
+        """The flags split by why a person sees them: the page was rejected, the paper holds
+        two marks (a person must choose), or the reader doubted an answer that had one clear
+        truth (``needless``: the share the reader can still lower), on the read pages."""
+        on_read = self.answers - self.rejected_answers
+        return {"rejected_page_answers": self.rejected_answers,
+                "true_double_marks_on_read_pages": self.flagged - self.rejected_answers
+                - self.needless,
+                "needless": self.needless, "answers_on_read_pages": on_read,
+                "needless_rate": round(self.needless / max(on_read, 1), 4)}
+
     def merge(self, other: Score) -> None:
         """Add another score's totals, lists and tables to this one (units of a run)."""
         for f in fields(self):
@@ -190,6 +205,7 @@ class Score:
             "silent_errors": self.silent, "silent_error_rate": round(self.silent / n, 5),
             "flagged": self.flagged, "flag_rate": round(self.flagged / n, 4),
             "flagged_true_double_marks": self.flagged_true_double,
+            "flag_causes": self._causes(),
             "undamaged": _share(self.answers - self.bad_answers, self.flagged - self.bad_flagged,
                                 self.silent - self.bad_silent),
             "bad_input": _share(self.bad_answers, self.bad_flagged, self.bad_silent),

@@ -226,6 +226,11 @@ def _print_report(family: str, report: dict, classes: bool) -> None:
                f"{report['silent_errors']} (1 in {n // max(report['silent_errors'], 1):,}), "
                f"flagged {report['flagged']} ({report['flag_rate']:.2%}; "
                f"{report['flagged_true_double_marks']} were real double marks)")
+    why = report["flag_causes"]
+    click.echo(f"flags by cause: {why['rejected_page_answers']} on rejected pages, "
+               f"{why['true_double_marks_on_read_pages']} real double marks on read pages, "
+               f"{why['needless']} needless ({why['needless_rate']:.2%} of the "
+               f"{why['answers_on_read_pages']} answers on read pages: one clear truth, doubted)")
     good, bad = report["undamaged"], report["bad_input"]
     click.echo(f"of which undamaged pages: {good['answers']} answers, flagged {good['flagged']} "
                f"({good['flag_rate']:.2%}), silent errors {good['silent_errors']}; damaged "

@@ -43,6 +43,9 @@ def test_score_counts_flags_and_silent_errors_per_class():
     s = score.summary()
     assert (s["answers"], s["silent_errors"], s["flagged"], s["turned_pages_read"]) == (3, 1, 1, 1)
     assert s["flagged_true_double_marks"] == 1
+    # The double is a flag a person must see; nothing was doubted needlessly.
+    assert s["flag_causes"] == {"rejected_page_answers": 0, "true_double_marks_on_read_pages": 1,
+                                "needless": 0, "answers_on_read_pages": 3, "needless_rate": 0.0}
     assert s["classes"]["ring_box"] == {"pages": 0, "pages_read": 0, "answers": 1, "correct": 1,
                                         "flagged": 0, "silent": 0}
     assert s["classes"]["blank"]["silent"] == 1 and s["classes"]["dpi_150"]["answers"] == 3
@@ -88,6 +91,30 @@ def test_damaged_pages_are_counted_apart():
     assert s["bad_input"] == {"answers": 2, "flagged": 2, "flag_rate": 1.0, "silent_errors": 0,
                               "silent_error_rate": 0.0}
     assert (s["undamaged"]["answers"], s["undamaged"]["flagged"]) == (1, 1)
+    assert s["flag_causes"]["rejected_page_answers"] == 3 and s["flag_causes"]["needless"] == 0
+
+
+def test_flags_are_split_by_cause_and_the_causes_add_up():
+    from types import SimpleNamespace as NS
+
+    from fieldwork.omr.judge import Answer
+
+    truth = {"a": {"values": ["1"], "status": "ok"}, "b": {"values": [], "status": "blank"},
+             "c": {"values": ["1", "2"], "status": "multiple"}}
+    doubted = NS(status="read", seconds=0.05, reason=None, detail="", answers={
+        "a": Answer("a", "single", ["1", "2"], "doubtful", note="ink near"),
+        "b": Answer("b", "single", [], "doubtful", note="empty page"),
+        "c": Answer("c", "single", ["1", "2"], "multiple")})
+    rejected = NS(status="rejected", seconds=0.05, reason="no_qr", detail="", answers={})
+    score = Score()
+    score.add_page(Page("1", 1, b"", 300, "png", 0, truth, ["dpi_300"]), doubted, 0.0)
+    score.add_page(Page("2", 1, b"", 300, "png", 0, truth, ["dpi_300"]), rejected, 0.0)
+    s = score.summary()
+    why = s["flag_causes"]
+    assert why == {"rejected_page_answers": 3, "true_double_marks_on_read_pages": 1,
+                   "needless": 2, "answers_on_read_pages": 3, "needless_rate": 0.6667}
+    assert why["rejected_page_answers"] + why["true_double_marks_on_read_pages"] + \
+        why["needless"] == s["flagged"] == 6
 
 
 def test_scores_of_units_add_up_to_the_score_of_the_whole():
