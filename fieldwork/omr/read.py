@@ -292,5 +292,11 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
             # pencil answer of the tuning sets' dithered pages): there a page of blanks is a
             # respondent who skipped questions.
             _doubt(result.answers, ("blank",), "empty page")
+        elif thresholded and not dithered and any(
+                (a.note or "").endswith("light") for a in result.answers.values()):
+            # A light mark on a page thresholded at one level: this respondent's pencil sits
+            # at the threshold, so another of their marks may have been lost whole (nothing
+            # left in the box). A blank question on such a page is not known to be skipped.
+            _doubt(result.answers, ("blank",), "pencil lost")
     if keep_page:
         result.page = upright

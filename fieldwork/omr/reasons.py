@@ -89,6 +89,7 @@ NOTE_LABELS = {
     "not visible": _l("hidden or outside the scan"),
     "alignment": _l("the printed boxes are not where expected"),
     "empty page": _l("most of the page blank (light pencil may be lost)"),
+    "pencil lost": _l("light pencil on a one-bit scan: this mark may be lost"),
     "missed box": _l("a mark beside the box"),
     "gap": _l("a digit left out in the middle"),
     "incomplete date": _l("an incomplete date"),
