@@ -24,7 +24,11 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
     rings = [r for r in (outside.ring_in_column(positions[p], c) for p in positions)
              if r is not None]
     rung = ringed_boxes(c)
+    for group in positions.values():
+        rung[group] = _rung(group, c)
     rung[rings] = True
+    hugged = np.zeros(len(c.net), bool) if c.around is None else c.around | c.ringish
+    hugged[rings] = True
     for n, pos in enumerate(sorted(positions)):
         group = positions[pos]
         opts = [boxes[i]["option"] for i in group]
@@ -49,6 +53,10 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
             # A mark read, and a ring round another digit of the column: the mark may be the
             # arc of a ring drawn round the next column's box, or two answers. A person decides.
             vals, status, conf, why = vals, "doubtful", 0.4, "ring other"
+        if status == "doubtful":
+            r = _drawn_ring(group, c, hugged)
+            if r is not None:  # other ink in the column is only rings' arcs
+                vals, status, conf, why = [boxes[r]["option"]], "ok", 0.6, ""
         marked = [i for i in group if c.net[i] >= c.low]
         if status == "doubtful" and why == "ink near" and not marked and n and \
                 states[n - 1] == "ok" and all(boxes[i]["option"] == digits[n - 1]
@@ -96,6 +104,41 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
     return ans
 
 
+def _drawn_ring(group: list[int], c: BoxCalls, hugged: np.ndarray) -> int | None:
+    """The one box of a grid column a drawn ring goes round, when nothing else is marked in
+    the column: every other ink in it is that ring's arcs or a ring's of the next column.
+
+    The box is the only one of the column whose ring's strokes go round it (``hugged``:
+    ``outside.around``, ``hug``'s rings, ``outside.ring_in_column``), no box of the column
+    holds a clear mark, light ink in a box lies right beside a ringed box, and ink near a
+    box is within two boxes of the ring above or below, or level with a ringed box of the
+    next column (a ring in a tight grid crosses its neighbours' gaps).
+    """
+    if c.zones is None or c.around is None:
+        return None
+    g = np.asarray(group)
+    if (c.net[g] >= CLEAR).any() or c.cancelled[g].any():
+        return None
+    ringed = g[hugged[g]]
+    ring = outside.ring_in_column(group, c)
+    if len(ringed) != 1 or ring not in (None, ringed[0]):
+        return None
+    r = int(ringed[0])
+    centres, w = c.zones[2], c.zones[3]
+    others = np.flatnonzero(hugged)
+    others = others[~np.isin(others, g)]
+    for i in g[g != r]:
+        d = np.abs(centres[others] - centres[i]) / w[i]
+        if c.net[i] >= c.low and not (np.abs(centres[r] - centres[i]).max() <= 1.7 * w[i]
+                                      or (d.max(axis=1) <= 1.7).any()):
+            return None
+        inked = c.near[i] or c.beside[i] or c.strays[i] or c.through[i]
+        if inked and not (abs(centres[r, 1] - centres[i, 1]) < 2.2 * w[i]
+                          or ((d[:, 0] < 1.9) & (d[:, 1] < 0.6)).any()):
+            return None
+    return r
+
+
 def _spilled(i: int, c: BoxCalls, rung: np.ndarray) -> bool:
     """Whether a box has a marked or ringed box level with it just left of it, whose ink
     can reach the band beside it."""
@@ -122,6 +165,21 @@ def _arc_of_ring(group: list[int], read: list[bool], c: BoxCalls) -> bool:
         if arcs.any():
             return True
     return False
+
+
+def _rung(group: list[int], c: BoxCalls) -> np.ndarray:
+    """Which boxes of a grid column have a ring's ink round them (see ``ringed_boxes``),
+    counting ink on each side over what the column's boxes usually show there (the next
+    column's outline in every box's zone) and none on a side facing a clear mark (its spill
+    into the shared gap): p51 read 17 plain ticks, fills and pencil marks as "ring other"."""
+    if c.zones is None:
+        return np.zeros(len(group), bool)
+    g = np.asarray(group)
+    sides = c.zones[0][g]
+    if len(g) >= 5:
+        sides = sides - np.median(sides, axis=0)
+    sides = np.where(outside.facing_clear(g, c), 0.0, sides)
+    return (c.net[g] < CLEAR) & (((sides > RING_GAP).sum(axis=1) >= 3) | c.ringish[g])
 
 
 def ringed_boxes(c: BoxCalls) -> np.ndarray:

@@ -360,6 +360,24 @@ def _ring_over_neighbours(idx: list[int], c: BoxCalls) -> int | None:
     return r if beside else None
 
 
+def facing_clear(g: np.ndarray, c: BoxCalls) -> np.ndarray:
+    """For boxes ``g`` of a tight grid, which sides (left, right, top, bottom) face a box
+    holding a clear mark across the gap they share (not ink passing through it: a big ring's
+    arc over the next column's box is no mark whose spill explains a ring)."""
+    centres, w = c.zones[2], c.zones[3]
+    clear = np.flatnonzero((c.net >= CLEAR) & ~c.through)
+    out = np.zeros((len(g), 4), bool)
+    if not len(clear):
+        return out
+    d = (centres[clear][None, :, :] - centres[g][:, None, :]) / w[g][:, None, None]
+    row, col = np.abs(d[:, :, 1]) < 0.5, np.abs(d[:, :, 0]) < 0.5
+    for k, (a, sign, level) in enumerate(((0, -1, row), (0, 1, row), (1, -1, col),
+                                         (1, 1, col))):
+        ahead = d[:, :, a] * sign
+        out[:, k] = (level & (ahead > 0.5) & (ahead < 1.9)).any(axis=1)
+    return out
+
+
 def ring_in_column(group: list[int], c: BoxCalls) -> int | None:
     """The one box of a grid column with a ring's ink round it, else None (see below)."""
     if c.zones is None:
@@ -371,9 +389,13 @@ def ring_in_column(group: list[int], c: BoxCalls) -> int | None:
     # Ink is counted over what the column's boxes usually show on that side (a grid printed or
     # scanned a little off puts the next column's outline in every box's zone): two sides
     # inked by the marks above and beside, plus that, read a tick's neighbour as ringed.
+    # A side facing a clearly marked box holds that mark's ink (a fill or tick spills into
+    # the gap the two boxes share): no ring's evidence (p51: fills beside a clean box, above
+    # and left of it, read it as ringed and doubted the column's own mark).
     g = np.asarray(group)
     sides = sides[g] - np.median(sides[g], axis=0) if len(g) >= 5 else sides[g]
     corners = corners[g] - np.median(corners[g], axis=0) if len(g) >= 5 else corners[g]
+    sides = np.where(facing_clear(g, c), 0.0, sides)
     inked = (sides > RING_GAP).sum(axis=1)
     round_ = g[inked >= 3]
     if not len(round_):
