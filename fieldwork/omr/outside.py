@@ -278,9 +278,11 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
         if kind == "multiple":  # each option ringed or marked beside is chosen
             return [opts[k] for k in sorted(set(ring) | set(side))], "ok", 0.6, "ring"
     # Ink near an option (not a ring, not beside an option list) only matters where
-    # nothing was marked: a question read from its boxes keeps its reading.
-    extra = [opts[k] for k in ring + side + (near if status == "blank" else [])
-             if opts[k] not in values]
+    # nothing was marked: a single choice read from its boxes keeps its reading. In a
+    # multiple choice each option is its own answer: a ring round one more option's text,
+    # left open, is only ink near it, and dropping it is a silent error (fresh seed 18).
+    extra = [opts[k] for k in ring + side + (near if status == "blank" or kind == "multiple"
+                                              else []) if opts[k] not in values]
     if status in ("ok", "blank") and not extra:
         return values, status, conf, note
     doubted = sorted(set(values) | set(extra), key=order.get)
