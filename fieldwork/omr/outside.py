@@ -100,10 +100,11 @@ def around(m: BoxMeasures, marked: np.ndarray,
     left = halo[:, 0] > BESIDE_LEFT
     streak = np.zeros((n, 2), bool) if m.lines is None else m.lines.copy()
     stray = z.copy()
+    answered = np.zeros(n, bool)  # a question with a mark: its other ink is doubted
+    for g in groups:
+        answered[g] = marked[g].any()
     if m.strokes is not None:
-        answered = np.zeros(n, bool)  # a question with a mark: its other ink is doubted
-        for g in groups:
-            answered[g] = marked[g].any()
+        streak[:, 0] |= runs.ruled_left(m, (halo[:, 0] > NEAR_LEFT) & ~streak[:, 0])
         ring, text, stray = runs.strays(m, answered, halo, lab, ring, text, streak)
     # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm).
     centres = m.rects[:, :2] + m.rects[:, 2:] / 2
@@ -125,6 +126,17 @@ def around(m: BoxMeasures, marked: np.ndarray,
     beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
     # Any other ink beside a box or after its text: enough to doubt a question read blank.
     near = (after | stray | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
+    if m.strokes is not None:
+        # In a question with a mark, a ring or a mark beside another option is doubted as
+        # before; where its strokes are no hand's (a ring not going round its box or text, ink
+        # beside running on far past the box) it is told as near too: such ink never adds an
+        # answer to the marks (a multiple choice's ring beside its filled boxes, a mark beside
+        # a box where the only other ink is a scanner's streak).
+        tight = runs.tight_column(m)
+        for i in np.flatnonzero(beside & answered & ~tight):
+            near[i] = m.strokes.runs_on(i, "left")
+        for i in np.flatnonzero(around & answered & ~tight):
+            near[i] = not runs.drawn_ring(m, i, halo, ring[i], text[i])
     owned, other = _owned(m, marked, groups, halo, lab, listed | row_inner, around, streak)
     return around, (beside & ~other) | owned, near & ~owned & ~other, (ring | text) & ~marked, \
         text
@@ -261,8 +273,26 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
     if ring:  # ink a neighbouring option's ring explains: not a mark of its own
         near = [k for k in near if not _by_ring(idx[k], [idx[j] for j in ring], c)]
         side = [k for k in side if not _by_ring(idx[k], [idx[j] for j in ring], c)]
+    if c.text_ring is not None and c.follows is not None:
+        # Ink beside a box that runs on far past it (``near`` too), right after the text of an
+        # option read with a ring round that text: the ring's own arc, no mark of its own.
+        read = {idx[k] for k in range(len(idx)) if opts[k] in values}
+        side = [k for k in side if not (c.near[idx[k]] and c.follows[idx[k]] in read and
+                                        c.text_ring[c.follows[idx[k]]])]
     if not (ring or side or near):
         return values, status, conf, note
+    if kind == "multiple" and status == "ok" and ring and not side and all(
+            not c.near[idx[k]] and not c.cancelled[idx[k]] for k in ring):
+        # Options ringed beside the boxes marked, each ring's strokes going round its box or
+        # text: this respondent chose those options too.
+        order = {o: i for i, o in enumerate(opts)}
+        return sorted(set(values) | {opts[k] for k in ring}, key=order.get), "ok", 0.6, "ring"
+    if kind == "single" and note == "stray stroke" and len(side) == 1 and not ring and \
+            not near and opts[side[0]] not in values and _streaked(idx, opts, values, c) and \
+            not _from_left(idx, idx[side[0]], c):
+        # The only ink in the boxes is a scanner's streak down the page, read blank; the one
+        # mark beside a box (a hand's stroke: not running on) is the answer.
+        return [opts[side[0]]], "ok", 0.6, "beside"
     order = {o: i for i, o in enumerate(opts)}
     chosen = [k for k in ring + side if not c.cancelled[idx[k]]]
     if note == "cancelled" and len(set(chosen)) == 1 and kind != "multiple" and all(
@@ -291,6 +321,17 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
     why = "ring other" if any(opts[k] in extra for k in ring) else \
         "beside other" if any(opts[k] in extra for k in side) else "ink near"
     return doubted, "doubtful", 0.4, why
+
+
+def _streaked(idx: list[int], opts: list[str], values: list[str], c: BoxCalls) -> bool:
+    """Whether every box of the question holding ink (``values``: all of them) holds only a
+    light straight line through it that runs on through other boxes in line (a scanner's
+    streak), not a mark."""
+    from .judge import _streak
+
+    held = [i for i in idx if c.net[i] >= c.low]
+    return bool(held) and sorted(opts[idx.index(i)] for i in held) == sorted(values) and all(
+        c.net[i] < CLEAR and not c.cancelled[i] and _streak(i, c) for i in held)
 
 
 def _from_left(idx: list[int], i: int, c: BoxCalls) -> bool:

@@ -212,6 +212,15 @@ class Strokes:
             else:
                 lines[:, line] |= ink[:, line]
         ink &= 1 - lines
+        # A stroke drawn across a rule is cut in two where the rule is taken out: it is joined
+        # again where pen ink lies right on both sides of the rule (a stroke from the row
+        # below ending beside a box looked a box's size: read as a mark beside it).
+        k = np.ones((THIN + 4, 1), np.uint8)
+        above = cv2.dilate(ink, k, anchor=(0, THIN + 3))
+        below = cv2.dilate(ink, k, anchor=(0, 0))
+        left = cv2.dilate(ink, k.T, anchor=(THIN + 3, 0))
+        right = cv2.dilate(ink, k.T, anchor=(0, 0))
+        ink |= lines & ((above & below) | (left & right))
         return lines
 
 
@@ -238,7 +247,7 @@ def strays(m, answered: np.ndarray, halo: np.ndarray, lab: np.ndarray | None,
         inked = [b for k, b in enumerate(("left", "above", "below")) if halo[i, k] > RING_BOX]
         if ring[i] and not tight[i] and not encircles(st, i, inked, m.rects[i]):
             ring[i], dropped[i] = False, True
-        if text[i] and not encircles(st, i, ["over", "under"], ringed_text(m, i)):
+        if text[i] and not text_ringed(m, i):
             text[i], dropped[i] = False, True
         if halo[i, 0] > BESIDE_LEFT and st.runs_on(i, "left"):
             # Too long for a mark beside: a ring's arc, if it goes round the box, else a stray.
@@ -251,6 +260,28 @@ def strays(m, answered: np.ndarray, halo: np.ndarray, lab: np.ndarray | None,
     return ring | loose, text, dropped & ~ring & ~text
 
 
+def ruled_left(m, which: np.ndarray) -> np.ndarray:
+    """Boxes (of ``which``) whose band left of them holds nothing but a straight line running
+    on far past it (a printed rule, a scanner's streak, a little slanted or broken): no hand's
+    mark beside the box."""
+    out = np.zeros(len(which), bool)
+    for i in np.flatnonzero(which):
+        s = m.strokes.strokes(i, "left")
+        out[i] = len(s) > 0 and bool((s[:, 4] == 2).all())
+    return out
+
+
+def drawn_ring(m, i: int, halo: np.ndarray, ring: bool, text: bool) -> bool:
+    """Whether box ``i``'s ring (round the box, ``ring``, or round its option's text,
+    ``text``) is a hand's: its strokes go round what it rings (see ``strays``)."""
+    st = m.strokes
+    if ring:
+        inked = [b for k, b in enumerate(("left", "above", "below")) if halo[i, k] > RING_BOX]
+        if encircles(st, i, inked, m.rects[i]):
+            return True
+    return bool(text) and text_ringed(m, i)
+
+
 def gaps(m) -> np.ndarray:
     """``marks.halo_gaps`` of a page's boxes, worked out once a page."""
     return m.strokes.gaps if m.strokes is not None else halo_gaps(m.rects, m.texts)
@@ -260,6 +291,18 @@ def tight_column(m) -> np.ndarray:
     """Boxes with the next box of their column right above or below (a digit grid)."""
     g = gaps(m)
     return np.minimum(g[:, 1], g[:, 2]) < 0.5 * m.rects[:, 2]
+
+
+def text_ringed(m, i: int) -> bool:
+    """Whether the strokes round box ``i``'s option text go round it: with the box before it
+    (``ringed_text``), or the text alone (a short one, "Nữ", ringed tightly without its
+    box: round the two together it leaves a side open)."""
+    st = m.strokes
+    if encircles(st, i, ["over", "under"], ringed_text(m, i)):
+        return True
+    lx, ly, lw, lh = m.texts[i]
+    alone = np.array([lx, ly, min(lw, LABEL_SPAN_PT * st.scale), lh])
+    return encircles(st, i, ["over", "under"], alone)
 
 
 def ringed_text(m, i: int) -> np.ndarray:
