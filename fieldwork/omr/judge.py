@@ -48,6 +48,7 @@ from .marks import PEN_INK, UNIT, BoxMeasures, diagonal_ratio, low_point, peak
 LONE_CORE = 0.5  # a lone light mark's ink in the box's middle third, over its whole fill
 LONE_EVEN = 2.0  # at most: a line through the middle puts 3 times its share there, a fill ~1
 SECOND_PEAK = 0.5  # a lighter mark's darkest ink over the first mark's: drawn, not a smear
+JOINED_ARM = 0.06  # a tick's arm entering the next box, when one stroke is seen in both
 NEW_MARK = 0.1  # a new answer beside a crossed-out box: a tick's worth of ink, not a speck
 
 
@@ -253,7 +254,7 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         marked = [k for k in marked if k in clear or net[k] < CLEAR]
     if len(marked) == 2:  # one tick whose long arm ran on into the next box
         a, b = idx[marked[0]], idx[marked[1]]
-        owner = _tick_owner(a, b, c)
+        owner = _tick_owner(a, b, c, THROUGH if grid else JOINED_ARM)
         if owner is not None and not _one_stroke(owner, b if owner == a else a, c):
             owner = None
         if owner is None and not grid and top < CLEAR:
@@ -384,12 +385,13 @@ def _lone_fill(idx: list[int], i: int, c: BoxCalls) -> bool:
     return bool(LONE_CORE * c.net[i] <= c.core[i] <= LONE_EVEN * c.net[i])
 
 
-def _tick_owner(a: int, b: int, c: BoxCalls) -> int | None:
+def _tick_owner(a: int, b: int, c: BoxCalls, into: float = THROUGH) -> int | None:
     """The box a tick starts in when one stroke joins two marked neighbours, else None.
 
     Ticks run up and to the right: the stroke's own box is the lower or left one; the
     other holds only the end of a line (never a fill) and the ink between them joins
-    the two boxes' facing sides (or corners).
+    the two boxes' facing sides (or corners); ``into``: the ink it must show entering the
+    other box.
     """
     if c.zones is None:
         return None
@@ -398,7 +400,7 @@ def _tick_owner(a: int, b: int, c: BoxCalls) -> int | None:
     if np.abs(d).max() > 4.5 or (abs(d[0]) < 0.5 and abs(d[1]) < 0.5):
         return None
     lo, hi = (a, b) if (d[1] < -0.5 or (abs(d[1]) <= 0.5 and d[0] > 0)) else (b, a)
-    if c.net[hi] < SOLID and c.net[lo] >= c.low and _bridge(lo, hi, c):
+    if c.net[hi] < SOLID and c.net[lo] >= c.low and _bridge(lo, hi, c, into):
         return lo
     return None
 
@@ -415,18 +417,25 @@ def _one_stroke(lo: int, hi: int, c: BoxCalls) -> bool:
 
 def _vertex_owner(a: int, b: int, c: BoxCalls) -> int | None:
     """Of two boxes side by side in a row joined by one stroke, the one its vertex (lowest
-    ink, in the lower half of the row) lies in or next to, else None."""
+    ink, in the lower half of the row) lies in or next to, else None. When the lowest ink is
+    a long level run between them (a tick's arm run on flat), the end its hook comes down to
+    is the vertex (tuning seed 51: 7 such ticks went to a person as a "second mark")."""
     if c.vertex is None or c.zones is None:
         return None
     centres, w = c.zones[2], c.zones[3]
     d = centres[b] - centres[a]
     if abs(d[1]) > 0.5 * w[a] or not 0.5 * w[a] < abs(d[0]) < 4.5 * w[a]:
         return None
-    p = c.vertex(a, b)
-    if p is None or not 0.05 * w[a] <= p[1] - centres[a][1] <= 0.9 * w[a]:
-        return None
-    t = (p[0] - centres[a][0]) / d[0]  # 0 at a's centre, 1 at b's
-    owner = a if -0.6 < t < 0.35 else b if 0.65 < t < 1.6 else None
+
+    def near(p) -> int | None:
+        if p is None or not 0.05 * w[a] <= p[1] - centres[a][1] <= 0.9 * w[a]:
+            return None
+        t = (p[0] - centres[a][0]) / d[0]  # 0 at a's centre, 1 at b's
+        return a if -0.6 < t < 0.35 else b if 0.65 < t < 1.6 else None
+
+    owner = near(c.vertex(a, b))
+    if owner is None:
+        owner = near(c.vertex(a, b, True))
     if owner is None or c.cancelled[a] or c.cancelled[b] or \
             (c.joined is not None and not c.joined(a, b)):
         return None  # two marks made apart (a lowest point is in each): two answers
@@ -544,7 +553,7 @@ def _bridge(lo: int, hi: int, c: BoxCalls, into: float = THROUGH, own: bool = Fa
 def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
     """Values, status, confidence and note of a multiple-choice question."""
     net = c.net[idx]
-    picked, unsure, note, why, rubbed = [], [], "", "", False
+    picked, unsure, note, why, rubbed, arm = [], [], "", "", False, False
     plain = any(net[k] >= CLEAR and not c.cancelled[idx[k]] for k in range(len(idx)))
     # A light mark far below the respondent's usual marks on the page, or far below a
     # filled-in mark of the same question, is more likely a passing stroke than an answer.
@@ -568,6 +577,8 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
             note = note or "ring"
         elif light and not stray and _smear(idx[k], idx, c):
             rubbed = True  # pencil rubbed out: no answer there
+        elif net[k] < CLEAR and _arm_from_below(idx[k], idx, c):
+            arm = True  # the end of the tick in the box below, its arm run on up into this one
         else:
             unsure.append(k)
             why = why or ("cancelled" if c.cancelled[idx[k]] else "stray stroke"
@@ -595,7 +606,8 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
     if not picked:
         return [], "blank", float(np.clip(1 - net.max() / c.low, 0.5, 1.0)), note
     conf = min(float(c.confidence[idx[k]]) for k in picked)
-    return [opts[k] for k in picked], "ok", conf, note or ("rubbed out" if rubbed else "")
+    return [opts[k] for k in picked], "ok", conf, note or ("rubbed out" if rubbed else "") or (
+        "tick into next" if arm else "")
 
 
 def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
@@ -610,6 +622,29 @@ def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
         return False
     top = max(darker, key=lambda j: c.net[j])
     return c.peak(i) >= max(PEN_INK * UNIT, RUBBED_PEAK * c.peak(top))
+
+
+def _arm_from_below(i: int, idx: list[int], c: BoxCalls) -> bool:
+    """Whether the light ink in box ``i`` of a multiple choice is only the end of a tick's arm
+    run on up from the box right below: that box holds a mark (not crossed out, not a stray
+    line) darker than this ink, its ink leaves through its top side and enters this box
+    through its bottom, one connected stroke reaches inside both, and the stroke ends here
+    (no ink out of this box on any other side or corner). Tuning seed 51: 7 such ticks in
+    the two-column reason list, each sent to a person with the box above as a third answer."""
+    if c.zones is None or c.joined is None or c.cancelled[i]:
+        return False
+    sides, corners, centres, w = c.zones
+    if sides[i, 3] <= THROUGH or max(sides[i, :3].max(), corners[i].max()) > JOINED:
+        return False
+    for j in idx:
+        d = (centres[j] - centres[i]) / w[i]
+        if j == i or not (abs(d[0]) < 0.5 and 0.5 < d[1] < 4.5):
+            continue
+        if c.net[j] < c.high or c.net[j] <= c.net[i] or c.cancelled[j] or c.strays[j]:
+            continue
+        if sides[j, 2] > THROUGH and c.joined(j, i):
+            return True
+    return False
 
 
 def _smear(i: int, idx: list[int], c: BoxCalls) -> bool:
@@ -653,7 +688,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
                    list(siblings.values()))
     if boxes:
         scale = float(m.rects[0, 2]) / float(boxes[0]["w"])
-        c.vertex = lambda i, j: low_point(dark, m.rects, (i, j), scale)
+        c.vertex = lambda i, j, flat=False: low_point(dark, m.rects, (i, j), scale, flat)
         c.peak = lambda i: peak(dark, m.rects[i])
         c.joined = lambda i, j: strokes.joined(dark, m.rects, (i, j), scale)
         c.reach = lambda i: strokes.reach(dark, m.rects, i, scale)

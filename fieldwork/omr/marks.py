@@ -411,10 +411,14 @@ def diagonal_ratio(dark: np.ndarray, rect) -> float:
 
 
 def low_point(dark: np.ndarray, rects: np.ndarray, pair: tuple[int, int],
-              scale: float) -> tuple[float, float] | None:
+              scale: float, flat: bool = False) -> tuple[float, float] | None:
     """Where the lowest drawn ink lies between two boxes of a row (x, y in page pixels; None if
     none): a tick's vertex, which tells the box it was drawn in when its arm runs on into the
-    other. Printed outlines of every box in the window are left out."""
+    other. Printed outlines of every box in the window are left out. ``flat``: look for a tick
+    whose arm ran on flat into the next box, its lowest ink a long level run: the vertex is
+    the end of the run the hook comes down to (None if there is no such run); ink that runs on
+    out of the window's bottom (a streak down the scan, a stroke from the row below: its
+    lowest point is no vertex) is left out."""
     r = rects[list(pair)]
     w = float(r[:, 2].max())
     x0, x1 = int(r[:, 0].min() - 0.3 * w), int((r[:, 0] + r[:, 2]).max() + 0.3 * w)
@@ -435,9 +439,54 @@ def low_point(dark: np.ndarray, rects: np.ndarray, pair: tuple[int, int],
     keep = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= max(4, (0.1 * w) ** 2)]
     if not keep:
         return None
-    ys, xs = np.nonzero(np.isin(labels, keep))
-    low = ys >= ys.max() - max(1.0, 0.05 * w)  # the lowest few rows of ink
-    return float(xs[low].mean() + x0), float(ys.max() + y0)
+    mask = np.isin(labels, keep)
+    if not flat:
+        ys, xs = np.nonzero(mask)
+        low = ys >= ys.max() - max(1.0, 0.05 * w)  # the lowest few rows of ink
+        return float(xs[low].mean() + x0), float(ys.max() + y0)
+    if y1 - y0 == ink.shape[0] and y1 < dark.shape[0]:
+        # Columns whose ink reaches the window's bottom edge run on below it.
+        out = np.convolve(mask[-1].astype(float), np.ones(2 * t + 1), "same") > 0
+        mask[:, out] = False
+        if not mask.any():
+            return None
+    spans = sorted((float(x - x0), float(x + bw - x0)) for x, _, bw, _ in r)
+    end = _run_end(mask, w, spans, 2 * t + 2)
+    return None if end is None else (float(end + x0), float(np.nonzero(mask)[0].max() + y0))
+
+
+def _run_end(mask: np.ndarray, w: float, spans: list[tuple[float, float]],
+             gap: int) -> int | None:
+    """The column of a long flat run of lowest ink (longer than half a box side) that ink
+    rises from at one end only, above that end's box (a tick's hook comes down to its vertex;
+    its arm, run on flat, just ends); None for a short run (a tick's own V), or ink rising at
+    both ends or neither. ``spans``: the two boxes' left and right edges, left box first
+    (ink beside a box, such as its option's text, is not looked at); ``gap``: how far apart
+    two pieces of the run may lie (the printed outlines, left out, cut it)."""
+    cols = np.flatnonzero(mask.any(axis=0))
+    bottom = mask.shape[0] - 1 - np.argmax(mask[::-1, cols], axis=0)
+    level = int(bottom.max())
+    flat = cols[bottom >= level - max(2.0, 0.15 * w)]
+    lo = hi = int(np.searchsorted(flat, cols[int(np.argmax(bottom))]))
+    while lo > 0 and flat[lo] - flat[lo - 1] <= gap:
+        lo -= 1
+    while hi < len(flat) - 1 and flat[hi + 1] - flat[hi] <= gap:
+        hi += 1
+    a, b = int(flat[lo]), int(flat[hi])
+    if b - a < 0.5 * w:
+        return None
+    rows = slice(max(int(level - 0.7 * w), 0), max(int(level - 0.3 * w), 0))
+
+    def rises(x0: float, x1: float, span: tuple[float, float]) -> bool:
+        x0, x1 = max(x0, span[0] - 0.5 * w, 0), min(x1, span[1])
+        return x1 > x0 and bool(mask[rows, int(x0):int(np.ceil(x1))].any())
+
+    middle = (spans[0][1] + spans[1][0]) / 2
+    left = rises(a - 0.5 * w, a + 0.2 * w, spans[0] if a < middle else spans[1])
+    right = rises(b - 0.2 * w, b + 0.5 * w, spans[0] if b < middle else spans[1])
+    if left == right:
+        return None
+    return a if left else b
 
 
 def peak(dark: np.ndarray, rect) -> float:
