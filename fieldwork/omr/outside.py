@@ -277,14 +277,17 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
         # Ink beside a box that runs on far past it (``near`` too), right after the text of an
         # option read with a ring round that text: the ring's own arc, no mark of its own.
         read = {idx[k] for k in range(len(idx)) if opts[k] in values}
-        side = [k for k in side if not (c.near[idx[k]] and c.follows[idx[k]] in read and
-                                        c.text_ring[c.follows[idx[k]]])]
+        arc = {k for k in side if c.near[idx[k]] and c.follows[idx[k]] in read and
+               c.text_ring[c.follows[idx[k]]]}
+        side = [k for k in side if k not in arc]
+        near = [k for k in near if k not in arc]
     if not (ring or side or near):
         return values, status, conf, note
-    if kind == "multiple" and status == "ok" and ring and not side and all(
+    if kind == "multiple" and status == "ok" and ring and not side and \
+            set(near) <= set(ring) and all(
             not c.near[idx[k]] and not c.cancelled[idx[k]] for k in ring):
         # Options ringed beside the boxes marked, each ring's strokes going round its box or
-        # text: this respondent chose those options too.
+        # text, no other ink near another option: this respondent chose those options too.
         order = {o: i for i, o in enumerate(opts)}
         return sorted(set(values) | {opts[k] for k in ring}, key=order.get), "ok", 0.6, "ring"
     if kind == "single" and note == "stray stroke" and len(side) == 1 and not ring and \

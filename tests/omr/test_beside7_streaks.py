@@ -180,3 +180,20 @@ def test_a_tight_ring_round_a_short_option_text_alone_is_read(forms):
                 cv2.LINE_AA)
     a = _read(_blend(_answered_but(pages[1], layout, 1, "gender"), ink, 0.85), layout)["gender"]
     assert (a.status, a.values, a.note) == ("ok", [b["option"]], "ring"), a
+
+
+def test_a_ringed_box_beside_filled_ones_does_not_hide_an_open_ring_round_another_text(forms):
+    """The dangerous neighbour of reading rings beside filled boxes: one more option ringed
+    round its text alone and left open (only ink near it: fresh seed 18's silent class).
+    The question is read with it or sent to a person, never as the closed ring alone."""
+    pages, layout = forms["danang-2025"]
+    boxes = {b["option"]: b for b in _boxes(layout, 0, "q02")}
+    ink = np.zeros_like(pages[0])
+    _fill(ink, boxes["reason_a"])
+    _ring(ink, boxes["reason_dd"])
+    t = boxes["reason_f"]["label"]
+    x0, x1 = t["x"] - 1, t["x"] + t["w"] + 6
+    cv2.ellipse(ink, tuple(_px((x0 + x1) / 2, t["y"] + t["h"] / 2)),
+                tuple(_px((x1 - x0) / 2, t["h"] / 2 + 7)), 2, 145, 395, 255, PEN)
+    a = _read(_blend(_answered_but(pages[0], layout, 0, "q02"), ink, 0.9), layout)["q02"]
+    assert a.status == "doubtful" or "reason_f" in a.values, a
