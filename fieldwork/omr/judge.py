@@ -280,7 +280,8 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         return [opts[j] for j in sorted(set(missed) | {k})], "doubtful", 0.4, "missed box"
     sources = [j for j in range(len(idx)) if j != k and c.zones is not None and
                c.net[idx[k]] < SOLID and not _spreads(idx[k], c) and
-               _bridge(idx[j], idx[k], c, joined, own=not grid)]
+               _bridge(idx[j], idx[k], c, joined, own=not grid) and
+               (grid or _drawn_from(idx[j], idx[k], c))]
     if sources:
         # The only mark is a line coming in from another option's box: a tick drawn there
         # whose long arm ran on into this one, or an X whose arm did. A person decides (the
@@ -330,6 +331,18 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
     # "second mark" only when another box holds a mark: a lone one is just too light.
     why = "stray stroke" if stray else ("second mark" if len(marked) > 1 else "light")
     return [opts[j] for j in sorted(marked)], "doubtful", 0.4, why
+
+
+def _drawn_from(j: int, k: int, c: BoxCalls) -> bool:
+    """Whether the ink between box ``j`` and the mark in box ``k`` can be a stroke drawn from
+    ``j``: one connected stroke reaches inside both, or ``j`` holds drawn ink of its own (a
+    tick's hook cut off from its arm). Faint ink in ``j`` apart from the mark (print showing
+    through, a neighbour row's stroke) is not (tuning seed 51: 5 such marks, each the one
+    clear tick or cross of its question, went to a person as "tick into next"; the 7 real
+    ticks run on from a neighbour were all one stroke)."""
+    if c.joined is None or c.peak is None:
+        return True
+    return bool(c.joined(j, k)) or c.peak(j) >= PEN_INK * UNIT
 
 
 def _firm(j: int, k: int, c: BoxCalls) -> bool:
