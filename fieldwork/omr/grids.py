@@ -71,6 +71,7 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
             # grid printed left of this one (its last column's ring reaching over the gap).
             vals, status, conf, why = [], "blank", 0.6, ""
         if status == "doubtful" and len(marked) == 1 and c.net[marked[0]] >= CLEAR and \
+                not _arc_of_ring(group, [i == marked[0] for i in group], c) and \
                 not c.cancelled[marked[0]] and not c.around[marked[0]] and \
                 not any(rung[i] for i in group if i != marked[0]):
             # One clear mark in the column, doubted only for ink running off it: in a
@@ -153,16 +154,24 @@ def _spilled(i: int, c: BoxCalls, rung: np.ndarray) -> bool:
 
 def _arc_of_ring(group: list[int], read: list[bool], c: BoxCalls) -> bool:
     """Whether the light mark read in a grid column lies right beside another box of it with
-    ink past at least five of its sides and corners (a loose ring's arc over the mark)."""
+    ink past at least five of its sides and corners (a loose ring's arc over the mark), or
+    any mark lighter than a fill next to an empty box with ink past four of them, two of
+    them sides (a ring drawn a little low or high over the next box), unless the respondent
+    marks with crosses, whose arms reach past the boxes beside them."""
     sides, corners, centres, w = c.zones
     g = np.asarray(group)
     for k, i in enumerate(group):
-        if not read[k] or c.net[i] >= CLEAR:
+        if not read[k]:
             continue
-        arcs = (g != i) & (c.net[g] < c.low) & \
-            (np.abs(centres[g] - centres[i]).max(axis=1) <= 1.7 * w[i]) & \
-            ((sides[g] > RING_GAP).sum(axis=1) + (corners[g] > RING_GAP).sum(axis=1) >= 5)
-        if arcs.any():
+        beside = (g != i) & (np.abs(centres[g] - centres[i]).max(axis=1) <= 1.7 * w[i])
+        round_ = (sides[g] > RING_GAP).sum(axis=1) + (corners[g] > RING_GAP).sum(axis=1)
+        if c.net[i] < CLEAR and (beside & (c.net[g] < c.low) & (round_ >= 5)).any():
+            return True
+        # Fresh seed 18: a ring round a digit drawn low (or high) dips into the next box;
+        # the arc there, a light mark, was read as the next digit, silently.
+        ringed = beside & (c.net[g] < c.low) & (round_ >= 4) & \
+            ((sides[g] > RING_GAP).sum(axis=1) >= 2)
+        if c.net[i] < CANCEL_FILL and not c.crosses and ringed.any():
             return True
     return False
 
