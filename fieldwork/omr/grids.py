@@ -11,6 +11,8 @@ import numpy as np
 from . import judge, outside
 from .levels import CANCEL_FILL, CLEAR, RING_GAP
 
+LONE_TICK = 0.15  # a tick in a grid column whose arm runs off its box: lighter than CLEAR
+
 if TYPE_CHECKING:
     from .judge import Answer, BoxCalls
 
@@ -20,7 +22,7 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
     positions: dict[int, list[int]] = {}
     for i in idx:
         positions.setdefault(int(boxes[i]["position"]), []).append(i)
-    digits, states, confs, lone, whys = [], [], [], {}, []
+    digits, states, confs, lone, whys, reads = [], [], [], {}, [], []
     rings = [r for r in (outside.ring_in_column(positions[p], c) for p in positions)
              if r is not None]
     rung = ringed_boxes(c)
@@ -70,13 +72,16 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
             # The grid's first column: ink left of a box level with a mark or ring of the
             # grid printed left of this one (its last column's ring reaching over the gap).
             vals, status, conf, why = [], "blank", 0.6, ""
-        if status == "doubtful" and len(marked) == 1 and c.net[marked[0]] >= CLEAR and \
+        if status == "doubtful" and len(marked) == 1 and (c.net[marked[0]] >= CLEAR or (
+                why in ("stray stroke", "tick into next") and
+                _lone_tick(group, marked[0], c, hugged))) and \
                 not _arc_of_ring(group, [i == marked[0] for i in group], c) and \
                 not c.cancelled[marked[0]] and not c.around[marked[0]] and \
                 not any(rung[i] for i in group if i != marked[0]):
             # One clear mark in the column, doubted only for ink running off it: in a
             # tight grid that is the neighbouring columns' ticks and crosses.
             lone[n] = boxes[marked[0]]["option"]
+        reads.append((group, [boxes[i]["option"] in vals for i in group]))
         digits.append(vals[0] if status == "ok" else ("" if status == "blank" else "?"))
         states.append(status)
         confs.append(conf)
@@ -84,8 +89,15 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
     for n, digit in lone.items():  # ... taken when the columns beside it are read too
         if all(states[k] == "ok" or k in lone for k in (n - 1, n + 1) if 0 <= k < len(states)):
             digits[n], states[n], confs[n] = digit, "ok", 0.6
-    ans = judge.Answer(q["code"], q["kind"], boxes=idx, confidence=float(min(confs)))
     filled = [s != "blank" for s in states]
+    end = max((i for i, f in enumerate(filled) if f), default=0)
+    if 0 < end < len(states) - 1 and states[end] == "ok" and _arm_from_left(*reads[end], c):
+        # The last digit read, after which the grid is empty (a 9-digit old ID in the 12-digit
+        # grid), is light and one stroke with a darker mark level with it in the column
+        # before: that tick's arm running on past the number, not a digit. A person decides.
+        digits[end], states[end], confs[end], whys[end] = "?", "doubtful", 0.4, \
+            "tick into next"
+    ans = judge.Answer(q["code"], q["kind"], boxes=idx, confidence=float(min(confs)))
     if not any(filled):
         ans.status = "blank"
         return ans
@@ -103,6 +115,41 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
                                     if s in ("doubtful", "multiple")),
                                    "gap" if gap else "incomplete date")
     return ans
+
+
+def _arm_from_left(group: list[int], read: list[bool], c: BoxCalls) -> bool:
+    """Whether the light mark read in a grid column is one stroke with a darker mark in the
+    box level with it just left of it (the column before: a tick's arm running on), as drawn
+    after the last digit of a 9-digit old ID in the 12-digit grid."""
+    if c.zones is None or c.joined is None:
+        return False
+    centres, w = c.zones[2], c.zones[3]
+    for k, i in enumerate(group):
+        if not read[k] or c.net[i] >= CLEAR:
+            continue
+        d = (centres[i] - centres) / w[i]
+        left = np.flatnonzero((np.abs(d[:, 1]) < 0.5) & (d[:, 0] > 0.5) & (d[:, 0] < 1.9) &
+                              (c.net > c.net[i]) & (c.net >= c.low))
+        if any(c.joined(int(j), i) for j in left):
+            return True
+    return False
+
+
+def _lone_tick(group: list[int], i: int, c: BoxCalls, hugged: np.ndarray) -> bool:
+    """Whether the one mark of a grid column, lighter than a clear one, is a tick whose arm
+    ran off its box: a stroke's worth of ink (``LONE_TICK``) not passing through the box, no
+    other ink in the column but the spill of the previous column's clear marks, no ring of
+    the next columns right beside it (p51: six such ticks went to a person)."""
+    if c.net[i] < LONE_TICK or c.through[i] or c.zones is None or c.around is None or \
+            _arm_from_left(group, [j == i for j in group], c):
+        return False
+    g = np.asarray(group)
+    spill = outside.facing_clear(g, c)[:, 0]  # ink left of a box level with a clear mark
+    if (c.beside[g] | hugged[g] | (c.near[g] & ~spill)).any():
+        return False
+    centres, w = c.zones[2], c.zones[3]
+    others = np.flatnonzero(hugged)
+    return not (np.abs(centres[others] - centres[i]).max(axis=1) <= 1.7 * w[i]).any()
 
 
 def _drawn_ring(group: list[int], c: BoxCalls, hugged: np.ndarray) -> int | None:

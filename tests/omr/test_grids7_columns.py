@@ -131,3 +131,53 @@ def test_a_nine_digit_id_ringed_in_the_twelve_digit_grid_leaves_the_rest_blank(f
     assert a.status != "ok" or "".join(a.values) == number, a
     assert len(a.values) <= len(number) or set(a.values[len(number):]) <= {"", "?"}, a
     assert all(v in ("?", d) for v, d in zip(a.values, number, strict=False)), a
+
+
+def _flat_tick(ink: np.ndarray, b: dict, reach: float) -> None:
+    """A tick whose long arm runs off flat to the right, ``reach`` box sides past the box."""
+    x, y, s = b["x"], b["y"], b["w"]
+    pts = [(x + 0.2 * s, y + 0.45 * s), (x + 0.4 * s, y + 0.8 * s), (x + (1 + reach) * s,
+                                                                     y + 0.1 * s)]
+    cv2.polylines(ink, [_px(*pts)], False, 255, PEN, cv2.LINE_AA)
+
+
+def test_a_light_tick_whose_arm_runs_past_its_grid_box_is_read(forms):
+    """p51: a tick lighter than a clear mark, its arm running off into the gap on the right,
+    alone in its column: a person reads the digit at once (it went to one as a stray)."""
+    pages, layout = forms["danang-2025"]
+    number = "0952766023"
+    boxes = _phone(layout)
+    ink = np.zeros_like(pages[0])
+    for pos, digit in enumerate(number):
+        (_flat_tick if pos == 3 else lambda i, b, r: _scribble(i, b))(ink, boxes[(pos, digit)],
+                                                                     0.6)
+    a = _grid(pages, layout, ink, 0.45)
+    assert (a.status, "".join(a.values)) == ("ok", number), a
+
+
+@pytest.mark.parametrize("opacity", [0.45, 0.7])
+def test_a_tick_running_into_the_empty_column_after_the_last_digit_is_no_digit(forms, opacity):
+    """The dangerous neighbour: the old 9-digit ID ticked in the 12-digit grid, the last
+    tick's arm running on into the first empty column's box: no tenth digit read there."""
+    pages, layout = forms["danang-2025"]
+    number = "034281960"
+    boxes = {(b["position"], b["option"]): b for b in _boxes(layout, 0, "citizen_id")}
+    for reach in (0.6, 1.0, 1.4):
+        ink = np.zeros_like(pages[0])
+        for pos, digit in enumerate(number):
+            _flat_tick(ink, boxes[(pos, digit)], reach if pos == 8 else 0.2)
+        image = _blend(_answered(pages[0], layout, 0, "citizen_id"), ink, opacity)
+        a = _read(image, layout)["citizen_id"]
+        assert len(a.values) <= len(number) or set(a.values[len(number):]) <= {"", "?"}, a
+        assert all(v in ("?", d) for v, d in zip(a.values, number, strict=False)), a
+
+
+def test_a_ring_drawn_off_its_box_over_the_one_below_is_not_read_as_that_box(forms):
+    """A ring whose centre lies a fifth of a box below and right of its box: its lower arc
+    crosses the box below as a light stroke through it. That box is not the digit (it was
+    read as column 8's 5 instead of its ringed 4)."""
+    pages, layout = forms["danang-2025"]
+    number = "0912233445"
+    a = _grid(pages, layout, _rings(pages, layout, "phone", number, 7, (0.85, 0.8), 0.12))
+    assert a.status != "ok" or "".join(a.values) == number, a
+    assert all(v in ("?", d) for v, d in zip(a.values, number, strict=False)), a
