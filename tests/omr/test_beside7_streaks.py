@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from .test_drawn_marks import PEN, _blend, _boxes, _px, _read
+from .test_drawn_marks import PEN, _blend, _boxes, _fill, _px, _read
 from .test_drawn_marks import _answered as _answered_but
 
 
@@ -88,10 +88,6 @@ def _ring(ink: np.ndarray, b: dict, start: float = -180, end: float = 180) -> No
     cv2.ellipse(ink, tuple(_px(b["x"] + s / 2, b["y"] + s / 2)), tuple(_px(1.0 * s, 0.85 * s)),
                 0, start, end, 255, PEN, cv2.LINE_AA)
 
-
-def _fill(ink: np.ndarray, b: dict) -> None:
-    cv2.rectangle(ink, tuple(_px(b["x"] + 1.5, b["y"] + 1.5)),
-                  tuple(_px(b["x"] + b["w"] - 1.5, b["y"] + b["w"] - 1.5)), 255, -1)
 
 
 def test_a_ring_round_an_option_beside_filled_boxes_of_a_multiple_choice_is_chosen(forms):

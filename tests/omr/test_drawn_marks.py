@@ -31,6 +31,13 @@ def _read(image: np.ndarray, layout: dict):
     return result.answers
 
 
+def _fill(ink: np.ndarray, b: dict) -> None:
+    """Box ``b`` filled solid, 1.5 pt inside its printed outline."""
+    x, y, w = b["x"], b["y"], b["w"]
+    cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)), 255,
+                  -1)
+
+
 def _answered(image: np.ndarray, layout: dict, page: int, *skip: str,
               opacity: float = 0.85) -> np.ndarray:
     """The page with every question but ``skip`` answered in its first box (a page of
@@ -41,9 +48,7 @@ def _answered(image: np.ndarray, layout: dict, page: int, *skip: str,
         if b["question"] in skip or (b["question"], b.get("position")) in done:
             continue
         done.add((b["question"], b.get("position")))  # a grid: each position's first digit
-        x, y, w = b["x"], b["y"], b["w"]
-        cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)),
-                      255, -1)
+        _fill(ink, b)
     return _blend(image, ink, opacity)
 
 

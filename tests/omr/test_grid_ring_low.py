@@ -11,7 +11,7 @@ import pytest
 
 from fieldwork.omr.read import read_page
 
-from .test_drawn_marks import KEY, PEN, _answered, _blend, _px
+from .test_drawn_marks import KEY, PEN, _answered, _blend, _fill, _px
 
 
 @pytest.mark.parametrize(("dx", "dy", "rx", "ry"), [(-0.1, 0.15, 0.95, 1.05),
@@ -24,9 +24,7 @@ def test_a_ring_dipping_into_the_next_digit_is_not_read_as_it(forms, dx, dy, rx,
     ink = np.zeros_like(pages[0])
     for b in grid:  # every other column: a clear fill of digit (position mod 10)
         if b["position"] != 2 and int(b["option"]) == b["position"] % 10:
-            x, y, w = b["x"], b["y"], b["w"]
-            cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)),
-                          255, -1)
+            _fill(ink, b)
     b = next(b for b in grid if b["position"] == 2 and b["option"] == "6")
     s = b["w"]  # half-axes and offsets in box sides
     cv2.ellipse(ink, tuple(_px(b["x"] + s / 2 + dx * s, b["y"] + s / 2 + dy * s)),

@@ -36,15 +36,24 @@ def _grid(pages, layout, ink, opacity=0.85):
     return _read(_blend(_answered(pages[0], layout, 0, "phone"), ink, opacity), layout)["phone"]
 
 
+SPILLED = "0677875562"  # p51 page 41's phone number
+
+
+def _spilled(forms) -> tuple:
+    """The page, layout, phone boxes and ink of ``SPILLED`` scribbled in the phone grid."""
+    pages, layout = forms["danang-2025"]
+    boxes = _phone(layout)
+    ink = np.zeros_like(pages[0])
+    for pos, digit in enumerate(SPILLED):
+        _scribble(ink, boxes[(pos, digit)])
+    return pages, layout, boxes, ink
+
+
 def test_a_mark_whose_clean_neighbour_has_marks_spilling_round_it_is_read(forms):
     """p51 page 41: column 4's 8 filled, its 7 flanked by the 7s filled in columns 3 and 5.
     The fills' spill into the gaps round the clean 7 (left, right, below) is no ring."""
-    pages, layout = forms["danang-2025"]
-    number = "0677875562"
-    boxes = _phone(layout)
-    ink = np.zeros_like(pages[0])
-    for pos, digit in enumerate(number):
-        _scribble(ink, boxes[(pos, digit)])
+    pages, layout, boxes, ink = _spilled(forms)
+    number = SPILLED
     a = _grid(pages, layout, ink, 0.4)  # a light pen: the column's mark is no solid fill
     assert (a.status, "".join(a.values)) == ("ok", number), a
 
@@ -52,12 +61,7 @@ def test_a_mark_whose_clean_neighbour_has_marks_spilling_round_it_is_read(forms)
 def test_a_ring_round_a_clean_box_beside_a_mark_of_its_column_still_goes_to_a_person(forms):
     """The dangerous neighbour: the same column with a real ring round its 3 as well as the
     filled 8 (two answers) is never read as the 8 alone."""
-    pages, layout = forms["danang-2025"]
-    number = "0677875562"
-    boxes = _phone(layout)
-    ink = np.zeros_like(pages[0])
-    for pos, digit in enumerate(number):
-        _scribble(ink, boxes[(pos, digit)])
+    pages, layout, boxes, ink = _spilled(forms)
     b = boxes[(4, "3")]
     s = b["w"]
     cv2.ellipse(ink, tuple(_px(b["x"] + s / 2, b["y"] + s / 2)), tuple(_px(0.8 * s, 0.75 * s)),

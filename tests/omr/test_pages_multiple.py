@@ -11,7 +11,7 @@ import pytest
 
 from fieldwork.omr.read import read_page
 
-from .test_drawn_marks import KEY, PEN, _blend, _px
+from .test_drawn_marks import KEY, PEN, _blend, _fill, _px
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +30,6 @@ def danang(forms):
     q02 = {b["option"]: b for b in layout["pages"][0]["boxes"] if b["question"] == "q02"}
     return _blend(page, ink, 0.85), layout, q02
 
-
-def _fill(ink: np.ndarray, b: dict) -> None:
-    x, y, w = b["x"], b["y"], b["w"]
-    cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)), 255,
-                  -1)
 
 
 def _tick(ink: np.ndarray, b: dict) -> None:

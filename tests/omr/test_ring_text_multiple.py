@@ -12,13 +12,7 @@ import pytest
 
 from fieldwork.omr.read import read_page
 
-from .test_drawn_marks import KEY, PEN, _answered, _blend, _px
-
-
-def _fill(ink: np.ndarray, b: dict) -> None:
-    x, y, w = b["x"], b["y"], b["w"]
-    cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)), 255,
-                  -1)
+from .test_drawn_marks import KEY, PEN, _answered, _blend, _fill, _px
 
 
 @pytest.mark.parametrize(("gap_at", "sweep"), [(90, 250), (90, 290), (135, 250), (135, 290)])

@@ -8,12 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from .test_drawn_marks import PEN, _answered, _blend, _boxes, _px, _read
-
-
-def _fill(ink: np.ndarray, b: dict) -> None:
-    x, y, w = b["x"], b["y"], b["w"]
-    cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + w - 1.5, y + w - 1.5)), 255, -1)
+from .test_drawn_marks import PEN, _answered, _blend, _boxes, _fill, _px, _read
 
 
 def _small_tick(ink: np.ndarray, b: dict) -> None:

@@ -9,15 +9,14 @@ import cv2
 import numpy as np
 import pytest
 
-from .test_drawn_marks import PEN, _answered, _blend, _boxes, _px, _read
+from .test_drawn_marks import PEN, _answered, _blend, _boxes, _fill, _px, _read
 from .test_silent_marks import _tick
 
 
 def _crossed(ink: np.ndarray, b: dict) -> None:
     """Box ``b`` filled, then crossed out, the cross's arms past its corners."""
+    _fill(ink, b)
     x, y, s = b["x"], b["y"], b["w"]
-    cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + s - 1.5, y + s - 1.5)), 255,
-                  -1)
     for a, z in (((-0.3, -0.3), (1.3, 1.3)), ((-0.3, 1.3), (1.3, -0.3))):
         cv2.line(ink, tuple(_px(x + a[0] * s, y + a[1] * s)),
                  tuple(_px(x + z[0] * s, y + z[1] * s)), 255, PEN, cv2.LINE_AA)

@@ -9,14 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from .test_drawn_marks import PEN, _answered, _blend, _boxes, _px, _read
+from .test_drawn_marks import PEN, _answered, _blend, _boxes, _fill, _px, _read
 from .test_silent_marks import _tick
-
-
-def _fill(ink: np.ndarray, b: dict) -> None:
-    x, y, s = b["x"], b["y"], b["w"]
-    cv2.rectangle(ink, tuple(_px(x + 1.5, y + 1.5)), tuple(_px(x + s - 1.5, y + s - 1.5)), 255,
-                  -1)
 
 
 def _scrawl(ink: np.ndarray, b: dict) -> None:
