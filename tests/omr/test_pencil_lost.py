@@ -64,3 +64,26 @@ def test_blanks_on_a_thresholded_scan_in_pen_are_read_as_skipped(forms):
     skipped = set(answers) - set(PEN_TICKS)
     assert {(answers[q].status, answers[q].note) for q in skipped} == {("blank", "")}
     assert all(answers[q].status == "ok" for q in PEN_TICKS)
+
+
+def _in_noisy_lid(image: np.ndarray) -> np.ndarray:
+    """The thresholded page lying on a scanner lid whose grey sits near the threshold: round
+    the sheet the lid's noise turns to a scatter of lone black dots, like dithering."""
+    h, w = image.shape
+    m = int(0.06 * w)
+    lid = np.random.default_rng(7).normal(150, 25, (h + 2 * m, w + 2 * m))
+    canvas = np.where(lid < 128, 0, 255).astype(np.uint8)
+    canvas[m:m + h, m:m + w] = image
+    return canvas
+
+
+def test_a_noisy_lid_round_a_thresholded_page_does_not_pass_it_for_dithered(forms):
+    # The lid's dots outnumber the page's own lone pixels: counted over the whole scan, the
+    # page looked dithered and its blanks were taken as skipped questions.
+    image, layout = _page(forms, pencil=True)
+    answers = _read(_in_noisy_lid(image), layout)
+    assert (answers[PENCIL[0]].values, answers[PENCIL[0]].note) == (["2"], "light")
+    skipped = set(answers) - set(PEN_TICKS) - {PENCIL[0]}
+    assert {(answers[q].status, answers[q].note) for q in skipped} == \
+        {("doubtful", "pencil lost")}
+    assert all(answers[q].status == "ok" for q in PEN_TICKS)
