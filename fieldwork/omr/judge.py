@@ -202,7 +202,7 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~grid]
     typical = float(np.median(usual)) if len(usual) >= 3 else 0.0
     around, beside, near, ringish, text_ring = outside.around(m, marked,
-                                                              groups or [list(range(n))])
+                                                              groups or [list(range(n))], strays)
     zones = (raw_sides, raw_corners, m.rects[:, :2] + m.rects[:, 2:] / 2, m.rects[:, 2])
     # Many clear marks of the page with ink past three corners: this respondent marks with
     # an X, so a heavy X alone in its question is an answer, not a box crossed out.

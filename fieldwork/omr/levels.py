@@ -17,6 +17,7 @@ RELATIVE = 0.7  # a light mark well below the respondent's usual marks is not ta
 BESIDE_SOLID = 0.4  # ... or well below a filled box of the same multiple-choice question
 RING_BOX = 0.03  # ink crossing the free paper around a box (two sides of three at least)
 RING_TEXT = 0.06  # ... above and below an option's text
+TIGHT_TEXT = 0.12  # ... right over and under it (a ring drawn tightly round a short text)
 BESIDE_LEFT = 0.035  # ink left of a box in an option list's margin
 NEAR_LEFT = 0.025  # any ink left of a box (doubts a blank question only)
 AFTER_TEXT = 0.025  # ink just after an option's text (doubts a blank question only)

@@ -23,6 +23,7 @@ LINE_PT = 0.9  # half the printed outline plus blur, points
 INSET_PT = 1.7  # the measured interior starts this far inside the box edge
 NEIGHBOURS = 6
 UNIT = 1.0 / 255  # darkness images are uint8: 255 is printed black
+TIGHT_PT = (1.4, 3.6)  # the strip right above an option's text (points above its top)
 LABEL_SPAN_PT = 170.0  # how much of a long option text a ring is looked for around (60 mm)
 PEN_INK = 51  # darkness (of 255: printed black) below which a pixel is not counted as drawn
 # ink around a box (rings, marks beside): the back page showing through, scanner noise
@@ -40,7 +41,8 @@ class BoxMeasures:
     offsets: np.ndarray  # (N, 2) pixels the box was found away from its layout place
     rects: np.ndarray  # (N, 4) x, y, w, h of each box in page pixels, offsets applied
     halo: np.ndarray | None = None  # (N, 3) ink in bands a little away: left, above, below
-    label: np.ndarray | None = None  # (N, 3) around the option's text: above, below, after
+    label: np.ndarray | None = None  # (N, 5) around the option's text: above, below, after,
+    # and right above and below it (a tight ring)
     texts: np.ndarray | None = None  # (N, 4) the option's text in page pixels (NaN: none)
     lines: np.ndarray | None = None  # (N, 2) a straight line (a scanner's streak) runs through
     # the band left of the box / after its text, and on past it: not a mark of a hand
@@ -379,8 +381,9 @@ def _halo(ii: np.ndarray, rects: np.ndarray, scale: float, gaps: np.ndarray) -> 
 
 
 def _label_bands(ii, rects: np.ndarray, scale: float, texts: np.ndarray) -> np.ndarray:
-    """Ink just above and below each option's printed text, and just after it (NaN: no text)."""
-    out = np.full((len(rects), 3), np.nan)
+    """Ink above and below each option's printed text, just after it, and right above and
+    below it (NaN: no text)."""
+    out = np.full((len(rects), 5), np.nan)
     for i in np.flatnonzero(np.isfinite(texts[:, 0])):
         lx, ly, lw, lh = texts[i]
         span = min(lw, LABEL_SPAN_PT * scale)
@@ -392,6 +395,10 @@ def _label_bands(ii, rects: np.ndarray, scale: float, texts: np.ndarray) -> np.n
         band = _after_band(rects, i, texts[i])
         if band is not None:
             out[i, 2] = _means(ii, *band)
+        # Right over and under the text, clear of its accents and descenders: where a ring
+        # drawn tightly round a short text passes (the bands above miss most of it).
+        out[i, 3] = _means(ii, x0, ly - TIGHT_PT[1] * scale, x1, ly - TIGHT_PT[0] * scale)
+        out[i, 4] = _means(ii, x0, ly + lh + 0.5 * scale, x1, ly + lh + 3.0 * scale)
     return out
 
 

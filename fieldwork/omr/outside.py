@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import runs
+from . import crowded, runs
 from .levels import (
     AFTER_TEXT,
     BESIDE_LEFT,
@@ -23,6 +23,7 @@ from .levels import (
     RING_TEXT,
     SIBLINGS_Q,
     SOLID,
+    TIGHT_TEXT,
 )
 from .marks import BoxMeasures
 
@@ -59,14 +60,15 @@ def excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
     return out
 
 
-def around(m: BoxMeasures, marked: np.ndarray,
-            groups: list[list[int]]) -> tuple[np.ndarray, ...]:
+def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
+           passing: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Rings around boxes or option texts, marks beside boxes, and other ink close by.
 
     A ring crosses the free paper on at least two of a box's left, top and bottom
     sides, or both above and below its option's text; a mark beside a box lies
     left of it where nothing is printed (an option list's margin).  Ink a box's
-    own fill spills over is not counted.
+    own fill spills over is not counted. ``passing``: marked boxes whose ink is a stroke
+    passing through (``judge``'s strays), maybe a ring's arc.
     """
 
     n = len(m.fill)
@@ -91,28 +93,39 @@ def around(m: BoxMeasures, marked: np.ndarray,
     ring &= ~(listed & free_left) | (halo[:, 0] > RING_BOX)
     ring &= ~(listed & open_above) | (np.minimum(halo[:, 0], halo[:, 2]) > RING_BOX)
     text = z.copy()
+    tight_text = z.copy()
     after = z.copy()
     lab = None
     if m.label is not None and np.isfinite(m.label).any():
         lab = excess(m.label, groups)
         text = np.nan_to_num(np.minimum(lab[:, 0], lab[:, 1])) > RING_TEXT
+        # A ring drawn tightly round a short text ("Nữ", 0.3 mm off it) passes right over and
+        # under it, inside the bands above: read blank before (a silent class of the held-out
+        # sets). Its strokes must go all round the text (``runs.strays``).
+        if lab.shape[1] >= 5:
+            tight_text = ~text & (np.nan_to_num(np.minimum(lab[:, 3], lab[:, 4])) > TIGHT_TEXT)
+        text |= tight_text
         after = np.nan_to_num(lab[:, 2]) > AFTER_TEXT
     left = halo[:, 0] > BESIDE_LEFT
     streak = np.zeros((n, 2), bool) if m.lines is None else m.lines.copy()
-    stray = z.copy()
+    stray = unseen = z.copy()
     answered = np.zeros(n, bool)  # a question with a mark: its other ink is doubted
     for g in groups:
         answered[g] = marked[g].any()
     if m.strokes is not None:
         streak[:, 0] |= runs.ruled_left(m, (halo[:, 0] > NEAR_LEFT) & ~streak[:, 0])
-        ring, text, stray = runs.strays(m, answered, halo, lab, ring, text, streak)
+        ring, text, stray = runs.strays(m, answered, halo, lab, ring, text, streak, tight_text)
+        if passing is not None:
+            ring |= crowded.ring_past(m, marked, passing, groups, halo, ring | text)
+        unseen = crowded.unseen(m, marked, answered, halo, ring | text)
+        ring |= unseen
     # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm).
     centres = m.rects[:, :2] + m.rects[:, 2:] / 2
     reach = np.abs(centres[:, None, :] - centres[None, :, :]).max(axis=2) < \
         1.7 * m.rects[:, 2:3]
     np.fill_diagonal(reach, False)
     clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
-    around = (ring | text) & clear
+    around = ((ring | text) & clear) | unseen
     # Beside a box of an option list (its text printed right of it, its margin left of it),
     # or of a matrix row with room left of it (the row's text ends further left than the
     # band reaches); a fill spilling over from the box above or below does not reach a
@@ -138,6 +151,9 @@ def around(m: BoxMeasures, marked: np.ndarray,
         for i in np.flatnonzero(around & answered & ~tight):
             near[i] = not runs.drawn_ring(m, i, halo, ring[i], text[i])
     owned, other = _owned(m, marked, groups, halo, lab, listed | row_inner, around, streak)
+    for g in groups:
+        if stray[g].any():  # ink over a text or round a box that is no ring: a scribble there
+            owned[g] = other[g] = False  # makes no mark beside or after it an answer
     return around, (beside & ~other) | owned, near & ~owned & ~other, (ring | text) & ~marked, \
         text
 
@@ -182,6 +198,9 @@ def _owned(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]], halo: np
     next_left[prev[has & raw_left]] = True
     next_marked = np.zeros(n, bool)
     next_marked[prev[has & marked]] = True
+    if m.strokes is not None:  # ink after a text that runs back over it: a scribble there
+        for i in np.flatnonzero(after):
+            after[i] = not runs.over_text(m, i)
     own = (left & room & ~prev_after) | (after & ~next_left & ~next_marked)
     ink_left, ink_after = raw_left.copy(), raw_after.copy()  # ink no other mark explains
     if m.gap_ink is not None:
@@ -261,8 +280,13 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
     if status == "ok" and any(c.ringish[idx[k]] and opts[k] not in values
                               for k in range(len(idx))):
         # A ring around another option whose ink reaches into the box read: a big ring
-        # drawn over its neighbour looks like a light mark there.
-        if max(c.net[idx[opts.index(v)]] for v in values) < SOLID:
+        # drawn over its neighbour looks like a light mark there. Only a neighbour in the
+        # same column or row can reach it (p64: rings round the texts of options in the
+        # other column of a multiple choice doubted its boxes ringed through, 4 of 4 right).
+        light = [idx[opts.index(v)] for v in values if c.net[idx[opts.index(v)]] < SOLID]
+        if max(c.net[idx[opts.index(v)]] for v in values) < SOLID and any(
+                c.ringish[idx[k]] and opts[k] not in values and _reaches(idx[k], light, c)
+                for k in range(len(idx))):
             order = {o: i for i, o in enumerate(opts)}
             others = [opts[k] for k in range(len(idx)) if c.ringish[idx[k]]]
             return sorted(set(values) | set(others), key=order.get), "doubtful", 0.4, \
@@ -290,11 +314,13 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
         # text, no other ink near another option: this respondent chose those options too.
         order = {o: i for i, o in enumerate(opts)}
         return sorted(set(values) | {opts[k] for k in ring}, key=order.get), "ok", 0.6, "ring"
-    if kind == "single" and note == "stray stroke" and len(side) == 1 and not ring and \
-            not near and opts[side[0]] not in values and _streaked(idx, opts, values, c) and \
-            not _from_left(idx, idx[side[0]], c):
+    rest = [v for v in values if not side or v != opts[side[0]]]
+    if kind == "single" and note in ("stray stroke", "missed box") and len(side) == 1 and \
+            not ring and not near and (note == "missed box") == (opts[side[0]] in values) and \
+            _streaked(idx, opts, rest, c) and not _from_left(idx, idx[side[0]], c):
         # The only ink in the boxes is a scanner's streak down the page, read blank; the one
-        # mark beside a box (a hand's stroke: not running on) is the answer.
+        # mark beside a box (a hand's stroke: not running on) is the answer. "missed box":
+        # that box was offered beside the streak's (a tick touching it: p51 page 149).
         return [opts[side[0]]], "ok", 0.6, "beside"
     order = {o: i for i, o in enumerate(opts)}
     chosen = [k for k in ring + side if not c.cancelled[idx[k]]]
@@ -324,6 +350,19 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
     why = "ring other" if any(opts[k] in extra for k in ring) else \
         "beside other" if any(opts[k] in extra for k in side) else "ink near"
     return doubted, "doubtful", 0.4, why
+
+
+def _reaches(r: int, boxes: list[int], c: BoxCalls) -> bool:
+    """Whether a ring round box ``r`` (or its option's text) can reach one of ``boxes``: the
+    next ones in its column, or in its row (where a text ring runs on to the next box)."""
+    if c.zones is None:
+        return True
+    centres, w = c.zones[2], c.zones[3]
+    for b in boxes:
+        dx, dy = np.abs(centres[b] - centres[r]) / w[r]
+        if (dx < 0.5 and dy < 4.0) or (dy < 0.5 and dx < 6.0):
+            return True
+    return False
 
 
 def _streaked(idx: list[int], opts: list[str], values: list[str], c: BoxCalls) -> bool:

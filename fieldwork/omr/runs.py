@@ -21,6 +21,7 @@ REACH = 2.5  # strokes are followed this many box sides round a box's bands (a b
 SPAN = 2.0  # a mark beside a box (a tick, a dash) is at most this many box sides tall,
 DASH = 3.5  # ... and this many wide (a dash drawn across a wide gap to the box)
 RING_COVER = 0.75  # a ring's strokes pass round its middle in this share of directions
+TIGHT_COVER = 0.9  # ... a ring seen only right over and under a text: all round it
 TEXT_REACH = 3.0  # ... round an option's text, of its ends
 TEXT = ("over", "under")  # the bands round an option's text
 HUG = 0.45  # a tight ring runs within this share of a side round the box (``hug.OUTSIDE``)
@@ -92,6 +93,25 @@ class Strokes:
         w = self.rects[i, 2]
         big = (s[:, 3] - s[:, 1] > SPAN * w) | (s[:, 2] - s[:, 0] > DASH * w)
         return bool(((s[:, 4] > 0) | big).any())
+
+    def reaches(self, i: int, name: str, region) -> bool:
+        """Whether a stroke through box ``i``'s band ``name`` has ink in ``region`` (x0, y0,
+        x1, y1, page pixels)."""
+        band = self.bands(i).get(name)
+        if band is None or not len(self.strokes(i, name)):
+            return False
+        hgt, wid = self.dark.shape
+        win = self.window(i, name)
+        x0, y0 = max(0, int(win[0])), max(0, int(win[1]))
+        x1, y1 = min(wid, int(np.ceil(win[2]))), min(hgt, int(np.ceil(win[3])))
+        _, n, lab, _, _ = self._windows[(x0, y0, x1, y1, name not in (*TEXT, "after"))]
+        rows = slice(max(0, int(band[1]) - y0), max(0, int(np.ceil(band[3])) - y0))
+        cols = slice(max(0, int(band[0]) - x0), max(0, int(np.ceil(band[2])) - x0))
+        ids = np.bincount(lab[rows, cols].ravel(), minlength=n) >= 3
+        ids[0] = False
+        rows = slice(max(0, int(region[1]) - y0), max(0, int(np.ceil(region[3])) - y0))
+        cols = slice(max(0, int(region[0]) - x0), max(0, int(np.ceil(region[2])) - x0))
+        return bool((np.bincount(lab[rows, cols].ravel(), minlength=n)[ids] >= 3).any())
 
     def window(self, i: int, name: str) -> tuple[float, float, float, float]:
         """Where the strokes through box ``i``'s band ``name`` are followed: round the box (its
@@ -225,33 +245,36 @@ class Strokes:
 
 
 def strays(m, answered: np.ndarray, halo: np.ndarray, lab: np.ndarray | None,
-            ring: np.ndarray, text: np.ndarray,
-            streak: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            ring: np.ndarray, text: np.ndarray, streak: np.ndarray,
+            tight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rings and marks beside the boxes of questions with nothing marked whose ink runs on far
     past the box (``runs``): a stroke across the page, no respondent's mark there. Such a
     box's ring is dropped and its ink beside or after its text counted as a streak
     (``streak``, in place): enough to doubt a blank question, never an answer (the third
     array: rings dropped). In a question with a mark (``answered``) such ink still sends it
-    to a person: the stroke may end in a box and be read as a mark there."""
+    to a person: the stroke may end in a box and be read as a mark there. A text ring seen
+    only right over and under its text (``tight``) must go all round it: a hook or a bracket
+    round a short text's end is doubted, not read."""
     st = m.strokes
     ring, text, dropped = ring.copy(), text.copy(), np.zeros(len(ring), bool)
     after = np.zeros(len(ring), bool) if lab is None else np.nan_to_num(lab[:, 2]) > BESIDE_LEFT
     # A loose ring round a box of a question with nothing marked, its arcs outside the bands
     # or broken (a one-bit scan): ink in two of them, going round the box, is that ring.
-    tight = tight_column(m)
-    loose = ~answered & ~ring & ~text & ~tight & ((halo > NEAR_LEFT).sum(axis=1) >= 2)
+    tight_col = tight_column(m)
+    loose = ~answered & ~ring & ~text & ~tight_col & ((halo > NEAR_LEFT).sum(axis=1) >= 2)
     for i in np.flatnonzero(loose):
         loose[i] = encircles(st, i, ["hug", "left", "above", "below"], m.rects[i])
     for i in np.flatnonzero(~answered & (ring | text | (halo[:, 0] > BESIDE_LEFT) | after)):
         # A tight grid's rings run through the gaps, over the outlines: not followed here.
         inked = [b for k, b in enumerate(("left", "above", "below")) if halo[i, k] > RING_BOX]
-        if ring[i] and not tight[i] and not encircles(st, i, inked, m.rects[i]):
+        if ring[i] and not tight_col[i] and not encircles(st, i, inked, m.rects[i]):
             ring[i], dropped[i] = False, True
-        if text[i] and not text_ringed(m, i):
+        need = TIGHT_COVER if tight is not None and tight[i] else RING_COVER
+        if text[i] and not text_ringed(m, i, need):
             text[i], dropped[i] = False, True
         if halo[i, 0] > BESIDE_LEFT and st.runs_on(i, "left"):
             # Too long for a mark beside: a ring's arc, if it goes round the box, else a stray.
-            if not tight[i] and encircles(st, i, ["hug", "left", "above", "below"], m.rects[i]):
+            if not tight_col[i] and encircles(st, i, ["hug", "left", "above", "below"], m.rects[i]):
                 loose[i] = True
             else:
                 streak[i, 0] = True
@@ -293,16 +316,28 @@ def tight_column(m) -> np.ndarray:
     return np.minimum(g[:, 1], g[:, 2]) < 0.5 * m.rects[:, 2]
 
 
-def text_ringed(m, i: int) -> bool:
+def text_ringed(m, i: int, need: float = RING_COVER) -> bool:
     """Whether the strokes round box ``i``'s option text go round it: with the box before it
     (``ringed_text``), or the text alone (a short one, "Nữ", ringed tightly without its
     box: round the two together it leaves a side open)."""
     st = m.strokes
-    if encircles(st, i, ["over", "under"], ringed_text(m, i)):
+    if encircles(st, i, ["over", "under"], ringed_text(m, i), need):
         return True
     lx, ly, lw, lh = m.texts[i]
     alone = np.array([lx, ly, min(lw, LABEL_SPAN_PT * st.scale), lh])
-    return encircles(st, i, ["over", "under"], alone)
+    return encircles(st, i, ["over", "under"], alone, need)
+
+
+def over_text(m, i: int) -> bool:
+    """Whether the ink just after box ``i``'s option text belongs to a stroke reaching back
+    over or under the text (a scribble or a cross over it), not a mark after it (a mark
+    touching the text's last letter joins the letters, which stay inside the text's line)."""
+    st = m.strokes
+    lx, ly, lw, lh = m.texts[i]
+    x1 = lx + min(lw, LABEL_SPAN_PT * st.scale) - 0.25 * m.rects[i, 2]
+    e = 0.8 * st.scale
+    return any(st.reaches(i, "after", (lx, y0, x1, y1))
+               for y0, y1 in ((ly - 4 * e, ly - e), (ly + lh + e, ly + lh + 4 * e)))
 
 
 def ringed_text(m, i: int) -> np.ndarray:
@@ -315,7 +350,8 @@ def ringed_text(m, i: int) -> np.ndarray:
     return np.array([x0, y0, x1 - x0, y1 - y0])
 
 
-def encircles(st, i: int, bands: list[str], target: np.ndarray) -> bool:
+def encircles(st, i: int, bands: list[str], target: np.ndarray,
+              need: float = RING_COVER) -> bool:
     """Whether the strokes through box ``i``'s ``bands`` go round ``target`` (x, y, w, h):
     together they pass round its middle in most directions, and round a box they end near it
     (none leaves the window looked in)."""
@@ -327,7 +363,7 @@ def encircles(st, i: int, bands: list[str], target: np.ndarray) -> bool:
     # Rings round the texts of options one under the other touch: their strokes run on.
     if bands[0] not in TEXT and (strokes[:, 4] > 0).any():
         return False
-    return st.cover(i, bands, (x + w / 2, y + h / 2)) >= RING_COVER
+    return st.cover(i, bands, (x + w / 2, y + h / 2)) >= need
 
 
 def _longest(a: np.ndarray) -> np.ndarray:
