@@ -9,16 +9,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import judge, outside
+from .gridrings import GridInk
 from .levels import CANCEL_FILL, CLEAR, RING_GAP
 
 LONE_TICK = 0.15  # a tick in a grid column whose arm runs off its box: lighter than CLEAR
+STRAY = 0.01  # pen ink (square box sides) over a ringed column on no ring's course: noise
 
 if TYPE_CHECKING:
     from .judge import Answer, BoxCalls
 
 
-def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answer:
-    """A digit or date grid: each position is a single choice among its digits."""
+def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
+               ink: GridInk | None = None) -> Answer:
+    """A digit or date grid: each position is a single choice among its digits (``ink``: the
+    pen's ink over the grid, its boxes in the order of ``idx``)."""
     positions: dict[int, list[int]] = {}
     for i in idx:
         positions.setdefault(int(boxes[i]["position"]), []).append(i)
@@ -59,6 +63,9 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
             r = _drawn_ring(group, c, hugged)
             if r is not None:  # other ink in the column is only rings' arcs
                 vals, status, conf, why = [boxes[r]["option"]], "ok", 0.6, ""
+        if ink is not None:
+            vals, status, conf, why = _pen_ring(group, n, sorted(positions), positions, boxes,
+                                                c, ink, idx, (vals, status, conf, why))
         marked = [i for i in group if c.net[i] >= c.low]
         if status == "doubtful" and why == "ink near" and not marked and n and \
                 states[n - 1] == "ok" and all(boxes[i]["option"] == digits[n - 1]
@@ -115,6 +122,59 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls) -> Answe
                                     if s in ("doubtful", "multiple")),
                                    "gap" if gap else "incomplete date")
     return ans
+
+
+def _pen_ring(group: list[int], n: int, order: list[int], positions: dict, boxes: list[dict],
+              c: BoxCalls, ink: GridInk, idx: list[int], read: tuple) -> tuple:
+    """A column judged again from the rings its pen's ink draws (``gridrings``).
+
+    A light mark read in a column where the ink runs round another box of it as a ring is
+    the arc of a ring drawn round that box, or a second answer: a person decides (fresh seed
+    18 read two digit rings drawn a little low as the next digit). A ring read that goes
+    round the next box too is a person's as well. (A second ring next to a ring read is left
+    to the rules before: the arcs of the next columns' rings round a box look like one.)
+
+    A doubted column is read as the one box the ink rings, centred on it, when all other
+    ink over the column lies on rings' courses (its own and the next columns'), the ring
+    goes round no other box, no box of the column holds a clear mark but that one and no box
+    round it a clear mark (crosses' arms round a box look like a ring)."""
+    vals, status, conf, why = read
+    local = {i: k for k, i in enumerate(idx)}
+    opts = [boxes[i]["option"] for i in group]
+    chosen = [i for i, o in zip(group, opts, strict=True) if o in vals]
+    if status == "ok" and len(chosen) == 1 and c.net[chosen[0]] < CLEAR:
+        own = ink.ring(local[chosen[0]])
+        if own is not None:  # read from its ring: doubted only when it goes round two boxes
+            own = ink.ring(local[chosen[0]], loose=True) or own
+            doubt = any(ink.encloses(own, local[chosen[0]], local[j]) for j in group
+                        if j != chosen[0])
+        else:
+            loops = {i: ink.ring(local[i], loose=True) for i in group}
+            doubt = any(p is not None and (i != chosen[0] or any(
+                ink.encloses(p, local[i], local[j]) for j in group if j != i))
+                for i, p in loops.items())
+        if doubt:
+            return vals, "doubtful", 0.4, "ring other"
+    if status != "doubtful" or c.zones is None or c.cancelled[group].any():
+        return read
+    rings = [i for i in group if ink.ring(local[i])]
+    if len(rings) != 1:
+        return read
+    r = rings[0]
+    if any(ink.ring(local[i], loose=True) for i in group if i != r) or \
+            any(ink.encloses(ink.ring(local[r]), local[r], local[i]) for i in group if i != r) or \
+            any(c.net[i] >= CLEAR for i in group if i != r):
+        return read
+    centres, w = c.zones[2], c.zones[3]
+    if any(c.net[j] >= CLEAR and 0 < np.abs(centres[j] - centres[r]).max() <= 1.7 * w[r]
+           for j in idx):
+        return read
+    near = [positions[order[k]] for k in (n - 1, n + 1) if 0 <= k < len(order)]
+    loops = [ink.ring(local[i]) for g in [group, *near] for i in g]
+    if ink.stray([local[i] for i in group], [p for p in loops if p is not None]) > STRAY * \
+            ink.side ** 2:
+        return read
+    return [boxes[r]["option"]], "ok", 0.6, ""
 
 
 def _arm_from_left(group: list[int], read: list[bool], c: BoxCalls) -> bool:

@@ -238,7 +238,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
     for code, idx in by_q.items():
         q = kinds.get(code, {"code": code, "kind": "single"})
         if q["kind"] in ("digits", "date"):
-            answers[code] = grids.judge_grid(q, idx, boxes, c)
+            answers[code] = grids.judge_grid(q, idx, boxes, c, grids.GridInk(dark, m.rects[idx]))
             continue
         opts = [boxes[i]["option"] for i in idx]
         fn = _multiple if q["kind"] == "multiple" else _single
