@@ -126,35 +126,42 @@ def _ring_round(pts: np.ndarray, rect: np.ndarray, s: float,
     near = pts[(np.abs(pts[:, 0] - cx) < reach) & (np.abs(pts[:, 1] - cy) < reach)]
     if len(near) < 2 * np.pi * RING[0] * s:
         return None
+    # A loop round a point near the box's centre runs round that centre too: ink all round.
+    d0 = (near - (cx, cy)) / s
+    r0 = np.hypot(d0[:, 0], d0[:, 1])
+    round_ = (r0 > 0.1) & (r0 < RING[1] + LOOSE)
+    seen = np.floor(np.arctan2(d0[round_, 1], d0[round_, 0]) / (2 * np.pi) * SECTORS)
+    if len(np.unique(seen.astype(int) % SECTORS)) < COVER:
+        return None
     ups = np.arange(-LOOSE, LOOSE + 1e-9, 0.15) if loose else np.arange(-SHIFT, SHIFT + 1e-9, 0.1)
     offs = np.array([(dx, dy) for dy in ups for dx in np.arange(-SHIFT, SHIFT + 1e-9, 0.1)])
     centres = np.array([cx, cy]) + offs * s
     d = (near[None, :, :] - centres[:, None, :]) / s
     r = np.hypot(d[..., 0], d[..., 1])
-    best, where = -1, None
-    for k in np.flatnonzero((r < HOLLOW).sum(axis=1) <= 1):
-        cover = _loop(d[k], r[k])
-        if cover > best:
-            best, where = cover, (float(centres[k, 0]), float(centres[k, 1]))
-    return where if best >= COVER else None
+    cover = np.where((r < HOLLOW).sum(axis=1) <= 1, _loops(d, r), -1)
+    k = int(np.argmax(cover))
+    return (float(centres[k, 0]), float(centres[k, 1])) if cover[k] >= COVER else None
 
 
-def _loop(d: np.ndarray, r: np.ndarray) -> int:
-    """How many sectors round a point (ink at offsets ``d``, distances ``r``, box sides) one
-    loop's ink runs through: in each, most of the ink within ``RING`` lies close to its
-    mean distance, and that distance changes little from a sector to the next (the arcs of
-    several rings round a box between them pass at a distance that jumps)."""
+def _loops(d: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """For each candidate centre (ink at offsets ``d``, distances ``r``, box sides: C×M), how
+    many sectors round it one loop's ink runs through: in each, most of the ink within
+    ``RING`` lies close to its mean distance, and that distance changes little from a sector
+    to the next (the arcs of several rings round a box between them pass at a distance that
+    jumps): the sectors so crossed less twice the jumps."""
+    n_c = len(r)
     band = (r >= RING[0]) & (r <= RING[1])
-    sec = np.floor(np.arctan2(d[band, 1], d[band, 0]) / (2 * np.pi) * SECTORS).astype(int) \
+    sec = np.floor(np.arctan2(d[..., 1], d[..., 0]) / (2 * np.pi) * SECTORS).astype(int) \
         % SECTORS
+    at = (np.arange(n_c)[:, None] * SECTORS + sec)[band]
     rb = r[band]
-    n = np.bincount(sec, minlength=SECTORS)
-    mid = np.bincount(sec, rb, minlength=SECTORS) / np.maximum(n, 1)
-    close = np.bincount(sec, np.abs(rb - mid[sec]) <= ON_RING, minlength=SECTORS)
-    course = np.where((n > 0) & (close >= SPREAD * n), mid, np.nan)
-    ok = np.isfinite(course)
-    jump = np.abs(course - np.roll(course, 1)) > STEP  # NaN compares False
-    return int(ok.sum()) - 2 * int(jump.sum())
+    size = n_c * SECTORS
+    n = np.bincount(at, minlength=size)
+    mid = np.bincount(at, rb, minlength=size) / np.maximum(n, 1)
+    close = np.bincount(at, np.abs(rb - mid[at]) <= ON_RING, minlength=size)
+    course = np.where((n > 0) & (close >= SPREAD * n), mid, np.nan).reshape(n_c, SECTORS)
+    jump = np.abs(course - np.roll(course, 1, axis=1)) > STEP  # NaN compares False
+    return np.isfinite(course).sum(axis=1) - 2 * jump.sum(axis=1)
 
 
 def _on_ring(pts: np.ndarray, p: np.ndarray, c: tuple[float, float], s: float) -> np.ndarray:
