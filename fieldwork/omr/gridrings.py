@@ -131,7 +131,7 @@ def _ring_round(pts: np.ndarray, rect: np.ndarray, s: float,
     r0 = np.hypot(d0[:, 0], d0[:, 1])
     round_ = (r0 > 0.1) & (r0 < RING[1] + LOOSE)
     seen = np.floor(np.arctan2(d0[round_, 1], d0[round_, 0]) / (2 * np.pi) * SECTORS)
-    if len(np.unique(seen.astype(int) % SECTORS)) < COVER:
+    if len(np.unique(seen.astype(int) % SECTORS)) < COVER - 3:
         return None
     ups = np.arange(-LOOSE, LOOSE + 1e-9, 0.15) if loose else np.arange(-SHIFT, SHIFT + 1e-9, 0.1)
     offs = np.array([(dx, dy) for dy in ups for dx in np.arange(-SHIFT, SHIFT + 1e-9, 0.1)])
