@@ -138,6 +138,15 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
     left &= ~streak[:, 0]
     beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
     # Any other ink beside a box or after its text: enough to doubt a question read blank.
+    if m.strokes is not None:
+        # Ink just after an option's text that is part of a big stroke, where a ring round the
+        # next option's text passes on its way round: that ring's, no mark of its own (big
+        # rings round a right-column text of a multiple choice and its box, drawn: 8 of 12
+        # doubted, 3 now). A tick there is a mark's size: still seen.
+        prev = follows(m)
+        for j in np.flatnonzero(text & (prev >= 0)):
+            if after[prev[j]] and m.strokes.runs_on(prev[j], "after"):
+                after[prev[j]] = False
     near = (after | stray | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
     if m.strokes is not None:
         # In a question with a mark, a ring or a mark beside another option is doubted as

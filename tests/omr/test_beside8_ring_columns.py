@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from .test_drawn_marks import PEN, _answered, _blend, _boxes, _px, _read
+
+MM = 72 / 25.4
 
 
 def _ring(ink: np.ndarray, b: dict, box: bool, lines: int = 2,
@@ -63,3 +66,40 @@ def test_a_ring_next_to_a_light_mark_in_its_column_still_goes_to_a_person(forms)
     a = _read(_blend(_answered(page, layout, 0, "q02"), ink, 0.6), layout)["q02"]
     assert {"reason_c", "reason_dd"} <= set(a.values) or a.status != "ok", a
     assert a.values != ["reason_dd"], a
+
+
+def _big_ring(ink: np.ndarray, b: dict, mx: float, my: float) -> None:
+    """A hand's ring round option ``b``'s text and its box, ``mx``/``my`` mm wider/taller than
+    them, open a little at the top right: its left end passes just after the text of the
+    option left of the box."""
+    t = b["label"]
+    x0, x1 = b["x"], t["x"] + min(t["w"], 70 * MM)
+    rx, ry = (x1 - x0) / 2 * 1.08 + mx * MM, (t["h"] / 2 + my * MM) * 1.3
+    cv2.ellipse(ink, tuple(_px((x0 + x1) / 2, t["y"] + t["h"] / 2)), tuple(_px(rx, ry)), 0,
+                300, 650, 255, PEN, cv2.LINE_AA)
+
+
+@pytest.mark.parametrize(("mx", "my"), [(2.0, 1.2), (2.5, 0.6), (3.0, 1.2)])
+def test_a_big_ring_round_a_text_passing_after_the_previous_text_is_no_mark_there(forms, mx,
+                                                                                  my):
+    """A ring round d's text and box whose left end passes just after c's text (in the other
+    column): d, not a mark after c's text."""
+    page, layout, boxes = _q02(forms)
+    ink = np.zeros_like(page)
+    _big_ring(ink, boxes["reason_d"], mx, my)
+    a = _read(_blend(_answered(page, layout, 0, "q02"), ink, 0.85), layout)["q02"]
+    assert (a.status, a.values) == ("ok", ["reason_d"]), a
+
+
+def test_a_tick_after_the_previous_text_beside_a_ring_is_still_seen(forms):
+    """The dangerous neighbour: a small tick right after c's text, apart from a smaller ring
+    round d's text and box: c is never dropped."""
+    page, layout, boxes = _q02(forms)
+    ink = np.zeros_like(page)
+    _big_ring(ink, boxes["reason_d"], 1.0, 0.6)
+    t, s = boxes["reason_c"]["label"], 0.7 * boxes["reason_c"]["w"]
+    x, y = t["x"] + t["w"] + 0.6 * MM, boxes["reason_c"]["y"] + 0.15 * s
+    cv2.polylines(ink, [_px((x, y + 0.5 * s), (x + 0.3 * s, y + 0.9 * s),
+                            (x + 0.9 * s, y + 0.05 * s))], False, 255, PEN, cv2.LINE_AA)
+    a = _read(_blend(_answered(page, layout, 0, "q02"), ink, 0.85), layout)["q02"]
+    assert "reason_c" in a.values and "reason_d" in a.values, a
