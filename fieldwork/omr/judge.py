@@ -36,6 +36,8 @@ from .levels import (
 from .marks import BoxMeasures, diagonal_ratio, low_point, peak
 from .rows import _multiple, _single, _streak  # noqa: F401  (outside calls _streak from here)
 
+LIGHT_CROSS = 0.25  # ink past each corner of a box whose light fill was crossed out
+
 
 @dataclass
 class Answer:
@@ -77,6 +79,7 @@ class BoxCalls:
     paper_noise: float = -1.0  # how far empty boxes stray from their level (-1: not yet known)
     reach: object = None  # i -> how far (box sides) the ink drawn in box i runs on past it
     core: np.ndarray | None = None  # net darkness of each box's central third
+    width: object = None  # i -> how the ink in box i lies: across (sides), and its spread
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -165,6 +168,11 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     corners = _zone_excess(m.corners, m.rects, facing_corners, np.zeros(n, bool))
     raw_sides, raw_corners = sides, corners
     cancelled = (net >= CANCEL_FILL) & ((corners > CANCEL_CORNERS).sum(axis=1) >= 3)
+    # A lighter fill crossed out (a ballpoint's grey fill): the cross's arms run well past all
+    # four corners (drawn: 0.29-0.65 past each; a scribbled fill spilling over, 0.18 at most),
+    # and nothing lies beside its sides (scan noise or a smudge all round: 0.2-0.33 there).
+    cancelled |= (net >= CLEAR) & (corners > LIGHT_CROSS).all(axis=1) & \
+        (sides.max(axis=1) < LIGHT_CROSS / 2)
     for i in np.flatnonzero(cancelled):
         cancelled[i] = diagonal(i) < CANCEL_DIAG
     through = (np.minimum(sides[:, 0], sides[:, 1]) > THROUGH) | \
@@ -232,6 +240,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
         c.peak = lambda i: peak(dark, m.rects[i])
         c.joined = lambda i, j: strokes.joined(dark, m.rects, (i, j), scale)
         c.reach = lambda i: strokes.reach(dark, m.rects, i, scale)
+        c.width = lambda i: strokes.width(dark, m.rects, i, scale)
     hug.add_rings(c, m, dark, boxes)  # rings drawn tightly round a box
     kinds = {q["code"]: q for q in layout.get("questions", [])}
     answers: dict[str, Answer] = {}

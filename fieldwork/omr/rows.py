@@ -39,6 +39,8 @@ LONE_EVEN = 2.0  # at most: a line through the middle puts 3 times its share the
 SECOND_PEAK = 0.5  # a lighter mark's darkest ink over the first mark's: drawn, not a smear
 JOINED_ARM = 0.06  # a tick's arm entering the next box, when one stroke is seen in both
 NEW_MARK = 0.1  # a new answer beside a crossed-out box: a tick's worth of ink, not a speck
+ARM_WIDTH = 0.3  # at most: how wide (box sides) a tick's arm's end lies in the box it ran into
+ARM_FILL = 1.45  # ... and the turned rectangle round it over its ink (a line fills it; a V: 1.7+)
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls,
@@ -64,14 +66,19 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
                  or net[k] * DOMINANCE > top]
         marked = [k for k in marked if k in clear or net[k] < CLEAR]
     if len(marked) == 2:  # one tick whose long arm ran on into the next box
-        a, b = idx[marked[0]], idx[marked[1]]
-        owner = _tick_owner(a, b, c, THROUGH if grid else JOINED_ARM)
-        if owner is not None and not _one_stroke(owner, b if owner == a else a, c):
-            owner = None
-        if owner is None and not grid and top < CLEAR:
-            owner = _vertex_owner(a, b, c)
+        owner = _tick_pair(idx[marked[0]], idx[marked[1]], c, grid)
+        if owner == -1:  # the other box holds more than the arm's end: a tick of its own
+            return [opts[k] for k in sorted(marked)], "doubtful", 0.4, "tick into next"
         if owner is not None:
             return [opts[idx.index(owner)]], "ok", 0.6, "tick into next"
+    if len(marked) == 3 and c.cancelled[idx[order[0]]] and not grid:
+        # A box crossed out, and the new answer a tick whose long arm ran on into the next box
+        rest = [idx[j] for j in marked if j != order[0]]
+        owner = _tick_pair(rest[0], rest[1], c)
+        new = None if owner is None or owner < 0 else \
+            _new_mark(order[0], [order[0], idx.index(owner)], idx, c, arm=True)
+        if new is not None:
+            return [opts[new]], "ok", 0.6, "correction"
     if len(clear) >= 2:
         cancel = [k for k in clear if c.cancelled[idx[k]]]
         keep = [k for k in clear if not c.cancelled[idx[k]]]
@@ -82,6 +89,9 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         rest = [k for k in marked if k not in clear]
         if rest:
             return [opts[k] for k in sorted(keep + rest)], "doubtful", 0.4, "correction"
+        fed = _fed(keep[0], idx, c)
+        if fed:  # a stroke from another box runs into the new answer: a tick there too?
+            return [opts[k] for k in sorted(keep + fed)], "doubtful", 0.4, "tick into next"
         return [opts[keep[0]]], "ok", 0.8, "correction"
     k = order[0]
     missed = [j for j in _missed(idx, c) if j != k] if top < CLEAR else []
@@ -98,7 +108,20 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         # whose long arm ran on into this one, or an X whose arm did. A person decides (the
         # lowest ink named the box of a tick, but an X has two: tuning seed 31 read a cross
         # in box 3 as box 2 that way, silently).
-        return [opts[j] for j in sorted(set(marked) | {k})], "doubtful", 0.4, "tick into next"
+        if len(sources) == 1 and not grid and _hook_in(idx[sources[0]], idx[k], c):
+            return [opts[sources[0]]], "ok", 0.6, "tick into next"
+        # Offer both boxes, the hook's and the arm's: the person picks without a second look.
+        return [opts[j] for j in sorted(set(marked) | {k} | (set() if grid else set(sources)))], \
+            "doubtful", 0.4, "tick into next"
+    hooks = [] if grid or c.zones is None else [
+        j for j in range(len(idx)) if j != k and net[j] < SOLID and
+        _bridge(idx[j], idx[k], c, JOINED, own=True) and
+        _vertex_owner(idx[j], idx[k], c, flat=False) == idx[j]]
+    if hooks:
+        # A tick here, and a stroke joining it whose lowest ink (a hook's vertex) lies in the
+        # box beside: that box's tick ran on into this one's, a double for a person (drawn,
+        # such doubles were read as this box alone).
+        return [opts[j] for j in sorted(set(hooks) | {k})], "doubtful", 0.4, "tick into next"
     if top >= CLEAR and c.zones is not None and not grid:
         # A lighter mark elsewhere that is one end of a stroke joining two boxes is a tick
         # whose arm ran on into the next box, not a speck: a second answer, for a person.
@@ -115,6 +138,9 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         return [opts[k]], "ok", 0.6, "cross"  # this respondent's way of marking
     if c.cancelled[idx[k]] and not grid:
         new = _new_mark(k, marked, idx, c)
+        fed = [] if new is None else _fed(new, idx, c)
+        if fed:  # a stroke from another box runs into the new answer: a tick there too?
+            return [opts[j] for j in sorted(fed + [new])], "doubtful", 0.4, "tick into next"
         if new is not None:  # crossed out, and one other box ticked as firmly: the new answer
             return [opts[new]], "ok", 0.6, "correction"
     if c.cancelled[idx[k]]:  # crossed out and nothing chosen instead
@@ -170,26 +196,56 @@ def _firm(j: int, k: int, c: BoxCalls) -> bool:
     return c.reach is None or c.reach(j) < RUNS_ON
 
 
-def _new_mark(k: int, marked: list[int], idx: list[int], c: BoxCalls) -> int | None:
+def _new_mark(k: int, marked: list[int], idx: list[int], c: BoxCalls,
+              arm: bool = False) -> int | None:
     """The position of the new answer beside box ``k`` (filled, then crossed out, the printed
     correction rule): the question's one other marked box, holding a mark's worth of ink
     (``NEW_MARK``) drawn as firmly as the crossed fill (its darkest ink at least
     ``SECOND_PEAK`` of it: a pen's tick or cross, not a smear or a faint speck), kept inside
     its box (no line through it, none running on past it). Anything less, or more than one
     such box, stays for a person (tuning seed 51: 12 such corrections, ticks and crosses of
-    0.12-0.19 of black, all went to a person as "cancelled")."""
+    0.12-0.19 of black, all went to a person as "cancelled"). ``arm``: the box is a tick's
+    whose long arm ran on into the next box (``_tick_pair``), which explains its ink leaving it
+    (tuning seed 51: 4 such corrections went to a person with three boxes offered)."""
     others = [j for j in marked if j != k]
     if len(others) != 1 or c.peak is None:
         return None
     j = others[0]
     i, top = idx[j], idx[k]
-    if c.net[i] < NEW_MARK or c.cancelled[i] or c.strays[i]:
+    if c.net[i] < NEW_MARK or c.cancelled[i] or (c.strays[i] and not arm):
         return None
-    if c.through[i] and not (c.zones is not None and _spreads(i, c)):
+    if c.through[i] and not arm and not (c.zones is not None and _spreads(i, c)):
         return None  # a line through the box, unless it is the arms of a cross drawn there
     if c.peak(i) < SECOND_PEAK * c.peak(top):
         return None
-    return j if c.reach is None or c.reach(i) < RUNS_ON else None
+    return j if arm or c.reach is None or c.reach(i) < RUNS_ON else None
+
+
+def _fed(k: int, idx: list[int], c: BoxCalls) -> list[int]:
+    """Positions in ``idx`` of the unmarked boxes a drawn stroke runs from into box ``k`` (a
+    tick's arm, its hook in that box lighter than a mark's level): the new answer of a
+    correction may be the arm's end of a tick drawn there (drawn: such doubles were read as
+    the correction alone)."""
+    if c.zones is None:
+        return []
+    return [j for j in range(len(idx)) if j != k and c.net[idx[j]] < c.low and
+            _bridge(idx[j], idx[k], c, JOINED, own=True) and
+            c.joined is not None and bool(c.joined(idx[j], idx[k]))]
+
+
+def _tick_pair(a: int, b: int, c: BoxCalls, grid: bool = False) -> int | None:
+    """Of two marked boxes of one question, the one a single tick was drawn in when its long
+    arm ran on into the other (None if they are not one tick; -1 if one stroke joins them but
+    the other box holds more than the arm's end: a tick of its own, a double for a person)."""
+    owner = _tick_owner(a, b, c, THROUGH if grid else JOINED_ARM)
+    if owner is not None and not _one_stroke(owner, b if owner == a else a, c) and (
+            grid or not _one_arm(owner, b if owner == a else a, c)):
+        owner = None
+    if owner is None and not grid and max(c.net[a], c.net[b]) < CLEAR:
+        owner = _vertex_owner(a, b, c)
+    if owner is not None and not grid and not _arm_end(owner, b if owner == a else a, c):
+        return -1
+    return owner
 
 
 def _lone_fill(idx: list[int], i: int, c: BoxCalls) -> bool:
@@ -229,6 +285,52 @@ def _tick_owner(a: int, b: int, c: BoxCalls, into: float = THROUGH) -> int | Non
     return None
 
 
+def _arm_end(lo: int, hi: int, c: BoxCalls) -> bool:
+    """Whether box ``hi`` holds only the end of one stroke come in from box ``lo`` (a tick's arm
+    run on): its ink lies in a thin band (``ARM_WIDTH`` of a side) and leaves the box only on
+    the sides and corners facing ``lo`` (elsewhere at most a speck's worth, ``THROUGH / 2``: an
+    arm ending by the box's edge, a rule line beside it). A tick of its own drawn there over the
+    arm's end spreads wider or leaves the box elsewhere (drawn, such doubles were read as one
+    box)."""
+    if c.width is None or c.zones is None:
+        return False
+    sides, corners, centres, w = c.zones
+    d = centres[lo] - centres[hi]
+    sx, sy = (int(np.sign(v)) if abs(v) > 0.5 * w[hi] else 0 for v in d)
+    ok_sides = {(-1, 0): 0, (1, 0): 1, (0, -1): 2, (0, 1): 3}
+    facing = {ok_sides[(sx, 0)]} if sx else set()
+    facing |= {ok_sides[(0, sy)]} if sy else set()
+    corner_dirs = ((-1, -1), (1, -1), (-1, 1), (1, 1))
+    near = {k for k, (cx, cy) in enumerate(corner_dirs) if (sx and cx == sx) or (sy and cy == sy)}
+    if any(sides[hi, k] > THROUGH / 2 for k in range(4) if k not in facing) or \
+            any(corners[hi, k] > THROUGH / 2 for k in range(4) if k not in near):
+        return False
+    across, spread = c.width(hi)
+    return across <= ARM_WIDTH and spread <= ARM_FILL
+
+
+def _hook_in(lo: int, hi: int, c: BoxCalls) -> bool:
+    """Whether the one mark of a row, in box ``hi``, is the end of a tick's arm whose hook is in
+    box ``lo`` beside it: ``hi`` holds only the arm's end (``_arm_end``), and the lowest ink of
+    the stroke, its vertex, is in ``lo``, joined to the arm by drawn ink inside ``lo`` (the hook,
+    lighter than a mark's level when it lies along the outline). Tuning seed 51: 6 such ticks
+    went to a person with only the arm's box offered."""
+    if c.cancelled[lo]:
+        return False
+    return _arm_end(lo, hi, c) and _vertex_owner(lo, hi, c, flat=False) == lo
+
+
+def _one_arm(lo: int, hi: int, c: BoxCalls) -> bool:
+    """Whether ``lo`` and ``hi``, side by side in a row, hold one tick drawn in ``lo``, ``hi`` only
+    its arm's end (``_arm_end``), however much of the arm lies in ``hi`` (a long arm leaves more ink
+    there than the hook: tuning seed 51, 2 such ticks went to a person)."""
+    if c.cancelled[lo] or c.cancelled[hi] or c.net[hi] >= SOLID:
+        return False
+    # ... and in a row, its lowest ink (the vertex) is in ``lo``: a tick drawn in ``hi`` from a
+    # long lead-in begun in ``lo`` leaves a line there too, and its V in ``hi``.
+    return _arm_end(lo, hi, c) and _vertex_owner(lo, hi, c, flat=False) == lo
+
+
 def _one_stroke(lo: int, hi: int, c: BoxCalls) -> bool:
     """Whether the ink of ``lo`` and ``hi`` can be one tick drawn in ``lo``: the box it starts in
     is not crossed out (a correction beside the new answer), the other holds less ink than the
@@ -239,7 +341,7 @@ def _one_stroke(lo: int, hi: int, c: BoxCalls) -> bool:
     return c.joined is None or bool(c.joined(lo, hi))
 
 
-def _vertex_owner(a: int, b: int, c: BoxCalls) -> int | None:
+def _vertex_owner(a: int, b: int, c: BoxCalls, flat: bool = True) -> int | None:
     """Of two boxes side by side in a row joined by one stroke, the one its vertex (lowest
     ink, in the lower half of the row) lies in or next to, else None. When the lowest ink is
     a long level run between them (a tick's arm run on flat), the end its hook comes down to
@@ -258,7 +360,7 @@ def _vertex_owner(a: int, b: int, c: BoxCalls) -> int | None:
         return a if -0.6 < t < 0.35 else b if 0.65 < t < 1.6 else None
 
     owner = near(c.vertex(a, b))
-    if owner is None:
+    if owner is None and flat:
         owner = near(c.vertex(a, b, True))
     if owner is None or c.cancelled[a] or c.cancelled[b] or \
             (c.joined is not None and not c.joined(a, b)):
@@ -382,6 +484,8 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
     # A light mark far below the respondent's usual marks on the page, or far below a
     # filled-in mark of the same question, is more likely a passing stroke than an answer.
     darkest = max([0.0] + [net[k] for k in range(len(idx)) if not c.cancelled[idx[k]]])
+    # Ticks whose arm ran on up into the box above: their reach is the arm's, not a long stray.
+    arms = {_arm_source(idx[k], idx, c) for k in range(len(idx)) if net[k] < CLEAR} - {None}
     for k in range(len(idx)):
         if net[k] < c.low:
             continue
@@ -394,7 +498,7 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
         if net[k] >= c.high and not stray and not light:
             picked.append(k)
         elif net[k] >= c.high and not stray and _own_stroke(idx[k], idx, c) and \
-                (c.reach is None or c.reach(idx[k]) < RUNS_ON):
+                (c.reach is None or idx[k] in arms or c.reach(idx[k]) < RUNS_ON):
             picked.append(k)  # light beside a darker mark, but drawn as firmly: a tick, a part fill
         elif (c.strays[idx[k]] or light) and _ring_arc(idx[k], c):
             picked.append(k)  # the ink is the arc of a ring round this option's text
@@ -420,7 +524,8 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
                 picked.remove(b)
                 unsure.append(b)
                 why = why or "tick into next"
-    faint = [k for k in _faint(idx, c) if k not in picked + unsure]
+    faint = [k for k in _faint(idx, c) if k not in picked + unsure and  # ... not an arm's end
+             _arm_source(idx[k], idx, c) is None]
     if faint:
         unsure += faint
         why = why or "light"
@@ -450,16 +555,28 @@ def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
 
 def _arm_from_below(i: int, idx: list[int], c: BoxCalls) -> bool:
     """Whether the light ink in box ``i`` of a multiple choice is only the end of a tick's arm
-    run on up from the box right below: that box holds a mark (not crossed out, not a stray
-    line) darker than this ink, its ink leaves through its top side and enters this box
-    through its bottom, one connected stroke reaches inside both, and the stroke ends here
-    (no ink out of this box on any other side or corner). Tuning seed 51: 7 such ticks in
-    the two-column reason list, each sent to a person with the box above as a third answer."""
+    run on up from the box right below (``_arm_source``)."""
+    return _arm_source(i, idx, c) is not None
+
+
+def _arm_source(i: int, idx: list[int], c: BoxCalls) -> int | None:
+    """The box right below box ``i`` of a multiple choice whose tick's arm ran on up into it,
+    when the light ink in ``i`` is only that arm's end: that box holds a mark (not crossed out,
+    not a stray line) darker than this ink, its ink leaves through its top side and enters
+    this box through its bottom, one connected stroke reaches inside both, and the stroke ends
+    here (no ink out of this box on any other side or corner, and the ink a line's width
+    across: a tick of its own drawn over the arm's end spreads wider). Tuning seed 51: 7 such
+    ticks in the two-column reason list, each sent to a person with the box above as a third
+    answer."""
     if c.zones is None or c.joined is None or c.cancelled[i]:
-        return False
+        return None
     sides, corners, centres, w = c.zones
     if sides[i, 3] <= THROUGH or max(sides[i, :3].max(), corners[i].max()) > JOINED:
-        return False
+        return None
+    if c.width is not None:
+        across, spread = c.width(i)
+        if across > ARM_WIDTH or spread > ARM_FILL:
+            return None
     for j in idx:
         d = (centres[j] - centres[i]) / w[i]
         if j == i or not (abs(d[0]) < 0.5 and 0.5 < d[1] < 4.5):
@@ -467,8 +584,8 @@ def _arm_from_below(i: int, idx: list[int], c: BoxCalls) -> bool:
         if c.net[j] < c.high or c.net[j] <= c.net[i] or c.cancelled[j] or c.strays[j]:
             continue
         if sides[j, 2] > THROUGH and c.joined(j, i):
-            return True
-    return False
+            return j
+    return None
 
 
 def _smear(i: int, idx: list[int], c: BoxCalls) -> bool:

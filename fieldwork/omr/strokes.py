@@ -63,3 +63,22 @@ def reach(dark: np.ndarray, rects: np.ndarray, i: int, scale: float) -> float:
     xs, ys = xs + x0, ys + y0
     past = max(x - xs.min(), xs.max() - (x + w), y - ys.min(), ys.max() - (y + h), 0.0)
     return float(past / w)
+
+
+def width(dark: np.ndarray, rects: np.ndarray, i: int, scale: float) -> tuple[float, float]:
+    """How the ink inside box ``i`` lies: the short side of the smallest turned rectangle round
+    it (in box sides), and that rectangle's area over the ink's. The end of one straight stroke
+    (a tick's arm run on into this box) is a pen's width across and fills its rectangle; a tick,
+    a cross or a fill drawn here spreads wider, a V or an X fills little of it ((0, 0) when the
+    box holds no ink)."""
+    import cv2
+
+    x, y, w, h = (float(v) for v in rects[i])
+    i0 = INSET_PT * scale
+    y0, y1 = max(int(round(y + i0)), 0), max(int(round(y + h - i0)), 0)
+    x0, x1 = max(int(round(x + i0)), 0), max(int(round(x + w - i0)), 0)
+    ys, xs = np.nonzero(dark[y0:y1, x0:x1] > PEN_INK)
+    if len(xs) < 3:
+        return 0.0, 0.0
+    (_, _), (a, b), _ = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+    return float(min(a, b) / w), float((a + 1) * (b + 1) / len(xs))
