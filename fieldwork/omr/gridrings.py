@@ -73,6 +73,19 @@ class GridInk:
         inner = cone & (r > HOLLOW * self.side) & (r < far + ENCLOSED * self.side)
         return not inner.any() and (cone & (r < far + BEYOND * self.side)).any()
 
+    def on_rings(self, i: int, centres: list[tuple[float, float]]) -> float:
+        """The share of the pen ink inside box ``i`` that lies on the rings centred at
+        ``centres`` (0 when there is none)."""
+        x, y, w, h = self.rects[i]
+        pts = self.points
+        p = pts[(pts[:, 0] > x) & (pts[:, 0] < x + w) & (pts[:, 1] > y) & (pts[:, 1] < y + h)]
+        if not len(p):
+            return 0.0
+        on = np.zeros(len(p), bool)
+        for c in centres:
+            on |= _on_ring(pts, p, c, self.side)
+        return float(on.mean())
+
     def stray(self, column: list[int], centres: list[tuple[float, float]]) -> int:
         """Pen ink pixels over a column's boxes and the gaps between them that lie on none of
         the rings centred at ``centres``."""

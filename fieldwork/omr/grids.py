@@ -13,7 +13,8 @@ from .gridrings import GridInk
 from .levels import CANCEL_FILL, CLEAR, RING_GAP
 
 LONE_TICK = 0.15  # a tick in a grid column whose arm runs off its box: lighter than CLEAR
-STRAY = 0.01  # pen ink (square box sides) over a ringed column on no ring's course: noise
+STRAY = 0.03  # pen ink (square box sides) over a ringed column on no ring's course: noise
+ARCS = 0.9  # share of a box's ink on rings' courses: the rings' arcs, no mark of its own
 
 if TYPE_CHECKING:
     from .judge import Answer, BoxCalls
@@ -136,8 +137,11 @@ def _pen_ring(group: list[int], n: int, order: list[int], positions: dict, boxes
 
     A doubted column is read as the one box the ink rings, centred on it, when all other
     ink over the column lies on rings' courses (its own and the next columns'), the ring
-    goes round no other box, no box of the column holds a clear mark but that one and no box
-    round it a clear mark (crosses' arms round a box look like a ring)."""
+    goes round no other box, and every other marked box of the column, and any box round the
+    ring holding as much ink as a clear mark, holds rings' arcs only (``ARCS``; never a clear
+    one on a page marked with crosses, whose arms round a box look like a ring). The ring's
+    box counts as ringed: its outline hidden under the ring does not send the question to a
+    person as "not visible"."""
     vals, status, conf, why = read
     local = {i: k for k, i in enumerate(idx)}
     opts = [boxes[i]["option"] for i in group]
@@ -155,6 +159,19 @@ def _pen_ring(group: list[int], n: int, order: list[int], positions: dict, boxes
                 for i, p in loops.items())
         if doubt:
             return vals, "doubtful", 0.4, "ring other"
+        if own is not None:
+            c.ringish[chosen[0]] = True  # in view round its ring (``read._unseen``)
+    if status == "ok" and len(chosen) == 1 and c.zones is not None and not c.crosses:
+        # A clear mark read, and a ring round another box of the column (its ink in the gaps
+        # round that box first): two answers, unless clear marks round that box draw the
+        # ring (crosses' arms and fills' spill round a clean box look like one).
+        centres, w = c.zones[2], c.zones[3]
+        for i in group:
+            if i == chosen[0] or c.net[i] >= CLEAR or (c.zones[0][i] > RING_GAP).sum() < 2:
+                continue
+            if not any(c.net[j] >= CLEAR and 0 < np.abs(centres[j] - centres[i]).max() <=
+                       1.7 * w[i] for j in idx) and ink.ring(local[i]) is not None:
+                return vals, "doubtful", 0.4, "ring other"
     if status != "doubtful" or c.zones is None or c.cancelled[group].any():
         return read
     rings = [i for i in group if ink.ring(local[i])]
@@ -162,18 +179,21 @@ def _pen_ring(group: list[int], n: int, order: list[int], positions: dict, boxes
         return read
     r = rings[0]
     if any(ink.ring(local[i], loose=True) for i in group if i != r) or \
-            any(ink.encloses(ink.ring(local[r]), local[r], local[i]) for i in group if i != r) or \
-            any(c.net[i] >= CLEAR for i in group if i != r):
+            any(ink.encloses(ink.ring(local[r]), local[r], local[i]) for i in group if i != r):
         return read
     centres, w = c.zones[2], c.zones[3]
-    if any(c.net[j] >= CLEAR and 0 < np.abs(centres[j] - centres[r]).max() <= 1.7 * w[r]
-           for j in idx):
-        return read
     near = [positions[order[k]] for k in (n - 1, n + 1) if 0 <= k < len(order)]
-    loops = [ink.ring(local[i]) for g in [group, *near] for i in g]
-    if ink.stray([local[i] for i in group], [p for p in loops if p is not None]) > STRAY * \
-            ink.side ** 2:
+    loops = [p for p in (ink.ring(local[i]) for g in [group, *near] for i in g) if p is not None]
+    heavy = [j for j in idx if j != r and c.net[j] >= CLEAR and
+             (j in group or np.abs(centres[j] - centres[r]).max() <= 1.7 * w[r])]
+    if heavy and c.crosses:
+        return read  # crosses' arms round a box look like a ring
+    if any(ink.on_rings(local[j], loops) < ARCS for j in {*heavy, *(
+            i for i in group if i != r and c.net[i] >= c.low)}):
+        return read  # a mark of its own (pencil too light to count as pen ink: none on rings)
+    if ink.stray([local[i] for i in group], loops) > STRAY * ink.side ** 2:
         return read
+    c.ringish[r] = True  # the box is in view round its ring (``read._unseen``)
     return [boxes[r]["option"]], "ok", 0.6, ""
 
 

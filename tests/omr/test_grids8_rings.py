@@ -161,3 +161,32 @@ def test_rings_drawn_low_or_high_by_a_hand_are_never_read_as_the_next_digit(form
              s * 0.8 * rng.uniform(0.8, 1.3), s * 0.8 * rng.uniform(0.8, 1.2), p)
     a = _read(_blend(_answered(pages[0], layout, 0, q), ink.layer, 1.0), layout)[q]
     assert a.status != "ok" or "".join(a.values) == number, a
+
+
+def _heavy_arcs(forms, extra=None):
+    """The survey date 12/10/2025 ringed, the day's rings wide and in a heavy pen: the first
+    ring's right arc runs down through the next column's 1 above its ringed 2, as dark there
+    as a clear mark (p51 page 60)."""
+    pages, layout = forms["danang-2025"]
+    number = "12102025"
+    boxes = {(b["position"], b["option"]): b for b in _boxes(layout, 0, "survey_date")}
+    ink = np.zeros_like(pages[0])
+    rng = np.random.default_rng(60)
+    for pos, digit in enumerate(number):
+        wide = (1.05, 0.9) if pos == 0 else (0.85, 0.8)
+        _ring(ink, boxes[(pos, digit)], 0.0 if pos else 0.3, rng.normal(0, 0.2), *wide,
+              start=rng.uniform(0, 360), sweep=360, width=PEN + 3)
+    if extra is not None:
+        extra(ink, boxes)
+    return _grid(pages, layout, "survey_date", ink, 0.9), number
+
+
+def test_a_rings_arc_as_dark_as_a_mark_over_the_next_columns_box_is_read_as_the_ring(forms):
+    a, number = _heavy_arcs(forms)
+    assert (a.status, "".join(a.values)) == ("ok", number), a
+
+
+def test_a_fill_beside_a_ring_in_one_column_still_goes_to_a_person(forms):
+    """The dangerous neighbour: the month's second column, ringed 0, also has its 5 filled."""
+    a, _ = _heavy_arcs(forms, lambda ink, boxes: _fill(ink, boxes[(3, "5")]))
+    assert a.status in ("doubtful", "multiple") and a.values[3] == "?", a
