@@ -161,7 +161,8 @@ def _pen_ring(group: list[int], n: int, order: list[int], positions: dict, boxes
             return vals, "doubtful", 0.4, "ring other"
         if own is not None:
             c.ringish[chosen[0]] = True  # in view round its ring (``read._unseen``)
-    if status == "ok" and len(chosen) == 1 and c.zones is not None and not c.crosses:
+    if status == "ok" and len(chosen) == 1 and c.net[chosen[0]] >= CLEAR and \
+            c.zones is not None and not c.crosses:
         # A clear mark read, and a ring round another box of the column (its ink in the gaps
         # round that box first): two answers, unless clear marks round that box draw the
         # ring (crosses' arms and fills' spill round a clean box look like one).
