@@ -36,7 +36,8 @@ from .levels import (
 from .marks import BoxMeasures, diagonal_ratio, low_point, peak
 from .rows import _multiple, _single, _streak  # noqa: F401  (outside calls _streak from here)
 
-LIGHT_CROSS = 0.25  # ink past each corner of a box whose light fill was crossed out
+LIGHT_CROSS = 0.12  # ink past each corner of a box whose light fill was crossed out ...
+LIGHT_SIDES = 0.05  # ... and at most this beside each of its sides
 
 
 @dataclass
@@ -168,11 +169,13 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     corners = _zone_excess(m.corners, m.rects, facing_corners, np.zeros(n, bool))
     raw_sides, raw_corners = sides, corners
     cancelled = (net >= CANCEL_FILL) & ((corners > CANCEL_CORNERS).sum(axis=1) >= 3)
-    # A lighter fill crossed out (a ballpoint's grey fill): the cross's arms run well past all
-    # four corners (drawn: 0.29-0.65 past each; a scribbled fill spilling over, 0.18 at most),
-    # and nothing lies beside its sides (scan noise or a smudge all round: 0.2-0.33 there).
+    # A lighter fill crossed out (a ballpoint's grey fill): the cross's arms run past all four
+    # corners (drawn with arms 0.15-0.4 of a side past them: 0.15-0.65 of ink there; scanned
+    # 0.18-0.32; a scribbled fill spilling over: 0.1 at most at its emptiest corner), and
+    # nothing lies beside its sides (drawn and scanned crosses: 0.00; a spill, 0.05-0.15;
+    # scan noise or a smudge all round, 0.2-0.33).
     cancelled |= (net >= CLEAR) & (corners > LIGHT_CROSS).all(axis=1) & \
-        (sides.max(axis=1) < LIGHT_CROSS / 2)
+        (sides.max(axis=1) < LIGHT_SIDES)
     for i in np.flatnonzero(cancelled):
         cancelled[i] = diagonal(i) < CANCEL_DIAG
     through = (np.minimum(sides[:, 0], sides[:, 1]) > THROUGH) | \

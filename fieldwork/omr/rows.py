@@ -151,6 +151,10 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         # or pencil's (a light tick beside a fill): a second answer, not a smear left by an
         # eraser (tuning sets: smears' darkest ink at most 0.42 of the mark's).
         return [opts[j] for j in sorted(firm + [k])], "doubtful", 0.4, "second mark"
+    if len(idx) > 1 and second < c.low and not grid and c.zones is not None and \
+            _arm_end(idx[k], idx[order[1]], c) and \
+            _vertex_owner(idx[k], idx[order[1]], c, flat=False) == idx[k]:
+        second = 0.0  # the ink beside is only this tick's arm run on (a stroke's end)
     dominant = top >= DOMINANCE * max(second, c.low / 2)
     if top >= CLEAR and dominant and not stray:
         return [opts[k]], "ok", float(c.confidence[idx[k]]) if second < c.low else 0.6, ""

@@ -143,3 +143,24 @@ def test_a_reason_ticked_with_its_arm_run_up_into_a_ticked_reason_is_not_one_ans
         _check(ink, bx["reason_b"], 0.6)
     a = _reasons(forms, draw)
     assert a.status == "doubtful" or "reason_b" in a.values, a
+
+
+@pytest.mark.parametrize("question,page,k", ROWS[:4])
+def test_a_light_tick_whose_arm_ends_in_the_next_box_is_read(forms, question, page, k):
+    """A light tick (below a clear mark's level) is read when it is far darker than its
+    siblings; its own arm's end in the next box counted as a sibling's ink, so it was not
+    (tuning seed 51: such ticks went to a person as "light")."""
+    a, boxes = _scan(forms, question, page,
+                     lambda ink, bx: _check(ink, bx[k], 1.1, reach=_at(bx[k + 1], 0.3, 0.6)),
+                     opacity=0.35, blur=0.7)
+    assert (a.status, a.values) == ("ok", [boxes[k]["option"]]), a
+
+
+@pytest.mark.parametrize("question,page,k", ROWS[:2])
+def test_a_light_tick_beside_a_light_tick_in_the_next_box_goes_to_a_person(forms, question,
+                                                                           page, k):
+    def draw(ink, bx):
+        _check(ink, bx[k], 1.1)
+        _check(ink, bx[k + 1], 0.6)
+    a, boxes = _scan(forms, question, page, draw, opacity=0.35, blur=0.7)
+    assert a.status in ("doubtful", "multiple"), a

@@ -38,8 +38,10 @@ def _page(forms, form: str, page: int, question: str, light, firm, opacity: floa
     return _read(image, layout)[question]
 
 
-def test_a_light_fill_crossed_out_in_a_multiple_choice_is_not_one_more_reason(forms):
-    a = _page(forms, "danang-2025", 0, "q02", lambda ink, bx: _crossed(ink, bx["reason_f"]),
+@pytest.mark.parametrize("over", [0.2, 0.3])
+def test_a_light_fill_crossed_out_in_a_multiple_choice_is_not_one_more_reason(forms, over):
+    a = _page(forms, "danang-2025", 0, "q02",
+              lambda ink, bx: _crossed(ink, bx["reason_f"], over),
               lambda ink, bx: (_check(ink, bx["reason_b"]), _check(ink, bx["reason_d"])))
     assert (a.status, a.values, a.note) == ("ok", ["reason_b", "reason_d"], "correction"), a
 
@@ -77,3 +79,33 @@ def test_a_light_scribbled_fill_spilling_past_its_corners_is_still_the_answer(fo
         cv2.polylines(ink, [_px(*pts)], False, 255, PEN + 1, cv2.LINE_AA)
     a = _page(forms, "sipas", 0, "procedure_2", scribble, lambda ink, bx: None)
     assert (a.status, a.values) == ("ok", ["2"]), a
+
+
+@pytest.mark.parametrize("pen,pencil,level", [("2", "3", 200), ("5", "4", 210), ("1", "na", 190)])
+def test_a_pencil_fill_beside_a_pen_fill_on_a_one_bit_scan_stays_a_double(forms, pen, pencil,
+                                                                        level):
+    """A dangerous neighbour of the crossed-out fill: a respondent's pencil fill and a ballpoint
+    fill in one single choice, the page scanned to one bit (the pencil's dots keep less than
+    half the pen's darkness). A double, never read as the pen fill alone."""
+    pages, layout = forms["sipas"]
+    boxes = {b["option"]: b for b in _boxes(layout, 0, "procedure_2")}
+    solid, grain = np.zeros_like(pages[0]), np.zeros_like(pages[0])
+    _fill(solid, boxes[pen])
+    b = boxes[pencil]
+    ys = np.arange(b["y"] + 0.5, b["y"] + b["w"] - 0.5, 0.8)  # a pencil's back-and-forth
+    pts = [(b["x"] + (0.5 if i % 2 == 0 else b["w"] - 0.5), y) for i, y in enumerate(ys)]
+    cv2.polylines(grain, [_px(*pts)], False, 255, PEN, cv2.LINE_AA)
+    others = np.zeros_like(pages[0])  # the respondent's other answers, pencil fills too
+    done = {"procedure_2"}
+    for o in layout["pages"][0]["boxes"]:
+        if o["question"] not in done and (o["question"], o.get("position")) not in done:
+            done.add((o["question"], o.get("position")))
+            _fill(others, o)
+    rng = np.random.default_rng(7)
+    grain = np.maximum(grain, others)
+    grain = (grain * rng.uniform(0.45, 1.0, grain.shape)).astype(np.uint8)  # pencil's grain
+    image = _blend(_blend(pages[0], grain, 0.45), solid, 0.9)
+    image = np.where(cv2.GaussianBlur(image, (0, 0), 0.6) < level, 0, 255).astype(np.uint8)
+    a = _read(image, layout)["procedure_2"]
+    assert a.status in ("doubtful", "multiple"), a
+    assert set(a.values) == {pen, pencil}, a
