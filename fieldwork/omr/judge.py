@@ -38,6 +38,7 @@ from .rows import _multiple, _single, _streak  # noqa: F401  (outside calls _str
 
 LIGHT_CROSS = 0.12  # ink past each corner of a box whose light fill was crossed out ...
 LIGHT_SIDES = 0.05  # ... and at most this beside each of its sides
+GRID_CROSS, GRID_SIDES = 0.25, 0.125  # the same in a digit grid, whose rings cross corners
 
 
 @dataclass
@@ -174,8 +175,12 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     # 0.18-0.32; a scribbled fill spilling over: 0.1 at most at its emptiest corner), and
     # nothing lies beside its sides (drawn and scanned crosses: 0.00; a spill, 0.05-0.15;
     # scan noise or a smudge all round, 0.2-0.33).
-    cancelled |= (net >= CLEAR) & (corners > LIGHT_CROSS).all(axis=1) & \
-        (sides.max(axis=1) < LIGHT_SIDES)
+    # In a digit grid, where rings cross the corners of the boxes they pass, only arms far past
+    # all four corners with nothing beside the sides count (the first step's rule, which the
+    # grid rules were tuned with).
+    light = np.where(grid, (corners > GRID_CROSS).all(axis=1) & (sides.max(axis=1) < GRID_SIDES),
+                     (corners > LIGHT_CROSS).all(axis=1) & (sides.max(axis=1) < LIGHT_SIDES))
+    cancelled |= (net >= CLEAR) & light
     for i in np.flatnonzero(cancelled):
         cancelled[i] = diagonal(i) < CANCEL_DIAG
     through = (np.minimum(sides[:, 0], sides[:, 1]) > THROUGH) | \
