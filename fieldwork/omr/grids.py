@@ -15,6 +15,7 @@ from .levels import CANCEL_FILL, CLEAR, RING_GAP
 LONE_TICK = 0.15  # a tick in a grid column whose arm runs off its box: lighter than CLEAR
 STRAY = 0.03  # pen ink (square box sides) over a ringed column on no ring's course: noise
 ARCS = 0.9  # share of a box's ink on rings' courses: the rings' arcs, no mark of its own
+SHORT_GRID = 6  # a digit grid this long is a number written whole (phone, ID), not a count
 
 if TYPE_CHECKING:
     from .judge import Answer, BoxCalls
@@ -112,16 +113,20 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
     last = max(i for i, f in enumerate(filled) if f)
     gap = not all(filled[:last + 1])
     ans.values = digits[:last + 1]
+    # A number of many digits (a phone, a citizen ID) read with fewer than half of them is
+    # not a number anyone writes: a stray stroke through one column of an empty grid, read
+    # as its only digit (a synth stray-stroke set read a blank citizen ID as "2" so).
+    short = q["kind"] == "digits" and len(states) >= SHORT_GRID and 2 * (last + 1) < len(states)
     if "multiple" in states:
         ans.status = "multiple"
-    elif "doubtful" in states or gap or (q["kind"] == "date" and not all(filled)):
+    elif "doubtful" in states or gap or (q["kind"] == "date" and not all(filled)) or short:
         ans.status = "doubtful"
     else:
         ans.status = "ok"
     if ans.status != "ok":  # why: the first doubted column's reason, else the gap
         ans.note = "digit " + next((w or "doubtful" for s, w in zip(states, whys, strict=True)
                                     if s in ("doubtful", "multiple")),
-                                   "gap" if gap else "incomplete date")
+                                   "gap" if gap else "short" if short else "incomplete date")
     return ans
 
 

@@ -93,6 +93,7 @@ NOTE_LABELS = {
     "missed box": _l("a mark beside the box"),
     "gap": _l("a digit left out in the middle"),
     "incomplete date": _l("an incomplete date"),
+    "short": _l("too few digits for this number"),
     "doubtful": _l("uncertain"),
 }
 
