@@ -1,7 +1,7 @@
 """Rings round a box of an option list whose next row lies close (half a box below): the
 band on that side has no room, so the halo bands miss the ring, and its arc across the next
 box reads as a light stroke there. Such a ring is told by its strokes going round the box
-(``runs.encircles``).
+(``runs.round_box``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def unseen(m: BoxMeasures, marked: np.ndarray, answered: np.ndarray, halo: np.nd
     cramped = (np.minimum(room[:, 1], room[:, 2]) < w) & ~runs.tight_column(m)
     cand = answered & ~marked & ~seen & cramped & ((halo > NEAR_LEFT).sum(axis=1) >= 2)
     for i in np.flatnonzero(cand):
-        out[i] = runs.encircles(m.strokes, i, ["hug", "left", "above", "below"], m.rects[i])
+        out[i] = runs.round_box(m, i)
     return out
 
 
@@ -48,8 +48,7 @@ def ring_past(m: BoxMeasures, marked: np.ndarray, passing: np.ndarray,
         cands = [i for i in g if not marked[i] and not seen[i] and not tight[i] and
                  (halo[i] > NEAR_LEFT).sum() >= 2 and
                  all(_arc_from(m, g, j, i, centres) for j in inked)]
-        cands = [i for i in cands if runs.encircles(m.strokes, i, ["hug", "left", "above",
-                                                                   "below"], m.rects[i])]
+        cands = [i for i in cands if runs.round_box(m, i)]
         if len(cands) == 1:
             out[cands[0]] = True
     return out

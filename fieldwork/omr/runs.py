@@ -263,18 +263,17 @@ def strays(m, answered: np.ndarray, halo: np.ndarray, lab: np.ndarray | None,
     tight_col = tight_column(m)
     loose = ~answered & ~ring & ~text & ~tight_col & ((halo > NEAR_LEFT).sum(axis=1) >= 2)
     for i in np.flatnonzero(loose):
-        loose[i] = encircles(st, i, ["hug", "left", "above", "below"], m.rects[i])
+        loose[i] = round_box(m, i)
     for i in np.flatnonzero(~answered & (ring | text | (halo[:, 0] > BESIDE_LEFT) | after)):
         # A tight grid's rings run through the gaps, over the outlines: not followed here.
-        inked = [b for k, b in enumerate(("left", "above", "below")) if halo[i, k] > RING_BOX]
-        if ring[i] and not tight_col[i] and not encircles(st, i, inked, m.rects[i]):
+        if ring[i] and not tight_col[i] and not _ring_round_box(m, i, halo):
             ring[i], dropped[i] = False, True
         need = TIGHT_COVER if tight is not None and tight[i] else RING_COVER
         if text[i] and not text_ringed(m, i, need):
             text[i], dropped[i] = False, True
         if halo[i, 0] > BESIDE_LEFT and st.runs_on(i, "left"):
             # Too long for a mark beside: a ring's arc, if it goes round the box, else a stray.
-            if not tight_col[i] and encircles(st, i, ["hug", "left", "above", "below"], m.rects[i]):
+            if not tight_col[i] and round_box(m, i):
                 loose[i] = True
             else:
                 streak[i, 0] = True
@@ -297,12 +296,19 @@ def ruled_left(m, which: np.ndarray) -> np.ndarray:
 def drawn_ring(m, i: int, halo: np.ndarray, ring: bool, text: bool) -> bool:
     """Whether box ``i``'s ring (round the box, ``ring``, or round its option's text,
     ``text``) is a hand's: its strokes go round what it rings (see ``strays``)."""
-    st = m.strokes
-    if ring:
-        inked = [b for k, b in enumerate(("left", "above", "below")) if halo[i, k] > RING_BOX]
-        if encircles(st, i, inked, m.rects[i]):
-            return True
-    return bool(text) and text_ringed(m, i)
+    return (bool(ring) and _ring_round_box(m, i, halo)) or (bool(text) and text_ringed(m, i))
+
+
+def _ring_round_box(m, i: int, halo: np.ndarray) -> bool:
+    """Whether the strokes in box ``i``'s inked halo bands go round the box."""
+    inked = [b for k, b in enumerate(("left", "above", "below")) if halo[i, k] > RING_BOX]
+    return encircles(m.strokes, i, inked, m.rects[i])
+
+
+def round_box(m, i: int) -> bool:
+    """Whether the strokes round box ``i`` (close round it and in its three bands) go round
+    it: a ring drawn loosely, or across a neighbour's band."""
+    return encircles(m.strokes, i, ["hug", "left", "above", "below"], m.rects[i])
 
 
 def gaps(m) -> np.ndarray:

@@ -86,6 +86,16 @@ def test_a_tick_in_b_with_the_hook_of_a_run_on_tick_in_a_is_a_double(forms, ques
     assert set(a.values) >= {boxes[k]["option"], boxes[k + 1]["option"]}, a
 
 
+def _crossed_beside_run_on(ink, bx, k: int) -> None:
+    """A filled box crossed out three boxes on from ``k``, and a tick in box ``k`` whose arm
+    runs on to the middle of box ``k + 1``."""
+    wrong = bx[(k + 3) % 6]
+    _fill(ink, wrong)
+    for (x0, y0), (x1, y1) in (((-0.3, -0.3), (1.3, 1.3)), ((-0.3, 1.3), (1.3, -0.3))):
+        _line(ink, _at(wrong, x0, y0), _at(wrong, x1, y1))
+    _check(ink, bx[k], 1.2, reach=_at(bx[k + 1], 0.5, 0.5))
+
+
 @pytest.mark.parametrize("question,page,k", ROWS)
 def test_a_box_crossed_out_beside_a_tick_run_on_into_the_next_box_is_corrected_to_the_tick(
         forms, question, page, k):
@@ -93,11 +103,7 @@ def test_a_box_crossed_out_beside_a_tick_run_on_into_the_next_box_is_corrected_t
     tick whose arm ran on into the next box. Tuning seed 51: 4 such went to a person with
     three boxes offered."""
     def draw(ink, bx):
-        wrong = bx[(k + 3) % 6]
-        _fill(ink, wrong)
-        for (x0, y0), (x1, y1) in (((-0.3, -0.3), (1.3, 1.3)), ((-0.3, 1.3), (1.3, -0.3))):
-            _line(ink, _at(wrong, x0, y0), _at(wrong, x1, y1))
-        _check(ink, bx[k], 1.2, reach=_at(bx[k + 1], 0.5, 0.5))
+        _crossed_beside_run_on(ink, bx, k)
     a, boxes = _scan(forms, question, page, draw)
     assert (a.status, a.values, a.note) == ("ok", [boxes[k]["option"]], "correction"), a
 
@@ -107,11 +113,7 @@ def test_a_crossed_box_beside_a_run_on_tick_and_a_tick_in_its_arm_box_goes_to_a_
         forms, question, page, k):
     """... but with a tick of its own in the box the arm reaches, it is not one new answer."""
     def draw(ink, bx):
-        wrong = bx[(k + 3) % 6]
-        _fill(ink, wrong)
-        for (x0, y0), (x1, y1) in (((-0.3, -0.3), (1.3, 1.3)), ((-0.3, 1.3), (1.3, -0.3))):
-            _line(ink, _at(wrong, x0, y0), _at(wrong, x1, y1))
-        _check(ink, bx[k], 1.2, reach=_at(bx[k + 1], 0.5, 0.5))
+        _crossed_beside_run_on(ink, bx, k)
         _check(ink, bx[k + 1], 0.7)
     a, _ = _scan(forms, question, page, draw)
     assert a.status in ("doubtful", "multiple"), a
