@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import grids, hug, outside, strokes
+from . import grids, hug, outside, passing, runs, strokes
 from .levels import (
     CANCEL_CORNERS,
     CANCEL_DIAG,
@@ -215,10 +215,22 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
             alone[g] = False
     arm = (net >= CLEAR) | ((net >= high) & (sides[:, 1] > THROUGH))
     strays &= ~((exits == 1) & ~through & alone & arm & ~grid)
-    usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~grid]
+    # One thin line through the box whose stroke comes in from outside and runs on far past it
+    # (a slip of the pen, a scribble across the question): ink a person sees going by, no tick
+    # (no hook), cross or fill (stray-heavy synth set st72: blanks read as this box, silently;
+    # its zones showed one exit, as a tick's long arm does). Unless it is the arc of a ring
+    # round the box's own option text (see below).
+    passes = np.zeros(n, bool)
+    if m.strokes is not None:
+        st = m.strokes
+        for i in np.flatnonzero(marked & ~strays & ~grid & ~cancelled & (net < SOLID)):
+            passes[i] = passing.passes(st, i, strokes.width(st.dark, m.rects, i, st.scale))
+    usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~passes & ~grid]
     typical = float(np.median(usual)) if len(usual) >= 3 else 0.0
     around, beside, near, ringish, text_ring = outside.around(m, marked,
                                                               groups or [list(range(n))], strays)
+    for i in np.flatnonzero(passes):  # a ring round the option's text passes through its box
+        strays[i] = not runs.text_ringed(m, i)
     zones = (raw_sides, raw_corners, m.rects[:, :2] + m.rects[:, 2:] / 2, m.rects[:, 2])
     # Many clear marks of the page with ink past three corners: this respondent marks with
     # an X, so a heavy X alone in its question is an answer, not a box crossed out.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import passing
 from .levels import BESIDE_LEFT, NEAR_LEFT, RING_BOX
 from .marks import LABEL_SPAN_PT, LINE_PT, PEN_INK, _after_band, _band, _left_band, halo_gaps
 
@@ -325,13 +326,15 @@ def tight_column(m) -> np.ndarray:
 def text_ringed(m, i: int, need: float = RING_COVER) -> bool:
     """Whether the strokes round box ``i``'s option text go round it: with the box before it
     (``ringed_text``), or the text alone (a short one, "Nữ", ringed tightly without its
-    box: round the two together it leaves a side open)."""
+    box: round the two together it leaves a side open); not a stroke across the text, whose
+    ink over and under it joins only through it (``passing.crosses_text``: st72's scribbles
+    over "Nghỉ hưu" and "Khác" were read as rings round them, silently)."""
     st = m.strokes
     if encircles(st, i, ["over", "under"], ringed_text(m, i), need):
-        return True
+        return not passing.crosses_text(st, i)
     lx, ly, lw, lh = m.texts[i]
     alone = np.array([lx, ly, min(lw, LABEL_SPAN_PT * st.scale), lh])
-    return encircles(st, i, ["over", "under"], alone, need)
+    return encircles(st, i, ["over", "under"], alone, need) and not passing.crosses_text(st, i)
 
 
 def over_text(m, i: int) -> bool:
