@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import crowded, runs
+from . import arms, crowded, runs
 from .levels import (
     AFTER_TEXT,
     BESIDE_LEFT,
@@ -314,6 +314,12 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
                c.text_ring[c.follows[idx[k]]]}
         side = [k for k in side if k not in arc]
         near = [k for k in near if k not in arc]
+    if status == "ok" and (side or near):
+        # Ink left of a box that is the long arm of the tick read in the box before it (a
+        # rating row's wide gap crossed): no mark beside that box.
+        read = [idx[k] for k in range(len(idx)) if opts[k] in values]
+        side = [k for k in side if not arms.arm_of_read(idx[k], idx, read, c)]
+        near = [k for k in near if not arms.arm_of_read(idx[k], idx, read, c)]
     if not (ring or side or near):
         return values, status, conf, note
     if kind == "multiple" and status == "ok" and ring and not side and \

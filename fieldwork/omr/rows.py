@@ -155,6 +155,11 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
             _arm_end(idx[k], idx[order[1]], c) and \
             _vertex_owner(idx[k], idx[order[1]], c, flat=False) == idx[k]:
         second = 0.0  # the ink beside is only this tick's arm run on (a stroke's end)
+    if not grid and not stray and c.low <= top < c.high and c.zones is not None:
+        from .arms import light_tick
+
+        if light_tick(k, idx, c):  # a small V here, its long arm run on into the next box
+            return [opts[k]], "ok", 0.6, "tick into next"
     dominant = top >= DOMINANCE * max(second, c.low / 2)
     if top >= CLEAR and dominant and not stray:
         return [opts[k]], "ok", float(c.confidence[idx[k]]) if second < c.low else 0.6, ""
