@@ -106,3 +106,55 @@ def _joined(ink: np.ndarray, bands: dict, x0: int, y0: int) -> bool:
         ids[0] = False
         found.append(ids)
     return bool((found[0] & found[1]).any())
+
+
+DASH_SLANT = 35.0  # degrees: a dash beside a box lies at most this far off the level
+LINE = 3.0  # a line (a broad pen's too) is at least this many times as long as it is wide
+HOOK = 0.12  # a tick's ink rises at least this far (box sides) left of its lowest point ...
+ARM = 0.3  # ... and this far right of it
+
+
+def mark_shape(st, i: int, name: str) -> bool:
+    """Whether the pen ink in box ``i``'s band ``name`` (``left``, ``after``) has the shape of a
+    respondent's mark beside a box: a tick (its lowest point between a hook rising left of it
+    and an arm rising right of it) or a dash (one line, about level). A short steep line, a
+    hook open to one side, a zigzag or a loop is a pen's slip (the stray-heavy synth set:
+    such strokes beside blank questions read as marks beside)."""
+    import cv2
+
+    pts = _band_ink(st, i, name)
+    w = float(st.rects[i, 2])
+    if len(pts) < 5:
+        return True  # too little to tell: left to the rules as before
+    (_, _), (a, b), _ = cv2.minAreaRect(pts.astype(np.float32))
+    if min(a, b) / w <= ACROSS or max(a, b) >= LINE * min(a, b):  # one line: a dash if level
+        _, vecs = np.linalg.eigh(np.cov(pts.T.astype(np.float64)))
+        dx, dy = vecs[:, -1]
+        return bool(np.degrees(np.arctan2(abs(dy), abs(dx))) <= DASH_SLANT)
+    xs, ys = pts[:, 0], pts[:, 1]
+    low = ys >= ys.max() - 1.5
+    vx, vy = float(xs[low].mean()), float(ys.max())
+    pen = 0.1 * w
+    left, right = ys[xs < vx - pen], ys[xs > vx + pen]
+    return bool(len(left) and len(right) and vy - left.min() >= HOOK * w and
+                vy - right.min() >= ARM * w)
+
+
+def _band_ink(st, i: int, name: str) -> np.ndarray:
+    """The pixels (x, y) of the strokes through box ``i``'s band ``name`` (``runs.Strokes``),
+    page pixels; empty when none."""
+    strokes = st.strokes(i, name)
+    keep = strokes[strokes[:, 4] < 2]
+    if not len(keep):
+        return np.zeros((0, 2))
+    hgt, wid = st.dark.shape
+    win = st.window(i, name)
+    x0, y0 = max(0, int(win[0])), max(0, int(win[1]))
+    x1, y1 = min(wid, int(np.ceil(win[2]))), min(hgt, int(np.ceil(win[3])))
+    _, n, lab, stats, _ = st._windows[(x0, y0, x1, y1, name not in ("over", "under", "after"))]
+    ids = [k for k in range(1, n) if any(
+        stats[k, 0] + x0 == s[0] and stats[k, 1] + y0 == s[1] and
+        stats[k, 0] + stats[k, 2] + x0 == s[2] and stats[k, 1] + stats[k, 3] + y0 == s[3]
+        for s in keep)]
+    ys, xs = np.nonzero(np.isin(lab, ids))
+    return np.column_stack([xs + x0, ys + y0])

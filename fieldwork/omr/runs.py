@@ -278,7 +278,10 @@ def strays(m, answered: np.ndarray, halo: np.ndarray, lab: np.ndarray | None,
                 loose[i] = True
             else:
                 streak[i, 0] = True
-        if after[i] and st.runs_on(i, "after"):
+        elif halo[i, 0] > BESIDE_LEFT and not passing.mark_shape(st, i, "left") and \
+                not round_box(m, i):
+            streak[i, 0] = True  # no tick, no dash, no ring's arc: a slip of the pen, doubted
+        if after[i] and (st.runs_on(i, "after") or not passing.mark_shape(st, i, "after")):
             streak[i, 1] = True
     return ring | loose, text, dropped & ~ring & ~text
 
