@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 PEN = 90  # darkness (of 255) over the print that is a pen's stroke (pencil: often less)
+LIGHT_PEN = 60  # ... a light ballpoint's (grey rings on a pale scan), asked second
 PATCH = 0.8  # each box's surroundings, in box sides from its centre, taken as print
 SECTORS = 16
 HOLLOW = 0.42  # no pen ink this close (box sides) to a ring's centre
@@ -34,17 +35,25 @@ STEP = 0.3  # a loop's distance from its centre changes less than this from sect
 class GridInk:
     """The pen ink over one grid's boxes (``rects``: page pixels), found on first use."""
 
-    def __init__(self, dark: np.ndarray, rects: np.ndarray):
-        self.dark, self.rects = dark, rects
+    def __init__(self, dark: np.ndarray, rects: np.ndarray, pen: int = PEN):
+        self.dark, self.rects, self.pen = dark, rects, pen
         self.side = float(np.median(rects[:, 2]))
         self._pts: np.ndarray | None = None
         self._rings: dict = {}
+        self._light: GridInk | None = None
+
+    @property
+    def light(self) -> GridInk:
+        """The same grid's ink taken from a lighter pen's level (``LIGHT_PEN``)."""
+        if self._light is None:
+            self._light = GridInk(self.dark, self.rects, LIGHT_PEN)
+        return self._light
 
     @property
     def points(self) -> np.ndarray:
         """Pen ink pixels (x, y) in page pixels, print taken out (worked out once)."""
         if self._pts is None:
-            self._pts = _pen_points(self.dark, self.rects, self.side)
+            self._pts = _pen_points(self.dark, self.rects, self.side, self.pen)
         return self._pts
 
     def ring(self, i: int, loose: bool = False) -> tuple[float, float] | None:
@@ -72,6 +81,13 @@ class GridInk:
         cone = (d @ to) > np.cos(np.deg2rad(CONE)) * r * far
         inner = cone & (r > HOLLOW * self.side) & (r < far + ENCLOSED * self.side)
         return not inner.any() and (cone & (r < far + BEYOND * self.side)).any()
+
+    def inside(self, i: int) -> int:
+        """How many pen ink pixels lie inside box ``i``."""
+        x, y, w, h = self.rects[i]
+        pts = self.points
+        return int(np.count_nonzero((pts[:, 0] > x) & (pts[:, 0] < x + w) & (pts[:, 1] > y) &
+                                    (pts[:, 1] < y + h)))
 
     def on_rings(self, i: int, centres: list[tuple[float, float]]) -> float:
         """The share of the pen ink inside box ``i`` that lies on the rings centred at
@@ -102,7 +118,7 @@ class GridInk:
         return int(left.sum())
 
 
-def _pen_points(dark: np.ndarray, rects: np.ndarray, s: float) -> np.ndarray:
+def _pen_points(dark: np.ndarray, rects: np.ndarray, s: float, pen: int = PEN) -> np.ndarray:
     """Pixels of pen ink round a grid's boxes: darkness over the grid's print (the median of
     every box's surroundings, widened by a pixel for boxes set half a pixel apart)."""
     h = int(round(PATCH * s))
@@ -127,7 +143,7 @@ def _pen_points(dark: np.ndarray, rects: np.ndarray, s: float) -> np.ndarray:
         at = (slice(y - h, y + h + 1), slice(x - h, x + h + 1))
         base[at] = np.maximum(base[at], printed)
         seen[at] = True
-    ys, xs = np.nonzero(((roi - base) >= PEN) & seen)
+    ys, xs = np.nonzero(((roi - base) >= pen) & seen)
     return np.column_stack([xs + x0, ys + y0]).astype(np.float64)
 
 

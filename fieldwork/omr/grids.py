@@ -13,6 +13,7 @@ from .gridrings import GridInk
 from .levels import CANCEL_FILL, CLEAR, RING_GAP
 
 LONE_TICK = 0.15  # a tick in a grid column whose arm runs off its box: lighter than CLEAR
+BESIDE_RING = 0.12  # a mark this dark beside a box read from a ring round it: a second answer
 STRAY = 0.03  # pen ink (square box sides) over a ringed column on no ring's course: noise
 ARCS = 0.9  # share of a box's ink on rings' courses: the rings' arcs, no mark of its own
 SHORT_GRID = 6  # a digit grid this long is a number written whole (phone, ID), not a count
@@ -29,6 +30,8 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
     for i in idx:
         positions.setdefault(int(boxes[i]["position"]), []).append(i)
     digits, states, confs, lone, whys, reads = [], [], [], {}, [], []
+    later: list[int] = []  # doubted columns with no ring at a pen's darkness
+    beside = False
     rings = [r for r in (outside.ring_in_column(positions[p], c) for p in positions)
              if r is not None]
     rung = ringed_boxes(c)
@@ -40,8 +43,8 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
     for n, pos in enumerate(sorted(positions)):
         group = positions[pos]
         opts = [boxes[i]["option"] for i in group]
-        vals, status, conf, why = outside.judge_outside(group, opts, c, "single",
-                                           *judge._single(group, opts, c, grid=True))
+        single = judge._single(group, opts, c, grid=True)
+        vals, status, conf, why = outside.judge_outside(group, opts, c, "single", *single)
         ringed, alone = outside.ringed_in_column(group, c, rings)
         if ringed is not None and alone:  # light ink elsewhere only rings' arcs
             vals, status, conf = [boxes[ringed]["option"]], "ok", 0.6
@@ -67,7 +70,11 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
                 vals, status, conf, why = [boxes[r]["option"]], "ok", 0.6, ""
         if ink is not None:
             vals, status, conf, why = _pen_ring(group, n, sorted(positions), positions, boxes,
-                                                c, ink, idx, (vals, status, conf, why))
+                                                c, ink, idx, (vals, status, conf, why), later)
+        if status == "ok" and len(vals) == 1 and c.net[group[opts.index(vals[0])]] < c.low and \
+                any(c.net[i] >= BESIDE_RING and o in single[0] and o not in vals
+                    for i, o in zip(group, opts, strict=True)):
+            beside = True  # read from a ring, beside a mark in another box as dark as a tick
         marked = [i for i in group if c.net[i] >= c.low]
         if status == "doubtful" and why == "ink near" and not marked and n and \
                 states[n - 1] == "ok" and all(boxes[i]["option"] == digits[n - 1]
@@ -98,6 +105,22 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
     for n, digit in lone.items():  # ... taken when the columns beside it are read too
         if all(states[k] == "ok" or k in lone for k in (n - 1, n + 1) if 0 <= k < len(states)):
             digits[n], states[n], confs[n] = digit, "ok", 0.6
+    if ink is not None and not beside:
+        # A light ballpoint's grey ring on a pale scan leaves its loop broken at a pen's
+        # darkness (p65: ringed numbers doubted, or a ringed digit left out as a gap, so): the
+        # doubted columns, and those left out inside the number, are asked again at a lighter
+        # pen's level. Not where a column was read from a ring beside a mark as dark as a
+        # tick in another of its boxes (drawn: a light tick under a ring read as the ring
+        # alone): that number stays with a person, as before.
+        inner = [k for k, s in enumerate(states) if s != "blank"]
+        gaps = [k for k in range(inner[0] + 1, inner[-1]) if states[k] == "blank"] \
+            if inner else []
+        for n in sorted({k for k in later if states[k] == "doubtful"} | set(gaps)):
+            group = positions[sorted(positions)[n]]
+            r = _light_ring(group, n, sorted(positions), positions, c, ink, idx)
+            if r is not None:
+                digits[n], states[n], confs[n], whys[n] = boxes[r]["option"], "ok", 0.6, ""
+                c.ringish[r] = True
     filled = [s != "blank" for s in states]
     end = max((i for i, f in enumerate(filled) if f), default=0)
     if 0 < end < len(states) - 1 and states[end] == "ok" and _arm_from_left(*reads[end], c):
@@ -131,7 +154,8 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
 
 
 def _pen_ring(group: list[int], n: int, order: list[int], positions: dict, boxes: list[dict],
-              c: BoxCalls, ink: GridInk, idx: list[int], read: tuple) -> tuple:
+              c: BoxCalls, ink: GridInk, idx: list[int], read: tuple,
+              later: list[int] | None = None) -> tuple:
     """A column judged again from the rings its pen's ink draws (``gridrings``).
 
     A light mark read in a column where the ink runs round another box of it as a ring is
@@ -180,27 +204,61 @@ def _pen_ring(group: list[int], n: int, order: list[int], positions: dict, boxes
                 return vals, "doubtful", 0.4, "ring other"
     if status != "doubtful" or c.zones is None or c.cancelled[group].any():
         return read
+    r = _ring_read(group, n, order, positions, c, ink, idx)
+    if r is None:
+        if later is not None:
+            later.append(n)  # asked again at a lighter pen's level (``judge_grid``)
+        return read
+    c.ringish[r] = True  # the box is in view round its ring (``read._unseen``)
+    return [boxes[r]["option"]], "ok", 0.6, ""
+
+
+def _light_ring(group: list[int], n: int, order: list[int], positions: dict, c: BoxCalls,
+                ink: GridInk, idx: list[int]) -> int | None:
+    """The box a ring goes round in a column with no ring at a pen's darkness, read at a
+    lighter pen's level (``_ring_read``): no pen's loop round another box of the column, and
+    no light ink of its own (off every ring's course) in another box."""
+    if c.zones is None or c.cancelled[group].any():
+        return None
+    light = ink.light
+    r = _ring_read(group, n, order, positions, c, light, idx)
+    local = {i: k for k, i in enumerate(idx)}
+    if r is None or any(ink.ring(local[i], loose=True) for i in group if i != r):
+        return None  # a pen's ring round another box of the column
+    near = [positions[order[k]] for k in (n - 1, n + 1) if 0 <= k < len(order)]
+    loops = [p for p in (light.ring(local[i]) for g in [group, *near] for i in g)
+             if p is not None]
+    if any(light.inside(local[i]) > STRAY * light.side ** 2 and
+           light.on_rings(local[i], loops) < ARCS for i in group if i != r):
+        return None  # a light tick or stroke of its own in another box (as light as the ring)
+    return r
+
+
+def _ring_read(group: list[int], n: int, order: list[int], positions: dict, c: BoxCalls,
+               ink: GridInk, idx: list[int]) -> int | None:
+    """The one box of a doubted column its pen's ink rings, when all other ink over the
+    column lies on rings' courses (see ``_pen_ring``), else None."""
+    local = {i: k for k, i in enumerate(idx)}
     rings = [i for i in group if ink.ring(local[i])]
     if len(rings) != 1:
-        return read
+        return None
     r = rings[0]
     if any(ink.ring(local[i], loose=True) for i in group if i != r) or \
             any(ink.encloses(ink.ring(local[r]), local[r], local[i]) for i in group if i != r):
-        return read
+        return None
     centres, w = c.zones[2], c.zones[3]
     near = [positions[order[k]] for k in (n - 1, n + 1) if 0 <= k < len(order)]
     loops = [p for p in (ink.ring(local[i]) for g in [group, *near] for i in g) if p is not None]
     heavy = [j for j in idx if j != r and c.net[j] >= CLEAR and
              (j in group or np.abs(centres[j] - centres[r]).max() <= 1.7 * w[r])]
     if heavy and c.crosses:
-        return read  # crosses' arms round a box look like a ring
+        return None  # crosses' arms round a box look like a ring
     if any(ink.on_rings(local[j], loops) < ARCS for j in {*heavy, *(
             i for i in group if i != r and c.net[i] >= c.low)}):
-        return read  # a mark of its own (pencil too light to count as pen ink: none on rings)
+        return None  # a mark of its own (pencil too light to count as pen ink: none on rings)
     if ink.stray([local[i] for i in group], loops) > STRAY * ink.side ** 2:
-        return read
-    c.ringish[r] = True  # the box is in view round its ring (``read._unseen``)
-    return [boxes[r]["option"]], "ok", 0.6, ""
+        return None
+    return r
 
 
 def _arm_from_left(group: list[int], read: list[bool], c: BoxCalls) -> bool:
