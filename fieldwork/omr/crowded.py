@@ -10,7 +10,9 @@ import numpy as np
 
 from . import runs
 from .levels import NEAR_LEFT, THROUGH
-from .marks import BoxMeasures
+from .marks import PEN_INK, BoxMeasures
+
+ARC_RISE = 0.35  # a ring's arc passing through the band after a text rises at most this much
 
 
 def unseen(m: BoxMeasures, marked: np.ndarray, answered: np.ndarray, halo: np.ndarray,
@@ -79,3 +81,38 @@ def _arc_from(m: BoxMeasures, g: list[int], j: int, i: int, centres: np.ndarray)
     # nothing out the far side.
     return bool((corners[fc] > THROUGH).all() and (sides[far[0]] <= THROUGH).all() and
                 (corners[far[1]] <= THROUGH).all())
+
+
+def arc_below(m: BoxMeasures, text: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Boxes (of ``after``) whose ink just after their option's text is the lower arc of a ring
+    round the text of the option right above in the column (``text``: rings whose strokes go
+    round it): a stroke running on from that band up into the band under the ringed text. A
+    two-line text's ring passes low over the next row (paper tuning seed 65: five rings round
+    "Về thời gian ... kiến nghị" doubted "Lý do khác" below, "ink near"); a mark of its own
+    after the text is a stroke apart from the ring (the band then holds two) or, touching the
+    arc, makes the band's ink rise and fall as a mark's size (a tick, a dash drawn there)."""
+    out = np.zeros(len(after), bool)
+    if m.strokes is None or m.texts is None:
+        return out
+    w = m.rects[:, 2]
+    for i in np.flatnonzero(after):
+        above = [r for r in np.flatnonzero(text) if r != i and
+                 abs(m.rects[r, 0] - m.rects[i, 0]) < 0.5 * w[i] and
+                 0 < m.rects[i, 1] - m.rects[r, 1] < 4 * w[i]]
+        drawn = m.strokes.strokes(i, "after")
+        if np.count_nonzero(drawn[:, 4] < 2) != 1 or not _flat(m, i):
+            continue  # the arc alone, passing by: a mark beside it is apart, or rises there
+        for r in above:
+            under = m.strokes.bands(r).get("under")
+            if under is not None and m.strokes.runs_on(i, "after") and \
+                    m.strokes.reaches(i, "after", under):
+                out[i] = True
+    return out
+
+
+def _flat(m: BoxMeasures, i: int) -> bool:
+    """Whether the drawn ink in the band after box ``i``'s option text lies in a thin level
+    strip (at most ``ARC_RISE`` of a box side tall): an arc passing by, not a tick or a dash."""
+    x0, y0, x1, y1 = (int(round(v)) for v in m.strokes.bands(i)["after"])
+    ys = np.nonzero(m.strokes.dark[max(y0, 0):y1, max(x0, 0):x1] > PEN_INK)[0]
+    return len(ys) > 0 and int(ys.max() - ys.min()) <= ARC_RISE * m.rects[i, 2]

@@ -147,6 +147,7 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
         for j in np.flatnonzero(text & (prev >= 0)):
             if after[prev[j]] and m.strokes.runs_on(prev[j], "after"):
                 after[prev[j]] = False
+        after &= ~crowded.arc_below(m, text, after)  # ... or round the text above it
     near = (after | stray | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
     if m.strokes is not None:
         # In a question with a mark, a ring or a mark beside another option is doubted as
