@@ -112,6 +112,7 @@ DASH_SLANT = 35.0  # degrees: a dash beside a box lies at most this far off the 
 LINE = 3.0  # a line (a broad pen's too) is at least this many times as long as it is wide
 HOOK = 0.12  # a tick's ink rises at least this far (box sides) left of its lowest point ...
 ARM = 0.3  # ... and this far right of it
+HOOK_LINE = 0.4  # ... its hook one line: at most this wide across (box sides)
 
 
 def mark_shape(st, i: int, name: str) -> bool:
@@ -135,9 +136,15 @@ def mark_shape(st, i: int, name: str) -> bool:
     low = ys >= ys.max() - 1.5
     vx, vy = float(xs[low].mean()), float(ys.max())
     pen = 0.1 * w
-    left, right = ys[xs < vx - pen], ys[xs > vx + pen]
-    return bool(len(left) and len(right) and vy - left.min() >= HOOK * w and
-                vy - right.min() >= ARM * w)
+    hook = pts[xs < vx - pen]
+    left, right = hook[:, 1], ys[xs > vx + pen]
+    if not (len(left) and len(right) and vy - left.min() >= HOOK * w and
+            vy - right.min() >= ARM * w):
+        return False
+    # Left of a box the hook is one short line (p51's ticks beside: 0.28 box sides across at
+    # most); a zigzag has a turn in it. After a text the band may take in a letter or two.
+    return name != "left" or len(hook) < 5 or \
+        min(cv2.minAreaRect(hook.astype(np.float32))[1]) <= HOOK_LINE * w
 
 
 def _band_ink(st, i: int, name: str) -> np.ndarray:

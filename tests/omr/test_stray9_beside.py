@@ -2,9 +2,9 @@
 stray strokes (``pens.draw_stray``, 2-5 segments of 2-9 mm) drawn near blank questions were
 read as a mark beside a box in 28 of 300 drawings. A respondent's mark beside a box is a tick
 (its lowest point between a hook and a longer arm, both rising) or a dash (a level line); a
-short steep line, a hook open to one side, a zigzag is doubted. Drawn with OpenCV on the page
-rendered from the printed PDF, placed from the printed layout (the strokes in box sides from
-the box's top-left corner, as drawn by ``draw_stray`` in those drawings)."""
+short steep line, a hook open to one side, a zigzag (a hook with a turn in it) is doubted.
+Drawn with OpenCV on the page rendered from the printed PDF, placed from the printed layout
+(the strokes in box sides from the box's top-left corner, as ``draw_stray`` drew them)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,15 @@ SLIPS = [
     ("sipas", 1, "results_2", "2", [(1.66, -0.7), (1.82, -0.83), (2.37, 0.48)]),
     ("sipas", 0, "procedure_4", "5", [(1.76, 1.36), (2.17, 0.53), (2.34, 0.29), (2.55, 0.61),
                                       (2.5, 0.56)]),
+    # zigzags whose lowest point lies between two rising strokes, as a tick's does: the hook
+    # has a turn in it (st72 sheet 39 the last)
+    ("sipas", 1, "gender", "male", [(-0.25, 0.19), (-0.81, 0.79), (-0.43, 1.1), (-0.4, 1.66),
+                                    (-1.16, 1.49)]),
+    ("sipas", 0, "access_2", "3", [(2.13, 1.52), (2.88, 1.83), (2.16, 1.91), (2.96, 1.17),
+                                   (2.59, 0.66), (1.61, 1.29)]),
+    ("sipas", 1, "results_2", "na", [(-0.8, 0.42), (-1.9, 1.21), (-1.25, 1.38)]),
+    ("sipas", 1, "occupation", "employee", [(-1.55, 1.39), (-1.23, 1.26), (-2.08, 1.44),
+                                            (-1.21, 0.05), (-2.64, 1.39), (-2.48, -0.19)]),
 ]
 
 
