@@ -138,8 +138,12 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
     ans.values = digits[:last + 1]
     # A number of many digits (a phone, a citizen ID) read with fewer than half of them is
     # not a number anyone writes: a stray stroke through one column of an empty grid, read
-    # as its only digit (a synth stray-stroke set read a blank citizen ID as "2" so).
-    short = q["kind"] == "digits" and len(states) >= SHORT_GRID and 2 * (last + 1) < len(states)
+    # as its only digit (a synth stray-stroke set read a blank citizen ID as "2" so). Nor is
+    # one digit short of the grid (9 of a phone's 10, 11 of a citizen ID's 12; an old ID is 3
+    # short): the last digit's mark was not seen (seed 20, re-read at the eighth session's
+    # end: a ring round a phone's last "0" on a page skewed 3 degrees missed, nine read).
+    short = q["kind"] == "digits" and len(states) >= SHORT_GRID and (
+        2 * (last + 1) < len(states) or last + 2 == len(states))
     if "multiple" in states:
         ans.status = "multiple"
     elif "doubtful" in states or gap or (q["kind"] == "date" and not all(filled)) or short:

@@ -44,3 +44,12 @@ def test_a_phone_number_is_read_and_a_phone_of_four_digits_is_doubted(forms):
     assert _ticked(forms, "0912345678", "phone").status == "ok"
     a = _ticked(forms, "0912", "phone")
     assert (a.status, a.note) == ("doubtful", "digit short")
+
+
+@pytest.mark.parametrize("number,question", [("091234567", "phone"),
+                                             ("03428196051", "citizen_id")])
+def test_a_number_one_digit_short_of_its_grid_goes_to_a_person(forms, number, question):
+    """Nine digits of a phone's ten, eleven of a citizen ID's twelve: no number of either,
+    the last digit's mark not seen."""
+    a = _ticked(forms, number, question)
+    assert (a.values, a.status, a.note) == (list(number), "doubtful", "digit short")
