@@ -49,6 +49,15 @@ def light_tick(k: int, idx: list[int], c: BoxCalls) -> bool:
     return arm_box(k, idx, c) is not None
 
 
+def box_before(idx: list[int], i: int, c: BoxCalls) -> int | None:
+    """The box just before box ``i`` in its row (level with it, half a side to four and a half
+    sides left of it), or None (``c.zones`` must be known)."""
+    centres, w = c.zones[2], c.zones[3]
+    before = [j for j in idx if abs(centres[j, 1] - centres[i, 1]) < 0.5 * w[i] and
+              0.5 * w[i] < centres[i, 0] - centres[j, 0] < 4.5 * w[i]]
+    return max(before, key=lambda k: centres[k, 0]) if before else None
+
+
 def arm_of_read(i: int, idx: list[int], read: list[int], c: BoxCalls) -> bool:
     """Whether the ink beside box ``i`` (left of it) is the long arm of the tick read in a box of
     ``read`` before it in its row: ``i`` holds only that arm's end (``arm_box``), or the arm
@@ -62,12 +71,10 @@ def arm_of_read(i: int, idx: list[int], read: list[int], c: BoxCalls) -> bool:
         return False
     from .outside import _from_left
 
-    centres, w = c.zones[2], c.zones[3]
-    before = [j for j in idx if abs(centres[j, 1] - centres[i, 1]) < 0.5 * w[i] and
-              0.5 * w[i] < centres[i, 0] - centres[j, 0] < 4.5 * w[i]]
-    if not before:
+    j = box_before(idx, i, c)
+    if j is None:
         return False
-    j = max(before, key=lambda o: centres[o, 0])
+    centres, w = c.zones[2], c.zones[3]
     gap = (centres[i, 0] - centres[j, 0]) / w[j] - 1  # box sides between the two outlines
     return j in read and not c.cancelled[j] and c.reach(j) >= gap - 0.1 and \
         _from_left(idx, i, c)

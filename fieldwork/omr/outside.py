@@ -397,12 +397,10 @@ def _from_left(idx: list[int], i: int, c: BoxCalls) -> bool:
     before it in its row (a tick drawn there running on to this one), not a mark beside it."""
     if c.vertex is None or c.zones is None:
         return False
-    centres, w = c.zones[2], c.zones[3]
-    before = [j for j in idx if abs(centres[j, 1] - centres[i, 1]) < 0.5 * w[i] and
-              0.5 * w[i] < centres[i, 0] - centres[j, 0] < 4.5 * w[i]]
-    if not before:
+    j = arms.box_before(idx, i, c)
+    if j is None:
         return False
-    j = max(before, key=lambda k: centres[k, 0])
+    centres, w = c.zones[2], c.zones[3]
     p = c.vertex(j, i)
     if p is None:
         return False

@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 import pytest
 
-from .test_drawn_marks import PEN, _answered, _blend, _boxes, _px, _read
+from .test_drawn_marks import PEN, _px
+from .test_ticks8_arms import _scan as _ticks8_scan
 
 ROWS = [("access_3", 0), ("procedure_2", 0), ("results_1", 1), ("feedback_3", 1)]
 
@@ -35,14 +36,8 @@ def _long_tick(ink: np.ndarray, a: dict, b: dict, hook: tuple, end: float) -> No
 
 
 def _scan(forms, question: str, page: int, draw, opacity: float = 0.75, blur: float = 0.0):
-    pages, layout = forms["sipas"]
-    boxes = _boxes(layout, page, question)
-    ink = np.zeros_like(pages[page])
-    draw(ink, boxes)
-    image = _blend(_answered(pages[page], layout, page, question), ink, opacity)
-    if blur:
-        image = cv2.GaussianBlur(image, (0, 0), blur)  # a soft scan
-    return _read(image, layout)[question], boxes
+    """``test_ticks8_arms``'s drawn sipas row, a little darker by default."""
+    return _ticks8_scan(forms, question, page, draw, opacity, blur)
 
 
 @pytest.mark.parametrize(("question", "page"), ROWS)
