@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -45,11 +46,16 @@ class XlsxSheet:
 
 
 class XlsxBook:
-    """The sheets read from a workbook; ``close()`` (or ``with``) removes the temporary files."""
+    """The sheets read from a workbook; ``close()`` (or ``with``) removes the temporary files.
+
+    A book dropped without ``close()`` (a caller's generator never started, an exception on
+    the way) still removes them when it is collected, or at the latest when the process
+    exits: uploaded rows are respondents' data and must not stay behind in the temp folder."""
 
     def __init__(self, folder: Path, rows: Path, sheetnames: list[str], read: list[str],
                  merges: dict[str, list] | None = None) -> None:
         self._folder = folder
+        self._remove = weakref.finalize(self, shutil.rmtree, folder, True)
         self.sheetnames = sheetnames
         self._sheets = {name: XlsxSheet(name, rows / f"{i}.jsonl", (merges or {}).get(name))
                         for i, name in enumerate(read)}
@@ -69,7 +75,7 @@ class XlsxBook:
 
     def close(self) -> None:
         """Delete the rows written by the child."""
-        shutil.rmtree(self._folder, ignore_errors=True)
+        self._remove()
 
     def __enter__(self) -> XlsxBook:
         return self

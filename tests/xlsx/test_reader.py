@@ -92,3 +92,29 @@ def test_archives_that_are_not_workbooks(tmp_path):
     assert os.path.getsize(bomb) < 200_000
     assert _refused(bomb).code == "ratio"
     assert inspect_xlsx(build(tmp_path / "fine.xlsx", [["a"]]))["xl/workbook.xml"] > 0
+
+
+def test_rows_left_unread_do_not_stay_in_the_temp_folder(tmp_path, monkeypatch):
+    """Uploaded rows are respondents' data. An import that opens a workbook and stops before
+    reading its rows (a wrong header, an error on the way, a caller that drops the book)
+    must not leave the child's files behind: 20 such folders were found in /tmp after test
+    runs."""
+    import gc
+    import io
+    import tempfile
+
+    from fieldwork.imports.reading import read_source
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    path = build(tmp_path / "ok.xlsx", [["Mã hồ sơ", "Điểm"], ["HS-1", 4.5]])
+    source = read_source(io.BytesIO(path.read_bytes()), "ok.xlsx")
+    assert [p.name for p in temp.iterdir()][0].startswith("fieldwork-xlsx-")
+    del source  # its rows were never started
+    gc.collect()
+    assert list(temp.iterdir()) == []
+    book = read_xlsx(path)  # a book dropped without close()
+    del book
+    gc.collect()
+    assert list(temp.iterdir()) == []
