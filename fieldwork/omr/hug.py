@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .levels import CLEAR, LOW
+from .pairs import distances, offsets
 
 SECTORS = 16
 OUTLINE_PT = 0.75  # half the printed outline and its blur, points: never counted
@@ -42,14 +43,13 @@ def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale:
         return out
     room = _room(rects, texts)
     centres = rects[:, :2] + rects[:, 2:] / 2
-    rel = (centres[None, :, :] - centres[:, None, :]) / rects[:, 2, None, None]
-    close = np.abs(rel).max(axis=2) < 1.9
+    rx, ry = offsets(centres, centres, rects[:, 2])
+    close = np.maximum(np.abs(rx), np.abs(ry)) < 1.9
     np.fill_diagonal(close, False)
-    step = np.where(rel > 0.5, 1, np.where(rel < -0.5, -1, 0))  # N×N×2: x, y
     shun = np.zeros((n, 3, 3), bool)  # [box, y + 1, x + 1]: paper facing an inked box
     if inked is not None:
         for i, j in zip(*np.nonzero(close & inked[None, :]), strict=True):
-            sx, sy = step[i, j]
+            sx, sy = _step(rx[i, j]), _step(ry[i, j])
             if sx and sy:
                 shun[i, sy + 1, sx + 1] = True
             elif sx:
@@ -78,12 +78,17 @@ def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale:
     return out & ~pairs.any(axis=1)
 
 
+def _step(rel: float) -> int:
+    """Which way (-1, 0, 1) a box lies along one axis, ``rel`` box sides off."""
+    return 1 if rel > 0.5 else -1 if rel < -0.5 else 0
+
+
 def _usual(ink: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Each box's usual ink per sector: the median of its nearest boxes of the same size."""
     if len(ink) < 4:
         return np.zeros_like(ink, dtype=np.float64)
     k = min(NEAREST, len(ink) - 1)
-    d = np.linalg.norm(centres[:, None, :] - centres[None, :, :], axis=2)
+    d = distances(centres, centres)
     np.fill_diagonal(d, np.inf)
     near = np.argpartition(d, k - 1, axis=1)[:, :k]
     return np.median(ink[near], axis=1)

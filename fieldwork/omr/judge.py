@@ -34,6 +34,7 @@ from .levels import (
     X_RATIO,
 )
 from .marks import BoxMeasures, diagonal_ratio, low_point, peak
+from .pairs import distances, offsets
 from .rows import _multiple, _single, _streak  # noqa: F401  (outside calls _streak from here)
 
 LIGHT_CROSS = 0.12  # ink past each corner of a box whose light fill was crossed out ...
@@ -98,7 +99,7 @@ def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
         group = np.flatnonzero(sizes == s)
         pool = group if len(group) >= k else np.arange(len(m.fill))
         kk = min(k, len(pool))
-        d = np.linalg.norm(centres[group, None, :] - centres[None, pool, :], axis=2)
+        d = distances(centres[group], centres[pool])
         near = np.argpartition(d, kk - 1, axis=1)[:, :kk]
         base[group] = np.quantile(m.fill[pool][near], 0.4, axis=1)
     return np.minimum(base, EMPTY_MAX)
@@ -111,9 +112,9 @@ _CORNERS = ((-1, -1), (1, -1), (-1, 1), (1, 1))  # TL, TR, BL, BR
 def _facing(m: BoxMeasures) -> tuple[np.ndarray, np.ndarray]:
     """For each box and each side / corner direction, which boxes sit right there (N×4×N)."""
     centres = m.rects[:, :2] + m.rects[:, 2:] / 2
-    rel = (centres[None, :, :] - centres[:, None, :]) / m.rects[:, 2:3][:, :, None]
-    near = np.abs(rel).max(axis=2) < 1.9
-    ahead = [(rel[:, :, a] * d > 0.5) if d else (np.abs(rel[:, :, a]) < 0.5)
+    rel = offsets(centres, centres, m.rects[:, 2])
+    near = np.maximum(np.abs(rel[0]), np.abs(rel[1])) < 1.9
+    ahead = [(rel[a] * d > 0.5) if d else (np.abs(rel[a]) < 0.5)
              for a, d in ((0, -1), (0, 1), (1, -1), (1, 1), (0, 0), (1, 0))]
     left, right, up, down, column, row = ahead
     sides = np.stack([near & left & row, near & right & row, near & up & column,

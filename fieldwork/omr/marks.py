@@ -16,6 +16,7 @@ import numpy as np
 
 from .align import paper_level
 from .geometry import rect_array
+from .pairs import distances
 
 NEAR_PT = 1.5  # ... looked for this near first
 SEARCH_PT = 3.0  # how far (points) a box may sit from where the corner marks put it
@@ -189,7 +190,7 @@ def locate(ii: np.ndarray, rects: np.ndarray, scale: float) -> tuple[np.ndarray,
         return np.zeros_like(own), strength
     centres = np.column_stack([x + w / 2, y + h / 2])
     a_xy, a_off = centres[anchors], own[anchors]
-    d = np.linalg.norm(centres[:, None, :] - a_xy[None, :, :], axis=2)
+    d = distances(centres, a_xy)
     k = min(NEIGHBOURS, len(a_xy))
     near = np.argpartition(d, k - 1, axis=1)[:, :k]
     return np.median(a_off[near], axis=1), strength

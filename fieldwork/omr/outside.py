@@ -26,6 +26,7 @@ from .levels import (
     TIGHT_TEXT,
 )
 from .marks import BoxMeasures
+from .pairs import chebyshev, offsets
 
 NEARER = 0.5  # a mark between a text and the next box this much nearer one is that one's,
 WIDE_GAP = 2.7  # ... where the gap is this many box widths at least
@@ -121,8 +122,7 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
         ring |= unseen
     # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm).
     centres = m.rects[:, :2] + m.rects[:, 2:] / 2
-    reach = np.abs(centres[:, None, :] - centres[None, :, :]).max(axis=2) < \
-        1.7 * m.rects[:, 2:3]
+    reach = chebyshev(centres, centres) < 1.7 * m.rects[:, 2:3]
     np.fill_diagonal(reach, False)
     clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
     around = ((ring | text) & clear) | unseen
@@ -468,11 +468,11 @@ def facing_clear(g: np.ndarray, c: BoxCalls) -> np.ndarray:
     out = np.zeros((len(g), 4), bool)
     if not len(clear):
         return out
-    d = (centres[clear][None, :, :] - centres[g][:, None, :]) / w[g][:, None, None]
-    row, col = np.abs(d[:, :, 1]) < 0.5, np.abs(d[:, :, 0]) < 0.5
+    d = offsets(centres[g], centres[clear], w[g])
+    row, col = np.abs(d[1]) < 0.5, np.abs(d[0]) < 0.5
     for k, (a, sign, level) in enumerate(((0, -1, row), (0, 1, row), (1, -1, col),
                                          (1, 1, col))):
-        ahead = d[:, :, a] * sign
+        ahead = d[a] * sign
         out[:, k] = (level & (ahead > 0.5) & (ahead < 1.9)).any(axis=1)
     return out
 
