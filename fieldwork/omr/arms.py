@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .marks import PEN_INK, UNIT
-from .rows import ARM_FILL, ARM_WIDTH, _one_arm
+from .ticks import ARM_FILL, ARM_WIDTH, _one_arm
 
 if TYPE_CHECKING:
     from .judge import BoxCalls
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def arm_box(k: int, idx: list[int], c: BoxCalls) -> int | None:
     """The box (of ``idx``) holding only the end of the long arm of a tick drawn in box
-    ``idx[k]``: joined to it by one stroke whose lowest ink lies in ``idx[k]`` (``rows._one_arm``),
+    ``idx[k]``: joined to it by one stroke whose lowest ink lies in ``idx[k]`` (``ticks._one_arm``),
     the question's only other ink; else None."""
     i = idx[k]
     if c.zones is None or c.joined is None or c.width is None or c.cancelled[i]:
@@ -62,14 +62,14 @@ def arm_of_read(i: int, idx: list[int], read: list[int], c: BoxCalls) -> bool:
     """Whether the ink beside box ``i`` (left of it) is the long arm of the tick read in a box of
     ``read`` before it in its row: ``i`` holds only that arm's end (``arm_box``), or the arm
     stops at its outline: the ticked box's own stroke runs on to ``i``'s left side, its lowest
-    ink in the ticked box (``outside._from_left``)."""
+    ink in the ticked box (``offbox._from_left``)."""
     if c.net[i] >= c.low:
         return False
     if any(arm_box(idx.index(j), idx, c) == i for j in read):
         return True
     if c.reach is None or c.zones is None:
         return False
-    from .outside import _from_left
+    from .offbox import _from_left
 
     j = box_before(idx, i, c)
     if j is None:

@@ -6,12 +6,23 @@ columns' gaps, and rings of neighbouring columns touch. So the grid's print is t
 first (every box's surroundings look alike: their median is the printed outline and the
 gaps), what is left is the pen, and a box is ringed when that ink goes all round a point
 near its centre at a ring's distance, with nothing drawn close to the point itself.
+
+From the per-box calls, the box of a grid column with a ring's ink in the gaps round it
+(``ring_in_column``, ``ringed_in_column``) is found too.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import cv2
 import numpy as np
+
+from .levels import CLEAR, RING_GAP
+from .pairs import offsets
+
+if TYPE_CHECKING:
+    from .judge import BoxCalls
 
 PEN = 90  # darkness (of 255) over the print that is a pen's stroke (pencil: often less)
 LIGHT_PEN = 60  # ... a light ballpoint's (grey rings on a pale scan), asked second
@@ -209,3 +220,69 @@ def _on_ring(pts: np.ndarray, p: np.ndarray, c: tuple[float, float], s: float) -
     sq = np.floor(np.arctan2(q[:, 1], q[:, 0]) / (2 * np.pi) * SECTORS).astype(int) % SECTORS
     want = course[sq]
     return np.isfinite(want) & (np.abs(rq - np.nan_to_num(want)) <= ON_RING)
+
+
+
+def facing_clear(g: np.ndarray, c: BoxCalls) -> np.ndarray:
+    """For boxes ``g`` of a tight grid, which sides (left, right, top, bottom) face a box
+    holding a clear mark across the gap they share (not ink passing through it: a big ring's
+    arc over the next column's box is no mark whose spill explains a ring)."""
+    centres, w = c.zones[2], c.zones[3]
+    clear = np.flatnonzero((c.net >= CLEAR) & ~c.through)
+    out = np.zeros((len(g), 4), bool)
+    if not len(clear):
+        return out
+    d = offsets(centres[g], centres[clear], w[g])
+    row, col = np.abs(d[1]) < 0.5, np.abs(d[0]) < 0.5
+    for k, (a, sign, level) in enumerate(((0, -1, row), (0, 1, row), (1, -1, col),
+                                         (1, 1, col))):
+        ahead = d[a] * sign
+        out[:, k] = (level & (ahead > 0.5) & (ahead < 1.9)).any(axis=1)
+    return out
+
+
+def ring_in_column(group: list[int], c: BoxCalls) -> int | None:
+    """The one box of a grid column with a ring's ink round it, else None (see below)."""
+    if c.zones is None:
+        return None
+    sides, corners = c.zones[0], c.zones[1]
+    # Ink on three sides; or above and below it and past most corners (a ring wider than
+    # the gap, its arcs beside the box outside the zones measured). Neighbouring columns'
+    # marks put ink left and right of a box, never above and below it.
+    # Ink is counted over what the column's boxes usually show on that side (a grid printed or
+    # scanned a little off puts the next column's outline in every box's zone): two sides
+    # inked by the marks above and beside, plus that, read a tick's neighbour as ringed.
+    # A side facing a clearly marked box holds that mark's ink (a fill or tick spills into
+    # the gap the two boxes share): no ring's evidence (p51: fills beside a clean box, above
+    # and left of it, read it as ringed and doubted the column's own mark).
+    g = np.asarray(group)
+    sides = sides[g] - np.median(sides[g], axis=0) if len(g) >= 5 else sides[g]
+    corners = corners[g] - np.median(corners[g], axis=0) if len(g) >= 5 else corners[g]
+    sides = np.where(facing_clear(g, c), 0.0, sides)
+    inked = (sides > RING_GAP).sum(axis=1)
+    round_ = g[inked >= 3]
+    if not len(round_):
+        inked = inked + (corners > RING_GAP).sum(axis=1)
+        round_ = g[(np.minimum(sides[:, 2], sides[:, 3]) > RING_GAP) & (inked >= 5)]
+    return int(round_[0]) if len(round_) == 1 else None
+
+
+def ringed_in_column(group: list[int], c: BoxCalls,
+                     rings: list[int] | None = None) -> tuple[int | None, bool]:
+    """The digit ringed in a grid column, and whether it can be read as the column's answer.
+
+    In a tight grid a ring has no room of its own: it runs through the gaps around its box
+    (on three sides at least) and its arcs cross the boxes next to it. The box is the one of
+    the column with such ink round it, when the column has no clear mark (else None); it is
+    the answer when the column's other marks are light and right beside it or beside another
+    column's ringed box (``rings``: its arcs).
+    """
+    if c.zones is None or any(c.net[i] >= CLEAR or c.cancelled[i] for i in group):
+        return None, False
+    r = ring_in_column(group, c)
+    if r is None:
+        return None, False
+    centres, w = c.zones[2], c.zones[3]
+    marked = [i for i in group if c.net[i] >= c.low and i != r]
+    return r, all(any(np.abs(centres[i] - centres[k]).max() <= 1.7 * w[k]
+                      for k in {r, *(rings or ())}) for i in marked)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import judge, outside
+from . import gridrings, judge, offbox
 from .gridrings import GridInk
 from .levels import CANCEL_FILL, CLEAR, RING_GAP
 
@@ -32,7 +32,7 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
     digits, states, confs, lone, whys, reads = [], [], [], {}, [], []
     later: list[int] = []  # doubted columns with no ring at a pen's darkness
     beside = False
-    rings = [r for r in (outside.ring_in_column(positions[p], c) for p in positions)
+    rings = [r for r in (gridrings.ring_in_column(positions[p], c) for p in positions)
              if r is not None]
     rung = ringed_boxes(c)
     for group in positions.values():
@@ -44,8 +44,8 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
         group = positions[pos]
         opts = [boxes[i]["option"] for i in group]
         single = judge._single(group, opts, c, grid=True)
-        vals, status, conf, why = outside.judge_outside(group, opts, c, "single", *single)
-        ringed, alone = outside.ringed_in_column(group, c, rings)
+        vals, status, conf, why = offbox.judge_outside(group, opts, c, "single", *single)
+        ringed, alone = gridrings.ringed_in_column(group, c, rings)
         if ringed is not None and alone:  # light ink elsewhere only rings' arcs
             vals, status, conf = [boxes[ringed]["option"]], "ok", 0.6
         elif ringed is not None and status == "ok" and vals != [boxes[ringed]["option"]]:
@@ -292,7 +292,7 @@ def _lone_tick(group: list[int], i: int, c: BoxCalls, hugged: np.ndarray) -> boo
             _arm_from_left(group, [j == i for j in group], c):
         return False
     g = np.asarray(group)
-    spill = outside.facing_clear(g, c)[:, 0]  # ink left of a box level with a clear mark
+    spill = gridrings.facing_clear(g, c)[:, 0]  # ink left of a box level with a clear mark
     if (c.beside[g] | hugged[g] | (c.near[g] & ~spill)).any():
         return False
     centres, w = c.zones[2], c.zones[3]
@@ -305,7 +305,7 @@ def _drawn_ring(group: list[int], c: BoxCalls, hugged: np.ndarray) -> int | None
     the column: every other ink in it is that ring's arcs or a ring's of the next column.
 
     The box is the only one of the column whose ring's strokes go round it (``hugged``:
-    ``outside.around``, ``hug``'s rings, ``outside.ring_in_column``), no box of the column
+    ``outside.around``, ``hug``'s rings, ``gridrings.ring_in_column``), no box of the column
     holds a clear mark, light ink in a box lies right beside a ringed box, and ink near a
     box is within two boxes of the ring above or below, or level with a ringed box of the
     next column (a ring in a tight grid crosses its neighbours' gaps).
@@ -316,7 +316,7 @@ def _drawn_ring(group: list[int], c: BoxCalls, hugged: np.ndarray) -> int | None
     if (c.net[g] >= CLEAR).any() or c.cancelled[g].any():
         return None
     ringed = g[hugged[g]]
-    ring = outside.ring_in_column(group, c)
+    ring = gridrings.ring_in_column(group, c)
     if len(ringed) != 1 or ring not in (None, ringed[0]):
         return None
     r = int(ringed[0])
@@ -382,7 +382,7 @@ def _rung(group: list[int], c: BoxCalls) -> np.ndarray:
     sides = c.zones[0][g]
     if len(g) >= 5:
         sides = sides - np.median(sides, axis=0)
-    sides = np.where(outside.facing_clear(g, c), 0.0, sides)
+    sides = np.where(gridrings.facing_clear(g, c), 0.0, sides)
     return (c.net[g] < CLEAR) & (((sides > RING_GAP).sum(axis=1) >= 3) | c.ringish[g])
 
 

@@ -8,8 +8,8 @@ choice are ``multiple``, and the printed correction rule applies ("to correct,
 cross out the wrongly filled box and fill the new one"): a filled box crossed
 out beside a clean filled box is cancelled.  Anything else unclear is
 ``doubtful`` and goes to a person with its crop.  The rows of single and multiple choices
-are judged in ``rows``, marks outside the boxes (rings, marks beside) in ``outside``, digit
-and date grids in ``grids``; the levels are in ``levels``.
+are judged in ``rows`` and ``multiple``, marks outside the boxes (rings, marks beside) in
+``outside`` and ``offbox``, digit and date grids in ``grids``; the levels are in ``levels``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import grids, hug, outside, passing, runs, strokes
+from . import grids, hug, offbox, outside, passing, runs, strokes
 from .levels import (
     CANCEL_CORNERS,
     CANCEL_DIAG,
@@ -34,8 +34,9 @@ from .levels import (
     X_RATIO,
 )
 from .marks import BoxMeasures, diagonal_ratio, low_point, peak
+from .multiple import _multiple
 from .pairs import distances, offsets
-from .rows import _multiple, _single, _streak  # noqa: F401  (outside calls _streak from here)
+from .rows import _single
 
 LIGHT_CROSS = 0.12  # ink past each corner of a box whose light fill was crossed out ...
 LIGHT_SIDES = 0.05  # ... and at most this beside each of its sides
@@ -272,7 +273,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
             continue
         opts = [boxes[i]["option"] for i in idx]
         fn = _multiple if q["kind"] == "multiple" else _single
-        values, status, conf, note = outside.judge_outside(idx, opts, c, q["kind"],
+        values, status, conf, note = offbox.judge_outside(idx, opts, c, q["kind"],
                                                            *fn(idx, opts, c))
         answers[code] = Answer(code, q["kind"], values, status, conf, idx, note)
     # A clean box with a pen stroke round it on three sides (a ring): its printed outline is

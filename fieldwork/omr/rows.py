@@ -1,11 +1,12 @@
-"""Judging the rows of single- and multiple-choice questions from their boxes' calls.
+"""Judging the boxes of a single-choice question from their calls.
 
 One box far darker than its siblings is an answer even when lightly marked, two clear
 marks in a single choice are ``multiple``, a tick whose arm ran on into the next box is
-read as the box of its hook, and the printed correction rule applies ("to correct, cross
-out the wrongly filled box and fill the new one"). Anything else unclear is ``doubtful``
-and goes to a person with its crop. The per-box calls (``judge.BoxCalls``) are made in
-``judge``; digit grids reuse ``_single`` (``grids``).
+read as the box of its hook (``ticks``), and the printed correction rule applies ("to
+correct, cross out the wrongly filled box and fill the new one"). Anything else unclear is
+``doubtful`` and goes to a person with its crop. The per-box calls (``judge.BoxCalls``) are
+made in ``judge``; digit grids reuse ``_single`` (``grids``); multiple choices are judged in
+``multiple``, light ink that may be no mark in ``light``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .levels import (
-    BESIDE_SOLID,
     CLEAR,
     DOMINANCE,
-    FAINT,
-    FAINT_NOISE,
     JOINED,
-    RELATIVE,
     RUBBED,
     RUBBED_PEAK,
     RUBBED_USUAL,
@@ -29,7 +26,9 @@ from .levels import (
     SOLID,
     THROUGH,
 )
+from .light import _faint, _missed, _runs_on, _streak
 from .marks import PEN_INK, UNIT
+from .ticks import _arm_end, _bridge, _hook_in, _tick_pair, _vertex_owner
 
 if TYPE_CHECKING:
     from .judge import BoxCalls
@@ -37,10 +36,7 @@ if TYPE_CHECKING:
 LONE_CORE = 0.5  # a lone light mark's ink in the box's middle third, over its whole fill
 LONE_EVEN = 2.0  # at most: a line through the middle puts 3 times its share there, a fill ~1
 SECOND_PEAK = 0.5  # a lighter mark's darkest ink over the first mark's: drawn, not a smear
-JOINED_ARM = 0.06  # a tick's arm entering the next box, when one stroke is seen in both
 NEW_MARK = 0.1  # a new answer beside a crossed-out box: a tick's worth of ink, not a speck
-ARM_WIDTH = 0.3  # at most: how wide (box sides) a tick's arm's end lies in the box it ran into
-ARM_FILL = 1.45  # ... and the turned rectangle round it over its ink (a line fills it; a V: 1.7+)
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls,
@@ -242,21 +238,6 @@ def _fed(k: int, idx: list[int], c: BoxCalls) -> list[int]:
             c.joined is not None and bool(c.joined(idx[j], idx[k]))]
 
 
-def _tick_pair(a: int, b: int, c: BoxCalls, grid: bool = False) -> int | None:
-    """Of two marked boxes of one question, the one a single tick was drawn in when its long
-    arm ran on into the other (None if they are not one tick; -1 if one stroke joins them but
-    the other box holds more than the arm's end: a tick of its own, a double for a person)."""
-    owner = _tick_owner(a, b, c, THROUGH if grid else JOINED_ARM)
-    if owner is not None and not _one_stroke(owner, b if owner == a else a, c) and (
-            grid or not _one_arm(owner, b if owner == a else a, c)):
-        owner = None
-    if owner is None and not grid and max(c.net[a], c.net[b]) < CLEAR:
-        owner = _vertex_owner(a, b, c)
-    if owner is not None and not grid and not _arm_end(owner, b if owner == a else a, c):
-        return -1
-    return owner
-
-
 def _lone_fill(idx: list[int], i: int, c: BoxCalls) -> bool:
     """Whether the light mark in box ``i``, the only ink of its question, is a mark drawn in
     the box: its ink reaches the box's middle as densely as the rest of it (a light pencil
@@ -274,352 +255,8 @@ def _lone_fill(idx: list[int], i: int, c: BoxCalls) -> bool:
     return bool(LONE_CORE * c.net[i] <= c.core[i] <= LONE_EVEN * c.net[i])
 
 
-def _tick_owner(a: int, b: int, c: BoxCalls, into: float = THROUGH) -> int | None:
-    """The box a tick starts in when one stroke joins two marked neighbours, else None.
-
-    Ticks run up and to the right: the stroke's own box is the lower or left one; the
-    other holds only the end of a line (never a fill) and the ink between them joins
-    the two boxes' facing sides (or corners); ``into``: the ink it must show entering the
-    other box.
-    """
-    if c.zones is None:
-        return None
-    centres, w = c.zones[2], c.zones[3]
-    d = (centres[b] - centres[a]) / w[a]
-    if np.abs(d).max() > 4.5 or (abs(d[0]) < 0.5 and abs(d[1]) < 0.5):
-        return None
-    lo, hi = (a, b) if (d[1] < -0.5 or (abs(d[1]) <= 0.5 and d[0] > 0)) else (b, a)
-    if c.net[hi] < SOLID and c.net[lo] >= c.low and _bridge(lo, hi, c, into):
-        return lo
-    return None
-
-
-def _arm_end(lo: int, hi: int, c: BoxCalls) -> bool:
-    """Whether box ``hi`` holds only the end of one stroke come in from box ``lo`` (a tick's arm
-    run on): its ink lies in a thin band (``ARM_WIDTH`` of a side) and leaves the box only on
-    the sides and corners facing ``lo`` (elsewhere at most a speck's worth, ``THROUGH / 2``: an
-    arm ending by the box's edge, a rule line beside it). A tick of its own drawn there over the
-    arm's end spreads wider or leaves the box elsewhere (drawn, such doubles were read as one
-    box)."""
-    if c.width is None or c.zones is None:
-        return False
-    sides, corners, centres, w = c.zones
-    d = centres[lo] - centres[hi]
-    sx, sy = (int(np.sign(v)) if abs(v) > 0.5 * w[hi] else 0 for v in d)
-    ok_sides = {(-1, 0): 0, (1, 0): 1, (0, -1): 2, (0, 1): 3}
-    facing = {ok_sides[(sx, 0)]} if sx else set()
-    facing |= {ok_sides[(0, sy)]} if sy else set()
-    corner_dirs = ((-1, -1), (1, -1), (-1, 1), (1, 1))
-    near = {k for k, (cx, cy) in enumerate(corner_dirs) if (sx and cx == sx) or (sy and cy == sy)}
-    if any(sides[hi, k] > THROUGH / 2 for k in range(4) if k not in facing) or \
-            any(corners[hi, k] > THROUGH / 2 for k in range(4) if k not in near):
-        return False
-    across, spread = c.width(hi)
-    return across <= ARM_WIDTH and spread <= ARM_FILL
-
-
-def _hook_in(lo: int, hi: int, c: BoxCalls) -> bool:
-    """Whether the one mark of a row, in box ``hi``, is the end of a tick's arm whose hook is in
-    box ``lo`` beside it: ``hi`` holds only the arm's end (``_arm_end``), and the lowest ink of
-    the stroke, its vertex, is in ``lo``, joined to the arm by drawn ink inside ``lo`` (the hook,
-    lighter than a mark's level when it lies along the outline). Tuning seed 51: 6 such ticks
-    went to a person with only the arm's box offered."""
-    if c.cancelled[lo]:
-        return False
-    return _arm_end(lo, hi, c) and _vertex_owner(lo, hi, c, flat=False) == lo
-
-
-def _one_arm(lo: int, hi: int, c: BoxCalls) -> bool:
-    """Whether ``lo`` and ``hi``, side by side in a row, hold one tick drawn in ``lo``, ``hi`` only
-    its arm's end (``_arm_end``), however much of the arm lies in ``hi`` (a long arm leaves more ink
-    there than the hook: tuning seed 51, 2 such ticks went to a person)."""
-    if c.cancelled[lo] or c.cancelled[hi] or c.net[hi] >= SOLID:
-        return False
-    # ... and in a row, its lowest ink (the vertex) is in ``lo``: a tick drawn in ``hi`` from a
-    # long lead-in begun in ``lo`` leaves a line there too, and its V in ``hi``.
-    return _arm_end(lo, hi, c) and _vertex_owner(lo, hi, c, flat=False) == lo
-
-
-def _one_stroke(lo: int, hi: int, c: BoxCalls) -> bool:
-    """Whether the ink of ``lo`` and ``hi`` can be one tick drawn in ``lo``: the box it starts in
-    is not crossed out (a correction beside the new answer), the other holds less ink than the
-    tick's own box (a line's end, not a mark of its own), and one connected stroke reaches
-    inside both (two ticks drawn apart are two answers: fresh seeds read such doubles as one)."""
-    if c.cancelled[lo] or c.cancelled[hi] or c.net[hi] >= c.net[lo]:
-        return False
-    return c.joined is None or bool(c.joined(lo, hi))
-
-
-def _vertex_owner(a: int, b: int, c: BoxCalls, flat: bool = True) -> int | None:
-    """Of two boxes side by side in a row joined by one stroke, the one its vertex (lowest
-    ink, in the lower half of the row) lies in or next to, else None. When the lowest ink is
-    a long level run between them (a tick's arm run on flat), the end its hook comes down to
-    is the vertex (tuning seed 51: 7 such ticks went to a person as a "second mark")."""
-    if c.vertex is None or c.zones is None:
-        return None
-    centres, w = c.zones[2], c.zones[3]
-    d = centres[b] - centres[a]
-    if abs(d[1]) > 0.5 * w[a] or not 0.5 * w[a] < abs(d[0]) < 4.5 * w[a]:
-        return None
-
-    def near(p) -> int | None:
-        if p is None or not 0.05 * w[a] <= p[1] - centres[a][1] <= 0.9 * w[a]:
-            return None
-        t = (p[0] - centres[a][0]) / d[0]  # 0 at a's centre, 1 at b's
-        return a if -0.6 < t < 0.35 else b if 0.65 < t < 1.6 else None
-
-    owner = near(c.vertex(a, b))
-    if owner is None and flat:
-        owner = near(c.vertex(a, b, True))
-    if owner is None or c.cancelled[a] or c.cancelled[b] or \
-            (c.joined is not None and not c.joined(a, b)):
-        return None  # two marks made apart (a lowest point is in each): two answers
-    left = a if d[0] > 0 else b
-    if owner != left and c.net[left] >= c.high:
-        # A tick drawn in the right box leaves only its hook's start in the left one; a mark
-        # there is the left box's own tick running flat into a ticked right box (a double).
-        return None
-    return owner
-
-
-def _streak(i: int, c: BoxCalls) -> bool:
-    """Whether the light ink in box ``i`` is a straight line across the page (a scanner's
-    streak, a ruler's line): it leaves through two opposite sides, and so it does through at
-    least two other boxes in line with it (a pen stroke never runs that far)."""
-    if c.zones is None:
-        return False
-    sides, _, centres, w = c.zones
-    for a, b, axis in ((2, 3, 0), (0, 1, 1)):  # top and bottom: boxes at the same x, ...
-        level = min(sides[i, a], sides[i, b])
-        if level < JOINED * 2:
-            continue
-        inline = np.abs(centres[:, axis] - centres[i, axis]) < 0.25 * w[i]
-        inline[i] = False
-        if (inline & (np.minimum(sides[:, a], sides[:, b]) > level / 2)).sum() >= 2:
-            return True
-    return False
-
-
-def _runs_on(i: int, idx: list[int], c: BoxCalls) -> bool:
-    """Whether the light ink in box ``i`` leaves it up and to the right (as a tick's arm does)
-    and runs on past an empty option's box above it: a long stroke across the question (a
-    scribble, a line to a comment), not a tick, whose arm ends a little past its own box
-    (tuning seed 52 read such a stroke on a blank question as the answer)."""
-    if c.zones is None or max(c.zones[1][i, 1], c.zones[0][i, 2]) <= THROUGH:
-        return False
-    sides, corners, centres, w = c.zones
-    for j in idx:
-        d = (centres[j] - centres[i]) / w[i]
-        if j == i or c.net[j] >= c.low or not (-2.5 < d[1] < -0.5 and -0.5 < d[0] < 2.5):
-            continue
-        if max(sides[j].max(), corners[j].max()) > 2 * THROUGH:
-            return True
-    return False
-
-
-def _faint(idx: list[int], c: BoxCalls) -> list[int]:
-    """Positions in ``idx`` of boxes with a little ink, below a mark's level, on a page whose
-    empty boxes are clean to the pixel (a one-bit scan): a light pencil or pen mark loses most
-    of its ink to the scanner's threshold, and what is left still stands out of paper that
-    is exactly white. Tuning seed 51 read two such questions blank or short of two options."""
-    if c.paper_noise < 0:
-        empty = np.abs(c.net[c.net < c.low])
-        c.paper_noise = float(np.quantile(empty, 0.9)) if len(empty) >= 10 else 1.0
-    level = max(FAINT, FAINT_NOISE * c.paper_noise)
-    faint = [k for k, i in enumerate(idx) if level <= c.net[i] < c.low]
-    if faint and c.ringish is not None and c.zones is not None:
-        # ... but not the arc of a ring drawn round this box or the next one (read as a ring)
-        centres, w = c.zones[2], c.zones[3]
-        rings = [i for i in idx if c.ringish[i]]
-        faint = [k for k in faint if not any(
-            np.abs(centres[idx[k]] - centres[r]).max() < 1.7 * w[r] for r in rings)]
-    return faint
-
-
-def _missed(idx: list[int], c: BoxCalls) -> list[int]:
-    """Positions in ``idx`` of empty boxes with strokes just outside two of their sides or
-    corners, far from any marked box of the page (so the ink is not a neighbour's: in a
-    digit grid, the next column's tick or cross)."""
-    if c.zones is None:
-        return []
-    sides, corners, centres, w = c.zones
-    marked = np.flatnonzero(c.net >= c.low)
-    out = []
-    for j, i in enumerate(idx):
-        if c.net[i] >= c.low:
-            continue
-        inky = (sides[i] > THROUGH).sum() + (corners[i] > THROUGH).sum()
-        alone = all(np.abs(centres[m] - centres[i]).max() > 2.5 * w[i] for m in marked)
-        if inky >= 2 and alone:
-            out.append(j)
-    return out
-
-
 def _spreads(i: int, c: BoxCalls) -> bool:
     """Whether a mark's ink runs out of its box on three sides or corners or more: its own
     arms (a cross, a scribble), not one stroke coming in."""
     sides, corners = c.zones[0][i], c.zones[1][i]
     return bool((sides > JOINED).sum() >= 3 or (corners > JOINED).sum() >= 3)
-
-
-def _bridge(lo: int, hi: int, c: BoxCalls, into: float = THROUGH, own: bool = False) -> bool:
-    """Whether one stroke runs from box ``lo`` up or right into box ``hi`` (a tick's arm);
-    ``into``: the ink it must show entering ``hi``; ``own``: ink of ``lo``'s own (a tick's
-    hook) also shows where the stroke started, wherever it left the box."""
-    sides, corners, centres, w = c.zones
-    dx, dy = np.sign(centres[hi] - centres[lo]) * (np.abs(centres[hi] - centres[lo]) >
-                                                    0.5 * w[lo])
-    if np.abs(centres[hi] - centres[lo]).max() > 4.5 * w[lo] or dx < 0 or dy > 0 or \
-            (dx == 0 and dy == 0):
-        return False
-    # Where the stroke leaves the lower box and enters the upper one (its top-right
-    # corner always counts: the long arm of a tick leaves there).
-    if dx > 0 and dy < 0:
-        out_lo, in_hi = corners[lo, 1], corners[hi, 2]
-    elif dx > 0:  # level: the stroke may leave from the lower right corner (a tick's hook)
-        out_lo = max(sides[lo, 1], corners[lo, 1], corners[lo, 3])
-        in_hi = max(sides[hi, 0], corners[hi, 2])
-    else:
-        out_lo, in_hi = max(sides[lo, 2], corners[lo, 1]), max(sides[hi, 3], corners[hi, 2])
-    started = out_lo > THROUGH / 4 or (own and c.net[lo] >= c.low / 2)
-    return bool(started and in_hi > into)
-
-
-def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
-    """Values, status, confidence and note of a multiple-choice question."""
-    net = c.net[idx]
-    picked, unsure, note, why, rubbed, arm = [], [], "", "", False, False
-    plain = any(net[k] >= CLEAR and not c.cancelled[idx[k]] for k in range(len(idx)))
-    # A light mark far below the respondent's usual marks on the page, or far below a
-    # filled-in mark of the same question, is more likely a passing stroke than an answer.
-    darkest = max([0.0] + [net[k] for k in range(len(idx)) if not c.cancelled[idx[k]]])
-    # Ticks whose arm ran on up into the box above: their reach is the arm's, not a long stray.
-    arms = {_arm_source(idx[k], idx, c) for k in range(len(idx)) if net[k] < CLEAR} - {None}
-    for k in range(len(idx)):
-        if net[k] < c.low:
-            continue
-        light = ((net[k] < CLEAR and net[k] < RELATIVE * c.typical)
-                 or (net[k] < SOLID and net[k] < BESIDE_SOLID * darkest))
-        if c.cancelled[idx[k]] and plain:
-            note = "correction"
-            continue
-        stray = c.strays[idx[k]] or (net[k] < CLEAR and _streak(idx[k], c))
-        if net[k] >= c.high and not stray and not light:
-            picked.append(k)
-        elif net[k] >= c.high and not stray and _own_stroke(idx[k], idx, c) and \
-                (c.reach is None or idx[k] in arms or c.reach(idx[k]) < RUNS_ON):
-            picked.append(k)  # light beside a darker mark, but drawn as firmly: a tick, a part fill
-        elif (c.strays[idx[k]] or light) and _ring_arc(idx[k], c):
-            picked.append(k)  # the ink is the arc of a ring round this option's text
-            note = note or "ring"
-        elif light and not stray and _smear(idx[k], idx, c):
-            rubbed = True  # pencil rubbed out: no answer there
-        elif net[k] < CLEAR and _arm_from_below(idx[k], idx, c):
-            arm = True  # the end of the tick in the box below, its arm run on up into this one
-        else:
-            unsure.append(k)
-            why = why or ("cancelled" if c.cancelled[idx[k]] else "stray stroke"
-                          if stray else "light")
-    for a in list(picked):  # a tick running on into the next box could be read as two marks
-        for b in list(picked):
-            if a != b and b in picked and _tick_owner(idx[a], idx[b], c) is not None:
-                picked.remove(b)
-                unsure.append(b)
-                why = why or "tick into next"
-    for a in list(picked):  # ... and a light mark that a stroke from a marked box may reach
-        for b in list(picked):
-            if a != b and b in picked and c.zones is not None and c.net[idx[b]] < CLEAR \
-                    and _bridge(idx[a], idx[b], c, THROUGH / 2):
-                picked.remove(b)
-                unsure.append(b)
-                why = why or "tick into next"
-    faint = [k for k in _faint(idx, c) if k not in picked + unsure and  # ... not an arm's end
-             _arm_source(idx[k], idx, c) is None]
-    if faint:
-        unsure += faint
-        why = why or "light"
-    if unsure or (note == "" and any(c.cancelled[i] for i in idx)):
-        return [opts[k] for k in sorted(picked + unsure)], "doubtful", 0.4, \
-            why or note or "cancelled"
-    if not picked:
-        return [], "blank", float(np.clip(1 - net.max() / c.low, 0.5, 1.0)), note
-    conf = min(float(c.confidence[idx[k]]) for k in picked)
-    return [opts[k] for k in picked], "ok", conf, note or ("rubbed out" if rubbed else "") or (
-        "tick into next" if arm else "")
-
-
-def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
-    """Whether a light mark of a multiple choice, beside a darker one of the same question,
-    was drawn as firmly as it (its darkest ink as dark, a tick or a part fill beside a full
-    one, and drawn ink at all), not a smear left by an eraser or a brush of the hand (tuning
-    sets: smears at most 0.42 of the darker mark's darkest ink, light answers 0.70 or more)."""
-    if c.peak is None:
-        return False
-    darker = [j for j in idx if c.net[j] > c.net[i] and not c.cancelled[j]]
-    if not darker:
-        return False
-    top = max(darker, key=lambda j: c.net[j])
-    return c.peak(i) >= max(PEN_INK * UNIT, RUBBED_PEAK * c.peak(top))
-
-
-def _arm_from_below(i: int, idx: list[int], c: BoxCalls) -> bool:
-    """Whether the light ink in box ``i`` of a multiple choice is only the end of a tick's arm
-    run on up from the box right below (``_arm_source``)."""
-    return _arm_source(i, idx, c) is not None
-
-
-def _arm_source(i: int, idx: list[int], c: BoxCalls) -> int | None:
-    """The box right below box ``i`` of a multiple choice whose tick's arm ran on up into it,
-    when the light ink in ``i`` is only that arm's end: that box holds a mark (not crossed out,
-    not a stray line) darker than this ink, its ink leaves through its top side and enters
-    this box through its bottom, one connected stroke reaches inside both, and the stroke ends
-    here (no ink out of this box on any other side or corner, and the ink a line's width
-    across: a tick of its own drawn over the arm's end spreads wider). Tuning seed 51: 7 such
-    ticks in the two-column reason list, each sent to a person with the box above as a third
-    answer."""
-    if c.zones is None or c.joined is None or c.cancelled[i]:
-        return None
-    sides, corners, centres, w = c.zones
-    if sides[i, 3] <= THROUGH or max(sides[i, :3].max(), corners[i].max()) > JOINED:
-        return None
-    if c.width is not None:
-        across, spread = c.width(i)
-        if across > ARM_WIDTH or spread > ARM_FILL:
-            return None
-    for j in idx:
-        d = (centres[j] - centres[i]) / w[i]
-        if j == i or not (abs(d[0]) < 0.5 and 0.5 < d[1] < 4.5):
-            continue
-        if c.net[j] < c.high or c.net[j] <= c.net[i] or c.cancelled[j] or c.strays[j]:
-            continue
-        if sides[j, 2] > THROUGH and c.joined(j, i):
-            return j
-    return None
-
-
-def _smear(i: int, idx: list[int], c: BoxCalls) -> bool:
-    """Whether the light ink in box ``i`` of a multiple choice is pencil rubbed out: nowhere as
-    dark as drawn ink (``PEN_INK``) nor as ``RUBBED_PEAK`` of any clear mark of the question,
-    far lighter than one of them (``RUBBED``), and all of it inside the box. A light tick or
-    fill keeps its pen's or pencil's darkness somewhere (tuning seed 51: four rubbed-out
-    fills, darkest ink 0.07-0.11 of black beside marks of 0.25-0.36, went to a person)."""
-    if c.peak is None or c.zones is None or c.net[i] >= CLEAR or c.cancelled[i]:
-        return False
-    clear = [j for j in idx if j != i and c.net[j] >= CLEAR and not c.cancelled[j]]
-    if not clear or max(c.net[j] for j in clear) < RUBBED * c.net[i]:
-        return False
-    if max(c.zones[0][i].max(), c.zones[1][i].max()) > JOINED:
-        return False  # ink out of the box: a stroke, not a smear
-    p = c.peak(i)
-    return p < PEN_INK * UNIT and all(p < RUBBED_PEAK * c.peak(j) for j in clear)
-
-
-def _ring_arc(i: int, c: BoxCalls) -> bool:
-    """Whether the ink in box ``i`` is the arc of a ring drawn round its own option's text:
-    a ring there, and the ink crosses the box from the side or below (a ring round the text
-    beside it passes so; ink coming in from above is something else: another sheet's print)."""
-    if c.text_ring is None or c.zones is None or not c.text_ring[i] or c.cancelled[i] or \
-            c.net[i] >= SOLID:
-        return False
-    sides, corners = c.zones[0][i], c.zones[1][i]
-    return bool(sides[2] <= THROUGH and corners[0] <= THROUGH and corners[1] <= THROUGH)

@@ -13,8 +13,8 @@ from pathlib import Path
 import fieldwork.omr as omr
 from fieldwork.omr.reasons import NOTE_LABELS, note_label
 
-READER = ("judge.py", "rows.py", "grids.py", "outside.py", "read.py", "hug.py", "levels.py",
-          "marks.py")
+READER = ("judge.py", "rows.py", "multiple.py", "grids.py", "outside.py", "offbox.py", "read.py",
+          "hug.py", "levels.py", "marks.py")
 
 
 def _strings(node) -> set[str]:

@@ -1,0 +1,171 @@
+"""Judging the boxes of a multiple-choice question from their calls.
+
+Each box is its own answer: a light mark far below the respondent's usual marks is
+doubted unless drawn as firmly as a mark, pencil rubbed out is no answer, a ring's arc
+over a box is its option's ring, and a tick whose arm ran on into the box above or beside
+is one answer, in its own box (``ticks``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .levels import (
+    BESIDE_SOLID,
+    CLEAR,
+    JOINED,
+    RELATIVE,
+    RUBBED,
+    RUBBED_PEAK,
+    RUNS_ON,
+    SOLID,
+    THROUGH,
+)
+from .light import _faint, _streak
+from .marks import PEN_INK, UNIT
+from .ticks import ARM_FILL, ARM_WIDTH, _bridge, _tick_owner
+
+if TYPE_CHECKING:
+    from .judge import BoxCalls
+
+
+def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
+    """Values, status, confidence and note of a multiple-choice question."""
+    net = c.net[idx]
+    picked, unsure, note, why, rubbed, arm = [], [], "", "", False, False
+    plain = any(net[k] >= CLEAR and not c.cancelled[idx[k]] for k in range(len(idx)))
+    # A light mark far below the respondent's usual marks on the page, or far below a
+    # filled-in mark of the same question, is more likely a passing stroke than an answer.
+    darkest = max([0.0] + [net[k] for k in range(len(idx)) if not c.cancelled[idx[k]]])
+    # Ticks whose arm ran on up into the box above: their reach is the arm's, not a long stray.
+    arms = {_arm_source(idx[k], idx, c) for k in range(len(idx)) if net[k] < CLEAR} - {None}
+    for k in range(len(idx)):
+        if net[k] < c.low:
+            continue
+        light = ((net[k] < CLEAR and net[k] < RELATIVE * c.typical)
+                 or (net[k] < SOLID and net[k] < BESIDE_SOLID * darkest))
+        if c.cancelled[idx[k]] and plain:
+            note = "correction"
+            continue
+        stray = c.strays[idx[k]] or (net[k] < CLEAR and _streak(idx[k], c))
+        if net[k] >= c.high and not stray and not light:
+            picked.append(k)
+        elif net[k] >= c.high and not stray and _own_stroke(idx[k], idx, c) and \
+                (c.reach is None or idx[k] in arms or c.reach(idx[k]) < RUNS_ON):
+            picked.append(k)  # light beside a darker mark, but drawn as firmly: a tick, a part fill
+        elif (c.strays[idx[k]] or light) and _ring_arc(idx[k], c):
+            picked.append(k)  # the ink is the arc of a ring round this option's text
+            note = note or "ring"
+        elif light and not stray and _smear(idx[k], idx, c):
+            rubbed = True  # pencil rubbed out: no answer there
+        elif net[k] < CLEAR and _arm_from_below(idx[k], idx, c):
+            arm = True  # the end of the tick in the box below, its arm run on up into this one
+        else:
+            unsure.append(k)
+            why = why or ("cancelled" if c.cancelled[idx[k]] else "stray stroke"
+                          if stray else "light")
+    for a in list(picked):  # a tick running on into the next box could be read as two marks
+        for b in list(picked):
+            if a != b and b in picked and _tick_owner(idx[a], idx[b], c) is not None:
+                picked.remove(b)
+                unsure.append(b)
+                why = why or "tick into next"
+    for a in list(picked):  # ... and a light mark that a stroke from a marked box may reach
+        for b in list(picked):
+            if a != b and b in picked and c.zones is not None and c.net[idx[b]] < CLEAR \
+                    and _bridge(idx[a], idx[b], c, THROUGH / 2):
+                picked.remove(b)
+                unsure.append(b)
+                why = why or "tick into next"
+    faint = [k for k in _faint(idx, c) if k not in picked + unsure and  # ... not an arm's end
+             _arm_source(idx[k], idx, c) is None]
+    if faint:
+        unsure += faint
+        why = why or "light"
+    if unsure or (note == "" and any(c.cancelled[i] for i in idx)):
+        return [opts[k] for k in sorted(picked + unsure)], "doubtful", 0.4, \
+            why or note or "cancelled"
+    if not picked:
+        return [], "blank", float(np.clip(1 - net.max() / c.low, 0.5, 1.0)), note
+    conf = min(float(c.confidence[idx[k]]) for k in picked)
+    return [opts[k] for k in picked], "ok", conf, note or ("rubbed out" if rubbed else "") or (
+        "tick into next" if arm else "")
+
+
+def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
+    """Whether a light mark of a multiple choice, beside a darker one of the same question,
+    was drawn as firmly as it (its darkest ink as dark, a tick or a part fill beside a full
+    one, and drawn ink at all), not a smear left by an eraser or a brush of the hand (tuning
+    sets: smears at most 0.42 of the darker mark's darkest ink, light answers 0.70 or more)."""
+    if c.peak is None:
+        return False
+    darker = [j for j in idx if c.net[j] > c.net[i] and not c.cancelled[j]]
+    if not darker:
+        return False
+    top = max(darker, key=lambda j: c.net[j])
+    return c.peak(i) >= max(PEN_INK * UNIT, RUBBED_PEAK * c.peak(top))
+
+
+def _arm_from_below(i: int, idx: list[int], c: BoxCalls) -> bool:
+    """Whether the light ink in box ``i`` of a multiple choice is only the end of a tick's arm
+    run on up from the box right below (``_arm_source``)."""
+    return _arm_source(i, idx, c) is not None
+
+
+def _arm_source(i: int, idx: list[int], c: BoxCalls) -> int | None:
+    """The box right below box ``i`` of a multiple choice whose tick's arm ran on up into it,
+    when the light ink in ``i`` is only that arm's end: that box holds a mark (not crossed out,
+    not a stray line) darker than this ink, its ink leaves through its top side and enters
+    this box through its bottom, one connected stroke reaches inside both, and the stroke ends
+    here (no ink out of this box on any other side or corner, and the ink a line's width
+    across: a tick of its own drawn over the arm's end spreads wider). Tuning seed 51: 7 such
+    ticks in the two-column reason list, each sent to a person with the box above as a third
+    answer."""
+    if c.zones is None or c.joined is None or c.cancelled[i]:
+        return None
+    sides, corners, centres, w = c.zones
+    if sides[i, 3] <= THROUGH or max(sides[i, :3].max(), corners[i].max()) > JOINED:
+        return None
+    if c.width is not None:
+        across, spread = c.width(i)
+        if across > ARM_WIDTH or spread > ARM_FILL:
+            return None
+    for j in idx:
+        d = (centres[j] - centres[i]) / w[i]
+        if j == i or not (abs(d[0]) < 0.5 and 0.5 < d[1] < 4.5):
+            continue
+        if c.net[j] < c.high or c.net[j] <= c.net[i] or c.cancelled[j] or c.strays[j]:
+            continue
+        if sides[j, 2] > THROUGH and c.joined(j, i):
+            return j
+    return None
+
+
+def _smear(i: int, idx: list[int], c: BoxCalls) -> bool:
+    """Whether the light ink in box ``i`` of a multiple choice is pencil rubbed out: nowhere as
+    dark as drawn ink (``PEN_INK``) nor as ``RUBBED_PEAK`` of any clear mark of the question,
+    far lighter than one of them (``RUBBED``), and all of it inside the box. A light tick or
+    fill keeps its pen's or pencil's darkness somewhere (tuning seed 51: four rubbed-out
+    fills, darkest ink 0.07-0.11 of black beside marks of 0.25-0.36, went to a person)."""
+    if c.peak is None or c.zones is None or c.net[i] >= CLEAR or c.cancelled[i]:
+        return False
+    clear = [j for j in idx if j != i and c.net[j] >= CLEAR and not c.cancelled[j]]
+    if not clear or max(c.net[j] for j in clear) < RUBBED * c.net[i]:
+        return False
+    if max(c.zones[0][i].max(), c.zones[1][i].max()) > JOINED:
+        return False  # ink out of the box: a stroke, not a smear
+    p = c.peak(i)
+    return p < PEN_INK * UNIT and all(p < RUBBED_PEAK * c.peak(j) for j in clear)
+
+
+def _ring_arc(i: int, c: BoxCalls) -> bool:
+    """Whether the ink in box ``i`` is the arc of a ring drawn round its own option's text:
+    a ring there, and the ink crosses the box from the side or below (a ring round the text
+    beside it passes so; ink coming in from above is something else: another sheet's print)."""
+    if c.text_ring is None or c.zones is None or not c.text_ring[i] or c.cancelled[i] or \
+            c.net[i] >= SOLID:
+        return False
+    sides, corners = c.zones[0][i], c.zones[1][i]
+    return bool(sides[2] <= THROUGH and corners[0] <= THROUGH and corners[1] <= THROUGH)
