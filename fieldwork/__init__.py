@@ -25,6 +25,26 @@ def private_dir(path: str | Path) -> None:
         os.chmod(path, 0o700)
 
 
+# SQLite (the embedded database): readers never wait for a writer and a writer never waits
+# for readers (write-ahead log), and a writer waits its turn for up to this many seconds
+# instead of failing a keyer's POST with "database is locked". synchronous stays FULL: an
+# acknowledged sheet survives a power cut.
+SQLITE_BUSY_SECONDS = 30
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    import sqlite3
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute("PRAGMA busy_timeout = " + str(int(SQLITE_BUSY_SECONDS * 1000)))
+        try:  # kept in the file: once one connection has set it, it holds for all
+            cur.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:  # another process holds the file just now
+            pass
+    finally:
+        cur.close()
+
+
 def create_app(config: Mapping | type | None = None) -> Flask:
     """Create and configure the application; ``config`` overrides environment settings."""
     os.umask(UMASK)
@@ -42,6 +62,10 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     private_dir(app.config["FIELDWORK_DATA_DIR"])
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     from .security import init_security
