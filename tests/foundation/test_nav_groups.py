@@ -28,3 +28,15 @@ def test_manager_menu_is_grouped(client, factory):
     login(client, user.email, PASSWORD)
     html = client.get("/").get_data(as_text=True)
     assert html.count('class="nav-item dropdown"') >= 2 and "dropdown-item" in html
+
+
+def test_home_affairs_sees_its_exports_under_a_plain_word(client, factory):
+    """Home Affairs starts exports and follows them on the jobs page; the menu names it in
+    the reviewer's words ("Theo dõi xử lý"), not the technical "Công việc nền"."""
+    from ..conftest import login
+    from ..factories import PASSWORD
+
+    user = factory.user("home_affairs")
+    login(client, user.email, PASSWORD)
+    html = client.get("/jobs/").get_data(as_text=True)
+    assert "Theo dõi xử lý" in html and "Công việc nền" not in html
