@@ -16,6 +16,7 @@ from itertools import chain
 
 import numpy as np
 
+from . import streaks
 from .align import pixels_per_point, project, warp
 from .geometry import A4, rect_array
 from .judge import Answer, judge_page
@@ -264,6 +265,8 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
         import cv2
 
         gray = cv2.blur(gray, (3, 3))
+    if not dithered:  # a dithered scan's dots hide a streak's band: left as it is
+        gray = streaks.mend(gray)
     work, quad, hit, rotation = locate(gray, scale)
     if hit is None:
         if is_blank(gray):
