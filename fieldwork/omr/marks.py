@@ -385,21 +385,24 @@ def _label_bands(ii, rects: np.ndarray, scale: float, texts: np.ndarray) -> np.n
     """Ink above and below each option's printed text, just after it, and right above and
     below it (NaN: no text)."""
     out = np.full((len(rects), 5), np.nan)
-    for i in np.flatnonzero(np.isfinite(texts[:, 0])):
-        lx, ly, lw, lh = texts[i]
-        span = min(lw, LABEL_SPAN_PT * scale)
-        x0, x1 = lx + 0.1 * span, lx + 0.9 * span
-        # Between the text's accents and the line above, and its descenders and the line
-        # below: paper in print, where a ring around the text passes.
-        out[i, 0] = _means(ii, x0, ly - 8.5 * scale, x1, ly - 2.5 * scale)
-        out[i, 1] = _means(ii, x0, ly + lh + 1.0 * scale, x1, ly + lh + 7.0 * scale)
-        band = _after_band(rects, i, texts[i])
-        if band is not None:
-            out[i, 2] = _means(ii, *band)
-        # Right over and under the text, clear of its accents and descenders: where a ring
-        # drawn tightly round a short text passes (the bands above miss most of it).
-        out[i, 3] = _means(ii, x0, ly - TIGHT_PT[1] * scale, x1, ly - TIGHT_PT[0] * scale)
-        out[i, 4] = _means(ii, x0, ly + lh + 0.5 * scale, x1, ly + lh + 3.0 * scale)
+    has = np.flatnonzero(np.isfinite(texts[:, 0]))
+    if not len(has):
+        return out
+    lx, ly, lw, lh = texts[has].T
+    span = np.minimum(lw, LABEL_SPAN_PT * scale)
+    x0, x1 = lx + 0.1 * span, lx + 0.9 * span
+    # Between the text's accents and the line above, and its descenders and the line
+    # below: paper in print, where a ring around the text passes.
+    out[has, 0] = _means(ii, x0, ly - 8.5 * scale, x1, ly - 2.5 * scale)
+    out[has, 1] = _means(ii, x0, ly + lh + 1.0 * scale, x1, ly + lh + 7.0 * scale)
+    after = [(i, _after_band(rects, i, texts[i])) for i in has]
+    after = [(i, band) for i, band in after if band is not None]
+    if after:
+        out[[i for i, _ in after], 2] = _means(ii, *np.array([band for _, band in after]).T)
+    # Right over and under the text, clear of its accents and descenders: where a ring
+    # drawn tightly round a short text passes (the bands above miss most of it).
+    out[has, 3] = _means(ii, x0, ly - TIGHT_PT[1] * scale, x1, ly - TIGHT_PT[0] * scale)
+    out[has, 4] = _means(ii, x0, ly + lh + 0.5 * scale, x1, ly + lh + 3.0 * scale)
     return out
 
 
