@@ -205,9 +205,13 @@ class Strokes:
         e = int(np.ceil(LINE_PT * self.scale)) + 1
         rx, ry, rw, rh = (self.rects - np.array([x0, y0, 0, 0])).T
         near = (rx + rw > -e) & (rx < wid + e) & (ry + rh > -e) & (ry < hgt + e)
-        for a, b, c, d in zip(rx[near], ry[near], rw[near], rh[near], strict=True):
-            xa, ya = max(0, int(a) - e), max(0, int(b) - e)
-            xb, yb = int(np.ceil(a + c)) + e, int(np.ceil(b + d)) + e
+        a, b, c, d = rx[near], ry[near], rw[near], rh[near]
+        # Whole pixels as int() and np.ceil give them, worked out for all the boxes at once.
+        spans = np.column_stack([np.maximum(0, a.astype(np.intp) - e),
+                                 np.maximum(0, b.astype(np.intp) - e),
+                                 np.ceil(a + c).astype(np.intp) + e,
+                                 np.ceil(b + d).astype(np.intp) + e])
+        for xa, ya, xb, yb in spans.tolist():
             ink[ya:yb, xa:xb] = 0  # boxes asked about hold no mark; the others' are theirs
         lines = np.zeros_like(ink)
         if not rules:
@@ -222,7 +226,7 @@ class Strokes:
             # pixels along it closed (a thin grey rule thresholded).
             dil = cv2.morphologyEx(cv2.dilate(ink, np.ones(across, np.uint8)), cv2.MORPH_CLOSE,
                                    np.ones(along, np.uint8))
-            full = _longest(dil if axis == 1 else dil.T) >= RULE * ink.shape[1 - axis]
+            full = long_runs(dil, RULE * ink.shape[1 - axis], axis)
             edges = np.flatnonzero(np.diff(np.concatenate([[0], full.astype(np.int8), [0]])))
             line = np.zeros_like(full)
             for a, b in zip(edges[::2], edges[1::2], strict=True):
@@ -378,12 +382,24 @@ def encircles(st, i: int, bands: list[str], target: np.ndarray,
     return st.cover(i, bands, (x + w / 2, y + h / 2)) >= need
 
 
-def _longest(a: np.ndarray) -> np.ndarray:
-    """The longest run of set pixels in each row of ``a``."""
-    pad = np.zeros((a.shape[0], 1), np.int8)
-    d = np.diff(np.concatenate([pad, a.astype(np.int8), pad], axis=1), axis=1)
-    rows, starts = np.nonzero(d == 1)
-    ends = np.nonzero(d == -1)[1]
-    out = np.zeros(a.shape[0], np.intp)
-    np.maximum.at(out, rows, ends - starts)
-    return out
+def long_runs(a: np.ndarray, length: float, axis: int = 1) -> np.ndarray:
+    """Which rows (``axis`` 1) or columns (``axis`` 0) of the 0/1 uint8 image ``a`` hold a run
+    of set pixels at least ``length`` long.
+
+    An erosion by a line ``length`` pixels long (the image's outside counted unset) keeps a
+    pixel only where such a run starts: a few times faster than measuring every run.
+    """
+    if axis not in (0, 1):
+        raise ValueError(f"axis must be 0 (columns) or 1 (rows), got {axis}")
+    if a.ndim != 2 or a.dtype != np.uint8:
+        raise ValueError("a must be a 2-D uint8 image")
+    n = int(np.ceil(length))
+    if n <= 0:
+        return np.ones(a.shape[1 - axis], bool)
+    if a.size == 0 or n > a.shape[axis]:
+        return np.zeros(a.shape[1 - axis], bool)
+    import cv2
+
+    line = np.ones((1, n) if axis == 1 else (n, 1), np.uint8)
+    kept = cv2.erode(a, line, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    return kept.any(axis=axis)
