@@ -181,5 +181,8 @@ def rect_array(rects, scale: float = 1.0):
 
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
-    rows = [(r.x, r.y, r.w, r.h) for r in map(_as_rect, rects)]
+    # Layout mappings are read directly: a frozen Rect built for each of a page's boxes,
+    # several times a page, was 1 % of the reading time.
+    rows = [(r.x, r.y, r.w, r.h) if isinstance(r, Rect) else
+            (float(r["x"]), float(r["y"]), float(r["w"]), float(r["h"])) for r in rects]
     return np.array(rows, dtype=np.float64).reshape(-1, 4) * scale

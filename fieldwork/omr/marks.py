@@ -50,6 +50,7 @@ class BoxMeasures:
     gap_ink: np.ndarray | None = None  # (N, 2) drawn ink between the option text ending just
     # left of the box and the box: its distance from that text's end and from the box (NaN)
     strokes: object | None = None  # runs.Strokes: whether a band's ink runs on far past it
+    integral: np.ndarray | None = None  # the darkness image's integral (``integral``), kept
 
 
 def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[np.ndarray, float]:
@@ -241,7 +242,7 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
 
     return BoxMeasures(fill, core, np.clip(outline, 0, 1), corners, sides, offsets, rects,
                        halo, label, texts, lines, gap_ink,
-                       Strokes(dark, rects, texts, scale, gaps))
+                       Strokes(dark, rects, texts, scale, gaps), ii)
 
 
 def label_rects(boxes: list[dict], offsets: np.ndarray, scale: float) -> np.ndarray:

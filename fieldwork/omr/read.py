@@ -147,7 +147,8 @@ def _off(dark: np.ndarray, m, scale: float) -> np.ndarray:
     measured its outline is much fainter than the one found near it (a page placed wrongly)."""
     if not len(m.outline):
         return np.zeros(0, bool)
-    _, exact = outlines(integral(dark), m.rects, scale, 0.0)
+    ii = m.integral if m.integral is not None else integral(dark)  # measure's, if kept
+    _, exact = outlines(ii, m.rects, scale, 0.0)
     usual = float(np.median(m.outline))
     return (m.outline > 0.5 * usual) & (exact < 0.5 * m.outline) & (exact < UNSEEN * usual)
 

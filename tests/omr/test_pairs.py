@@ -74,3 +74,4 @@ def test_rejects_what_is_no_set_of_points(bad):
 def test_rejects_unit_of_another_length():
     with pytest.raises(ValueError, match="one length per point"):
         offsets(np.zeros((3, 2)), np.zeros((2, 2)), np.ones(2))
+
