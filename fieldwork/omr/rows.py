@@ -28,7 +28,7 @@ from .levels import (
 )
 from .light import _faint, _missed, _runs_on, _streak
 from .marks import PEN_INK, UNIT
-from .ticks import _arm_end, _bridge, _hook_in, _tick_pair, _vertex_owner
+from .ticks import _arm_end, _arm_from, _bridge, _hook_in, _tick_pair, _vertex_owner
 
 if TYPE_CHECKING:
     from .judge import BoxCalls
@@ -104,7 +104,11 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         # whose long arm ran on into this one, or an X whose arm did. A person decides (the
         # lowest ink named the box of a tick, but an X has two: tuning seed 31 read a cross
         # in box 3 as box 2 that way, silently).
-        if len(sources) == 1 and not grid and _hook_in(idx[sources[0]], idx[k], c):
+        # Another mark of the question besides the tick's two boxes (a lone mark's level, not
+        # a faint streak) is another answer: two ticks, each run on into its next box, were
+        # read as one of them, silently (drawn with the paper generator's own ticks).
+        if len(sources) == 1 and not grid and _hook_in(idx[sources[0]], idx[k], c) and \
+                all(net[o] < c.high for o in marked if o not in (k, sources[0])):
             return [opts[sources[0]]], "ok", 0.6, "tick into next"
         # Offer both boxes, the hook's and the arm's: the person picks without a second look.
         return [opts[j] for j in sorted(set(marked) | {k} | (set() if grid else set(sources)))], \
@@ -118,6 +122,12 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         # box beside: that box's tick ran on into this one's, a double for a person (drawn,
         # such doubles were read as this box alone).
         return [opts[j] for j in sorted(set(hooks) | {k})], "doubtful", 0.4, "tick into next"
+    arm = None if grid or len(marked) != 1 or top >= SOLID else _arm_from(idx[k], idx, c)
+    if arm is not None:
+        # The only mark is the end of a long stroke come in from the box before, which holds
+        # less than a mark: a tick there whose V lies on or under its outline, or a line drawn
+        # from it. Which box it means is a person's call (both offered).
+        return [opts[j] for j in sorted({k, idx.index(arm)})], "doubtful", 0.4, "tick into next"
     if top >= CLEAR and c.zones is not None and not grid:
         # A lighter mark elsewhere that is one end of a stroke joining two boxes is a tick
         # whose arm ran on into the next box, not a speck: a second answer, for a person.

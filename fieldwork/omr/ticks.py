@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .levels import CLEAR, SOLID, THROUGH
+from .levels import CLEAR, JOINED, SOLID, THROUGH
 
 if TYPE_CHECKING:
     from .judge import BoxCalls
@@ -167,3 +167,27 @@ def _bridge(lo: int, hi: int, c: BoxCalls, into: float = THROUGH, own: bool = Fa
         out_lo, in_hi = max(sides[lo, 2], corners[lo, 1]), max(sides[hi, 3], corners[hi, 2])
     started = out_lo > THROUGH / 4 or (own and c.net[lo] >= c.low / 2)
     return bool(started and in_hi > into)
+
+
+def _arm_from(k: int, idx: list[int], c: BoxCalls) -> int | None:
+    """The box right before box ``k`` in its row, or right below it in its column, that a stroke
+    ending in ``k`` came from, when ``k`` holds only that stroke's end (``_arm_end``), entering
+    through the side facing that box, the stroke runs back as far as that box (``c.reach``) and
+    that box holds less than a mark: a tick drawn there whose small V lies on or under its
+    outline, its long arm the only mark of the question (drawn with the paper generator's own
+    tick, such ticks were read as ``k``, silently)."""
+    if c.zones is None or c.reach is None or c.cancelled[k]:
+        return None
+    sides, _, centres, w = c.zones
+    before = []
+    for j in idx:
+        dx, dy = (centres[k] - centres[j]) / w[j]
+        if j != k and abs(dy) < 0.5 and 0.5 < dx < 4.5:
+            before.append((dx, j, 0))  # the stroke enters ``k`` through its left side
+        elif j != k and abs(dx) < 0.5 and 0.5 < -dy < 4.5:
+            before.append((-dy, j, 3))  # ... through its bottom
+    for gap, j, side in sorted(before)[:1]:
+        if c.net[j] < c.low and not c.cancelled[j] and sides[k, side] > JOINED and \
+                _arm_end(j, k, c) and c.reach(k) >= gap - 1.1:
+            return j
+    return None
