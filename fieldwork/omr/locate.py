@@ -70,7 +70,7 @@ def find_qr(gray: np.ndarray, quad: MarkQuad | None,
         tries.sort(key=lambda t: t[0])
         for cheap in (True, False):  # the likelier place the cheap ways, then every way
             for _, rotation, region, module in tries:
-                hit = decode_region(gray, region, module, 2 if cheap else 5)
+                hit = decode_region(gray, region, module, *((2, 0) if cheap else (5, 2)))
                 if hit is not None:
                     return hit, rotation
     if quad is None or not quad.complete:
@@ -99,9 +99,9 @@ def qr_in_corners(gray: np.ndarray) -> QRHit | None:
     boxes = [np.array([(x, y), (x + side, y + side)]) for x, y in
              ((wid - side, 0), (0, 0), (0, hgt - side), (wid - side, hgt - side))]
     boxes.sort(key=lambda b: -_qr_likeness(gray, b))
-    for tries in (2, 5):  # every corner the cheap ways first
+    for tries, start in ((2, 0), (5, 2)):  # every corner the cheap ways first, then the others
         for box in boxes:
-            hit = decode_region(gray, box, module, tries)
+            hit = decode_region(gray, box, module, tries, start)
             if hit is not None:
                 return hit
     return None

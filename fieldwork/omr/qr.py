@@ -88,11 +88,15 @@ def _variants(crop: np.ndarray, module_px: float):
 
 
 def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float,
-                  tries: int = 5) -> QRHit | None:
+                  tries: int = 5, start: int = 0) -> QRHit | None:
     """Decode a QR code inside the image region spanned by ``corners`` (N×2 pixels), trying at
-    most ``tries`` ways of preparing the crop (the cheap ones first)."""
+    most ``tries`` ways of preparing the crop (the cheap ones first), from the ``start``-th:
+    the ways before it were tried on this very region already and read nothing (zbar reads an
+    image the same way each time)."""
     if module_px <= 0:
         raise ValueError(f"module_px must be positive, got {module_px}")
+    if not 0 <= start <= tries:
+        raise ValueError(f"start must be between 0 and tries ({tries}), got {start}")
     h, w = gray.shape
     x0, y0 = np.floor(corners.min(axis=0)).astype(int)
     x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
@@ -103,6 +107,8 @@ def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float,
     for n, (img, f) in enumerate(_variants(crop, module_px)):
         if n >= tries:
             break
+        if n < start:
+            continue
         hits = _zbar(img)
         if hits:
             return hits[0].moved(f, x0, y0)
