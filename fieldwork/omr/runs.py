@@ -137,7 +137,6 @@ class Strokes:
     def cover(self, i: int, names: list[str], centre: tuple[float, float]) -> float:
         """Share of the directions round ``centre`` (twelve sectors) that the strokes through
         box ``i``'s bands ``names`` pass in: a ring goes all the way round, a line by."""
-        import cv2
 
         bands = [b for b in (self.bands(i).get(n) for n in names) if b is not None]
         if not bands:
@@ -147,9 +146,8 @@ class Strokes:
         hgt, wid = self.dark.shape
         x0, y0 = max(0, int(wx0)), max(0, int(wy0))
         x1, y1 = min(wid, int(np.ceil(wx1))), min(hgt, int(np.ceil(wy1)))
-        ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
-        self._unprint(ink, x0, y0, w, names[0] not in (*TEXT, "after"))
-        n, lab = cv2.connectedComponents(ink, connectivity=8)
+        # The strokes of the window its first band's are followed in (labelled once a window).
+        _, n, lab, _, _ = self._labelled(x0, y0, x1, y1, w, names[0] not in (*TEXT, "after"))
         keep = np.zeros(n, bool)
         for b in bands:
             inner = lab[max(0, int(b[1]) - y0):int(np.ceil(b[3])) - y0,
@@ -164,7 +162,6 @@ class Strokes:
         return float((np.bincount(sector, minlength=12) >= 2).mean())
 
     def _strokes(self, band, window, w: float, rules: bool) -> np.ndarray:
-        import cv2
 
         bx0, by0, bx1, by1 = band
         if bx1 - bx0 < 2 or by1 - by0 < 2:
@@ -172,12 +169,7 @@ class Strokes:
         hgt, wid = self.dark.shape
         x0, y0 = max(0, int(window[0])), max(0, int(window[1]))
         x1, y1 = min(wid, int(np.ceil(window[2]))), min(hgt, int(np.ceil(window[3])))
-        key = (x0, y0, x1, y1, rules)  # a box's own bands share one window
-        if key not in self._windows:
-            ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
-            lines = self._unprint(ink, x0, y0, w, rules)
-            self._windows[key] = (lines, *cv2.connectedComponentsWithStats(ink, connectivity=8))
-        lines, n, lab, stats, _ = self._windows[key]
+        lines, n, lab, stats, _ = self._labelled(x0, y0, x1, y1, w, rules)
         rows = slice(max(0, int(by0) - y0), int(np.ceil(by1)) - y0)
         cols = slice(max(0, int(bx0) - x0), int(np.ceil(bx1)) - x0)
         ids = np.flatnonzero(np.bincount(lab[rows, cols].ravel(), minlength=n)[1:] >= 3) + 1
@@ -192,6 +184,19 @@ class Strokes:
         out = (sx == lo_x) | (sy == lo_y) | (sx + sw == hi_x) | (sy + sh == hi_y)
         return np.vstack([np.column_stack([sx + x0, sy + y0, sx + sw + x0, sy + sh + y0,
                                            out]).astype(np.float64), np.reshape(line, (-1, 5))])
+
+    def _labelled(self, x0: int, y0: int, x1: int, y1: int, w: float, rules: bool) -> tuple:
+        """The pen ink of a window with the print taken out (``_unprint``): its rules' ink and
+        its strokes (``cv2.connectedComponentsWithStats``), worked out once a window (a box's
+        own bands, and ``cover``, share one)."""
+        import cv2
+
+        key = (x0, y0, x1, y1, rules)
+        if key not in self._windows:
+            ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
+            lines = self._unprint(ink, x0, y0, w, rules)
+            self._windows[key] = (lines, *cv2.connectedComponentsWithStats(ink, connectivity=8))
+        return self._windows[key]
 
     def _unprint(self, ink: np.ndarray, x0: int, y0: int, w: float,
                  rules: bool = True) -> np.ndarray:
