@@ -91,21 +91,38 @@ def arc_below(m: BoxMeasures, text: np.ndarray, after: np.ndarray) -> np.ndarray
     "Về thời gian ... kiến nghị" doubted "Lý do khác" below, "ink near"); a mark of its own
     after the text is a stroke apart from the ring (the band then holds two) or, touching the
     arc, makes the band's ink rise and fall as a mark's size (a tick, a dash drawn there)."""
+    return _arc(m, text, after, below=True)
+
+
+def arc_above(m: BoxMeasures, text: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Boxes (of ``after``) whose ink just after their option's text is the upper arc of a ring
+    round the text of the option right below in the column, as ``arc_below`` (a two-line
+    text's ring passes high over the option above: p65 sheet 43 and p51 sheet 226 ringed
+    "Lao động, việc làm và bảo trợ xã hội", its arc after "Đất đai" above doubted the
+    question, "ink near")."""
+    return _arc(m, text, after, below=False)
+
+
+def _arc(m: BoxMeasures, text: np.ndarray, after: np.ndarray, below: bool) -> np.ndarray:
+    """``arc_below`` (``below``: the ring round a text above) or ``arc_above``."""
     out = np.zeros(len(after), bool)
     if m.strokes is None or m.texts is None:
         return out
     w = m.rects[:, 2]
+    side = "under" if below else "over"
     for i in np.flatnonzero(after):
-        above = [r for r in np.flatnonzero(text) if r != i and
+        rings = [r for r in np.flatnonzero(text) if r != i and
                  abs(m.rects[r, 0] - m.rects[i, 0]) < 0.5 * w[i] and
-                 0 < m.rects[i, 1] - m.rects[r, 1] < 4 * w[i]]
+                 0 < (m.rects[i, 1] - m.rects[r, 1]) * (1 if below else -1) < 4 * w[i]]
+        if not rings:
+            continue
         drawn = m.strokes.strokes(i, "after")
         if np.count_nonzero(drawn[:, 4] < 2) != 1 or not _flat(m, i):
             continue  # the arc alone, passing by: a mark beside it is apart, or rises there
-        for r in above:
-            under = m.strokes.bands(r).get("under")
-            if under is not None and m.strokes.runs_on(i, "after") and \
-                    m.strokes.reaches(i, "after", under):
+        for r in rings:
+            band = m.strokes.bands(r).get(side)
+            if band is not None and m.strokes.runs_on(i, "after") and \
+                    m.strokes.reaches(i, "after", band):
                 out[i] = True
     return out
 

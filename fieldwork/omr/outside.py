@@ -100,6 +100,8 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
         if lab.shape[1] >= 5:
             tight_text = ~text & (np.nan_to_num(np.minimum(lab[:, 3], lab[:, 4])) > TIGHT_TEXT)
         text |= tight_text
+        if m.strokes is not None:
+            text |= _thin_ring(m, lab, text)
         after = np.nan_to_num(lab[:, 2]) > AFTER_TEXT
     left = halo[:, 0] > BESIDE_LEFT
     streak = np.zeros((n, 2), bool) if m.lines is None else m.lines.copy()
@@ -142,6 +144,7 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
             if after[prev[j]] and m.strokes.runs_on(prev[j], "after"):
                 after[prev[j]] = False
         after &= ~crowded.arc_below(m, text, after)  # ... or round the text above it
+        after &= ~crowded.arc_above(m, text, after)  # ... or below it
     near = (after | stray | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
     if m.strokes is not None:
         # In a question with a mark, a ring or a mark beside another option is doubted as
@@ -160,6 +163,25 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
             owned[g] = other[g] = False  # makes no mark beside or after it an answer
     return around, (beside & ~other) | owned, near & ~owned & ~other, (ring | text) & ~marked, \
         text
+
+
+def _thin_ring(m: BoxMeasures, lab: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Rings round an option's text not seen in its bands (``text``) with half a ring's ink
+    over and under the text, whose strokes go round the text (``runs.text_ringed``). A thin or
+    light pen's ring round a two-line text passes partly outside the bands (p65 sheet 43: 0.05
+    of black under "Lao động, việc làm và bảo trợ xã hội", 0.11 over it; its box, crossed by
+    the ring, was a "stray stroke"; p51 sheet 213: 0.05 and 0.06 round "Thái độ ứng xử ...",
+    a reason not read at all once the ring beside it was). Not with a ring's ink right on the
+    text's edges: a scribble across the text (synth s52 sheet 212: a zigzag over and under
+    "Công nhân", 0.18 of black right under it, was read as a ring round it)."""
+    if lab.shape[1] < 5:
+        return np.zeros(len(text), bool)
+    over, under = np.nan_to_num(lab[:, 0]), np.nan_to_num(lab[:, 1])
+    on = np.maximum(np.nan_to_num(lab[:, 3]), np.nan_to_num(lab[:, 4]))
+    out = ~text & (np.minimum(over, under) > RING_TEXT / 2) & (on < RING_TEXT)
+    for i in np.flatnonzero(out):
+        out[i] = runs.text_ringed(m, i)
+    return out
 
 
 def _level(m: BoxMeasures, groups: list[list[int]]) -> np.ndarray:
