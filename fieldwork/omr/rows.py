@@ -126,7 +126,10 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
     if arm is not None:
         # The only mark is the end of a long stroke come in from the box before, which holds
         # less than a mark: a tick there whose V lies on or under its outline, or a line drawn
-        # from it. Which box it means is a person's call (both offered).
+        # from it. The V's box when the stroke's lowest ink is there (``_hook_in``, as for the
+        # hooks seen leaving their box above); else a person's call (both offered).
+        if _hook_in(arm, idx[k], c):
+            return [opts[idx.index(arm)]], "ok", 0.6, "tick into next"
         return [opts[j] for j in sorted({k, idx.index(arm)})], "doubtful", 0.4, "tick into next"
     if top >= CLEAR and c.zones is not None and not grid:
         # A lighter mark elsewhere that is one end of a stroke joining two boxes is a tick
