@@ -225,7 +225,9 @@ def _print_report(family: str, report: dict, classes: bool) -> None:
     click.echo(f"answers {n}: accuracy {report['accuracy']:.2%}, silent errors "
                f"{report['silent_errors']} (1 in {n // max(report['silent_errors'], 1):,}), "
                f"flagged {report['flagged']} ({report['flag_rate']:.2%}; "
-               f"{report['flagged_true_double_marks']} were real double marks)")
+               f"{report['flagged_true_double_marks']} were real double marks); on read "
+               f"pages {report['flagged_on_read_pages']} "
+               f"({report['flag_rate_on_read_pages']:.2%})")
     why = report["flag_causes"]
     click.echo(f"flags by cause: {why['rejected_page_answers']} on rejected pages, "
                f"{why['true_double_marks_on_read_pages']} real double marks on read pages, "

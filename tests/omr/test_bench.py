@@ -92,6 +92,7 @@ def test_damaged_pages_are_counted_apart():
                               "silent_error_rate": 0.0}
     assert (s["undamaged"]["answers"], s["undamaged"]["flagged"]) == (1, 1)
     assert s["flag_causes"]["rejected_page_answers"] == 3 and s["flag_causes"]["needless"] == 0
+    assert (s["flagged_on_read_pages"], s["flag_rate_on_read_pages"]) == (0, 0.0)
 
 
 def test_flags_are_split_by_cause_and_the_causes_add_up():
@@ -115,6 +116,9 @@ def test_flags_are_split_by_cause_and_the_causes_add_up():
                    "needless": 2, "answers_on_read_pages": 3, "needless_rate": 0.6667}
     assert why["rejected_page_answers"] + why["true_double_marks_on_read_pages"] + \
         why["needless"] == s["flagged"] == 6
+    # The measure: flags on the pages read, over the answers of those pages (the
+    # rejected page is counted in pages read, not again here).
+    assert (s["flagged_on_read_pages"], s["flag_rate_on_read_pages"]) == (3, 1.0)
 
 
 def test_scores_of_units_add_up_to_the_score_of_the_whole():
@@ -158,9 +162,15 @@ def test_saved_scans_are_read_again_with_the_same_truth(runner, tmp_path):
     saved = tmp_path / "scans"
     before = _saved(runner, saved, "1", "paper")
     after = _bench(runner, "--reread", str(saved))["paper"]
-    for key in ("pages", "pages_read", "answers", "silent_errors", "flagged"):
+    for key in ("pages", "pages_read", "answers", "silent_errors", "flagged",
+                "flagged_on_read_pages"):
         assert after[key] == before[key], key
     assert after["classes"].keys() == before["classes"].keys()
+    # The text report gives the same figures, flags on read pages among them.
+    text = runner.invoke(args=["bench", "omr", "--reread", str(saved)])
+    assert text.exit_code == 0, text.output
+    assert f"on read pages {after['flagged_on_read_pages']} (" in text.output
+    assert f"answers {after['answers']}: " in text.output
 
 
 def test_saved_pages_turned_to_one_rotation_are_all_read_at_it(runner, tmp_path):
