@@ -12,8 +12,9 @@ waits for a pause at least as long as its last warm-up took.
 The cache is per process, so the warmer runs in the web process that saw the change (a
 request, or a job of its embedded pool): a job on a ``fieldwork worker``'s queue would warm
 that worker's cache, not the one the next page view reads; a command serves no page.
-On by default with PostgreSQL (see ``enabled``); ``STATS_WARM`` (environment
-``FIELDWORK_STATS_WARM``) turns it off or on; tests leave it off unless they ask.
+On by default outside tests, with PostgreSQL and with an SQLite file (see ``enabled``);
+``STATS_WARM`` (environment ``FIELDWORK_STATS_WARM``) turns it off or on; tests leave it off
+unless they ask.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ DELAY = 2.0  # seconds without a further change before the statistics are made a
 
 
 def enabled(app) -> bool:
-    """Whether this app warms statistics after changes: by default on PostgreSQL, outside
-    tests. On SQLite a reading transaction holds writers back (no WAL here), so reads are
-    left to the views that ask for them unless ``FIELDWORK_STATS_WARM=1`` asks."""
+    """Whether this app warms statistics after changes: by default outside tests, on
+    PostgreSQL and on an SQLite file. SQLite is opened with a write-ahead log
+    (``fieldwork._sqlite_pragmas``), so the warmer's long read does not hold a keyer's commit
+    back; an in-memory SQLite database (one per connection) is never warmed by default."""
     setting = app.config.get("STATS_WARM")
     if setting is None:
         flag = os.environ.get("FIELDWORK_STATS_WARM", "").strip().lower()
@@ -38,7 +40,9 @@ def enabled(app) -> bool:
             setting = flag not in ("0", "false", "no", "off")
         else:
             uri = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
-            setting = not app.testing and uri.startswith("postgresql")
+            on_file = uri.startswith("sqlite") and ":memory:" not in uri and \
+                uri.rstrip("/") not in ("sqlite:", "sqlite:/", "sqlite://")
+            setting = not app.testing and (uri.startswith("postgresql") or on_file)
     return bool(setting)
 
 

@@ -115,7 +115,7 @@ def test_a_survey_waits_for_a_pause_as_long_as_its_last_warm_up(app, monkeypatch
     assert list(warmer.pending) == [7]
 
 
-def test_warming_is_on_with_postgresql_outside_tests_unless_turned_off(app, monkeypatch):
+def test_warming_is_on_outside_tests_unless_turned_off(app, monkeypatch):
     assert not warm.enabled(app)
     monkeypatch.setitem(app.config, "STATS_WARM", True)
     assert warm.enabled(app)
@@ -127,7 +127,13 @@ def test_warming_is_on_with_postgresql_outside_tests_unless_turned_off(app, monk
     monkeypatch.setenv("FIELDWORK_STATS_WARM", "0")
     assert not warm.enabled(app)
     monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", "sqlite:///x.db")
+    assert not warm.enabled(app)
     monkeypatch.delenv("FIELDWORK_STATS_WARM")
-    assert not warm.enabled(app)  # a reader holds SQLite's writers back
-    monkeypatch.setenv("FIELDWORK_STATS_WARM", "1")
+    # The embedded database runs in WAL mode: the warmer's read holds no writer back.
     assert warm.enabled(app)
+    for memory in ("sqlite://", "sqlite:///:memory:"):  # one database per connection
+        monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", memory)
+        assert not warm.enabled(app)
+        monkeypatch.setenv("FIELDWORK_STATS_WARM", "1")
+        assert warm.enabled(app)
+        monkeypatch.delenv("FIELDWORK_STATS_WARM")
