@@ -41,6 +41,8 @@ from .rows import _single
 LIGHT_CROSS = 0.12  # ink past each corner of a box whose light fill was crossed out ...
 LIGHT_SIDES = 0.05  # ... and at most this beside each of its sides
 GRID_CROSS, GRID_SIDES = 0.25, 0.125  # the same in a digit grid, whose rings cross corners
+GHOST_NET = 0.1  # a single choice's box below this, a mark's level or not, ...
+GHOST_PEAK = 0.18  # ... whose darkest ink stays under this holds no stroke (see ``_ghosts``)
 
 
 @dataclass
@@ -149,13 +151,28 @@ def _zone_excess(zones: np.ndarray, rects: np.ndarray, facing: np.ndarray,
     return out
 
 
+def _ghosts(net: np.ndarray, low: float, single: np.ndarray, darkest) -> list[int]:
+    """Boxes of single choices holding a mark's level of ink (below ``GHOST_NET``) none of it
+    as dark as a stroke (``darkest(i)``, the box's darkest ink, under ``GHOST_PEAK``): the back
+    page's print showing through (its grey text lines crossing the boxes), a smear. A person
+    sees an empty box. Drawn marks keep their pen's or pencil's darkness however little of the
+    box they cover: paper tuning sets p65 and p51, every answer's box at 0.22 or more; these
+    ghosts 0.06-0.18 (p65 sheet 77: three rating rows marked beside, each with two or three
+    such boxes, went to a person as a "second mark")."""
+    cand = np.flatnonzero(single & (net >= low) & (net < GHOST_NET))
+    return [int(i) for i in cand if darkest(int(i)) < GHOST_PEAK]
+
+
 def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
-               groups: list[list[int]] | None = None) -> BoxCalls:
+               groups: list[list[int]] | None = None, darkest=None,
+               single: np.ndarray | None = None) -> BoxCalls:
     """Net darkness over the page baseline, thresholds and shape flags for every box.
 
     ``diagonal(i)`` gives box ``i``'s diagonal ratio (see ``marks.diagonal_ratio``);
     it is asked only for boxes that may be crossed out.  ``grid`` marks boxes of
-    digit and date grids.
+    digit and date grids. ``darkest(i)`` gives the darkest ink inside box ``i``
+    (``marks.peak``); with it, the boxes of single choices (``single``) holding no
+    stroke's darkness are taken as empty (``_ghosts``).
     """
     grid = np.zeros(len(m.fill), bool) if grid is None else np.asarray(grid, bool)
     n = len(m.fill)
@@ -166,6 +183,12 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     if n == 0:
         z = np.zeros(0, bool)
         return BoxCalls(net, low, high, z, z, z, np.zeros(0))
+    measured = net
+    if darkest is not None and single is not None:
+        ghosts = _ghosts(net, low, single & ~grid, darkest)
+        if ghosts:  # faint ink, kept below a mark's level (a tick's arm may end there)
+            net = net.copy()
+            net[ghosts] = 0.5 * low
     marked = net >= low
     facing_sides, facing_corners = _facing(m)
     sides = _zone_excess(m.sides, m.rects, facing_sides, np.zeros(n, bool))
@@ -242,20 +265,26 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
         np.nan_to_num(np.minimum(m.label[:, 0], m.label[:, 1])) > RING_TEXT
     return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, zones, around,
                     beside, near, ringish, text_ring, outside.follows(m), crosses,
-                    inked_text=inked, core=m.core - (m.fill - net))
+                    inked_text=inked, core=m.core - (m.fill - measured))
 
 
-def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
-               dark: np.ndarray) -> tuple[dict[str, Answer], list[dict]]:
-    """Answers of the questions whose boxes are on this page, and a row per box."""
+def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray,
+               grey: bool = True) -> tuple[dict[str, Answer], list[dict]]:
+    """Answers of the questions whose boxes are on this page, and a row per box (``grey``: a
+    grey scan, where a stroke keeps its darkness; not a one-bit one, whose blurred dots of
+    pencil may be lighter than a ghost)."""
     siblings: dict[tuple, list[int]] = {}
     by_q: dict[str, list[int]] = {}
     for i, b in enumerate(boxes):
         by_q.setdefault(b["question"], []).append(i)
         siblings.setdefault((b["question"], b.get("position")), []).append(i)
+    kinds = {q["code"]: q for q in layout.get("questions", [])}
+    single = np.array([kinds.get(b["question"], {}).get("kind", "single") == "single"
+                       for b in boxes], bool)
     c = call_boxes(m, lambda i: diagonal_ratio(dark, m.rects[i]),
                    np.array([b.get("position") is not None for b in boxes], bool),
-                   list(siblings.values()))
+                   list(siblings.values()), (lambda i: peak(dark, m.rects[i])) if grey else None,
+                   single)
     if boxes:
         scale = float(m.rects[0, 2]) / float(boxes[0]["w"])
         c.vertex = lambda i, j, flat=False: low_point(dark, m.rects, (i, j), scale, flat)
@@ -264,7 +293,6 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures,
         c.reach = lambda i: strokes.reach(dark, m.rects, i, scale)
         c.width = lambda i: strokes.width(dark, m.rects, i, scale)
     hug.add_rings(c, m, dark, boxes)  # rings drawn tightly round a box
-    kinds = {q["code"]: q for q in layout.get("questions", [])}
     answers: dict[str, Answer] = {}
     for code, idx in by_q.items():
         q = kinds.get(code, {"code": code, "kind": "single"})

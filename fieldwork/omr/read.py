@@ -115,7 +115,7 @@ def _measured(work: np.ndarray, h: np.ndarray, page: dict, size: tuple,
 
 
 def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, size: tuple,
-            scale: float, result: PageResult) -> tuple:
+            scale: float, result: PageResult, grey: bool = True) -> tuple:
     """The transform whose boxes sit on their printed outlines (``h`` first, then the
     ``others``, built lazily), with the page it flattens, its dark ink, box measures and the
     boxes with a ring drawn round them; the answers read on it go into ``result``."""
@@ -129,7 +129,7 @@ def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, s
             upright, dark, m, ink = _measured(work, at, page, size, scale)
             if n and ink < MARK_INK:
                 continue
-            result.answers, result.boxes = judge_page(layout, page["boxes"], m, dark)
+            result.answers, result.boxes = judge_page(layout, page["boxes"], m, dark, grey)
             ringed = np.array([r.get("ringed", False) for r in result.boxes], bool)
             off = _off(dark, m, scale) & ~ringed
             if _misplaced(off, m, ringed, n > 0) <= MISPLACED:
@@ -280,7 +280,7 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     boxes = page["boxes"]
     others = placings(work, quad, rotation, hit, page, size, scale)
     h, upright, dark, measures, ringed = _placed(work, h, others, layout, page, size, scale,
-                                                 result)
+                                                 result, not thresholded)
     unseen = _unseen(work.shape, h, boxes, measures.outline, ringed)
     if unseen:
         # Boxes outside the scan, or under something (a finger, another sheet, a torn
