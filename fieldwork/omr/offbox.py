@@ -104,11 +104,16 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
         return [opts[side[0]]], "ok", 0.6, "beside"
     order = {o: i for i, o in enumerate(opts)}
     chosen = [k for k in ring + side if not c.cancelled[idx[k]]]
-    if note == "cancelled" and len(set(chosen)) == 1 and kind != "multiple" and all(
-            c.cancelled[i] for i in idx if c.net[i] >= c.low):
+    if note == "cancelled" and chosen and (len(set(chosen)) == 1 or (
+            kind == "multiple" and not side)) and \
+            set(near) <= set(chosen) and all(c.cancelled[idx[k]] or k in chosen
+                                             for k in range(len(idx)) if c.net[idx[k]] >= c.low):
         # The printed correction rule, the new answer ringed or marked beside instead of
-        # filled: the crossed-out box is cancelled, the other one chosen.
-        return [opts[chosen[0]]], "ok", 0.6, "correction"
+        # filled: the crossed-out box is cancelled, the other one chosen (in a multiple
+        # choice, each option ringed: a mark beside may be the next option's, beside9). A
+        # ring round the text that takes in its box leaves a light arc in the box chosen
+        # (p65 sheet 231, p51 sheets 092 and 089 went to a person).
+        return [opts[k] for k in sorted(set(chosen))], "ok", 0.6, "correction"
     if status == "blank" and not near:
         if ring and not side and (len(ring) == 1 or kind == "multiple"):
             return [opts[k] for k in ring], "ok", 0.6, "ring"
