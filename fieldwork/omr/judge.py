@@ -130,13 +130,11 @@ def _facing(m: BoxMeasures) -> tuple[np.ndarray, np.ndarray]:
     return sides, corners
 
 
-def _zone_excess(zones: np.ndarray, rects: np.ndarray, facing: np.ndarray,
-                 marked: np.ndarray) -> np.ndarray:
+def _zone_excess(zones: np.ndarray, rects: np.ndarray, facing: np.ndarray) -> np.ndarray:
     """Ink in each outside zone beyond what boxes with the same surroundings show.
 
     Boxes are compared with boxes of the same size that have (or lack) a printed
-    neighbour in that direction; a zone facing a *marked* neighbour is set to zero
-    (the ink there is the neighbour's).
+    neighbour in that direction (see ``_facing_marked`` for zones facing a mark).
     """
     sizes = np.round(rects[:, 2], 1)
     has = facing.any(axis=2)  # N×4
@@ -147,6 +145,14 @@ def _zone_excess(zones: np.ndarray, rects: np.ndarray, facing: np.ndarray,
                 group = (sizes == s) & (has[:, k] == flag)
                 if group.any():
                     out[group, k] = zones[group, k] - np.median(zones[group, k])
+    return out
+
+
+def _facing_marked(excess: np.ndarray, facing: np.ndarray, marked: np.ndarray) -> np.ndarray:
+    """``_zone_excess`` with a zone facing a *marked* neighbour set to zero (the ink there is
+    the neighbour's): a copy."""
+    out = excess.copy()
+    for k in range(out.shape[1]):
         out[(facing[:, k, :] & marked[None, :]).any(axis=1), k] = 0.0
     return out
 
@@ -191,8 +197,8 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
             net[ghosts] = 0.5 * low
     marked = net >= low
     facing_sides, facing_corners = _facing(m)
-    sides = _zone_excess(m.sides, m.rects, facing_sides, np.zeros(n, bool))
-    corners = _zone_excess(m.corners, m.rects, facing_corners, np.zeros(n, bool))
+    sides = _zone_excess(m.sides, m.rects, facing_sides)
+    corners = _zone_excess(m.corners, m.rects, facing_corners)
     raw_sides, raw_corners = sides, corners
     cancelled = (net >= CANCEL_FILL) & ((corners > CANCEL_CORNERS).sum(axis=1) >= 3)
     # A lighter fill crossed out (a ballpoint's grey fill): the cross's arms run past all four
@@ -220,8 +226,8 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     # tick's long stroke goes) is more likely a stroke that happens to cross it.
     # The arms of an X, or a scribble spilling over all round, are the mark's own ink.
     own = ((corners > THROUGH).sum(axis=1) >= 3) | ((sides > THROUGH).sum(axis=1) >= 3)
-    sides = _zone_excess(m.sides, m.rects, facing_sides, marked)
-    corners = _zone_excess(m.corners, m.rects, facing_corners, marked)
+    sides = _facing_marked(raw_sides, facing_sides, marked)  # the medians are the same
+    corners = _facing_marked(raw_corners, facing_corners, marked)
     strays = (through | (sides[:, [0, 1, 3]] > THROUGH).any(axis=1)
               | (corners[:, [0, 2, 3]] > THROUGH).any(axis=1)) & ~own & marked & (net < SOLID)
     for i in np.flatnonzero(strays):  # an X whose arms reach past only some corners
@@ -307,10 +313,13 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray
     # A clean box with a pen stroke round it on three sides (a ring): its printed outline is
     # hard to see against the ring, but the box is in plain view.
     ringed = grids.ringed_boxes(c)
+    # Python floats and bools at once (indexing NumPy arrays box by box is slow).
+    net, conf = c.net.tolist(), np.asarray(c.confidence, np.float64).tolist()
+    marked, cancelled = (c.net >= c.low).tolist(), np.asarray(c.cancelled, bool).tolist()
+    ringed = np.asarray(ringed, bool).tolist()
     rows = [{"question": b["question"], "option": b["option"], "position": b.get("position"),
              "x": b["x"], "y": b["y"], "w": b["w"], "h": b["h"],
-             "net": round(float(c.net[i]), 4), "confidence": round(float(c.confidence[i]), 3),
-             "marked": bool(c.net[i] >= c.low), "cancelled": bool(c.cancelled[i]),
-             "ringed": bool(ringed[i])}
+             "net": round(net[i], 4), "confidence": round(conf[i], 3),
+             "marked": marked[i], "cancelled": cancelled[i], "ringed": ringed[i]}
             for i, b in enumerate(boxes)]
     return answers, rows
