@@ -242,10 +242,33 @@ def facing_clear(g: np.ndarray, c: BoxCalls) -> np.ndarray:
 
 
 def ring_in_column(group: list[int], c: BoxCalls) -> int | None:
-    """The one box of a grid column with a ring's ink round it, else None (see below)."""
+    """The one box of a grid column with a ring's ink round it, else None (see
+    ``_ring_in_column``)."""
     if c.zones is None:
         return None
-    sides, corners = c.zones[0], c.zones[1]
+    key = ("ring_in_column", tuple(group))  # asked of a column several times a grid
+    if key not in c.memo:
+        c.memo[key] = _ring_in_column(group, c)
+    return c.memo[key]
+
+
+def column_zones(group: list[int], c: BoxCalls) -> tuple[np.ndarray, np.ndarray]:
+    """A grid column's side and corner zones (``c.zones``) over what its boxes usually show
+    there (five boxes or more), no ink counted on a side facing a clear mark
+    (``facing_clear``); worked out once a column (``ring_in_column``, ``grids._rung``)."""
+    key = ("column_zones", tuple(group))
+    if key not in c.memo:
+        g = np.asarray(group)
+        sides, corners = c.zones[0][g], c.zones[1][g]
+        if len(g) >= 5:
+            sides = sides - np.median(sides, axis=0)
+            corners = corners - np.median(corners, axis=0)
+        c.memo[key] = (np.where(facing_clear(g, c), 0.0, sides), corners)
+    return c.memo[key]
+
+
+def _ring_in_column(group: list[int], c: BoxCalls) -> int | None:
+    """``ring_in_column`` worked out."""
     # Ink on three sides; or above and below it and past most corners (a ring wider than
     # the gap, its arcs beside the box outside the zones measured). Neighbouring columns'
     # marks put ink left and right of a box, never above and below it.
@@ -256,9 +279,7 @@ def ring_in_column(group: list[int], c: BoxCalls) -> int | None:
     # the gap the two boxes share): no ring's evidence (p51: fills beside a clean box, above
     # and left of it, read it as ringed and doubted the column's own mark).
     g = np.asarray(group)
-    sides = sides[g] - np.median(sides[g], axis=0) if len(g) >= 5 else sides[g]
-    corners = corners[g] - np.median(corners[g], axis=0) if len(g) >= 5 else corners[g]
-    sides = np.where(facing_clear(g, c), 0.0, sides)
+    sides, corners = column_zones(group, c)
     inked = (sides > RING_GAP).sum(axis=1)
     round_ = g[inked >= 3]
     if not len(round_):

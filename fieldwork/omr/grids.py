@@ -379,10 +379,7 @@ def _rung(group: list[int], c: BoxCalls) -> np.ndarray:
     if c.zones is None:
         return np.zeros(len(group), bool)
     g = np.asarray(group)
-    sides = c.zones[0][g]
-    if len(g) >= 5:
-        sides = sides - np.median(sides, axis=0)
-    sides = np.where(gridrings.facing_clear(g, c), 0.0, sides)
+    sides, _ = gridrings.column_zones(group, c)
     return (c.net[g] < CLEAR) & (((sides > RING_GAP).sum(axis=1) >= 3) | c.ringish[g])
 
 

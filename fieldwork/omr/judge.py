@@ -86,6 +86,7 @@ class BoxCalls:
     reach: object = None  # i -> how far (box sides) the ink drawn in box i runs on past it
     core: np.ndarray | None = None  # net darkness of each box's central third
     width: object = None  # i -> how the ink in box i lies: across (sides), and its spread
+    memo: dict = field(default_factory=dict)  # what rules ask of a grid column again
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
