@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from . import order
 from .levels import CLEAR, RING_GAP
 from .pairs import offsets
 
@@ -214,7 +215,7 @@ def _on_ring(pts: np.ndarray, p: np.ndarray, c: tuple[float, float], s: float) -
            .astype(int) % SECTORS)
     course = np.full(SECTORS, np.nan)
     for k in np.unique(sec):
-        course[k] = np.median(r[band][sec == k])
+        course[k] = order.median(r[band][sec == k])
     q = (p - c) / s
     rq = np.hypot(q[:, 0], q[:, 1])
     sq = np.floor(np.arctan2(q[:, 1], q[:, 0]) / (2 * np.pi) * SECTORS).astype(int) % SECTORS
@@ -261,8 +262,8 @@ def column_zones(group: list[int], c: BoxCalls) -> tuple[np.ndarray, np.ndarray]
         g = np.asarray(group)
         sides, corners = c.zones[0][g], c.zones[1][g]
         if len(g) >= 5:
-            sides = sides - np.median(sides, axis=0)
-            corners = corners - np.median(corners, axis=0)
+            sides = sides - order.median(sides, axis=0)
+            corners = corners - order.median(corners, axis=0)
         c.memo[key] = (np.where(facing_clear(g, c), 0.0, sides), corners)
     return c.memo[key]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import order
 from .levels import CLEAR, LOW
 from .pairs import distances, offsets
 
@@ -91,7 +92,7 @@ def _usual(ink: np.ndarray, centres: np.ndarray) -> np.ndarray:
     d = distances(centres, centres)
     np.fill_diagonal(d, np.inf)
     near = np.argpartition(d, k - 1, axis=1)[:, :k]
-    return np.median(ink[near], axis=1)
+    return order.median(ink[near], axis=1)
 
 
 def _room(rects: np.ndarray, texts: np.ndarray | None) -> np.ndarray:

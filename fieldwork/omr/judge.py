@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import grids, hug, offbox, outside, passing, runs, strokes
+from . import grids, hug, offbox, order, outside, passing, runs, strokes
 from .levels import (
     CANCEL_CORNERS,
     CANCEL_DIAG,
@@ -105,7 +105,7 @@ def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
         kk = min(k, len(pool))
         d = distances(centres[group], centres[pool])
         near = np.argpartition(d, kk - 1, axis=1)[:, :kk]
-        base[group] = np.quantile(m.fill[pool][near], 0.4, axis=1)
+        base[group] = order.quantile(m.fill[pool][near], 0.4, axis=1)
     return np.minimum(base, EMPTY_MAX)
 
 
@@ -145,7 +145,7 @@ def _zone_excess(zones: np.ndarray, rects: np.ndarray, facing: np.ndarray) -> np
             for flag in (False, True):
                 group = (sizes == s) & (has[:, k] == flag)
                 if group.any():
-                    out[group, k] = zones[group, k] - np.median(zones[group, k])
+                    out[group, k] = zones[group, k] - order.median(zones[group, k])
     return out
 
 

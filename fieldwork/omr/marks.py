@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import order
 from .align import paper_level
 from .geometry import rect_array
 from .pairs import distances
@@ -194,7 +195,7 @@ def locate(ii: np.ndarray, rects: np.ndarray, scale: float) -> tuple[np.ndarray,
     d = distances(centres, a_xy)
     k = min(NEIGHBOURS, len(a_xy))
     near = np.argpartition(d, k - 1, axis=1)[:, :k]
-    return np.median(a_off[near], axis=1), strength
+    return order.median(a_off[near], axis=1), strength
 
 
 def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:

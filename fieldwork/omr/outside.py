@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from . import crowded, runs
+from . import crowded, order, runs
 from .levels import (
     AFTER_TEXT,
     BESIDE_LEFT,
@@ -50,7 +50,7 @@ def excess(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
         if len(g) <= 3:
             others = np.stack([np.delete(v, j, axis=0).min(axis=0) for j in range(len(g))])
         else:  # a low quantile: rings around several options must not lift the baseline
-            others = np.quantile(v, SIBLINGS_Q, axis=0)[None, :]
+            others = order.quantile(v, SIBLINGS_Q, axis=0)[None, :]
         out[g] = v - others
     return out
 
