@@ -153,8 +153,9 @@ def _facing_marked(excess: np.ndarray, facing: np.ndarray, marked: np.ndarray) -
     """``_zone_excess`` with a zone facing a *marked* neighbour set to zero (the ink there is
     the neighbour's): a copy."""
     out = excess.copy()
+    toward = facing[:, :, np.flatnonzero(marked)]  # only the marked boxes' columns
     for k in range(out.shape[1]):
-        out[(facing[:, k, :] & marked[None, :]).any(axis=1), k] = 0.0
+        out[toward[:, k, :].any(axis=1), k] = 0.0
     return out
 
 

@@ -41,6 +41,7 @@ class Strokes:
         self._gaps = gaps
         self._memo: dict = {}
         self._windows: dict = {}
+        self._bands: dict = {}
 
     @property
     def gaps(self) -> np.ndarray:
@@ -50,7 +51,13 @@ class Strokes:
         return self._gaps
 
     def bands(self, i: int) -> dict:
-        """Box ``i``'s bands (x0, y0, x1, y1): left, above, below, text above/below, after."""
+        """Box ``i``'s bands (x0, y0, x1, y1): left, above, below, text above/below, after
+        (worked out once a box; not to be changed)."""
+        if i not in self._bands:
+            self._bands[i] = self._bands_of(i)
+        return self._bands[i]
+
+    def _bands_of(self, i: int) -> dict:
         gaps = self.gaps
         x, y, w, h = self.rects[i]
         e = LINE_PT * self.scale
@@ -241,6 +248,8 @@ class Strokes:
                 lines[line, :] = ink[line, :]
             else:
                 lines[:, line] |= ink[:, line]
+        if not lines.any():  # no rule: nothing taken out, nothing to join again
+            return lines
         ink &= 1 - lines
         # A stroke drawn across a rule is cut in two where the rule is taken out: it is joined
         # again where pen ink lies right on both sides of the rule (a stroke from the row
