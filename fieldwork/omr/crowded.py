@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import runs
+from . import order, runs
 from .levels import NEAR_LEFT, THROUGH
 from .marks import PEN_INK, BoxMeasures
 
@@ -73,8 +73,8 @@ def _arc_from(m: BoxMeasures, g: list[int], j: int, i: int, centres: np.ndarray)
     key = tuple(int(v) for v in np.where(np.abs(d) > 0.5, np.sign(d), 0))
     if key not in _FACING:
         return False
-    sides = m.sides[j] - np.median(m.sides[g], axis=0)
-    corners = m.corners[j] - np.median(m.corners[g], axis=0)
+    sides = m.sides[j] - order.median(m.sides[g], axis=0)
+    corners = m.corners[j] - order.median(m.corners[g], axis=0)
     fs, fc = _FACING[key]
     far = _FACING[(-key[0], -key[1])]
     # In by one corner of that side and out by the other (a tick's arm leaves by one), and

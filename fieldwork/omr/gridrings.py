@@ -49,7 +49,7 @@ class GridInk:
 
     def __init__(self, dark: np.ndarray, rects: np.ndarray, pen: int = PEN):
         self.dark, self.rects, self.pen = dark, rects, pen
-        self.side = float(np.median(rects[:, 2]))
+        self.side = float(order.median(rects[:, 2]))
         self._pts: np.ndarray | None = None
         self._rings: dict = {}
         self._light: GridInk | None = None
@@ -148,7 +148,7 @@ def _pen_points(dark: np.ndarray, rects: np.ndarray, s: float, pen: int = PEN) -
         return np.zeros((0, 2))
     patches = np.stack([roi[y - h:y + h + 1, x - h:x + h + 1] for x, y in zip(cx, cy,
                                                                                strict=True)])
-    printed = cv2.dilate(np.median(patches, axis=0).astype(np.uint8), np.ones((3, 3), np.uint8))
+    printed = cv2.dilate(order.median(patches, axis=0).astype(np.uint8), np.ones((3, 3), np.uint8))
     base = np.zeros_like(roi)
     seen = np.zeros(roi.shape, bool)
     for x, y in zip(cx, cy, strict=True):

@@ -66,7 +66,7 @@ def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale:
         usual = _usual(ink, centres[group])
         need = HIT_PT2 * scale * scale
         hits = ink - usual >= need
-        use = (paper >= 4 * need) & (usual < PRINT * np.median(paper, axis=0)[None, :])
+        use = (paper >= 4 * need) & (usual < PRINT * order.median(paper, axis=0)[None, :])
         n_use = use.sum(axis=1)
         cover = (hits & use).sum(axis=1) / np.maximum(n_use, 1)
         sides = np.zeros((len(group), 4), bool)  # right, bottom, left, top
@@ -170,10 +170,10 @@ def add_rings(c, m, dark: np.ndarray, boxes: list[dict]) -> None:
     """Count tight rings among the rings around boxes of ``c`` (``judge.BoxCalls``)."""
     if c.around is None or not len(boxes):
         return
-    scale = float(np.median(m.rects[:, 2] / np.array([b["w"] for b in boxes], float)))
+    scale = float(order.median(m.rects[:, 2] / np.array([b["w"] for b in boxes], float)))
     # A ring cutting the box's corners or running along inside its edge puts a little ink in
     # it; the middle of the box stays clean (else it holds a mark of its own).
-    held = (c.net >= CLEAR) | (m.core - np.median(m.core) >= LOW)
+    held = (c.net >= CLEAR) | (m.core - order.median(m.core) >= LOW)
     tight = hugged(dark, m.rects, m.texts, scale, held, c.net >= c.low)
     c.around |= tight
     c.ringish |= tight

@@ -186,7 +186,7 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     n = len(m.fill)
     net = m.fill - local_baseline(m) if n else np.zeros(0)
     below = -net[net < 0]  # empty boxes scatter both ways around their level; marks only up
-    sigma = max(1.4826 * float(np.median(below)), 0.004) if len(below) >= 5 else 0.004
+    sigma = max(1.4826 * float(order.median(below)), 0.004) if len(below) >= 5 else 0.004
     low, high = max(LOW, 4 * sigma), max(HIGH, 8 * sigma)
     if n == 0:
         z = np.zeros(0, bool)
@@ -259,7 +259,7 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
         for i in np.flatnonzero(marked & ~strays & ~grid & ~cancelled & (net < SOLID)):
             passes[i] = passing.passes(st, i, strokes.width(st.dark, m.rects, i, st.scale))
     usual = net[(net >= CLEAR) & ~cancelled & ~strays & ~passes & ~grid]
-    typical = float(np.median(usual)) if len(usual) >= 3 else 0.0
+    typical = float(order.median(usual)) if len(usual) >= 3 else 0.0
     around, beside, near, ringish, text_ring = outside.around(m, marked,
                                                               groups or [list(range(n))], strays)
     for i in np.flatnonzero(passes):  # a ring round the option's text passes through its box

@@ -70,7 +70,7 @@ def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[
         x0, y0 = int(x + 0.25 * w), int(y + 0.25 * h)
         patch = d[y0:int(y + 0.75 * h), x0:int(x + 0.75 * w)]
         if patch.size:
-            inks.append(float(np.median(patch)) / 255)
+            inks.append(float(order.median(patch)) / 255)
     # The second darkest mark: one or two marks may be torn off or outside the scan.
     ink = float(sorted(inks)[-2]) if len(inks) >= 2 else (inks[0] if inks else 1.0)
     return cv2.convertScaleAbs(d, alpha=1.0 / max(ink, 0.2)), ink

@@ -73,3 +73,4 @@ def quantile(a, q: float, axis: int) -> np.ndarray:
     if nan.any():
         out = np.where(nan, s[-1], out)
     return out
+

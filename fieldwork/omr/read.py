@@ -16,7 +16,7 @@ from itertools import chain
 
 import numpy as np
 
-from . import streaks
+from . import order, streaks
 from .align import pixels_per_point, project, warp
 from .geometry import A4, rect_array
 from .judge import Answer, judge_page
@@ -96,7 +96,7 @@ def _unseen(shape: tuple, h: np.ndarray, boxes: list[dict], outline: np.ndarray,
     margin = 0.7 * r[:, 2] * pixels_per_point(h)
     inside = (centres[:, 0] > margin) & (centres[:, 1] > margin) & \
         (centres[:, 0] < shape[1] - margin) & (centres[:, 1] < shape[0] - margin)
-    usual = float(np.median(outline))
+    usual = float(order.median(outline))
     hidden = (outline < UNSEEN * usual) if usual > 0.3 else np.zeros(len(boxes), bool)
     if ringed is not None:
         hidden &= ~ringed
@@ -149,7 +149,7 @@ def _off(dark: np.ndarray, m, scale: float) -> np.ndarray:
         return np.zeros(0, bool)
     ii = m.integral if m.integral is not None else integral(dark)  # measure's, if kept
     _, exact = outlines(ii, m.rects, scale, 0.0)
-    usual = float(np.median(m.outline))
+    usual = float(order.median(m.outline))
     return (m.outline > 0.5 * usual) & (exact < 0.5 * m.outline) & (exact < UNSEEN * usual)
 
 
@@ -159,7 +159,7 @@ def _misplaced(off: np.ndarray, m, ringed: np.ndarray, other: bool = False) -> f
     outline where it puts them (see ``register.MIN_ANCHORS``)."""
     if len(off) < 8:
         return 0.0
-    clear = (m.outline > 0.5 * float(np.median(m.outline))) & ~ringed
+    clear = (m.outline > 0.5 * float(order.median(m.outline))) & ~ringed
     if other and np.count_nonzero(clear & ~off) < max(MIN_ANCHORS, 0.5 * len(off)):
         return 1.0
     return float(np.count_nonzero(off)) / max(int(np.count_nonzero(clear)), 1)

@@ -239,6 +239,8 @@ class Strokes:
             dil = cv2.morphologyEx(cv2.dilate(ink, np.ones(across, np.uint8)), cv2.MORPH_CLOSE,
                                    np.ones(along, np.uint8))
             full = long_runs(dil, RULE * ink.shape[1 - axis], axis)
+            if not full.any():
+                continue
             edges = np.flatnonzero(np.diff(np.concatenate([[0], full.astype(np.int8), [0]])))
             line = np.zeros_like(full)
             for a, b in zip(edges[::2], edges[1::2], strict=True):
@@ -414,6 +416,14 @@ def long_runs(a: np.ndarray, length: float, axis: int = 1) -> np.ndarray:
         return np.zeros(a.shape[1 - axis], bool)
     import cv2
 
+    # Only rows (columns) with n set pixels at least can hold such a run: the others are
+    # left out of the erosion, which works on each row (column) alone.
+    out = np.count_nonzero(a, axis=axis) >= n
+    if not out.any():
+        return out
     line = np.ones((1, n) if axis == 1 else (n, 1), np.uint8)
-    kept = cv2.erode(a, line, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT, borderValue=0)
-    return kept.any(axis=axis)
+    some = np.flatnonzero(out)
+    part = np.ascontiguousarray(a[some] if axis == 1 else a[:, some])
+    kept = cv2.erode(part, line, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    out[some] = kept.any(axis=axis)
+    return out
