@@ -28,6 +28,7 @@ from .levels import (
     HIGH,
     LOCAL,
     LOW,
+    RING_BOX,
     RING_TEXT,
     SOLID,
     THROUGH,
@@ -87,6 +88,9 @@ class BoxCalls:
     core: np.ndarray | None = None  # net darkness of each box's central third
     width: object = None  # i -> how the ink in box i lies: across (sides), and its spread
     memo: dict = field(default_factory=dict)  # what rules ask of a grid column again
+    round: object = None  # i -> whether the strokes round box i go round it (a ring's)
+    ringed: object = None  # i -> ... with ink crossing two of its bands at a ring's level
+    ends: object = None  # i -> whether box i holds only a line's end, come from far outside
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -273,7 +277,11 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
         np.nan_to_num(np.minimum(m.label[:, 0], m.label[:, 1])) > RING_TEXT
     return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, zones, around,
                     beside, near, ringish, text_ring, outside.follows(m), crosses,
-                    inked_text=inked, core=m.core - (m.fill - measured))
+                    inked_text=inked, core=m.core - (m.fill - measured),
+                    round=None if m.strokes is None else (lambda i: runs.round_box(m, i)),
+                    ringed=None if m.strokes is None or m.halo is None else (
+                        lambda i: bool((np.nan_to_num(m.halo[i]) > RING_BOX).sum() >= 2)
+                        and runs.round_box(m, i)))
 
 
 def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray,
@@ -300,6 +308,8 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray
         c.joined = lambda i, j: strokes.joined(dark, m.rects, (i, j), scale)
         c.reach = lambda i: strokes.reach(dark, m.rects, i, scale)
         c.width = lambda i: strokes.width(dark, m.rects, i, scale)
+        if m.strokes is not None:
+            c.ends = lambda i: passing.ends(m.strokes, i, c.width(i))
     hug.add_rings(c, m, dark, boxes)  # rings drawn tightly round a box
     answers: dict[str, Answer] = {}
     for code, idx in by_q.items():

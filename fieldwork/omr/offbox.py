@@ -38,6 +38,16 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
         inked = [opts[k] for k in range(len(idx)) if c.inked_text[idx[k]]]
         order = {o: i for i, o in enumerate(opts)}
         return sorted(set(values) | set(inked), key=order.get), "doubtful", 0.4, "ring other"
+    if kind == "single" and len(idx) <= 3 and c.ringed is not None and \
+            (status == "blank" or (status == "ok" and note == "ring")):
+        # The same with rings round the boxes: two options ringed (seed 22: "Nam" and "Nữ"),
+        # each ring the other's baseline, read as one ring or none. Another option whose own
+        # strokes go round its box is a second answer, for a person.
+        more = [opts[k] for k in range(len(idx)) if opts[k] not in values and
+                c.net[idx[k]] < c.low and c.ringed(idx[k])]
+        if more:
+            order = {o: i for i, o in enumerate(opts)}
+            return sorted(set(values) | set(more), key=order.get), "doubtful", 0.4, "ring other"
     return values, status, conf, note
 
 
@@ -223,4 +233,10 @@ def _ring_over_neighbours(idx: list[int], c: BoxCalls) -> int | None:
     r = ringish[0]
     centres, w = c.zones[2], c.zones[3]
     beside = all(np.abs(centres[i] - centres[r]).max() < 1.7 * w[r] for i in marked)
-    return r if beside else None
+    if not beside or (r not in marked and c.round is not None and not c.round(r)):
+        # Ink round a box whose strokes do not go round it (a slip going by, a ring round
+        # the option's text alone: drawn, a ring round "Đất đai" read over the arc of a ring
+        # round "Lao động ..." in the box below) is no ring read over the light mark in the
+        # box beside it. A ring tight round its own box (its ink in the box) is left as it was.
+        return None
+    return r

@@ -161,8 +161,46 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
     for g in groups:
         if stray[g].any():  # ink over a text or round a box that is no ring: a scribble there
             owned[g] = other[g] = False  # makes no mark beside or after it an answer
-    return around, (beside & ~other) | owned, near & ~owned & ~other, (ring | text) & ~marked, \
-        text
+    beside = (beside & ~other) | owned
+    near &= ~owned & ~other
+    if m.strokes is not None and lab is not None:
+        shared = _shared(m, beside, groups, lab)
+        beside &= ~shared
+        near |= shared
+    return around, beside, near, (ring | text) & ~marked, text
+
+
+def _shared(m: BoxMeasures, beside: np.ndarray, groups: list[list[int]],
+            lab: np.ndarray) -> np.ndarray:
+    """Options of one question marked beside by one stroke: after one option's text and left of
+    another's box (the gap between them), either's. Read as both, a multiple choice took one
+    slip for two answers (stray-heavy synth, after a reason's text: the next reason's box)."""
+    out = np.zeros(len(beside), bool)
+    st = m.strokes
+    for g in groups:
+        marks = [i for i in g if beside[i]]
+        if len(marks) < 2:
+            continue
+        for i in marks:
+            if not np.nan_to_num(lab[i, 2]) > BESIDE_LEFT:
+                continue
+            for j in marks:
+                if j != i and _overlap(st.strokes(i, "after"), st.strokes(j, "left")):
+                    out[i] = out[j] = True
+    return out
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether a stroke of ``a`` and one of ``b`` (rows x0, y0, x1, y1, ...) are one: their
+    boxes overlap over half the smaller's area."""
+    for p in a[a[:, 4] < 2]:
+        for q in b[b[:, 4] < 2]:
+            w = min(p[2], q[2]) - max(p[0], q[0])
+            h = min(p[3], q[3]) - max(p[1], q[1])
+            small = min((p[2] - p[0]) * (p[3] - p[1]), (q[2] - q[0]) * (q[3] - q[1]))
+            if w > 0 and h > 0 and w * h > 0.5 * small:
+                return True
+    return False
 
 
 def _thin_ring(m: BoxMeasures, lab: np.ndarray, text: np.ndarray) -> np.ndarray:

@@ -20,6 +20,8 @@ ACROSS = 0.22  # at most: how wide (box sides) the ink in the box lies across (o
 FILL = 1.45  # ... filling its turned rectangle (a tick's V, a hook: 1.6 and more)
 FAR = 0.8  # one piece of the stroke outside the box runs on this far past it (box sides) ...
 BACK = 0.3  # ... and another this far: the line came in from outside as well
+END_FAR = 1.2  # a line ending in a box, come from this far (box sides) past it: a slip's
+END_FILL = 1.75  # ... its end in the box short and slanted, filling its rectangle less
 LOOK = 3.0  # the stroke is followed this many box sides round the box
 EDGE = 3  # pixels: the ring right outside the box's outline where the stroke leaves it
 ENDS = 0.15  # the text's middle leaves out this share of its span at each end (a ring's way
@@ -64,6 +66,19 @@ def passes(st, i: int, width: tuple[float, float]) -> bool:
         return False
     out = pieces(st, i)
     return len(out) >= 2 and out[0] >= FAR and out[1] >= BACK
+
+
+def ends(st, i: int, width: tuple[float, float]) -> bool:
+    """Whether the ink in box ``i`` is only the end of a line come in from far outside: one
+    thin line (``width``, as in ``passes``) whose stroke leaves the box one way only and runs
+    on ``END_FAR`` box sides past it (a slip of the pen ending in the box). A tick's V, a
+    cross or a fill spreads wider; a tick's arm, run on past its box, ends ``RUNS_ON`` past it
+    at most."""
+    across, fill = width
+    if not 0 < across <= ACROSS or fill > END_FILL:
+        return False
+    out = pieces(st, i)
+    return len(out) == 1 and out[0] >= END_FAR
 
 
 def crosses_text(st, i: int) -> bool:

@@ -143,6 +143,14 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
                 "tick into next"
     stray = bool(c.strays[idx[k]]) or (top < CLEAR and (_streak(idx[k], c) or (
         not grid and _runs_on(idx[k], idx, c))))
+    if not stray and not grid and len(marked) == 1 and top < SOLID and c.ends is not None and \
+            second < c.low / 2:
+        # The question's one mark is the end of a line come in from far outside (a slip of
+        # the pen ending in the box, no tick's V, no other box of the question it was drawn
+        # from or to: p65 sheet 253's V low in box 1, its arm run flat into box 2, 0.033 there,
+        # is a tick): a person sees a stroke, not an answer (stray-heavy synth sets: blanks
+        # read as it).
+        stray = bool(c.ends(idx[k]))
     if c.cancelled[idx[k]] and c.crosses and top >= CLEAR and second < c.low:
         return [opts[k]], "ok", 0.6, "cross"  # this respondent's way of marking
     if c.cancelled[idx[k]] and not grid:
