@@ -87,6 +87,7 @@ class Score:
     flagged_true_double: int = 0  # flags that were double marks on paper (unavoidable)
     rejected_answers: int = 0  # answers of rejected pages (all flagged: the page goes back)
     needless: int = 0  # flags on read pages of answers whose truth is one clear answer or none
+    misfiled: int = 0  # answers read, not flagged, on a page read under another page's code
     silent: int = 0
     read_seconds: dict = field(default_factory=dict)  # dpi -> CPU seconds per page (read only)
     wall_seconds: dict = field(default_factory=dict)  # dpi -> wall-clock seconds per page
@@ -117,6 +118,16 @@ class Score:
         self.read_seconds.setdefault(sample.dpi, []).append(read_s)
         self.wall_seconds.setdefault(sample.dpi, []).append(result.seconds)
         self.total_seconds.setdefault((sample.dpi, sample.ext), []).append(read_s + decode_s)
+        payload = getattr(result, "payload", None)
+        if ok and payload is not None and \
+                (str(payload.serial), int(payload.page)) != (str(sample.serial), int(sample.page)):
+            # Read under another page's code (a sheet lying over it): its own questions are
+            # not in the result (flagged below), and what was read unflagged would be filed
+            # under that other page, unseen: counted as silent errors too.
+            misfiled = sum(a.status not in FLAGS for a in result.answers.values())
+            self.misfiled += misfiled
+            self.silent += misfiled
+            self.bad_silent += misfiled if bad else 0
         if not ok:
             self.rejects.append({"serial": sample.serial, "page": sample.page,
                                  "reason": result.reason, "detail": result.detail,
@@ -203,6 +214,7 @@ class Score:
             "turned_pages": self.turned, "turned_pages_read": self.turned_read,
             "answers": self.answers, "accuracy": round(self.correct / n, 5),
             "silent_errors": self.silent, "silent_error_rate": round(self.silent / n, 5),
+            "misfiled_answers": self.misfiled,  # of the silent errors: filed under another page
             "flagged": self.flagged, "flag_rate": round(self.flagged / n, 4),
             # The measure of flags: answers a person must look at on the pages that
             # were read. A rejected page is counted once, in ``pages_read`` (the issue's own

@@ -223,7 +223,8 @@ def _print_report(family: str, report: dict, classes: bool) -> None:
                f"rejected); turned 90/180/270: {report['turned_pages_read']}/"
                f"{report['turned_pages']} read")
     click.echo(f"answers {n}: accuracy {report['accuracy']:.2%}, silent errors "
-               f"{report['silent_errors']} (1 in {n // max(report['silent_errors'], 1):,}), "
+               f"{report['silent_errors']} (1 in {n // max(report['silent_errors'], 1):,}; "
+               f"{report['misfiled_answers']} read on a page under another page's code), "
                f"flagged {report['flagged']} ({report['flag_rate']:.2%}; "
                f"{report['flagged_true_double_marks']} were real double marks); on read "
                f"pages {report['flagged_on_read_pages']} "

@@ -171,6 +171,7 @@ def test_saved_scans_are_read_again_with_the_same_truth(runner, tmp_path):
     assert text.exit_code == 0, text.output
     assert f"on read pages {after['flagged_on_read_pages']} (" in text.output
     assert f"answers {after['answers']}: " in text.output
+    assert f"{after['misfiled_answers']} read on a page under another page's code" in text.output
 
 
 def test_saved_pages_turned_to_one_rotation_are_all_read_at_it(runner, tmp_path):
@@ -258,3 +259,27 @@ def test_the_generators_give_a_seed_the_pages_they_always_gave(tmp_path):
     for entry, digest in _pages(tmp_path):
         got[entry["family"]].append(digest)
     assert got == SEED_3_PAGES
+
+
+def test_answers_read_under_another_pages_code_are_silent_errors():
+    """A sheet lying over a page can lend it its QR code: the page is read as that other
+    page. Its own questions are missing (flagged); whatever was read unflagged would be filed
+    under the other page unseen, so it counts as a silent error (``misfiled_answers``)."""
+    from types import SimpleNamespace as NS
+
+    from fieldwork.omr.judge import Answer
+
+    truth = {"a": {"values": ["1"], "status": "ok"}}
+    other = NS(status="read", seconds=0.05, reason=None, detail="",
+               payload=NS(serial="00000007", page=2), answers={
+                   "x": Answer("x", "single", ["2"], "ok"),
+                   "y": Answer("y", "single", [], "doubtful", note="not visible")})
+    own = NS(status="read", seconds=0.05, reason=None, detail="",
+             payload=NS(serial="00000007", page=1),
+             answers={"a": Answer("a", "single", ["1"], "ok")})
+    score = Score()
+    score.add_page(Page("00000007", 1, b"", 300, "png", 0, truth, ["overlap"]), other, 0.0)
+    score.add_page(Page("00000007", 1, b"", 300, "png", 0, truth, ["dpi_300"]), own, 0.0)
+    s = score.summary()
+    assert (s["misfiled_answers"], s["silent_errors"], s["flagged"]) == (1, 1, 1)
+    assert s["bad_input"]["silent_errors"] == 1 and s["undamaged"]["silent_errors"] == 0
