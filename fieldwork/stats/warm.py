@@ -41,7 +41,7 @@ def enabled(app) -> bool:
         else:
             uri = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
             on_file = uri.startswith("sqlite") and ":memory:" not in uri and \
-                uri.rstrip("/") not in ("sqlite:", "sqlite:/", "sqlite://")
+                uri.rstrip("/") != "sqlite:"
             setting = not app.testing and (uri.startswith("postgresql") or on_file)
     return bool(setting)
 
