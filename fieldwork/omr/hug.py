@@ -15,7 +15,7 @@ import numpy as np
 
 from . import order
 from .levels import CLEAR, LOW
-from .pairs import distances, offsets
+from .pairs import distances, offsets, within
 
 SECTORS = 16
 OUTLINE_PT = 0.75  # half the printed outline and its blur, points: never counted
@@ -44,12 +44,13 @@ def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale:
         return out
     room = _room(rects, texts)
     centres = rects[:, :2] + rects[:, 2:] / 2
-    rx, ry = offsets(centres, centres, rects[:, 2])
-    close = np.maximum(np.abs(rx), np.abs(ry)) < 1.9
-    np.fill_diagonal(close, False)
     shun = np.zeros((n, 3, 3), bool)  # [box, y + 1, x + 1]: paper facing an inked box
-    if inked is not None:
-        for i, j in zip(*np.nonzero(close & inked[None, :]), strict=True):
+    if inked is not None:  # each box against the inked boxes only (no box faces itself)
+        some = np.flatnonzero(inked)
+        rx, ry = offsets(centres, centres[some], rects[:, 2])
+        close = (np.maximum(np.abs(rx), np.abs(ry)) < 1.9) & \
+            (some[None, :] != np.arange(n)[:, None])
+        for i, j in zip(*np.nonzero(close), strict=True):
             sx, sy = _step(rx[i, j]), _step(ry[i, j])
             if sx and sy:
                 shun[i, sy + 1, sx + 1] = True
@@ -75,8 +76,13 @@ def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale:
             sides[:, k] = (hits & use)[:, sec].any(axis=1)  # a side not looked at is not one
         out[group] = (cover >= COVER) & (n_use >= MIN_COUNTED) & (sides.sum(axis=1) >= 3)
     out &= ~marked
-    pairs = close & out[:, None] & out[None, :]
-    return out & ~pairs.any(axis=1)
+    # Two such boxes side by side (each against the others found).
+    some = np.flatnonzero(out)
+    rx, ry = offsets(centres[some], centres[some], rects[some, 2])
+    close = np.maximum(np.abs(rx), np.abs(ry)) < 1.9
+    np.fill_diagonal(close, False)
+    out[some[close.any(axis=1)]] = False
+    return out
 
 
 def _step(rel: float) -> int:
@@ -99,21 +105,31 @@ def _room(rects: np.ndarray, texts: np.ndarray | None) -> np.ndarray:
     """Free paper (pixels) from each box to the nearest box or option text right of it, below
     it, left of it and above it (N×4; large where there is none)."""
     x, y, w, h = rects.T
-    others = [rects]
+    n = len(x)
+    # Against the boxes of its row (column) only, found a pixel wider than ``level``
+    # (``column``) asks: the same boxes pass, the same floats come out as against all; against
+    # every option text (a few, and wide).
+    rows = within(y, y - h.max(initial=0) - 1, y + h + 1)
+    cols = within(x, x - w.max(initial=0) - 1, x + w + 1)
+    sets = [(rects, rows, cols)]
     if texts is not None and np.isfinite(texts[:, 0]).any():
-        others.append(texts[np.isfinite(texts[:, 0])])
-    ox, oy, ow, oh = np.concatenate(others).T
+        t = texts[np.isfinite(texts[:, 0])]
+        every = (np.broadcast_to(np.arange(len(t)), (n, len(t))), np.ones((n, len(t)), bool))
+        sets.append((t, every, every))
     far = 1e6
-    level = (oy[None, :] < (y + h)[:, None]) & ((oy + oh)[None, :] > y[:, None])
-    column = (ox[None, :] < (x + w)[:, None]) & ((ox + ow)[None, :] > x[:, None])
-    right = ox[None, :] - (x + w)[:, None]
-    down = oy[None, :] - (y + h)[:, None]
-    left = x[:, None] - (ox + ow)[None, :]
-    up = y[:, None] - (oy + oh)[None, :]
-    out = np.empty((len(x), 4))
-    for k, (gap, along) in enumerate(((right, level), (down, column), (left, level),
-                                      (up, column))):
-        out[:, k] = np.where(along & (gap > -0.5), gap, far).min(axis=1)
+    out = np.full((n, 4), far)
+    for others, (jr, okr), (jc, okc) in sets:
+        ox, oy, ow, oh = others.T
+        level = okr & (oy[jr] < (y + h)[:, None]) & ((oy + oh)[jr] > y[:, None])
+        column = okc & (ox[jc] < (x + w)[:, None]) & ((ox + ow)[jc] > x[:, None])
+        right = ox[jr] - (x + w)[:, None]
+        down = oy[jc] - (y + h)[:, None]
+        left = x[:, None] - (ox + ow)[jr]
+        up = y[:, None] - (oy + oh)[jc]
+        for k, (gap, along) in enumerate(((right, level), (down, column), (left, level),
+                                          (up, column))):
+            out[:, k] = np.minimum(out[:, k], np.where(along & (gap > -0.5), gap,
+                                                       far).min(axis=1))
     return out
 
 

@@ -36,7 +36,7 @@ from .levels import (
 )
 from .marks import BoxMeasures, diagonal_ratio, low_point, peak
 from .multiple import _multiple
-from .pairs import distances, offsets
+from .pairs import distances, within
 from .rows import _single
 
 LIGHT_CROSS = 0.12  # ink past each corner of a box whose light fill was crossed out ...
@@ -120,19 +120,29 @@ _CORNERS = ((-1, -1), (1, -1), (-1, 1), (1, 1))  # TL, TR, BL, BR
 def _facing(m: BoxMeasures) -> tuple[np.ndarray, np.ndarray]:
     """For each box and each side / corner direction, which boxes sit right there (N×4×N)."""
     centres = m.rects[:, :2] + m.rects[:, 2:] / 2
-    rel = offsets(centres, centres, m.rects[:, 2])
-    near = np.maximum(np.abs(rel[0]), np.abs(rel[1])) < 1.9
+    n, w = len(centres), m.rects[:, 2]
+    # Only boxes within 1.9 sides each way sit there (``near``): each box is compared with
+    # the boxes of its band of rows, found a little wider, which gives the same floats.
+    j, ok = within(centres[:, 1], centres[:, 1] - 1.91 * w - 1, centres[:, 1] + 1.91 * w + 1)
+    rel = ((centres[j, 0] - centres[:, None, 0]) / w[:, None],
+           (centres[j, 1] - centres[:, None, 1]) / w[:, None])
+    near = ok & (np.maximum(np.abs(rel[0]), np.abs(rel[1])) < 1.9)
     ahead = [(rel[a] * d > 0.5) if d else (np.abs(rel[a]) < 0.5)
              for a, d in ((0, -1), (0, 1), (1, -1), (1, 1), (0, 0), (1, 0))]
     left, right, up, down, column, row = ahead
-    sides = np.stack([near & left & row, near & right & row, near & up & column,
-                      near & down & column], axis=1)
     # A corner zone lies between the box, its two neighbours on that corner and the
     # diagonal one: ink from any of them can reach it.
-    corners = np.stack([near & (h | column) & (v | row) & ~(column & row)
-                        for h, v in ((left, up), (right, up), (left, down), (right, down))],
-                       axis=1)
-    return sides, corners
+    pairs = [[near & left & row, near & right & row, near & up & column, near & down & column],
+             [near & (h | column) & (v | row) & ~(column & row)
+              for h, v in ((left, up), (right, up), (left, down), (right, down))]]
+    i, b = np.nonzero(near)
+    out = []
+    for zones in pairs:
+        full = np.zeros((n, 4, n), bool)
+        for k, z in enumerate(zones):
+            full[i, k, j[i, b]] = z[i, b]
+        out.append(full)
+    return out[0], out[1]
 
 
 def _zone_excess(zones: np.ndarray, rects: np.ndarray, facing: np.ndarray) -> np.ndarray:

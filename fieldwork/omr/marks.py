@@ -17,7 +17,7 @@ import numpy as np
 from . import order
 from .align import paper_level
 from .geometry import rect_array
-from .pairs import distances
+from .pairs import distances, within
 
 NEAR_PT = 1.5  # ... looked for this near first
 SEARCH_PT = 3.0  # how far (points) a box may sit from where the corner marks put it
@@ -262,9 +262,12 @@ def halo_gaps(rects: np.ndarray, texts: np.ndarray | None = None) -> np.ndarray:
     to the nearest box above and below it."""
     x, y, w, h = rects.T
     cx, cy = x + w / 2, y + h / 2
-    dx, dy = cx[None, :] - cx[:, None], cy[None, :] - cy[:, None]
-    level, column = np.abs(dy) < 0.6 * h[:, None], np.abs(dx) < 0.6 * w[:, None]
     far = 1e6
+    # Each box against the boxes of its row (column) only: a pixel wider than ``level``
+    # (``column``) asks, so the same boxes pass and the same floats come out as against all.
+    j, ok = within(cy, cy - 0.6 * h - 1, cy + 0.6 * h + 1)
+    dx, dy = cx[j] - cx[:, None], cy[j] - cy[:, None]
+    level = ok & (np.abs(dy) < 0.6 * h[:, None])
     left = np.where(level & (dx < -0.5 * w[:, None]), -dx, far).min(axis=1) - w
     if texts is not None and np.isfinite(texts).any():
         tx, ty, tw, th = np.nan_to_num(texts, nan=-far).T
@@ -272,6 +275,9 @@ def halo_gaps(rects: np.ndarray, texts: np.ndarray | None = None) -> np.ndarray:
         beside = (ty[None, :] < y[:, None] + h[:, None]) & \
             (ty[None, :] + th[None, :] > y[:, None]) & (ends > 0)
         left = np.minimum(left, np.where(beside, ends, far).min(axis=1))
+    j, ok = within(cx, cx - 0.6 * w - 1, cx + 0.6 * w + 1)
+    dx, dy = cx[j] - cx[:, None], cy[j] - cy[:, None]
+    column = ok & (np.abs(dx) < 0.6 * w[:, None])
     up = np.where(column & (dy < -0.5 * h[:, None]), -dy, far).min(axis=1) - h
     down = np.where(column & (dy > 0.5 * h[:, None]), dy, far).min(axis=1) - h
     return np.column_stack([left, up, down])

@@ -116,11 +116,11 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
             ring |= crowded.ring_past(m, marked, passing, groups, halo, ring | text)
         unseen = crowded.unseen(m, marked, answered, halo, ring | text)
         ring |= unseen
-    # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm).
+    # Ink next to a marked box is that mark's own (a fill spilling over, a tick's arm): each
+    # box against the marked boxes (a marked box is never clear itself).
     centres = m.rects[:, :2] + m.rects[:, 2:] / 2
-    reach = chebyshev(centres, centres) < 1.7 * m.rects[:, 2:3]
-    np.fill_diagonal(reach, False)
-    clear = ~marked & ~(reach & marked[None, :]).any(axis=1)
+    reach = chebyshev(centres, centres[np.flatnonzero(marked)]) < 1.7 * m.rects[:, 2:3]
+    clear = ~marked & ~reach.any(axis=1)
     around = ((ring | text) & clear) | unseen
     # Beside a box of an option list (its text printed right of it, its margin left of it),
     # or of a matrix row with room left of it (the row's text ends further left than the

@@ -49,3 +49,29 @@ def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ``np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2)``."""
     dx, dy = offsets(a, b)
     return np.sqrt(dx * dx + dy * dy)
+
+
+def within(keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each ``i``, the indices of the ``keys`` between ``lo[i]`` and ``hi[i]`` (both
+    included): an N×B array of indices into ``keys`` and an N×B mask of those that are
+    (a row's other places hold some valid index, masked out).
+
+    A rule that compares each box only with the boxes of its row (or column) asks the N×B
+    pairs a slice of a sorted axis gives, not all N×M: taken with a little margin round what
+    the rule asks, a superset of the pairs it keeps, on which it gives the same floats.
+    """
+    keys = np.asarray(keys, np.float64).reshape(-1)
+    lo, hi = np.asarray(lo, np.float64).reshape(-1), np.asarray(hi, np.float64).reshape(-1)
+    if len(lo) != len(hi):
+        raise ValueError(f"lo and hi must be as long, got {len(lo)} and {len(hi)}")
+    if np.isnan(keys).any():
+        raise ValueError("keys must not be NaN")
+    order = np.argsort(keys, kind="stable")
+    start = np.searchsorted(keys[order], lo, "left")
+    stop = np.maximum(np.searchsorted(keys[order], hi, "right"), start)
+    width = int((stop - start).max()) if len(lo) else 0
+    at = start[:, None] + np.arange(width)[None, :]
+    valid = at < stop[:, None]
+    if not len(keys):
+        return np.zeros(at.shape, np.intp), valid
+    return order[np.minimum(at, len(keys) - 1)], valid
