@@ -92,7 +92,10 @@ def _sums(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
     which is exact for an image constant over each pixel, so sub-pixel box
     positions are measured as such.  Rectangles are clipped to the image.
     """
-    return (_at(ii, x1, y1) - _at(ii, x1, y0) - _at(ii, x0, y1) + _at(ii, x0, y0)) * UNIT
+    # The four corners read in one call (each point as ``_at`` reads it alone).
+    x0, y0, x1, y1 = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (x0, y0, x1, y1)))
+    v = _at(ii, np.stack([x1, x1, x0, x0]), np.stack([y1, y0, y1, y0]))
+    return (v[0] - v[1] - v[2] + v[3]) * UNIT
 
 
 def _at(ii: np.ndarray, x, y) -> np.ndarray:
@@ -103,8 +106,9 @@ def _at(ii: np.ndarray, x, y) -> np.ndarray:
     xi = np.minimum(x.astype(np.intp), w - 1)
     yi = np.minimum(y.astype(np.intp), h - 1)
     fx, fy = x - xi, y - yi
-    a, b = ii[yi, xi], ii[yi, xi + 1]
-    c, d = ii[yi + 1, xi], ii[yi + 1, xi + 1]
+    flat, at = ii.reshape(-1), yi * (w + 1) + xi  # one index, not two: the same pixels
+    a, b = flat[at], flat[at + 1]
+    c, d = flat[at + (w + 1)], flat[at + (w + 2)]
     return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy
 
 
@@ -113,7 +117,8 @@ def _isums(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
     h, w = ii.shape[0] - 1, ii.shape[1] - 1
     x0, x1 = np.clip(x0, 0, w).astype(np.intp), np.clip(x1, 0, w).astype(np.intp)
     y0, y1 = np.clip(y0, 0, h).astype(np.intp), np.clip(y1, 0, h).astype(np.intp)
-    return (ii[y1, x1] - ii[y0, x1] - ii[y1, x0] + ii[y0, x0]) * UNIT
+    flat, r0, r1 = ii.reshape(-1), y0 * (w + 1), y1 * (w + 1)
+    return (flat[r1 + x1] - flat[r0 + x1] - flat[r1 + x0] + flat[r0 + x0]) * UNIT
 
 
 def _means(ii: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
