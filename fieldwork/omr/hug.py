@@ -11,6 +11,8 @@ round a box that holds no mark of its own.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from . import order
@@ -142,11 +144,39 @@ def _sector_ink(dark: np.ndarray, rects: np.ndarray, room: np.ndarray, shun: np.
     short of the next box or text (``room``) on each side.
     """
     side, tall = float(rects[0, 2]), float(rects[0, 3])
-    pad = int(np.ceil(OUTSIDE * max(side, tall))) + 2
-    kx, ky = int(np.ceil(side)) + 2 * pad, int(np.ceil(tall)) + 2 * pad
+    kx, ky, flat, starts, pu, pv, zone = _pattern(side, tall, float(scale))
     cx, cy = rects[:, 0] + rects[:, 2] / 2, rects[:, 1] + rects[:, 3] / 2
     x0 = np.round(cx - kx / 2).astype(np.intp)
     y0 = np.round(cy - ky / 2).astype(np.intp)
+    e = OUTLINE_PT * scale
+    own = np.ones((len(rects), len(flat)), bool)
+    for k, past in enumerate((pu - side / 2, pv - tall / 2, -pu - side / 2, -pv - tall / 2)):
+        limit = room[:, k] - e
+        close = np.flatnonzero(limit < past.max())
+        if len(close):
+            own[close] &= (past[None, :] < limit[close, None]) | (past[None, :] <= 0)
+    shun = shun.reshape(len(rects), 9)
+    facing = np.flatnonzero(shun.any(axis=1))  # the other boxes' rows: nothing shunned
+    if len(facing):
+        own[facing] &= ~shun[facing][:, zone]
+    h, w = dark.shape
+    x0 = np.clip(x0, 0, w - kx)  # boxes lie well inside the page; never read off it
+    y0 = np.clip(y0, 0, h - ky)
+    at = (y0 * w + x0)[:, None] + ((flat // kx) * w + flat % kx)[None, :]
+    ink = own & (dark.ravel()[at] >= INK)
+    return (np.add.reduceat(ink, starts, axis=1, dtype=np.int32),
+            np.add.reduceat(own, starts, axis=1, dtype=np.int32))
+
+
+@lru_cache(maxsize=32)
+def _pattern(side: float, tall: float, scale: float) -> tuple:
+    """The band round a box of ``side`` × ``tall`` pixels and its sectors, laid out once for
+    every page of that size and scale: the window's width and height, the band's pixels
+    (flat indices in the window, sector by sector), where each sector starts, the pixels'
+    offsets from the box's centre (x, y), and which of the nine zones round the box each
+    lies in (read-only arrays)."""
+    pad = int(np.ceil(OUTSIDE * max(side, tall))) + 2
+    kx, ky = int(np.ceil(side)) + 2 * pad, int(np.ceil(tall)) + 2 * pad
     # The pattern: pixel centres from the box centre, their signed distance to the outline.
     u = np.arange(kx) + 0.5 - kx / 2
     v = np.arange(ky) + 0.5 - ky / 2
@@ -164,22 +194,11 @@ def _sector_ink(dark: np.ndarray, rects: np.ndarray, room: np.ndarray, shun: np.
     # How far past each side a band pixel lies (negative: not past it); the band stops
     # short of the next box or text.
     pu, pv = u[flat % kx], v[flat // kx]
-    own = np.ones((len(rects), len(flat)), bool)
-    for k, past in enumerate((pu - side / 2, pv - tall / 2, -pu - side / 2, -pv - tall / 2)):
-        limit = room[:, k] - e
-        close = np.flatnonzero(limit < past.max())
-        if len(close):
-            own[close] &= (past[None, :] < limit[close, None]) | (past[None, :] <= 0)
-    zone = (np.sign(np.maximum(np.abs(pv) - tall / 2, 0)) * np.sign(pv) + 1) * 3 + \
-        np.sign(np.maximum(np.abs(pu) - side / 2, 0)) * np.sign(pu) + 1
-    own &= ~shun.reshape(len(rects), 9)[:, zone.astype(np.intp)]
-    h, w = dark.shape
-    x0 = np.clip(x0, 0, w - kx)  # boxes lie well inside the page; never read off it
-    y0 = np.clip(y0, 0, h - ky)
-    at = (y0 * w + x0)[:, None] + ((flat // kx) * w + flat % kx)[None, :]
-    ink = own & (dark.ravel()[at] >= INK)
-    return (np.add.reduceat(ink, starts, axis=1, dtype=np.int32),
-            np.add.reduceat(own, starts, axis=1, dtype=np.int32))
+    zone = ((np.sign(np.maximum(np.abs(pv) - tall / 2, 0)) * np.sign(pv) + 1) * 3 +
+            np.sign(np.maximum(np.abs(pu) - side / 2, 0)) * np.sign(pu) + 1).astype(np.intp)
+    for a in (flat, starts, pu, pv, zone):
+        a.setflags(write=False)
+    return kx, ky, flat, starts, pu, pv, zone
 
 
 def add_rings(c, m, dark: np.ndarray, boxes: list[dict]) -> None:
