@@ -24,26 +24,30 @@ def _checked(a, ints: bool = False) -> np.ndarray:
     return a
 
 
+def _slice(s: np.ndarray, k: int, axis: int):
+    """``np.moveaxis(s, axis, 0)[k]`` (the same values, without moving the axis), as float64."""
+    v = s[k] if axis == 0 else s.take(k, axis=axis)
+    return v if v.dtype == np.float64 else v.astype(np.float64)
+
+
 def median(a, axis: int | None = None):
     """``np.median(a, axis)`` of a non-empty float64 or integer array: a float64 scalar when
     ``axis`` is None, else a float64 array without that axis."""
     a = _checked(a, ints=True)
     s = np.sort(a, axis=axis)  # axis None: flattened
     ax = 0 if axis is None else axis
-    s = np.moveaxis(s, ax, 0)
-    if s.dtype != np.float64:  # NumPy's mean of integers sums them as float64
-        s = s.astype(np.float64)
-    n = s.shape[0]
+    n = s.shape[ax]
     mid = n // 2
-    if n % 2:
-        out = s[mid] + 0.0
+    if n % 2:  # NumPy's mean of integers sums them as float64
+        out = _slice(s, mid, ax) + 0.0
     else:
-        out = ((s[mid - 1] + 0.0) + s[mid]) / 2
-    nan = np.isnan(s[-1])
+        out = ((_slice(s, mid - 1, ax) + 0.0) + _slice(s, mid, ax)) / 2
+    last = _slice(s, -1, ax)
+    nan = np.isnan(last)
     if np.ndim(out) == 0:
-        return s[-1] if nan else np.float64(out)
+        return last if nan else np.float64(out)
     if nan.any():
-        out = np.where(nan, s[-1], out)
+        out = np.where(nan, last, out)
     return out
 
 
@@ -55,8 +59,8 @@ def quantile(a, q: float, axis: int) -> np.ndarray:
         raise ValueError("expected an array of two dimensions or more")
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"q must be between 0 and 1, got {q}")
-    s = np.moveaxis(np.sort(a, axis=axis), axis, 0)
-    n = s.shape[0]
+    s = np.sort(a, axis=axis)
+    n = s.shape[axis]
     virtual = (n - 1) * np.float64(q)
     if virtual >= n - 1:  # NumPy takes the last value, indexed -1 (and so weighted)
         prev = nxt = -1
@@ -64,13 +68,12 @@ def quantile(a, q: float, axis: int) -> np.ndarray:
         prev = int(np.floor(virtual))
         nxt = prev + 1
     gamma = virtual - np.float64(prev)
-    lo, hi = s[prev], s[nxt]
+    lo, hi = _slice(s, prev, axis), _slice(s, nxt, axis)
     diff = hi - lo
     out = lo + diff * gamma
     if gamma >= 0.5:
         out = hi - diff * (1 - gamma)
-    nan = np.isnan(s[-1])
+    nan = np.isnan(_slice(s, -1, axis))
     if nan.any():
-        out = np.where(nan, s[-1], out)
+        out = np.where(nan, _slice(s, -1, axis), out)
     return out
-
