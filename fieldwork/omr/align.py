@@ -332,18 +332,48 @@ def pixels_per_point(h: np.ndarray, at=(297.6, 420.9)) -> float:
     return float(np.sqrt(abs(ax * by - ay * bx) / 100.0))
 
 
+def _plan(shape: tuple, h: np.ndarray, page_size: tuple[float, float],
+          scale: float) -> tuple[int | None, tuple[int, int], np.ndarray, tuple[int, int]]:
+    """How ``warp`` flattens an image of ``shape``: the long side it is reduced to first (None:
+    it is not), the shape it is warped from, the transform from the flattened page's pixels to
+    that image's, and the flattened page's size (width, height)."""
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    long_side, g, src = None, 1.0, tuple(shape)
+    ppp = pixels_per_point(h, (page_size[0] / 2, page_size[1] / 2))
+    if ppp > 1.6 * scale:  # shrink first: warping samples points and would alias fine lines
+        long_side = int(max(shape) * 1.25 * scale / ppp)
+        f = min(1.0, long_side / max(shape))  # as ``reduce`` works it out
+        if f != 1.0:
+            g, src = f, (max(1, round(shape[0] * f)), max(1, round(shape[1] * f)))
+    m = np.diag([g, g, 1.0]) @ h @ np.diag([1 / scale, 1 / scale, 1.0])
+    size = (int(round(page_size[0] * scale)), int(round(page_size[1] * scale)))
+    return long_side, src, m, size
+
+
 def warp(gray: np.ndarray, h: np.ndarray, page_size: tuple[float, float],
          scale: float) -> np.ndarray:
     """The page flattened upright at ``scale`` pixels per point (``h``: points to image)."""
     import cv2
 
-    if scale <= 0:
-        raise ValueError(f"scale must be positive, got {scale}")
-    src, g = gray, 1.0
-    ppp = pixels_per_point(h, (page_size[0] / 2, page_size[1] / 2))
-    if ppp > 1.6 * scale:  # shrink first: warping samples points and would alias fine lines
-        src, g = reduce(gray, int(max(gray.shape) * 1.25 * scale / ppp))
-    m = np.diag([g, g, 1.0]) @ h @ np.diag([1 / scale, 1 / scale, 1.0])
-    size = (int(round(page_size[0] * scale)), int(round(page_size[1] * scale)))
+    long_side, _, m, size = _plan(gray.shape, h, page_size, scale)
+    src = gray if long_side is None else reduce(gray, long_side)[0]
     return cv2.warpPerspective(src, m, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def covers(shape: tuple, h: np.ndarray, page_size: tuple[float, float], scale: float,
+           margin: float = 2.0) -> bool:
+    """Whether every pixel ``warp`` flattens the page into is drawn from an image of ``shape``
+    alone, ``margin`` pixels clear of its edges (none from the white put beyond them): the
+    page lies wholly inside the scan."""
+    _, (hgt, wid), m, (w, ht) = _plan(shape, h, page_size, scale)
+    corners = np.array([[0, 0, 1], [w - 1, 0, 1], [0, ht - 1, 1], [w - 1, ht - 1, 1]],
+                       np.float64) @ m.T
+    if (corners[:, 2] <= 0).any():  # the page's plane turned away: no such image
+        return False
+    # A projective map with a positive denominator takes the page's rectangle to the
+    # convex quadrilateral of its corners: inside the image when they are.
+    x, y = corners[:, 0] / corners[:, 2], corners[:, 1] / corners[:, 2]
+    return bool((x >= margin).all() and (x <= wid - 1 - margin).all() and
+                (y >= margin).all() and (y <= hgt - 1 - margin).all())

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .align import ink_mask, project, warp
+from .align import covers, ink_mask, project, warp
 from .geometry import Rect, mark_centers, rect_array
 from .marks import integral, outlines
 
@@ -143,11 +143,16 @@ def _scale(h: np.ndarray, at) -> float:
     return float(np.sqrt(abs(ax * by - ay * bx) / 100.0))
 
 
-def _paper(upright: np.ndarray, outside: np.ndarray) -> float:
+def _paper(upright: np.ndarray, outside: np.ndarray | None) -> float:
     """The paper's grey on the flattened page, from the part of it inside the scan: where a
     page reaches past the scan's edge the warp fills white, which would make the paper seem
-    whiter than it is and its print fainter (the box outlines then too faint to find)."""
-    seen = upright[::7, ::7][outside[::7, ::7] < 128]
+    whiter than it is and its print fainter (the box outlines then too faint to find).
+    ``outside``: the warp of a black image (white beyond the scan); None when the page lies
+    wholly inside the scan (it would be all black)."""
+    if outside is None:
+        seen = upright[::7, ::7].ravel()
+    else:
+        seen = upright[::7, ::7][outside[::7, ::7] < 128]
     return max(float(np.percentile(seen if seen.size >= 100 else upright, 90)), 1.0)
 
 
@@ -166,8 +171,10 @@ def refine(gray: np.ndarray, h: np.ndarray, page: dict, size: tuple[float, float
         pick = np.arange(0, len(boxes), max(1, len(boxes) // (SAMPLE_BOXES * (n + 1))))
         rects, centres_pt = every[pick], centres_all[pick]
         upright = warp(gray, h, size, scale)
-        dark = cv2.subtract(255, cv2.convertScaleAbs(upright, alpha=255.0 / _paper(
-            upright, warp(np.zeros_like(gray), h, size, scale))))
+        outside = None if covers(gray.shape, h, size, scale) else \
+            warp(np.zeros_like(gray), h, size, scale)
+        dark = cv2.subtract(255, cv2.convertScaleAbs(upright, alpha=255.0 / _paper(upright,
+                                                                                  outside)))
         ii = integral(dark)
         own, strength = outlines(ii, rects, scale, search)
         good = strength > 0.25
