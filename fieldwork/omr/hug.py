@@ -6,7 +6,8 @@ it to a little outside, split into sectors by angle round its centre. The printe
 itself, every other box (its outline and what is in it) and the option texts are left out;
 the ink most boxes of the same size show in a sector is print or the scan's noise, and is
 not counted. A ring is ink in most of the remaining sectors, on at least three sides,
-round a box that holds no mark of its own.
+round a box that holds no mark of its own. On a one-bit scan its ink must also lie past the
+pixel right outside the outline's margin (``SHELL_PX``).
 """
 
 from __future__ import annotations
@@ -29,16 +30,26 @@ PRINT = 0.5  # a sector where the usual ink covers this share of its paper is pr
 COVER = 0.65  # share of the counted sectors a ring shows ink in
 MIN_COUNTED = 10  # ... of at least this many sectors
 NEAREST = 8  # boxes whose usual ink is a box's print
+SHELL_PX = 1.0  # on a one-bit scan, a box's outline may come out this much heavier all round:
+SHELL_COVER = 0.4  # ... a ring still shows ink past it in this share of the sectors
 
 
 def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale: float,
-           marked: np.ndarray, inked: np.ndarray | None = None) -> np.ndarray:
+           marked: np.ndarray, inked: np.ndarray | None = None,
+           one_bit: bool = False) -> np.ndarray:
     """Boxes (N bool) with a tight ring drawn round them, but for those ``marked``.
 
     Paper facing a box with ink in it (``inked``: a fill spilling over, a cross's arms, a
     tick's stroke) is not looked at; two boxes side by side both with ink round them are
     neither (a bigger ring round one, its arcs across the other: left to the reader's
-    other rules).
+    other rules). ``one_bit``: a one-bit scan, where a box's printed outline may come out a
+    pixel heavier all round (its blur across two pixels of a scaled scan, both under the
+    threshold); a ring must still show ink in ``SHELL_COVER`` of the sectors with that pixel
+    left out (``SHELL_PX``). Paper tuning sets at 150 dpi: p65 sheets 190 and 300, p51 sheet
+    227, such a box beside the answer went to a person as "ring other" (0.69-0.94 of the
+    sectors, 0-0.12 past the pixel); a hand's loop runs further out (drawn rings and rings
+    round a text that take in the box: 0.62-1.0 past it). Not on grey scans, which show no
+    such outlines: three tight rings of p65 fell under ``COVER`` with the pixel left out.
     """
     n = len(rects)
     out = np.zeros(n, bool)
@@ -63,20 +74,12 @@ def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale:
     sizes = np.round(rects[:, 2] / scale, 1)
     for s in np.unique(sizes):
         group = np.flatnonzero(sizes == s)
-        ink, paper = _sector_ink(dark, rects[group], room[group], shun[group], scale)
-        # What the nearest boxes of this size show in a sector is print (its weight varies
-        # over a page) or the scan's noise.
-        usual = _usual(ink, centres[group])
-        need = HIT_PT2 * scale * scale
-        hits = ink - usual >= need
-        use = (paper >= 4 * need) & (usual < PRINT * order.median(paper, axis=0)[None, :])
-        n_use = use.sum(axis=1)
-        cover = (hits & use).sum(axis=1) / np.maximum(n_use, 1)
-        sides = np.zeros((len(group), 4), bool)  # right, bottom, left, top
-        for k in range(4):  # a side's sectors: 45 degrees either way of its middle
-            sec = (4 * k - 2 + np.arange(4)) % SECTORS
-            sides[:, k] = (hits & use)[:, sec].any(axis=1)  # a side not looked at is not one
-        out[group] = (cover >= COVER) & (n_use >= MIN_COUNTED) & (sides.sum(axis=1) >= 3)
+        args = dark, rects[group], room[group], shun[group], centres[group], scale
+        cover, sides, n_use = _cover(*args)
+        found = (cover >= COVER) & (n_use >= MIN_COUNTED) & (sides >= 3)
+        if one_bit and found.any():  # still seen without the pixel next to the outline
+            found &= _cover(*args, SHELL_PX)[0] >= SHELL_COVER
+        out[group] = found
     out &= ~marked
     # Two such boxes side by side (each against the others found).
     some = np.flatnonzero(out)
@@ -85,6 +88,28 @@ def hugged(dark: np.ndarray, rects: np.ndarray, texts: np.ndarray | None, scale:
     np.fill_diagonal(close, False)
     out[some[close.any(axis=1)]] = False
     return out
+
+
+def _cover(dark: np.ndarray, rects: np.ndarray, room: np.ndarray, shun: np.ndarray,
+           centres: np.ndarray, scale: float,
+           shell: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For boxes of one size: the share of their counted sectors with ink beyond the usual,
+    the number of their sides with such a sector, and the number of sectors counted
+    (``shell``: pixels past the outline's margin left out besides)."""
+    ink, paper = _sector_ink(dark, rects, room, shun, scale, shell)
+    # What the nearest boxes of this size show in a sector is print (its weight varies
+    # over a page) or the scan's noise.
+    usual = _usual(ink, centres)
+    need = HIT_PT2 * scale * scale
+    hits = ink - usual >= need
+    use = (paper >= 4 * need) & (usual < PRINT * order.median(paper, axis=0)[None, :])
+    n_use = use.sum(axis=1)
+    cover = (hits & use).sum(axis=1) / np.maximum(n_use, 1)
+    sides = np.zeros((len(rects), 4), bool)  # right, bottom, left, top
+    for k in range(4):  # a side's sectors: 45 degrees either way of its middle
+        sec = (4 * k - 2 + np.arange(4)) % SECTORS
+        sides[:, k] = (hits & use)[:, sec].any(axis=1)  # a side not looked at is not one
+    return cover, sides.sum(axis=1), n_use
 
 
 def _step(rel: float) -> int:
@@ -136,15 +161,16 @@ def _room(rects: np.ndarray, texts: np.ndarray | None) -> np.ndarray:
 
 
 def _sector_ink(dark: np.ndarray, rects: np.ndarray, room: np.ndarray, shun: np.ndarray,
-                scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per box and sector: pixels of ink, and pixels looked at.
+                scale: float, shell: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Per box and sector: pixels of ink, and pixels looked at (``shell``: pixels past the
+    outline's margin not looked at either).
 
     Boxes of one size share one pattern of band and sectors, laid on each box's nearest
     whole pixel (half a pixel off at most, within the outline's margin); the band stops
     short of the next box or text (``room``) on each side.
     """
     side, tall = float(rects[0, 2]), float(rects[0, 3])
-    kx, ky, flat, starts, pu, pv, zone = _pattern(side, tall, float(scale))
+    kx, ky, flat, starts, pu, pv, zone = _pattern(side, tall, float(scale), float(shell))
     cx, cy = rects[:, 0] + rects[:, 2] / 2, rects[:, 1] + rects[:, 3] / 2
     x0 = np.round(cx - kx / 2).astype(np.intp)
     y0 = np.round(cy - ky / 2).astype(np.intp)
@@ -169,9 +195,10 @@ def _sector_ink(dark: np.ndarray, rects: np.ndarray, room: np.ndarray, shun: np.
 
 
 @lru_cache(maxsize=32)
-def _pattern(side: float, tall: float, scale: float) -> tuple:
-    """The band round a box of ``side`` × ``tall`` pixels and its sectors, laid out once for
-    every page of that size and scale: the window's width and height, the band's pixels
+def _pattern(side: float, tall: float, scale: float, shell: float = 0.0) -> tuple:
+    """The band round a box of ``side`` × ``tall`` pixels and its sectors (``shell``: pixels
+    past the outline's margin left out), laid out once for every page of that size and scale
+    (and shell): the window's width and height, the band's pixels
     (flat indices in the window, sector by sector), where each sector starts, the pixels'
     offsets from the box's centre (x, y), and which of the nine zones round the box each
     lies in (read-only arrays)."""
@@ -185,7 +212,7 @@ def _pattern(side: float, tall: float, scale: float) -> tuple:
     sd = np.where((dx > 0) | (dy > 0), np.hypot(np.maximum(dx, 0), np.maximum(dy, 0)),
                   np.maximum(dx, dy))
     e = OUTLINE_PT * scale
-    band = (sd > -INSIDE * side) & (sd < OUTSIDE * side) & (np.abs(sd) > e)
+    band = (sd > -INSIDE * side) & (sd < OUTSIDE * side) & (np.abs(sd) > e + shell)
     ang = np.arctan2(v[:, None], u[None, :])  # 0 right, pi/2 down (image rows)
     sector = np.floor(ang / (2 * np.pi) * SECTORS).astype(np.intp) % SECTORS
     flat = np.flatnonzero(band)
@@ -201,14 +228,15 @@ def _pattern(side: float, tall: float, scale: float) -> tuple:
     return kx, ky, flat, starts, pu, pv, zone
 
 
-def add_rings(c, m, dark: np.ndarray, boxes: list[dict]) -> None:
-    """Count tight rings among the rings around boxes of ``c`` (``judge.BoxCalls``)."""
+def add_rings(c, m, dark: np.ndarray, boxes: list[dict], one_bit: bool = False) -> None:
+    """Count tight rings among the rings around boxes of ``c`` (``judge.BoxCalls``;
+    ``one_bit``: a one-bit scan)."""
     if c.around is None or not len(boxes):
         return
     scale = float(order.median(m.rects[:, 2] / np.array([b["w"] for b in boxes], float)))
     # A ring cutting the box's corners or running along inside its edge puts a little ink in
     # it; the middle of the box stays clean (else it holds a mark of its own).
     held = (c.net >= CLEAR) | (m.core - order.median(m.core) >= LOW)
-    tight = hugged(dark, m.rects, m.texts, scale, held, c.net >= c.low)
+    tight = hugged(dark, m.rects, m.texts, scale, held, c.net >= c.low, one_bit)
     c.around |= tight
     c.ringish |= tight

@@ -320,7 +320,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray
         c.width = lambda i: strokes.width(dark, m.rects, i, scale)
         if m.strokes is not None:
             c.ends = lambda i: passing.ends(m.strokes, i, c.width(i))
-    hug.add_rings(c, m, dark, boxes)  # rings drawn tightly round a box
+    hug.add_rings(c, m, dark, boxes, not grey)  # rings drawn tightly round a box
     answers: dict[str, Answer] = {}
     for code, idx in by_q.items():
         q = kinds.get(code, {"code": code, "kind": "single"})
