@@ -353,19 +353,25 @@ def _arc_of_ring(group: list[int], read: list[bool], c: BoxCalls) -> bool:
     any mark lighter than a fill next to an empty box with ink past four of them, two of
     them sides (a ring drawn a little low or high over the next box), unless the respondent
     marks with crosses, whose arms reach past the boxes beside them."""
-    sides, corners, centres, w = c.zones
+    centres, w = c.zones[2], c.zones[3]
     g = np.asarray(group)
+    # Ink over what the column's boxes usually show there (the grid's own print: the next
+    # column's outline, the box below's, in every box's zones), none on a side facing a
+    # clear mark (its spill): a cross's arms past the corners of the boxes above and below
+    # it with that print made a "ring" round both (p65 sheets 27 and 236, p51 sheet 42:
+    # crossed digits doubted as "ring over mark").
+    sides, corners = gridrings.column_zones(group, c)
+    inked = (sides > RING_GAP).sum(axis=1)
+    round_ = inked + (corners > RING_GAP).sum(axis=1)
     for k, i in enumerate(group):
         if not read[k]:
             continue
         beside = (g != i) & (np.abs(centres[g] - centres[i]).max(axis=1) <= 1.7 * w[i])
-        round_ = (sides[g] > RING_GAP).sum(axis=1) + (corners[g] > RING_GAP).sum(axis=1)
         if c.net[i] < CLEAR and (beside & (c.net[g] < c.low) & (round_ >= 5)).any():
             return True
         # Fresh seed 18: a ring round a digit drawn low (or high) dips into the next box;
         # the arc there, a light mark, was read as the next digit, silently.
-        ringed = beside & (c.net[g] < c.low) & (round_ >= 4) & \
-            ((sides[g] > RING_GAP).sum(axis=1) >= 2)
+        ringed = beside & (c.net[g] < c.low) & (round_ >= 4) & (inked >= 2)
         if c.net[i] < CANCEL_FILL and not c.crosses and ringed.any():
             return True
     return False
