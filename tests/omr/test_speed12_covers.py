@@ -70,3 +70,31 @@ def test_margin_and_a_page_turned_away():
     with pytest.raises(ValueError, match="scale"):
         covers(shape, h, A4, 0.0)
 
+
+
+@pytest.mark.parametrize("shape", [(1684, 1191), (584, 413), (8, 8), (9, 40), (3, 500), (1, 1),
+                                   (4, 1), (2, 2), (7, 9)])
+def test_paper_level_as_numpy_gives_it(shape):
+    from fieldwork.omr.align import paper_level
+
+    rng = np.random.default_rng(sum(shape))
+    gray = rng.integers(0, 4, shape, dtype=np.uint8)  # much black: the level's floor of 1
+    gray[::3] = rng.integers(0, 256, gray[::3].shape, dtype=np.uint8)
+    for feature in (5, 40, 120):
+        got = paper_level(gray, feature)
+        want = np.maximum(_level_before(gray, feature), 1)
+        assert got.dtype == want.dtype == np.uint8 and got.shape == want.shape == shape
+        assert np.array_equal(got, want) and got.min() >= 1
+
+
+def _level_before(gray, feature):
+    """``align.paper_level`` before its floor of 1 (which NumPy then took)."""
+    import cv2
+
+    from fieldwork.omr.align import shrink
+
+    step = max(1, feature // 5)
+    h, w = gray.shape
+    small = shrink(gray[:max(step, h - h % step), :max(step, w - w % step)], step)
+    small = cv2.blur(cv2.dilate(small, np.ones((5, 5), np.uint8)), (3, 3))
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
