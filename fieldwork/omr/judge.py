@@ -295,10 +295,12 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
 
 
 def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray,
-               grey: bool = True) -> tuple[dict[str, Answer], list[dict]]:
+               grey: bool = True, bold: bool | None = None) -> tuple[dict[str, Answer],
+                                                                      list[dict]]:
     """Answers of the questions whose boxes are on this page, and a row per box (``grey``: a
     grey scan, where a stroke keeps its darkness; not a one-bit one, whose blurred dots of
-    pencil may be lighter than a ghost)."""
+    pencil may be lighter than a ghost; ``bold``: box outlines may be printed a pixel bolder,
+    see ``hug.hugged``'s ``one_bit``; by default on every one-bit scan)."""
     siblings: dict[tuple, list[int]] = {}
     by_q: dict[str, list[int]] = {}
     for i, b in enumerate(boxes):
@@ -320,7 +322,7 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray
         c.width = lambda i: strokes.width(dark, m.rects, i, scale)
         if m.strokes is not None:
             c.ends = lambda i: passing.ends(m.strokes, i, c.width(i))
-    hug.add_rings(c, m, dark, boxes, not grey)  # rings drawn tightly round a box
+    hug.add_rings(c, m, dark, boxes, not grey if bold is None else bold)  # tight rings
     answers: dict[str, Answer] = {}
     for code, idx in by_q.items():
         q = kinds.get(code, {"code": code, "kind": "single"})

@@ -32,6 +32,9 @@ MISPLACED = 0.05  # more of the clearly printed boxes than this measured off the
 DITHERED = 0.15  # a one-bit page with more lone black pixels than this share is dithered
 INNER = 0.2  # ... counted inside this share of the page's width and height from its edges
 MARK_INK = 0.5  # ... placed again only where two corner marks are at least this dark
+BOLD_DPI = 250  # a one-bit scan thresholded at one level below this resolution may print box
+# outlines a pixel bolder (every such box of the tuning sets: 150 dpi); at 300 dpi and on
+# dithered pages a thin ring right against an outline was lost more often than on d8b1ce4
 IN_VIEW = 0.5  # a page placed with less of its area than this inside the scan is not the page
 # scanned (a sheet lying over it, its QR code in view and the rest beyond the scan's edge):
 # every page of p65 was placed with at least 0.9 in view, such sheets' codes placed 0.25-0.32
@@ -118,7 +121,7 @@ def _measured(work: np.ndarray, h: np.ndarray, page: dict, size: tuple,
 
 
 def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, size: tuple,
-            scale: float, result: PageResult, grey: bool = True) -> tuple:
+            scale: float, result: PageResult, grey: bool = True, thick: float = 0.0) -> tuple:
     """The transform whose boxes sit on their printed outlines (``h`` first, then the
     ``others``, built lazily), with the page it flattens, its dark ink, box measures and the
     boxes with a ring drawn round them; the answers read on it go into ``result``."""
@@ -132,7 +135,9 @@ def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, s
             upright, dark, m, ink = _measured(work, at, page, size, scale)
             if n and ink < MARK_INK:
                 continue
-            result.answers, result.boxes = judge_page(layout, page["boxes"], m, dark, grey)
+            bold = thick > 0 and thick * pixels_per_point(at) * 72 < BOLD_DPI
+            result.answers, result.boxes = judge_page(layout, page["boxes"], m, dark, grey,
+                                                      bold)
             ringed = np.array([r.get("ringed", False) for r in result.boxes], bool)
             off = _off(dark, m, scale) & ~ringed
             if _misplaced(off, m, ringed, n > 0) <= MISPLACED:
@@ -302,8 +307,11 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     result.rotation = rotation
     boxes = page["boxes"]
     others = placings(work, quad, rotation, hit, page, size, scale)
+    # Thresholded at one level (not dithered): the scan's pixels per working pixel, by which
+    # its resolution is told (``BOLD_DPI``); 0 otherwise.
+    thick = max(gray.shape) / max(work.shape) if thresholded and not dithered else 0.0
     h, upright, dark, measures, ringed = _placed(work, h, others, layout, page, size, scale,
-                                                 result, not thresholded)
+                                                 result, not thresholded, thick)
     unseen = _unseen(work.shape, h, boxes, measures.outline, ringed)
     if unseen:
         # Boxes outside the scan, or under something (a finger, another sheet, a torn

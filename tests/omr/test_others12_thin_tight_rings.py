@@ -31,7 +31,7 @@ def sipas():
     pdf, layout = printed("sipas", ["00000001"], KEY)
     doc = pdfium.PdfDocument(pdf)
     pages = {dpi: np.asarray(doc[0].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
-             for dpi in (150, 200)}
+             for dpi in (150, 200, 300)}
     doc.close()
     return pages, layout
 
@@ -48,6 +48,24 @@ def _fill(page: np.ndarray, b: dict, dpi: int) -> None:
 @pytest.mark.parametrize("box", [2, 4])
 def test_a_thin_tight_ring_beside_a_filled_box_is_a_second_answer(sipas, dpi, radius, shift,
                                                                    box):
+    _ring_beside_a_fill(sipas, dpi, radius, shift, box)
+
+
+@pytest.mark.parametrize(("radius", "shift", "box"), [
+    (0.56, 0.0, 2), (0.56, 0.06, 2), (0.6, 0.06, 2), (0.56, 0.0, 4), (0.6, 0.06, 4),
+    pytest.param(0.56, 0.06, 4, marks=pytest.mark.xfail(strict=True, reason="lost on d8b1ce4 "
+                                                        "too: the ring's ink past the outline "
+                                                        "falls under hug's COVER")),
+])
+def test_at_300_dpi_a_thin_tight_ring_is_not_taken_for_a_bolder_outline(sipas, radius, shift,
+                                                                       box):
+    """Box outlines printed a pixel bolder were seen on one-bit scans at 150 dpi only
+    (``read.BOLD_DPI``): at 300 dpi the test for them lost two of these rings (read as the
+    fill alone, silently), which d8b1ce4 saw."""
+    _ring_beside_a_fill(sipas, 300, radius, shift, box)
+
+
+def _ring_beside_a_fill(sipas, dpi: int, radius: float, shift: float, box: int) -> None:
     pages, layout = sipas
     page = pages[dpi].copy()
     done = {QUESTION}
