@@ -382,3 +382,14 @@ def covers(shape: tuple, h: np.ndarray, page_size: tuple[float, float], scale: f
     x, y = corners[:, 0] / corners[:, 2], corners[:, 1] / corners[:, 2]
     return bool((x >= margin).all() and (x <= wid - 1 - margin).all() and
                 (y >= margin).all() and (y <= hgt - 1 - margin).all())
+
+
+def in_view(h: np.ndarray, size: tuple, shape: tuple) -> float:
+    """The share of the page (``size`` in points, placed by ``h``) that lies inside a scan of
+    ``shape``, from the centres of a 20 x 28 grid of cells over the page (``covers``: all of
+    it, with room to warp)."""
+    xs, ys = np.meshgrid((np.arange(20) + 0.5) * size[0] / 20,
+                         (np.arange(28) + 0.5) * size[1] / 28)
+    p = project(h, np.column_stack([xs.ravel(), ys.ravel()]))
+    inside = (p[:, 0] >= 0) & (p[:, 1] >= 0) & (p[:, 0] < shape[1]) & (p[:, 1] < shape[0])
+    return float(np.mean(inside))

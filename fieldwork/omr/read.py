@@ -17,7 +17,7 @@ from itertools import chain
 import numpy as np
 
 from . import order, streaks
-from .align import pixels_per_point, project, warp
+from .align import in_view, pixels_per_point, project, warp
 from .geometry import A4, rect_array
 from .judge import Answer, judge_page
 from .locate import Unlocated, is_blank, locate, placings, register
@@ -121,7 +121,7 @@ def _measured(work: np.ndarray, h: np.ndarray, page: dict, size: tuple,
 
 
 def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, size: tuple,
-            scale: float, result: PageResult, grey: bool = True, thick: float = 0.0) -> tuple:
+            scale: float, result: PageResult, grey: bool = True, bold: bool = False) -> tuple:
     """The transform whose boxes sit on their printed outlines (``h`` first, then the
     ``others``, built lazily), with the page it flattens, its dark ink, box measures and the
     boxes with a ring drawn round them; the answers read on it go into ``result``."""
@@ -135,7 +135,6 @@ def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, s
             upright, dark, m, ink = _measured(work, at, page, size, scale)
             if n and ink < MARK_INK:
                 continue
-            bold = thick > 0 and thick * pixels_per_point(at) * 72 < BOLD_DPI
             result.answers, result.boxes = judge_page(layout, page["boxes"], m, dark, grey,
                                                       bold)
             ringed = np.array([r.get("ringed", False) for r in result.boxes], bool)
@@ -265,16 +264,6 @@ def _identified(work: np.ndarray, quad, rotation, hit, key: bytes, resolve: Reso
     raise Rejected("not_located", str(unlocated))
 
 
-def in_view(h: np.ndarray, size: tuple, shape: tuple) -> float:
-    """The share of the page (``size`` in points, placed by ``h``) that lies inside a scan of
-    ``shape``, from the centres of a 20 x 28 grid of cells over the page."""
-    xs, ys = np.meshgrid((np.arange(20) + 0.5) * size[0] / 20,
-                         (np.arange(28) + 0.5) * size[1] / 28)
-    p = project(h, np.column_stack([xs.ravel(), ys.ravel()]))
-    inside = (p[:, 0] >= 0) & (p[:, 1] >= 0) & (p[:, 0] < shape[1]) & (p[:, 1] < shape[0])
-    return float(np.mean(inside))
-
-
 def _other_codes(work: np.ndarray, hit):
     """Form codes anywhere on the scan other than ``hit`` (looked for only when needed)."""
     far = 0.1 * min(work.shape)
@@ -307,11 +296,12 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     result.rotation = rotation
     boxes = page["boxes"]
     others = placings(work, quad, rotation, hit, page, size, scale)
-    # Thresholded at one level (not dithered): the scan's pixels per working pixel, by which
-    # its resolution is told (``BOLD_DPI``); 0 otherwise.
-    thick = max(gray.shape) / max(work.shape) if thresholded and not dithered else 0.0
+    # Box outlines printed a pixel bolder: thresholded at one level (not dithered), under
+    # ``BOLD_DPI`` (the working image may be the scan shrunk by a whole factor).
+    bold = thresholded and not dithered and \
+        pixels_per_point(h) * 72 * max(gray.shape) / max(work.shape) < BOLD_DPI
     h, upright, dark, measures, ringed = _placed(work, h, others, layout, page, size, scale,
-                                                 result, not thresholded, thick)
+                                                 result, not thresholded, bold)
     unseen = _unseen(work.shape, h, boxes, measures.outline, ringed)
     if unseen:
         # Boxes outside the scan, or under something (a finger, another sheet, a torn
