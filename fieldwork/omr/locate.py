@@ -50,9 +50,11 @@ def _qr_likeness(gray: np.ndarray, corners: np.ndarray) -> float:
     return float(np.mean(crop < (lo + hi) / 2))
 
 
-def find_qr(gray: np.ndarray, quad: MarkQuad | None,
-            anywhere: bool = True) -> tuple[QRHit | None, int | None]:
-    """The QR code, looked for where it is printed in each orientation the marks allow."""
+def find_qr(gray: np.ndarray, quad: MarkQuad | None, anywhere: bool = True,
+            in_corners: bool = True) -> tuple[QRHit | None, int | None]:
+    """The QR code, looked for where it is printed in each orientation the marks allow, then
+    (without four marks, and ``in_corners``) in the image's corners, then (``anywhere``) on
+    the whole image."""
     qr = _DEFAULT_QR.inset(-0.25 * _DEFAULT_QR.w)
     corners = [(qr.x, qr.y), (qr.right, qr.y), (qr.x, qr.bottom), (qr.right, qr.bottom)]
     expected = {}
@@ -73,7 +75,7 @@ def find_qr(gray: np.ndarray, quad: MarkQuad | None,
                 hit = decode_region(gray, region, module, *((2, 0) if cheap else (5, 2)))
                 if hit is not None:
                     return hit, rotation
-    if quad is None or not quad.complete:
+    if in_corners and (quad is None or not quad.complete):
         hit = qr_in_corners(gray)
         if hit is not None:
             return hit, None
@@ -186,7 +188,13 @@ def locate(gray: np.ndarray, scale: float):
     quad = find_marks(work)
     hit, rotation = find_qr(work, quad, anywhere=k == 1)
     if hit is None and k > 1:
-        hit, rotation = find_qr(gray, None if quad is None else quad.scaled(k))
+        # The full scan where the marks put the code, then whole; not its corners again: the
+        # working copy's were searched at a module size zbar reads (3.1-4.7 px, MODULE_PX), and
+        # on the tuning sets (p65, p51, s52; p88, p91, p93 at 300 dpi and over) no code was
+        # found on the full scan at all (the working copy or ``qr_mended`` read each one).
+        # Its corners cost a page whose code is covered 0.4-1.4 s (at 300-600 dpi).
+        hit, rotation = find_qr(gray, None if quad is None else quad.scaled(k),
+                                in_corners=False)
         if hit is not None:
             hit = hit.moved(k)
     if hit is None and quad is not None:

@@ -54,8 +54,10 @@ def _zbar(image: np.ndarray) -> list[QRHit]:
     return out
 
 
-def _variants(crop: np.ndarray, module_px: float):
-    """The crop as zbar sees best: at a good module size, then binarised."""
+def _variants(crop: np.ndarray, module_px: float) -> list:
+    """The ways of preparing the crop as zbar sees best: at a good module size, then
+    binarised, ...; each a callable giving ``(image, factor)``, made only when called (a
+    second pass over a region skips the ways the first one tried)."""
     import cv2
 
     lo, hi = MODULE_PX
@@ -64,27 +66,48 @@ def _variants(crop: np.ndarray, module_px: float):
         f = 4.0 / module_px
     elif module_px < lo:
         f = 3.0 / module_px
-    img = crop if f == 1.0 else cv2.resize(
-        crop, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
-    yield img, f
-    _, binary = cv2.threshold(cv2.GaussianBlur(img, (3, 3), 0), 0, 255,
-                              cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    yield binary, f
+    made: dict = {}
+
+    def sized():
+        if "sized" not in made:
+            made["sized"] = crop if f == 1.0 else cv2.resize(
+                crop, None, fx=f, fy=f,
+                interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+        return made["sized"]
+
+    def binary():
+        _, out = cv2.threshold(cv2.GaussianBlur(sized(), (3, 3), 0), 0, 255,
+                               cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        return out, f
+
+    ways = [lambda: (sized(), f), binary]
     if f == 1.0 and module_px > 3.2:
-        yield cv2.resize(crop, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA), 0.6
+        ways.append(lambda: (cv2.resize(crop, None, fx=0.6, fy=0.6,
+                                        interpolation=cv2.INTER_AREA), 0.6))
     # Blurred small modules: enlarge, sharpen (unsharp mask), then binarise.
     g = max(2.0, 7.0 / module_px)
-    up = cv2.resize(crop, None, fx=g, fy=g, interpolation=cv2.INTER_CUBIC)
-    sharp = cv2.addWeighted(up, 2.0, cv2.GaussianBlur(up, (0, 0), g), -1.0, 0)
-    _, binary = cv2.threshold(sharp, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    yield binary, g
+
+    def up():
+        if "up" not in made:
+            made["up"] = cv2.resize(crop, None, fx=g, fy=g, interpolation=cv2.INTER_CUBIC)
+        return made["up"]
+
+    def sharpened():
+        big = up()
+        sharp = cv2.addWeighted(big, 2.0, cv2.GaussianBlur(big, (0, 0), g), -1.0, 0)
+        _, out = cv2.threshold(sharp, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        return out, g
+
     # Noisy, blurred and low-contrast (a faint print scanned coarsely): smooth the noise
     # away, then binarise against the neighbourhood (about four modules) rather than the
     # whole crop.
-    smooth = cv2.GaussianBlur(up, (0, 0), 0.35 * g * module_px / 2)
-    block = int(4 * g * module_px) | 1
-    yield cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
-                                max(block, 3), 4), g
+    def adaptive():
+        smooth = cv2.GaussianBlur(up(), (0, 0), 0.35 * g * module_px / 2)
+        block = int(4 * g * module_px) | 1
+        return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                     cv2.THRESH_BINARY, max(block, 3), 4), g
+
+    return ways + [sharpened, adaptive]
 
 
 def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float,
@@ -104,11 +127,8 @@ def decode_region(gray: np.ndarray, corners: np.ndarray, module_px: float,
     if x1 - x0 < 16 or y1 - y0 < 16:
         return None
     crop = gray[y0:y1, x0:x1]
-    for n, (img, f) in enumerate(_variants(crop, module_px)):
-        if n >= tries:
-            break
-        if n < start:
-            continue
+    for way in _variants(crop, module_px)[start:tries]:
+        img, f = way()
         hits = _zbar(img)
         if hits:
             return hits[0].moved(f, x0, y0)
