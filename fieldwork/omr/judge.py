@@ -301,6 +301,26 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray
     grey scan, where a stroke keeps its darkness; not a one-bit one, whose blurred dots of
     pencil may be lighter than a ghost; ``bold``: box outlines may be printed a pixel bolder,
     see ``hug.hugged``'s ``one_bit``; by default on every one-bit scan)."""
+    return judge_called(call_page(layout, boxes, m, dark, grey, bold))
+
+
+@dataclass
+class PageCalls:
+    """A page's boxes called (``call_boxes`` and the tight rings), its questions not yet
+    judged: what ``judge_called`` needs."""
+
+    calls: BoxCalls
+    kinds: dict
+    by_q: dict[str, list[int]]
+    boxes: list[dict]
+    dark: np.ndarray
+    rects: np.ndarray
+
+
+def call_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray,
+              grey: bool = True, bold: bool | None = None) -> PageCalls:
+    """The first half of ``judge_page``: every box called, no question judged yet (judging a
+    digit grid's questions may count more of its boxes as ringed, never fewer)."""
     siblings: dict[tuple, list[int]] = {}
     by_q: dict[str, list[int]] = {}
     for i, b in enumerate(boxes):
@@ -323,11 +343,17 @@ def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray
         if m.strokes is not None:
             c.ends = lambda i: passing.ends(m.strokes, i, c.width(i))
     hug.add_rings(c, m, dark, boxes, not grey if bold is None else bold)  # tight rings
+    return PageCalls(c, kinds, by_q, boxes, dark, m.rects)
+
+
+def judge_called(p: PageCalls) -> tuple[dict[str, Answer], list[dict]]:
+    """The second half of ``judge_page``: the questions judged on the boxes called."""
+    c, kinds, by_q, boxes, dark = p.calls, p.kinds, p.by_q, p.boxes, p.dark
     answers: dict[str, Answer] = {}
     for code, idx in by_q.items():
         q = kinds.get(code, {"code": code, "kind": "single"})
         if q["kind"] in ("digits", "date"):
-            answers[code] = grids.judge_grid(q, idx, boxes, c, grids.GridInk(dark, m.rects[idx]))
+            answers[code] = grids.judge_grid(q, idx, boxes, c, grids.GridInk(dark, p.rects[idx]))
             continue
         opts = [boxes[i]["option"] for i in idx]
         fn = _multiple if q["kind"] == "multiple" else _single

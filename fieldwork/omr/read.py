@@ -19,7 +19,9 @@ import numpy as np
 from . import order, streaks
 from .align import in_view, pixels_per_point, project, warp
 from .geometry import A4, rect_array
-from .judge import Answer, judge_page
+from .grids import ringed_boxes
+from .judge import Answer, call_page, judge_called
+from .levels import CLEAR
 from .locate import Unlocated, is_blank, locate, placings, register
 from .marks import darkness, integral, measure, outlines
 from .qr import decode_anywhere
@@ -130,23 +132,51 @@ def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, s
     # placed without each mark in turn, then from its QR code and printed box outlines. A
     # placing is taken only with at least two corner marks printed black where it puts them
     # (boxes of a grid shifted by one column also sit on printed outlines).
+    # A placing is judged in full (its questions: a digit grid's ring rules are the costly
+    # part, and on another sheet's ink they are slow) only when the boxes' outlines leave its
+    # test open; else its questions' answers are never used (but a rejected page keeps the
+    # last placing's, as when every placing was judged).
+    kinds = {q["code"]: q.get("kind") for q in layout.get("questions", [])}
+    grid: dict[tuple, list[int]] = {}
+    for i, b in enumerate(page["boxes"]):
+        if kinds.get(b["question"]) in ("digits", "date"):
+            grid.setdefault((b["question"], b.get("position")), []).append(i)
+    columns = [np.array(g) for g in grid.values()]
+    pending = None
     try:
         for n, at in enumerate(chain([h], others)):
             upright, dark, m, ink = _measured(work, at, page, size, scale)
             if n and ink < MARK_INK:
                 continue
-            result.answers, result.boxes = judge_page(layout, page["boxes"], m, dark, grey,
-                                                      bold)
+            called = call_page(layout, page["boxes"], m, dark, grey, bold)
+            off = _off(dark, m, scale)
+            # Judging a digit grid rings at most one more box of a column, a clean one (the
+            # ring read as the column's digit: ``grids._pen_ring``, ``_light_ring``).
+            least = np.asarray(ringed_boxes(called.calls), bool)
+            clean = np.asarray(called.calls.net) < CLEAR
+            pending = called
+            if surely_misplaced(off, m.outline, least, [g[clean[g]] for g in columns], n > 0):
+                continue
+            pending = None
+            result.answers, result.boxes = judge_called(called)
             ringed = np.array([r.get("ringed", False) for r in result.boxes], bool)
-            off = _off(dark, m, scale) & ~ringed
+            off &= ~ringed
             if _misplaced(off, m, ringed, n > 0) <= MISPLACED:
                 return at, upright, dark, m, ringed
     except Unregistered as exc:
+        _settle(pending, result)
         raise Rejected("not_located", f"{exc} (the corner marks and the printed boxes "
                                       "disagree: another sheet over this one?)") from None
+    _settle(pending, result)
     raise Rejected("not_located", "the printed boxes are not where the corner marks and the "
                                   "QR code put them (another sheet over this one, or a "
                                   "crumpled page)")
+
+
+def _settle(pending, result: PageResult) -> None:
+    """The answers of the last placing tried, when it was not judged in full (see ``_placed``)."""
+    if pending is not None:
+        result.answers, result.boxes = judge_called(pending)
 
 
 def _off(dark: np.ndarray, m, scale: float) -> np.ndarray:
@@ -158,6 +188,24 @@ def _off(dark: np.ndarray, m, scale: float) -> np.ndarray:
     _, exact = outlines(ii, m.rects, scale, 0.0)
     usual = float(order.median(m.outline))
     return (m.outline > 0.5 * usual) & (exact < 0.5 * m.outline) & (exact < UNSEEN * usual)
+
+
+def surely_misplaced(off: np.ndarray, outline: np.ndarray, least: np.ndarray,
+                     open_: list[np.ndarray] = (), other: bool = False) -> bool:
+    """Whether ``_misplaced`` exceeds ``MISPLACED`` whichever boxes are ringed: all of
+    ``least`` and at most one more box of each group in ``open_`` (index arrays; ``off``:
+    the boxes measured off their outline, ringed or not). Ringing a box takes it out of both
+    the boxes off their outline and the clear ones: the share off is at least the fewest
+    off over the most clear, and the clear boxes on their outline are at most those with the
+    fewest ringed."""
+    if len(off) < 8:
+        return False
+    clear = outline > 0.5 * float(order.median(outline))
+    if other and np.count_nonzero(clear & ~least & ~off) < max(MIN_ANCHORS, 0.5 * len(off)):
+        return True
+    left = off & ~least
+    fewest = np.count_nonzero(left) - sum(bool(left[g].any()) for g in open_ if len(g))
+    return float(fewest) / max(int(np.count_nonzero(clear & ~least)), 1) > MISPLACED
 
 
 def _misplaced(off: np.ndarray, m, ringed: np.ndarray, other: bool = False) -> float:
