@@ -44,6 +44,8 @@ LIGHT_SIDES = 0.05  # ... and at most this beside each of its sides
 GRID_CROSS, GRID_SIDES = 0.25, 0.125  # the same in a digit grid, whose rings cross corners
 GHOST_NET = 0.1  # a single choice's box below this, a mark's level or not, ...
 GHOST_PEAK = 0.18  # ... whose darkest ink stays under this holds no stroke (see ``_ghosts``)
+SPILL = 0.75  # ink beside a crossed-out box's sides, at most, over its weakest arm's
+LENT_ARMS = 1.4  # a crossed box's weakest arm over what it leaves past a neighbour's corner
 
 
 @dataclass
@@ -173,6 +175,28 @@ def _facing_marked(excess: np.ndarray, facing: np.ndarray, marked: np.ndarray) -
     return out
 
 
+def _own_arms(corners: np.ndarray, net: np.ndarray, facing: np.ndarray,
+              grid: np.ndarray) -> np.ndarray:
+    """How many corners of each box have a cross's arms past them (``CANCEL_CORNERS``), not
+    counting, for a box with three, a corner facing a box crossed out past all four corners
+    whose arms are all ``LENT_ARMS`` times darker than the ink there (that cross's arm's end,
+    come over the gap; a cross's own arms are about as dark as each other). p65 sheet 14: "Khác"
+    filled and crossed out right below the new answer's fill, its upper arms past that fill's
+    lower corners, its scribble past a third: both read crossed out, "cancelled"."""
+    armed = corners > CANCEL_CORNERS
+    count = armed.sum(axis=1)
+    crossed = (count == 4) & (net >= CANCEL_FILL) & ~grid
+    if not crossed.any():
+        return count
+    weakest = corners.min(axis=1)
+    for i in np.flatnonzero((count == 3) & (net >= CANCEL_FILL) & ~grid):
+        for k in np.flatnonzero(armed[i]):
+            by = facing[i, k] & crossed
+            if by.any() and weakest[by].max() > LENT_ARMS * corners[i, k]:
+                count[i] -= 1
+    return count
+
+
 def _ghosts(net: np.ndarray, low: float, single: np.ndarray, darkest) -> list[int]:
     """Boxes of single choices holding a mark's level of ink (below ``GHOST_NET``) none of it
     as dark as a stroke (``darkest(i)``, the box's darkest ink, under ``GHOST_PEAK``): the back
@@ -216,7 +240,14 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     sides = _zone_excess(m.sides, m.rects, facing_sides)
     corners = _zone_excess(m.corners, m.rects, facing_corners)
     raw_sides, raw_corners = sides, corners
-    cancelled = (net >= CANCEL_FILL) & ((corners > CANCEL_CORNERS).sum(axis=1) >= 3)
+    cancelled = (net >= CANCEL_FILL) & (_own_arms(corners, net, facing_corners, grid) >= 3)
+    # ... and the ink beside its sides well under its arms': a scribbled fill spilling over
+    # all round puts nearly as much there as past its corners (fresh paper seed 94, sheet 25:
+    # a double of two such fills, 0.11-0.12 past three corners and 0.14 beside a side, was
+    # read as a correction, silently). The crossed-out boxes of p65, p51 and s52: the ink
+    # beside their sides 0.59 of their weakest arm at most; spilled fills 0.87 and more.
+    arms = np.where(corners > CANCEL_CORNERS, corners, np.inf).min(axis=1)
+    cancelled &= grid | (sides.max(axis=1) < SPILL * arms)
     # A lighter fill crossed out (a ballpoint's grey fill): the cross's arms run past all four
     # corners (drawn with arms 0.15-0.4 of a side past them: 0.15-0.65 of ink there; scanned
     # 0.18-0.32; a scribbled fill spilling over: 0.1 at most at its emptiest corner), and
