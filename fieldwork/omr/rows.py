@@ -91,7 +91,7 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         fed = _fed(keep[0], idx, c)
         if fed:  # a stroke from another box runs into the new answer: a tick there too?
             return [opts[k] for k in sorted(keep + fed)], "doubtful", 0.4, "tick into next"
-        return [opts[keep[0]]], "ok", 0.8, "correction"
+        return _arm_new(keep[0], idx, opts, c) or ([opts[keep[0]]], "ok", 0.8, "correction")
     k = order[0]
     missed = [j for j in _missed(idx, c) if j != k] if top < CLEAR else []
     if missed:
@@ -134,6 +134,12 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         if _hook_in(arm, idx[k], c):
             return [opts[idx.index(arm)]], "ok", 0.6, "tick into next"
         return [opts[j] for j in sorted({k, idx.index(arm)})], "doubtful", 0.4, "tick into next"
+    if c.cancelled[idx[k]] and not grid and len(marked) == 2:
+        # Crossed out, and the other mark the end of a tick's long arm (p65 sheet 82: box 1
+        # crossed out, the V on box 4's outline, the arm's end in box 5: boxes 1 and 5 offered)
+        arm = _arm_new(marked[1], idx, opts, c)
+        if arm is not None:
+            return arm
     if top >= CLEAR and c.zones is not None and not grid:
         # A lighter mark elsewhere that is one end of a stroke joining two boxes is a tick
         # whose arm ran on into the next box, not a speck: a second answer, for a person.
@@ -250,6 +256,23 @@ def _new_mark(k: int, marked: list[int], idx: list[int], c: BoxCalls,
     if c.peak(i) < SECOND_PEAK * c.peak(top):
         return None
     return j if arm or c.reach is None or c.reach(i) < RUNS_ON else None
+
+
+def _arm_new(j: int, idx: list[int], opts: list[str], c: BoxCalls):
+    """The reading of a correction whose new mark, at position ``j`` beside the crossed-out box,
+    is only the end of a tick's long arm run on from the box before it (``_arm_from``: the V
+    on or under that box's outline, under a mark's level): the V's box when the stroke's lowest
+    ink is there (``_hook_in``), else both boxes for a person; None when ``j`` holds more than
+    such an arm's end. Drawn with the generator's own low ticks beside a crossed fill, all went
+    to a person, and one (its arm's end past ``CLEAR``) was read as the arm's box, silently."""
+    if c.net[idx[j]] >= SOLID:
+        return None
+    arm = _arm_from(idx[j], idx, c)
+    if arm is None:
+        return None
+    if _hook_in(arm, idx[j], c):
+        return [opts[idx.index(arm)]], "ok", 0.6, "correction"
+    return [opts[k] for k in sorted({j, idx.index(arm)})], "doubtful", 0.4, "tick into next"
 
 
 def _fed(k: int, idx: list[int], c: BoxCalls) -> list[int]:

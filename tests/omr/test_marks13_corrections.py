@@ -7,7 +7,9 @@ of the new answer's box; with its scribble spilling past one more corner the new
 ink past three corners, a crossed-out box's count, and both were read crossed out,
 "cancelled" (p65 sheet 14: "Khác" filled and crossed out below "Học sinh, sinh viên" filled).
 A fill whose scribble spills past its box all round is no box crossed out either: a double of
-two fills was read as a correction, silently (fresh seed 94, sheet 25)."""
+two fills was read as a correction, silently (fresh seed 94, sheet 25). A correction whose new
+answer is a tick run on into the next box, its V on its box's outline, is read as the V's box,
+as the same tick alone is (p65 sheet 82)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import pytest
 
 from .test_drawn_marks import PEN, _answered, _blend, _boxes, _fill, _px, _read
 from .test_ticks8_arms import _scan
+from .test_ticks10_arms import LOW_V, _tick
 
 
 def _at(b: dict, u: float, v: float) -> tuple[float, float]:
@@ -81,6 +84,46 @@ def test_two_boxes_crossed_out_one_above_the_other_are_not_an_answer(forms, shor
     a = _read(_blend(_answered(pages[1], layout, 1, "occupation"), ink, 0.85), layout)[
         "occupation"]
     assert a.status != "ok", a
+
+
+ROWS = [("access_1", 0), ("procedure_2", 0), ("results_1", 1), ("feedback_3", 1)]
+
+
+def _crossed_pt(ink: np.ndarray, b: dict) -> None:
+    _crossed(ink, b, 0.3)
+
+
+@pytest.mark.parametrize(("question", "page"), ROWS)
+@pytest.mark.parametrize("tick", LOW_V[1:])
+@pytest.mark.parametrize(("old", "first"), [(5, 0), (0, 2), (5, 2)])
+def test_a_box_crossed_out_and_a_tick_run_on_with_its_v_on_the_outline_is_the_ticks_box(
+        forms, question, page, tick, old, first):
+    """p65 sheet 82: box 1 filled and crossed out, the new answer a tick whose V lies on box 4's
+    outline (under a mark's level there), its long arm run on into box 5: boxes 1 and 5 went to
+    a person as "tick into next". The lone arm read as the V's box when the stroke's lowest ink
+    is there (``ticks._hook_in``), as without the correction."""
+    def draw(ink, bx):
+        _crossed_pt(ink, bx[old])
+        _tick(ink, bx[first], bx[first + 1], *tick)
+
+    a, boxes = _scan(forms, question, page, draw, 1.0)
+    assert (a.status, a.values) == ("ok", [boxes[first]["option"]]), a
+
+
+@pytest.mark.parametrize(("question", "page"), ROWS[:2])
+def test_a_box_crossed_out_and_a_line_from_far_ending_in_a_box_go_to_a_person(forms, question,
+                                                                             page):
+    """The neighbour: the other mark is a line's end come in from far outside the row (no box
+    before it holds its start): no new answer."""
+    def draw(ink, bx):
+        _crossed_pt(ink, bx[0])
+        b = bx[4]
+        cv2.line(ink, tuple(_px(b["x"] - 4.5 * b["w"], b["y"] + 3.0 * b["w"])),
+                 tuple(_px(b["x"] + 0.5 * b["w"], b["y"] + 0.5 * b["w"])), 255, PEN,
+                 cv2.LINE_AA)
+
+    a, boxes = _scan(forms, question, page, draw, 1.0)
+    assert a.status != "ok" or a.values == [], a
 
 
 def _scribble(ink: np.ndarray, b: dict, spill: float) -> None:
