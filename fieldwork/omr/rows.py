@@ -140,6 +140,10 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         arm = _arm_new(marked[1], idx, opts, c)
         if arm is not None:
             return arm
+        if _run_on(marked[1], marked[0], idx, c):
+            # ... or its V, the arm run on into an empty box above or after it (fresh seed
+            # 94, sheet 16: the V in "Đại học", 0.096 of black, the arm up into the box above)
+            return [opts[marked[1]]], "ok", 0.6, "correction"
     if top >= CLEAR and c.zones is not None and not grid:
         # A lighter mark elsewhere that is one end of a stroke joining two boxes is a tick
         # whose arm ran on into the next box, not a speck: a second answer, for a person.
@@ -273,6 +277,19 @@ def _arm_new(j: int, idx: list[int], opts: list[str], c: BoxCalls):
     if _hook_in(arm, idx[j], c):
         return [opts[idx.index(arm)]], "ok", 0.6, "correction"
     return [opts[k] for k in sorted({j, idx.index(arm)})], "doubtful", 0.4, "tick into next"
+
+
+def _run_on(j: int, k: int, idx: list[int], c: BoxCalls) -> bool:
+    """Whether the mark at position ``j``, beside the crossed-out box at ``k``, is a tick whose
+    long arm ran on into an empty box above it or after it in its row: a mark's level
+    (``high``), drawn as firmly as the crossed fill (``SECOND_PEAK``), no line through it, and
+    one stroke leaving it towards that box and entering it (``_bridge``, ``joined``)."""
+    i = idx[j]
+    if c.zones is None or c.peak is None or c.joined is None or c.net[i] < c.high or \
+            c.through[i] or c.cancelled[i] or c.peak(i) < SECOND_PEAK * c.peak(idx[k]):
+        return False
+    return any(c.net[o] < c.low and not c.cancelled[o] and _bridge(i, o, c, JOINED) and
+               bool(c.joined(i, o)) for o in idx if o != i)
 
 
 def _fed(k: int, idx: list[int], c: BoxCalls) -> list[int]:

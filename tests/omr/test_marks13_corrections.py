@@ -163,3 +163,25 @@ def test_a_fill_spilling_a_little_and_crossed_out_is_still_a_correction(forms, q
 
     a, boxes = _scan(forms, question, page, draw, 0.85)
     assert (a.status, a.values) == ("ok", [boxes[3]["option"]]), a
+
+
+@pytest.mark.parametrize("off", [(0.0, 0.05), (-0.1, 0.15)])
+@pytest.mark.parametrize("size", [0.8, 1.0])
+@pytest.mark.parametrize(("question", "old", "new", "into"), [
+    ("education", "primary", "university", "lower_sec"),
+    ("occupation", "official", "student", "business")])
+def test_a_box_crossed_out_and_a_tick_run_on_into_the_empty_box_above_is_the_ticks_box(
+        forms, question, old, new, into, size, off):
+    """Fresh seed 94, sheet 16: "Tiểu học" filled and crossed out, the new answer a tick in
+    "Đại học" (0.096 of black, under ``NEW_MARK``) whose long arm ran on up into the box above,
+    ending at its lower edge: the crossed box and the tick went to a person as "tick into
+    next". Drawn with ``hands.tick``'s points in a 1 pt pen at 0.6 of black: all went to a
+    person on 3ce6231 (in lighter pens they still do: the tick must be drawn as firmly as the
+    crossed fill)."""
+    pages, layout = forms["sipas"]
+    boxes = {b["option"]: b for b in _boxes(layout, 1, question)}
+    ink = np.zeros_like(pages[1])
+    _crossed(ink, boxes[old], 0.3)
+    _tick(ink, boxes[new], boxes[into], size, 0.0, off, (0.0, 0.3), (1.0, 0.6))
+    a = _read(_blend(_answered(pages[1], layout, 1, question), ink, 0.85), layout)[question]
+    assert (a.status, a.values) == ("ok", [new]), a
