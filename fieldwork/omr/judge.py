@@ -292,7 +292,12 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
         if np.count_nonzero(marked[g]) > 1:
             alone[g] = False
     arm = (net >= CLEAR) | ((net >= high) & (sides[:, 1] > THROUGH))
-    strays &= ~((exits == 1) & ~through & alone & arm & ~grid)
+    # In a multiple choice each box is its own answer: a clear tick beside the question's other
+    # marks whose arm ran past the outline one way is read so too (p65 sheet 168).
+    tick = alone & arm
+    if single is not None:
+        tick |= ~np.asarray(single, bool) & (net >= CLEAR)
+    strays &= ~((exits == 1) & ~through & tick & ~grid)
     # One thin line through the box whose stroke comes in from outside and runs on far past it
     # (a slip of the pen, a scribble across the question): ink a person sees going by, no tick
     # (no hook), cross or fill (stray-heavy synth set st72: blanks read as this box, silently;

@@ -40,9 +40,13 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
     # filled-in mark of the same question, is more likely a passing stroke than an answer.
     darkest = max([0.0] + [net[k] for k in range(len(idx)) if not c.cancelled[idx[k]]])
     # Ticks whose arm ran on up into the box above: their reach is the arm's, not a long stray.
-    arms = {_arm_source(idx[k], idx, c) for k in range(len(idx)) if net[k] < CLEAR} - {None}
+    ends = {k: _arm_source(idx[k], idx, c) for k in range(len(idx)) if net[k] < SOLID}
+    arms = set(ends.values()) - {None}
     for k in range(len(idx)):
         if net[k] < c.low:
+            continue
+        if ends.get(k) is not None:
+            arm = True  # the end of the tick in the box below, its arm run on up into this one
             continue
         light = ((net[k] < CLEAR and net[k] < RELATIVE * c.typical)
                  or (net[k] < SOLID and net[k] < BESIDE_SOLID * darkest))
@@ -60,15 +64,14 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
             note = note or "ring"
         elif light and not stray and _smear(idx[k], idx, c):
             rubbed = True  # pencil rubbed out: no answer there
-        elif net[k] < CLEAR and _arm_from_below(idx[k], idx, c):
-            arm = True  # the end of the tick in the box below, its arm run on up into this one
         else:
             unsure.append(k)
             why = why or ("cancelled" if c.cancelled[idx[k]] else "stray stroke"
                           if stray else "light")
     for a in list(picked):  # a tick running on into the next box could be read as two marks
         for b in list(picked):
-            if a != b and b in picked and _tick_owner(idx[a], idx[b], c) is not None:
+            if a != b and b in picked and _tick_owner(idx[a], idx[b], c) == idx[a] \
+                    and not _own_cross(idx[b], c):
                 picked.remove(b)
                 unsure.append(b)
                 why = why or "tick into next"
@@ -80,13 +83,17 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
                 unsure.append(b)
                 why = why or "tick into next"
     faint = [k for k in _faint(idx, c) if k not in picked + unsure and  # ... not an arm's end
-             _arm_source(idx[k], idx, c) is None]
+             ends.get(k, _arm_source(idx[k], idx, c)) is None]
     if faint:
         unsure += faint
         why = why or "light"
-    if unsure or (note == "" and any(c.cancelled[i] for i in idx)):
+    # A box crossed out with no clear mark chosen instead is doubted (``offbox`` reads the
+    # options ringed or marked beside instead), also when a ring's arc over another box was
+    # read here: seed 96 read a crossed-out fill as chosen beside two ringed texts, silently.
+    crossed = note in ("", "ring") and any(c.cancelled[i] for i in idx)
+    if unsure or crossed:
         return [opts[k] for k in sorted(picked + unsure)], "doubtful", 0.4, \
-            why or note or "cancelled"
+            why or ("cancelled" if crossed else note) or "cancelled"
     if not picked:
         return [], "blank", float(np.clip(1 - net.max() / c.low, 0.5, 1.0)), note
     conf = min(float(c.confidence[idx[k]]) for k in picked)
@@ -108,10 +115,14 @@ def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
     return c.peak(i) >= max(PEN_INK * UNIT, RUBBED_PEAK * c.peak(top))
 
 
-def _arm_from_below(i: int, idx: list[int], c: BoxCalls) -> bool:
-    """Whether the light ink in box ``i`` of a multiple choice is only the end of a tick's arm
-    run on up from the box right below (``_arm_source``)."""
-    return _arm_source(i, idx, c) is not None
+def _own_cross(i: int, c: BoxCalls) -> bool:
+    """Whether box ``i`` holds a cross of its own: a clear mark spread wider than a line's end,
+    its ink past three of its corners. The end of a tick's arm run on from the box below enters
+    by one corner or side and ends there (tuning seeds 51 and 65: two crosses, one above the
+    other, whose arms nearly meet, went to a person as a "tick into next")."""
+    if c.zones is None or c.width is None or c.net[i] < CLEAR or c.cancelled[i]:
+        return False
+    return bool((c.zones[1][i] > THROUGH).sum() >= 3 and c.width(i)[1] > ARM_FILL)
 
 
 def _arm_source(i: int, idx: list[int], c: BoxCalls) -> int | None:
@@ -122,7 +133,9 @@ def _arm_source(i: int, idx: list[int], c: BoxCalls) -> int | None:
     here (no ink out of this box on any other side or corner, and the ink a line's width
     across: a tick of its own drawn over the arm's end spreads wider). Tuning seed 51: 7 such
     ticks in the two-column reason list, each sent to a person with the box above as a third
-    answer."""
+    answer. The arm's end may hold as much ink as a clear mark (a long arm along the box's
+    height, a thick pen at 150 dpi: p65 sheet 026, 0.21) or be drawn as darkly as the tick
+    (600 dpi, p65 sheet 131): a line's end all the same, asked before any other rule."""
     if c.zones is None or c.joined is None or c.cancelled[i]:
         return None
     sides, corners, centres, w = c.zones

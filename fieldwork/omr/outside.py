@@ -134,6 +134,7 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
     left &= ~streak[:, 0]
     beside = left & ((free_left & listed) | row_inner) & ~around & ~marked
     # Any other ink beside a box or after its text: enough to doubt a question read blank.
+    left_ink = halo[:, 0] > NEAR_LEFT
     if m.strokes is not None:
         # Ink just after an option's text that is part of a big stroke, where a ring round the
         # next option's text passes on its way round: that ring's, no mark of its own (big
@@ -145,7 +146,13 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
                 after[prev[j]] = False
         after &= ~crowded.arc_below(m, text, after)  # ... or round the text above it
         after &= ~crowded.arc_above(m, text, after)  # ... or below it
-    near = (after | stray | (halo[:, 0] > NEAR_LEFT)) & ~around & ~beside & ~marked
+        # Ink left of a box, less than a mark beside it leaves, that is part of a big stroke
+        # right after the option's text before it, ringed: that ring's arc passing by (p65
+        # sheet 088: "ink near" the box after a ringed text of a multiple choice's left column).
+        for j in np.flatnonzero(left_ink & (halo[:, 0] < BESIDE_LEFT) & ~beside & (prev >= 0)):
+            if text[prev[j]] and m.strokes.runs_on(j, "left"):
+                left_ink[j] = False
+    near = (after | stray | left_ink) & ~around & ~beside & ~marked
     if m.strokes is not None:
         # In a question with a mark, a ring or a mark beside another option is doubted as
         # before; where its strokes are no hand's (a ring not going round its box or text, ink
