@@ -23,12 +23,14 @@ from .grids import ringed_boxes
 from .judge import Answer, call_page, judge_called
 from .levels import CLEAR
 from .locate import Unlocated, is_blank, locate, placings, register
-from .marks import darkness, integral, measure, outlines
+from .marks import SEARCH_PT, darkness, integral, measure, outlines
 from .qr import decode_anywhere
 from .register import MIN_ANCHORS, Unregistered
 
 SCALE = 2.0  # pixels per point of the upright page that boxes are measured on (144 dpi)
 UNSEEN = 0.3  # a box whose outline shows less than this share of the page's usual is hidden
+WIDE_PT = 8.0  # a box faint and empty where it is measured: its outline looked for this far
+LOST = 0.8  # ... found beyond SEARCH_PT at least this clear (of the page's clear outlines): off
 MISPLACED = 0.05  # more of the clearly printed boxes than this measured off their outlines:
 # the page is placed wrongly (on the tuning sets 0 on every page but one misregistered, 0.23)
 DITHERED = 0.15  # a one-bit page with more lone black pixels than this share is dithered
@@ -131,7 +133,10 @@ def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, s
     # sheet's (another sheet lies over it, with its own marks) or was misread: the page is
     # placed without each mark in turn, then from its QR code and printed box outlines. A
     # placing is taken only with at least two corner marks printed black where it puts them
-    # (boxes of a grid shifted by one column also sit on printed outlines).
+    # (boxes of a grid shifted by one column also sit on printed outlines). Boxes further off
+    # their outlines than ``measure`` looks (``_lost``) count as off too; where no placing puts
+    # them on their outlines (another sheet's print beside this page's hidden boxes), the first
+    # placing whose other boxes are on theirs is taken, as before.
     # A placing is judged in full (its questions: a digit grid's ring rules are the costly
     # part, and on another sheet's ink they are slow) only when the boxes' outlines leave its
     # test open; else its questions' answers are never used (but a rejected page keeps the
@@ -142,7 +147,7 @@ def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, s
         if kinds.get(b["question"]) in ("digits", "date"):
             grid.setdefault((b["question"], b.get("position")), []).append(i)
     columns = [np.array(g) for g in grid.values()]
-    pending = None
+    pending = fallback = None
     try:
         for n, at in enumerate(chain([h], others)):
             upright, dark, m, ink = _measured(work, at, page, size, scale)
@@ -161,12 +166,21 @@ def _placed(work: np.ndarray, h: np.ndarray, others, layout: dict, page: dict, s
             result.answers, result.boxes = judge_called(called)
             ringed = np.array([r.get("ringed", False) for r in result.boxes], bool)
             off &= ~ringed
-            if _misplaced(off, m, ringed, n > 0) <= MISPLACED:
-                return at, upright, dark, m, ringed
+            if _misplaced(off, m, ringed, n > 0) > MISPLACED:
+                continue
+            placed = (at, upright, dark, m, ringed)
+            if _misplaced(off | (_lost(dark, m, scale) & ~ringed), m, ringed,
+                          n > 0) <= MISPLACED:
+                return placed
+            fallback = fallback or (result.answers, result.boxes, placed)
     except Unregistered as exc:
-        _settle(pending, result)
-        raise Rejected("not_located", f"{exc} (the corner marks and the printed boxes "
-                                      "disagree: another sheet over this one?)") from None
+        if fallback is None:
+            _settle(pending, result)
+            raise Rejected("not_located", f"{exc} (the corner marks and the printed boxes "
+                                          "disagree: another sheet over this one?)") from None
+    if fallback is not None:
+        result.answers, result.boxes = fallback[0], fallback[1]
+        return fallback[2]
     _settle(pending, result)
     raise Rejected("not_located", "the printed boxes are not where the corner marks and the "
                                   "QR code put them (another sheet over this one, or a "
@@ -188,6 +202,28 @@ def _off(dark: np.ndarray, m, scale: float) -> np.ndarray:
     _, exact = outlines(ii, m.rects, scale, 0.0)
     usual = float(order.median(m.outline))
     return (m.outline > 0.5 * usual) & (exact < 0.5 * m.outline) & (exact < UNSEEN * usual)
+
+
+def _lost(dark: np.ndarray, m, scale: float) -> np.ndarray:
+    """Boxes placed further off their outlines than ``measure`` looks (a corner mark of another
+    sheet lying over this one taken for this page's own): faint and empty where they are
+    measured, as clear an outline as the page's printed boxes show a few points away."""
+    lost = np.zeros(len(m.outline), bool)
+    if len(m.outline) < 8:
+        return lost
+    clear = float(np.quantile(m.outline, 0.75))
+    faint = np.flatnonzero((m.outline < 0.5 * clear) & (m.fill < 0.25))
+    if len(faint):
+        ii = m.integral if m.integral is not None else integral(dark)
+        shift, wide = outlines(ii, m.rects[faint], scale, WIDE_PT)
+        # ... the way their clear neighbours were found off already, by half the search at
+        # least (the page stretched: not another sheet's print beside a hidden box)
+        along = m.offsets[faint]
+        lost[faint] = (wide > LOST * clear) & \
+            (np.abs(shift).max(axis=1) > SEARCH_PT * scale) & \
+            (np.abs(along).max(axis=1) > 0.5 * SEARCH_PT * scale) & \
+            (np.einsum("ij,ij->i", shift, along) > 0)
+    return lost
 
 
 def surely_misplaced(off: np.ndarray, outline: np.ndarray, least: np.ndarray,
