@@ -246,8 +246,8 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
     # a double of two such fills, 0.11-0.12 past three corners and 0.14 beside a side, was
     # read as a correction, silently). The crossed-out boxes of p65, p51 and s52: the ink
     # beside their sides 0.59 of their weakest arm at most; spilled fills 0.87 and more.
-    arms = np.where(corners > CANCEL_CORNERS, corners, np.inf).min(axis=1)
-    cancelled &= grid | (sides.max(axis=1) < SPILL * arms)
+    for i in np.flatnonzero(cancelled & ~grid):
+        cancelled[i] = sides[i].max() < SPILL * corners[i][corners[i] > CANCEL_CORNERS].min()
     # A lighter fill crossed out (a ballpoint's grey fill): the cross's arms run past all four
     # corners (drawn with arms 0.15-0.4 of a side past them: 0.15-0.65 of ink there; scanned
     # 0.18-0.32; a scribbled fill spilling over: 0.1 at most at its emptiest corner), and
