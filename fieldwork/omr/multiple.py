@@ -25,10 +25,12 @@ from .levels import (
 )
 from .light import _faint, _streak
 from .marks import PEN_INK, UNIT
-from .ticks import ARM_FILL, ARM_WIDTH, _bridge, _tick_owner
+from .ticks import ARM_FILL, ARM_WIDTH, JOINED_ARM, _bridge, _tick_owner
 
 if TYPE_CHECKING:
     from .judge import BoxCalls
+
+OWN_V = 1.7  # a clear mark's turned rectangle over its ink, at least: a V's (a line's end: 1.45)
 
 
 def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
@@ -71,7 +73,7 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
     for a in list(picked):  # a tick running on into the next box could be read as two marks
         for b in list(picked):
             if a != b and b in picked and _tick_owner(idx[a], idx[b], c) == idx[a] \
-                    and not _own_cross(idx[b], c):
+                    and not _own_mark(idx[b], c):
                 picked.remove(b)
                 unsure.append(b)
                 why = why or "tick into next"
@@ -115,21 +117,25 @@ def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
     return c.peak(i) >= max(PEN_INK * UNIT, RUBBED_PEAK * c.peak(top))
 
 
-def _own_cross(i: int, c: BoxCalls) -> bool:
-    """Whether box ``i`` holds a cross of its own: a clear mark spread wider than a line's end,
-    its ink past three of its corners. The end of a tick's arm run on from the box below enters
+def _own_mark(i: int, c: BoxCalls) -> bool:
+    """Whether box ``i`` holds a clear mark of its own: a cross, spread wider than a line's end
+    with its ink past three of its corners, or a V (its turned rectangle filled as little as a
+    V fills it, ``OWN_V``). The end of a tick's arm run on from the box below is a line, enters
     by one corner or side and ends there (tuning seeds 51 and 65: two crosses, one above the
-    other, whose arms nearly meet, went to a person as a "tick into next")."""
+    other, whose arms nearly meet, went to a person as a "tick into next"; seed 96: a tick
+    with the arm of the tick below ending in it, the same)."""
     if c.zones is None or c.width is None or c.net[i] < CLEAR or c.cancelled[i]:
         return False
-    return bool((c.zones[1][i] > THROUGH).sum() >= 3 and c.width(i)[1] > ARM_FILL)
+    spread = c.width(i)[1]
+    return bool(spread >= OWN_V or ((c.zones[1][i] > THROUGH).sum() >= 3 and spread > ARM_FILL))
 
 
 def _arm_source(i: int, idx: list[int], c: BoxCalls) -> int | None:
     """The box right below box ``i`` of a multiple choice whose tick's arm ran on up into it,
     when the light ink in ``i`` is only that arm's end: that box holds a mark (not crossed out,
     not a stray line) darker than this ink, its ink leaves through its top side and enters
-    this box through its bottom, one connected stroke reaches inside both, and the stroke ends
+    this box through its bottom (``JOINED_ARM``, as a single choice's tick run on: a thin pen's
+    arm leaves 0.11 there, seed 96), one connected stroke reaches inside both, and the stroke ends
     here (no ink out of this box on any other side or corner, and the ink a line's width
     across: a tick of its own drawn over the arm's end spreads wider). Tuning seed 51: 7 such
     ticks in the two-column reason list, each sent to a person with the box above as a third
@@ -139,7 +145,7 @@ def _arm_source(i: int, idx: list[int], c: BoxCalls) -> int | None:
     if c.zones is None or c.joined is None or c.cancelled[i]:
         return None
     sides, corners, centres, w = c.zones
-    if sides[i, 3] <= THROUGH or max(sides[i, :3].max(), corners[i].max()) > JOINED:
+    if sides[i, 3] <= JOINED_ARM or max(sides[i, :3].max(), corners[i].max()) > JOINED:
         return None
     if c.width is not None:
         across, spread = c.width(i)
@@ -151,7 +157,7 @@ def _arm_source(i: int, idx: list[int], c: BoxCalls) -> int | None:
             continue
         if c.net[j] < c.high or c.net[j] <= c.net[i] or c.cancelled[j] or c.strays[j]:
             continue
-        if sides[j, 2] > THROUGH and c.joined(j, i):
+        if sides[j, 2] > JOINED_ARM and c.joined(j, i):
             return j
     return None
 

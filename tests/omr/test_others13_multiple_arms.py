@@ -91,6 +91,31 @@ def test_a_tick_drawn_over_the_arms_end_in_the_box_above_is_offered(forms, box, 
     assert opts[above] in a.values and opts[box] in a.values, a
 
 
+# Thin pens (0.2-0.3 mm): the arm's ink where it leaves the tick's box and enters the one above
+# is under ``THROUGH`` (seed 96 sheet 021: 0.11 and 0.116); each sent to a person on 3ce6231.
+THIN = [(b, a, end, w, o) for b, a in ((G, E), (E, D), (D, 1)) for end in ((0.1, 0.0),)
+        for w, o in ((0.2, 0.5), (0.25, 0.7), (0.3, 0.5))]
+
+
+@pytest.mark.parametrize(("box", "above", "end", "width", "opacity"), THIN)
+def test_a_thin_ticks_arm_run_up_into_the_box_above_is_its_own_box(forms, box, above, end,
+                                                                   width, opacity):
+    a, opts = _run_on(forms, box, above, end, width, opacity)
+    assert (a.status, a.values) == ("ok", sorted([opts[DD], opts[box]], key=opts.index)), a
+
+
+@pytest.mark.parametrize("end", [(0.15, -0.2), (0.1, 0.0)])
+@pytest.mark.parametrize(("box", "above"), [(G, E), (E, D), (D, 1)])
+def test_a_tick_in_the_box_above_with_the_arm_of_the_tick_below_ending_in_it_is_two_answers(
+        forms, box, above, end):
+    """Seed 96 sheet 119: both boxes ticked, the lower tick's arm ending in the upper tick's
+    box; the upper box holds a V of its own (``OWN_V``), no line's end: two answers, sent to a
+    person as a "tick into next" on 3ce6231."""
+    a, opts = _run_on(forms, box, above, end, 0.45, 0.7, second=True)
+    assert (a.status, a.values) == (
+        "ok", sorted([opts[DD], opts[box], opts[above]], key=opts.index)), a
+
+
 @pytest.mark.parametrize("over", [0.3, 0.45, 0.6])
 @pytest.mark.parametrize(("upper", "lower"), [(0, 2), (2, 4), (1, 3)])
 def test_two_crosses_whose_arms_nearly_meet_are_two_answers(forms, upper, lower, over):
