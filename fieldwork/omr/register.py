@@ -37,8 +37,9 @@ def qr_modules(text: bytes) -> int:
 
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
     code.add_data(text)
-    code.make(fit=True)
-    return code.modules_count
+    # The version that fits the data, as ``make(fit=True)`` finds it, without drawing the
+    # symbol eight ways to choose its mask (4 ms a page placed from its QR code).
+    return code.best_fit() * 4 + 17
 
 
 def qr_corners(page: dict, text: bytes, border: int = 4) -> np.ndarray:

@@ -99,3 +99,19 @@ def test_a_code_in_a_corner_of_a_large_scan_is_still_read():
     scan[100:100 + big.shape[0], 2480 - 100 - big.shape[1]:2480 - 100] = big
     _, _, hit, _ = locate.locate(scan, 2.0)
     assert hit is not None and hit.text == b"FW1|hello"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_symbol_s_modules_are_those_the_printer_draws(seed):
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    from fieldwork.omr.register import qr_modules
+
+    rng = np.random.default_rng(seed)
+    text = "FW1|" + "".join(rng.choice(list("ABCDEFGHIJ0123456789|-_abc"),
+                                       int(rng.integers(10, 140))))
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(text.encode())
+    code.make(fit=True)
+    assert qr_modules(text.encode()) == code.modules_count == len(code.get_matrix())
