@@ -355,8 +355,9 @@ class PageCalls:
 
 def call_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray,
               grey: bool = True, bold: bool | None = None) -> PageCalls:
-    """The first half of ``judge_page``: every box called, no question judged yet (judging a
-    digit grid's questions may count more of its boxes as ringed, never fewer)."""
+    """The first half of ``judge_page``: every box called, no question judged yet. Judging
+    the questions counts at most one more box of a digit grid's column as ringed, a clean one
+    (its ring read as the digit), and none fewer: ``read.surely_misplaced`` relies on it."""
     siblings: dict[tuple, list[int]] = {}
     by_q: dict[str, list[int]] = {}
     for i, b in enumerate(boxes):

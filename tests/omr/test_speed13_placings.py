@@ -103,3 +103,42 @@ def test_a_page_under_another_sheet_reads_as_with_every_placing_judged(
         (full.status, full.reason, full.detail, full.rotation)
     assert fast.answers == full.answers and fast.boxes == full.boxes
     assert every == placings and judged == 1  # the placing taken only
+
+
+@pytest.mark.parametrize(("question", "number", "seed", "opacity"),
+                         [("phone", "0914572368", 5, 0.3), ("phone", "0914572368", 6, 0.3),
+                          ("citizen_id", "034281960512", 4, 0.3),
+                          ("citizen_id", "034281960512", 6, 0.4)])
+def test_judging_rings_at_most_one_clean_box_more_a_grid_column(
+        forms, monkeypatch, question, number, seed, opacity):
+    """``surely_misplaced``'s premise, on numbers ringed box by box in a pen and a light
+    ballpoint (the grids' ring reads, ``grids._pen_ring`` and ``_light_ring``)."""
+    from fieldwork.omr.grids import ringed_boxes
+    from fieldwork.omr.levels import CLEAR
+
+    from .test_grids8_rings import _grid, _ringed_number
+
+    added = []
+    judged = read.judge_called
+
+    def checked(p):
+        before = np.asarray(ringed_boxes(p.calls), bool).copy()
+        clean = np.asarray(p.calls.net) < CLEAR
+        answers, rows = judged(p)
+        after = np.array([r["ringed"] for r in rows], bool)
+        assert not (before & ~after).any()
+        columns: dict = {}
+        for i, b in enumerate(p.boxes):
+            kind = p.kinds.get(b["question"], {}).get("kind")
+            columns.setdefault((b["question"], b.get("position"), kind), []).append(i)
+        for (_, _, kind), g in columns.items():
+            new = (after & ~before)[g]
+            assert new.sum() <= (1 if kind in ("digits", "date") else 0)
+            assert not (new & ~clean[g]).any()
+            added.append(int(new.sum()))
+        return answers, rows
+
+    monkeypatch.setattr(read, "judge_called", checked)
+    pages, layout, _, ink = _ringed_number(forms, question, number, seed)
+    a = _grid(pages, layout, question, ink, opacity)
+    assert a.status == "ok" and sum(added) >= 1  # rings read by judging, as the rules do
