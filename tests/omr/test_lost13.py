@@ -23,22 +23,14 @@ from fieldwork.omr.marks import integral, outlines
 from fieldwork.omr.read import _lost, read_page
 
 from .generator import agrees
-from .generator import printed as printed_form
 from .paperscan import generate
 from .paperscan.scanner import Feed
+from .test_misfiled12 import sipas_pdf  # noqa: F401  (the printed sipas form, a fixture)
 
 KEY = b"test-key"
 
 
-@pytest.fixture(scope="module")
-def sipas_pdf(tmp_path_factory):
-    pdf, layout = printed_form("sipas", ["00000001"], KEY)
-    path = tmp_path_factory.mktemp("sipas") / "sipas.pdf"
-    path.write_bytes(pdf)
-    return path, layout
-
-
-def test_a_page_stretched_by_another_sheets_marks_is_placed_again(sipas_pdf):
+def test_a_page_stretched_by_another_sheets_marks_is_placed_again(sipas_pdf):  # noqa: F811
     # One-bit at 300 dpi, page 2 laid over the left side of page 1; page 1's answers are rings
     # round the boxes of its rating rows.
     feed = Feed(dpi=300, skew=0.435, scale=0.9958, shift=(3.75, -0.89), background=235,
