@@ -16,7 +16,7 @@ from itertools import chain
 
 import numpy as np
 
-from . import order, streaks
+from . import order, streaks, traces
 from .align import in_view, pixels_per_point, project, warp
 from .geometry import A4, rect_array
 from .grids import ringed_boxes
@@ -39,6 +39,7 @@ MARK_INK = 0.5  # ... placed again only where two corner marks are at least this
 BOLD_DPI = 250  # a one-bit scan thresholded at one level below this resolution may print box
 # outlines a pixel bolder (every such box of the tuning sets: 150 dpi); at 300 dpi and on
 # dithered pages a thin ring right against an outline was lost more often than on d8b1ce4
+TRACED = 0.6  # the confidence of an answer read from its pencil trace (``_traced``)
 IN_VIEW = 0.5  # a page placed with less of its area than this inside the scan is not the page
 # scanned (a sheet lying over it, its QR code in view and the rest beyond the scan's edge):
 # every page of p65 was placed with at least 0.9 in view, such sheets' codes placed 0.25-0.32
@@ -262,6 +263,28 @@ def _doubt(answers: dict[str, Answer], statuses: tuple, note: str) -> None:
             answer.status, answer.note, answer.confidence = "doubtful", note, 0.3
 
 
+def _traced(answers: dict[str, Answer], boxes: list[dict], raw: np.ndarray,
+            blurred: np.ndarray, mended: np.ndarray, work: np.ndarray, h: np.ndarray,
+            measures, scale: float) -> None:
+    """Single choices read blank on a page whose pencil was lost to the threshold: the one box
+    of a question that holds a clear pencil trace (``traces.traced``) is read."""
+    todo = [a for a in answers.values() if a.status == "blank" and a.kind == "single"
+            and len(a.boxes) >= 2]
+    if not todo:
+        return
+    k = max(1, raw.shape[1] // max(work.shape[1], 1))  # ``work``: the scan shrunk by k
+    native = np.array([[k, 0, (k - 1) / 2], [0, k, (k - 1) / 2], [0, 0, 1]]) @ h
+    idx = [i for a in todo for i in a.boxes]
+    found, s = traces.traces(raw, native, measures.rects[idx] / scale, blurred, mended)
+    at = 0
+    for a in todo:
+        j = traces.traced(found[at:at + len(a.boxes)], s)
+        at += len(a.boxes)
+        if j is not None:
+            a.values, a.status = [boxes[a.boxes[j]]["option"]], "ok"
+            a.confidence, a.note = TRACED, "pencil trace"
+
+
 def read_page(gray: np.ndarray, key: bytes, resolve: Resolver, scale: float = SCALE,
               keep_page: bool = True) -> PageResult:
     """Read one grey page image; never raises for bad content, only for bad arguments."""
@@ -360,6 +383,7 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
     # ones at most 4 % (their edges resampled inside a PDF).
     thresholded = _one_bit(gray)
     dithered = thresholded and _dithered(gray)
+    raw = gray
     if thresholded:
         # Dithered grey (pencil, light ink) is a scatter of black dots: averaged over a few
         # pixels it is grey again, as the reader measures everything else (also when the
@@ -367,6 +391,7 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
         import cv2
 
         gray = cv2.blur(gray, (3, 3))
+    blurred = gray
     if not dithered:  # a dithered scan's dots hide a streak's band: left as it is
         gray = streaks.mend(gray)
     work, quad, hit, rotation = locate(gray, scale)
@@ -406,6 +431,7 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
             # keeps pencil as grey, a dithered one as dots (read, or doubted as light: every
             # pencil answer of the tuning sets' dithered pages): there a page of blanks is a
             # respondent who skipped questions.
+            _traced(result.answers, boxes, raw, blurred, gray, work, h, measures, scale)
             _doubt(result.answers, ("blank",), "empty page")
         elif thresholded and not dithered and any(
                 (a.note or "").endswith("light") for a in result.answers.values()):

@@ -90,6 +90,7 @@ NOTE_LABELS = {
     "alignment": _l("the printed boxes are not where expected"),
     "empty page": _l("most of the page blank (light pencil may be lost)"),
     "pencil lost": _l("light pencil on a one-bit scan: this mark may be lost"),
+    "pencil trace": _l("read from what a light pencil left on a one-bit scan"),
     "missed box": _l("a mark beside the box"),
     "gap": _l("a digit left out in the middle"),
     "incomplete date": _l("an incomplete date"),
