@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 JOINED_ARM = 0.06  # a tick's arm entering the next box, when one stroke is seen in both
 ARM_WIDTH = 0.3  # at most: how wide (box sides) a tick's arm's end lies in the box it ran into
 ARM_FILL = 1.45  # ... and the turned rectangle round it over its ink (a line fills it; a V: 1.7+)
+SLIVER_PX = 2.5  # ink at most this many pixels across is one line, whatever that ratio says
 
 
 def _tick_pair(a: int, b: int, c: BoxCalls, grid: bool = False) -> int | None:
@@ -79,7 +80,11 @@ def _arm_end(lo: int, hi: int, c: BoxCalls) -> bool:
             any(corners[hi, k] > THROUGH / 2 for k in range(4) if k not in near):
         return False
     across, spread = c.width(hi)
-    return across <= ARM_WIDTH and spread <= ARM_FILL
+    # An arm passing close by the box's side or bottom leaves a pixel or two of it inside the
+    # measured part: a line that thin, turned a little, fills its rectangle badly only through
+    # the pixels' rounding (p94 sheets 1 and 76, p91 sheet 13: 1.5-1.8, ticks plainly in the
+    # other box, went to a person with both boxes offered).
+    return across <= ARM_WIDTH and (spread <= ARM_FILL or across * w[hi] <= SLIVER_PX)
 
 
 def _hook_in(lo: int, hi: int, c: BoxCalls) -> bool:
