@@ -40,6 +40,7 @@ NEW_MARK = 0.1  # a new answer beside a crossed-out box: a tick's worth of ink, 
 LONE_PEAK = 0.3  # a lone light tick's darkest ink: a pen's (smears, ghosts: under 0.18)
 LONE_ACROSS = 0.25  # ... the short side of its turned rectangle, box sides (a line's end: 0.13)
 LONE_REACH = 0.4  # ... and how far its stroke runs on past the box at most, box sides
+LOW_V_FILL = 1.7  # a V's turned rectangle over its ink, at least (a line's end: 1.0-1.45)
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls,
@@ -154,8 +155,9 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         if ticks:
             return [opts[j] for j in sorted(set(ticks) | {k})], "doubtful", 0.4, \
                 "tick into next"
-    stray = bool(c.strays[idx[k]]) or (top < CLEAR and (_streak(idx[k], c) or (
-        not grid and _runs_on(idx[k], idx, c))))
+    stray = (bool(c.strays[idx[k]]) and (
+        grid or second >= c.low / 2 or not _low_v(idx, idx[k], c))) or \
+        (top < CLEAR and (_streak(idx[k], c) or (not grid and _runs_on(idx[k], idx, c))))
     if not stray and not grid and len(marked) == 1 and top < SOLID and c.ends is not None and \
             second < c.low / 2:
         # The question's one mark is the end of a line come in from far outside (a slip of
@@ -337,6 +339,25 @@ def _lone_tick(idx: list[int], i: int, c: BoxCalls) -> bool:
     if c.peak(i) < LONE_PEAK or c.reach(i) > LONE_REACH:
         return False
     return c.width(i)[0] >= LONE_ACROSS
+
+
+def _low_v(idx: list[int], i: int, c: BoxCalls) -> bool:
+    """Whether the one mark of its question in box ``i``, a stray stroke for ``judge`` because
+    its ink leaves the box beside the bottom side, is a tick drawn low, its V under the
+    outline: a mark's worth of ink, leaving the box nowhere else but where a tick's long arm
+    rises (the right side, the top-right corner), a V (it fills little of its turned
+    rectangle: ``LOW_V_FILL``), and ``_lone_tick``'s tests (a pen's darkness, as wide as a V,
+    kept near the box, every box of the question clean round it). A stroke come up from
+    below (another question's tick run on, a ring's arc round the box below) is a line's end
+    and runs on far past the box. Fresh paper seeds 94, 96, 93: three such ticks (0.11-0.17
+    of black) went to a person as "stray stroke"; a person reads them at a glance."""
+    if c.zones is None or c.width is None or c.net[i] < c.high:
+        return False
+    sides, corners = c.zones[0][i], c.zones[1][i]
+    if sides[3] <= THROUGH or max(sides[0], sides[2], corners[0], corners[2],
+                                  corners[3]) > THROUGH / 2:
+        return False
+    return _lone_tick(idx, i, c) and c.width(i)[1] >= LOW_V_FILL
 
 
 def _spreads(i: int, c: BoxCalls) -> bool:
