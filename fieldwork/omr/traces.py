@@ -6,7 +6,9 @@ darkest grains come out as black specks inside the box, apart from the printed o
 thicker, as clean print does by itself at the threshold: that is not counted). A box is
 judged against its siblings on the same page (same print, same scan), never against a fixed
 level: a question is read from its traces only when one box holds specks and every other
-box of the question none, and no box's specks line up as a scanner's streak does.
+box of the question none, and no box's specks line up as a scanner's streak does. A pencil's
+grains lie apart along its stroke; a speck of dust or a hair on the glass is one blot: a
+trace is at least two specks apart, spread over a tenth of the box.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ OUTLINE_PT = 1.0  # the outline's own ink reaches this far outside the box's edg
 GAP_PT = 0.3  # white gaps in an outline up to this wide are bridged (thick lines at 600 dpi)
 MIN_PX = 2  # a trace is at least this many black pixels (a lone one: dust)
 MIN_PT2 = 0.1  # ... and this much of the box (points²: pixels at 600 dpi are tiny)
+PARTS = 2  # ... in at least this many separate specks (8-connected), spread over at least
+SPREAD = 0.1  # this share of the box's side: one dot of dust read an answer on the lead's own
+# one-bit pages (leadtools/traces/lead_pencil.py: 6 silent in 210 pages, none with this)
 OTHERS = 0.25  # every other box of the question holds at most this share of the trace's
 STREAK = 0.5  # a box whose specks (and the ink round it) lie this much in one pixel column
 STREAK_PX = 3  # ... or row, at least this many, is crossed by a scanner's streak
@@ -68,16 +73,18 @@ def _beyond(band: np.ndarray, gap: int) -> np.ndarray:
     return black & (idx > end[:, None] + 1) & black.any(axis=1)[:, None]
 
 
-def box_specks(black: np.ndarray, w: float, hh: float, s: float) -> tuple[int, int, bool]:
+def box_specks(black: np.ndarray, w: float, hh: float,
+               s: float) -> tuple[int, int, bool, int, int]:
     """A box's specks (black pixels inside it apart from its outline), the black pixels in
-    the margin round it, and whether they line up as a scanner's streak; ``black`` a
+    the margin round it, whether they line up as a scanner's streak, how many separate
+    specks they are and how far they spread (percent of the box's side); ``black`` a
     ``_patch`` of a box ``w`` × ``hh`` points at ``s`` pixels per point."""
     m = MARGIN_PT * s
     x0, y0 = int(round(m)), int(round(m))
     x1, y1 = int(round(m + w * s)), int(round(m + hh * s))
     band, out = int(round(BAND_PT * s)), int(round(OUTLINE_PT * s))
     if min(x1 - x0, y1 - y0) < 3 * band or x0 < out or y0 < out:
-        return 0, 0, False
+        return 0, 0, False, 0, 0
     gap = max(1, int(GAP_PT * s))
     r0, r1 = y0 + int(ALONG[0] * (y1 - y0)), y0 + int(ALONG[1] * (y1 - y0))
     c0, c1 = x0 + int(ALONG[0] * (x1 - x0)), x0 + int(ALONG[1] * (x1 - x0))
@@ -96,19 +103,34 @@ def box_specks(black: np.ndarray, w: float, hh: float, s: float) -> tuple[int, i
     both = found | margin
     total = int(np.count_nonzero(both))
     line = max(int(both.sum(axis=0).max()), int(both.sum(axis=1).max())) if total else 0
-    return specks, int(np.count_nonzero(margin)), bool(line >= max(STREAK_PX, STREAK * total))
+    parts, spread = _apart(found, x1 - x0)
+    return specks, int(np.count_nonzero(margin)), bool(line >= max(STREAK_PX, STREAK * total)), \
+        parts, spread
+
+
+def _apart(found: np.ndarray, side: int) -> tuple[int, int]:
+    """How many separate specks ``found`` holds (8-connected) and how far apart they lie: the
+    larger of their extents across and down, in percent of ``side`` pixels."""
+    import cv2
+
+    ys, xs = np.nonzero(found)
+    if not len(xs):
+        return 0, 0
+    parts = cv2.connectedComponents(found.astype(np.uint8), connectivity=8)[0] - 1
+    return int(parts), int(100 * max(np.ptp(xs), np.ptp(ys)) / max(side, 1))
 
 
 def traces(raw: np.ndarray, h: np.ndarray, rects: np.ndarray, blurred: np.ndarray | None = None,
            mended: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Per box (``rects``: x, y, w, h in points; ``h``: points to ``raw``'s pixels, a one-bit
     scan; ``blurred`` and ``mended``: the scan before and after ``streaks.mend``) its specks,
-    the black round it and whether a streak crosses it ((N, 3) pixel counts and 0/1), and
-    the scan's pixels per point."""
+    the black round it, whether a streak crosses it (0/1), how many separate specks and their
+    spread in percent of the box ((N, 5) integers, ``box_specks``), and the scan's pixels per
+    point."""
     from .align import pixels_per_point
 
     s = max(pixels_per_point(h), 1.0)
-    out = np.zeros((len(rects), 3), np.int64)
+    out = np.zeros((len(rects), 5), np.int64)
     for i, r in enumerate(rects):
         out[i] = box_specks(_patch((raw, blurred, mended), h, r, s), r[2], r[3], s)
     return out, s
@@ -117,13 +139,16 @@ def traces(raw: np.ndarray, h: np.ndarray, rects: np.ndarray, blurred: np.ndarra
 def traced(found: np.ndarray, s: float) -> int | None:
     """The one box of a question (``found``: its boxes' rows of ``traces``) whose specks are
     a clear trace while every other box's are at most ``OTHERS`` of it; None when there is
-    no trace, or two (a rubbed-out answer leaves one too), or a streak crosses a box."""
+    no trace, or two (a rubbed-out answer leaves one too), or a streak crosses a box, or the
+    trace is one blot (dust) or specks close together."""
     if not len(found) or found[:, 2].any():
         return None
     order = np.argsort(found[:, 0])[::-1]
     top = int(found[order[0], 0])
     second = int(found[order[1], 0]) if len(found) > 1 else 0
     if top < MIN_PX or top < MIN_PT2 * s * s or second > OTHERS * top:
+        return None
+    if found[order[0], 3] < PARTS or found[order[0], 4] < 100 * SPREAD:
         return None
     if any(found[i, 1] for i in order[1:]):  # ink round another box: not this pencil alone
         return None
