@@ -396,6 +396,9 @@ def judge_called(p: PageCalls) -> tuple[dict[str, Answer], list[dict]]:
         fn = _multiple if q["kind"] == "multiple" else _single
         values, status, conf, note = offbox.judge_outside(idx, opts, c, q["kind"],
                                                            *fn(idx, opts, c))
+        if q["kind"] == "single":
+            values, status, conf, note = offbox.second_ring(idx, opts, c, values, status, conf,
+                                                            note)
         answers[code] = Answer(code, q["kind"], values, status, conf, idx, note)
     # A clean box with a pen stroke round it on three sides (a ring): its printed outline is
     # hard to see against the ring, but the box is in plain view.

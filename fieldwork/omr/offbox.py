@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import arms
-from .levels import CLEAR, SOLID
+from .levels import CLEAR, RING_GAP, SOLID
 from .light import _streak
 
 if TYPE_CHECKING:
@@ -49,6 +49,56 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
             order = {o: i for i, o in enumerate(opts)}
             return sorted(set(values) | set(more), key=order.get), "doubtful", 0.4, "ring other"
     return values, status, conf, note
+
+
+def second_ring(idx: list[int], opts: list[str], c: BoxCalls, values: list[str], status: str,
+                conf: float, note: str) -> tuple[list[str], str, float, str]:
+    """A single choice (no grid column) read as one option from a ring, or from a light mark
+    (a ring's arc crossing its box), beside another option ringed too: its own strokes going
+    round its box at a ring's level (``c.ringed``), ink near it running past its far side
+    (``_ring_beyond``), or its text with pen ink above and below (``_text_ringed``): two
+    rings, for a person. Rings one under the other, or side by side, touch, so each one's
+    strokes run on into the other's bands; neither was a hand's ring to ``outside``, or the
+    second's ink was taken for the first's arc (``_by_ring``), and one was read alone (the
+    paper generator with every single choice ringed twice: 8 doubles of 824 read as one ring,
+    silently; held-out seeds 23 and 22 read such a double as one answer)."""
+    if status != "ok" or len(values) != 1 or c.ringed is None or note not in ("ring", ""):
+        return values, status, conf, note  # read beside, corrected...: other rules
+    r = idx[opts.index(values[0])]
+    if c.net[r] >= CLEAR:
+        return values, status, conf, note
+    more = [opts[k] for k in range(len(idx)) if idx[k] != r and c.net[idx[k]] < CLEAR and
+            (c.ringed(idx[k]) or _ring_beyond(idx[k], r, c) or _text_ringed(idx[k], idx, c))]
+    if not more:
+        return values, status, conf, note
+    order = {o: i for i, o in enumerate(opts)}
+    return sorted({*values, *more}, key=order.get), "doubtful", 0.4, "ring other"
+
+
+def _ring_beyond(i: int, r: int, c: BoxCalls) -> bool:
+    """Whether ink near box ``i``, in box ``r``'s column (the next box) or row, runs past its
+    far side too (the side away from ``r``): a ring round ``i`` or its text, which no ring
+    round ``r`` reaches (``_by_ring`` takes ink near the next box of a column, or between a
+    text and the next box, for ``r``'s ring's arc)."""
+    if c.zones is None or c.near is None or not c.near[i] or c.net[i] >= c.low:
+        return False
+    centres, w = c.zones[2], c.zones[3]
+    dx, dy = centres[i] - centres[r]
+    if abs(dx) < 0.5 * w[r] and 0.5 * w[r] < abs(dy) < 2.2 * w[r]:
+        side = 3 if dy > 0 else 2  # sides: left, right, top, bottom
+    elif abs(dy) < 0.5 * w[r] and abs(dx) > 0.5 * w[r]:
+        side = 1 if dx > 0 else 0
+    else:
+        return False
+    return bool(c.zones[0][i, side] > RING_GAP)
+
+
+def _text_ringed(i: int, idx: list[int], c: BoxCalls) -> bool:
+    """Whether option ``i``'s text has pen ink above and below it, with ink near its box (the
+    ring crossing it) or in a list of three options at most (whose rings are each other's
+    baseline)."""
+    return c.inked_text is not None and bool(c.inked_text[i]) and (
+        len(idx) <= 3 or (c.near is not None and bool(c.near[i])))
 
 
 def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,

@@ -161,7 +161,11 @@ def around(m: BoxMeasures, marked: np.ndarray, groups: list[list[int]],
         # a box where the only other ink is a scanner's streak).
         tight = runs.tight_column(m)
         for i in np.flatnonzero(beside & answered & ~tight):
-            near[i] = m.strokes.runs_on(i, "left")
+            # Right after a ringed option's text, a stroke of a mark's size of its own beside
+            # the ring's end (a tick in the gap, not touching the ring) is no arc of it: still
+            # doubted beside this box (others13's drawn tick, read as the rings alone).
+            near[i] = m.strokes.runs_on(i, "left") and not (
+                prev[i] >= 0 and text[prev[i]] and m.strokes.own_mark(i, "left"))
         for i in np.flatnonzero(around & answered & ~tight):
             near[i] = not runs.drawn_ring(m, i, halo, ring[i], text[i])
     owned, other = _owned(m, marked, groups, halo, lab, listed | row_inner, around, streak)

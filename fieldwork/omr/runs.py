@@ -21,6 +21,7 @@ REACH = 2.5  # strokes are followed this many box sides round a box's bands (a b
 # one more), a mark beside it or a ring round it ends within
 SPAN = 2.0  # a mark beside a box (a tick, a dash) is at most this many box sides tall,
 DASH = 3.5  # ... and this many wide (a dash drawn across a wide gap to the box)
+MARK_SIZE = 0.4  # ... and this many across at least (a smaller bit of ink is no mark)
 RING_COVER = 0.75  # a ring's strokes pass round its middle in this share of directions
 TIGHT_COVER = 0.9  # ... a ring seen only right over and under a text: all round it
 TEXT_REACH = 3.0  # ... round an option's text, of its ends
@@ -101,6 +102,16 @@ class Strokes:
         w = self.rects[i, 2]
         big = (s[:, 3] - s[:, 1] > SPAN * w) | (s[:, 2] - s[:, 0] > DASH * w)
         return bool(((s[:, 4] > 0) | big).any())
+
+    def own_mark(self, i: int, name: str) -> bool:
+        """Whether box ``i``'s band ``name`` holds, beside any stroke running on, a stroke of
+        a mark's size of its own: inside the window, at most ``SPAN`` box sides tall and
+        ``DASH`` wide, and ``MARK_SIZE`` across at least."""
+        s = self.strokes(i, name)
+        w = self.rects[i, 2]
+        hgt, wid = s[:, 3] - s[:, 1], s[:, 2] - s[:, 0]
+        return bool(((s[:, 4] == 0) & (hgt <= SPAN * w) & (wid <= DASH * w) &
+                     (np.maximum(hgt, wid) >= MARK_SIZE * w)).any())
 
     def reaches(self, i: int, name: str, region) -> bool:
         """Whether a stroke through box ``i``'s band ``name`` has ink in ``region`` (x0, y0,

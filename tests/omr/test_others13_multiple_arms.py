@@ -196,16 +196,16 @@ def test_a_rings_end_left_of_the_next_columns_box_is_no_ink_near_it(forms, ringe
     assert (a.status, a.values) == ("ok", [opts[k] for k in ringed]), a
 
 
-@pytest.mark.xfail(strict=True, reason="found, not changed: read as the rings alone on 3ce6231 "
-                   "and after (outside's arc rule takes ink beside the box after a ringed text "
-                   "for the ring's)")
 @pytest.mark.parametrize("gap", [0.9, 1.3])
 @pytest.mark.parametrize(("ringed", "opacity", "mx", "my"), RINGS[:2])
 def test_a_tick_before_the_next_columns_box_beside_such_a_ring_is_offered(forms, ringed,
                                                                           opacity, mx, my,
                                                                           gap):
     """The dangerous neighbour: a small tick in that gap, ``gap`` box sides left of the right
-    column's box (its mark beside, or a second mark of the ringed option): a person's call."""
+    column's box (its mark beside, or a second mark of the ringed option): a person's call.
+    Read as the rings alone on 3ce6231 and 7464c40 (the tick taken for the ring's arc, whose
+    end lies in the same band); offered since others14 (a stroke of a mark's size of its own
+    there, ``runs.Strokes.own_mark``)."""
     after = ringed[1] + 1  # the right column's box after the second ringed text
 
     def tick(layer, bx):
