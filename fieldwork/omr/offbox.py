@@ -36,8 +36,7 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
         # Pen ink round the texts of two options of a short list: each ring is the other's
         # baseline among so few siblings, so neither stands out; two answers, for a person.
         inked = [opts[k] for k in range(len(idx)) if c.inked_text[idx[k]]]
-        order = {o: i for i, o in enumerate(opts)}
-        return sorted(set(values) | set(inked), key=order.get), "doubtful", 0.4, "ring other"
+        return _in_order(opts, values, inked), "doubtful", 0.4, "ring other"
     if kind == "single" and len(idx) <= 3 and c.ringed is not None and \
             (status == "blank" or (status == "ok" and note == "ring")):
         # The same with rings round the boxes: two options ringed (seed 22: "Nam" and "Nữ"),
@@ -46,9 +45,14 @@ def judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str, value
         more = [opts[k] for k in range(len(idx)) if opts[k] not in values and
                 c.net[idx[k]] < c.low and c.ringed(idx[k])]
         if more:
-            order = {o: i for i, o in enumerate(opts)}
-            return sorted(set(values) | set(more), key=order.get), "doubtful", 0.4, "ring other"
+            return _in_order(opts, values, more), "doubtful", 0.4, "ring other"
     return values, status, conf, note
+
+
+def _in_order(opts: list[str], values: list[str], more: list[str]) -> list[str]:
+    """The options of ``values`` and ``more``, each once, in the question's order."""
+    order = {o: i for i, o in enumerate(opts)}
+    return sorted({*values, *more}, key=order.get)
 
 
 def second_ring(idx: list[int], opts: list[str], c: BoxCalls, values: list[str], status: str,
@@ -71,8 +75,7 @@ def second_ring(idx: list[int], opts: list[str], c: BoxCalls, values: list[str],
             (c.ringed(idx[k]) or _ring_beyond(idx[k], r, c) or _text_ringed(idx[k], idx, c))]
     if not more:
         return values, status, conf, note
-    order = {o: i for i, o in enumerate(opts)}
-    return sorted({*values, *more}, key=order.get), "doubtful", 0.4, "ring other"
+    return _in_order(opts, values, more), "doubtful", 0.4, "ring other"
 
 
 def _ring_beyond(i: int, r: int, c: BoxCalls) -> bool:
@@ -121,9 +124,8 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
         if max(c.net[idx[opts.index(v)]] for v in values) < SOLID and any(
                 c.ringish[idx[k]] and opts[k] not in values and _reaches(idx[k], light, c)
                 for k in range(len(idx))):
-            order = {o: i for i, o in enumerate(opts)}
             others = [opts[k] for k in range(len(idx)) if c.ringish[idx[k]]]
-            return sorted(set(values) | set(others), key=order.get), "doubtful", 0.4, \
+            return _in_order(opts, values, others), "doubtful", 0.4, \
                 "ring over mark"
     ring = [k for k in range(len(idx)) if c.around[idx[k]]]
     side = [k for k in range(len(idx)) if c.beside[idx[k]]]
@@ -152,8 +154,7 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
             not c.near[idx[k]] and not c.cancelled[idx[k]] for k in ring):
         # Options ringed beside the boxes marked, each ring's strokes going round its box or
         # text, no other ink near another option: this respondent chose those options too.
-        order = {o: i for i, o in enumerate(opts)}
-        return sorted(set(values) | {opts[k] for k in ring}, key=order.get), "ok", 0.6, "ring"
+        return _in_order(opts, values, [opts[k] for k in ring]), "ok", 0.6, "ring"
     rest = [v for v in values if not side or v != opts[side[0]]]
     if kind == "single" and note in ("stray stroke", "missed box") and len(side) == 1 and \
             not ring and not near and (note == "missed box") == (opts[side[0]] in values) and \
@@ -162,7 +163,6 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
         # mark beside a box (a hand's stroke: not running on) is the answer. "missed box":
         # that box was offered beside the streak's (a tick touching it: p51 page 149).
         return [opts[side[0]]], "ok", 0.6, "beside"
-    order = {o: i for i, o in enumerate(opts)}
     chosen = [k for k in ring + side if not c.cancelled[idx[k]]]
     if note == "cancelled" and chosen and (len(set(chosen)) == 1 or (
             kind == "multiple" and not side)) and \
@@ -189,7 +189,7 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
                                               else []) if opts[k] not in values]
     if status in ("ok", "blank") and not extra:
         return values, status, conf, note
-    doubted = sorted(set(values) | set(extra), key=order.get)
+    doubted = _in_order(opts, values, extra)
     if status in ("doubtful", "multiple") and note:
         return doubted, "doubtful", 0.4, note  # doubted already, for its own reason
     why = "ring other" if any(opts[k] in extra for k in ring) else \
