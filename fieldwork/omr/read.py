@@ -392,8 +392,9 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
 
         gray = cv2.blur(gray, (3, 3))
     blurred = gray
-    if not dithered:  # a dithered scan's dots hide a streak's band: left as it is
-        gray = streaks.mend(gray)
+    # A streak on a dithered page is a band of denser dots, a grey line once blurred: found
+    # and mended as on a grey or thresholded scan (no dithered page without one shows one).
+    gray = streaks.mend(gray)
     work, quad, hit, rotation = locate(gray, scale)
     if hit is None:
         if is_blank(gray):
