@@ -265,11 +265,22 @@ def _doubt(answers: dict[str, Answer], statuses: tuple, note: str) -> None:
 
 def _traced(answers: dict[str, Answer], boxes: list[dict], raw: np.ndarray,
             blurred: np.ndarray, mended: np.ndarray, work: np.ndarray, h: np.ndarray,
-            measures, scale: float) -> None:
-    """Single choices read blank on a page whose pencil was lost to the threshold: the one box
-    of a question that holds a clear pencil trace (``traces.traced``) is read."""
-    todo = [a for a in answers.values() if a.status == "blank" and a.kind == "single"
-            and len(a.boxes) >= 2]
+            measures, scale: float, pencil: bool) -> None:
+    """Single choices on a one-bit page thresholded at one level, from the pencil traces in
+    their boxes (``traces``): a blank one whose one box holds a clear trace is read, and so is
+    one doubted as a light mark in the box holding its one trace; on a page whose pencil is
+    lost to the threshold (``pencil``: most questions blank, or a light mark), one read from
+    a mark with a clear trace where the reader saw no ink in another box is doubted (a second
+    answer lost)."""
+    def wanted(a: Answer) -> bool:
+        if a.kind != "single" or len(a.boxes) < 2:
+            return False
+        if a.status == "blank" or a.status == "doubtful" and a.note == "light" and \
+                len(a.values) == 1:
+            return True
+        return pencil and a.status == "ok" and a.note != "pencil trace" and len(a.values) == 1
+
+    todo = [a for a in answers.values() if wanted(a)]
     if not todo:
         return
     k = max(1, raw.shape[1] // max(work.shape[1], 1))  # ``work``: the scan shrunk by k
@@ -278,10 +289,18 @@ def _traced(answers: dict[str, Answer], boxes: list[dict], raw: np.ndarray,
     found, s = traces.traces(raw, native, measures.rects[idx] / scale, blurred, mended)
     at = 0
     for a in todo:
-        j = traces.traced(found[at:at + len(a.boxes)], s)
-        at += len(a.boxes)
-        if j is not None:
-            a.values, a.status = [boxes[a.boxes[j]]["option"]], "ok"
+        rows, at = found[at:at + len(a.boxes)], at + len(a.boxes)
+        opts = [boxes[i]["option"] for i in a.boxes]
+        if a.status == "ok":
+            empty = np.array([not boxes[i]["marked"] for i in a.boxes])
+            more = traces.lost(rows, opts.index(a.values[0]), empty, s)
+            if more:
+                a.values = [o for j, o in enumerate(opts) if j in more or o == a.values[0]]
+                a.status, a.note, a.confidence = "doubtful", "pencil lost", 0.4
+            continue
+        j = traces.traced(rows, s)
+        if j is not None and (a.status == "blank" or a.values == [opts[j]]):
+            a.values, a.status = [opts[j]], "ok"
             a.confidence, a.note = TRACED, "pencil trace"
 
 
@@ -422,23 +441,24 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
         # The printed box outlines are not where the layout puts them (or not visible at
         # all): nothing on this page is trusted without a person looking.
         _doubt(result.answers, ("ok", "blank"), "alignment")
-    else:
+    elif thresholded and not dithered:
         blank = [a for a in result.answers.values() if a.status == "blank"]
-        if thresholded and not dithered and len(result.answers) >= 3 and \
-                len(blank) >= max(2, 0.5 * len(result.answers)):
-            # Most questions without a mark on a one-bit scan thresholded at one level: pencil
-            # lighter than the threshold is lost whole (on the tuning sets most such pages hold
-            # no ink at all in their boxes), and looks like questions skipped. A grey scan
-            # keeps pencil as grey, a dithered one as dots (read, or doubted as light: every
-            # pencil answer of the tuning sets' dithered pages): there a page of blanks is a
-            # respondent who skipped questions.
-            _traced(result.answers, boxes, raw, blurred, gray, work, h, measures, scale)
+        # Most questions without a mark on a one-bit scan thresholded at one level: pencil
+        # lighter than the threshold is lost whole (on the tuning sets most such pages hold
+        # no ink at all in their boxes), and looks like questions skipped. A grey scan keeps
+        # pencil as grey, a dithered one as dots (read, or doubted as light: every pencil
+        # answer of the tuning sets' dithered pages): there a page of blanks is a respondent
+        # who skipped questions.
+        empty = len(result.answers) >= 3 and len(blank) >= max(2, 0.5 * len(result.answers))
+        # A light mark on such a page: this respondent's pencil sits at the threshold, so
+        # another of their marks may have been lost whole (nothing left in the box). A blank
+        # question on such a page is not known to be skipped.
+        light = any((a.note or "").endswith("light") for a in result.answers.values())
+        _traced(result.answers, result.boxes, raw, blurred, gray, work, h, measures, scale,
+                empty or light)
+        if empty:
             _doubt(result.answers, ("blank",), "empty page")
-        elif thresholded and not dithered and any(
-                (a.note or "").endswith("light") for a in result.answers.values()):
-            # A light mark on a page thresholded at one level: this respondent's pencil sits
-            # at the threshold, so another of their marks may have been lost whole (nothing
-            # left in the box). A blank question on such a page is not known to be skipped.
+        elif light:
             _doubt(result.answers, ("blank",), "pencil lost")
     if keep_page:
         result.page = upright

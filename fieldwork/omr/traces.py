@@ -153,3 +153,17 @@ def traced(found: np.ndarray, s: float) -> int | None:
     if any(found[i, 1] for i in order[1:]):  # ink round another box: not this pencil alone
         return None
     return int(order[0])
+
+
+def lost(found: np.ndarray, read: int, empty: np.ndarray, s: float) -> list[int]:
+    """The boxes of a single choice read as box ``read`` that hold a clear trace where the
+    reader measured no ink (``empty``): a second answer whose pencil was lost to the threshold
+    (the mark read was a pen's, or a pencil's darker strokes). A clear trace: specks of at
+    least ``MIN_PX`` pixels and ``MIN_PT2``, in ``PARTS`` separate specks spread over
+    ``SPREAD`` of the box, no more ink round the box than in it (a pencil fill runs over its
+    edge a little). Nothing when a streak crosses a box of the question."""
+    if not len(found) or found[:, 2].any():
+        return []
+    return [i for i, (specks, margin, _, parts, spread) in enumerate(found.tolist())
+            if i != read and empty[i] and specks >= max(MIN_PX, MIN_PT2 * s * s)
+            and parts >= PARTS and spread >= 100 * SPREAD and margin <= specks]
