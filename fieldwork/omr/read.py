@@ -299,7 +299,8 @@ def _traced(answers: dict[str, Answer], boxes: list[dict], raw: np.ndarray,
                 a.status, a.note, a.confidence = "doubtful", "pencil lost", 0.4
             continue
         j = traces.traced(rows, s)
-        if j is not None and (a.status == "blank" or a.values == [opts[j]]):
+        if j is not None and (a.status == "blank" or a.values == [opts[j]]
+                              and rows[j, 5] >= 100 * traces.ACROSS):
             a.values, a.status = [opts[j]], "ok"
             a.confidence, a.note = TRACED, "pencil trace"
 

@@ -28,6 +28,9 @@ SPREAD = 0.1  # this share of the box's side: one dot of dust read an answer on 
 OTHERS = 0.25  # every other box of the question holds at most this share of the trace's
 STREAK = 0.5  # a box whose specks (and the ink round it) lie this much in one pixel column
 STREAK_PX = 3  # ... or row, at least this many, is crossed by a scanner's streak
+ACROSS = 0.25  # a mark doubted as light is read from its trace only when the specks spread
+# this share of the box's side both across and down, as a fill's grains do (ink along one
+# edge of the box, the end of a stroke or a ring's arc, stays light: ``test_silent6_lone``)
 
 
 def _patch(images: tuple, h: np.ndarray, rect, s: float) -> np.ndarray:
@@ -74,17 +77,18 @@ def _beyond(band: np.ndarray, gap: int) -> np.ndarray:
 
 
 def box_specks(black: np.ndarray, w: float, hh: float,
-               s: float) -> tuple[int, int, bool, int, int]:
+               s: float) -> tuple[int, int, bool, int, int, int]:
     """A box's specks (black pixels inside it apart from its outline), the black pixels in
     the margin round it, whether they line up as a scanner's streak, how many separate
-    specks they are and how far they spread (percent of the box's side); ``black`` a
+    specks they are and how far they spread (percent of the box's side: the larger of their
+    extents across and down, then the smaller); ``black`` a
     ``_patch`` of a box ``w`` × ``hh`` points at ``s`` pixels per point."""
     m = MARGIN_PT * s
     x0, y0 = int(round(m)), int(round(m))
     x1, y1 = int(round(m + w * s)), int(round(m + hh * s))
     band, out = int(round(BAND_PT * s)), int(round(OUTLINE_PT * s))
     if min(x1 - x0, y1 - y0) < 3 * band or x0 < out or y0 < out:
-        return 0, 0, False, 0, 0
+        return 0, 0, False, 0, 0, 0
     gap = max(1, int(GAP_PT * s))
     r0, r1 = y0 + int(ALONG[0] * (y1 - y0)), y0 + int(ALONG[1] * (y1 - y0))
     c0, c1 = x0 + int(ALONG[0] * (x1 - x0)), x0 + int(ALONG[1] * (x1 - x0))
@@ -103,21 +107,22 @@ def box_specks(black: np.ndarray, w: float, hh: float,
     both = found | margin
     total = int(np.count_nonzero(both))
     line = max(int(both.sum(axis=0).max()), int(both.sum(axis=1).max())) if total else 0
-    parts, spread = _apart(found, x1 - x0)
+    parts, spread, across = _apart(found, x1 - x0)
     return specks, int(np.count_nonzero(margin)), bool(line >= max(STREAK_PX, STREAK * total)), \
-        parts, spread
+        parts, spread, across
 
 
-def _apart(found: np.ndarray, side: int) -> tuple[int, int]:
+def _apart(found: np.ndarray, side: int) -> tuple[int, int, int]:
     """How many separate specks ``found`` holds (8-connected) and how far apart they lie: the
-    larger of their extents across and down, in percent of ``side`` pixels."""
+    larger and the smaller of their extents across and down, in percent of ``side`` pixels."""
     import cv2
 
     ys, xs = np.nonzero(found)
     if not len(xs):
-        return 0, 0
+        return 0, 0, 0
     parts = cv2.connectedComponents(found.astype(np.uint8), connectivity=8)[0] - 1
-    return int(parts), int(100 * max(np.ptp(xs), np.ptp(ys)) / max(side, 1))
+    x, y = np.ptp(xs), np.ptp(ys)
+    return int(parts), int(100 * max(x, y) / max(side, 1)), int(100 * min(x, y) / max(side, 1))
 
 
 def traces(raw: np.ndarray, h: np.ndarray, rects: np.ndarray, blurred: np.ndarray | None = None,
@@ -125,12 +130,12 @@ def traces(raw: np.ndarray, h: np.ndarray, rects: np.ndarray, blurred: np.ndarra
     """Per box (``rects``: x, y, w, h in points; ``h``: points to ``raw``'s pixels, a one-bit
     scan; ``blurred`` and ``mended``: the scan before and after ``streaks.mend``) its specks,
     the black round it, whether a streak crosses it (0/1), how many separate specks and their
-    spread in percent of the box ((N, 5) integers, ``box_specks``), and the scan's pixels per
-    point."""
+    spread in percent of the box, the larger and the smaller ((N, 6) integers,
+    ``box_specks``), and the scan's pixels per point."""
     from .align import pixels_per_point
 
     s = max(pixels_per_point(h), 1.0)
-    out = np.zeros((len(rects), 5), np.int64)
+    out = np.zeros((len(rects), 6), np.int64)
     for i, r in enumerate(rects):
         out[i] = box_specks(_patch((raw, blurred, mended), h, r, s), r[2], r[3], s)
     return out, s
@@ -164,6 +169,6 @@ def lost(found: np.ndarray, read: int, empty: np.ndarray, s: float) -> list[int]
     edge a little). Nothing when a streak crosses a box of the question."""
     if not len(found) or found[:, 2].any():
         return []
-    return [i for i, (specks, margin, _, parts, spread) in enumerate(found.tolist())
+    return [i for i, (specks, margin, _, parts, spread, _) in enumerate(found.tolist())
             if i != read and empty[i] and specks >= max(MIN_PX, MIN_PT2 * s * s)
             and parts >= PARTS and spread >= 100 * SPREAD and margin <= specks]

@@ -109,11 +109,11 @@ def test_specks_in_one_column_are_a_streak():
     patch[x0:x0 + 2, x0:x1] = patch[x1 - 2:x1, x0:x1] = 1
     grains = patch.copy()
     grains[[25, 31, 36], [22, 34, 27]] = 1
-    specks, margin, streak, parts, spread = traces.box_specks(grains, 11.34, 11.34, s)
+    specks, margin, streak, parts, spread, _ = traces.box_specks(grains, 11.34, 11.34, s)
     assert (specks, margin, streak, parts) == (3, 0, False, 3) and spread >= 25
     line = patch.copy()
     line[::2, 30] = 1
-    specks, margin, streak, parts, spread = traces.box_specks(line, 11.34, 11.34, s)
+    specks, margin, streak, parts, spread, _ = traces.box_specks(line, 11.34, 11.34, s)
     assert streak and margin > 0
     found = np.array([[3, 0, 0, 3, 29], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
     assert traces.traced(found, s) == 0
