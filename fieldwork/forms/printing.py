@@ -2,21 +2,23 @@
 
 Speed comes from drawing each page's static part (marks, header, questions, boxes)
 once as a form XObject and, per sheet, only stamping that form, the QR code and the
-serial.  QR codes are drawn as vector rectangles straight from the ``qrcode``
-matrix, one rectangle per horizontal run of dark modules.
+serial.  QR codes are drawn as vector rectangles straight from the module matrix
+(``qrmatrix``: the symbols ``qrcode`` makes, faster), one rectangle per horizontal run of
+dark modules.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import BinaryIO
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+import numpy as np
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fieldwork.forms.blocks import LEAD, Metrics
 from fieldwork.forms.imprint import DossierText, Header, Imprint
 from fieldwork.forms.layout import compose
+from fieldwork.forms.qrmatrix import matrix as qr_matrix
 from fieldwork.forms.qrpayload import QRPayload, sign
 from fieldwork.forms.spec import Questionnaire
 from fieldwork.omr.geometry import A4, Rect
@@ -132,28 +134,28 @@ def _check_serials(serials: list[str]) -> None:
 
 def qr_operators(text: str, rect: Rect) -> str:
     """PDF operators filling the dark modules of ``text``'s QR code inside ``rect``."""
-    # A fixed mask skips qrcode's slow 8-mask scoring; any mask is valid for readers.
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=0)
-    code.add_data(text.encode("ascii"))
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    n = len(matrix)
+    matrix = qr_matrix(text.encode("ascii"))
+    xs, ws, ys, h = _qr_grid(rect, len(matrix))
+    # One rectangle per horizontal run of dark modules: where a row steps up, a run starts;
+    # where it steps down, it ends (row-major order pairs them).
+    steps = np.diff(matrix.view(np.int8), axis=1, prepend=0, append=0)
+    rows, starts = np.nonzero(steps == 1)
+    ends = np.nonzero(steps == -1)[1]
+    parts = [f"{xs[s]} {ys[r]} {ws[e - s]} {h} re"
+             for r, s, e in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True)]
+    return "q 0 g\n" + "\n".join(parts) + "\nf Q"
+
+
+@functools.lru_cache(maxsize=64)
+def _qr_grid(rect: Rect, n: int) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str]:
+    """The numbers of an ``n``-module code in ``rect``, as the PDF text says them: each
+    column's left edge, each run length's width, each row's bottom, and the height."""
     ms = rect.w / (n + 2 * QR_BORDER)
     x0 = rect.x + QR_BORDER * ms
-    parts = ["q 0 g"]
-    for r, row in enumerate(matrix):
-        y = PAGE_H - (rect.y + (QR_BORDER + r + 1) * ms)
-        col = 0
-        while col < n:
-            if row[col]:
-                start = col
-                while col < n and row[col]:
-                    col += 1
-                parts.append(f"{x0 + start * ms:.3f} {y:.3f} {(col - start) * ms:.3f} "
-                             f"{ms + 0.01:.3f} re")  # hair overlap: no seams between rows
-            col += 1
-    parts.append("f Q")
-    return "\n".join(parts)
+    return (tuple(f"{x0 + c * ms:.3f}" for c in range(n)),
+            tuple(f"{k * ms:.3f}" for k in range(n + 1)),
+            tuple(f"{PAGE_H - (rect.y + (QR_BORDER + r + 1) * ms):.3f}" for r in range(n)),
+            f"{ms + 0.01:.3f}")  # hair overlap: no seams between rows
 
 
 def _static_page(c, m: Metrics, page: dict, ops: list, pilot: bool) -> None:
