@@ -459,6 +459,10 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
                 empty or light)
         if empty:
             _doubt(result.answers, ("blank",), "empty page")
+            # ... and a multiple choice read there may have lost its other options whole (q41,
+            # q72: one option crossed in pen read, the pencil ones lost, silently)
+            _doubt({q: a for q, a in result.answers.items() if a.kind == "multiple"}, ("ok",),
+                   "empty page")
         elif light:
             _doubt(result.answers, ("blank",), "pencil lost")
     if keep_page:

@@ -17,9 +17,11 @@ import cv2
 import numpy as np
 import pytest
 
+from fieldwork.omr.read import read_page
+
 from .paperscan import hands
 from .paperscan.hands import Square
-from .test_traces14_pencil import LEVEL, OPACITY, _read, page1  # noqa: F401  (a fixture)
+from .test_traces14_pencil import KEY, LEVEL, OPACITY, _read, page1  # noqa: F401  (a fixture)
 
 
 def _fill(ink: hands.Ink, b: dict, pen: hands.Pen) -> None:
@@ -90,3 +92,46 @@ def test_a_second_answer_lost_to_the_threshold_goes_to_a_person(page1):  # noqa:
     assert read[dusty] == ("ok", [groups[dusty][0]["option"]], ""), read
     assert all(read[q][0] in ("ok", "doubtful") for q in rest), read
 
+
+@pytest.fixture(scope="module")
+def danang():
+    """Danang page 1 printed and rendered (grey) at 200 dpi, its layout and boxes by question."""
+    import pypdfium2 as pdfium
+
+    from .generator import printed as printed_form
+
+    pdf, layout = printed_form("danang-2025", ["00000001"], KEY)
+    doc = pdfium.PdfDocument(pdf)
+    page = np.asarray(doc[0].render(scale=200 / 72, grayscale=True).to_pil().convert("L"))
+    doc.close()
+    groups: dict[str, list[dict]] = {}
+    for b in layout["pages"][0]["boxes"]:
+        groups.setdefault(b["question"], []).append(b)
+    return page, layout, groups
+
+
+@pytest.mark.parametrize("lost", [True, False])
+def test_a_multiple_choice_on_a_page_of_lost_pencil_goes_to_a_person(danang, lost):
+    """A respondent in pencil lighter than the threshold (nothing left of it) who crossed one
+    option of the multiple choice in pen: the page is one of blanks, and the multiple choice
+    read as that one option may have lost the others whole (before: read, unflagged). The
+    same cross on a page answered in pen (not a page of blanks) stays read."""
+    page, layout, groups = danang
+    ink = hands.Ink(page.shape, 200, np.random.default_rng(5))
+    hand = hands.Pen(0.6 * hands.MM, 0.40, True) if lost else PEN
+    for q, k in (("field", 2), ("q01", 0), ("q02", 5)):
+        _fill(ink, groups[q][k], hand)
+    for b in groups["survey_date"]:  # the date's boxes filled in the same hand (01012025)
+        if (b["position"], b["option"]) in ((0, "0"), (1, "1"), (2, "0"), (3, "1"), (4, "2"),
+                                            (5, "0"), (6, "2"), (7, "5")):
+            _fill(ink, b, hand)
+    b = groups["q02"][1]
+    hands.cross(ink, Square(b["x"] + b["w"] / 2, b["y"] + b["h"] / 2, b["w"]), PEN)
+    answers = read_page(_scan(page, ink), KEY, lambda p: layout).answers
+    q02 = answers["q02"]
+    if lost:
+        assert (q02.status, q02.note) == ("doubtful", "empty page"), q02
+        assert b["option"] in q02.values
+    else:
+        assert (q02.status, sorted(q02.values)) == \
+            ("ok", sorted([b["option"], groups["q02"][5]["option"]])), q02
