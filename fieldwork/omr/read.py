@@ -265,20 +265,22 @@ def _doubt(answers: dict[str, Answer], statuses: tuple, note: str) -> None:
 
 def _traced(answers: dict[str, Answer], boxes: list[dict], raw: np.ndarray,
             blurred: np.ndarray, mended: np.ndarray, work: np.ndarray, h: np.ndarray,
-            measures, scale: float, pencil: bool) -> None:
+            measures, scale: float, empty: bool, light: bool) -> None:
     """Single choices on a one-bit page thresholded at one level, from the pencil traces in
     their boxes (``traces``): a blank one whose one box holds a clear trace is read, and so is
-    one doubted as a light mark in the box holding its one trace; on a page whose pencil is
-    lost to the threshold (``pencil``: most questions blank, or a light mark), one read from
-    a mark with a clear trace where the reader saw no ink in another box is doubted (a second
-    answer lost)."""
+    one doubted as a light mark in the box holding its one trace (off a page of blanks, specks
+    spread both ways: ``traces.ACROSS``); on a page whose pencil is lost to the threshold
+    (``empty``: most questions blank, or ``light``: a light mark), one read from a mark with a
+    clear trace where the reader saw no ink in another box is doubted (a second answer lost).
+    ``boxes``: the page's judged boxes (``judge_called``)."""
     def wanted(a: Answer) -> bool:
         if a.kind != "single" or len(a.boxes) < 2:
             return False
         if a.status == "blank" or a.status == "doubtful" and a.note == "light" and \
                 len(a.values) == 1:
             return True
-        return pencil and a.status == "ok" and a.note != "pencil trace" and len(a.values) == 1
+        return (empty or light) and a.status == "ok" and a.note != "pencil trace" and \
+            len(a.values) == 1
 
     todo = [a for a in answers.values() if wanted(a)]
     if not todo:
@@ -292,15 +294,17 @@ def _traced(answers: dict[str, Answer], boxes: list[dict], raw: np.ndarray,
         rows, at = found[at:at + len(a.boxes)], at + len(a.boxes)
         opts = [boxes[i]["option"] for i in a.boxes]
         if a.status == "ok":
-            empty = np.array([not boxes[i]["marked"] for i in a.boxes])
-            more = traces.lost(rows, opts.index(a.values[0]), empty, s)
+            clean = np.array([not boxes[i]["marked"] for i in a.boxes])
+            more = traces.lost(rows, opts.index(a.values[0]), clean, s)
             if more:
                 a.values = [o for j, o in enumerate(opts) if j in more or o == a.values[0]]
                 a.status, a.note, a.confidence = "doubtful", "pencil lost", 0.4
             continue
         j = traces.traced(rows, s)
-        if j is not None and (a.status == "blank" or a.values == [opts[j]]
-                              and rows[j, 5] >= 100 * traces.ACROSS):
+        # Off a page of blanks the specks must spread both ways, as a fill's grains do (q83
+        # sipas 47 p2: a scanner's streak broken into three dots a pixel apart, read "male")
+        if j is not None and (a.status == "blank" or a.values == [opts[j]]) and \
+                (empty and a.status == "blank" or rows[j, 5] >= 100 * traces.ACROSS):
             a.values, a.status = [opts[j]], "ok"
             a.confidence, a.note = TRACED, "pencil trace"
 
@@ -456,7 +460,7 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
         # question on such a page is not known to be skipped.
         light = any((a.note or "").endswith("light") for a in result.answers.values())
         _traced(result.answers, result.boxes, raw, blurred, gray, work, h, measures, scale,
-                empty or light)
+                empty, light)
         if empty:
             _doubt(result.answers, ("blank",), "empty page")
             # ... and a multiple choice read there may have lost its other options whole (q41,
