@@ -121,6 +121,8 @@ def judge_grid(q: dict, idx: list[int], boxes: list[dict], c: BoxCalls,
             if r is not None:
                 digits[n], states[n], confs[n], whys[n] = boxes[r]["option"], "ok", 0.6, ""
                 c.ringish[r] = True
+    if ink is not None:
+        _rings_found_later(positions, boxes, c, ink, idx, hugged, (digits, states, confs, whys))
     filled = [s != "blank" for s in states]
     end = max((i for i, f in enumerate(filled) if f), default=0)
     if 0 < end < len(states) - 1 and states[end] == "ok" and _arm_from_left(*reads[end], c):
@@ -215,6 +217,33 @@ def _pen_ring(group: list[int], n: int, order: list[int], positions: dict, boxes
         return read
     c.ringish[r] = True  # the box is in view round its ring (``read._unseen``)
     return [boxes[r]["option"]], "ok", 0.6, ""
+
+
+def _rings_found_later(positions: dict, boxes: list[dict], c: BoxCalls, ink: GridInk,
+                       idx: list[int], hugged: np.ndarray, cols: tuple) -> None:
+    """Doubted columns asked again for a drawn ring (``_drawn_ring``) once the columns after
+    them are judged: a ring found round a box of the next column by its pen's ink (``_pen_ring``
+    marks it ``ringish``) explains the light ink its arc leaves in this column's box level with
+    it (p65 sheet 043: a phone's "5" ringed, the next column's ring round "7" crossing this
+    column's "7", doubted as "missed box"). The column read so is asked ``_pen_ring``'s
+    questions as in the first pass. ``cols``: digits, states, confidences, notes (in place)."""
+    order = sorted(positions)
+    seen = hugged | c.ringish
+    digits, states, confs, whys = cols
+    for n, pos in enumerate(order):
+        if states[n] != "doubtful":
+            continue
+        near = [i for k in (n - 1, n + 1) if 0 <= k < len(order) for i in positions[order[k]]]
+        if not (seen[near] & ~hugged[near]).any():
+            continue
+        group = positions[pos]
+        r = _drawn_ring(group, c, seen)
+        if r is None:
+            continue
+        vals, status, conf, why = _pen_ring(group, n, order, positions, boxes, c, ink, idx,
+                                            ([boxes[r]["option"]], "ok", 0.6, ""))
+        if status == "ok" and len(vals) == 1:
+            digits[n], states[n], confs[n], whys[n] = vals[0], "ok", conf, ""
 
 
 def _light_ring(group: list[int], n: int, order: list[int], positions: dict, c: BoxCalls,
