@@ -166,7 +166,9 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         # is a tick): a person sees a stroke, not an answer (stray-heavy synth sets: blanks
         # read as it).
         stray = bool(c.ends(idx[k]))
-    if c.cancelled[idx[k]] and c.crosses and top >= CLEAR and second < c.low:
+    if c.cancelled[idx[k]] and (c.crosses if grid else c.x_marks) and top >= CLEAR and \
+            second < c.low and \
+            (grid or _untouched(idx, idx[k], c)):
         return [opts[k]], "ok", 0.6, "cross"  # this respondent's way of marking
     if c.cancelled[idx[k]] and not grid:
         new = _new_mark(k, marked, idx, c)
@@ -213,6 +215,16 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
     return [opts[j] for j in sorted(marked)], "doubtful", 0.4, why
 
 
+def _untouched(idx: list[int], i: int, c: BoxCalls) -> bool:
+    """Whether every box of the question but ``i`` is clean: under half the empty level's
+    margin and no drawn ink's darkness anywhere in it (``PEN_INK``). A heavy X alone in its
+    question is this cross-marking respondent's answer; a box filled and crossed out beside a
+    small new mark is a correction whose new answer was nearly lost (held-out seed 26: a
+    150 dpi one-bit page, two corrections read as the crossed-out boxes, silently)."""
+    return all(c.net[j] < c.low / 2 and (c.peak is None or c.peak(j) < PEN_INK * UNIT)
+               for j in idx if j != i)
+
+
 def _drawn_from(j: int, k: int, c: BoxCalls) -> bool:
     """Whether the ink between box ``j`` and the mark in box ``k`` can be a stroke drawn from
     ``j``: one connected stroke reaches inside both, or ``j`` holds drawn ink of its own (a
@@ -255,13 +267,45 @@ def _new_mark(k: int, marked: list[int], idx: list[int], c: BoxCalls,
         return None
     j = others[0]
     i, top = idx[j], idx[k]
-    if c.net[i] < NEW_MARK or c.cancelled[i] or (c.strays[i] and not arm):
+    if c.cancelled[i] or (c.strays[i] and not arm and not _into_crossed(i, top, c)):
+        return None  # a stray line, unless a tick's arm run on into the crossed box
+    small = not arm and _small_tick(i, c)
+    if c.net[i] < NEW_MARK and not (arm or small):
         return None
     if c.through[i] and not arm and not (c.zones is not None and _spreads(i, c)):
         return None  # a line through the box, unless it is the arms of a cross drawn there
-    if c.peak(i) < SECOND_PEAK * c.peak(top):
+    if c.peak(i) < SECOND_PEAK * c.peak(top) and not small:
         return None
-    return j if arm or c.reach is None or c.reach(i) < RUNS_ON else None
+    return j if arm or c.reach is None or c.reach(i) < RUNS_ON or _into_crossed(i, top, c) \
+        else None
+
+
+def _small_tick(i: int, c: BoxCalls) -> bool:
+    """Whether box ``i``, beside a box crossed out, holds a tick of its own, however small
+    (under ``NEW_MARK``) or light beside the crossed fill (under ``SECOND_PEAK`` of it): a
+    mark's level (``high``), a pen's darkness (``LONE_PEAK``), a V (its turned rectangle
+    ``LOW_V_FILL`` times its ink) kept in the box (``LONE_REACH``). A smear or a speck is no V
+    of a pen's darkness. Fresh paper seed 97, sheet 36: a light tick (0.098 of black, its
+    darkest ink 0.53 of the fill's) beside a heavy crossed fill went to a person as
+    "cancelled"; a person reads the tick at a glance."""
+    if c.width is None or c.reach is None or c.net[i] < c.high or c.through[i]:
+        return False
+    return c.peak(i) >= LONE_PEAK and c.width(i)[1] >= LOW_V_FILL and c.reach(i) <= LONE_REACH
+
+
+def _into_crossed(i: int, top: int, c: BoxCalls) -> bool:
+    """Whether the mark in box ``i`` runs on past its box only because it is a tick whose long
+    arm ran on into the crossed-out box ``top`` (after it in its row, or above it): a V in
+    ``i`` (``LOW_V_FILL``), one stroke joining the two boxes and entering ``top`` from ``i``'s
+    side (``_bridge``, ``joined``), and no ink leaving ``i`` but where a tick's long arm rises
+    (its right and top sides, its top-right corner). Fresh paper seed 97, sheet 50: a tick in
+    box 2 whose arm ran flat into the crossed box 3 went to a person as "cancelled"."""
+    if c.zones is None or c.width is None or c.joined is None or c.width(i)[1] < LOW_V_FILL:
+        return False
+    sides, corners = c.zones[0][i], c.zones[1][i]
+    if max(sides[0], sides[3], corners[0], corners[2], corners[3]) > THROUGH / 2:
+        return False
+    return _bridge(i, top, c, JOINED) and bool(c.joined(i, top))
 
 
 def _arm_new(j: int, idx: list[int], opts: list[str], c: BoxCalls):
