@@ -18,6 +18,7 @@ from fieldwork.omr.read import read_page
 
 from .paperscan import hands
 from .paperscan.hands import Square
+from .sipas_rows import sipas_page1
 
 KEY = b"test-key"
 LEVEL = 150  # a one-bit scanner's one threshold (of 255)
@@ -26,20 +27,7 @@ LEVEL = 150  # a one-bit scanner's one threshold (of 255)
 @pytest.fixture(scope="module", params=[150, 200])
 def sipas0(request):
     """Sipas page 1 printed and rendered (grey) at 150 or 200 dpi, its layout and rating rows."""
-    import pypdfium2 as pdfium
-
-    from .generator import printed as printed_form
-
-    dpi = request.param
-    pdf, layout = printed_form("sipas", ["00000001"], KEY)
-    doc = pdfium.PdfDocument(pdf)
-    page = np.asarray(doc[0].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
-    doc.close()
-    groups: dict[str, list[dict]] = {}
-    for b in layout["pages"][0]["boxes"]:
-        groups.setdefault(b["question"], []).append(b)
-    rows = [q for q, bs in groups.items() if len(bs) == 6 and bs[0].get("position") is None]
-    return page, dpi, layout, groups, rows
+    return sipas_page1(request.param)
 
 
 def _sq(b: dict) -> Square:
