@@ -151,9 +151,7 @@ def traced(found: np.ndarray, s: float) -> int | None:
     order = np.argsort(found[:, 0])[::-1]
     top = int(found[order[0], 0])
     second = int(found[order[1], 0]) if len(found) > 1 else 0
-    if top < MIN_PX or top < MIN_PT2 * s * s or second > OTHERS * top:
-        return None
-    if found[order[0], 3] < PARTS or found[order[0], 4] < 100 * SPREAD:
+    if not _clear(found[order[0]], s) or second > OTHERS * top:
         return None
     if any(found[i, 1] for i in order[1:]):  # ink round another box: not this pencil alone
         return None
@@ -169,6 +167,13 @@ def lost(found: np.ndarray, read: int, empty: np.ndarray, s: float) -> list[int]
     edge a little). Nothing when a streak crosses a box of the question."""
     if not len(found) or found[:, 2].any():
         return []
-    return [i for i, (specks, margin, _, parts, spread, _) in enumerate(found.tolist())
-            if i != read and empty[i] and specks >= max(MIN_PX, MIN_PT2 * s * s)
-            and parts >= PARTS and spread >= 100 * SPREAD and margin <= specks]
+    return [i for i, row in enumerate(found)
+            if i != read and empty[i] and _clear(row, s) and row[1] <= row[0]]
+
+
+def _clear(row: np.ndarray, s: float) -> bool:
+    """Whether a box's row of ``traces`` is a clear trace: specks of at least ``MIN_PX``
+    pixels and ``MIN_PT2`` (at ``s`` pixels per point), in ``PARTS`` separate specks spread
+    over ``SPREAD`` of the box (one blot of dust or a hair is none)."""
+    return bool(row[0] >= max(MIN_PX, MIN_PT2 * s * s) and row[3] >= PARTS
+                and row[4] >= 100 * SPREAD)
