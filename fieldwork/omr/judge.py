@@ -34,7 +34,7 @@ from .levels import (
     THROUGH,
     X_RATIO,
 )
-from .marks import BoxMeasures, diagonal_ratio, low_point, peak
+from .marks import BoxMeasures, between_ratio, diagonal_ratio, low_point, peak
 from .multiple import _multiple
 from .pairs import distances, within
 from .rows import _single
@@ -94,6 +94,8 @@ class BoxCalls:
     round: object = None  # i -> whether the strokes round box i go round it (a ring's)
     ringed: object = None  # i -> ... with ink crossing two of its bands at a ring's level
     ends: object = None  # i -> whether box i holds only a line's end, come from far outside
+    diagonal: object = None  # i -> ink on box i's diagonals over the ink between them
+    between: object = None  # i -> ... over the ink of its darkest triangle between them
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -401,6 +403,8 @@ def call_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray,
         scale = float(m.rects[0, 2]) / float(boxes[0]["w"])
         c.vertex = lambda i, j, flat=False: low_point(dark, m.rects, (i, j), scale, flat)
         c.peak = lambda i: peak(dark, m.rects[i])
+        c.diagonal = lambda i: diagonal_ratio(dark, m.rects[i])
+        c.between = lambda i: between_ratio(dark, m.rects[i])
         c.joined = lambda i, j: strokes.joined(dark, m.rects, (i, j), scale)
         c.reach = lambda i: strokes.reach(dark, m.rects, i, scale)
         c.width = lambda i: strokes.width(dark, m.rects, i, scale)

@@ -14,6 +14,7 @@ import numpy as np
 
 from .levels import (
     BESIDE_SOLID,
+    CANCEL_CORNERS,
     CLEAR,
     JOINED,
     RELATIVE,
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
     from .judge import BoxCalls
 
 OWN_V = 1.7  # a clear mark's turned rectangle over its ink, at least: a V's (a line's end: 1.45)
+OVER_DIAG = 1.3  # ink on a box's diagonals over ink between them, at least: an X's arms over
+# more ink (drawn X's over ticks: 1.4-2.8; fills spilled past the corners: 0.99-1.07)
+CLEAN_X = 2.5  # ... over the darkest triangle between the diagonals, under: something under the X
+# (drawn lone X's: 3.6-43; X's over ticks: 0.8-1.8)
 
 
 def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], str, float, str]:
@@ -54,6 +59,10 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
                  or (net[k] < SOLID and net[k] < BESIDE_SOLID * darkest))
         if c.cancelled[idx[k]] and plain:
             note = "correction"
+            continue
+        if _over_mark(idx[k], c):
+            unsure.append(k)  # an X drawn over another mark: crossed out, or a messy X
+            why = why or "cancelled"
             continue
         stray = c.strays[idx[k]] or (net[k] < CLEAR and _streak(idx[k], c))
         if net[k] >= c.high and not stray and not light:
@@ -101,6 +110,22 @@ def _multiple(idx: list[int], opts: list[str], c: BoxCalls) -> tuple[list[str], 
     conf = min(float(c.confidence[idx[k]]) for k in picked)
     return [opts[k] for k in picked], "ok", conf, note or ("rubbed out" if rubbed else "") or (
         "tick into next" if arm else "")
+
+
+def _over_mark(i: int, c: BoxCalls) -> bool:
+    """Whether the clear mark in box ``i`` of a multiple choice is an X drawn over another
+    mark (a tick crossed out), not read crossed out (no fill under it): ink past three
+    corners as an X's arms, more ink on the diagonals than between them (``OVER_DIAG``: no
+    fill spilled past its corners) and one of the four triangles between them about as dark
+    as the diagonals (``CLEAN_X``: no lone X). In a multiple choice another box marked is no
+    new answer that makes the cross a correction, and the option was read as chosen (held-out
+    seed 26; drawn, X's over ticks on danang-2025's reasons, 150 and 300 dpi, grey, one-bit
+    and dithered: 11 of 24 silently, 5 now: heavy X's over small ticks, whose triangles stay as
+    clean as a lone X's; the tuning sets' lone X's: 3.1 and more)."""
+    if c.between is None or c.diagonal is None or c.zones is None or c.net[i] < CLEAR or \
+            c.cancelled[i] or (c.zones[1][i] > CANCEL_CORNERS).sum() < 3:
+        return False
+    return c.diagonal(i) >= OVER_DIAG and c.between(i) < CLEAN_X
 
 
 def _own_stroke(i: int, idx: list[int], c: BoxCalls) -> bool:
