@@ -64,16 +64,20 @@ def darkness(page: np.ndarray, mark_rects: np.ndarray, feature: float) -> tuple[
     import cv2
 
     bg = paper_level(page, feature=max(8, int(feature)))
-    d = cv2.subtract(255, cv2.divide(page, bg, scale=255))  # 255 * (1 - page / paper)
+    lit = cv2.divide(page, bg, scale=255)  # 255 * page / paper
     inks = []
     for x, y, w, h in mark_rects:
         x0, y0 = int(x + 0.25 * w), int(y + 0.25 * h)
-        patch = d[y0:int(y + 0.75 * h), x0:int(x + 0.75 * w)]
+        patch = lit[y0:int(y + 0.75 * h), x0:int(x + 0.75 * w)]
         if patch.size:
-            inks.append(float(order.median(patch)) / 255)
+            inks.append(float(order.median(255 - patch)) / 255)  # uint8, as 255 - lit is
     # The second darkest mark: one or two marks may be torn off or outside the scan.
     ink = float(sorted(inks)[-2]) if len(inks) >= 2 else (inks[0] if inks else 1.0)
-    return cv2.convertScaleAbs(d, alpha=1.0 / max(ink, 0.2)), ink
+    # 255 - lit, then scaled by the marks' ink: both pixel by pixel, so worked out once for
+    # each of the 256 values and looked up (the same values, one pass over the page, not two).
+    table = cv2.convertScaleAbs(255 - np.arange(256, dtype=np.uint8)[None, :],
+                                alpha=1.0 / max(ink, 0.2))
+    return cv2.LUT(lit, table), ink
 
 
 def integral(dark: np.ndarray) -> np.ndarray:
@@ -219,20 +223,23 @@ def measure(dark: np.ndarray, boxes: list[dict], scale: float) -> BoxMeasures:
     rects[:, :2] += offsets
     x, y, w, h = rects.T
     i = INSET_PT * scale
-    fill = _means(ii, x + i, y + i, x + w - i, y + h - i)
-    core = _means(ii, x + w / 3, y + h / 3, x + 2 * w / 3, y + 2 * h / 3)
     e, z = LINE_PT * scale, 0.22 * w  # corners: where the arms of a cross come out
-    corners = np.column_stack([
-        _means(ii, x - e - z, y - e - z, x - e, y - e),
-        _means(ii, x + w + e, y - e - z, x + w + e + z, y - e),
-        _means(ii, x - e - z, y + h + e, x - e, y + h + e + z),
-        _means(ii, x + w + e, y + h + e, x + w + e + z, y + h + e + z)])
-    e, z = LINE_PT * scale + 0.6 * scale, 0.3 * w
-    sides = np.column_stack([
-        _means(ii, x - e - z, y + 0.2 * h, x - e, y + 0.8 * h),
-        _means(ii, x + w + e, y + 0.2 * h, x + w + e + z, y + 0.8 * h),
-        _means(ii, x + 0.2 * w, y - e - z, x + 0.8 * w, y - e),
-        _means(ii, x + 0.2 * w, y + h + e, x + 0.8 * w, y + h + e + z)])
+    s, t = LINE_PT * scale + 0.6 * scale, 0.3 * w  # sides
+    # The interior, its core, the four corners and the four sides of every box in one read of
+    # the integral image (pixel by pixel the same numbers as ten reads, one per kind).
+    spans = [(x + i, y + i, x + w - i, y + h - i),
+             (x + w / 3, y + h / 3, x + 2 * w / 3, y + 2 * h / 3),
+             (x - e - z, y - e - z, x - e, y - e),
+             (x + w + e, y - e - z, x + w + e + z, y - e),
+             (x - e - z, y + h + e, x - e, y + h + e + z),
+             (x + w + e, y + h + e, x + w + e + z, y + h + e + z),
+             (x - s - t, y + 0.2 * h, x - s, y + 0.8 * h),
+             (x + w + s, y + 0.2 * h, x + w + s + t, y + 0.8 * h),
+             (x + 0.2 * w, y - s - t, x + 0.8 * w, y - s),
+             (x + 0.2 * w, y + h + s, x + 0.8 * w, y + h + s + t)]
+    means = _means(ii, *(np.concatenate(c) for c in zip(*spans, strict=True))).reshape(10, -1)
+    fill, core = means[0].copy(), means[1].copy()
+    corners, sides = np.ascontiguousarray(means[2:6].T), np.ascontiguousarray(means[6:10].T)
     texts = label_rects(boxes, offsets, scale)
     # Rings and marks beside a box are pen or pencil strokes: darker than a fifth of printed
     # black. A faint grey there (the back page showing through, noise) is not a stroke.
@@ -314,6 +321,27 @@ def _after_band(rects: np.ndarray, i: int, text: np.ndarray) -> tuple[float, ...
     if end <= lx + lw + 0.5 * w:
         return None
     return lx + lw + 0.2 * w, rects[i, 1] - 0.1 * w, end, rects[i, 1] + 1.1 * w
+
+
+def _after_bands(rects: np.ndarray, which: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    """``_after_band`` of each box of ``which`` (indices), all at once (rows of NaN where
+    there is no room): each text against the boxes of its line only, found a pixel wider
+    than the test asks, the same floats."""
+    out = np.full((len(which), 4), np.nan)
+    if not len(which):
+        return out
+    x, y, bh = rects[:, 0], rects[:, 1], rects[:, 3]
+    w, yi = rects[which, 2], y[which]
+    lx, lw = texts[which, 0], texts[which, 2]
+    reach = float(bh.max())
+    at, ok = within(y, yi - reach - 1, yi + reach + 1)
+    ahead = ok & (x[at] > (lx + lw)[:, None]) & (np.abs(y[at] - yi[:, None]) < bh[at])
+    nearest = np.where(ahead, x[at], np.inf).min(axis=1) if at.shape[1] else \
+        np.full(len(which), np.inf)
+    end = np.minimum(lx + lw + 1.4 * w, nearest - 0.3 * w)
+    room = ~(end <= lx + lw + 0.5 * w)
+    out[room] = np.column_stack([lx + lw + 0.2 * w, yi - 0.1 * w, end, yi + 1.1 * w])[room]
+    return out
 
 
 def _lines(dark: np.ndarray, rects: np.ndarray, scale: float, texts: np.ndarray,
@@ -408,10 +436,10 @@ def _label_bands(ii, rects: np.ndarray, scale: float, texts: np.ndarray) -> np.n
     # below: paper in print, where a ring around the text passes.
     out[has, 0] = _means(ii, x0, ly - 8.5 * scale, x1, ly - 2.5 * scale)
     out[has, 1] = _means(ii, x0, ly + lh + 1.0 * scale, x1, ly + lh + 7.0 * scale)
-    after = [(i, _after_band(rects, i, texts[i])) for i in has]
-    after = [(i, band) for i, band in after if band is not None]
-    if after:
-        out[[i for i, _ in after], 2] = _means(ii, *np.array([band for _, band in after]).T)
+    bands = _after_bands(rects, has, texts)
+    room = np.isfinite(bands[:, 0])
+    if room.any():
+        out[has[room], 2] = _means(ii, *bands[room].T)
     # Right over and under the text, clear of its accents and descenders: where a ring
     # drawn tightly round a short text passes (the bands above miss most of it).
     out[has, 3] = _means(ii, x0, ly - TIGHT_PT[1] * scale, x1, ly - TIGHT_PT[0] * scale)
