@@ -23,7 +23,7 @@ from .levels import (
     TIGHT_TEXT,
 )
 from .marks import BoxMeasures
-from .pairs import chebyshev
+from .pairs import chebyshev, within
 
 NEARER = 0.5  # a mark between a text and the next box this much nearer one is that one's,
 WIDE_GAP = 2.7  # ... where the gap is this many box widths at least
@@ -315,8 +315,16 @@ def follows(m: BoxMeasures) -> np.ndarray:
         return out
     x, y, w, h = m.rects.T
     ends = m.texts[:, 0] + m.texts[:, 2]
-    for i in np.flatnonzero(np.isfinite(ends)):
-        after = (np.abs(y - y[i]) < 0.5 * h[i]) & (x > ends[i]) & (x - ends[i] < 3 * w[i])
-        if after.any():
-            out[np.flatnonzero(after)] = i
+    # Each text's box against the boxes of its line only (found a pixel wider than the test
+    # asks), all at once; where several texts end left of one box, the last one in layout
+    # order, as a loop over the texts writing each one's boxes in turn left it.
+    has = np.flatnonzero(np.isfinite(ends))
+    if not len(has):
+        return out
+    at, ok = within(y, y[has] - 0.5 * h[has] - 1, y[has] + 0.5 * h[has] + 1)
+    i = has[:, None]
+    after = ok & (np.abs(y[at] - y[i]) < 0.5 * h[i]) & (x[at] > ends[i]) & \
+        (x[at] - ends[i] < 3 * w[i])
+    rows, cols = np.nonzero(after)
+    np.maximum.at(out, at[rows, cols], has[rows])
     return out

@@ -156,10 +156,13 @@ def _bridge(lo: int, hi: int, c: BoxCalls, into: float = THROUGH, own: bool = Fa
     ``into``: the ink it must show entering ``hi``; ``own``: ink of ``lo``'s own (a tick's
     hook) also shows where the stroke started, wherever it left the box."""
     sides, corners, centres, w = c.zones
-    dx, dy = np.sign(centres[hi] - centres[lo]) * (np.abs(centres[hi] - centres[lo]) >
-                                                    0.5 * w[lo])
-    if np.abs(centres[hi] - centres[lo]).max() > 4.5 * w[lo] or dx < 0 or dy > 0 or \
-            (dx == 0 and dy == 0):
+    # In Python floats (the same doubles, the same comparisons as NumPy's arrays of two; it
+    # is asked of every pair of boxes in a question, some 60 times a page).
+    (hx, hy), (lx, ly), wl = centres[hi].tolist(), centres[lo].tolist(), float(w[lo])
+    ax, ay = abs(hx - lx), abs(hy - ly)
+    dx = ((hx > lx) - (hx < lx)) if ax > 0.5 * wl else 0
+    dy = ((hy > ly) - (hy < ly)) if ay > 0.5 * wl else 0
+    if max(ax, ay) > 4.5 * wl or dx < 0 or dy > 0 or (dx == 0 and dy == 0):
         return False
     # Where the stroke leaves the lower box and enters the upper one (its top-right
     # corner always counts: the long arm of a tick leaves there).
