@@ -364,3 +364,34 @@ def test_after_bands_are_each_text_s_own(name, page):
                 seen += 1
                 assert row.tolist() == [float(v) for v in band]
     assert seen > 100
+
+
+def test_integral_reads_clip_as_np_clip():
+    """``_at`` and ``_isums`` on points in, at and past the image's edges."""
+    from fieldwork.omr.marks import _at, _isums, integral
+
+    rng = np.random.default_rng(21)
+    ii = integral(rng.integers(0, 256, (60, 80), dtype=np.uint8))
+    h, w = ii.shape[0] - 1, ii.shape[1] - 1
+    x = np.concatenate([rng.uniform(-30, 110, 500), [0.0, -0.0, w, w + 0.5, -1e-9]])
+    y = np.concatenate([rng.uniform(-30, 90, 500), [0.0, h, -0.0, h + 2.0, 1e-9]])
+
+    def at_before(x, y):
+        xc, yc = np.clip(x, 0, w), np.clip(y, 0, h)
+        xi, yi = np.minimum(xc.astype(np.intp), w - 1), np.minimum(yc.astype(np.intp), h - 1)
+        fx, fy = xc - xi, yc - yi
+        flat, at = ii.reshape(-1), yi * (w + 1) + xi
+        a, b, c, d = flat[at], flat[at + 1], flat[at + (w + 1)], flat[at + (w + 2)]
+        return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy
+
+    assert _at(ii, x, y).tobytes() == at_before(x, y).tobytes()
+    x0, y0 = np.round(x), np.round(y)
+    x1, y1 = x0 + rng.integers(-3, 40, len(x)), y0 + rng.integers(-3, 40, len(y))
+    flat = ii.reshape(-1)
+    cx0, cx1 = np.clip(x0, 0, w).astype(np.intp), np.clip(x1, 0, w).astype(np.intp)
+    cy0, cy1 = np.clip(y0, 0, h).astype(np.intp), np.clip(y1, 0, h).astype(np.intp)
+    before = (flat[cy1 * (w + 1) + cx1] - flat[cy0 * (w + 1) + cx1] -
+              flat[cy1 * (w + 1) + cx0] + flat[cy0 * (w + 1) + cx0]) * (1.0 / 255)
+    assert np.array_equal(_isums(ii, x0, y0, x1, y1), before)
+    ints = (x0.astype(np.int64), y0.astype(np.int64), x1.astype(np.int64), y1.astype(np.int64))
+    assert np.array_equal(_isums(ii, *ints), before)
