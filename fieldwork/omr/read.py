@@ -302,9 +302,15 @@ def _traced(answers: dict[str, Answer], boxes: list[dict], raw: np.ndarray,
             continue
         j = traces.traced(rows, s)
         # Off a page of blanks the specks must spread both ways, as a fill's grains do (q83
-        # sipas 47 p2: a scanner's streak broken into three dots a pixel apart, read "male")
+        # sipas 47 p2: a scanner's streak broken into three dots a pixel apart, read "male");
+        # on one, three specks or more, or specks with ink round the box, must spread both ways
+        # a tenth of the box (a streak's dots on a page turned a degree or three drift a pixel
+        # or two across it, past the streak test's one pixel column, and run on beyond the box;
+        # two specks inside lie as they fall: q46 holds 11 right reads of two within a tenth)
         if j is not None and (a.status == "blank" or a.values == [opts[j]]) and \
-                (empty and a.status == "blank" or rows[j, 5] >= 100 * traces.ACROSS):
+                (empty and a.status == "blank" and (rows[j, 3] < 3 and not rows[j, 1] or
+                                                    rows[j, 5] >= 100 * traces.SPREAD)
+                 or rows[j, 5] >= 100 * traces.ACROSS):
             a.values, a.status = [opts[j]], "ok"
             a.confidence, a.note = TRACED, "pencil trace"
 
@@ -447,7 +453,12 @@ def _read(gray, key, resolve, scale, result: PageResult, keep_page: bool) -> Non
         # all): nothing on this page is trusted without a person looking.
         _doubt(result.answers, ("ok", "blank"), "alignment")
     elif thresholded and not dithered:
-        blank = [a for a in result.answers.values() if a.status == "blank"]
+        # A digit grid doubted with no digit read (only ink near it: the digits written in its
+        # cells in pen, its boxes' pencil lost) counts as blank too (q46 danang 24, 150 dpi: the
+        # two singles read blank and the multiple choice read as its one pen cross, silently)
+        blank = [a for a in result.answers.values() if a.status == "blank" or
+                 a.kind in ("digits", "date") and a.status == "doubtful" and
+                 not any(str(v).isdigit() for v in a.values)]
         # Most questions without a mark on a one-bit scan thresholded at one level: pencil
         # lighter than the threshold is lost whole (on the tuning sets most such pages hold
         # no ink at all in their boxes), and looks like questions skipped. A grey scan keeps
