@@ -1,6 +1,7 @@
 """Sipas page 1 as printed, rendered grey at a given resolution, with its layout, its boxes by
 question and its rating rows (six boxes, no digit position): the page the drawn-mark tests of
-corrections and pencil traces mark on."""
+corrections and pencil traces mark on; and danang-2025's page 1 (its single choices and the
+multiple choice q02) for the multiple-choice corrections' tests."""
 
 from __future__ import annotations
 
@@ -24,3 +25,21 @@ def sipas_page1(dpi: int) -> tuple[np.ndarray, int, dict, dict[str, list[dict]],
         groups.setdefault(b["question"], []).append(b)
     rows = [q for q, bs in groups.items() if len(bs) == 6 and bs[0].get("position") is None]
     return page, dpi, layout, groups, rows
+
+
+def danang_page1(dpi: int) -> tuple[np.ndarray, int, dict, dict[str, list[dict]], list[str]]:
+    """(page, dpi, layout, boxes by question, single choices) of danang-2025 page 1 at ``dpi``."""
+    import pypdfium2 as pdfium
+
+    from .generator import printed as printed_form
+
+    pdf, layout = printed_form("danang-2025", ["00000001"], KEY)
+    doc = pdfium.PdfDocument(pdf)
+    page = np.asarray(doc[0].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+    doc.close()
+    groups: dict[str, list[dict]] = {}
+    for b in layout["pages"][0]["boxes"]:
+        groups.setdefault(b["question"], []).append(b)
+    singles = [q["code"] for q in layout["questions"]
+               if q["kind"] == "single" and q["code"] in groups]
+    return page, dpi, layout, groups, singles

@@ -19,6 +19,7 @@ from fieldwork.omr.read import read_page
 
 from .paperscan import hands
 from .paperscan.hands import Square
+from .sipas_rows import danang_page1
 
 KEY = b"test-key"
 REASONS = "q02"
@@ -27,21 +28,7 @@ REASONS = "q02"
 @pytest.fixture(scope="module", params=[150, 300])
 def danang1(request):
     """Danang-2025 page 1 printed and rendered grey at 150 or 300 dpi, its layout and boxes."""
-    import pypdfium2 as pdfium
-
-    from .generator import printed as printed_form
-
-    dpi = request.param
-    pdf, layout = printed_form("danang-2025", ["00000001"], KEY)
-    doc = pdfium.PdfDocument(pdf)
-    page = np.asarray(doc[0].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
-    doc.close()
-    groups: dict[str, list[dict]] = {}
-    for b in layout["pages"][0]["boxes"]:
-        groups.setdefault(b["question"], []).append(b)
-    singles = [q["code"] for q in layout["questions"]
-               if q["kind"] == "single" and q["code"] in groups]
-    return page, dpi, layout, groups, singles
+    return danang_page1(request.param)
 
 
 def _sq(b: dict) -> Square:
