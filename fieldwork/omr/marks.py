@@ -450,34 +450,36 @@ def _label_bands(ii, rects: np.ndarray, scale: float, texts: np.ndarray) -> np.n
     return out
 
 
-def diagonal_ratio(dark: np.ndarray, rect) -> float:
-    """Ink on the box's two diagonals over ink between them (about 1 for a fill, >2 for an X)."""
+def _diagonals(dark: np.ndarray, rect):
+    """The box's patch, its cells' places (u, v: 0-1 across and down), and the cells on its two
+    diagonals and well between them, inside its outline; None for a box too small."""
     x, y, w, h = (int(round(v)) for v in rect)
     patch = dark[max(0, y):y + h, max(0, x):x + w]
     if patch.shape[0] < 6 or patch.shape[1] < 6:
-        return 1.0
+        return None
     n, m = patch.shape
     u, v = np.meshgrid(np.linspace(0, 1, m), np.linspace(0, 1, n))
     near = np.minimum(np.abs(u - v), np.abs(u + v - 1))
     inside = (u > 0.12) & (u < 0.88) & (v > 0.12) & (v < 0.88)
-    on = inside & (near < 0.12)
-    off = inside & (near > 0.25)
+    return patch, u, v, inside & (near < 0.12), inside & (near > 0.25)
+
+
+def diagonal_ratio(dark: np.ndarray, rect) -> float:
+    """Ink on the box's two diagonals over ink between them (about 1 for a fill, >2 for an X)."""
+    cells = _diagonals(dark, rect)
+    if cells is None:
+        return 1.0
+    patch, _, _, on, off = cells
     return float((patch[on].mean() * UNIT + 0.02) / (patch[off].mean() * UNIT + 0.02))
 
 
 def between_ratio(dark: np.ndarray, rect) -> float:
     """Ink on the box's two diagonals over the ink of the darkest of the four triangles between
     them (a lone X leaves all four clean; a tick under it, or a scribble, darkens one or two)."""
-    x, y, w, h = (int(round(v)) for v in rect)
-    patch = dark[max(0, y):y + h, max(0, x):x + w]
-    if patch.shape[0] < 6 or patch.shape[1] < 6:
+    cells = _diagonals(dark, rect)
+    if cells is None:
         return 1.0
-    n, m = patch.shape
-    u, v = np.meshgrid(np.linspace(0, 1, m), np.linspace(0, 1, n))
-    near = np.minimum(np.abs(u - v), np.abs(u + v - 1))
-    inside = (u > 0.12) & (u < 0.88) & (v > 0.12) & (v < 0.88)
-    on = inside & (near < 0.12)
-    off = inside & (near > 0.25)
+    patch, u, v, on, off = cells
     top, left = v < u, v < 1 - u
     parts = [patch[off & (top == a) & (left == b)] for a in (False, True) for b in (False, True)]
     worst = max(float(q.mean()) for q in parts if q.size)
