@@ -41,6 +41,7 @@ LONE_PEAK = 0.3  # a lone light tick's darkest ink: a pen's (smears, ghosts: und
 LONE_ACROSS = 0.25  # ... the short side of its turned rectangle, box sides (a line's end: 0.13)
 LONE_REACH = 0.4  # ... and how far its stroke runs on past the box at most, box sides
 LOW_V_FILL = 1.7  # a V's turned rectangle over its ink, at least (a line's end: 1.0-1.45)
+NARROW_V = 0.15  # a lone light V's short side at least, box sides, when it is a V (LOW_V_FILL)
 
 
 def _single(idx: list[int], opts: list[str], c: BoxCalls,
@@ -201,7 +202,7 @@ def _single(idx: list[int], opts: list[str], c: BoxCalls,
         return [opts[k]], "ok", 0.6, ""
     if not grid and not stray and top >= DOMINANCE * second and _lone_fill(idx, idx[k], c):
         return [opts[k]], "ok", 0.6, "light"
-    if not grid and not stray and second < c.low / 2 and _lone_tick(idx, idx[k], c):
+    if not grid and not stray and second < c.low / 2 and _lone_tick(idx, idx[k], c, narrow=True):
         return [opts[k]], "ok", 0.6, "light"
     if top >= CLEAR and not stray and second < CLEAR and top >= RUBBED * second and \
             c.typical > 0 and top >= RUBBED_USUAL * c.typical and c.peak is not None and \
@@ -367,14 +368,19 @@ def _lone_fill(idx: list[int], i: int, c: BoxCalls) -> bool:
     return bool(LONE_CORE * c.net[i] <= c.core[i] <= LONE_EVEN * c.net[i])
 
 
-def _lone_tick(idx: list[int], i: int, c: BoxCalls) -> bool:
+def _lone_tick(idx: list[int], i: int, c: BoxCalls, narrow: bool = False) -> bool:
     """Whether the light mark in box ``i`` (under ``high``), the only ink of its question, is a
     small tick drawn in a thin, light pen: a pen's darkness (``LONE_PEAK``), spread across the
     box as a V is (``LONE_ACROSS``: no line's end, no speck), kept in the box (its stroke runs
     on ``LONE_REACH`` of a side past it at most: no line from outside, no ring's arc), no ink
     round any box of the question, every other box clean. Paper tuning seed 65, sheets 172 and
     253: such ticks (0.068 of black, their V on the bottom outline) went to a person as
-    "light"; a person reads them at a glance."""
+    "light"; a person reads them at a glance. With ``narrow``, a V whose ink in the box is
+    narrower (its short side ``NARROW_V`` at least) counts too when it fills little of its
+    turned rectangle (``LOW_V_FILL``), as a V does and a line's end (1.0-1.45) does not: a
+    tick drawn big or askew, its V at a corner, leaves mostly its arms in the box (p29 sheet
+    35, p72 sheet 1: 0.22 and 0.18 across, 3.4 and 2.2 times their ink, went to a person
+    as "light")."""
     if c.peak is None or c.reach is None or c.width is None or c.around is None:
         return False
     if any(c.around[j] or c.beside[j] or c.near[j] or c.ringish[j] or c.text_ring[j] or
@@ -382,7 +388,8 @@ def _lone_tick(idx: list[int], i: int, c: BoxCalls) -> bool:
         return False
     if c.peak(i) < LONE_PEAK or c.reach(i) > LONE_REACH:
         return False
-    return c.width(i)[0] >= LONE_ACROSS
+    across, spread = c.width(i)
+    return across >= LONE_ACROSS or (narrow and across >= NARROW_V and spread >= LOW_V_FILL)
 
 
 def _low_v(idx: list[int], i: int, c: BoxCalls) -> bool:
