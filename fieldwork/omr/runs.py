@@ -42,6 +42,7 @@ class Strokes:
         self._gaps = gaps
         self._memo: dict = {}
         self._windows: dict = {}
+        self._inks: dict = {}
         self._bands: dict = {}
 
     @property
@@ -93,6 +94,28 @@ class Strokes:
             self._memo[key] = np.zeros((0, 5)) if band is None else \
                 self._strokes(band, self.window(i, name), w, name not in (*TEXT, "after"))
         return self._memo[key]
+
+    def ruled(self, i: int, name: str) -> bool:
+        """Whether box ``i``'s band ``name`` holds nothing but a rule's or a streak's ink (its
+        strokes all of kind 2). Without a line's ink in the band (of 3 pixels, as ``_strokes``
+        asks) it never does: the window's strokes are then not labelled for this question."""
+        band = self.bands(i).get(name)
+        if band is None:
+            return False
+        bx0, by0, bx1, by1 = band
+        if (i, name) not in self._memo and bx1 - bx0 >= 2 and by1 - by0 >= 2:
+            hgt, wid = self.dark.shape
+            window = self.window(i, name)
+            x0, y0 = max(0, int(window[0])), max(0, int(window[1]))
+            x1, y1 = min(wid, int(np.ceil(window[2]))), min(hgt, int(np.ceil(window[3])))
+            _, lines = self._unprinted(x0, y0, x1, y1, float(self.rects[i, 2]),
+                                       name not in (*TEXT, "after"))
+            rows = slice(max(0, int(by0) - y0), int(np.ceil(by1)) - y0)
+            cols = slice(max(0, int(bx0) - x0), int(np.ceil(bx1)) - x0)
+            if lines[rows, cols].sum() < 3:
+                return False
+        s = self.strokes(i, name)
+        return len(s) > 0 and bool((s[:, 4] == 2).all())
 
     def runs_on(self, i: int, name: str) -> bool:
         """Whether pen ink in box ``i``'s band ``name`` belongs to a stroke leaving the window,
@@ -211,10 +234,18 @@ class Strokes:
 
         key = (x0, y0, x1, y1, rules)
         if key not in self._windows:
-            ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
-            lines = self._unprint(ink, x0, y0, w, rules)
+            ink, lines = self._unprinted(x0, y0, x1, y1, w, rules)
             self._windows[key] = (lines, *cv2.connectedComponentsWithStats(ink, connectivity=8))
         return self._windows[key]
+
+    def _unprinted(self, x0: int, y0: int, x1: int, y1: int, w: float, rules: bool) -> tuple:
+        """A window's pen ink with the print taken out, and its rules' ink (``_unprint``),
+        worked out once a window (not to be changed)."""
+        key = (x0, y0, x1, y1, rules)
+        if key not in self._inks:
+            ink = (self.dark[y0:y1, x0:x1] > PEN_INK).astype(np.uint8)
+            self._inks[key] = (ink, self._unprint(ink, x0, y0, w, rules))
+        return self._inks[key]
 
     def _unprint(self, ink: np.ndarray, x0: int, y0: int, w: float,
                  rules: bool = True) -> np.ndarray:
@@ -323,8 +354,7 @@ def ruled_left(m, which: np.ndarray) -> np.ndarray:
     mark beside the box."""
     out = np.zeros(len(which), bool)
     for i in np.flatnonzero(which):
-        s = m.strokes.strokes(i, "left")
-        out[i] = len(s) > 0 and bool((s[:, 4] == 2).all())
+        out[i] = m.strokes.ruled(i, "left")
     return out
 
 

@@ -45,6 +45,16 @@ def _summed(gray: np.ndarray, axis: int, starts: np.ndarray, lines: int,
             at: np.ndarray | None = None) -> np.ndarray:
     """The mean of ``lines`` lines of pixels from each of ``starts`` (rows for ``axis`` 0,
     columns for 1), one row per start, at the positions ``at`` along them (all if None)."""
+    if gray.dtype == np.uint8 and gray.flags.c_contiguous and (axis == 0 or at is None):
+        # Each start's lines summed by OpenCV as one band (the same whole sums as adding them
+        # line by line, three to four times faster); for columns at a few rows only, gathered.
+        import cv2
+
+        total = np.empty((len(starts), gray.shape[1 - axis]), np.int32)
+        for n, k in enumerate(starts.tolist()):
+            band = gray[k:k + lines] if axis == 0 else gray[:, k:k + lines]
+            total[n] = cv2.reduce(band, axis, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()
+        return (total if at is None else total[:, at]).astype(np.float32) / lines
     if axis == 0:
         take = (lambda k: gray[k]) if at is None else (lambda k: gray[k][:, at])
     else:

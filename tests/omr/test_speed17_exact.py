@@ -192,3 +192,88 @@ def test_long_runs_counts_as_count_nonzero():
                            view.shape[axis], view.shape[axis] + 1):
                 assert np.array_equal(long_runs(view, length, axis),
                                       _long_runs_before(view, length, axis))
+
+
+def _summed_before(gray, axis, starts, lines, at=None):
+    if axis == 0:
+        take = (lambda k: gray[k]) if at is None else (lambda k: gray[k][:, at])
+    else:
+        part = gray if at is None else gray[at]
+        take = lambda k: part[:, k].T  # noqa: E731
+    total = take(starts).astype(np.uint16)
+    for j in range(1, lines):
+        total += take(starts + j)
+    return total.astype(np.float32) / lines
+
+
+def test_streak_sums_are_the_same_floats():
+    """The slabs' summed lines of scans of several sizes, both ways, at all positions or a
+    few, as ``streaks.find`` asks them: the same float32 arrays."""
+    from fieldwork.omr.streaks import LINES, SLABS, _summed
+
+    rng = np.random.default_rng(173)
+    for t in range(40):
+        shape = tuple(int(v) for v in rng.integers(SLABS * 20, 2000, 2))
+        g = rng.integers(0, 256, shape, dtype=np.uint8)
+        if t % 2:
+            g = np.where(g > 40, 255, 0).astype(np.uint8)
+        for axis in (0, 1):
+            n, lines = g.shape[axis], LINES[axis]
+            starts = np.arange(SLABS) * n // SLABS + (n // SLABS - lines) // 2
+            near = np.sort(rng.choice(g.shape[1 - axis], int(rng.integers(1, 300)),
+                                      replace=False))
+            for args in ((starts[[0, 1, -2, -1]], lines), (starts[2:-2], lines, near)):
+                got, before = _summed(g, axis, *args), _summed_before(g, axis, *args)
+                assert got.dtype == before.dtype and np.array_equal(got, before)
+
+
+def _ruled_before(st, i):
+    s = st.strokes(i, "left")
+    return len(s) > 0 and bool((s[:, 4] == 2).all())
+
+
+@pytest.mark.parametrize("name,page", [("danang-2025", 0), ("sipas", 0), ("sipas", 1)])
+def test_ruled_left_is_the_same_without_labelling(name, page):
+    """Pages of a layout's boxes with rules and streaks drawn across them (straight, a pixel
+    slanted, broken), strokes and specks beside the boxes: the same boxes said to hold only a
+    line's ink left of them, and the same strokes afterwards, as when every band was labelled."""
+    from fieldwork.omr.geometry import rect_array
+    from fieldwork.omr.marks import label_rects
+    from fieldwork.omr.runs import Strokes
+    from fieldwork.omr.synth.sheets import layout_for
+
+    boxes = layout_for(name)["pages"][page]["boxes"]
+    scale = 2.0
+    rects = rect_array(boxes, scale)
+    texts = label_rects(boxes, np.zeros((len(boxes), 2)), scale)
+    rng = np.random.default_rng(174 + page)
+    ruled = 0
+    for t in range(4):
+        dark = np.zeros((1684, 1190), np.uint8)
+        for x, y, w, h in rects.astype(int):  # the printed outlines
+            cv2.rectangle(dark, (x, y), (x + w, y + h), 200, 1)
+        for j in rng.choice(len(rects), 12, replace=False):
+            x, y, w, h = rects[j]
+            level = int(rng.integers(90, 256))
+            if t % 2:  # a streak down the page just left of a box
+                cx = int(x - 0.6 * scale - rng.uniform(0, 0.5 * w))
+                cv2.line(dark, (cx, 0), (cx + int(rng.integers(0, 2)), 1683), level, 1)
+            else:  # a rule across, through the box's row, maybe broken
+                cy = int(y + rng.uniform(0.2, 0.8) * h)
+                cv2.line(dark, (0, cy), (1189, cy + int(rng.integers(0, 2))), level, 1)
+                if rng.random() < 0.5:
+                    gap = int(rng.integers(0, 1150))
+                    dark[cy - 1:cy + 3, gap:gap + int(rng.integers(2, 6))] = 0
+        for j in rng.choice(len(rects), 12, replace=False):  # ticks and specks beside boxes
+            x, y, w, h = rects[j]
+            p = (int(x - rng.uniform(2, 1.5 * w)), int(y + rng.uniform(0, h)))
+            q = (p[0] + int(rng.integers(-8, 9)), p[1] + int(rng.integers(-12, 13)))
+            cv2.line(dark, p, q, int(rng.integers(60, 256)), int(rng.integers(1, 3)))
+        new, old = Strokes(dark, rects, texts, scale), Strokes(dark, rects, texts, scale)
+        for i in range(len(rects)):
+            before = _ruled_before(old, i)
+            assert new.ruled(i, "left") == before
+            ruled += before
+        for i in range(len(rects)):
+            assert np.array_equal(new.strokes(i, "left"), old.strokes(i, "left"))
+    assert ruled > 5
