@@ -96,6 +96,9 @@ class BoxCalls:
     ends: object = None  # i -> whether box i holds only a line's end, come from far outside
     diagonal: object = None  # i -> ink on box i's diagonals over the ink between them
     between: object = None  # i -> ... over the ink of its darkest triangle between them
+    text_ink: np.ndarray | None = None  # (N, 2) ink over and under each option's text, either
+    # band (a little away or right at the text: ``marks.BoxMeasures.label``), NaN: no text
+    text_round: object = None  # i -> whether the strokes round option i's text go round it
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -350,13 +353,18 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
                                         groups, diagonal)
     inked = None if m.label is None else \
         np.nan_to_num(np.minimum(m.label[:, 0], m.label[:, 1])) > RING_TEXT
+    text_ink = None if m.label is None or m.label.shape[1] < 5 else \
+        np.column_stack([np.fmax(m.label[:, 0], m.label[:, 3]),
+                         np.fmax(m.label[:, 1], m.label[:, 4])])
     return BoxCalls(net, low, high, cancelled, through, strays, conf, typical, zones, around,
                     beside, near, ringish, text_ring, outside.follows(m), crosses,
                     inked_text=inked, x_marks=x_marks, core=m.core - (m.fill - measured),
                     round=None if m.strokes is None else (lambda i: runs.round_box(m, i)),
                     ringed=None if m.strokes is None or m.halo is None else (
                         lambda i: bool((np.nan_to_num(m.halo[i]) > RING_BOX).sum() >= 2)
-                        and runs.round_box(m, i)))
+                        and runs.round_box(m, i)),
+                    text_ink=text_ink, text_round=None if m.strokes is None or m.texts is None
+                    else (lambda i: runs.text_ringed(m, i)))
 
 
 def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray,
@@ -427,6 +435,9 @@ def judge_called(p: PageCalls) -> tuple[dict[str, Answer], list[dict]]:
         fn = _multiple if q["kind"] == "multiple" else _single
         values, status, conf, note = offbox.judge_outside(idx, opts, c, q["kind"],
                                                            *fn(idx, opts, c))
+        if q["kind"] == "multiple":
+            values, status, conf, note = offbox.unread_text_ring(idx, opts, c, values, status,
+                                                                 conf, note)
         if q["kind"] == "single":
             values, status, conf, note = offbox.second_ring(idx, opts, c, values, status, conf,
                                                             note)

@@ -17,6 +17,10 @@ from . import arms
 from .levels import CLEAR, RING_GAP, SOLID
 from .light import _streak
 
+OPEN_TEXT = 0.02  # pen ink over and under an option's text where a ring round it crosses its
+# lines (drawn rings round danang's three-line reasons: 0.028-0.26; over the text next to a
+# ringed one: 0.016 at most)
+
 if TYPE_CHECKING:
     from .judge import BoxCalls
 
@@ -73,6 +77,27 @@ def second_ring(idx: list[int], opts: list[str], c: BoxCalls, values: list[str],
         return values, status, conf, note
     more = [opts[k] for k in range(len(idx)) if idx[k] != r and c.net[idx[k]] < CLEAR and
             (c.ringed(idx[k]) or _ring_beyond(idx[k], r, c) or _text_ringed(idx[k], idx, c))]
+    if not more:
+        return values, status, conf, note
+    return _in_order(opts, values, more), "doubtful", 0.4, "ring other"
+
+
+def unread_text_ring(idx: list[int], opts: list[str], c: BoxCalls, values: list[str],
+                     status: str, conf: float, note: str) -> tuple[list[str], str, float, str]:
+    """A multiple choice read (or read blank) without an option whose printed text a ring
+    goes round: pen ink over and under the text (``OPEN_TEXT``, in either band, a little away
+    or right at it) and its strokes round it (``runs.text_ringed``), not read as a ring round
+    the text (``text_ring``) for want of a ring's ink in the bands. A ring round a tall text
+    (two or three lines) crosses its first or last line, leaving little ink in the bands over
+    and under it; drawn with paperscan's ring_text on danang-2025's q02: 3 of 234 such
+    questions read without that option, silently (fresh seed 28: one of three rings dropped).
+    Not certain: for a person."""
+    if status not in ("ok", "blank") or c.text_ink is None or c.text_round is None or \
+            c.text_ring is None:
+        return values, status, conf, note
+    more = [opts[k] for k in range(len(idx)) if opts[k] not in values and
+            not c.text_ring[idx[k]] and np.nan_to_num(c.text_ink[idx[k]]).min() > OPEN_TEXT
+            and c.text_round(idx[k])]
     if not more:
         return values, status, conf, note
     return _in_order(opts, values, more), "doubtful", 0.4, "ring other"
