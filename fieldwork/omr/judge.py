@@ -20,6 +20,7 @@ import numpy as np
 
 from . import grids, hug, offbox, order, outside, passing, runs, strokes
 from .levels import (
+    BESIDE_LEFT,
     CANCEL_CORNERS,
     CANCEL_DIAG,
     CANCEL_FILL,
@@ -99,6 +100,8 @@ class BoxCalls:
     text_ink: np.ndarray | None = None  # (N, 2) ink over and under each option's text, either
     # band (a little away or right at the text: ``marks.BoxMeasures.label``), NaN: no text
     text_round: object = None  # i -> whether the strokes round option i's text go round it
+    loose_after: object = None  # i -> the ink after option i's text, none left of its box, is a
+    # tick's shape only loosely (``passing.wide_hook``)
 
 
 def local_baseline(m: BoxMeasures, k: int = LOCAL) -> np.ndarray:
@@ -364,7 +367,10 @@ def call_boxes(m: BoxMeasures, diagonal, grid: np.ndarray | None = None,
                         lambda i: bool((np.nan_to_num(m.halo[i]) > RING_BOX).sum() >= 2)
                         and runs.round_box(m, i)),
                     text_ink=text_ink, text_round=None if m.strokes is None or m.texts is None
-                    else (lambda i: runs.text_ringed(m, i)))
+                    else (lambda i: runs.text_ringed(m, i)),
+                    loose_after=None if m.strokes is None or m.halo is None else (
+                        lambda i: not np.nan_to_num(m.halo[i, 0]) > BESIDE_LEFT
+                        and passing.wide_hook(m.strokes, i)))
 
 
 def judge_page(layout: dict, boxes: list[dict], m: BoxMeasures, dark: np.ndarray,

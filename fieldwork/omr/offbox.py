@@ -199,6 +199,14 @@ def _judge_outside(idx: list[int], opts: list[str], c: BoxCalls, kind: str,
         # ring round the text that takes in its box leaves a light arc in the box chosen
         # (p65 sheet 231, p51 sheets 092 and 089 went to a person).
         return [opts[k] for k in sorted(set(chosen))], "ok", 0.6, "correction"
+    if status == "blank" and kind == "multiple" and not near and c.loose_after is not None and \
+            any(c.loose_after(idx[k]) for k in side):
+        # A multiple choice with nothing in its boxes, an option marked only after its text by
+        # a loop or a zigzag (a tick's shape only loosely): the synth family's stray strokes
+        # after danang-2025's reason_d, read as chosen, silently (drawn: 2 of 55 blank reasons
+        # lists). Not certain: for a person.
+        return [opts[k] for k in sorted(set(ring) | set(side))], "doubtful", 0.4, \
+            "stray stroke"
     if status == "blank" and not near:
         if ring and not side and (len(ring) == 1 or kind == "multiple"):
             return [opts[k] for k in ring], "ok", 0.6, "ring"

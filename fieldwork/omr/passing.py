@@ -162,6 +162,26 @@ def mark_shape(st, i: int, name: str) -> bool:
         min(cv2.minAreaRect(hook.astype(np.float32))[1]) <= HOOK_LINE * w
 
 
+def wide_hook(st, i: int, name: str = "after") -> bool:
+    """Whether the pen ink in box ``i``'s band ``name`` passes ``mark_shape`` as a tick only
+    loosely: no dash nor one line, and the ink left of its lowest point (a tick's hook) is
+    wider across than one line (``HOOK_LINE``): a loop or a zigzag (``mark_shape`` lets it be
+    after a text, where its band may take in a letter or two)."""
+    import cv2
+
+    pts = _band_ink(st, i, name)
+    w = float(st.rects[i, 2])
+    if len(pts) < 5:
+        return False
+    (_, _), (a, b), _ = cv2.minAreaRect(pts.astype(np.float32))
+    if min(a, b) / w <= ACROSS or max(a, b) >= LINE * min(a, b):
+        return False
+    xs, ys = pts[:, 0], pts[:, 1]
+    vx = float(xs[ys >= ys.max() - 1.5].mean())
+    hook = pts[xs < vx - 0.1 * w]
+    return len(hook) >= 5 and min(cv2.minAreaRect(hook.astype(np.float32))[1]) > HOOK_LINE * w
+
+
 def _band_ink(st, i: int, name: str) -> np.ndarray:
     """The pixels (x, y) of the strokes through box ``i``'s band ``name`` (``runs.Strokes``),
     page pixels; empty when none."""
