@@ -465,11 +465,14 @@ def _diagonals(dark: np.ndarray, rect):
 
 
 def diagonal_ratio(dark: np.ndarray, rect) -> float:
-    """Ink on the box's two diagonals over ink between them (about 1 for a fill, >2 for an X)."""
+    """Ink on the box's two diagonals over ink between them (about 1 for a fill, >2 for an X; 1
+    for a box too small to have cells on and between its diagonals)."""
     cells = _diagonals(dark, rect)
     if cells is None:
         return 1.0
     patch, _, _, on, off = cells
+    if not on.any() or not off.any():
+        return 1.0
     return float((patch[on].mean() * UNIT + 0.02) / (patch[off].mean() * UNIT + 0.02))
 
 
@@ -482,8 +485,10 @@ def between_ratio(dark: np.ndarray, rect) -> float:
     patch, u, v, on, off = cells
     top, left = v < u, v < 1 - u
     parts = [patch[off & (top == a) & (left == b)] for a in (False, True) for b in (False, True)]
-    worst = max(float(q.mean()) for q in parts if q.size)
-    return float((patch[on].mean() * UNIT + 0.02) / (worst * UNIT + 0.02))
+    means = [float(q.mean()) for q in parts if q.size]
+    if not on.any() or not means:
+        return 1.0
+    return float((patch[on].mean() * UNIT + 0.02) / (max(means) * UNIT + 0.02))
 
 
 def low_point(dark: np.ndarray, rects: np.ndarray, pair: tuple[int, int],
