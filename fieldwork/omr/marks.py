@@ -452,7 +452,8 @@ def _label_bands(ii, rects: np.ndarray, scale: float, texts: np.ndarray) -> np.n
 
 def _diagonals(dark: np.ndarray, rect):
     """The box's patch, its cells' places (u, v: 0-1 across and down), and the cells on its two
-    diagonals and well between them, inside its outline; None for a box too small."""
+    diagonals and well between them, inside its outline; None for a box too small (under 6
+    pixels, or with no cell on or well between its diagonals: 6 or 10 pixels)."""
     x, y, w, h = (int(round(v)) for v in rect)
     patch = dark[max(0, y):y + h, max(0, x):x + w]
     if patch.shape[0] < 6 or patch.shape[1] < 6:
@@ -461,7 +462,10 @@ def _diagonals(dark: np.ndarray, rect):
     u, v = np.meshgrid(np.linspace(0, 1, m), np.linspace(0, 1, n))
     near = np.minimum(np.abs(u - v), np.abs(u + v - 1))
     inside = (u > 0.12) & (u < 0.88) & (v > 0.12) & (v < 0.88)
-    return patch, u, v, inside & (near < 0.12), inside & (near > 0.25)
+    on, off = inside & (near < 0.12), inside & (near > 0.25)
+    if not on.any() or not off.any():
+        return None
+    return patch, u, v, on, off
 
 
 def diagonal_ratio(dark: np.ndarray, rect) -> float:
@@ -471,8 +475,6 @@ def diagonal_ratio(dark: np.ndarray, rect) -> float:
     if cells is None:
         return 1.0
     patch, _, _, on, off = cells
-    if not on.any() or not off.any():
-        return 1.0
     return float((patch[on].mean() * UNIT + 0.02) / (patch[off].mean() * UNIT + 0.02))
 
 
@@ -485,10 +487,8 @@ def between_ratio(dark: np.ndarray, rect) -> float:
     patch, u, v, on, off = cells
     top, left = v < u, v < 1 - u
     parts = [patch[off & (top == a) & (left == b)] for a in (False, True) for b in (False, True)]
-    means = [float(q.mean()) for q in parts if q.size]
-    if not on.any() or not means:
-        return 1.0
-    return float((patch[on].mean() * UNIT + 0.02) / (max(means) * UNIT + 0.02))
+    worst = max(float(q.mean()) for q in parts if q.size)  # the four cover every cell off
+    return float((patch[on].mean() * UNIT + 0.02) / (worst * UNIT + 0.02))
 
 
 def low_point(dark: np.ndarray, rects: np.ndarray, pair: tuple[int, int],

@@ -136,30 +136,22 @@ def mark_shape(st, i: int, name: str) -> bool:
     and an arm rising right of it) or a dash (one line, about level). A short steep line, a
     hook open to one side, a zigzag or a loop is a pen's slip (the stray-heavy synth set:
     such strokes beside blank questions read as marks beside)."""
-    import cv2
-
-    pts = _band_ink(st, i, name)
-    w = float(st.rects[i, 2])
-    if len(pts) < 5:
+    shape = _shape(st, i, name)
+    if shape is None:
         return True  # too little to tell: left to the rules as before
-    (_, _), (a, b), _ = cv2.minAreaRect(pts.astype(np.float32))
-    if min(a, b) / w <= ACROSS or max(a, b) >= LINE * min(a, b):  # one line: a dash if level
+    pts, w, line, (vx, vy), hook = shape
+    if line:  # one line: a dash if level
         _, vecs = np.linalg.eigh(np.cov(pts.T.astype(np.float64)))
         dx, dy = vecs[:, -1]
         return bool(np.degrees(np.arctan2(abs(dy), abs(dx))) <= DASH_SLANT)
     xs, ys = pts[:, 0], pts[:, 1]
-    low = ys >= ys.max() - 1.5
-    vx, vy = float(xs[low].mean()), float(ys.max())
-    pen = 0.1 * w
-    hook = pts[xs < vx - pen]
-    left, right = hook[:, 1], ys[xs > vx + pen]
+    left, right = hook[:, 1], ys[xs > vx + 0.1 * w]
     if not (len(left) and len(right) and vy - left.min() >= HOOK * w and
             vy - right.min() >= ARM * w):
         return False
     # Left of a box the hook is one short line (p51's ticks beside: 0.28 box sides across at
     # most); a zigzag has a turn in it. After a text the band may take in a letter or two.
-    return name != "left" or len(hook) < 5 or \
-        min(cv2.minAreaRect(hook.astype(np.float32))[1]) <= HOOK_LINE * w
+    return name != "left" or not _wide(hook, w)
 
 
 def wide_hook(st, i: int, name: str = "after") -> bool:
@@ -167,18 +159,36 @@ def wide_hook(st, i: int, name: str = "after") -> bool:
     loosely: no dash nor one line, and the ink left of its lowest point (a tick's hook) is
     wider across than one line (``HOOK_LINE``): a loop or a zigzag (``mark_shape`` lets it be
     after a text, where its band may take in a letter or two)."""
+    shape = _shape(st, i, name)
+    if shape is None:
+        return False
+    _, w, line, _, hook = shape
+    return not line and _wide(hook, w)
+
+
+def _shape(st, i: int, name: str):
+    """The pen ink of box ``i``'s band ``name`` (``_band_ink``), the box's side, whether the ink
+    is one line (thin across, ``ACROSS``, or ``LINE`` times as long as it is wide), its lowest
+    point (x, y) and the ink left of it by more than a pen's width (a tick's hook); None for
+    less than 5 pixels of ink."""
     import cv2
 
     pts = _band_ink(st, i, name)
-    w = float(st.rects[i, 2])
     if len(pts) < 5:
-        return False
+        return None
+    w = float(st.rects[i, 2])
     (_, _), (a, b), _ = cv2.minAreaRect(pts.astype(np.float32))
-    if min(a, b) / w <= ACROSS or max(a, b) >= LINE * min(a, b):
-        return False
+    line = min(a, b) / w <= ACROSS or max(a, b) >= LINE * min(a, b)
     xs, ys = pts[:, 0], pts[:, 1]
-    vx = float(xs[ys >= ys.max() - 1.5].mean())
-    hook = pts[xs < vx - 0.1 * w]
+    vx, vy = float(xs[ys >= ys.max() - 1.5].mean()), float(ys.max())
+    return pts, w, line, (vx, vy), pts[xs < vx - 0.1 * w]
+
+
+def _wide(hook: np.ndarray, w: float) -> bool:
+    """Whether a tick's hook (5 pixels at least) is wider across than one line (``HOOK_LINE``
+    box sides)."""
+    import cv2
+
     return len(hook) >= 5 and min(cv2.minAreaRect(hook.astype(np.float32))[1]) > HOOK_LINE * w
 
 
