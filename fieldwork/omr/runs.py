@@ -104,10 +104,7 @@ class Strokes:
             return False
         bx0, by0, bx1, by1 = band
         if (i, name) not in self._memo and bx1 - bx0 >= 2 and by1 - by0 >= 2:
-            hgt, wid = self.dark.shape
-            window = self.window(i, name)
-            x0, y0 = max(0, int(window[0])), max(0, int(window[1]))
-            x1, y1 = min(wid, int(np.ceil(window[2]))), min(hgt, int(np.ceil(window[3])))
+            x0, y0, x1, y1 = self._clamped(self.window(i, name))
             _, lines = self._unprinted(x0, y0, x1, y1, float(self.rects[i, 2]),
                                        name not in (*TEXT, "after"))
             rows = slice(max(0, int(by0) - y0), int(np.ceil(by1)) - y0)
@@ -142,10 +139,7 @@ class Strokes:
         band = self.bands(i).get(name)
         if band is None or not len(self.strokes(i, name)):
             return False
-        hgt, wid = self.dark.shape
-        win = self.window(i, name)
-        x0, y0 = max(0, int(win[0])), max(0, int(win[1]))
-        x1, y1 = min(wid, int(np.ceil(win[2]))), min(hgt, int(np.ceil(win[3])))
+        x0, y0, x1, y1 = self._clamped(self.window(i, name))
         _, n, lab, _, _ = self._windows[(x0, y0, x1, y1, name not in (*TEXT, "after"))]
         rows = slice(max(0, int(band[1]) - y0), max(0, int(np.ceil(band[3])) - y0))
         cols = slice(max(0, int(band[0]) - x0), max(0, int(np.ceil(band[2])) - x0))
@@ -183,10 +177,7 @@ class Strokes:
         if not bands:
             return 0.0
         w = float(self.rects[i, 2])
-        wx0, wy0, wx1, wy1 = self.window(i, names[0])
-        hgt, wid = self.dark.shape
-        x0, y0 = max(0, int(wx0)), max(0, int(wy0))
-        x1, y1 = min(wid, int(np.ceil(wx1))), min(hgt, int(np.ceil(wy1)))
+        x0, y0, x1, y1 = self._clamped(self.window(i, names[0]))
         # The strokes of the window its first band's are followed in (labelled once a window).
         _, n, lab, _, _ = self._labelled(x0, y0, x1, y1, w, names[0] not in (*TEXT, "after"))
         keep = np.zeros(n, bool)
@@ -202,14 +193,18 @@ class Strokes:
         sector = np.floor((ang + np.pi) / (2 * np.pi) * 12).astype(np.intp) % 12
         return float((np.bincount(sector, minlength=12) >= 2).mean())
 
+    def _clamped(self, window) -> tuple[int, int, int, int]:
+        """A window (x0, y0, x1, y1, page pixels) as whole pixels inside the page."""
+        hgt, wid = self.dark.shape
+        return (max(0, int(window[0])), max(0, int(window[1])),
+                min(wid, int(np.ceil(window[2]))), min(hgt, int(np.ceil(window[3]))))
+
     def _strokes(self, band, window, w: float, rules: bool) -> np.ndarray:
 
         bx0, by0, bx1, by1 = band
         if bx1 - bx0 < 2 or by1 - by0 < 2:
             return np.zeros((0, 5))
-        hgt, wid = self.dark.shape
-        x0, y0 = max(0, int(window[0])), max(0, int(window[1]))
-        x1, y1 = min(wid, int(np.ceil(window[2]))), min(hgt, int(np.ceil(window[3])))
+        x0, y0, x1, y1 = self._clamped(window)
         lines, n, lab, stats, _ = self._labelled(x0, y0, x1, y1, w, rules)
         rows = slice(max(0, int(by0) - y0), int(np.ceil(by1)) - y0)
         cols = slice(max(0, int(bx0) - x0), int(np.ceil(bx1)) - x0)
@@ -219,6 +214,7 @@ class Strokes:
         if not len(ids):
             return np.array(line).reshape(-1, 5)
         # Edges of the window that are the page's own edge are no stroke's way out.
+        hgt, wid = self.dark.shape
         lo_x, lo_y = (0 if x0 > 0 else -1), (0 if y0 > 0 else -1)
         hi_x, hi_y = (x1 - x0 if x1 < wid else -1), (y1 - y0 if y1 < hgt else -1)
         sx, sy, sw, sh = stats[ids, :4].T
